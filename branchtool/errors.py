@@ -24,3 +24,14 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message()
+
+
+def describe(exc: Exception) -> str:
+    """One sentence for any error a user can cause, storage errors included."""
+    from storage.errors import StorageError
+
+    if isinstance(exc, UserError):
+        return exc.message()
+    if isinstance(exc, StorageError):
+        return i18n.t(exc.key, **exc.params)
+    raise TypeError("not a user-facing error") from exc

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import UserError, describe
+from storage.errors import StorageError
 
 # Each module defines ``register(subparsers)``; its handlers take ``args``
 # and return an exit status.
@@ -57,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(i18n.t("cli.error_prefix", message=exc.message()), file=sys.stderr)
         return exc.exit_status
+    except StorageError as exc:
+        print(i18n.t("cli.error_prefix", message=describe(exc)), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(i18n.t("cli.interrupted"), file=sys.stderr)
         return 130

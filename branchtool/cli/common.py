@@ -1,0 +1,27 @@
+"""What every headless command shares: finding and unlocking the vault."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from branchtool import i18n, passphrase
+from branchtool.paths import resolve_vault_dir
+from storage.errors import VaultNotFound
+from storage.vault import Vault
+
+
+def vault_dir(args: argparse.Namespace) -> Path:
+    return resolve_vault_dir(getattr(args, "data_dir", None))
+
+
+def open_vault(args: argparse.Namespace) -> Vault:
+    """Unlock the vault ``args`` point at, printing any recovery notices."""
+    path = vault_dir(args)
+    if not Vault.exists(path):
+        raise VaultNotFound(path=str(path))
+    vault = Vault.open(path, passphrase.current(args))
+    for notice in vault.notices:
+        print(i18n.t(notice.key, **notice.params), file=sys.stderr)
+    return vault

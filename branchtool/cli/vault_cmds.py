@@ -1,0 +1,148 @@
+"""Vault commands: init, passwd, keys show, vault check/backups/restore/compact."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from branchtool import i18n, passphrase
+from branchtool.cli.common import open_vault, vault_dir
+from branchtool.errors import UserError
+from branchtool.keyfiles import fingerprint, read_office_key
+from storage.errors import StorageError, VaultCorrupt
+from storage.vault import Vault
+
+
+def register(sub: Any) -> None:
+    init = sub.add_parser("init", help=i18n.t("cli.init.help"))
+    init.add_argument("--branch-code", required=True, help=i18n.t("cli.init.branch_code"))
+    init.add_argument("--branch-name", required=True, help=i18n.t("cli.init.branch_name"))
+    init.add_argument("--office-key", type=Path, help=i18n.t("cli.init.office_key"))
+    init.set_defaults(handler=cmd_init)
+
+    passwd = sub.add_parser("passwd", help=i18n.t("cli.passwd.help"))
+    passwd.set_defaults(handler=cmd_passwd)
+
+    keys = sub.add_parser("keys", help=i18n.t("cli.keys.help"))
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    keys_sub.add_parser("show", help=i18n.t("cli.keys.show.help")).set_defaults(
+        handler=cmd_keys_show)
+
+    vault = sub.add_parser("vault", help=i18n.t("cli.vault.help"))
+    vault_sub = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
+    vault_sub.add_parser("check", help=i18n.t("cli.vault.check.help")).set_defaults(
+        handler=cmd_vault_check)
+    vault_sub.add_parser("backups", help=i18n.t("cli.vault.backups.help")).set_defaults(
+        handler=cmd_vault_backups)
+    restore = vault_sub.add_parser("restore", help=i18n.t("cli.vault.restore.help"))
+    restore.add_argument("--backup", help=i18n.t("cli.vault.restore.backup"))
+    restore.set_defaults(handler=cmd_vault_restore)
+    vault_sub.add_parser("compact", help=i18n.t("cli.vault.compact.help")).set_defaults(
+        handler=cmd_vault_compact)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = vault_dir(args)
+    code = args.branch_code.strip()
+    if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 32:
+        raise UserError("cli.init.bad_code")
+    info: dict[str, Any] = {"branch_code": code, "branch_name": args.branch_name.strip()}
+    if args.office_key:
+        info["office"] = read_office_key(args.office_key).to_dict()
+    if Vault.exists(path):
+        raise UserError("cli.init.exists", path=str(path))
+    secret = passphrase.new(args)
+    vault = Vault.create(path, secret, kind="branch", info=info)
+    vault.close()
+    print(i18n.t("cli.init.done", path=str(path)))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        new = passphrase.new(args, env_name="BRANCHTOOL_NEW_PASSPHRASE")
+        vault.change_passphrase(new)
+    finally:
+        vault.close()
+    print(i18n.t("cli.passwd.done"))
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    path = vault_dir(args)
+    doc = Vault.read_info(path)
+    info = doc.get("info", {})
+    rows = [
+        (i18n.t("keys.kind"), i18n.t(f"keys.kind.{doc.get('kind')}")),
+        (i18n.t("keys.branch"), f"{info.get('branch_code', '')} {info.get('branch_name', '')}"),
+        (i18n.t("keys.age_recipient"), doc["recipient"]),
+        (i18n.t("keys.minisign_key_id"), doc["signing_key_id"]),
+        (i18n.t("keys.minisign_public_key"),
+         doc["signing_public_key"].strip().splitlines()[-1]),
+        (i18n.t("keys.fingerprint"), fingerprint(doc["recipient"], doc["signing_public_key"])),
+    ]
+    office = info.get("office")
+    if office:
+        rows.append((i18n.t("keys.office"), f"{office['name']} "
+                     f"({fingerprint(office['recipient'], office['minisign_public_key'])})"))
+    for label, value in rows:
+        print(f"{label}: {value}")
+    return 0
+
+
+def cmd_vault_check(args: argparse.Namespace) -> int:
+    try:
+        vault = open_vault(args)
+    except VaultCorrupt as exc:
+        _print_corrupt(args, exc)
+        return 2
+    try:
+        problems = vault.check()
+    except VaultCorrupt as exc:
+        _print_corrupt(args, exc)
+        return 2
+    finally:
+        vault.close(compact=False)
+    if problems:
+        for problem in problems:
+            print(i18n.t("cli.vault.check.problem", problem=problem), file=sys.stderr)
+        return 2
+    print(i18n.t("cli.vault.check.ok"))
+    return 0
+
+
+def _print_corrupt(args: argparse.Namespace, exc: StorageError) -> None:
+    print(i18n.t("cli.error_prefix", message=i18n.t(exc.key, **exc.params)), file=sys.stderr)
+    backups = Vault.backups(vault_dir(args))
+    if backups:
+        print(i18n.t("cli.vault.offer_backup", backup=backups[0].name), file=sys.stderr)
+
+
+def cmd_vault_backups(args: argparse.Namespace) -> int:
+    backups = Vault.backups(vault_dir(args))
+    if not backups:
+        print(i18n.t("cli.vault.backups.none"))
+    for folder in backups:
+        print(folder.name)
+    return 0
+
+
+def cmd_vault_restore(args: argparse.Namespace) -> int:
+    path = vault_dir(args)
+    Vault.read_info(path)
+    aside = Vault.restore(path, args.backup)
+    print(i18n.t("cli.vault.restore.done", aside=str(aside)))
+    return 0
+
+
+def cmd_vault_compact(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        vault.compact()
+    finally:
+        vault.close(compact=False)
+    print(i18n.t("cli.vault.compact.done"))
+    return 0

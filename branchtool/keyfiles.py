@@ -1,0 +1,95 @@
+"""Public key files exchanged between a branch and the office.
+
+``office.pub`` (office -> branches) and ``<code>.pub`` (branch -> office) are
+small UTF-8 JSON files: who it is, the age recipient to encrypt to and the
+minisign public key that signs. The fingerprint is what two people read to
+each other over the phone before trusting a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from branchtool.errors import UserError
+from storage import age, minisign
+from storage.records import canonical_json
+
+OFFICE_FORMAT = "branchtool-office-key"
+BRANCH_FORMAT = "branchtool-branch-key"
+MAX_SIZE = 16 * 1024
+
+
+def fingerprint(recipient: str, minisign_public_key: str) -> str:
+    """Eight groups of four: SHA-256 over both public keys, first 128 bits."""
+    pk = minisign.PublicKey.parse(minisign_public_key).to_base64()
+    digest = hashlib.sha256(canonical_json({"age": recipient, "minisign": pk})).hexdigest()
+    return "-".join(digest[i: i + 4].upper() for i in range(0, 32, 4))
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    format: str
+    name: str
+    recipient: str
+    minisign_public_key: str
+    code: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.recipient, self.minisign_public_key)
+
+    @property
+    def key_id(self) -> str:
+        return minisign.key_id(self.minisign_public_key)
+
+    def to_bytes(self) -> bytes:
+        doc = {"format": self.format, "version": 1, "name": self.name,
+               "recipient": self.recipient,
+               "minisign_public_key": self.minisign_public_key,
+               "fingerprint": self.fingerprint}
+        if self.code:
+            doc["code"] = self.code
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"format": self.format, "name": self.name, "code": self.code,
+                "recipient": self.recipient, "minisign_public_key": self.minisign_public_key}
+
+
+def parse_key_file(data: bytes, expected_format: str) -> KeyFile:
+    if len(data) > MAX_SIZE:
+        raise UserError("keyfile.invalid")
+    try:
+        doc = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+        if not isinstance(doc, dict) or doc.get("format") != expected_format:
+            raise ValueError
+        key = KeyFile(
+            format=expected_format,
+            name=str(doc["name"]),
+            recipient=str(doc["recipient"]),
+            minisign_public_key=str(doc["minisign_public_key"]),
+            code=str(doc.get("code", "")),
+        )
+        age.X25519Recipient.parse(key.recipient)
+        minisign.PublicKey.parse(key.minisign_public_key)
+    except (ValueError, KeyError, TypeError):
+        raise UserError("keyfile.invalid") from None
+    if "fingerprint" in doc and doc["fingerprint"] != key.fingerprint:
+        raise UserError("keyfile.fingerprint_mismatch")
+    return key
+
+
+def read_key_file(path: Path, expected_format: str) -> KeyFile:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        raise UserError("keyfile.unreadable", path=str(path)) from None
+    return parse_key_file(data, expected_format)
+
+
+def read_office_key(path: Path) -> KeyFile:
+    return read_key_file(path, OFFICE_FORMAT)

@@ -1,0 +1,63 @@
+"""Errors of the storage layer that a user can cause or must be told about.
+
+Each carries a message *key* (rendered by the core from its catalogs) and
+params. Params name files and numbers, never record contents or key material.
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    key = "storage.error"
+
+    def __init__(self, key: str | None = None, /, **params: object) -> None:
+        if key is not None:
+            self.key = key
+        self.params = params
+        super().__init__(self.key, params)
+
+    def __str__(self) -> str:
+        detail = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.key} ({detail})" if detail else self.key
+
+
+class WrongPassphrase(StorageError):
+    key = "storage.wrong_passphrase"
+
+
+class VaultNotFound(StorageError):
+    key = "storage.vault_not_found"
+
+
+class VaultExists(StorageError):
+    key = "storage.vault_exists"
+
+
+class VaultBusy(StorageError):
+    """Another live process holds the writer lock."""
+
+    key = "storage.vault_busy"
+
+
+class VaultCorrupt(StorageError):
+    """A file failed authentication or does not parse: corruption or tampering."""
+
+    key = "storage.vault_corrupt"
+
+
+class WriteFailed(StorageError):
+    """The disk refused a write (full, I/O error, permission); nothing changed."""
+
+    key = "storage.write_failed"
+
+
+class VaultClosed(StorageError):
+    key = "storage.vault_closed"
+
+
+class RecordNotFound(StorageError):
+    key = "storage.record_not_found"
+
+
+class DuplicateRecord(StorageError):
+    key = "storage.duplicate_record"

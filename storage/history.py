@@ -1,0 +1,88 @@
+"""The vault's hash-chained history of changes.
+
+Every change appends an entry ``{seq, time, partition, id, op, hash, prev}``
+where ``hash`` is the SHA-256 of the record's new canonical JSON (``None`` for
+a removal) and ``prev`` is the previous entry's ``entry`` hash. ``entry`` is
+the SHA-256 of the canonical JSON of the entry without its own ``entry``
+field. The first entry's ``prev`` is 64 zeros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.records import canonical_json, sha256_hex
+
+GENESIS = "0" * 64
+OPS = ("insert", "update", "remove")
+
+
+def partition_for(time_iso: str) -> str:
+    """History partitions are monthly: ``history/2026-11``."""
+    return f"history/{time_iso[:7]}"
+
+
+def entry_id(seq: int) -> str:
+    return f"{seq:012d}"
+
+
+def make_entry(
+    seq: int, time_iso: str, partition: str, record_id: str, op: str,
+    record_hash: str | None, prev: str,
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "seq": seq,
+        "time": time_iso,
+        "partition": partition,
+        "record": record_id,
+        "op": op,
+        "hash": record_hash,
+        "prev": prev,
+    }
+    entry["entry"] = entry_hash(entry)
+    entry["id"] = entry_id(seq)
+    return entry
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    body = {k: v for k, v in entry.items() if k not in ("entry", "id")}
+    return sha256_hex(canonical_json(body))
+
+
+@dataclass
+class HistoryReport:
+    entries: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    broken_at: int | None = None
+    problem: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None and not self.problems
+
+
+def verify_chain(entries: Iterable[dict[str, Any]], start_seq: int = 0,
+                 start_hash: str = GENESIS) -> HistoryReport:
+    """Recompute the chain; name the first broken link."""
+    report = HistoryReport(head_seq=start_seq, head_hash=start_hash)
+    expected_seq, prev = start_seq + 1, start_hash
+    for entry in entries:
+        report.entries += 1
+        seq = entry.get("seq")
+        if seq != expected_seq:
+            report.broken_at, report.problem = expected_seq, "sequence"
+            return report
+        if entry.get("prev") != prev:
+            report.broken_at, report.problem = seq, "prev"
+            return report
+        if entry.get("op") not in OPS or entry_hash(entry) != entry.get("entry"):
+            report.broken_at, report.problem = seq, "entry"
+            return report
+        prev = entry["entry"]
+        expected_seq += 1
+        report.head_seq, report.head_hash = seq, prev
+    return report

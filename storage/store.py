@@ -1,0 +1,513 @@
+"""The journaled, encrypted document store behind a vault.
+
+Files in ``data/`` (all age-encrypted to the vault's own key; framing in
+docs/formats.md):
+
+- ``state.age``: the commit point of compaction — the journal generation in
+  use, the last sequence the snapshots include, the history head, and the
+  manifest (file name, SHA-256 and sequence of each partition's snapshot).
+- ``<partition>.<gen>.snap.age``: one snapshot per partition (``/`` in a
+  partition name becomes ``@``).
+- ``journal.<gen>.log``: append-only frames, each an 8-byte header (the body's
+  length and the CRC-32 of those 4 length bytes, both big-endian) and one
+  complete age message whose plaintext carries (generation, sequence)
+  and the frame's operations. One logical write (or batch) is one frame,
+  fsynced before the call returns.
+
+Partitions load lazily: opening reads only ``state.age`` and the journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import re
+import shutil
+import struct
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from storage import history as hist
+from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
+from storage.fsio import DEFAULT_IO, FileIO
+from storage.partition import Doc, Partition
+from storage.records import record_hash, sha256_hex
+
+Cipher = Callable[[bytes], bytes]
+
+FORMAT = 1
+STATE_FILE = "state.age"
+LENGTH = struct.Struct(">II")  # body length, CRC-32 of the 4 length bytes
+MAX_FRAME = 256 << 20
+PARTITION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}(/[0-9]{4}-[0-9]{2})?$")
+_SNAPSHOT_FILE = re.compile(r"^(?P<stem>[a-z0-9_@-]+)\.(?P<gen>[0-9]{8})\.snap\.age$")
+_JOURNAL_FILE = re.compile(r"^journal\.(?P<gen>[0-9]{8})\.log$")
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def frame_header(length: int) -> bytes:
+    return LENGTH.pack(length, zlib.crc32(length.to_bytes(4, "big")))
+
+
+def journal_name(gen: int) -> str:
+    return f"journal.{gen:08d}.log"
+
+
+def snapshot_name(partition: str, gen: int) -> str:
+    return f"{partition.replace('/', '@')}.{gen:08d}.snap.age"
+
+
+def _reason(exc: OSError) -> str:
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+@dataclass
+class Notice:
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Txn:
+    ops: list[dict[str, Any]] = field(default_factory=list)
+    undo: list[Callable[[], None]] = field(default_factory=list)
+    head: tuple[int, str] = (0, hist.GENESIS)
+
+
+class Store:
+    """Open with ``Store(folder, encrypt, decrypt)``; create with ``Store.initialize``."""
+
+    def __init__(
+        self,
+        folder: Path,
+        encrypt: Cipher,
+        decrypt: Cipher,
+        *,
+        io: FileIO = DEFAULT_IO,
+        clock: Callable[[], str] = utc_now,
+        compact_frames: int = 2000,
+        compact_bytes: int = 8 << 20,
+        backups: Path | None = None,
+        keep_backups: int = 5,
+    ) -> None:
+        self.folder = folder
+        self._encrypt, self._decrypt = encrypt, decrypt
+        self.io, self.clock = io, clock
+        self.compact_frames, self.compact_bytes = compact_frames, compact_bytes
+        self.backups, self.keep_backups = backups, keep_backups
+        self.lock = threading.RLock()
+        self.notices: list[Notice] = []
+        self._loaded: dict[str, Partition] = {}
+        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._dirty: set[str] = set()
+        self._txn: _Txn | None = None
+        self._broken = False
+        self._closed = False
+        self._load_state()
+        self._replay_journal()
+        self._remove_orphans()
+        self._journal = self.io.open_append(self._journal_path)
+
+    # -- creation -------------------------------------------------------------
+    @staticmethod
+    def initialize(folder: Path, encrypt: Cipher, *, io: FileIO = DEFAULT_IO) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        io.write_atomic(folder / journal_name(1), b"")
+        state = {"v": FORMAT, "gen": 1, "seq": 0, "time": utc_now(),
+                 "head": {"seq": 0, "hash": hist.GENESIS}, "partitions": {}}
+        io.write_atomic(folder / STATE_FILE, encrypt(orjson.dumps(state)))
+
+    # -- opening ----------------------------------------------------------------
+    def _corrupt(self, name: str, **params: Any) -> VaultCorrupt:
+        return VaultCorrupt(file=f"data/{name}", **params)
+
+    def _open_age(self, name: str, raw: bytes) -> Any:
+        try:
+            return orjson.loads(self._decrypt(raw))
+        except (ValueError, orjson.JSONDecodeError):
+            raise self._corrupt(name) from None
+
+    def _load_state(self) -> None:
+        try:
+            raw = self.io.read_bytes(self.folder / STATE_FILE)
+        except FileNotFoundError:
+            raise self._corrupt(STATE_FILE, missing=True) from None
+        state = self._open_age(STATE_FILE, raw)
+        try:
+            self.gen = int(state["gen"])
+            self.seq = int(state["seq"])
+            self._head = (int(state["head"]["seq"]), str(state["head"]["hash"]))
+            self._manifest: dict[str, dict[str, Any]] = dict(state["partitions"])
+        except (KeyError, TypeError, ValueError):
+            raise self._corrupt(STATE_FILE) from None
+        self._state_seq = self.seq
+        for name, meta in self._manifest.items():
+            if not (self.folder / meta["file"]).is_file():
+                raise self._corrupt(meta["file"], partition=name, missing=True)
+
+    @property
+    def _journal_path(self) -> Path:
+        return self.folder / journal_name(self.gen)
+
+    def _replay_journal(self) -> None:
+        name = journal_name(self.gen)
+        try:
+            data = self.io.read_bytes(self._journal_path)
+        except FileNotFoundError:
+            raise self._corrupt(name, missing=True) from None
+        offset, frames, expected = 0, 0, None
+        while offset < len(data):
+            if len(data) - offset < LENGTH.size:
+                break  # torn length prefix
+            length, check = LENGTH.unpack_from(data, offset)
+            if check != zlib.crc32(data[offset: offset + 4]):
+                if not any(data[offset:]):
+                    break  # zero-filled tail left by a crash
+                raise self._corrupt(name, frame=frames + 1)
+            body = data[offset + LENGTH.size: offset + LENGTH.size + length]
+            if len(body) < length:
+                break  # torn body: the write was never acknowledged
+            last = offset + LENGTH.size + length == len(data)
+            try:
+                frame = orjson.loads(self._decrypt(body))
+            except (ValueError, orjson.JSONDecodeError):
+                if last and not any(body):
+                    break  # zero-filled tail left by a crash
+                raise self._corrupt(name, frame=frames + 1) from None
+            seq, gen = frame.get("seq"), frame.get("gen")
+            if gen != self.gen or not isinstance(seq, int) or (
+                expected is not None and seq != expected
+            ):
+                raise self._corrupt(name, frame=frames + 1)
+            expected = seq + 1
+            if seq > self.seq:
+                if seq != self.seq + 1:
+                    raise self._corrupt(name, frame=frames + 1)
+                self._apply_frame(frame["ops"])
+                self.seq = seq
+            offset += LENGTH.size + length
+            frames += 1
+        if offset < len(data):
+            self._cut_torn_tail(offset, len(data) - offset)
+        self._journal_size = offset
+        self._journal_frames = frames
+
+    def _cut_torn_tail(self, keep: int, lost: int) -> None:
+        with open(self._journal_path, "r+b") as handle:
+            self.io.truncate(handle, keep)
+        self.notices.append(Notice("storage.journal_torn_tail",
+                                   {"file": f"data/{journal_name(self.gen)}", "bytes": lost}))
+
+    def _apply_frame(self, ops: list[dict[str, Any]]) -> None:
+        for op in ops:
+            name = op["p"]
+            self._dirty.add(name)
+            self._pending.setdefault(name, []).append(op)
+            if name.startswith("history/"):
+                doc = op["d"]
+                self._head = (doc["seq"], doc["entry"])
+
+    def _remove_orphans(self) -> None:
+        """Delete what an interrupted compaction left: files no manifest names."""
+        keep = {STATE_FILE, journal_name(self.gen)}
+        keep.update(meta["file"] for meta in self._manifest.values())
+        for path in self.folder.iterdir():
+            name = path.name
+            orphan = (
+                (_SNAPSHOT_FILE.match(name) or _JOURNAL_FILE.match(name) or
+                 (name.startswith(".") and name.endswith(".tmp")))
+                and name not in keep
+            )
+            if orphan:
+                with contextlib.suppress(OSError):
+                    self.io.unlink(path)
+
+    # -- partitions ---------------------------------------------------------------
+    def partition(self, name: str) -> Partition:
+        if not PARTITION_NAME.match(name):
+            raise ValueError(f"bad partition name {name!r}")
+        with self.lock:
+            self._check_open()
+            part = self._loaded.get(name)
+            if part is None:
+                part = Partition(self, name, self._load_docs(name))
+                for op in self._pending.pop(name, []):
+                    part._put(op["id"], op.get("d"))
+                self._loaded[name] = part
+            return part
+
+    def _load_docs(self, name: str) -> dict[str, Doc]:
+        meta = self._manifest.get(name)
+        if meta is None:
+            return {}
+        file = meta["file"]
+        raw = self.io.read_bytes(self.folder / file)
+        if sha256_hex(raw) != meta["sha256"]:
+            raise self._corrupt(file, partition=name)
+        snap = self._open_age(file, raw)
+        if snap.get("partition") != name or snap.get("seq") != meta["seq"]:
+            raise self._corrupt(file, partition=name)
+        return {doc["id"]: doc for doc in snap["docs"]}
+
+    def partitions(self, prefix: str = "") -> list[str]:
+        names = set(self._manifest) | set(self._pending) | set(self._loaded)
+        return sorted(n for n in names if n.startswith(prefix))
+
+    def is_loaded(self, name: str) -> bool:
+        return name in self._loaded
+
+    # -- writing -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every write inside is one journal frame, committed at the end."""
+        with self.lock:
+            if self._txn is not None:  # nested: join the outer batch
+                yield
+                return
+            self._check_writable()
+            self._txn = _Txn(head=self._head)
+            try:
+                yield
+                txn = self._txn
+                if txn.ops:
+                    self._commit(txn.ops)
+            except BaseException:
+                self._rollback(self._txn)
+                raise
+            finally:
+                self._txn = None
+            self._maybe_compact()
+
+    def write(self, part: Partition, op: str, record_id: str, doc: Doc | None) -> None:
+        """Called by ``Partition``: record one change in memory and the journal."""
+        with self.batch():
+            txn = self._txn
+            assert txn is not None
+            old = part._raw(record_id)
+            part._put(record_id, doc)
+            txn.undo.append(lambda: part._put(record_id, old))
+            txn.ops.append({"p": part.name, "o": op, "id": record_id, "d": doc})
+            seq, prev = self._head
+            entry = hist.make_entry(seq + 1, self.clock(), part.name, record_id, op,
+                                    None if doc is None else record_hash(doc), prev)
+            self._append_history(txn, entry)
+
+    def _append_history(self, txn: _Txn, entry: Doc) -> None:
+        name = hist.partition_for(entry["time"])
+        op = {"p": name, "o": "insert", "id": entry["id"], "d": entry}
+        part = self._loaded.get(name)
+        if part is not None:
+            part._put(entry["id"], entry)
+            txn.undo.append(lambda: part._put(entry["id"], None))
+        else:
+            pending = self._pending.setdefault(name, [])
+            pending.append(op)
+            txn.undo.append(pending.pop)
+        txn.ops.append(op)
+        self._head = (entry["seq"], entry["entry"])
+
+    def _rollback(self, txn: _Txn | None) -> None:
+        if txn is None:
+            return
+        for undo in reversed(txn.undo):
+            undo()
+        self._head = txn.head
+
+    def _commit(self, ops: list[dict[str, Any]]) -> None:
+        seq = self.seq + 1
+        plaintext = orjson.dumps(
+            {"v": FORMAT, "gen": self.gen, "seq": seq, "time": self.clock(), "ops": ops}
+        )
+        body = self._encrypt(plaintext)
+        blob = frame_header(len(body)) + body
+        start = self._journal_size
+        try:
+            self.io.append(self._journal, blob)
+            self.io.fsync(self._journal)
+        except OSError as exc:
+            try:
+                self.io.truncate(self._journal, start)
+            except OSError:
+                self._broken = True  # the file may hold a partial frame: reopen to recover
+            raise WriteFailed(reason=_reason(exc)) from None
+        self._journal_size += len(blob)
+        self._journal_frames += 1
+        self.seq = seq
+        for op in ops:
+            self._dirty.add(op["p"])
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise VaultClosed()
+
+    def _check_writable(self) -> None:
+        self._check_open()
+        if self._broken:
+            raise WriteFailed(reason="reopen")
+
+    # -- compaction ----------------------------------------------------------------
+    def _maybe_compact(self) -> None:
+        if (self._journal_frames >= self.compact_frames
+                or self._journal_size >= self.compact_bytes):
+            try:
+                self.compact()
+            except WriteFailed as exc:  # the write itself is safe in the journal
+                self.notices.append(Notice("storage.compaction_failed", dict(exc.params)))
+
+    @property
+    def needs_compaction(self) -> bool:
+        return self._journal_frames > 0
+
+    def compact(self) -> None:
+        """Snapshot every changed partition and start a new journal generation.
+
+        Order: backup links, new snapshots, new empty journal, then ``state.age``
+        (the commit point), then old files go. A crash at any step reopens to
+        the same data: before the commit point the old state and journal hold
+        everything; after it the new snapshots do, and replay skips what they
+        include.
+        """
+        with self.lock:
+            self._check_writable()
+            if self._txn is not None:
+                raise RuntimeError("cannot compact inside a batch")
+            if self._journal_frames == 0 and not self._dirty:
+                return
+            self._backup()
+            new_gen = self.gen + 1
+            manifest = dict(self._manifest)
+            written: list[Path] = []
+            try:
+                for name in sorted(self._dirty):
+                    part = self.partition(name)
+                    snap = {"v": FORMAT, "partition": name, "gen": new_gen, "seq": self.seq,
+                            "docs": part._raw_docs()}
+                    raw = self._encrypt(orjson.dumps(snap))
+                    path = self.folder / snapshot_name(name, new_gen)
+                    written.append(path)
+                    self.io.write_atomic(path, raw)
+                    manifest[name] = {"file": path.name, "sha256": sha256_hex(raw),
+                                      "seq": self.seq, "count": len(part)}
+                journal = self.folder / journal_name(new_gen)
+                written.append(journal)
+                self.io.write_atomic(journal, b"")
+                state = {"v": FORMAT, "gen": new_gen, "seq": self.seq, "time": self.clock(),
+                         "head": {"seq": self._head[0], "hash": self._head[1]},
+                         "partitions": manifest}
+                self.io.write_atomic(self.folder / STATE_FILE,
+                                     self._encrypt(orjson.dumps(state)))
+            except OSError as exc:
+                for path in written:
+                    with contextlib.suppress(OSError):
+                        self.io.unlink(path)
+                raise WriteFailed(reason=_reason(exc)) from None
+            old_journal = self._journal
+            self.gen, self._manifest, self._state_seq = new_gen, manifest, self.seq
+            self._dirty.clear()
+            self._journal = self.io.open_append(self._journal_path)
+            self._journal_size = self._journal_frames = 0
+            old_journal.close()
+            self._remove_orphans()
+
+    # -- backups ---------------------------------------------------------------------
+    def _backup(self) -> None:
+        """Hard-link the current good set (state, snapshots, journal) into backups/."""
+        if self.backups is None:
+            return
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.backups / f"{stamp}-g{self.gen:08d}"
+        try:
+            target.mkdir(parents=True)
+            files = [STATE_FILE, journal_name(self.gen)]
+            files += [meta["file"] for meta in self._manifest.values()]
+            for name in files:
+                self.io.link_or_copy(self.folder / name, target / name)
+            sets = sorted(p for p in self.backups.iterdir() if p.is_dir())
+            for old in sets[: max(0, len(sets) - self.keep_backups)]:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            raise WriteFailed(reason=_reason(exc)) from None
+
+    # -- history ----------------------------------------------------------------------
+    @property
+    def head(self) -> tuple[int, str]:
+        return self._head
+
+    def history(self, since_seq: int = 0) -> list[Doc]:
+        """History entries with ``seq > since_seq``, in order."""
+        with self.lock:
+            entries: list[Doc] = []
+            for name in self.partitions("history/"):
+                entries.extend(e for e in self.partition(name)._raw_docs()
+                               if e["seq"] > since_seq)
+            entries.sort(key=lambda e: e["seq"])
+            return [dict(e) for e in entries]
+
+    def verify_history(self) -> hist.HistoryReport:
+        with self.lock:
+            report = hist.verify_chain(self.history())
+            if report.ok and (report.head_seq, report.head_hash) != self._head:
+                report.problems.append("head")
+            return report
+
+    def check(self) -> list[str]:
+        """Load every partition (authenticating each file) and verify the history:
+        the chain, and that each record's latest entry hashes its current content."""
+        problems: list[str] = []
+        with self.lock:
+            for name in self.partitions():
+                self.partition(name)
+            report = self.verify_history()
+            if not report.ok:
+                problems.append(f"history:{report.problem or ','.join(report.problems)}"
+                                f"@{report.broken_at}")
+                return problems
+            latest: dict[tuple[str, str], str | None] = {}
+            for entry in self.history():
+                latest[(entry["partition"], entry["record"])] = entry["hash"]
+            for (name, record_id), digest in latest.items():
+                doc = self.partition(name)._raw(record_id)
+                actual = None if doc is None else record_hash(doc)
+                if actual != digest:
+                    problems.append(f"record:{name}")
+            return problems
+
+    # -- closing ------------------------------------------------------------------------
+    def close(self, *, compact: bool = True) -> None:
+        with self.lock:
+            if self._closed:
+                return
+            try:
+                if compact and not self._broken and self.needs_compaction:
+                    self.compact()
+            except StorageError as exc:
+                self.notices.append(Notice("storage.compaction_failed", dict(exc.params)))
+            finally:
+                self._journal.close()
+                self._loaded.clear()
+                self._pending.clear()
+                self._closed = True
+
+
+def restore_backup(data: Path, backup: Path) -> Path:
+    """Put a backup set in place of ``data/``; the replaced folder is kept aside."""
+    aside = data.with_name(f"data.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
+    staging = data.with_name("data.restoring")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(backup, staging)
+    if data.exists():
+        os.replace(data, aside)
+    os.replace(staging, data)
+    return aside

@@ -1,0 +1,330 @@
+"""A vault: one folder holding a branch's (or the office's) encrypted data.
+
+```
+vault.json     plaintext, nothing sensitive: format, kind, public keys, info
+identity.age   the vault's age identity, under the passphrase (scrypt)
+signing.age    the minisign (Ed25519) secret key, age-encrypted to the vault
+data/          the store (storage/store.py), age-encrypted to the vault
+backups/       the last good snapshot sets, hard-linked at each compaction
+lock           the one-writer lock
+```
+Unlocking runs scrypt once; everything after uses the unwrapped X25519 key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from storage import age, minisign
+from storage.errors import (
+    VaultClosed,
+    VaultCorrupt,
+    VaultExists,
+    VaultNotFound,
+    WriteFailed,
+    WrongPassphrase,
+)
+from storage.fsio import DEFAULT_IO, FileIO
+from storage.history import HistoryReport
+from storage.lock import VaultLock
+from storage.partition import Doc, Partition
+from storage.store import Notice, Store, restore_backup, utc_now
+
+VAULT_FILE = "vault.json"
+IDENTITY_FILE = "identity.age"
+SIGNING_FILE = "signing.age"
+FORMAT_NAME = "branchtool-vault"
+FORMAT_VERSION = 1
+KINDS = ("branch", "office")
+
+
+def _identity_file_text(identity: str, recipient: str) -> bytes:
+    """The identity in age-keygen's file format, so ``age -d -i`` reads it."""
+    return (f"# created: {utc_now()}\n# public key: {recipient}\n{identity}\n").encode()
+
+
+def _parse_identity_file(text: bytes) -> str:
+    for line in text.decode("utf-8", "strict").splitlines():
+        if line.startswith("AGE-SECRET-KEY-1"):
+            return line.strip()
+    raise ValueError("no identity in file")
+
+
+class Vault:
+    def __init__(self, path: Path, doc: dict[str, Any], identity: str,
+                 signing: minisign.SecretKey, store: Store, lock: VaultLock,
+                 io: FileIO) -> None:
+        self.path = path
+        self._doc = doc
+        self._identity: str | None = identity
+        self._signing: minisign.SecretKey | None = signing
+        self._store: Store | None = store
+        self._lock = lock
+        self._io = io
+
+    # -- without a passphrase -----------------------------------------------------
+    @staticmethod
+    def exists(path: Path) -> bool:
+        return (Path(path) / VAULT_FILE).is_file()
+
+    @staticmethod
+    def read_info(path: Path) -> dict[str, Any]:
+        try:
+            doc = orjson.loads((Path(path) / VAULT_FILE).read_bytes())
+        except FileNotFoundError:
+            raise VaultNotFound(path=str(path)) from None
+        except (OSError, orjson.JSONDecodeError):
+            raise VaultCorrupt(file=VAULT_FILE) from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
+            raise VaultCorrupt(file=VAULT_FILE)
+        return doc
+
+    @staticmethod
+    def backups(path: Path) -> list[Path]:
+        folder = Path(path) / "backups"
+        if not folder.is_dir():
+            return []
+        return sorted((p for p in folder.iterdir() if p.is_dir()), reverse=True)
+
+    @classmethod
+    def restore(cls, path: Path, backup: str | None = None) -> Path:
+        """Replace ``data/`` with a backup set (the newest by default); returns
+        the folder the replaced data was moved to."""
+        path = Path(path)
+        sets = cls.backups(path)
+        if not sets:
+            raise VaultCorrupt(file="backups/", missing=True)
+        chosen = sets[0] if backup is None else path / "backups" / backup
+        if not chosen.is_dir():
+            raise VaultCorrupt(file=f"backups/{backup}", missing=True)
+        lock = VaultLock(path)
+        lock.acquire()
+        try:
+            return restore_backup(path / "data", chosen)
+        finally:
+            lock.release()
+
+    # -- create and open ----------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, passphrase: str, *, kind: str = "branch",
+               info: dict[str, Any] | None = None, work_factor: int = 18,
+               io: FileIO = DEFAULT_IO, **store_options: Any) -> Vault:
+        path = Path(path)
+        if kind not in KINDS:
+            raise ValueError(f"unknown vault kind {kind!r}")
+        if cls.exists(path) or (path.is_dir() and any(
+                p.name != "lock" for p in path.iterdir())):
+            raise VaultExists(path=str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        lock = VaultLock(path)
+        lock.acquire()
+        try:
+            identity, recipient = age.generate_identity()
+            signing, public_text = minisign.generate_keypair()
+            io.write_atomic(path / IDENTITY_FILE, age.encrypt_with_passphrase(
+                _identity_file_text(identity, recipient), passphrase, work_factor=work_factor))
+            io.write_atomic(path / SIGNING_FILE,
+                            age.encrypt(signing.to_text().encode(), [recipient]))
+            encrypt, _ = cls._ciphers(identity, recipient)
+            Store.initialize(path / "data", encrypt, io=io)
+            (path / "backups").mkdir(exist_ok=True)
+            doc = {
+                "format": FORMAT_NAME,
+                "version": FORMAT_VERSION,
+                "kind": kind,
+                "created": utc_now(),
+                "recipient": recipient,
+                "signing_public_key": public_text,
+                "signing_key_id": minisign.key_id(public_text),
+                "info": dict(info or {}),
+            }
+            io.write_atomic(path / VAULT_FILE, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        except OSError as exc:
+            lock.release()
+            raise WriteFailed(reason=type(exc).__name__) from None
+        except BaseException:
+            lock.release()
+            raise
+        lock.release()
+        return cls.open(path, passphrase, io=io, **store_options)
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str, *, max_work_factor: int = 22,
+             io: FileIO = DEFAULT_IO, **store_options: Any) -> Vault:
+        path = Path(path)
+        doc = cls.read_info(path)
+        lock = VaultLock(path)
+        lock.acquire()
+        try:
+            identity = cls._unwrap_identity(path, passphrase, max_work_factor)
+            recipient = age.identity_to_recipient(identity)
+            if recipient != doc.get("recipient"):
+                raise VaultCorrupt(file=VAULT_FILE)
+            encrypt, decrypt = cls._ciphers(identity, recipient)
+            try:
+                signing = minisign.SecretKey.from_text(
+                    decrypt(io.read_bytes(path / SIGNING_FILE)).decode())
+            except (OSError, ValueError):
+                raise VaultCorrupt(file=SIGNING_FILE) from None
+            try:
+                listed = minisign.PublicKey.parse(str(doc.get("signing_public_key", "")))
+            except minisign.MinisignError:
+                raise VaultCorrupt(file=VAULT_FILE) from None
+            if signing.public_key() != listed:
+                raise VaultCorrupt(file=VAULT_FILE)
+            store = Store(path / "data", encrypt, decrypt, io=io,
+                          backups=path / "backups", **store_options)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(path, doc, identity, signing, store, lock, io)
+
+    @staticmethod
+    def _unwrap_identity(path: Path, passphrase: str, max_work_factor: int) -> str:
+        try:
+            raw = (path / IDENTITY_FILE).read_bytes()
+        except FileNotFoundError:
+            raise VaultCorrupt(file=IDENTITY_FILE, missing=True) from None
+        try:
+            text = age.decrypt_with_passphrase(raw, passphrase, max_work_factor=max_work_factor)
+        except age.NoIdentityMatchError:
+            raise WrongPassphrase() from None
+        except age.AgeError:
+            raise VaultCorrupt(file=IDENTITY_FILE) from None
+        try:
+            return _parse_identity_file(text)
+        except ValueError:
+            raise VaultCorrupt(file=IDENTITY_FILE) from None
+
+    @staticmethod
+    def _ciphers(identity: str, recipient: str) -> tuple[Callable[[bytes], bytes],
+                                                         Callable[[bytes], bytes]]:
+        to = [age.X25519Recipient.parse(recipient)]
+        keys = [age.X25519Identity.parse(identity)]
+        return (lambda data: age.encrypt(data, to)), (lambda data: age.decrypt(data, keys))
+
+    # -- keys --------------------------------------------------------------------------
+    @property
+    def info(self) -> dict[str, Any]:
+        return dict(self._doc.get("info", {}))
+
+    @property
+    def kind(self) -> str:
+        return str(self._doc["kind"])
+
+    @property
+    def recipient(self) -> str:
+        return str(self._doc["recipient"])
+
+    @property
+    def signing_public_key(self) -> str:
+        return str(self._doc["signing_public_key"])
+
+    @property
+    def signing_key_id(self) -> str:
+        return str(self._doc["signing_key_id"])
+
+    @property
+    def identity(self) -> str:
+        if self._identity is None:
+            raise VaultClosed()
+        return self._identity
+
+    def sign(self, data: bytes, trusted_comment: str) -> str:
+        if self._signing is None:
+            raise VaultClosed()
+        return minisign.sign(data, self._signing, trusted_comment)
+
+    def decrypt(self, data: bytes) -> bytes:
+        """Open an age message addressed to this vault (e.g. a bundle)."""
+        return age.decrypt(data, [self.identity])
+
+    def change_passphrase(self, new_passphrase: str, *, work_factor: int = 18) -> None:
+        """Rewrite only identity.age, atomically; the old passphrase stops working."""
+        data = age.encrypt_with_passphrase(
+            _identity_file_text(self.identity, self.recipient), new_passphrase,
+            work_factor=work_factor)
+        try:
+            self._io.write_atomic(self.path / IDENTITY_FILE, data)
+        except OSError as exc:
+            raise WriteFailed(reason=type(exc).__name__) from None
+
+    def update_info(self, **changes: Any) -> None:
+        """Change the plaintext, non-sensitive vault.json info (atomically)."""
+        doc = dict(self._doc)
+        doc["info"] = {**self._doc.get("info", {}), **changes}
+        try:
+            self._io.write_atomic(self.path / VAULT_FILE,
+                                  orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        except OSError as exc:
+            raise WriteFailed(reason=type(exc).__name__) from None
+        self._doc = doc
+
+    # -- the store -----------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise VaultClosed()
+        return self._store
+
+    def partition(self, name: str) -> Partition:
+        return self.store.partition(name)
+
+    def partitions(self, prefix: str = "") -> list[str]:
+        return self.store.partitions(prefix)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        with self.store.batch():
+            yield
+
+    def compact(self) -> None:
+        self.store.compact()
+
+    def history(self, since_seq: int = 0) -> list[Doc]:
+        return self.store.history(since_seq)
+
+    def verify_history(self) -> HistoryReport:
+        return self.store.verify_history()
+
+    def check(self) -> list[str]:
+        return self.store.check()
+
+    @property
+    def notices(self) -> list[Notice]:
+        return self.store.notices
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    def close(self, *, compact: bool = True) -> None:
+        """Compact if needed, release the lock and drop the key material."""
+        if self._store is None:
+            return
+        try:
+            self._store.close(compact=compact)
+        finally:
+            self._store = None
+            self._identity = None
+            self._signing = None
+            self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def created_at(doc: dict[str, Any]) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(doc["created"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,330 @@
+"""The journaled encrypted store: API, durability, recovery, tamper evidence."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+from tinydb import Query
+
+from storage.errors import DuplicateRecord, RecordNotFound, VaultCorrupt, WriteFailed
+from storage.store import LENGTH, Store, frame_header, journal_name
+from tests.storekit import FaultyIO, TestCipher, folder_bytes
+
+CIPHER = TestCipher()
+
+
+def make_store(folder: Path, **options) -> Store:
+    if not (folder / "state.age").exists():
+        Store.initialize(folder, CIPHER.encrypt, io=options.get("io", FaultyIO()))
+    return Store(folder, CIPHER.encrypt, CIPHER.decrypt, **options)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def person(i: int) -> dict:
+    return {"name": f"p{i}", "group": f"g{i % 3}", "tags": ["a", str(i)]}
+
+
+def test_crud_and_copies(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    rid = roster.insert(person(1))
+    assert len(rid) == 26 and rid in roster
+    doc = roster.get(rid)
+    doc["tags"].append("mutated")
+    doc["name"] = "changed"
+    assert roster.get(rid) == {**person(1), "id": rid}
+    updated = roster.update(rid, {"name": "q"})
+    assert updated["name"] == "q" and updated["group"] == "g1"
+    assert roster.search(Query().name == "q")[0]["id"] == rid
+    found = roster.find(group="g1")
+    found[0]["tags"].clear()
+    assert roster.find(group="g1")[0]["tags"] == ["a", "1"]
+    with pytest.raises(DuplicateRecord):
+        roster.insert({"id": rid})
+    roster.remove(rid)
+    assert roster.get(rid) is None
+    with pytest.raises(RecordNotFound):
+        roster.update(rid, {"name": "x"})
+    store.close()
+
+
+def test_reopen_replays_journal_and_compaction(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    ids = roster.insert_many(person(i) for i in range(50))
+    roster.update(ids[0], {"name": "first"})
+    roster.remove(ids[1])
+    store.close(compact=False)
+
+    store = make_store(folder)
+    roster = store.partition("roster")
+    assert len(roster) == 49 and roster.get(ids[0])["name"] == "first"
+    store.compact()
+    assert not store.needs_compaction
+    roster.insert({"name": "after"})
+    store.close(compact=False)
+
+    store = make_store(folder)
+    assert len(store.partition("roster")) == 50
+    assert store.verify_history().ok
+    assert store.check() == []
+    store.close()
+
+
+def test_find_index_follows_writes(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    a = roster.insert({"group": "x"})
+    assert [d["id"] for d in roster.find(group="x")] == [a]
+    roster.update(a, {"group": "y"})
+    assert roster.find(group="x") == []
+    assert [d["id"] for d in roster.find(group="y")] == [a]
+    roster.remove(a)
+    assert roster.find(group="y") == []
+    store.close()
+
+
+def test_batch_is_one_frame_and_all_or_nothing(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    with store.batch():
+        roster.insert({"name": "a"})
+        roster.insert({"name": "b"})
+        assert len(roster) == 2  # reads inside a batch see its writes
+    assert store._journal_frames == 1
+    before = folder_bytes(folder)
+    with pytest.raises(RuntimeError), store.batch():
+        roster.insert({"name": "c"})
+        raise RuntimeError("abandon")
+    assert len(roster) == 2
+    assert folder_bytes(folder) == before
+    assert store.verify_history().ok
+    store.close()
+
+
+def test_lazy_partitions(folder: Path) -> None:
+    store = make_store(folder)
+    for month in ("2026-01", "2026-02", "2026-03"):
+        store.partition(f"checkins/{month}").insert_many({"t": i} for i in range(10))
+    store.close()
+    store = make_store(folder)
+    assert store.partitions("checkins/") == ["checkins/2026-01", "checkins/2026-02",
+                                              "checkins/2026-03"]
+    assert not store.is_loaded("checkins/2026-01")
+    assert len(store.partition("checkins/2026-02")) == 10
+    assert not store.is_loaded("checkins/2026-01")
+    store.close()
+
+
+def test_history_chain_names_first_broken_link(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    rid = roster.insert({"n": 1})
+    roster.update(rid, {"n": 2})
+    roster.remove(rid)
+    entries = store.history()
+    assert [e["op"] for e in entries] == ["insert", "update", "remove"]
+    assert entries[2]["hash"] is None and entries[1]["prev"] == entries[0]["entry"]
+    assert store.verify_history().ok
+    name = f"history/{entries[1]['time'][:7]}"
+    part = store.partition(name)
+    part._docs[entries[1]["id"]] = {**entries[1], "hash": "0" * 64}  # a quiet rewrite
+    report = store.verify_history()
+    assert not report.ok and report.broken_at == 2
+    store.close(compact=False)
+
+
+def test_torn_tail_is_cut_with_notice(folder: Path) -> None:
+    store = make_store(folder)
+    store.partition("roster").insert({"n": 1})
+    journal = folder / journal_name(store.gen)
+    store.close(compact=False)
+    good = journal.read_bytes()
+    for tail in (b"\x00\x00", frame_header(500)[:5], frame_header(500) + b"partial",
+                 bytes(48)):
+        journal.write_bytes(good + tail)
+        store = make_store(folder)
+        assert len(store.partition("roster")) == 1
+        assert [n.key for n in store.notices] == ["storage.journal_torn_tail"]
+        store.close(compact=False)
+        assert journal.read_bytes() == good
+
+
+def test_bad_frame_followed_by_good_one_is_tampering(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    roster.insert({"n": 1})
+    roster.insert({"n": 2})
+    journal = folder / journal_name(store.gen)
+    store.close(compact=False)
+    data = bytearray(journal.read_bytes())
+    data[LENGTH.size + 20] ^= 1
+    journal.write_bytes(bytes(data))
+    with pytest.raises(VaultCorrupt) as err:
+        make_store(folder)
+    assert err.value.params["file"] == f"data/{journal.name}"
+
+
+def test_dropped_middle_frame_is_detected(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    for i in range(3):
+        roster.insert({"n": i})
+    journal = folder / journal_name(store.gen)
+    store.close(compact=False)
+    data = journal.read_bytes()
+    first, _ = LENGTH.unpack_from(data, 0)
+    journal.write_bytes(data[LENGTH.size + first:])
+    with pytest.raises(VaultCorrupt):
+        make_store(folder)
+
+
+@pytest.mark.parametrize("kind", ["state", "snapshot", "journal"])
+def test_flipped_byte_in_each_file_kind(folder: Path, kind: str) -> None:
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(5))
+    store.compact()
+    store.partition("roster").insert(person(9))
+    store.close(compact=False)
+    target = {
+        "state": folder / "state.age",
+        "snapshot": next(folder.glob("roster.*.snap.age")),
+        "journal": next(folder.glob("journal.*.log")),
+    }[kind]
+    size = target.stat().st_size
+    for position in (0, size // 2, size - 1):
+        original = target.read_bytes()
+        flipped = bytearray(original)
+        flipped[position] ^= 0x40
+        target.write_bytes(bytes(flipped))
+        with pytest.raises(VaultCorrupt) as err:
+            store = make_store(folder)
+            store.partition("roster")
+        assert err.value.params["file"] == f"data/{target.name}"
+        target.write_bytes(original)
+
+
+def test_swapped_snapshot_is_detected(folder: Path) -> None:
+    store = make_store(folder)
+    roster = store.partition("roster")
+    roster.insert({"n": 1})
+    store.compact()
+    old = next(folder.glob("roster.*.snap.age")).read_bytes()
+    roster.insert({"n": 2})
+    store.compact()
+    current = next(folder.glob("roster.*.snap.age"))
+    store.close()
+    current.write_bytes(old)  # a valid, older snapshot put back
+    store = make_store(folder)
+    with pytest.raises(VaultCorrupt):
+        store.partition("roster")
+
+
+@pytest.mark.parametrize(
+    ("op", "partial"),
+    [("append", False), ("append", True), ("fsync", False)],
+)
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO, errno.EACCES])
+def test_failed_write_changes_nothing(folder: Path, op: str, partial: bool, code: int) -> None:
+    io = FaultyIO()
+    store = make_store(folder, io=io)
+    roster = store.partition("roster")
+    rid = roster.insert({"n": 1})
+    files, head = folder_bytes(folder), store.head
+    io.fail, io.errno, io.partial = op, code, partial
+    with pytest.raises(WriteFailed) as err:
+        roster.update(rid, {"n": 2})
+    assert err.value.params["reason"] == errno.errorcode[code]
+    with pytest.raises(WriteFailed):
+        roster.insert({"n": 3})
+    assert folder_bytes(folder) == files
+    assert roster.all() == [{"id": rid, "n": 1}] and store.head == head
+    io.fail = None
+    roster.update(rid, {"n": 2})
+    store.close(compact=False)
+    store = make_store(folder)
+    assert store.partition("roster").get(rid)["n"] == 2
+    assert store.check() == []
+    store.close()
+
+
+def test_failed_truncate_after_failed_write_refuses_until_reopen(folder: Path) -> None:
+    io = FaultyIO()
+    store = make_store(folder, io=io)
+    roster = store.partition("roster")
+    roster.insert({"n": 1})
+    io.fail, io.partial = "append", True
+    original_truncate = io.truncate
+
+    def failing_truncate(handle, size):
+        raise OSError(errno.EIO, "I/O error")
+
+    io.truncate = failing_truncate  # type: ignore[method-assign]
+    with pytest.raises(WriteFailed):
+        roster.insert({"n": 2})
+    io.fail = None
+    io.truncate = original_truncate  # type: ignore[method-assign]
+    with pytest.raises(WriteFailed):
+        roster.insert({"n": 3})
+    store.close(compact=False)
+    store = make_store(folder, io=io)  # the half frame is a torn tail
+    assert [d["n"] for d in store.partition("roster").all()] == [1]
+    assert store.notices[0].key == "storage.journal_torn_tail"
+    store.close()
+
+
+@pytest.mark.parametrize("op", ["write_atomic", "replace", "link"])
+def test_failed_compaction_changes_nothing(tmp_path: Path, op: str) -> None:
+    folder = tmp_path / "data"
+    io = FaultyIO()
+    store = make_store(folder, io=io, backups=tmp_path / "backups")
+    roster = store.partition("roster")
+    roster.insert_many(person(i) for i in range(10))
+    files = folder_bytes(folder)
+    io.fail = op
+    with pytest.raises(WriteFailed):
+        store.compact()
+    assert folder_bytes(folder) == files
+    assert list((tmp_path / "backups").iterdir()) == [] if op == "link" else True
+    roster.insert(person(11))  # the journal still works
+    io.fail = None
+    store.compact()
+    store.close()
+    store = make_store(folder, io=io)
+    assert len(store.partition("roster")) == 11
+    assert store.check() == []
+    store.close()
+
+
+def test_backups_rotate(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    store = make_store(folder, backups=tmp_path / "backups", keep_backups=3)
+    roster = store.partition("roster")
+    for i in range(6):
+        roster.insert(person(i))
+        store.compact()
+    sets = sorted((tmp_path / "backups").iterdir())
+    assert len(sets) == 3
+    newest = sets[-1]
+    assert (newest / "state.age").is_file()
+    store.close()
+
+
+def test_auto_compaction_past_threshold(folder: Path) -> None:
+    store = make_store(folder, compact_frames=10)
+    roster = store.partition("roster")
+    gen = store.gen
+    for i in range(25):
+        roster.insert(person(i))
+    assert store.gen == gen + 2
+    store.close()
+    store = make_store(folder)
+    assert len(store.partition("roster")) == 25
+    assert store.check() == []
+    store.close()
