@@ -6,6 +6,8 @@ import base64
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -139,7 +141,9 @@ def _secret_lines(secret: SecretKey) -> list[str]:
         pytest.param(lambda ls: [*ls[:3], "public key: AAAA"], id="public-key-short"),
     ],
 )
-def test_secret_key_text_rejects(keypair: tuple[SecretKey, str], mutate) -> None:  # type: ignore[no-untyped-def]
+def test_secret_key_text_rejects(
+    keypair: tuple[SecretKey, str], mutate: Callable[[list[str]], list[str]]
+) -> None:
     secret, _ = keypair
     with pytest.raises(MalformedSecretKeyError):
         SecretKey.from_text(join(mutate(_secret_lines(secret))))
@@ -633,7 +637,7 @@ def test_wrong_types(signed: str) -> None:
 # --- streams and files --------------------------------------------------------
 
 
-def test_stream_and_file(tmp_path, keypair: tuple[SecretKey, str]) -> None:  # type: ignore[no-untyped-def]
+def test_stream_and_file(tmp_path: Path, keypair: tuple[SecretKey, str]) -> None:
     secret, pub = keypair
     data = bytes(range(256)) * (10 * 1024 + 3)  # ~2.5 MiB: several 1 MiB chunks
     path = tmp_path / "big.bin"
