@@ -1,0 +1,7 @@
+"""``python -m branchtool`` is the ``branchtool`` command."""
+
+import sys
+
+from branchtool.cli import main
+
+sys.exit(main())
