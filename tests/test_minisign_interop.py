@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,19 +13,6 @@ from storage.minisign import BadGlobalSignatureError, BadSignatureError, PublicK
 pytestmark = pytest.mark.interop
 
 
-@pytest.fixture(scope="module")
-def minisign_exe(request: pytest.FixtureRequest) -> str:
-    """The reference binary: conftest's ``minisign_bin`` when it exists, else PATH."""
-    try:
-        return str(request.getfixturevalue("minisign_bin"))
-    except pytest.FixtureLookupError:
-        pass
-    found = shutil.which("minisign")
-    if found is None:
-        pytest.skip("the reference `minisign` binary is not installed (apt-get install minisign)")
-    return found
-
-
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         list(args), cwd=cwd, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL
@@ -34,11 +20,11 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def ref_keys(minisign_exe: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def ref_keys(minisign_bin: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A key pair made by `minisign -G -W` (no password)."""
     d = tmp_path_factory.mktemp("ref-keys")
     pub, key = d / "ref.pub", d / "ref.key"
-    r = run(minisign_exe, "-G", "-W", "-p", str(pub), "-s", str(key), cwd=d)
+    r = run(minisign_bin, "-G", "-W", "-p", str(pub), "-s", str(key), cwd=d)
     assert r.returncode == 0, r.stderr
     return pub, key
 
@@ -57,7 +43,7 @@ def ref_keys(minisign_exe: str, tmp_path_factory: pytest.TempPathFactory) -> tup
     ids=["empty", "small", "2MiB", "chinese"],
 )
 def test_minisign_verifies_branchtool(
-    minisign_exe: str, tmp_path: Path, data: bytes, comment: str
+    minisign_bin: str, tmp_path: Path, data: bytes, comment: str
 ) -> None:
     secret, pub_text = minisign.generate_keypair()
     (tmp_path / "file").write_bytes(data)
@@ -65,46 +51,46 @@ def test_minisign_verifies_branchtool(
     (tmp_path / "file.minisig").write_text(
         minisign.sign(data, secret, comment), encoding="utf-8", newline=""
     )
-    r = run(minisign_exe, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
+    r = run(minisign_bin, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [
         "Signature and comment signature verified",
         f"Trusted comment: {comment}",
     ]
     # -H: minisign requires the prehashed form -- ours is.
-    r = run(minisign_exe, "-V", "-H", "-m", "file", "-p", "key.pub", cwd=tmp_path)
+    r = run(minisign_bin, "-V", "-H", "-m", "file", "-p", "key.pub", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     # -P: the public key as its one base64 line.
-    r = run(minisign_exe, "-Vm", "file", "-P", PublicKey.parse(pub_text).to_base64(), cwd=tmp_path)
+    r = run(minisign_bin, "-Vm", "file", "-P", PublicKey.parse(pub_text).to_base64(), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
 
 
-def test_minisign_rejects_tampered_branchtool_signature(minisign_exe: str, tmp_path: Path) -> None:
+def test_minisign_rejects_tampered_branchtool_signature(minisign_bin: str, tmp_path: Path) -> None:
     secret, pub_text = minisign.generate_keypair()
     sig = minisign.sign(b"original", secret, "tc")
     (tmp_path / "key.pub").write_text(pub_text)
     (tmp_path / "file.minisig").write_text(sig)
     (tmp_path / "file").write_bytes(b"altered!")
-    r = run(minisign_exe, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
+    r = run(minisign_bin, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
     assert r.returncode != 0
     assert "Signature verification failed" in r.stderr
     (tmp_path / "file").write_bytes(b"original")
     (tmp_path / "file.minisig").write_text(
         sig.replace("trusted comment: tc", "trusted comment: tC")
     )
-    r = run(minisign_exe, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
+    r = run(minisign_bin, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
     assert r.returncode != 0
     assert "Comment signature verification failed" in r.stderr
 
 
-def test_minisign_key_id_matches(minisign_exe: str, tmp_path: Path) -> None:
+def test_minisign_key_id_matches(minisign_bin: str, tmp_path: Path) -> None:
     """minisign names our key id in its mismatch message exactly as key_id() prints it."""
     secret, _ = minisign.generate_keypair()
     _, other_pub = minisign.generate_keypair()
     (tmp_path / "file").write_bytes(b"x")
     (tmp_path / "file.minisig").write_text(minisign.sign(b"x", secret, "tc"))
     (tmp_path / "other.pub").write_text(other_pub)
-    r = run(minisign_exe, "-Vm", "file", "-p", "other.pub", cwd=tmp_path)
+    r = run(minisign_bin, "-Vm", "file", "-p", "other.pub", cwd=tmp_path)
     assert r.returncode != 0
     assert secret.key_id in r.stderr
     assert minisign.key_id(other_pub) in r.stderr
@@ -125,12 +111,12 @@ def test_reference_public_key_text_round_trips(ref_keys: tuple[Path, Path]) -> N
     "data", [b"", b"hello\n", bytes(range(256)) * 12289], ids=["empty", "small", "3MiB"]
 )
 def test_branchtool_verifies_minisign(
-    minisign_exe: str, ref_keys: tuple[Path, Path], tmp_path: Path, legacy: bool, data: bytes
+    minisign_bin: str, ref_keys: tuple[Path, Path], tmp_path: Path, legacy: bool, data: bytes
 ) -> None:
     pub, key = ref_keys
     f = tmp_path / "file"
     f.write_bytes(data)
-    args = [minisign_exe, "-S", "-s", str(key), "-m", "file", "-t", "ref trusted 评论"]
+    args = [minisign_bin, "-S", "-s", str(key), "-m", "file", "-t", "ref trusted 评论"]
     if legacy:
         args.append("-l")
     r = run(*args, cwd=tmp_path)
@@ -152,12 +138,12 @@ def test_branchtool_verifies_minisign(
 
 
 def test_branchtool_verifies_minisign_defaults(
-    minisign_exe: str, ref_keys: tuple[Path, Path], tmp_path: Path
+    minisign_bin: str, ref_keys: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """Default trusted comment (timestamp, file name, 'hashed') and a custom untrusted one."""
     pub, key = ref_keys
     (tmp_path / "report.json").write_bytes(b'{"ok": true}')
-    r = run(minisign_exe, "-S", "-s", str(key), "-m", "report.json", "-c", "from ref", cwd=tmp_path)
+    r = run(minisign_bin, "-S", "-s", str(key), "-m", "report.json", "-c", "from ref", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     sig_text = (tmp_path / "report.json.minisig").read_text()
     tc = minisign.verify(b'{"ok": true}', sig_text, pub.read_text())
@@ -167,12 +153,12 @@ def test_branchtool_verifies_minisign_defaults(
 
 
 def test_branchtool_verifies_minisign_crlf(
-    minisign_exe: str, ref_keys: tuple[Path, Path], tmp_path: Path
+    minisign_bin: str, ref_keys: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """A .minisig and .pub that went through a Windows editor (CRLF)."""
     pub, key = ref_keys
     (tmp_path / "file").write_bytes(b"data")
-    r = run(minisign_exe, "-S", "-s", str(key), "-m", "file", "-t", "crlf", cwd=tmp_path)
+    r = run(minisign_bin, "-S", "-s", str(key), "-m", "file", "-t", "crlf", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     sig_text = (tmp_path / "file.minisig").read_text().replace("\n", "\r\n")
     pub_text = pub.read_text().replace("\n", "\r\n")
@@ -180,7 +166,7 @@ def test_branchtool_verifies_minisign_crlf(
 
 
 def test_secret_key_survives_text_form_for_reference_verification(
-    minisign_exe: str, tmp_path: Path
+    minisign_bin: str, tmp_path: Path
 ) -> None:
     """A key stored with to_text() and reloaded still signs what minisign accepts."""
     secret, pub_text = minisign.generate_keypair()
@@ -189,6 +175,6 @@ def test_secret_key_survives_text_form_for_reference_verification(
     (tmp_path / "file.minisig").write_text(minisign.sign(b"payload", again, "reloaded"))
     (tmp_path / "key.pub").write_text(again.public_key_text())
     assert again.public_key_text() == pub_text
-    r = run(minisign_exe, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
+    r = run(minisign_bin, "-Vm", "file", "-p", "key.pub", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Trusted comment: reloaded" in r.stdout
