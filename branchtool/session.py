@@ -1,0 +1,183 @@
+"""One vault folder as the app and the CLI use it: create it, unlock it, lock
+it, and reach the services of the unlocked vault.
+
+Services are built on first use after each unlock and dropped at lock, with
+the vault's key material, so nothing decrypted outlives a lock. Callers reach
+them through the session each time (``session.roster``), never keep them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from branchtool import i18n, passphrase
+from branchtool.errors import UserError
+
+if TYPE_CHECKING:
+    from branchtool.services.roster import RosterService
+    from storage.vault import Vault
+
+DEFAULT_WORK_FACTOR = 18
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+IDLE_MINUTES = 10
+THEMES = ("textual-dark", "textual-light")
+
+
+def branch_code_problem(code: str) -> str | None:
+    """The catalog key of what is wrong with a branch code, or ``None``."""
+    return None if _CODE.fullmatch(code) else "cli.init.bad_code"
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """Preferences kept in the plaintext vault.json (nothing sensitive), so
+    they apply before unlocking: language, theme, idle minutes before auto-lock."""
+
+    language: str = ""
+    theme: str = THEMES[0]
+    idle_minutes: int = IDLE_MINUTES
+
+    @classmethod
+    def from_info(cls, info: dict[str, Any]) -> UiSettings:
+        raw = info.get("ui") if isinstance(info.get("ui"), dict) else {}
+        language = raw.get("language", "")
+        theme = raw.get("theme", THEMES[0])
+        minutes = raw.get("idle_minutes", IDLE_MINUTES)
+        return cls(
+            language=language if language in i18n.LANGUAGES else "",
+            theme=theme if theme in THEMES else THEMES[0],
+            idle_minutes=minutes if isinstance(minutes, int) and 1 <= minutes <= 240
+            else IDLE_MINUTES,
+        )
+
+    def to_info(self) -> dict[str, Any]:
+        return {"language": self.language, "theme": self.theme,
+                "idle_minutes": self.idle_minutes}
+
+
+def _user_error(exc: Exception) -> UserError:
+    """A storage error as the UserError the app and CLI show."""
+    return UserError(getattr(exc, "key", "storage.error"), **getattr(exc, "params", {}))
+
+
+class Session:
+    def __init__(self, path: str | os.PathLike[str], *,
+                 work_factor: int = DEFAULT_WORK_FACTOR) -> None:
+        self.path = Path(path)
+        self.work_factor = work_factor
+        self._vault: Vault | None = None
+        self._services: dict[str, Any] = {}
+
+    # -- without a passphrase -----------------------------------------------
+    def exists(self) -> bool:
+        from storage.vault import Vault
+
+        return Vault.exists(self.path)
+
+    def info(self) -> dict[str, Any]:
+        """vault.json's ``info`` (branch code and name, demo flag, ui settings)."""
+        from storage.errors import StorageError
+        from storage.vault import Vault
+
+        if self._vault is not None:
+            return self._vault.info
+        try:
+            return dict(Vault.read_info(self.path).get("info", {}))
+        except StorageError as exc:
+            raise _user_error(exc) from None
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.info().get("demo"))
+
+    def settings(self) -> UiSettings:
+        return UiSettings.from_info(self.info()) if self.exists() else UiSettings()
+
+    def save_settings(self, settings: UiSettings) -> None:
+        self.vault.update_info(ui=settings.to_info())
+
+    # -- create, unlock, lock ------------------------------------------------
+    def create(self, code: str, name: str, secret: str, *,
+               office_key: str | os.PathLike[str] | None = None,
+               extra_info: dict[str, Any] | None = None, check_passphrase: bool = True) -> None:
+        """Create the vault and leave it unlocked. Runs scrypt: call from a worker."""
+        from storage.errors import StorageError
+        from storage.vault import Vault
+
+        code, name = code.strip(), name.strip()
+        problem = branch_code_problem(code)
+        if problem:
+            raise UserError(problem)
+        if not name:
+            raise UserError("session.name_required")
+        if check_passphrase:
+            passphrase.check_strength(secret)
+        info: dict[str, Any] = {"branch_code": code, "branch_name": name, **(extra_info or {})}
+        if office_key:
+            from branchtool.keyfiles import read_office_key
+
+            info["office"] = read_office_key(Path(office_key)).to_dict()
+        try:
+            self._vault = Vault.create(self.path, secret, kind="branch", info=info,
+                                       work_factor=self.work_factor)
+        except StorageError as exc:
+            raise _user_error(exc) from None
+
+    def unlock(self, secret: str) -> list[str]:
+        """Open the vault (scrypt: call from a worker). Returns the recovery
+        notices to show, e.g. a torn last write that was dropped."""
+        from storage.errors import StorageError
+        from storage.vault import Vault
+
+        if self._vault is not None:
+            return []
+        if not Vault.exists(self.path):
+            raise UserError("storage.vault_not_found", path=str(self.path))
+        try:
+            vault = Vault.open(self.path, secret)
+        except StorageError as exc:
+            raise _user_error(exc) from None
+        self._vault = vault
+        return [i18n.t(n.key, **n.params) for n in vault.notices]
+
+    def lock(self) -> None:
+        """Drop the services (and their decrypted data) and close the vault,
+        which drops its key material and releases the writer lock."""
+        self._services.clear()
+        vault, self._vault = self._vault, None
+        if vault is not None:
+            vault.close()
+
+    close = lock
+
+    @property
+    def unlocked(self) -> bool:
+        return self._vault is not None
+
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None:
+            raise UserError("storage.vault_closed")
+        return self._vault
+
+    # -- services -------------------------------------------------------------
+    @property
+    def roster(self) -> RosterService:
+        service = self._services.get("roster")
+        if service is None:
+            from branchtool.services.roster import PARTITION, RosterService
+
+            vault = self.vault
+            service = self._services["roster"] = RosterService(
+                vault.partition(PARTITION), vault.batch)
+        return service
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()

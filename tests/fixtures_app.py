@@ -1,0 +1,63 @@
+"""Fixtures of the app, roster and UI tests: real vaults with a cheap scrypt.
+
+Import the fixtures a test module needs: ``from fixtures_app import session``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from branchtool import i18n
+from branchtool.records import checks
+from branchtool.services.roster import RosterService
+from branchtool.session import Session
+
+WORK_FACTOR = 10  # scrypt N = 2**10: milliseconds instead of a second
+PASSPHRASE = "correct horse battery"
+BRANCH_CODE = "T01"
+BRANCH_NAME = "测试第一党支部"
+TODAY = dt.date(2024, 6, 1)  # fixed, so demo data and snapshots are stable
+
+
+def id_number(born: dt.date = dt.date(1990, 3, 7), *, region: str = "110105",
+              order: int = 123) -> str:
+    """A valid resident ID number (odd ``order``: male, even: female)."""
+    first17 = f"{region}{born:%Y%m%d}{order:03d}"
+    return first17 + checks.id_check_digit(first17)
+
+
+def person(name: str = "张三", **values: str) -> dict[str, str]:
+    """The values of a valid person; ``values`` override."""
+    return {"name": name, "category": "student", "stage": "league", **values}
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Iterator[None]:
+    """Every test starts in zh-CN and leaves the language as it found it."""
+    before = i18n.language()
+    i18n.set_language("zh-CN")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def session(vault_dir: Path) -> Iterator[Session]:
+    """A new branch vault, unlocked."""
+    s = Session(vault_dir, work_factor=WORK_FACTOR)
+    s.create(BRANCH_CODE, BRANCH_NAME, PASSPHRASE)
+    yield s
+    s.lock()
+
+
+@pytest.fixture
+def roster(session: Session) -> RosterService:
+    return session.roster
