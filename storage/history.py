@@ -32,7 +32,7 @@ def make_entry(
     seq: int, time_iso: str, partition: str, record_id: str, op: str,
     record_hash: str | None, prev: str,
 ) -> dict[str, Any]:
-    entry: dict[str, Any] = {
+    body: dict[str, Any] = {
         "seq": seq,
         "time": time_iso,
         "partition": partition,
@@ -41,9 +41,10 @@ def make_entry(
         "hash": record_hash,
         "prev": prev,
     }
-    entry["entry"] = entry_hash(entry)
-    entry["id"] = entry_id(seq)
-    return entry
+    digest = sha256_hex(canonical_json(body))
+    body["entry"] = digest
+    body["id"] = entry_id(seq)
+    return body
 
 
 def entry_hash(entry: dict[str, Any]) -> str:

@@ -174,7 +174,8 @@ class Partition:
             self._docs.pop(record_id, None)
         else:
             self._docs[record_id] = doc
-        self._table.clear_cache()
+        if len(self._table._query_cache):
+            self._table.clear_cache()
 
     def _raw(self, record_id: str) -> Doc | None:
         return self._docs.get(record_id)
