@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,30 @@ def vector_names() -> list[str]:
     )
 
 
+def vector_keys(name: str) -> list[tuple[str, str]]:
+    """The ``key: value`` lines of a vector's textual header (cheap, for collection)."""
+    with (VECTORS_DIR / name).open("rb") as f:
+        head = f.read(4096).split(b"\n\n", 1)[0].decode()
+    return [(k, v) for k, _, v in (line.partition(": ") for line in head.split("\n"))]
+
+
+def vectors_where(keep: Callable[[list[tuple[str, str]]], bool]) -> list[str]:
+    return [name for name in vector_names() if keep(vector_keys(name))]
+
+
+def single_passphrase(keys: list[tuple[str, str]]) -> bool:
+    kinds = [k for k, _ in keys]
+    return kinds.count("passphrase") == 1 and "identity" not in kinds
+
+
+def valid_armor(keys: list[tuple[str, str]]) -> bool:
+    return ("armored", "yes") in keys and ("expect", "armor failure") not in keys
+
+
+def valid_binary_header(keys: list[tuple[str, str]]) -> bool:
+    return ("armored", "yes") not in keys and ("expect", "header failure") not in keys
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -149,12 +174,10 @@ def test_vector(name: str, age_testkit_dir: Path) -> None:
         assert out.getvalue() == b""
 
 
-@pytest.mark.parametrize("name", vector_names())
+@pytest.mark.parametrize("name", vectors_where(single_passphrase))
 def test_vector_passphrase_api(name: str, age_testkit_dir: Path) -> None:
     """Passphrase vectors through decrypt_with_passphrase / decrypt_stream(passphrase=)."""
     vector = parse_vector(age_testkit_dir / name)
-    if len(vector.passphrases) != 1 or vector.identities:
-        pytest.skip("not a single-passphrase vector")
     passphrase = vector.passphrases[0]
     if vector.expect == "success":
         plaintext = age.decrypt_with_passphrase(vector.file, passphrase)
@@ -167,23 +190,19 @@ def test_vector_passphrase_api(name: str, age_testkit_dir: Path) -> None:
             age.decrypt_with_passphrase(vector.file, passphrase)
 
 
-@pytest.mark.parametrize("name", vector_names())
+@pytest.mark.parametrize("name", vectors_where(valid_armor))
 def test_vector_armor_round_trip(name: str, age_testkit_dir: Path) -> None:
     """Valid armor re-encodes identically, up to CRLF and surrounding whitespace."""
     vector = parse_vector(age_testkit_dir / name)
-    if not vector.armored or vector.expect == "armor failure":
-        pytest.skip("not a valid armored vector")
     binary = age.armor.dearmor(vector.file)
     expected = vector.file.replace(b"\r\n", b"\n").strip() + b"\n"
     assert age.armor.armor(binary) == expected
 
 
-@pytest.mark.parametrize("name", vector_names())
+@pytest.mark.parametrize("name", vectors_where(valid_binary_header))
 def test_vector_header_round_trip(name: str, age_testkit_dir: Path) -> None:
     """Any header that parses re-encodes to the same bytes (strict parsing)."""
     vector = parse_vector(age_testkit_dir / name)
-    if vector.armored or vector.expect == "header failure":
-        pytest.skip("no valid binary header to round-trip")
     header = age.header.parse_header(age.source.Source(io.BytesIO(vector.file)))
     encoded = b"".join(
         [age.header.INTRO, *(s.encode() for s in header.stanzas), b"---"]
