@@ -21,6 +21,7 @@ from storage.errors import StorageError
 # and return an exit status.
 COMMAND_MODULES = (
     "branchtool.cli.vault_cmds",
+    "branchtool.cli.bundle_cmds",
 )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from branchtool import i18n, passphrase
 from branchtool.paths import resolve_vault_dir
+from branchtool.session import Session
 from storage.errors import VaultNotFound
 from storage.vault import Vault
 
@@ -25,3 +26,12 @@ def open_vault(args: argparse.Namespace) -> Vault:
     for notice in vault.notices:
         print(i18n.t(notice.key, **notice.params), file=sys.stderr)
     return vault
+
+
+def open_session(args: argparse.Namespace) -> Session:
+    """An unlocked ``Session`` on the vault ``args`` point at (use it with
+    ``with``: leaving the block locks the vault again)."""
+    session = Session(vault_dir(args))
+    for notice in session.unlock(passphrase.current(args)):
+        print(notice, file=sys.stderr)
+    return session

@@ -10,8 +10,15 @@ from typing import Any
 from branchtool import i18n, passphrase
 from branchtool.cli.common import open_vault, vault_dir
 from branchtool.errors import UserError
-from branchtool.keyfiles import fingerprint, read_office_key
+from branchtool.keyfiles import (
+    BRANCH_FORMAT,
+    OFFICE_FORMAT,
+    KeyFile,
+    fingerprint,
+    read_office_key,
+)
 from storage.errors import StorageError, VaultCorrupt
+from storage.fsio import DEFAULT_IO
 from storage.vault import Vault
 
 
@@ -29,6 +36,10 @@ def register(sub: Any) -> None:
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     keys_sub.add_parser("show", help=i18n.t("cli.keys.show.help")).set_defaults(
         handler=cmd_keys_show)
+    keys_export = keys_sub.add_parser("export", help=i18n.t("cli.keys.export.help"))
+    keys_export.add_argument("--out", type=Path, required=True,
+                             help=i18n.t("cli.keys.export.out"))
+    keys_export.set_defaults(handler=cmd_keys_export)
 
     vault = sub.add_parser("vault", help=i18n.t("cli.vault.help"))
     vault_sub = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
@@ -90,6 +101,23 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
                      f"({fingerprint(office['recipient'], office['minisign_public_key'])})"))
     for label, value in rows:
         print(f"{label}: {value}")
+    return 0
+
+
+def cmd_keys_export(args: argparse.Namespace) -> int:
+    """The branch's public key file for enrolment at the office (no passphrase
+    needed: everything in it is public and comes from vault.json)."""
+    doc = Vault.read_info(vault_dir(args))
+    info = doc.get("info", {})
+    key = KeyFile(format=BRANCH_FORMAT if doc["kind"] == "branch" else OFFICE_FORMAT,
+                  name=info.get("branch_name") or info.get("office_name", ""),
+                  code=info.get("branch_code", ""), recipient=doc["recipient"],
+                  minisign_public_key=doc["signing_public_key"])
+    try:
+        DEFAULT_IO.write_atomic(args.out, key.to_bytes())
+    except OSError:
+        raise UserError("cli.keys.write_failed", path=str(args.out)) from None
+    print(i18n.t("cli.keys.export.done", path=str(args.out), fingerprint=key.fingerprint))
     return 0
 
 

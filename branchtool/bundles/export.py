@@ -1,0 +1,259 @@
+"""Building, signing and writing a branch's bundle; the outbox of what was sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from branchtool import i18n
+from branchtool.bundles import format as fmt
+from branchtool.bundles import providers
+from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Period, kinds
+from branchtool.errors import UserError
+from branchtool.keyfiles import KeyFile, read_office_key
+from storage import age, minisign
+from storage.errors import StorageError
+from storage.fsio import DEFAULT_IO, FileIO
+from storage.history import GENESIS
+from storage.records import new_id, sha256_hex
+from storage.store import utc_now
+
+if TYPE_CHECKING:
+    from branchtool.session import Session
+
+OUTBOX = "outbox"
+SETTINGS_LOG = "settings_log"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Preview:
+    """Exactly what an export will send, shown before anything is written."""
+
+    sequence: int
+    period: Period
+    redaction: str
+    office_name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reports: list[str] = field(default_factory=list)
+    history_entries: int = 0
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sequence: int
+    size: int
+    sha256: str
+
+
+class BundleService:
+    def __init__(self, session: Session, *, io: FileIO = DEFAULT_IO,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.session = session
+        self.io = io
+        self.today = today
+
+    @property
+    def vault(self) -> Any:
+        return self.session.vault
+
+    # -- the office key ----------------------------------------------------------
+    def office(self) -> KeyFile | None:
+        office = self.vault.info.get("office")
+        if not office:
+            return None
+        return KeyFile(format=office["format"], name=office["name"],
+                       recipient=office["recipient"],
+                       minisign_public_key=office["minisign_public_key"],
+                       code=office.get("code", ""))
+
+    def read_office_key(self, path: Path) -> KeyFile:
+        """Parse an office.pub so the user can compare its fingerprint first."""
+        return read_office_key(path)
+
+    def set_office_key(self, key: KeyFile) -> None:
+        """Use ``key`` from now on; the change is logged in the history."""
+        old = self.office()
+        self.vault.partition(SETTINGS_LOG).insert({
+            "time": utc_now(), "event": "office_key",
+            "old": old.fingerprint if old else None, "new": key.fingerprint,
+            "name": key.name,
+        })
+        try:
+            self.vault.update_info(office=key.to_dict())
+        except StorageError as exc:
+            raise UserError(exc.key, **exc.params) from None
+
+    def branch_key(self) -> KeyFile:
+        from branchtool.keyfiles import BRANCH_FORMAT
+
+        info = self.vault.info
+        return KeyFile(format=BRANCH_FORMAT, name=info.get("branch_name", ""),
+                       code=info.get("branch_code", ""), recipient=self.vault.recipient,
+                       minisign_public_key=self.vault.signing_public_key)
+
+    # -- the outbox ------------------------------------------------------------------
+    def outbox(self) -> list[dict[str, Any]]:
+        return sorted(self.vault.partition(OUTBOX).all(), key=lambda d: d["sequence"])
+
+    def last_sent(self) -> dict[str, Any] | None:
+        sent = self.outbox()
+        return sent[-1] if sent else None
+
+    def default_period(self) -> Period:
+        today = self.today()
+        last = self.last_sent()
+        start = today
+        if last:
+            after = dt.date.fromisoformat(last["period"]["to"]) + dt.timedelta(days=1)
+            start = min(after, today)
+        return Period(start, today)
+
+    # -- preview and export ------------------------------------------------------------
+    def _check(self, period: Period, redaction: str) -> KeyFile:
+        if redaction not in REDACTIONS:
+            raise UserError("export.bad_redaction")
+        if period.start > period.end:
+            raise UserError("export.bad_period")
+        office = self.office()
+        if office is None:
+            raise UserError("export.no_office_key")
+        return office
+
+    def preview(self, period: Period, redaction: str = DEFAULT_REDACTION) -> Preview:
+        office = self._check(period, redaction)
+        last = self.last_sent()
+        base_seq = last["head"]["seq"] if last else 0
+        preview = Preview(sequence=(last["sequence"] + 1) if last else 1, period=period,
+                          redaction=redaction, office_name=office.name)
+        for kind in kinds():
+            preview.counts[kind.name] = sum(1 for _ in kind.records(self.vault, period))
+            if redaction == "standard":
+                preview.withheld[kind.name] = kind.withheld(redaction)
+        preview.reports = [name for name, _ in providers.report_names()]
+        preview.history_entries = self.vault.store.head[0] - base_seq
+        return preview
+
+    def build(self, period: Period, redaction: str,
+              progress: Progress | None = None) -> tuple[dict[str, Any], KeyFile]:
+        office = self._check(period, redaction)
+        vault = self.vault
+        info = vault.info
+        last = self.last_sent()
+        all_kinds = kinds()
+        steps = len(all_kinds) + 3
+        step = 0
+
+        def advance() -> None:
+            nonlocal step
+            step += 1
+            if progress:
+                progress(step, steps)
+
+        data: dict[str, list[dict[str, Any]]] = {}
+        counts: dict[str, int] = {}
+        for kind in all_kinds:
+            withheld = kind.withheld(redaction)
+            records = []
+            for doc in kind.records(vault, period):
+                for key in withheld:
+                    doc.pop(key, None)
+                records.append(doc)
+            counts[kind.name] = len(records)
+            data[kind.name] = [] if redaction == "counts" else records
+            advance()
+        figures = providers.figures(self.session, period)
+        advance()
+        reports = providers.reports(self.session, period)
+        advance()
+        base = last["head"] if last else {"seq": 0, "hash": GENESIS}
+        seq, head_hash = vault.store.head
+        entries = vault.history(since_seq=base["seq"])
+        advance()
+        doc = {
+            "format": fmt.FORMAT,
+            "version": fmt.VERSION,
+            "bundle_id": new_id(),
+            "branch": {"code": info.get("branch_code", ""), "name": info.get("branch_name", "")},
+            "signer_key_id": vault.signing_key_id,
+            "recipient": office.recipient,
+            "office_name": office.name,
+            "sequence": (last["sequence"] + 1) if last else 1,
+            "previous_sha256": last["json_sha256"] if last else None,
+            "created": utc_now(),
+            "period": period.to_json(),
+            "redaction": redaction,
+            "data": data,
+            "counts": counts,
+            "figures": figures,
+            "reports": reports,
+            "history": {"base": base, "head": {"seq": seq, "hash": head_hash},
+                        "entries": entries},
+        }
+        return doc, office
+
+    def export(self, out_dir: Path, period: Period | None = None,
+               redaction: str = DEFAULT_REDACTION,
+               progress: Progress | None = None) -> ExportResult:
+        """Write ``<code>-<seq>-<yyyymmdd>.bundle.age`` into ``out_dir``
+        atomically, then record it in the outbox. A failure at any point leaves
+        no file behind and does not advance the sequence."""
+        period = period or self.default_period()
+        out_dir = Path(out_dir)
+        if not out_dir.is_dir():
+            raise UserError("export.no_folder", path=str(out_dir))
+        doc, office = self.build(period, redaction, progress)
+        json_bytes = fmt.encode(doc)
+        json_sha = sha256_hex(json_bytes)
+        signature = self.vault.sign(json_bytes, fmt.trusted_comment(doc, json_sha))
+        created = dt.datetime.fromisoformat(doc["created"].replace("Z", "+00:00"))
+        tar = fmt.pack(json_bytes, signature, int(created.timestamp()))
+        blob = age.encrypt(tar, [office.recipient, self.vault.recipient])
+        name = fmt.file_name(doc["branch"]["code"], doc["sequence"], f"{self.today():%Y-%m-%d}")
+        path = out_dir / name
+        if path.exists():
+            raise UserError("export.exists", name=name)
+        try:
+            self.io.write_atomic(path, blob)
+        except OSError as exc:
+            raise UserError("export.write_failed",
+                            reason=errno.errorcode.get(exc.errno or 0, "OSError")) from None
+        record = {
+            "id": doc["bundle_id"], "sequence": doc["sequence"], "created": doc["created"],
+            "file": name, "size": len(blob), "sha256": hashlib.sha256(blob).hexdigest(),
+            "json_sha256": json_sha, "period": doc["period"], "redaction": redaction,
+            "head": doc["history"]["head"], "counts": doc["counts"], "received": None,
+        }
+        try:
+            self.vault.partition(OUTBOX).insert(record)
+        except StorageError as exc:
+            self.io.unlink(path)  # not recorded, so not sent: the sequence stays
+            raise UserError(exc.key, **exc.params) from None
+        return ExportResult(path, doc["sequence"], len(blob), record["sha256"])
+
+    # -- reopening what was sent ------------------------------------------------------------
+    def open_sent(self, path: Path) -> dict[str, Any]:
+        """Decrypt and verify a bundle this branch wrote (it is encrypted to us too)."""
+        try:
+            tar = age.decrypt(Path(path).read_bytes(), [self.vault.identity])
+        except (OSError, age.AgeError):
+            raise UserError("export.cannot_open") from None
+        json_bytes, signature = fmt.unpack(tar)
+        try:
+            minisign.verify(json_bytes, signature, self.vault.signing_public_key)
+        except minisign.MinisignError:
+            raise fmt.BundleRejected("signature") from None
+        return fmt.decode(json_bytes)
+
+
+def describe_period(period: Period) -> str:
+    if period.start == period.end:
+        return i18n.format_date(period.start)
+    return f"{i18n.format_date(period.start)} – {i18n.format_date(period.end)}"

@@ -1,0 +1,203 @@
+"""The bundle file, byte for byte (docs/formats.md, "Bundles").
+
+``<branch-code>-<seq>-<yyyymmdd>.bundle.age`` is an age message (to the office
+and to the branch itself) whose plaintext is a POSIX tar of exactly two
+regular files, ``bundle.json`` and ``bundle.json.minisig``. Reproducible by
+hand: ``age -d -i office-key.txt X.bundle.age | tar x && minisign -Vm
+bundle.json -p branch.pub``.
+
+Reading is strict and bounded: every check here raises ``BundleRejected``
+with its own reason before anything is trusted or written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from branchtool.errors import UserError
+
+FORMAT = "branchtool-bundle"
+VERSION = 1
+JSON_NAME = "bundle.json"
+SIG_NAME = "bundle.json.minisig"
+MAX_FILE = 256 << 20  # the office's default size cap, before decrypting
+MAX_SIG = 4096
+MAX_DEPTH = 32
+MAX_STRING = 1 << 20  # one string field (a rendered report may be long)
+REDACTIONS = ("full", "standard", "counts")
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class BundleRejected(UserError):
+    """A bundle the office must not accept; ``reason`` is a short stable code."""
+
+    def __init__(self, reason: str, /, **params: object) -> None:
+        super().__init__(f"bundle.reject.{reason}", **params)
+        self.reason = reason
+
+
+def file_name(branch_code: str, sequence: int, day: str) -> str:
+    return f"{branch_code}-{sequence:06d}-{day.replace('-', '')}.bundle.age"
+
+
+def trusted_comment(doc: Mapping[str, Any], json_sha256: str) -> str:
+    """What ``minisign -V`` prints: enough for a person to see what they hold."""
+    return (f"branchtool bundle branch={doc['branch']['code']} seq={doc['sequence']} "
+            f"period={doc['period']['from']}..{doc['period']['to']} sha256={json_sha256}")
+
+
+# -- the tar ----------------------------------------------------------------------
+def pack(json_bytes: bytes, signature: str, mtime: int) -> bytes:
+    """A deterministic USTAR archive of the two files, nothing else."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in ((JSON_NAME, json_bytes), (SIG_NAME, signature.encode())):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), mtime, 0o644
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def unpack(tar_bytes: bytes) -> tuple[bytes, str]:
+    """(bundle.json bytes, signature text), or ``BundleRejected("tar")``."""
+    members: dict[str, bytes] = {}
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as tar:
+            for count, member in enumerate(tar, start=1):
+                if count > 2:
+                    raise BundleRejected("tar_members")
+                if member.name not in (JSON_NAME, SIG_NAME):
+                    raise BundleRejected("tar_path")
+                if member.name in members:
+                    raise BundleRejected("tar_duplicate")
+                if not member.isreg():
+                    raise BundleRejected("tar_type")
+                limit = MAX_SIG if member.name == SIG_NAME else MAX_FILE
+                if member.size > limit:
+                    raise BundleRejected("too_large")
+                handle = tar.extractfile(member)
+                if handle is None:
+                    raise BundleRejected("tar_type")
+                members[member.name] = handle.read()
+    except (tarfile.TarError, EOFError, OSError, UnicodeError):
+        raise BundleRejected("tar") from None
+    if set(members) != {JSON_NAME, SIG_NAME}:
+        raise BundleRejected("tar_members")
+    try:
+        signature = members[SIG_NAME].decode("utf-8")
+    except UnicodeDecodeError:
+        raise BundleRejected("signature") from None
+    return members[JSON_NAME], signature
+
+
+# -- bundle.json ---------------------------------------------------------------------
+def encode(doc: Mapping[str, Any]) -> bytes:
+    """bundle.json bytes: UTF-8, keys sorted, no insignificant whitespace."""
+    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    """Parse and check the schema; ``BundleRejected("schema", field=...)`` names
+    the first field that is wrong."""
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        raise BundleRejected("json") from None
+    _check_depth_and_strings(doc)
+    _check_schema(doc)
+    return doc
+
+
+def _check_depth_and_strings(value: Any) -> None:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BundleRejected("schema", field="depth")
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if len(key) > 200:
+                    raise BundleRejected("schema", field="key")
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str) and len(item) > MAX_STRING:
+            raise BundleRejected("schema", field="string")
+
+
+def _require(doc: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
+             path: str = "") -> Any:
+    value = doc.get(key) if isinstance(doc, Mapping) else None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise BundleRejected("schema", field=f"{path}{key}")
+    return value
+
+
+def _check_schema(doc: Any) -> None:
+    if not isinstance(doc, dict):
+        raise BundleRejected("schema", field="(root)")
+    if doc.get("format") != FORMAT:
+        raise BundleRejected("schema", field="format")
+    if doc.get("version") != VERSION:
+        raise BundleRejected("version")
+    _require(doc, "bundle_id", str)
+    branch = _require(doc, "branch", dict)
+    if not _CODE.match(_require(branch, "code", str, "branch.")):
+        raise BundleRejected("schema", field="branch.code")
+    _require(branch, "name", str, "branch.")
+    _require(doc, "signer_key_id", str)
+    _require(doc, "recipient", str)
+    seq = _require(doc, "sequence", int)
+    if seq < 1:
+        raise BundleRejected("schema", field="sequence")
+    prev = doc.get("previous_sha256")
+    if not (prev is None and seq == 1) and not (isinstance(prev, str) and _HEX64.match(prev)):
+        raise BundleRejected("schema", field="previous_sha256")
+    _require(doc, "created", str)
+    period = _require(doc, "period", dict)
+    for end in ("from", "to"):
+        if not _DATE.match(_require(period, end, str, "period.")):
+            raise BundleRejected("schema", field=f"period.{end}")
+    if period["from"] > period["to"]:
+        raise BundleRejected("schema", field="period")
+    if doc.get("redaction") not in REDACTIONS:
+        raise BundleRejected("schema", field="redaction")
+    data = _require(doc, "data", dict)
+    for kind, records in data.items():
+        if not isinstance(records, list) or not all(
+                isinstance(r, dict) and isinstance(r.get("id"), str) for r in records):
+            raise BundleRejected("schema", field=f"data.{kind}")
+    if doc["redaction"] == "counts" and any(data.values()):
+        raise BundleRejected("schema", field="data")
+    counts = _require(doc, "counts", dict)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in counts.values()):
+        raise BundleRejected("schema", field="counts")
+    _require(doc, "figures", dict)
+    reports = _require(doc, "reports", dict)
+    if not all(isinstance(v, str) for v in reports.values()):
+        raise BundleRejected("schema", field="reports")
+    history = _require(doc, "history", dict)
+    entries = _require(history, "entries", list, "history.")
+    for name in ("base", "head"):
+        mark = _require(history, name, dict, "history.")
+        _require(mark, "seq", int, f"history.{name}.")
+        if not _HEX64.match(_require(mark, "hash", str, f"history.{name}.")):
+            raise BundleRejected("schema", field=f"history.{name}.hash")
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise BundleRejected("schema", field="history.entries")
+        for key, kind in (("seq", int), ("time", str), ("partition", str), ("record", str),
+                          ("op", str), ("prev", str), ("entry", str)):
+            _require(entry, key, kind, "history.entries.")
+        if entry.get("hash") is not None and not isinstance(entry["hash"], str):
+            raise BundleRejected("schema", field="history.entries.hash")
