@@ -1,0 +1,219 @@
+"""What the care, task, record and deed services share: the records of one
+definition in one partition, held in memory, checked against the roster.
+
+As with the roster, a write goes to the partition first; the in-memory
+records change only after it was acknowledged. Documents handed out are
+copies; ``_docs`` is the service's own and is never given away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef, Ref
+from branchtool.records.fieldtypes import RefField, RefListField, split_ids
+from branchtool.records.person import ACTIVE
+from branchtool.services.roster import PartitionLike, RosterService
+
+Doc = dict[str, Any]
+Batch = Callable[[], AbstractContextManager[Any]]
+# A reference check: the catalog key of what is wrong with pointing at this id.
+RefCheck = Callable[[str], str | None]
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def local_now() -> dt.datetime:
+    """The secretary's wall-clock time, to the minute (due times are local)."""
+    return dt.datetime.now().replace(second=0, microsecond=0)
+
+
+def person_name(roster: RosterService, person_id: str) -> str:
+    """A roster person's name; archived people are marked, deleted ones named so."""
+    if not person_id:
+        return ""
+    person = roster.person(person_id)
+    if person is None:
+        return i18n.t("ref.deleted_person")
+    if person.status != ACTIVE:
+        return i18n.t("ref.archived_name", name=person["name"])
+    return person["name"]
+
+
+def names(roster: RosterService, ids: str) -> str:
+    """The names of a stored list of people, joined the current language's way."""
+    return i18n.t("list.separator").join(person_name(roster, i) for i in split_ids(ids))
+
+
+def ref_fields(rdef: RecordDef) -> list[FieldDef]:
+    return [f for f in rdef.fields if isinstance(f, RefField | RefListField)]
+
+
+def _ids(fdef: FieldDef, value: str) -> list[str]:
+    return split_ids(value) if isinstance(fdef, RefListField) else ([value] if value else [])
+
+
+class RecordBook:
+    """Records of ``rdef`` in ``partition``, in memory, with reference checks."""
+
+    def __init__(self, partition: PartitionLike, batch: Batch, rdef: RecordDef,
+                 roster: RosterService, *, now: Callable[[], str] = utc_now) -> None:
+        self._part = partition
+        self._batch = batch
+        self.rdef = rdef
+        self.roster = roster
+        self._now = now
+        self._docs: dict[str, Doc] = {doc["id"]: doc for doc in partition.all()}
+        self._ref_checks: dict[str, RefCheck] = {"person": self._check_person}
+        self._changes = 0
+        self._pending: list[tuple[str, Doc | None]] | None = None
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """Changes whenever the records do (lists compare it to refresh)."""
+        return self._changes
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._docs
+
+    def get(self, record_id: str) -> Doc | None:
+        doc = self._docs.get(record_id)
+        return None if doc is None else _copy(doc)
+
+    def all(self) -> list[Doc]:
+        return [_copy(d) for d in self._docs.values()]
+
+    def values_of(self, record_id: str) -> dict[str, str]:
+        """The stored field values of a record, for a form."""
+        doc = self._require(record_id)
+        return {f.key: doc.get(f.key, "") for f in self.rdef.fields}
+
+    # -- checking ------------------------------------------------------------------
+    def set_ref_check(self, target: str, check: RefCheck) -> None:
+        """How to check a reference to ``target`` records (e.g. tasks)."""
+        self._ref_checks[target] = check
+
+    def _check_person(self, person_id: str) -> str | None:
+        person = self.roster.person(person_id)
+        if person is None:
+            return "ref.person_missing"
+        if person.status != ACTIVE:
+            return "ref.person_archived"
+        return None
+
+    def clean(self, values: Mapping[str, object],
+              record_id: str | None = None) -> tuple[dict[str, str], list[Problem]]:
+        """``values`` parsed over the record ``record_id`` (or a blank one) with
+        every problem: the definition's, the references' (only people newly
+        named must be active: someone archived since stays on an old task) and
+        the service's own (``_more_problems``)."""
+        base = self.values_of(record_id) if record_id is not None else None
+        doc, problems = self.rdef.clean(values, base=base)
+        bad = {p.field for p in problems}
+        for fdef in ref_fields(self.rdef):
+            check = self._ref_checks.get(getattr(fdef, "target", "person"))
+            if fdef.key in bad or check is None:
+                continue
+            before = set(_ids(fdef, base.get(fdef.key, ""))) if base else set()
+            for ref in _ids(fdef, doc[fdef.key]):
+                key = None if ref in before else check(ref)
+                if key:
+                    problems.append(Problem(key, fdef.key, {}, Ref(fdef.label_key)))
+                    break
+        if not problems:
+            problems.extend(self._more_problems(doc, record_id))
+        return doc, problems
+
+    def check(self, values: Mapping[str, object], record_id: str | None = None) -> list[Problem]:
+        return self.clean(values, record_id)[1]
+
+    def _more_problems(self, doc: dict[str, str], record_id: str | None) -> list[Problem]:
+        return []
+
+    def _clean_or_raise(self, values: Mapping[str, object],
+                        record_id: str | None = None) -> dict[str, str]:
+        doc, problems = self.clean(values, record_id)
+        if problems:
+            raise InvalidRecord(problems)
+        return doc
+
+    # -- writing -------------------------------------------------------------------
+    def _insert(self, doc: Doc) -> str:
+        now = self._now()
+        new = {**doc, "created_at": now, "updated_at": now}
+        new["id"] = self._part.insert(new)
+        self._remember(new)
+        return new["id"]
+
+    def _update(self, record_id: str, changes: Doc) -> Doc:
+        self._require(record_id)
+        doc = self._part.update(record_id, {**changes, "updated_at": self._now()})
+        self._remember(doc)
+        return doc
+
+    def _remove(self, record_id: str) -> None:
+        self._require(record_id)
+        self._part.remove(record_id)
+        self._forget(record_id)
+
+    def _require(self, record_id: str) -> Doc:
+        doc = self._docs.get(record_id)
+        if doc is None:
+            raise UserError("storage.record_not_found")
+        return doc
+
+    @contextmanager
+    def _atomic(self, *others: RecordBook) -> Iterator[None]:
+        """Every write inside, to this book and ``others``, is one journal
+        batch; the in-memory records change only once it was all written."""
+        books = [b for b in (self, *others) if b._pending is None]
+        pendings: list[list[tuple[str, Doc | None]]] = []
+        for book in books:
+            book._pending = []
+            pendings.append(book._pending)
+        try:
+            with self._batch():
+                yield
+        finally:
+            for book in books:
+                book._pending = None
+        for book, pending in zip(books, pendings, strict=True):
+            for record_id, doc in pending:
+                book._apply(record_id, doc)
+
+    def _remember(self, doc: Doc) -> None:
+        if self._pending is not None:
+            self._pending.append((doc["id"], doc))
+        else:
+            self._apply(doc["id"], doc)
+
+    def _forget(self, record_id: str) -> None:
+        if self._pending is not None:
+            self._pending.append((record_id, None))
+        else:
+            self._apply(record_id, None)
+
+    def _apply(self, record_id: str, doc: Doc | None) -> None:
+        """Change the in-memory records; subclasses keep their indexes here."""
+        if doc is None:
+            self._docs.pop(record_id, None)
+        else:
+            self._docs[record_id] = doc
+        self._changes += 1
+
+
+def _copy(doc: Doc) -> Doc:
+    """A copy deep enough for our documents: text values and lists of dicts."""
+    return {k: ([dict(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v)
+            for k, v in doc.items()}

@@ -1,0 +1,386 @@
+"""Hardship care: the cases the branch follows, their visits, reminders of
+visits due, and the totals of support given.
+
+Cases live in the ``care`` partition, visits in ``care_visits`` (each visit
+carries its case's id in ``case``). A case closed as resolved or referred
+gets ``closed_on``. Rows for lists show the hardship type and the severity
+and nothing else of the care details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from branchtool import i18n, money
+from branchtool.records import dates
+from branchtool.records.care import (
+    CARE,
+    CASE_COLUMNS,
+    FOLLOWING,
+    METHODS,
+    SEVERITIES,
+    SUPPORTS,
+    VISIT,
+    VISIT_COLUMNS,
+)
+from branchtool.records.fields import InvalidRecord, Problem, Ref
+from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
+from branchtool.services.roster import PartitionLike, RosterService
+
+CASES, VISITS = "care", "care_visits"
+DUE_SOON_DAYS = 2  # a visit due today, tomorrow or the day after is a reminder
+OVERDUE, DUE = "overdue", "due"
+_SEVERITY_RANK = {code: i for i, code in enumerate(SEVERITIES)}
+
+
+def _day(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if len(value) == 10 else None
+
+
+@dataclass(frozen=True)
+class CareQuery:
+    status: str = FOLLOWING  # a status code, or "" for every case
+    hardship: str = ""
+    severity: str = ""
+    text: str = ""  # part of the name of the person cared for
+
+
+class CaseRow:
+    """A case as the list shows it: who, type, severity, the responsible
+    member, the last and next visit, status. Never the details."""
+
+    __slots__ = ("_service", "doc", "id", "last_visit", "who")
+
+    def __init__(self, service: CareService, doc: Doc, last_visit: str) -> None:
+        self._service = service
+        self.id: str = doc["id"]
+        self.doc = doc
+        self.who = service.who(doc)
+        self.last_visit = last_visit
+
+    @property
+    def muted(self) -> bool:
+        return self.doc.get("status") != FOLLOWING
+
+    @property
+    def overdue(self) -> bool:
+        day = _day(self.doc.get("next_visit", ""))
+        return not self.muted and day is not None and day < self._service.today()
+
+    def cells(self) -> tuple[str, ...]:
+        doc = self.doc
+        texts = {
+            "who": self.who,
+            "responsible_name": person_name(self._service.roster, doc.get("responsible", "")),
+            "last_visit": dates.display(self.last_visit),
+            "next_visit": dates.display(doc.get("next_visit", "")) if not self.muted else "",
+        }
+        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
+                     for c in CASE_COLUMNS)
+
+
+class VisitRow:
+    __slots__ = ("_service", "doc", "id")
+
+    def __init__(self, service: CareService, doc: Doc) -> None:
+        self._service = service
+        self.id: str = doc["id"]
+        self.doc = doc
+
+    muted = False
+
+    def cells(self) -> tuple[str, ...]:
+        doc = self.doc
+        case = self._service._docs.get(doc.get("case", ""))
+        texts = {
+            "who": self._service.who(case) if case else "",
+            "visitor_name": person_name(self._service.roster, doc.get("visitor", "")),
+        }
+        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
+                     for c in VISIT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class CareReminder:
+    case_id: str
+    who: str
+    kind: str  # OVERDUE or DUE
+    next_visit: dt.date
+    days: int  # overdue by, or due in
+
+    def message(self) -> str:
+        return i18n.t(f"care.reminder.{self.kind}", who=self.who,
+                      date=i18n.format_date(self.next_visit), days=self.days)
+
+
+@dataclass
+class SupportTotal:
+    count: int = 0
+    amount: Decimal = money.ZERO
+
+
+@dataclass
+class SupportTotals:
+    """Support given in visits between two dates, by type, and overall."""
+
+    by_type: dict[str, SupportTotal] = field(
+        default_factory=lambda: {code: SupportTotal() for code in SUPPORTS})
+    visits: int = 0
+    amount: Decimal = money.ZERO
+
+
+@dataclass
+class CareSummary:
+    """The care work of a period, for the report 帮扶工作情况."""
+
+    start: dt.date
+    end: dt.date
+    following: int = 0  # cases being followed at the end of the period
+    opened: int = 0  # cases opened in the period
+    closed: dict[str, int] = field(default_factory=dict)  # resolved / referred in it
+    by_hardship: dict[str, int] = field(default_factory=dict)  # of the cases followed
+    by_severity: dict[str, int] = field(default_factory=dict)
+    visits_by_method: dict[str, int] = field(default_factory=dict)
+    people_visited: int = 0
+    support: SupportTotals = field(default_factory=SupportTotals)
+
+
+class VisitBook(RecordBook):
+    """The visits, indexed by case."""
+
+    def __init__(self, partition: PartitionLike, batch: Batch, roster: RosterService, *,
+                 now: Callable[[], str]) -> None:
+        super().__init__(partition, batch, VISIT, roster, now=now)
+        self.by_case: dict[str, set[str]] = {}
+        for doc in self._docs.values():
+            self.by_case.setdefault(doc.get("case", ""), set()).add(doc["id"])
+
+    def _apply(self, record_id: str, doc: Doc | None) -> None:
+        old = self._docs.get(record_id)
+        if old is not None:
+            self.by_case.get(old.get("case", ""), set()).discard(record_id)
+        if doc is not None:
+            self.by_case.setdefault(doc.get("case", ""), set()).add(record_id)
+        super()._apply(record_id, doc)
+
+
+class CareService(RecordBook):
+    def __init__(self, cases: PartitionLike, visits: PartitionLike, batch: Batch,
+                 roster: RosterService, *, now: Callable[[], str] = utc_now,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.visit_book = VisitBook(visits, batch, roster, now=now)
+        self._by_case = self.visit_book.by_case
+        super().__init__(cases, batch, CARE, roster, now=now)
+        self.today = today
+
+    # -- reading -----------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self._changes + self.visit_book.version
+
+    def who(self, doc: Mapping[str, Any]) -> str:
+        """The name of the person a case is for."""
+        person = doc.get("person", "")
+        return person_name(self.roster, person) if person else doc.get("name", "")
+
+    def last_visit(self, case_id: str) -> str:
+        days = [self.visit_book._docs[v]["date"] for v in self._by_case.get(case_id, ())]
+        return max(days, default="")
+
+    def cases(self, query: CareQuery = CareQuery()) -> list[CaseRow]:
+        """The cases ``query`` selects, most urgent first: those followed
+        before the closed, then by severity, then the longest without a visit,
+        then the next visit soonest."""
+        today = self.today()
+        terms = query.text.lower().split()
+        rows = []
+        for doc in self._docs.values():
+            if query.status and doc.get("status") != query.status:
+                continue
+            if query.hardship and doc.get("hardship") != query.hardship:
+                continue
+            if query.severity and doc.get("severity") != query.severity:
+                continue
+            row = CaseRow(self, doc, self.last_visit(doc["id"]))
+            if terms and not all(t in row.who.lower() for t in terms):
+                continue
+            rows.append(row)
+
+        def urgency(row: CaseRow) -> tuple[Any, ...]:
+            doc = row.doc
+            since = _day(row.last_visit) or _day(doc.get("opened_on", "")) or today
+            return (doc.get("status") != FOLLOWING, -_SEVERITY_RANK.get(doc["severity"], 0),
+                    -(today - since).days, doc.get("next_visit") or "9999", row.id)
+
+        rows.sort(key=urgency)
+        return rows
+
+    def case_row(self, case_id: str) -> CaseRow:
+        return CaseRow(self, self._require(case_id), self.last_visit(case_id))
+
+    def visits(self, case_id: str | None = None) -> list[VisitRow]:
+        """The visits of one case (or of every case), latest first."""
+        book = self.visit_book._docs
+        ids = self._by_case.get(case_id, set()) if case_id is not None else book.keys()
+        docs = sorted((book[i] for i in ids), key=lambda d: (d["date"], d["id"]), reverse=True)
+        return [VisitRow(self, d) for d in docs]
+
+    def visits_between(self, start: dt.date, end: dt.date) -> list[Doc]:
+        """Copies of the visits made from ``start`` to ``end`` (both included),
+        in date order."""
+        first, last = start.isoformat(), end.isoformat()
+        found = [d for d in self.visit_book._docs.values() if first <= d["date"] <= last]
+        return [dict(d) for d in sorted(found, key=lambda d: (d["date"], d["id"]))]
+
+    def visit(self, visit_id: str) -> Doc | None:
+        return self.visit_book.get(visit_id)
+
+    def responsible_for(self, person_id: str) -> list[CaseRow]:
+        """The open cases a member is responsible for."""
+        return [r for r in self.cases() if r.doc.get("responsible") == person_id]
+
+    def reminders(self, today: dt.date | None = None) -> list[CareReminder]:
+        """Visits overdue (the next visit date has passed) and due within
+        ``DUE_SOON_DAYS``, most overdue first."""
+        today = today or self.today()
+        found = []
+        for doc in self._docs.values():
+            day = _day(doc.get("next_visit", ""))
+            if doc.get("status") != FOLLOWING or day is None:
+                continue
+            delta = (day - today).days
+            if delta < 0:
+                found.append(CareReminder(doc["id"], self.who(doc), OVERDUE, day, -delta))
+            elif delta <= DUE_SOON_DAYS:
+                found.append(CareReminder(doc["id"], self.who(doc), DUE, day, delta))
+        found.sort(key=lambda r: (r.next_visit, r.who))
+        return found
+
+    def support_totals(self, start: dt.date, end: dt.date) -> SupportTotals:
+        totals = SupportTotals()
+        for visit in self.visits_between(start, end):
+            totals.visits += 1
+            support = visit.get("support", "")
+            if not support:
+                continue
+            amount = money.from_text(visit.get("amount", ""))
+            entry = totals.by_type[support]
+            entry.count += 1
+            entry.amount += amount
+            totals.amount += amount
+        return totals
+
+    def summary(self, start: dt.date, end: dt.date) -> CareSummary:
+        first, last = start.isoformat(), end.isoformat()
+        out = CareSummary(start, end, support=self.support_totals(start, end))
+        for doc in self._docs.values():
+            opened = doc.get("opened_on", "")
+            closed = doc.get("closed_on", "")
+            if first <= opened <= last:
+                out.opened += 1
+            if closed and first <= closed <= last:
+                out.closed[doc["status"]] = out.closed.get(doc["status"], 0) + 1
+            if opened <= last and (not closed or closed > last):
+                out.following += 1
+                out.by_hardship[doc["hardship"]] = out.by_hardship.get(doc["hardship"], 0) + 1
+                out.by_severity[doc["severity"]] = out.by_severity.get(doc["severity"], 0) + 1
+        visits = self.visits_between(start, end)
+        out.visits_by_method = {m: sum(1 for v in visits if v["method"] == m) for m in METHODS}
+        out.people_visited = len({v["case"] for v in visits})
+        return out
+
+    # -- cases ---------------------------------------------------------------------------
+    def blank_case(self) -> dict[str, str]:
+        return {**CARE.blank(), "opened_on": self.today().isoformat()}
+
+    def add_case(self, values: Mapping[str, object]) -> str:
+        doc = self._clean_or_raise(values)
+        if doc["status"] != FOLLOWING:
+            doc["closed_on"] = self.today().isoformat()
+        return self._insert(doc)
+
+    def edit_case(self, case_id: str, values: Mapping[str, object]) -> Doc:
+        old = self._require(case_id)
+        doc: Doc = self._clean_or_raise(values, case_id)
+        if doc["status"] != old.get("status"):
+            doc["closed_on"] = "" if doc["status"] == FOLLOWING else self.today().isoformat()
+        return dict(self._update(case_id, doc))
+
+    def delete_case(self, case_id: str) -> None:
+        """Remove a case entered by mistake, with its visits, in one batch."""
+        self._require(case_id)
+        with self._atomic(self.visit_book):
+            for visit_id in list(self._by_case.get(case_id, ())):
+                self.visit_book._remove(visit_id)
+            self._remove(case_id)
+
+    # -- visits --------------------------------------------------------------------------
+    def blank_visit(self, case_id: str) -> dict[str, str]:
+        case = self._require(case_id)
+        today = self.today()
+        values = {**VISIT.blank(), "date": today.isoformat(),
+                  "visitor": case.get("responsible", "")}
+        if case.get("status") == FOLLOWING:
+            values["next_visit"] = (today + dt.timedelta(days=7)).isoformat()
+        return values
+
+    def check_visit(self, case_id: str, values: Mapping[str, object],
+                    visit_id: str | None = None) -> list[Problem]:
+        return self._clean_visit(case_id, values, visit_id)[1]
+
+    def _clean_visit(self, case_id: str, values: Mapping[str, object],
+                     visit_id: str | None) -> tuple[dict[str, str], list[Problem]]:
+        case = self._require(case_id)
+        doc, problems = self.visit_book.clean(values, visit_id)
+        opened = case.get("opened_on", "")
+        if not problems and opened and dates.precedes(doc["date"], opened):
+            problems.append(Problem("care.check.date_order", "date",
+                                    {"other": Ref("care.field.opened_on")},
+                                    Ref("visit.field.date")))
+        return doc, problems
+
+    def add_visit(self, case_id: str, values: Mapping[str, object]) -> str:
+        """Record a visit; its next visit date becomes the case's, in the same batch."""
+        doc, problems = self._clean_visit(case_id, values, None)
+        if problems:
+            raise InvalidRecord(problems)
+        with self._atomic(self.visit_book):
+            visit_id = self.visit_book._insert({**doc, "case": case_id})
+            self._follow_up(case_id, doc)
+        return visit_id
+
+    def edit_visit(self, visit_id: str, values: Mapping[str, object]) -> Doc:
+        case_id = self.visit_book._require(visit_id).get("case", "")
+        doc, problems = self._clean_visit(case_id, values, visit_id)
+        if problems:
+            raise InvalidRecord(problems)
+        with self._atomic(self.visit_book):
+            new = self.visit_book._update(visit_id, doc)
+            self._follow_up(case_id, doc)
+        return dict(new)
+
+    def _follow_up(self, case_id: str, visit: Mapping[str, str]) -> None:
+        case = self._docs[case_id]
+        if visit.get("next_visit") and case.get("status") == FOLLOWING \
+                and visit["next_visit"] != case.get("next_visit"):
+            self._update(case_id, {"next_visit": visit["next_visit"]})
+
+    def delete_visit(self, visit_id: str) -> None:
+        self.visit_book._require(visit_id)
+        self.visit_book._remove(visit_id)
+
+    def write_batch(self, cases: Iterable[tuple[Doc, list[Doc]]]) -> list[str]:
+        """Insert clean cases, each with its clean visits, as ONE batch (the
+        demo generator and imports)."""
+        ids = []
+        with self._atomic(self.visit_book):
+            for case, visits in cases:
+                case_id = self._insert(case)
+                ids.append(case_id)
+                for visit in visits:
+                    self.visit_book._insert({**visit, "case": case_id})
+        return ids

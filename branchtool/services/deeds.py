@@ -1,0 +1,95 @@
+"""Exemplary deeds (先进典型事迹): drafted, marked for reporting (拟上报),
+and once sent to the college, reported (已上报). ``for_reporting`` is what
+the deeds material of a report (先进典型事迹材料) is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from branchtool.errors import UserError
+from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED, REPORTED
+from branchtool.records.fieldtypes import split_ids
+from branchtool.services.book import Batch, Doc, RecordBook, names, utc_now
+from branchtool.services.roster import PartitionLike, RosterService
+
+PARTITION = "deeds"
+
+
+@dataclass(frozen=True)
+class DeedQuery:
+    status: str = ""
+    member: str = ""
+    text: str = ""  # part of the title
+
+
+class DeedRow:
+    __slots__ = ("_service", "doc", "id")
+
+    def __init__(self, service: DeedService, doc: Doc) -> None:
+        self._service = service
+        self.id: str = doc["id"]
+        self.doc = doc
+
+    @property
+    def muted(self) -> bool:
+        return self.doc.get("status") == REPORTED
+
+    def cells(self) -> tuple[str, ...]:
+        doc = self.doc
+        texts = {"member_names": names(self._service.roster, doc.get("members", ""))}
+        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
+                     for c in DEED_COLUMNS)
+
+
+class DeedService(RecordBook):
+    def __init__(self, partition: PartitionLike, batch: Batch, roster: RosterService, *,
+                 now: Callable[[], str] = utc_now) -> None:
+        super().__init__(partition, batch, DEED, roster, now=now)
+
+    def query(self, q: DeedQuery = DeedQuery()) -> list[DeedRow]:
+        """Deeds ``q`` selects, latest first."""
+        terms = q.text.lower().split()
+        rows = [
+            DeedRow(self, doc) for doc in self._docs.values()
+            if (not q.status or doc.get("status") == q.status)
+            and (not q.member or q.member in split_ids(doc.get("members", "")))
+            and all(t in doc.get("title", "").lower() for t in terms)
+        ]
+        rows.sort(key=lambda r: (r.doc.get("date", ""), r.id), reverse=True)
+        return rows
+
+    def for_member(self, person_id: str) -> list[DeedRow]:
+        return self.query(DeedQuery(member=person_id))
+
+    def for_reporting(self) -> list[Doc]:
+        """Copies of the deeds marked for reporting (拟上报), oldest first."""
+        found = [d for d in self._docs.values() if d.get("status") == PROPOSED]
+        return [dict(d) for d in sorted(found, key=lambda d: (d["date"], d["id"]))]
+
+    def add(self, values: Mapping[str, object]) -> str:
+        return self._insert(self._clean_or_raise(values))
+
+    def edit(self, deed_id: str, values: Mapping[str, object]) -> Doc:
+        return dict(self._update(deed_id, self._clean_or_raise(values, deed_id)))
+
+    def set_status(self, deed_id: str, status: str) -> Doc:
+        return self.edit(deed_id, {"status": status})
+
+    def mark_reported(self, deed_ids: Iterable[str]) -> int:
+        """After a report went out: its deeds become reported, in one batch."""
+        ids = list(dict.fromkeys(deed_ids))
+        for deed_id in ids:
+            if self._require(deed_id).get("status") != PROPOSED:
+                raise UserError("deed.not_proposed")
+        with self._atomic():
+            for deed_id in ids:
+                self._update(deed_id, {"status": REPORTED})
+        return len(ids)
+
+    def delete(self, deed_id: str) -> None:
+        self._remove(deed_id)
+
+    def write_batch(self, docs: list[Doc]) -> list[str]:
+        with self._atomic():
+            return [self._insert(doc) for doc in docs]

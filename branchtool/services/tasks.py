@@ -1,0 +1,369 @@
+"""Tasks the branch hands to members: add (one, or one per member in one
+step), progress, completion, the views by status and by member, reminders,
+and the completion figures of a period for the weekly summary.
+
+Due times are the secretary's wall-clock time (``clock``); a task is overdue
+when it is still open (待办 / 进行中) after its due minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.records.fields import InvalidRecord, Problem
+from branchtool.records.fieldtypes import split_ids, to_datetime
+from branchtool.records.person import ACTIVE
+from branchtool.records.task import (
+    CANCELLED,
+    DONE,
+    LOAD_COLUMNS,
+    OPEN,
+    STATUSES,
+    TASK,
+    TASK_COLUMNS,
+    TEMPLATE_BY_CODE,
+)
+from branchtool.services.book import Batch, Doc, RecordBook, local_now, names, person_name, utc_now
+from branchtool.services.roster import PartitionLike, RosterService
+
+PARTITION = "tasks"
+OPEN_STATUSES = "open"  # a status filter besides the codes: todo and doing
+DUE_SOON = dt.timedelta(hours=24)
+MEMBER_STAGES = ("probationary", "member")  # who "every member" means
+_PRIORITY_RANK = {"high": 0, "normal": 1, "low": 2}
+
+
+def _minute(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    status: str = OPEN_STATUSES  # a status code, OPEN_STATUSES, or "" for all
+    member: str = ""  # tasks assigned to this person
+    text: str = ""  # part of the title
+    overdue_only: bool = False
+
+
+class TaskRow:
+    __slots__ = ("_service", "doc", "id", "overdue")
+
+    def __init__(self, service: TaskService, doc: Doc, now: str) -> None:
+        self._service = service
+        self.id: str = doc["id"]
+        self.doc = doc
+        self.overdue = doc.get("status") in OPEN and doc.get("due", "") < now
+
+    @property
+    def muted(self) -> bool:
+        return self.doc.get("status") not in OPEN
+
+    def cells(self) -> tuple[str, ...]:
+        doc = self.doc
+        texts = {"assignee_names": names(self._service.roster, doc.get("assignees", ""))}
+        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
+                     for c in TASK_COLUMNS)
+
+
+@dataclass
+class LoadRow:
+    """One member's workload: open, overdue and done tasks."""
+
+    id: str  # the person
+    name: str
+    open: int = 0
+    overdue: int = 0
+    done: int = 0
+    next_due: str = ""
+
+    @property
+    def muted(self) -> bool:
+        return self.open == 0
+
+    def cells(self) -> tuple[str, ...]:
+        texts = {"member": self.name, "open_count": str(self.open),
+                 "overdue_count": str(self.overdue) if self.overdue else "",
+                 "done_count": str(self.done),
+                 "next_due": TASK.field("due").display(self.next_due)}
+        return tuple(texts[c.key] for c in LOAD_COLUMNS)
+
+
+@dataclass(frozen=True)
+class TaskReminder:
+    task_id: str
+    title: str
+    kind: str  # "overdue" or "due"
+    due: dt.datetime
+
+    def message(self) -> str:
+        return i18n.t(f"task.reminder.{self.kind}", title=self.title,
+                      due=i18n.format_datetime(self.due))
+
+
+@dataclass
+class Completion:
+    """Tasks due in a period and what became of them (weekly summary)."""
+
+    start: dt.date
+    end: dt.date
+    due: int = 0  # tasks due in the period (cancelled ones not counted)
+    done: int = 0  # of those, done
+    on_time: int = 0  # of those, done by their due time
+    open: int = 0  # of those, still open
+    overdue: int = 0  # of those still open, past due at the end of the period
+    cancelled: int = 0  # due in the period and cancelled
+    completed_in_period: int = 0  # any task marked done during the period
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """The share of tasks due that were done (1.0 when none were due)."""
+        return self.done / self.due if self.due else 1.0
+
+
+class TaskService(RecordBook):
+    def __init__(self, partition: PartitionLike, batch: Batch, roster: RosterService, *,
+                 now: Callable[[], str] = utc_now,
+                 clock: Callable[[], dt.datetime] = local_now) -> None:
+        super().__init__(partition, batch, TASK, roster, now=now)
+        self.clock = clock
+        self._by_member: dict[str, set[str]] = {}
+        for doc in self._docs.values():
+            self._index(doc, add=True)
+        self.set_ref_check("notice", lambda _id: None)
+
+    # -- reading -----------------------------------------------------------------------
+    def query(self, q: TaskQuery = TaskQuery()) -> list[TaskRow]:
+        """Tasks ``q`` selects: overdue first, then by due time and priority."""
+        now = _minute(self.clock())
+        ids = self._by_member.get(q.member, set()) if q.member else self._docs.keys()
+        terms = q.text.lower().split()
+        rows = []
+        for record_id in ids:
+            doc = self._docs[record_id]
+            status = doc.get("status", "")
+            if q.status == OPEN_STATUSES:
+                if status not in OPEN:
+                    continue
+            elif q.status and status != q.status:
+                continue
+            if terms and not all(t in doc.get("title", "").lower() for t in terms):
+                continue
+            row = TaskRow(self, doc, now)
+            if q.overdue_only and not row.overdue:
+                continue
+            rows.append(row)
+        rows.sort(key=lambda r: (not r.overdue, r.muted, r.doc.get("due", ""),
+                                 _PRIORITY_RANK.get(r.doc.get("priority", ""), 1), r.id))
+        return rows
+
+    def for_member(self, person_id: str) -> list[TaskRow]:
+        return self.query(TaskQuery(status="", member=person_id))
+
+    def counts(self) -> dict[str, int]:
+        """How many tasks are in each status, and how many are overdue."""
+        now = _minute(self.clock())
+        out = {s: 0 for s in STATUSES}
+        out["overdue"] = 0
+        for doc in self._docs.values():
+            out[doc["status"]] = out.get(doc["status"], 0) + 1
+            if doc["status"] in OPEN and doc.get("due", "") < now:
+                out["overdue"] += 1
+        return out
+
+    def workload(self, *, everyone: bool = False) -> list[LoadRow]:
+        """Each member's open, overdue and done tasks, the busiest first; with
+        ``everyone``, the active members without tasks too."""
+        now = _minute(self.clock())
+        people: set[str] = set(self._by_member)
+        if everyone:
+            people |= {p.id for p in self.members()}
+        rows = []
+        for person_id in people:
+            row = LoadRow(person_id, person_name(self.roster, person_id))
+            for task_id in self._by_member.get(person_id, ()):
+                doc = self._docs[task_id]
+                if doc["status"] in OPEN:
+                    row.open += 1
+                    row.overdue += doc["due"] < now
+                    if not row.next_due or doc["due"] < row.next_due:
+                        row.next_due = doc["due"]
+                elif doc["status"] == DONE:
+                    row.done += 1
+            rows.append(row)
+        rows.sort(key=lambda r: (-r.overdue, -r.open, r.name, r.id))
+        return rows
+
+    def reminders(self, now: dt.datetime | None = None) -> list[TaskReminder]:
+        """Open tasks overdue, and those due within ``DUE_SOON``, soonest first."""
+        moment = now or self.clock()
+        current, soon = _minute(moment), _minute(moment + DUE_SOON)
+        found = []
+        for doc in self._docs.values():
+            if doc["status"] not in OPEN or doc["due"] > soon:
+                continue
+            kind = "overdue" if doc["due"] < current else "due"
+            found.append(TaskReminder(doc["id"], doc["title"], kind,
+                                      to_datetime(doc["due"]) or moment))
+        found.sort(key=lambda r: (r.due, r.title))
+        return found
+
+    def completion(self, start: dt.date, end: dt.date) -> Completion:
+        """What became of the tasks due from ``start`` to ``end`` (both days
+        included), as seen at the end of ``end``."""
+        first, last = start.isoformat(), f"{end.isoformat()}T23:59"
+        out = Completion(start, end)
+        for doc in self._docs.values():
+            status, due = doc["status"], doc.get("due", "")
+            completed = doc.get("completed_at", "")
+            if status == DONE and first <= completed[:10] <= end.isoformat():
+                out.completed_in_period += 1
+            if not first <= due <= last:
+                continue
+            out.by_status[status] = out.by_status.get(status, 0) + 1
+            if status == CANCELLED:
+                out.cancelled += 1
+                continue
+            out.due += 1
+            if status == DONE:
+                out.done += 1
+                out.on_time += bool(completed) and completed <= due
+            else:
+                out.open += 1
+                out.overdue += due < min(last, _minute(self.clock()))
+        return out
+
+    def members(self, group: str = "") -> list[Any]:
+        """The active Party members (probationary included), in a group or all,
+        in pinyin order: who "one task for every member" goes to."""
+        people = [p for p in self.roster.people()
+                  if p.status == ACTIVE and p["stage"] in MEMBER_STAGES
+                  and (not group or p["group"] == group)]
+        people.sort(key=lambda p: p.name_key)
+        return people
+
+    # -- templates -----------------------------------------------------------------------
+    def blank(self) -> dict[str, str]:
+        return TASK.blank()
+
+    def from_template(self, code: str) -> dict[str, str]:
+        """A new task's values from a template: title, description, priority,
+        due at the end of the day that many days from today."""
+        template = TEMPLATE_BY_CODE[code]
+        due = self.clock().date() + dt.timedelta(days=template.days)
+        return {**TASK.blank(), "title": i18n.t(template.title_key),
+                "description": i18n.t(template.description_key),
+                "priority": template.priority, "due": f"{due.isoformat()}T23:59"}
+
+    # -- writing -------------------------------------------------------------------------
+    def _log(self, text: str, status: str) -> dict[str, str]:
+        return {"at": _minute(self.clock()), "text": text, "status": status}
+
+    def add(self, values: Mapping[str, object], *, template: str = "") -> str:
+        doc: Doc = self._clean_or_raise(values)
+        return self._insert(self._new(doc, template))
+
+    def _new(self, doc: Doc, template: str) -> Doc:
+        doc["log"] = [self._log("", doc["status"])]
+        doc["template"] = template
+        doc["completed_at"] = _minute(self.clock()) if doc["status"] == DONE else ""
+        return doc
+
+    def add_for_each(self, values: Mapping[str, object], member_ids: Iterable[str], *,
+                     template: str = "") -> list[str]:
+        """One task per member, each assigned to that member alone, written as
+        ONE journal batch: all or none."""
+        members = list(dict.fromkeys(member_ids))
+        if not members:
+            raise UserError("task.bulk.nobody")
+        docs: list[Doc] = []
+        for person_id in members:
+            doc, problems = self.clean({**values, "assignees": person_id})
+            if problems:
+                raise InvalidRecord(problems)
+            docs.append(self._new(doc, template))
+        with self._atomic():
+            return [self._insert(doc) for doc in docs]
+
+    def check_bulk(self, values: Mapping[str, object]) -> list[Problem]:
+        """The problems of the task ``add_for_each`` would give every member
+        (assignees aside)."""
+        problems = self.check({**values, "assignees": "x"})
+        return [p for p in problems if p.field != "assignees"]
+
+    def edit(self, task_id: str, values: Mapping[str, object]) -> Doc:
+        old = self._require(task_id)
+        doc: Doc = self._clean_or_raise(values, task_id)
+        changes = self._status_change(old, doc["status"], "")
+        return dict(self._update(task_id, {**doc, **changes}))
+
+    def set_status(self, task_id: str, status: str, note: str = "",
+                   evidence: str | None = None) -> Doc:
+        """Move a task on (start, finish with evidence, cancel), logged with ``note``."""
+        values: dict[str, object] = {"status": status}
+        if evidence is not None:
+            values["evidence"] = evidence
+        old = self._require(task_id)
+        doc: Doc = self._clean_or_raise(values, task_id)
+        changes = self._status_change(old, status, note.strip())
+        return dict(self._update(task_id, {**doc, **changes}))
+
+    def _status_change(self, old: Doc, status: str, note: str) -> Doc:
+        if status == old.get("status") and not note:
+            return {}
+        changes: Doc = {"log": [*old.get("log", []), self._log(note, status)]}
+        if status != old.get("status"):
+            changes["completed_at"] = _minute(self.clock()) if status == DONE else ""
+        return changes
+
+    def log_progress(self, task_id: str, text: str) -> Doc:
+        """Add a timestamped progress entry."""
+        text = text.strip()
+        old = self._require(task_id)
+        if not text:
+            raise UserError("task.log.empty")
+        if len(text) > 500:
+            raise UserError("task.log.too_long", maximum=500)
+        return dict(self._update(task_id, {"log": [*old.get("log", []),
+                                                    self._log(text, old["status"])]}))
+
+    def delete(self, task_id: str) -> None:
+        self._remove(task_id)
+
+    def write_batch(self, docs: Iterable[Doc]) -> list[str]:
+        """Insert complete task documents as ONE batch (demo generator)."""
+        with self._atomic():
+            return [self._insert(doc) for doc in docs]
+
+    # -- the member index ------------------------------------------------------------------
+    def _index(self, doc: Doc, *, add: bool) -> None:
+        for person_id in split_ids(doc.get("assignees", "")):
+            bucket = self._by_member.setdefault(person_id, set())
+            if add:
+                bucket.add(doc["id"])
+            else:
+                bucket.discard(doc["id"])
+                if not bucket:
+                    del self._by_member[person_id]
+
+    def _apply(self, record_id: str, doc: Doc | None) -> None:
+        old = self._docs.get(record_id)
+        if old is not None:
+            self._index(old, add=False)
+        if doc is not None:
+            self._index(doc, add=True)
+        super()._apply(record_id, doc)
+
+    def task_exists(self, task_id: str) -> str | None:
+        """A reference check for the records that link to tasks."""
+        return None if task_id in self._docs else "ref.task_missing"
+
+    def titles(self, ids: str) -> list[tuple[str, str]]:
+        """(id, title) of a stored list of task ids (deleted ones named so)."""
+        return [(i, self._docs[i]["title"] if i in self._docs else i18n.t("ref.deleted_task"))
+                for i in split_ids(ids)]
