@@ -29,6 +29,8 @@ BYTES_PER_LINE = COLUMNS // 4 * 3  # 48
 MAX_WHITESPACE = 1024
 # Decode this many full lines at a time (48 KiB of output).
 LINES_PER_BLOCK = 1024
+# ArmorWriter encodes this many whole lines at a time.
+WRITE_LINES = 64
 # Longer lines are rejected anyway; this only bounds the look-ahead buffer.
 _LINE_LIMIT = 4096
 
@@ -56,7 +58,8 @@ class ArmorWriter:
     def write(self, data: bytes | memoryview) -> None:
         self._pending += data
         # Encode whole lines only, so every line but the last is full.
-        usable = len(self._pending) // (BYTES_PER_LINE * 64) * (BYTES_PER_LINE * 64)
+        block = BYTES_PER_LINE * WRITE_LINES
+        usable = len(self._pending) // block * block
         if usable:
             with memoryview(self._pending) as view:
                 text = _wrap(binascii.b2a_base64(view[:usable], newline=False))
