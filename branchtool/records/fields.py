@@ -18,6 +18,8 @@ from dataclasses import field as dataclass_field
 from enum import StrEnum
 from functools import cached_property
 
+from rich.cells import cell_len
+
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records import checks, dates
@@ -97,6 +99,18 @@ class FieldDef:
     @property
     def label(self) -> str:
         return i18n.t(self.label_key)
+
+    @property
+    def column_label(self) -> str:
+        """The table header: the ``.short`` label where the catalog has one."""
+        short = self.label_key + ".short"
+        return i18n.t(short) if short in i18n.catalog(i18n.language()) else self.label
+
+    def column_width(self) -> int:
+        """Cells the column needs in the current language: the declared width,
+        widened to the header and, for choices, to the longest label."""
+        labels = [self.column_label] + [self.choice_label(c) for c in self.choices]
+        return max(self.width, *(cell_len(label) for label in labels))
 
     def choice_key(self, code: str) -> str:
         return f"{self.record}.{self.key}.{code}"

@@ -63,6 +63,11 @@ class Person:
     def status(self) -> str:
         return self.doc.get("status", ACTIVE)
 
+    @property
+    def muted(self) -> bool:
+        """Archived people are shown dimmed where they are shown at all."""
+        return self.status != ACTIVE
+
     def cells(self) -> tuple[str, ...]:
         """Every column's text in the current language (cached per language)."""
         lang = i18n.language()
@@ -117,6 +122,7 @@ class RosterService:
         self.version = 0  # changes whenever the roster does
         self._orders: dict[tuple[str, bool], list[Person]] = {}
         self._last: tuple[RosterQuery, list[Person]] | None = None
+        self._counts: dict[str, int] | None = None
         for doc in partition.all():
             self._remember(doc)
 
@@ -146,7 +152,17 @@ class RosterService:
         return sorted(names, key=pinyin.sort_key)
 
     def count(self, status: str = ACTIVE) -> int:
-        return sum(1 for p in self._people.values() if _status_matches(p.status, status))
+        """How many people have ``status`` (or a status filter value)."""
+        if self._counts is None:
+            counts: dict[str, int] = {}
+            for p in self._people.values():
+                counts[p.status] = counts.get(p.status, 0) + 1
+            self._counts = counts
+        if status == ALL_STATUSES:
+            return len(self._people)
+        if status == ARCHIVED_STATUSES:
+            return sum(self._counts.get(s, 0) for s in ARCHIVED)
+        return self._counts.get(status, 0)
 
     def query(self, q: RosterQuery) -> list[Person]:
         """The people ``q`` selects, in its order. Typing more of a search text
@@ -304,6 +320,7 @@ class RosterService:
         self.version += 1
         self._orders.clear()
         self._last = None
+        self._counts = None
 
 
 def _status_matches(status: str, wanted: str) -> bool:

@@ -1,0 +1,191 @@
+"""The Textual app: wires the session to the screens, and owns what is
+app-wide — locking (Ctrl+L and when idle), help, the command palette, themes
+and settings. Screens live in ``screens/``; the rules live in the services.
+The only core module that imports textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.worker import WorkerState
+
+import screens
+from branchtool import i18n
+from branchtool.idle import IdleTimer
+from branchtool.session import THEMES, Session, UiSettings
+from screens.base import LockAware, localize_bindings
+from screens.commands import Palette, PaletteCommand, ScreenCommands
+from screens.create_vault import CreateVaultScreen
+from screens.help import HelpScreen, key_groups
+from screens.main import MainScreen
+from screens.settings import SettingsScreen
+from screens.unlock import UnlockScreen
+
+_ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
+
+class BranchApp(App[None]):
+    CSS_PATH = Path(screens.__file__).with_name("app.tcss")
+    COMMANDS: ClassVar = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "lock", "app.key.lock", priority=True),
+        Binding("f1", "help", "app.key.help"),
+        Binding("ctrl+p", "command_palette", "app.key.palette", priority=True),
+        Binding("ctrl+q", "quit", "app.key.quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", "app.key.theme", show=False),
+        Binding("f9", "settings", "app.key.settings", show=False),
+    ]
+
+    def __init__(self, session: Session, *, idle_seconds: float | None = None,
+                 today: Callable[[], dt.date] = dt.date.today,
+                 clock: Callable[[], float] = time.monotonic,
+                 demo_passphrase: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.today = today
+        self.demo_passphrase = demo_passphrase
+        self.settings = session.settings()
+        self.fixed_idle = idle_seconds is not None
+        self.idle = IdleTimer(idle_seconds if idle_seconds is not None
+                              else self.settings.idle_minutes * 60, clock)
+        self.title = i18n.t("app.title")
+        self.theme = self.settings.theme
+        localize_bindings(self)
+
+    # -- start ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.set_interval(self.idle.check_every, self.lock_if_idle)
+        if self.session.unlocked:
+            self.show_main()
+        elif self.session.exists():
+            self.push_screen(UnlockScreen(self.session, demo_passphrase=self.demo_passphrase),
+                             self._unlocked)
+        else:
+            self.push_screen(CreateVaultScreen(self.session), lambda _: self.show_main())
+
+    def _unlocked(self, notices: list[str] | None) -> None:
+        self._notify_all(notices)
+        self.show_main()
+
+    def show_main(self) -> None:
+        self.idle.touch()
+        self.push_screen(MainScreen(self.session, self.today))
+
+    def _notify_all(self, notices: list[str] | None) -> None:
+        for notice in notices or []:
+            self.notify(notice, severity="warning", timeout=10)
+
+    # -- locking -------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _ACTIVITY):
+            self.idle.touch()
+        await super().on_event(event)
+
+    @property
+    def writing(self) -> bool:
+        """A worker (unlock, import, export) is still running."""
+        return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+
+    def lock_if_idle(self) -> None:
+        if self.session.unlocked and self.idle.expired() and not self.writing:
+            self.lock()
+
+    def action_lock(self) -> None:
+        if self.writing:
+            self.notify(i18n.t("app.lock.after_work"))
+            self.set_timer(0.2, self.action_lock)
+            return
+        self.lock()
+
+    def lock(self) -> None:
+        """Hide everything behind the unlock screen, drop the decrypted data the
+        screens show and close the vault (its keys go with it). Forms stay on
+        the stack underneath, their unsaved input intact."""
+        if not self.session.unlocked:
+            return
+        while isinstance(self.screen, CommandPalette | HelpScreen):
+            self.pop_screen()
+        for screen in self.screen_stack:
+            if isinstance(screen, LockAware):
+                screen.forget_data()
+        self.session.lock()
+        self.clear_notifications()
+        self.push_screen(UnlockScreen(self.session, demo_passphrase=self.demo_passphrase,
+                                      locked=True), self._relocked)
+
+    def _relocked(self, notices: list[str] | None) -> None:
+        self.idle.touch()
+        for screen in self.screen_stack:
+            if isinstance(screen, LockAware):
+                screen.reload_data()
+        self._notify_all(notices)
+
+    # -- help, palette, theme, settings -----------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(key_groups(self.screen)))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(Palette())
+
+    def palette_commands(self, screen: Screen[object]) -> list[PaletteCommand]:
+        """The app's commands plus those of ``screen`` (Ctrl+P)."""
+        t = i18n.t
+        commands: list[PaletteCommand] = []
+        if self.session.unlocked:
+            commands.extend(getattr(screen, "palette_commands", list)())
+            commands.append(PaletteCommand(t("app.cmd.lock"), t("app.cmd.lock_help"),
+                                           self.action_lock))
+            commands.append(PaletteCommand(t("app.cmd.settings"), t("app.cmd.settings_help"),
+                                           self.action_settings))
+        commands += [
+            PaletteCommand(t("app.cmd.help"), t("app.cmd.help_help"), self.action_help),
+            PaletteCommand(t("app.cmd.theme"), t("app.cmd.theme_help"), self.action_toggle_theme),
+            PaletteCommand(t("app.cmd.quit"), t("app.cmd.quit_help"), self.action_quit),
+        ]
+        return commands
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] \
+            if self.theme in THEMES else THEMES[0]
+        if self.session.unlocked:
+            self._save_settings(UiSettings(self.settings.language, self.theme,
+                                           self.settings.idle_minutes))
+
+    def action_settings(self) -> None:
+        if self.session.unlocked and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.settings), self._settings_chosen)
+
+    def _settings_chosen(self, settings: UiSettings | None) -> None:
+        if settings is None:
+            return
+        self._save_settings(settings)
+        self.theme = settings.theme
+        if not self.fixed_idle:
+            self.idle.seconds = settings.idle_minutes * 60
+        if settings.language != i18n.language():
+            i18n.set_language(settings.language)
+            localize_bindings(self)
+            self.title = i18n.t("app.title")
+            if isinstance(self.screen, MainScreen):
+                self.switch_screen(MainScreen(self.session, self.today))
+        self.notify(i18n.t("settings.saved"))
+
+    def _save_settings(self, settings: UiSettings) -> None:
+        self.settings = settings
+        self.session.save_settings(settings)
+
+    async def action_quit(self) -> None:
+        self.session.lock()
+        self.exit()

@@ -1,0 +1,92 @@
+"""Export the roster to an .xlsx or .csv file, in a worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+from textual.worker import Worker, WorkerState
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.services import roster_io
+from branchtool.services.roster import Person
+from branchtool.session import Session
+from screens.base import localize_bindings
+from screens.confirm import ConfirmScreen
+
+
+def default_path(today: dt.date) -> Path:
+    return Path.cwd() / f"{i18n.t('roster.export.file_stem')}-{today:%Y%m%d}.xlsx"
+
+
+class ExportScreen(ModalScreen[None]):
+    CSS_PATH = "export_roster.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "dialog.key.cancel"),
+    ]
+
+    def __init__(self, session: Session, shown: list[Person]) -> None:
+        super().__init__()
+        self.session = session
+        self.shown = shown
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="export-box"):
+            yield Static(i18n.t("roster_export.title"), classes="export-title")
+            yield Static(i18n.t("roster_export.path_label"))
+            yield Input(str(default_path(dt.date.today())), id="export-path")
+            yield Checkbox(i18n.t("roster_export.only_shown", n=len(self.shown)), id="export-shown")
+            yield Static(id="export-message")
+            with Horizontal(classes="export-buttons"):
+                yield Button(i18n.t("roster_export.ok"), variant="primary", id="export-ok")
+                yield Button(i18n.t("dialog.cancel"), id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export-ok")
+    def _ok(self) -> None:
+        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        if path.exists():
+            question = ConfirmScreen(i18n.t("roster_export.overwrite", name=path.name),
+                                     yes=i18n.t("roster_export.replace"),
+                                     no=i18n.t("dialog.cancel"))
+            self.app.push_screen(question, lambda yes: yes and self._start(path))
+        else:
+            self._start(path)
+
+    def _start(self, path: Path) -> None:
+        people = self.shown if self.query_one("#export-shown", Checkbox).value else None
+        self.query_one("#export-ok", Button).disabled = True
+        self.query_one("#export-message", Static).update(i18n.t("roster_export.writing"))
+        self._export(path, people)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _export(self, path: Path, people: list[Person] | None) -> tuple[Path, int]:
+        return path, roster_io.export(self.session.roster, path, people)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.SUCCESS:
+            path, count = event.worker.result
+            self.notify(i18n.t("roster_export.done", n=count, path=str(path)))
+            self.dismiss(None)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if not isinstance(error, UserError):
+                raise error  # type: ignore[misc]
+            self.query_one("#export-message", Static).update(error.message())
+            self.query_one("#export-ok", Button).disabled = False
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

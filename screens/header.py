@@ -1,0 +1,42 @@
+"""The header line: the program, the branch, and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widget import Widget
+
+from branchtool import i18n
+
+
+def weekday(day: dt.date) -> str:
+    return i18n.t(f"app.weekday.{day.isoweekday()}")
+
+
+class BranchHeader(Widget):
+    DEFAULT_CSS = """
+    BranchHeader {
+        dock: top;
+        height: 1;
+        background: $primary;
+        color: $text;
+    }
+    """
+
+    def __init__(self, branch: str, today: Callable[[], dt.date]) -> None:
+        super().__init__(id="header")
+        self.branch = branch
+        self.today = today
+
+    def on_mount(self) -> None:
+        self.set_interval(60, self.refresh)  # the date turns at midnight
+
+    def render(self) -> Text:
+        day = self.today()
+        left = f" {i18n.t('app.title')} · {self.branch}"
+        right = f"{i18n.format_date(day)} {weekday(day)} "
+        gap = max(1, self.size.width - cell_len(left) - cell_len(right))
+        return Text(left + " " * gap + right, style="bold", no_wrap=True, overflow="ellipsis")

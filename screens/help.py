@@ -1,0 +1,70 @@
+"""F1: every key that works on the screen it was opened from, grouped."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from branchtool import i18n
+from screens.base import localize_bindings
+
+
+def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group title, [(key, what it does)]) for the app, the screen and every
+    widget on it that has keys of its own, each key listed once per group."""
+    app = screen.app
+    nodes: list[tuple[str, DOMNode]] = [(i18n.t("help.group.app"), app)]
+    nodes.append((i18n.t("help.group.screen"), screen))
+    for widget in screen.walk_children():
+        title_key = getattr(widget, "HELP_TITLE", "")
+        nodes.append((i18n.t(title_key) if title_key else i18n.t("help.group.screen"), widget))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for title, node in nodes:
+        for _, binding in node._bindings:
+            if not binding.description or binding.system:
+                continue
+            key = app.get_key_display(binding)
+            if (title, key, binding.description) in seen:
+                continue
+            seen.add((title, key, binding.description))
+            groups.setdefault(title, []).append((key, binding.description))
+    return list(groups.items())
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "close", "dialog.key.close"),
+    ]
+
+    def __init__(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.groups = groups
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for title, keys in self.groups:
+            table.add_row(Text(title, style="underline"), "")
+            for key, description in keys:
+                table.add_row(key, description)
+            table.add_row("", "")
+        with Vertical(id="help-box"):
+            yield Static(i18n.t("help.title"), id="help-title")
+            with VerticalScroll():
+                yield Static(table)
+            yield Static(i18n.t("help.footer"), id="help-footer")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

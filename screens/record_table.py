@@ -1,0 +1,241 @@
+"""A table of records that draws only the rows on screen (Textual's Line API).
+
+Any number of rows costs the same to show: ``render_line`` formats the one
+row it is asked for. Columns come from the record definition (``FieldDef``
+width and priority); a narrow terminal drops the lowest-priority columns.
+Cells are padded and cut by terminal cells (``rich.cells``), so Chinese text,
+two cells wide per character, stays aligned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Protocol
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from branchtool import i18n
+from branchtool.records.fields import FieldDef
+from screens.base import localize_bindings
+
+
+class Row(Protocol):
+    id: str
+
+    def cells(self) -> tuple[str, ...]: ...
+
+
+class RecordTable(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    RecordTable {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+    }
+    RecordTable > .record-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $text;
+    }
+    RecordTable > .record-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    RecordTable:focus > .record-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    RecordTable > .record-table--muted {
+        color: $text-muted;
+    }
+    RecordTable > .record-table--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "record-table--header", "record-table--cursor", "record-table--muted",
+        "record-table--empty",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "table.key.open"),
+        Binding("up", "move(-1)", "table.key.up", show=False),
+        Binding("down", "move(1)", "table.key.down", show=False),
+        Binding("pageup", "page(-1)", "table.key.page_up", show=False),
+        Binding("pagedown", "page(1)", "table.key.page_down", show=False),
+        Binding("home", "edge(0)", "table.key.first", show=False),
+        Binding("end", "edge(1)", "table.key.last", show=False),
+    ]
+
+    class Opened(Message):
+        """Enter or a double click on a row."""
+
+        def __init__(self, row_id: str) -> None:
+            super().__init__()
+            self.row_id = row_id
+
+    class SortClicked(Message):
+        """A click on a column header."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, columns: Sequence[FieldDef], *, empty_text: str = "",
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.rows: Sequence[Row] = ()
+        self.cursor = 0
+        self.sort_key = ""
+        self.descending = False
+        self.empty_text = empty_text
+        self.painted = 0  # paints so far (for benchmarks and tests)
+        self._widths: tuple[str, list[int]] = ("", [])
+        localize_bindings(self)
+
+    # -- data --------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
+        """Show ``rows``; the cursor stays on the row with id ``keep`` if present."""
+        self.rows = rows
+        self.cursor = 0
+        if keep is not None:
+            for i, row in enumerate(rows):
+                if row.id == keep:
+                    self.cursor = i
+                    break
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def set_sort(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        self.refresh()
+
+    @property
+    def current(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    @property
+    def widths(self) -> list[int]:
+        """Each column's width in cells, in the current language."""
+        lang = i18n.language()
+        if self._widths[0] != lang:
+            self._widths = (lang, [c.column_width() for c in self.columns])
+        return self._widths[1]
+
+    def visible_columns(self, width: int | None = None) -> list[tuple[int, FieldDef, int]]:
+        """(index, column, cells) of the columns that fit ``width``: the
+        highest priority first, shown in definition order."""
+        room = (self.size.width if width is None else width) - 1
+        widths = self.widths
+        chosen: set[int] = set()
+        for i in sorted(range(len(self.columns)), key=lambda i: -self.columns[i].priority):
+            if widths[i] + 1 <= room:
+                chosen.add(i)
+                room -= widths[i] + 1
+        return [(i, c, widths[i]) for i, c in enumerate(self.columns) if i in chosen]
+
+    # -- drawing -------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+
+    def render_lines(self, crop):  # type: ignore[no-untyped-def]
+        self.painted += 1
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._line(self._header_text(), width,
+                              self.get_component_rich_style("record-table--header"))
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.rows):
+            if not self.rows and y == 2:
+                return self._line(" " + self.empty_text, width,
+                                  self.get_component_rich_style("record-table--empty"))
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        cells = row.cells()
+        text = " ".join(set_cell_size(cells[i], w) for i, _, w in self.visible_columns(width))
+        if index == self.cursor:
+            style = self.get_component_rich_style("record-table--cursor")
+        elif getattr(row, "muted", False):
+            style = self.get_component_rich_style("record-table--muted")
+        else:
+            style = base
+        return self._line(" " + text, width, style)
+
+    def _header_text(self) -> str:
+        parts = []
+        for _, column, width in self.visible_columns():
+            label = column.column_label
+            if column.key == self.sort_key:
+                label += "▼" if self.descending else "▲"
+            parts.append(set_cell_size(label, width))
+        return " " + " ".join(parts)
+
+    @staticmethod
+    def _line(text: str, width: int, style: Style) -> Strip:
+        return Strip([Segment(set_cell_size(text, width), style)], width)
+
+    # -- moving ------------------------------------------------------------------
+    @property
+    def page(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        old = self.cursor
+        self.cursor = max(0, min(len(self.rows) - 1, index))
+        if old != self.cursor:
+            self._scroll_cursor_into_view()
+            self.refresh()
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + self.page:
+            self.scroll_to(y=self.cursor - self.page + 1, animate=False, immediate=True)
+
+    def action_move(self, step: int) -> None:
+        self.move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * self.page)
+
+    def action_edge(self, end: int) -> None:
+        self.move_to(len(self.rows) - 1 if end else 0)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            x = 1
+            for _, column, width in self.visible_columns():
+                if x <= offset.x < x + width:
+                    self.post_message(self.SortClicked(column.key))
+                    return
+                x += width + 1
+            return
+        self.move_to(self.scroll_offset.y + offset.y - 1)
+        if event.chain >= 2:
+            self.action_open()

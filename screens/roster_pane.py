@@ -1,0 +1,297 @@
+"""The roster section: search as you type, filters, the list, and the actions
+on a person (detail, add, edit, archive), import and export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Select, Static
+
+from branchtool import i18n
+from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
+from branchtool.services.roster import ALL_STATUSES, ARCHIVED_STATUSES, RosterQuery
+from branchtool.session import Session
+from screens.archive import DELETE, ArchiveScreen
+from screens.base import LockAware, localize_bindings
+from screens.commands import PaletteCommand
+from screens.confirm import ConfirmScreen
+from screens.export_roster import ExportScreen
+from screens.import_roster import ImportRosterScreen
+from screens.person_detail import PersonDetail
+from screens.record_form import RecordForm
+from screens.record_table import RecordTable
+
+Done = Callable[[], None]
+STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
+
+
+class RosterTable(RecordTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "roster.key.edit"),
+        Binding("delete", "archive", "roster.key.archive"),
+        Binding("s", "sort_next", "roster.key.sort"),
+        Binding("r", "reverse", "roster.key.reverse"),
+    ]
+
+    @property
+    def pane(self) -> RosterPane:
+        return self.query_ancestor(RosterPane)
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.pane.edit(self.current.id)
+
+    def action_archive(self) -> None:
+        if self.current is not None:
+            self.pane.archive(self.current.id)
+
+    def action_sort_next(self) -> None:
+        keys = [c.key for _, c, _ in self.visible_columns()]
+        at = keys.index(self.sort_key) if self.sort_key in keys else -1
+        self.pane.sort_by(keys[(at + 1) % len(keys)], descending=False)
+
+    def action_reverse(self) -> None:
+        self.pane.sort_by(self.sort_key, descending=not self.descending)
+
+
+def _options(key: str) -> list[tuple[str, str]]:
+    fdef = PERSON.field(key)
+    return [(fdef.choice_label(code), code) for code in fdef.choices]
+
+
+class RosterPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    RosterPane { height: 1fr; }
+    #roster-bar, #roster-filters { height: 1; margin-bottom: 1; }
+    #roster-search { width: 1fr; }
+    #roster-count { width: auto; padding-left: 2; color: $text-muted; }
+    #roster-filters Select { width: 1fr; margin-right: 1; }
+    #roster-table { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "search", "roster.key.search"),
+        Binding("ctrl+n", "add", "roster.key.add"),
+        Binding("ctrl+o", "import", "roster.key.import"),
+        Binding("ctrl+s", "export", "roster.key.export"),
+        Binding("down", "to_table", "roster.key.to_table", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="roster")
+        self.session = session
+        self.sort = "name"
+        self.descending = False
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="roster-bar"):
+            yield Input(placeholder=i18n.t("roster.search.placeholder"), compact=True,
+                        id="roster-search")
+            yield Static(id="roster-count")
+        with Horizontal(id="roster-filters"):
+            yield Select(_options("category"), prompt=i18n.t("roster.filter.category"),
+                         compact=True, id="filter-category")
+            yield Select(_options("stage"), prompt=i18n.t("roster.filter.stage"),
+                         compact=True, id="filter-stage")
+            yield Select([], prompt=i18n.t("roster.filter.group"), compact=True,
+                         id="filter-group")
+            yield Select([(i18n.t(f"roster.filter.status.{s or 'all'}"), s)
+                          for s in STATUS_FILTERS],
+                         allow_blank=False, value=ACTIVE, compact=True, id="filter-status")
+        yield RosterTable(PERSON.columns, empty_text=i18n.t("roster.empty"), id="roster-table")
+
+    def on_mount(self) -> None:
+        self.reload_data()
+        self.table.focus()
+
+    @property
+    def table(self) -> RosterTable:
+        return self.query_one(RosterTable)
+
+    # -- what the list shows -----------------------------------------------------------
+    def _select(self, name: str) -> str:
+        select = self.query_one(f"#filter-{name}", Select)
+        return "" if select.is_blank() else str(select.value)
+
+    @property
+    def query(self) -> RosterQuery:
+        return RosterQuery(
+            text=self.query_one("#roster-search", Input).value,
+            category=self._select("category"), stage=self._select("stage"),
+            group=self._select("group"), status=self._select("status"),
+            sort=self.sort, descending=self.descending,
+        )
+
+    def refresh_rows(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        roster = self.session.roster
+        current = self.table.current
+        rows = roster.query(self.query)
+        self.table.set_rows(rows, keep=keep or (current.id if current else None))
+        self.table.set_sort(self.sort, self.descending)
+        self.query_one("#roster-count", Static).update(
+            i18n.t("roster.count", shown=len(rows), total=roster.count(ACTIVE)))
+
+    def reload_data(self) -> None:
+        groups = self.session.roster.groups()
+        group = self.query_one("#filter-group", Select)
+        chosen = self._select("group")
+        with group.prevent(Select.Changed):
+            group.set_options([(g, g) for g in groups])
+            if chosen in groups:
+                group.value = chosen
+        self.refresh_rows()
+
+    def forget_data(self) -> None:
+        self.table.set_rows([])
+        self.query_one("#roster-count", Static).update("")
+        self.query_one("#filter-group", Select).set_options([])
+
+    def changed(self, keep: str | None = None) -> None:
+        """After a write: new groups may exist, the list must show it."""
+        self.reload_data()
+        if keep:
+            self.refresh_rows(keep)
+
+    @on(Input.Changed, "#roster-search")
+    @on(Select.Changed)
+    def _query_changed(self) -> None:
+        self.refresh_rows()
+
+    @on(Input.Submitted, "#roster-search")
+    def action_to_table(self) -> None:
+        self.table.focus()
+
+    @on(RecordTable.Opened)
+    def _opened(self, event: RecordTable.Opened) -> None:
+        self.open_detail(event.row_id)
+
+    @on(RecordTable.SortClicked)
+    def _sort_clicked(self, event: RecordTable.SortClicked) -> None:
+        same = event.key == self.sort
+        self.sort_by(event.key, descending=same and not self.descending)
+
+    def sort_by(self, key: str, *, descending: bool) -> None:
+        self.sort, self.descending = key, descending
+        self.refresh_rows()
+
+    # -- actions ---------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#roster-search", Input).focus()
+
+    def open_detail(self, person_id: str) -> None:
+        self.app.push_screen(PersonDetail(
+            self.session, person_id, edit=self.edit, archive=self.archive,
+            restore=self.restore))
+
+    def action_add(self) -> None:
+        session = self.session
+
+        def saved(person_id: str | None) -> None:
+            if person_id:
+                self.changed(keep=person_id)
+                self.notify(i18n.t("roster.added", name=session.roster.get(person_id)["name"]))
+
+        self.app.push_screen(RecordForm(
+            PERSON, i18n.t("roster.form.add_title"), PERSON.blank(),
+            check=lambda values: session.roster.check(values),
+            save=lambda values: session.roster.add(values)), saved)
+
+    def edit(self, person_id: str, done: Done | None = None) -> None:
+        session = self.session
+        doc = session.roster.get(person_id)
+        if doc is None:
+            return
+
+        def saved(saved_id: str | None) -> None:
+            if saved_id:
+                self.changed(keep=saved_id)
+                self.notify(i18n.t("roster.saved", name=session.roster.get(saved_id)["name"]))
+                if done:
+                    done()
+
+        def save(values: dict[str, Any]) -> str:
+            return str(session.roster.edit(person_id, values)["id"])
+
+        self.app.push_screen(RecordForm(
+            PERSON, i18n.t("roster.form.edit_title", name=doc["name"]),
+            {f.key: doc.get(f.key, "") for f in PERSON.fields},
+            check=lambda values: session.roster.check(values, person_id), save=save), saved)
+
+    def archive(self, person_id: str, done: Done | None = None) -> None:
+        roster = self.session.roster
+        doc = roster.get(person_id)
+        if doc is None:
+            return
+        name = doc["name"]
+
+        def chosen(choice: str | None) -> None:
+            if choice == DELETE:
+                self.app.push_screen(ConfirmScreen(
+                    i18n.t("roster.delete.question", name=name), yes=i18n.t("roster.delete.yes"),
+                    no=i18n.t("dialog.cancel"), danger=True), deleted)
+            elif choice:
+                self.session.roster.archive(person_id, choice)
+                self.changed()
+                self.notify(i18n.t(f"roster.archived.{choice}", name=name))
+                if done:
+                    done()
+
+        def deleted(yes: bool | None) -> None:
+            if yes:
+                self.session.roster.delete(person_id)
+                self.changed()
+                self.notify(i18n.t("roster.deleted", name=name))
+                if done:
+                    done()
+
+        self.app.push_screen(ArchiveScreen(name), chosen)
+
+    def restore(self, person_id: str, done: Done | None = None) -> None:
+        roster = self.session.roster
+        roster.restore(person_id)
+        self.changed(keep=person_id)
+        self.notify(i18n.t("roster.restored", name=roster.get(person_id)["name"]))
+        if done:
+            done()
+
+    def action_import(self) -> None:
+        def finished(imported: bool | None) -> None:
+            if imported:
+                self.changed()
+
+        self.app.push_screen(ImportRosterScreen(self.session), finished)
+
+    def action_export(self) -> None:
+        self.app.push_screen(ExportScreen(self.session, list(self.table.rows)))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [
+            PaletteCommand(i18n.t("roster.cmd.add"), i18n.t("roster.cmd.add_help"),
+                           self.action_add),
+            PaletteCommand(i18n.t("roster.cmd.search"), i18n.t("roster.cmd.search_help"),
+                           self.action_search),
+            PaletteCommand(i18n.t("roster.cmd.import"), i18n.t("roster.cmd.import_help"),
+                           self.action_import),
+            PaletteCommand(i18n.t("roster.cmd.export"), i18n.t("roster.cmd.export_help"),
+                           self.action_export),
+        ]
+        for column in PERSON.columns:
+            commands.append(PaletteCommand(
+                i18n.t("roster.cmd.sort", column=column.label), i18n.t("roster.cmd.sort_help"),
+                lambda key=column.key: self.sort_by(key, descending=False)))
+        for status in STATUS_FILTERS:
+            label = i18n.t(f"roster.filter.status.{status or 'all'}")
+            commands.append(PaletteCommand(
+                i18n.t("roster.cmd.show", what=label), i18n.t("roster.cmd.show_help"),
+                lambda s=status: self._set_status_filter(s)))
+        return commands
+
+    def _set_status_filter(self, status: str) -> None:
+        self.query_one("#filter-status", Select).value = status

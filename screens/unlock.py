@@ -1,0 +1,84 @@
+"""Unlock the vault: the passphrase, scrypt in a worker, one clear sentence
+when it is wrong. Also the screen shown after a lock."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.session import Session
+
+
+class UnlockScreen(Screen[list[str]]):
+    """Dismisses with the recovery notices of the opened vault."""
+
+    CSS_PATH = "unlock.tcss"
+
+    def __init__(self, session: Session, *, demo_passphrase: str = "",
+                 locked: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.demo_passphrase = demo_passphrase
+        self.locked = locked
+
+    def compose(self) -> ComposeResult:
+        info = self.session.info()
+        with Center(), Vertical(id="unlock-box"):
+            yield Static(i18n.t("app.title"), id="unlock-title")
+            yield Static(i18n.t("app.unlock.branch", name=info.get("branch_name", ""),
+                                code=info.get("branch_code", "")), id="unlock-branch")
+            if self.locked:
+                yield Static(i18n.t("app.unlock.was_locked"), id="unlock-locked")
+            yield Label(i18n.t("app.unlock.passphrase"))
+            yield Input(password=True, id="unlock-passphrase")
+            if self.demo_passphrase:
+                yield Static(i18n.t("app.unlock.demo_hint", passphrase=self.demo_passphrase),
+                             id="unlock-demo")
+            with Horizontal(id="unlock-status"):
+                yield LoadingIndicator(id="unlock-spinner")
+                yield Static(id="unlock-message")
+            yield Static(i18n.t("app.unlock.keys"), id="unlock-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-spinner").display = False
+        self.query_one("#unlock-passphrase", Input).focus()
+
+    @on(Input.Submitted, "#unlock-passphrase")
+    def submit(self) -> None:
+        field = self.query_one("#unlock-passphrase", Input)
+        if not field.value:
+            return
+        secret = field.value
+        field.value = ""  # the passphrase does not stay in the widget
+        field.disabled = True
+        self.query_one("#unlock-spinner").display = True
+        self._say(i18n.t("app.unlock.unlocking"))
+        self._unlock(secret)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _unlock(self, secret: str) -> list[str]:
+        return self.session.unlock(secret)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if not isinstance(error, UserError):
+                raise error  # type: ignore[misc]
+            self.query_one("#unlock-spinner").display = False
+            field = self.query_one("#unlock-passphrase", Input)
+            field.disabled = False
+            field.focus()
+            self._say(error.message(), error=True)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        label = self.query_one("#unlock-message", Static)
+        label.update(message)
+        label.set_class(error, "-error")
