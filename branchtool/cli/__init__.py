@@ -22,6 +22,9 @@ from storage.errors import StorageError
 COMMAND_MODULES = (
     "branchtool.cli.vault_cmds",
     "branchtool.cli.bundle_cmds",
+    "branchtool.cli.roster_cmds",
+    "branchtool.cli.list_cmds",
+    "branchtool.cli.demo_cmd",
 )
 
 
