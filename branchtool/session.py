@@ -22,11 +22,7 @@ if TYPE_CHECKING:
     from branchtool.services.care import CareService
     from branchtool.services.deeds import DeedService
     from branchtool.services.member_records import MemberRecordService
-    from branchtool.services.care import CareService
-    from branchtool.services.deeds import DeedService
-    from branchtool.services.member_records import MemberRecordService
     from branchtool.services.roster import RosterService
-    from branchtool.services.tasks import TaskService
     from branchtool.services.tasks import TaskService
     from storage.vault import Vault
 
@@ -192,51 +188,6 @@ class Session:
             from branchtool.bundles.export import BundleService
 
             service = self._services["bundles"] = BundleService(self)
-        return service
-
-    @property
-    def care(self) -> CareService:
-        service = self._services.get("care")
-        if service is None:
-            from branchtool.services.care import CASES, VISITS, CareService
-
-            vault = self.vault
-            service = self._services["care"] = CareService(
-                vault.partition(CASES), vault.partition(VISITS), vault.batch, self.roster)
-        return service
-
-    @property
-    def tasks(self) -> TaskService:
-        service = self._services.get("tasks")
-        if service is None:
-            from branchtool.services.tasks import PARTITION, TaskService
-
-            vault = self.vault
-            service = self._services["tasks"] = TaskService(
-                vault.partition(PARTITION), vault.batch, self.roster)
-        return service
-
-    @property
-    def member_records(self) -> MemberRecordService:
-        service = self._services.get("member_records")
-        if service is None:
-            from branchtool.services.member_records import PARTITION, MemberRecordService
-
-            vault = self.vault
-            service = MemberRecordService(vault.partition(PARTITION), vault.batch, self.roster)
-            service.set_ref_check("task", self.tasks.task_exists)
-            self._services["member_records"] = service
-        return service
-
-    @property
-    def deeds(self) -> DeedService:
-        service = self._services.get("deeds")
-        if service is None:
-            from branchtool.services.deeds import PARTITION, DeedService
-
-            vault = self.vault
-            service = self._services["deeds"] = DeedService(
-                vault.partition(PARTITION), vault.batch, self.roster)
         return service
 
     @property
