@@ -18,10 +18,17 @@ from branchtool import i18n, passphrase
 from branchtool.errors import UserError
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable
+
     from branchtool.bundles.export import BundleService
+    from branchtool.services.alerts import AlertService
     from branchtool.services.care import CareService
+    from branchtool.services.contacts import ContactService
     from branchtool.services.deeds import DeedService
+    from branchtool.services.health import HealthService
     from branchtool.services.member_records import MemberRecordService
+    from branchtool.services.notices import NoticeService
     from branchtool.services.roster import RosterService
     from branchtool.services.tasks import TaskService
     from storage.vault import Vault
@@ -70,6 +77,10 @@ def _user_error(exc: Exception) -> UserError:
 
 
 class Session:
+    # The local time the epidemic-watch services use; ``None``: the wall clock
+    # (tests and the demo pin it).
+    clock: Callable[[], dt.datetime] | None = None
+
     def __init__(self, path: str | os.PathLike[str], *,
                  work_factor: int = DEFAULT_WORK_FACTOR) -> None:
         self.path = Path(path)
@@ -233,6 +244,52 @@ class Session:
             vault = self.vault
             service = self._services["deeds"] = DeedService(
                 vault.partition(PARTITION), vault.batch, self.roster)
+        return service
+
+    # -- epidemic watch: contacts, health check-ins, alerts, notices ------------
+    def _watch_clock(self) -> Any:
+        from branchtool.services.watch import local_now
+
+        return self.clock or local_now
+
+    @property
+    def contacts(self) -> ContactService:
+        service = self._services.get("contacts")
+        if service is None:
+            from branchtool.services.contacts import ContactService
+
+            service = self._services["contacts"] = ContactService(
+                self.vault, self.roster, now=self._watch_clock())
+        return service
+
+    @property
+    def health(self) -> HealthService:
+        """Check-ins; building it also builds the alerts that listen to its writes."""
+        service = self._services.get("health")
+        if service is None:
+            from branchtool.services.alerts import AlertService
+            from branchtool.services.health import HealthService
+
+            contacts, now = self.contacts, self._watch_clock()
+            service = self._services["health"] = HealthService(
+                self.vault, self.roster, isolation=contacts.person_isolation, now=now)
+            self._services["alerts"] = AlertService(
+                self.vault, self.roster, service, contacts, now=now)
+        return service
+
+    @property
+    def alerts(self) -> AlertService:
+        self.health  # noqa: B018 - builds the alerts with the check-ins they listen to
+        return self._services["alerts"]
+
+    @property
+    def notices(self) -> NoticeService:
+        service = self._services.get("notices")
+        if service is None:
+            from branchtool.services.notices import NoticeService
+
+            service = self._services["notices"] = NoticeService(
+                self.vault, self.roster, now=self._watch_clock())
         return service
 
     def __enter__(self) -> Session:

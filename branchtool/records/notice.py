@@ -1,0 +1,65 @@
+"""Notices from above (上级通知) and their relay to every member (传达到全体党员).
+
+A notice is stored in the ``notices`` partition; each member's relay in
+``relays`` under the stable id ``"{notice}:{person}"``: how, when and by whom
+it was relayed, whether the member acknowledged or studied it, and the notes of
+a supervision check (督导检查).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from branchtool.records.fields import FieldDef, Kind, Problem, RecordDef, Ref
+
+AUDIENCES = ("members", "everyone")
+METHODS = ("meeting", "wechat", "phone", "in_person")
+RESPONSES = ("acknowledged", "studied")
+NOTICE_META = ("id", "created_at", "updated_at")
+RELAY_META = ("id", "notice", "person", "updated_at")
+
+NOTICE_FIELDS = (
+    FieldDef("number", width=16, priority=60, max_length=40),
+    FieldDef("issuer", width=10, priority=30, max_length=40),
+    FieldDef("issued_on", Kind.DATE, required=True, width=10, priority=70),
+    FieldDef("title", required=True, width=24, priority=100, max_length=100),
+    FieldDef("text", Kind.NOTE, max_length=20000),
+    FieldDef("deadline", Kind.DATE, width=10, priority=50),
+    FieldDef("audience", Kind.CHOICE, required=True, choices=AUDIENCES, default="members",
+             width=4, priority=20),
+)
+
+
+def check_notice(values: dict[str, str]) -> Iterator[Problem]:
+    deadline, issued = values.get("deadline", ""), values.get("issued_on", "")
+    if deadline and issued and deadline[:len(issued)] < issued[:len(deadline)]:
+        yield Problem("notice.check.deadline_before_issue", "deadline", {},
+                      Ref("notice.field.deadline"))
+
+
+NOTICE = RecordDef("notice", NOTICE_FIELDS, checks=(check_notice,))
+
+RELAY_FIELDS = (
+    FieldDef("method", Kind.CHOICE, choices=METHODS, width=6, priority=60),
+    FieldDef("relayed_on", Kind.DATE, width=10, priority=70),
+    FieldDef("relayed_by", width=8, priority=30, max_length=20),
+    FieldDef("response", Kind.CHOICE, choices=RESPONSES, width=6, priority=50),
+    FieldDef("check_note", Kind.NOTE, max_length=300),
+)
+
+
+def check_relay(values: dict[str, str]) -> Iterator[Problem]:
+    """A relay names both how and when; a response needs the relay first."""
+    for key, other in (("method", "relayed_on"), ("relayed_on", "method")):
+        if values.get(key) and not values.get(other):
+            yield Problem("field.required", other, {}, Ref(f"relay.field.{other}"))
+    if values.get("response") and not values.get("relayed_on"):
+        yield Problem("relay.check.response_before_relay", "response", {},
+                      Ref("relay.field.response"))
+
+
+RELAY = RecordDef("relay", RELAY_FIELDS, checks=(check_relay,))
+
+
+def relay_id(notice_id: str, person_id: str) -> str:
+    return f"{notice_id}:{person_id}"

@@ -1,0 +1,210 @@
+"""Notices and their relay to every member, with the coverage of each.
+
+Notices live in ``notices`` (held in memory: a branch gets a few a week),
+relays in ``relays`` under ``"{notice}:{person}"``. A notice reaches its
+audience: the active Party members (正式 and 预备党员) or everyone active on
+the roster. Coverage counts only the current audience, so a member who left
+stops counting and a new member starts as not yet reached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from branchtool.errors import UserError
+from branchtool.records.fields import InvalidRecord
+from branchtool.records.notice import METHODS, NOTICE, RELAY, RESPONSES, relay_id
+from branchtool.records.person import ACTIVE
+from branchtool.services.roster import Person, RosterQuery, RosterService
+from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
+
+NOTICES = "notices"
+RELAYS = "relays"
+MEMBER_STAGES = ("probationary", "member")
+# A notice without a deadline counts as current this many days after issue.
+CURRENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Coverage:
+    notice_id: str
+    expected: int
+    relayed: int
+    acknowledged: int  # acknowledged or studied
+    studied: int
+    not_reached: list[Person]
+
+    @property
+    def share(self) -> float:
+        """Relayed / expected, 1.0 for an empty audience."""
+        return self.relayed / self.expected if self.expected else 1.0
+
+
+class NoticeService:
+    def __init__(self, store: StoreLike, roster: RosterService, *,
+                 now: Clock = local_now) -> None:
+        self._store = store
+        self._roster = roster
+        self._now = now
+        self._notices = {doc["id"]: doc for doc in store.partition(NOTICES).all()}
+        self.version = 0
+
+    @property
+    def _relays(self) -> Any:
+        return self._store.partition(RELAYS)
+
+    # -- notices -----------------------------------------------------------------------
+    def all(self) -> list[dict[str, Any]]:
+        """Every notice, the latest first."""
+        return sorted((dict(d) for d in self._notices.values()),
+                      key=lambda d: (d["issued_on"], d["id"]), reverse=True)
+
+    def get(self, notice_id: str) -> dict[str, Any] | None:
+        doc = self._notices.get(notice_id)
+        return None if doc is None else dict(doc)
+
+    def current(self, day: dt.date | str) -> list[dict[str, Any]]:
+        """Notices being relayed on ``day``: issued by then, and the deadline
+        not passed (without one: issued in the last ``CURRENT_DAYS`` days)."""
+        when = as_day(day)
+        key = when.isoformat()
+        recent = (when - dt.timedelta(days=CURRENT_DAYS)).isoformat()
+        return [d for d in self.all() if d["issued_on"] <= key
+                and (d["deadline"] >= key if d["deadline"] else d["issued_on"] > recent)]
+
+    def clean(self, values: Mapping[str, object], notice_id: str | None = None
+              ) -> tuple[dict[str, str], list[Any]]:
+        base = None
+        if notice_id is not None:
+            existing = self._require(notice_id)
+            base = {f.key: existing.get(f.key, "") for f in NOTICE.fields}
+        return NOTICE.clean(values, base=base)
+
+    def add(self, values: Mapping[str, object]) -> str:
+        doc, problems = self.clean(values)
+        if problems:
+            raise InvalidRecord(problems)
+        now = stamp(self._now())
+        doc.update(created_at=now, updated_at=now)
+        doc["id"] = self._store.partition(NOTICES).insert(doc)
+        self._remember(doc)
+        return doc["id"]
+
+    def edit(self, notice_id: str, values: Mapping[str, object]) -> dict[str, Any]:
+        doc, problems = self.clean(values, notice_id)
+        if problems:
+            raise InvalidRecord(problems)
+        doc["updated_at"] = stamp(self._now())
+        self._remember(self._store.partition(NOTICES).update(notice_id, doc))
+        return self.get(notice_id) or {}
+
+    def remove(self, notice_id: str) -> None:
+        """Delete a notice entered by mistake, with its relays (one batch)."""
+        self._require(notice_id)
+        with self._store.batch():
+            for relay in self._relays.find(notice=notice_id):
+                self._relays.remove(relay["id"])
+            self._store.partition(NOTICES).remove(notice_id)
+        self._notices.pop(notice_id, None)
+        self.version += 1
+
+    # -- relays ------------------------------------------------------------------------
+    def audience(self, notice_id: str) -> list[Person]:
+        """Who the notice must reach, in name order."""
+        notice = self._require(notice_id)
+        people = self._roster.query(RosterQuery(status=ACTIVE))
+        if notice["audience"] == "everyone":
+            return list(people)
+        return [p for p in people if p["stage"] in MEMBER_STAGES]
+
+    def relays(self, notice_id: str) -> dict[str, dict[str, Any]]:
+        """Person id -> relay record of a notice."""
+        return {d["person"]: d for d in self._relays.find(notice=notice_id)}
+
+    def relay(self, notice_id: str, person_ids: Iterable[str], method: str,
+              on: dt.date | str, by: str = "") -> int:
+        """Record that the notice was relayed to these people (one batch).
+        People already reached keep their first relay. Returns how many were
+        newly reached."""
+        self._require(notice_id)
+        if method not in METHODS:
+            raise ValueError(method)
+        day = as_day(on)
+        not_future(day, self._now())
+        values, problems = RELAY.clean({"method": method, "relayed_on": day, "relayed_by": by})
+        if problems:
+            raise InvalidRecord(problems)
+        existing = self.relays(notice_id)
+        now = stamp(self._now())
+        count = 0
+        with self._store.batch():
+            for person_id in dict.fromkeys(person_ids):
+                if self._roster.person(person_id) is None:
+                    raise UserError("storage.record_not_found")
+                old = existing.get(person_id)
+                if old is not None and old.get("relayed_on"):
+                    continue
+                doc = {**{f.key: "" for f in RELAY.fields}, **(old or {}), **values,
+                       "id": relay_id(notice_id, person_id), "notice": notice_id,
+                       "person": person_id, "updated_at": now}
+                self._relays.upsert(doc)
+                count += 1
+        self.version += 1
+        return count
+
+    def respond(self, notice_id: str, person_id: str, response: str) -> dict[str, Any]:
+        """The member acknowledged (已阅知) or studied (已学习) the notice."""
+        if response not in ("", *RESPONSES):
+            raise ValueError(response)
+        return self._change_relay(notice_id, person_id, {"response": response})
+
+    def check_note(self, notice_id: str, person_id: str, note: str) -> dict[str, Any]:
+        """A supervision check's note (督导检查) on this member's relay."""
+        return self._change_relay(notice_id, person_id, {"check_note": note})
+
+    def _change_relay(self, notice_id: str, person_id: str,
+                      values: Mapping[str, object]) -> dict[str, Any]:
+        self._require(notice_id)
+        if self._roster.person(person_id) is None:
+            raise UserError("storage.record_not_found")
+        old = self._relays.get(relay_id(notice_id, person_id))
+        base = {f.key: (old or {}).get(f.key, "") for f in RELAY.fields}
+        clean, problems = RELAY.clean(values, base=base)
+        if problems:
+            raise InvalidRecord(problems)
+        doc = {**(old or {}), **clean, "id": relay_id(notice_id, person_id),
+               "notice": notice_id, "person": person_id, "updated_at": stamp(self._now())}
+        self._relays.upsert(doc)
+        self.version += 1
+        return doc
+
+    def coverage(self, notice_id: str) -> Coverage:
+        """How far the notice reached its audience, and who is not reached yet."""
+        audience = self.audience(notice_id)
+        relays = self.relays(notice_id)
+        relayed = acknowledged = studied = 0
+        not_reached: list[Person] = []
+        for person in audience:
+            relay = relays.get(person.id)
+            if relay is None or not relay.get("relayed_on"):
+                not_reached.append(person)
+                continue
+            relayed += 1
+            if relay.get("response"):
+                acknowledged += 1
+            if relay.get("response") == "studied":
+                studied += 1
+        return Coverage(notice_id, len(audience), relayed, acknowledged, studied, not_reached)
+
+    def _require(self, notice_id: str) -> dict[str, Any]:
+        notice = self._notices.get(notice_id)
+        if notice is None:
+            raise UserError("storage.record_not_found")
+        return notice
+
+    def _remember(self, doc: dict[str, Any]) -> None:
+        self._notices[doc["id"]] = doc
+        self.version += 1

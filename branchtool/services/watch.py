@@ -1,0 +1,61 @@
+"""What the epidemic-watch services share: what they need of a vault
+(partitions by name, the names under a prefix, one-frame batches;
+``storage.vault.Vault`` is one), the clock, and days given as dates or text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from branchtool.errors import UserError
+
+
+class PartitionLike(Protocol):
+    def get(self, record_id: str) -> dict[str, Any] | None: ...
+    def all(self) -> list[dict[str, Any]]: ...
+    def find(self, **equals: Any) -> list[dict[str, Any]]: ...
+    def insert(self, doc: dict[str, Any]) -> str: ...
+    def update(self, record_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
+    def replace(self, record_id: str, doc: dict[str, Any]) -> dict[str, Any]: ...
+    def upsert(self, doc: dict[str, Any]) -> str: ...
+    def remove(self, record_id: str) -> None: ...
+    def __contains__(self, record_id: object) -> bool: ...
+    def __len__(self) -> int: ...
+
+
+class StoreLike(Protocol):
+    def partition(self, name: str) -> Any: ...
+    def partitions(self, prefix: str = "") -> list[str]: ...
+    def batch(self) -> AbstractContextManager[Any]: ...
+
+
+Clock = Callable[[], dt.datetime]
+
+
+def local_now() -> dt.datetime:
+    """The local wall-clock time, to the second (check-ins count by local day)."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A local time as stored: ``2026-11-03T08:15:00``."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def as_day(value: dt.date | str) -> dt.date:
+    """A day given as a date or ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError("health.bad_date") from None
+
+
+def not_future(day: dt.date, now: dt.datetime) -> None:
+    if day > now.date():
+        raise UserError("health.future_date")
