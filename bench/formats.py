@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import platform
-import select
 import shutil
 import statistics
 import subprocess
@@ -101,40 +100,12 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def age_with_passphrase_pty(age_bin: str, args: list[str], passphrase: str) -> None:
-    """Run ``age <args>`` on a fresh pty, typing the passphrase at each prompt.
+    """Run ``age <args>`` on a fresh pty, typing the passphrase at each prompt
+    (age reads passphrases from the terminal, never from stdin)."""
+    from tests.ptykit import run_in_pty  # Unix only; the bench runs on Linux
 
-    age reads passphrases from the terminal (/dev/tty), never from stdin.
-    """
-    import pty  # Unix only; the bench runs on Linux
-
-    pid, fd = pty.fork()
-    if pid == 0:  # child: the pty is its controlling terminal
-        try:
-            os.execv(age_bin, [age_bin, *args])
-        finally:
-            os._exit(127)
-    out = b""
-    answered = 0
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # EIO: the child closed the terminal (exited)
-                break
-            if not chunk:
-                break
-            out += chunk
-            while out.count(b"Enter passphrase") + out.count(b"Confirm passphrase") > answered:
-                os.write(fd, passphrase.encode() + b"\n")
-                answered += 1
-    finally:
-        os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    if answered == 0 or os.waitstatus_to_exitcode(status) != 0:
+    status, out = run_in_pty([age_bin, *args], passphrase)
+    if status != 0:
         raise RuntimeError(f"age via pty failed: {out.decode(errors='replace').strip()!r}")
 
 

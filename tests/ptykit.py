@@ -1,17 +1,23 @@
-"""Drive a program that reads a passphrase from its terminal (as ``age`` does)."""
+"""Drive a program that reads a passphrase from its terminal, as ``age`` does
+(it reads /dev/tty, never stdin). POSIX only. Used by the interop tests and by
+bench/formats.py."""
 
 from __future__ import annotations
 
 import os
 import pty
+import re
 import select
+import signal
 import time
 
+_PROMPT = re.compile(rb"passphrase[^\n]*:\s*$", re.IGNORECASE)
 
-def run_in_pty(argv: list[str], answers: list[str], timeout: float = 30.0) -> tuple[int, bytes]:
-    """Run ``argv`` with a pseudo-terminal as its controlling terminal, typing
-    each of ``answers`` (plus Enter) when the program next prompts. Returns the
-    exit status and everything it printed to the terminal."""
+
+def run_in_pty(argv: list[str], answer: str, timeout: float = 60.0) -> tuple[int, bytes]:
+    """Run ``argv`` with a new pty as its controlling terminal, typing ``answer``
+    and Enter at every passphrase prompt. Returns (exit code, terminal output);
+    raises ``TimeoutError`` (after killing the program) when it hangs."""
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
@@ -19,27 +25,31 @@ def run_in_pty(argv: list[str], answers: list[str], timeout: float = 30.0) -> tu
         finally:
             os._exit(127)
     output = b""
-    pending = list(answers)
+    pending = b""  # output since the last answer
     deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
+        while True:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise TimeoutError(f"{argv[0]} timed out; terminal said: {output!r}")
+            ready, _, _ = select.select([fd], [], [], 0.1)
             if ready:
                 try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break  # the child closed the terminal
-                if not chunk:
+                    data = os.read(fd, 4096)
+                except OSError:  # EIO: the child closed the terminal
+                    data = b""
+                if not data:
                     break
-                output += chunk
-                if pending and chunk.rstrip().endswith(b":"):
-                    os.write(fd, pending.pop(0).encode() + b"\r")
+                output += data
+                pending += data
+                if _PROMPT.search(pending):
+                    os.write(fd, answer.encode() + b"\r")
+                    pending = b""
             else:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
                     return os.waitstatus_to_exitcode(status), output
-        else:
-            os.kill(pid, 9)
     finally:
         os.close(fd)
     _, status = os.waitpid(pid, 0)

@@ -7,18 +7,15 @@ under a pseudo-terminal and types the passphrase at each prompt.
 from __future__ import annotations
 
 import os
-import pty
 import re
-import select
 import shutil
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from storage import age
+from tests.ptykit import run_in_pty
 
 pytestmark = pytest.mark.interop
 
@@ -28,44 +25,10 @@ _PROMPT = re.compile(rb"passphrase[^\n]*:\s*$", re.IGNORECASE)
 
 
 def run_with_terminal(argv: list[str], answer: str, timeout: float = TIMEOUT) -> tuple[int, bytes]:
-    """Run ``argv`` with a new pty as its controlling terminal, typing ``answer``
-    and Enter at every passphrase prompt. Returns (exit code, terminal output)."""
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.execv(argv[0], argv)
-        finally:
-            os._exit(127)
-    output = b""
-    pending = b""  # output since the last answer
-    deadline = time.monotonic() + timeout
     try:
-        while True:
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                pytest.fail(f"{argv[0]} timed out; terminal said: {output!r}")
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if ready:
-                try:
-                    data = os.read(fd, 4096)
-                except OSError:  # EIO: the child closed the terminal
-                    data = b""
-                if not data:
-                    break
-                output += data
-                pending += data
-                if _PROMPT.search(pending):
-                    os.write(fd, answer.encode() + b"\r")
-                    pending = b""
-            else:
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    return os.waitstatus_to_exitcode(status), output
-    finally:
-        os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), output
+        return run_in_pty(argv, answer, timeout)
+    except TimeoutError as exc:
+        pytest.fail(str(exc))
 
 
 def run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:

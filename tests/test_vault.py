@@ -169,7 +169,7 @@ def test_reference_age_opens_identity_and_every_snapshot(
     vault.close()
     key_file = tmp_path / "identity.txt"
     status, out = run_in_pty(
-        [age_bin, "-d", "-o", str(key_file), str(vault_path / "identity.age")], [PW])
+        [age_bin, "-d", "-o", str(key_file), str(vault_path / "identity.age")], PW)
     assert status == 0, out
     assert key_file.read_text().strip().splitlines()[-1].startswith("AGE-SECRET-KEY-1")
     snapshots = sorted((vault_path / "data").glob("*.snap.age"))
