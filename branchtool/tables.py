@@ -125,6 +125,8 @@ def write_sheet(path: str | os.PathLike[str], columns: Sequence[Column],
     suffix = path.suffix.lower()
     if suffix not in WRITABLE:
         raise UserError("table.unknown_export_type", name=path.name)
+    if not path.parent.is_dir():
+        raise UserError("table.unwritable", name=path.name)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         count = (_write_xlsx if suffix == ".xlsx" else _write_csv)(tmp, columns, rows, title)

@@ -1,11 +1,16 @@
 """The person record definition: ID numbers, phones, dates and their order."""
 
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from fixtures_app import chinese, id_number, person  # noqa: F401
+from fixtures_app import (
+    chinese,  # noqa: F401  (fixtures)
+    id_number,
+    person,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 

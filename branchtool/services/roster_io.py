@@ -56,7 +56,7 @@ class BadRow:
     problems: list[Problem]
 
     def reason(self) -> str:
-        return i18n.t("list.separator").join(p.message() for p in self.problems)
+        return i18n.t("list.reasons").join(p.message() for p in self.problems)
 
 
 @dataclass
