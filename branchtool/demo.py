@@ -151,8 +151,14 @@ def roster_part(ctx: DemoContext) -> None:
     ctx.person_ids = [p.id for p in roster.people()]
 
 
+def care_part(ctx: DemoContext) -> None:
+    from branchtool.demo_care import care_and_accountability
+
+    care_and_accountability(ctx)
+
+
 DemoPart = Callable[[DemoContext], None]
-DEMO_PARTS: list[DemoPart] = [roster_part]
+DEMO_PARTS: list[DemoPart] = [roster_part, care_part]
 
 
 def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, seed: int = 1,

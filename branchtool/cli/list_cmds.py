@@ -15,6 +15,7 @@ import orjson
 from rich.cells import cell_len, set_cell_size
 
 from branchtool import i18n
+from branchtool.cli.care_cmds import CARE_LISTS
 from branchtool.cli.common import open_vault
 from branchtool.records.fields import FieldDef
 from branchtool.records.person import PERSON
@@ -39,6 +40,7 @@ def _roster(vault: Any, args: argparse.Namespace) -> tuple[tuple[FieldDef, ...],
 
 LISTS: dict[str, tuple[str, Lister]] = {
     "roster": ("cli.list.roster", _roster),
+    **CARE_LISTS,  # care, visits, tasks, records, deeds
 }
 
 

@@ -109,8 +109,8 @@ CASE_COLUMNS = (
     CARE.field("hardship"),
     CARE.field("severity"),
     FieldDef("responsible_name", width=8, priority=40, record="care"),
-    FieldDef("last_visit", width=12, priority=30, record="care"),
-    FieldDef("next_visit", width=12, priority=70, record="care"),
+    FieldDef("last_visit", Kind.DATE, width=12, priority=30, record="care"),
+    FieldDef("next_visit", Kind.DATE, width=12, priority=70, record="care"),
     CARE.field("status"),
 )
 VISIT_COLUMNS = (

@@ -85,5 +85,5 @@ LOAD_COLUMNS = (
     FieldDef("open_count", width=6, priority=90, record="task"),
     FieldDef("overdue_count", width=6, priority=95, record="task"),
     FieldDef("done_count", width=6, priority=50, record="task"),
-    FieldDef("next_due", width=16, priority=60, record="task"),
+    DateTimeField("next_due", width=16, priority=60, record="task"),
 )
