@@ -207,9 +207,10 @@ class Session:
         if service is None:
             from branchtool.services.care import CASES, VISITS, CareService
 
-            vault = self.vault
+            vault, clock = self.vault, self._watch_clock()
             service = self._services["care"] = CareService(
-                vault.partition(CASES), vault.partition(VISITS), vault.batch, self.roster)
+                vault.partition(CASES), vault.partition(VISITS), vault.batch, self.roster,
+                today=lambda: clock().date())
         return service
 
     @property
@@ -220,7 +221,7 @@ class Session:
 
             vault = self.vault
             service = self._services["tasks"] = TaskService(
-                vault.partition(PARTITION), vault.batch, self.roster)
+                vault.partition(PARTITION), vault.batch, self.roster, clock=self._watch_clock())
         return service
 
     @property
@@ -229,8 +230,9 @@ class Session:
         if service is None:
             from branchtool.services.member_records import PARTITION, MemberRecordService
 
-            vault = self.vault
-            service = MemberRecordService(vault.partition(PARTITION), vault.batch, self.roster)
+            vault, clock = self.vault, self._watch_clock()
+            service = MemberRecordService(vault.partition(PARTITION), vault.batch, self.roster,
+                                          today=lambda: clock().date())
             service.set_ref_check("task", self.tasks.task_exists)
             self._services["member_records"] = service
         return service
