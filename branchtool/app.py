@@ -40,8 +40,8 @@ class BranchApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lock", "app.key.lock", priority=True),
         Binding("f1", "help", "app.key.help"),
-        Binding("ctrl+p", "command_palette", "app.key.palette", priority=True),
-        Binding("ctrl+q", "quit", "app.key.quit", priority=True),
+        Binding("ctrl+p", "command_palette", "app.key.palette", priority=True, show=False),
+        Binding("ctrl+q", "quit", "app.key.quit", priority=True, show=False),
         Binding("ctrl+t", "toggle_theme", "app.key.theme", show=False),
         Binding("f9", "settings", "app.key.settings", show=False),
     ]

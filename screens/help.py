@@ -16,6 +16,28 @@ from textual.widgets import Static
 from branchtool import i18n
 from screens.base import localize_bindings
 
+_OWN_PACKAGES = ("screens", "branchtool")
+
+
+def _own_actions(node: DOMNode) -> set[str]:
+    """Actions bound by this project's classes (not by Textual's bases)."""
+    return {
+        b.action
+        for cls in type(node).__mro__
+        if cls.__module__.split(".")[0] in _OWN_PACKAGES
+        for b in cls.__dict__.get("BINDINGS", [])
+        if isinstance(b, Binding)
+    }
+
+
+def _describe(node: DOMNode, binding: Binding) -> str:
+    """What a key does in the current language; "" to leave it out (Textual's
+    own keys are listed only where the catalogs translate them)."""
+    if binding.action in _own_actions(node):
+        return binding.description
+    builtin = "help.builtin." + "_".join(binding.description.lower().split())
+    return i18n.t(builtin) if builtin in i18n.catalog(i18n.DEFAULT_LANGUAGE) else ""
+
 
 def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group title, [(key, what it does)]) for the app, the screen and every
@@ -30,13 +52,14 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
     seen: set[tuple[str, str, str]] = set()
     for title, node in nodes:
         for _, binding in node._bindings:
-            if not binding.description or binding.system:
+            description = _describe(node, binding) if binding.description else ""
+            if not description or binding.system or "super+" in binding.key:
                 continue
             key = app.get_key_display(binding)
-            if (title, key, binding.description) in seen:
+            if (title, key, description) in seen:
                 continue
-            seen.add((title, key, binding.description))
-            groups.setdefault(title, []).append((key, binding.description))
+            seen.add((title, key, description))
+            groups.setdefault(title, []).append((key, description))
     return list(groups.items())
 
 

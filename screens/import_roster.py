@@ -65,24 +65,25 @@ class ImportRosterScreen(Screen[bool]):
                             compact=True, id="import-path")
                 yield Button(i18n.t("roster_import.read"), id="import-read", compact=True)
             yield Static(i18n.t("roster_import.intro"), id="import-info")
-            yield Vertical(id="import-mapping")
             with Vertical(id="import-preview"):
                 yield Static(id="import-summary")
                 with RadioSet(id="import-duplicates"):
                     yield RadioButton(i18n.t("roster_import.duplicates.skip"), value=True,
                                       id="dup-skip")
                     yield RadioButton(i18n.t("roster_import.duplicates.update"), id="dup-update")
+                yield Static(id="import-dups")
                 yield Static(id="import-bad")
                 yield Label(i18n.t("roster_import.preview_heading"), classes="import-heading")
                 yield RecordTable(PERSON.columns, empty_text=i18n.t("roster_import.preview_empty"),
                                   id="import-table")
+            yield Vertical(id="import-mapping")
         with Horizontal(id="import-actions"):
             yield ProgressBar(id="import-progress", show_eta=False)
             yield Static(id="import-message")
             yield Button(i18n.t("roster_import.commit"), variant="primary", id="import-commit",
                          disabled=True)
             yield Button(i18n.t("dialog.cancel"), id="import-cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-preview").display = False
@@ -170,6 +171,13 @@ class ImportRosterScreen(Screen[bool]):
             "roster_import.summary", new=len(plan.new), duplicates=len(plan.duplicates),
             bad=len(plan.bad)))
         self.query_one("#import-duplicates").display = bool(plan.duplicates)
+        dups = [i18n.t("roster_import.duplicate_row", row=r.row, name=r.values["name"])
+                for r in plan.duplicates[:BAD_ROWS_SHOWN]]
+        if len(plan.duplicates) > BAD_ROWS_SHOWN:
+            dups.append(i18n.t("roster_import.more_duplicates",
+                               n=len(plan.duplicates) - BAD_ROWS_SHOWN))
+        self.query_one("#import-dups", Static).update(i18n.t("list.separator").join(dups))
+        self.query_one("#import-dups").display = bool(dups)
         lines = [i18n.t("roster_import.bad_row", row=b.row, reason=b.reason())
                  for b in plan.bad[:BAD_ROWS_SHOWN]]
         if len(plan.bad) > BAD_ROWS_SHOWN:
@@ -177,8 +185,7 @@ class ImportRosterScreen(Screen[bool]):
         bad = self.query_one("#import-bad", Static)
         bad.update("\n".join([i18n.t("roster_import.bad_heading"), *lines]) if lines else "")
         bad.display = bool(lines)
-        preview = [Person({**r.values, "id": f"row-{r.row}"})
-                   for r in (plan.new + plan.duplicates)[:PREVIEW_ROWS]]
+        preview = [Person({**r.values, "id": f"row-{r.row}"}) for r in plan.new[:PREVIEW_ROWS]]
         self.query_one("#import-table", RecordTable).set_rows(preview)
         self.query_one("#import-commit", Button).disabled = not self._importable()
         self._say("")

@@ -45,7 +45,7 @@ class MainScreen(Screen[None], LockAware):
             for sid, title, make in SECTIONS:
                 with TabPane(i18n.t(title), id=f"section-{sid}"):
                     yield make(self.session)
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def panes(self) -> list[Widget]:

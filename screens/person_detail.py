@@ -44,7 +44,7 @@ class PersonDetail(ModalScreen[None], LockAware):
             yield Static(id="detail-title")
             with VerticalScroll(id="detail-scroll"):
                 yield Static(id="detail-fields")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload_data()

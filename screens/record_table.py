@@ -143,7 +143,11 @@ class RecordTable(ScrollView, can_focus=True):
             if widths[i] + 1 <= room:
                 chosen.add(i)
                 room -= widths[i] + 1
-        return [(i, c, widths[i]) for i, c in enumerate(self.columns) if i in chosen]
+        shown = [(i, c, widths[i]) for i, c in enumerate(self.columns) if i in chosen]
+        if shown and room > 0:  # the last column gets the room that is left
+            i, column, cells = shown[-1]
+            shown[-1] = (i, column, cells + room)
+        return shown
 
     # -- drawing -------------------------------------------------------------------
     def on_resize(self) -> None:

@@ -34,8 +34,8 @@ class RosterTable(RecordTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "roster.key.edit"),
         Binding("delete", "archive", "roster.key.archive"),
-        Binding("s", "sort_next", "roster.key.sort"),
-        Binding("r", "reverse", "roster.key.reverse"),
+        Binding("s", "sort_next", "roster.key.sort", show=False),
+        Binding("r", "reverse", "roster.key.reverse", show=False),
     ]
 
     @property
@@ -67,7 +67,8 @@ def _options(key: str) -> list[tuple[str, str]]:
 class RosterPane(Vertical, LockAware):
     DEFAULT_CSS = """
     RosterPane { height: 1fr; }
-    #roster-bar, #roster-filters { height: 1; margin-bottom: 1; }
+    #roster-bar { height: 1; }
+    #roster-filters { height: 1; margin-bottom: 1; }
     #roster-search { width: 1fr; }
     #roster-count { width: auto; padding-left: 2; color: $text-muted; }
     #roster-filters Select { width: 1fr; margin-right: 1; }
@@ -76,8 +77,8 @@ class RosterPane(Vertical, LockAware):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "search", "roster.key.search"),
         Binding("ctrl+n", "add", "roster.key.add"),
-        Binding("ctrl+o", "import", "roster.key.import"),
-        Binding("ctrl+s", "export", "roster.key.export"),
+        Binding("ctrl+o", "import", "roster.key.import", show=False),
+        Binding("ctrl+s", "export", "roster.key.export", show=False),
         Binding("down", "to_table", "roster.key.to_table", show=False),
     ]
 
