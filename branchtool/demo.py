@@ -157,8 +157,14 @@ def care_part(ctx: DemoContext) -> None:
     care_and_accountability(ctx)
 
 
+def health_part(ctx: DemoContext) -> None:
+    from branchtool.demo_health import epidemic_watch
+
+    epidemic_watch(ctx)
+
+
 DemoPart = Callable[[DemoContext], None]
-DEMO_PARTS: list[DemoPart] = [roster_part, care_part]
+DEMO_PARTS: list[DemoPart] = [roster_part, care_part, health_part]
 
 
 def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, seed: int = 1,

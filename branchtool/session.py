@@ -281,7 +281,9 @@ class Session:
 
     @property
     def alerts(self) -> AlertService:
-        self.health  # noqa: B018 - builds the alerts with the check-ins they listen to
+        """Built together with the check-ins (``health``) it listens to."""
+        if "alerts" not in self._services:
+            _ = self.health
         return self._services["alerts"]
 
     @property

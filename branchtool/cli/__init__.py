@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "branchtool.cli.bundle_cmds",
     "branchtool.cli.roster_cmds",
     "branchtool.cli.list_cmds",
+    "branchtool.cli.health_cmds",
     "branchtool.cli.demo_cmd",
 )
 

@@ -17,6 +17,7 @@ from rich.cells import cell_len, set_cell_size
 from branchtool import i18n
 from branchtool.cli.care_cmds import CARE_LISTS
 from branchtool.cli.common import open_vault
+from branchtool.cli.health_cmds import WATCH_LIST_OPTIONS, WATCH_LISTS
 from branchtool.records.fields import FieldDef
 from branchtool.records.person import PERSON
 
@@ -41,6 +42,11 @@ def _roster(vault: Any, args: argparse.Namespace) -> tuple[tuple[FieldDef, ...],
 LISTS: dict[str, tuple[str, Lister]] = {
     "roster": ("cli.list.roster", _roster),
     **CARE_LISTS,  # care, visits, tasks, records, deeds
+    **WATCH_LISTS,  # checkins, contacts, notices, relays
+}
+# Options a list takes besides --json and --all: name -> adds them to its parser.
+LIST_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    **WATCH_LIST_OPTIONS,  # checkins --date
 }
 
 
@@ -51,6 +57,8 @@ def register(sub: Any) -> None:
         one = what.add_parser(name, help=i18n.t(help_key))
         one.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
         one.add_argument("--all", action="store_true", help=i18n.t("cli.list.all"))
+        if name in LIST_OPTIONS:
+            LIST_OPTIONS[name](one)
         one.set_defaults(handler=cmd_list)
 
 

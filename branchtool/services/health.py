@@ -384,16 +384,21 @@ class HealthService:
         return doc
 
     def write(self, rows: Iterable[tuple[str, Mapping[str, str]]], *,
-              at: dt.datetime | None = None) -> int:
+              at: dt.datetime | None = None,
+              times: Mapping[int, dt.datetime] | None = None) -> int:
         """Store clean check-ins (``(person id, values)``, values as
-        ``CHECKIN.clean`` gives them, each with its ``date``) as ONE batch."""
+        ``CHECKIN.clean`` gives them, each with its ``date``) as ONE batch.
+        ``at`` is when they were made (default now); ``times`` gives some
+        rows (by position) their own time, e.g. a survey's submission time."""
         by_day: dict[str, list[tuple[str, dict[str, Any] | None]]] = {}
         moment = stamp(at or self._now())
         count = 0
-        for person_id, values in rows:
+        for position, (person_id, values) in enumerate(rows):
             key = values["date"]
             doc = compact(dict(values))
-            doc.update(id=checkin_id(key, person_id), person=person_id, at=moment)
+            own = times.get(position) if times else None
+            doc.update(id=checkin_id(key, person_id), person=person_id,
+                       at=stamp(own) if own else moment)
             by_day.setdefault(key, []).append((person_id, doc))
             count += 1
         self._commit(by_day)
