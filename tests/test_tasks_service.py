@@ -215,3 +215,19 @@ def test_deleting_and_reloading(session: Session, tasks: TaskService,
     assert tasks.task_exists(gone) == "ref.task_missing" and tasks.task_exists(keep) is None
     assert tasks.titles(f"{keep} {gone}") == [(keep, "摸排健康情况"), (gone, "（已删除的任务）")]
     assert [r.id for r in session.tasks.for_member(members[0])] == [keep]
+
+
+def test_the_list_order_follows_edits(tasks: TaskService, members: list[str]) -> None:
+    a = tasks.add(task_values(members, title="甲", due="2024-06-03 09:00"))
+    b = tasks.add(task_values(members, title="乙", due="2024-06-04 09:00"))
+    assert [r.id for r in tasks.query()] == [a, b]
+    tasks.edit(a, {"title": "甲改"})  # same place: the order is kept, the row is new
+    assert [r.doc["title"] for r in tasks.query()] == ["甲改", "乙"]
+    tasks.edit(a, {"due": "2024-06-05 09:00"})
+    assert [r.id for r in tasks.query()] == [b, a]
+    tasks.edit(b, {"priority": "low"})
+    tasks.set_status(b, "cancelled")
+    assert [r.id for r in tasks.query()] == [a]
+    assert [r.id for r in tasks.query(TaskQuery(status=""))] == [a, b]
+    rows = tasks.query(TaskQuery(status=""))
+    assert rows[1:][0].id == b and next(iter(rows)).id == a

@@ -9,9 +9,9 @@ copies; ``_docs`` is the service's own and is never given away.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -50,6 +50,45 @@ def person_name(roster: RosterService, person_id: str) -> str:
 def names(roster: RosterService, ids: str) -> str:
     """The names of a stored list of people, joined the current language's way."""
     return i18n.t("list.separator").join(person_name(roster, i) for i in split_ids(ids))
+
+
+R = TypeVar("R")
+
+
+class LazyRows(Sequence[R], Generic[R]):
+    """The rows of a list, made only when asked for: a table that draws the
+    visible rows makes a screenful, whatever the number of records."""
+
+    __slots__ = ("_docs", "_make")
+
+    def __init__(self, docs: list[Doc], make: Callable[[Doc], R]) -> None:
+        self._docs = docs
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[R]: ...
+    def __getitem__(self, index: int | slice) -> R | list[R]:
+        if isinstance(index, slice):
+            return [self._make(d) for d in self._docs[index]]
+        return self._make(self._docs[index])
+
+    def __iter__(self) -> Iterator[R]:
+        return map(self._make, self._docs)
+
+    def ids(self) -> list[str]:
+        return [d["id"] for d in self._docs]
+
+    def index_of(self, record_id: str) -> int:
+        """The position of a record (-1 when it is not listed)."""
+        for i, doc in enumerate(self._docs):
+            if doc["id"] == record_id:
+                return i
+        return -1
 
 
 def ref_fields(rdef: RecordDef) -> list[FieldDef]:

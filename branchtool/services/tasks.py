@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from branchtool import i18n
@@ -28,7 +29,16 @@ from branchtool.records.task import (
     TASK_COLUMNS,
     TEMPLATE_BY_CODE,
 )
-from branchtool.services.book import Batch, Doc, RecordBook, local_now, names, person_name, utc_now
+from branchtool.services.book import (
+    Batch,
+    Doc,
+    LazyRows,
+    RecordBook,
+    local_now,
+    names,
+    person_name,
+    utc_now,
+)
 from branchtool.services.roster import PartitionLike, RosterService
 
 PARTITION = "tasks"
@@ -36,6 +46,11 @@ OPEN_STATUSES = "open"  # a status filter besides the codes: todo and doing
 DUE_SOON = dt.timedelta(hours=24)
 MEMBER_STAGES = ("probationary", "member")  # who "every member" means
 _PRIORITY_RANK = {"high": 0, "normal": 1, "low": 2}
+_ID, _DUE = itemgetter("id"), itemgetter("due")
+
+
+def _order_key(doc: Doc) -> tuple[str, str, bool]:
+    return doc.get("due", ""), doc.get("priority", ""), doc.get("status") in OPEN
 
 
 def _minute(moment: dt.datetime) -> str:
@@ -133,36 +148,57 @@ class TaskService(RecordBook):
         super().__init__(partition, batch, TASK, roster, now=now)
         self.clock = clock
         self._by_member: dict[str, set[str]] = {}
-        for doc in self._docs.values():
-            self._index(doc, add=True)
+        by_member = self._by_member
+        for record_id, doc in self._docs.items():
+            for person_id in doc.get("assignees", "").split():
+                bucket = by_member.get(person_id)
+                if bucket is None:
+                    by_member[person_id] = {record_id}
+                else:
+                    bucket.add(record_id)
+        self._order: list[Doc] = []
+        self._order_pos: dict[str, int] = {}
+        self._open_count = 0
+        self._order_version = -1
         self.set_ref_check("notice", lambda _id: None)
 
     # -- reading -----------------------------------------------------------------------
-    def query(self, q: TaskQuery = TaskQuery()) -> list[TaskRow]:
-        """Tasks ``q`` selects: overdue first, then by due time and priority."""
-        now = _minute(self.clock())
-        ids = self._by_member.get(q.member, set()) if q.member else self._docs.keys()
-        terms = q.text.lower().split()
-        rows = []
-        for record_id in ids:
-            doc = self._docs[record_id]
-            status = doc.get("status", "")
-            if q.status == OPEN_STATUSES:
-                if status not in OPEN:
-                    continue
-            elif q.status and status != q.status:
-                continue
-            if terms and not all(t in doc.get("title", "").lower() for t in terms):
-                continue
-            row = TaskRow(self, doc, now)
-            if q.overdue_only and not row.overdue:
-                continue
-            rows.append(row)
-        rows.sort(key=lambda r: (not r.overdue, r.muted, r.doc.get("due", ""),
-                                 _PRIORITY_RANK.get(r.doc.get("priority", ""), 1), r.id))
-        return rows
+    def _ordered(self) -> tuple[list[Doc], int]:
+        """Every task, open ones first, each part by due time then priority
+        (so the overdue come first, whatever the time), and how many are
+        open. Kept until the tasks change."""
+        if self._order_version != self._changes:
+            # Stable sorts from the last key to the first: cheap C-level keys.
+            docs = sorted(self._docs.values(), key=_ID)
+            docs.sort(key=lambda d: _PRIORITY_RANK.get(d.get("priority", ""), 1))
+            docs.sort(key=_DUE)
+            open_docs = [d for d in docs if d["status"] in OPEN]
+            closed = [d for d in docs if d["status"] not in OPEN]
+            self._order, self._open_count = open_docs + closed, len(open_docs)
+            self._order_pos = {d["id"]: i for i, d in enumerate(self._order)}
+            self._order_version = self._changes
+        return self._order, self._open_count
 
-    def for_member(self, person_id: str) -> list[TaskRow]:
+    def query(self, q: TaskQuery = TaskQuery()) -> LazyRows[TaskRow]:
+        """Tasks ``q`` selects: open before closed, overdue first, then by due
+        time and priority. Rows are made as the list draws them."""
+        now = _minute(self.clock())
+        docs, open_count = self._ordered()
+        if q.status == OPEN_STATUSES or q.overdue_only:
+            docs = docs[:open_count]
+        elif q.status:
+            docs = [d for d in docs if d.get("status") == q.status]
+        if q.overdue_only:
+            docs = [d for d in docs if d.get("due", "") < now]
+        if q.member:
+            mine = self._by_member.get(q.member, set())
+            docs = [d for d in docs if d["id"] in mine]
+        terms = q.text.lower().split()
+        if terms:
+            docs = [d for d in docs if all(t in d.get("title", "").lower() for t in terms)]
+        return LazyRows(docs, lambda d: TaskRow(self, d, now))
+
+    def for_member(self, person_id: str) -> LazyRows[TaskRow]:
         return self.query(TaskQuery(status="", member=person_id))
 
     def counts(self) -> dict[str, int]:
@@ -180,24 +216,31 @@ class TaskService(RecordBook):
         """Each member's open, overdue and done tasks, the busiest first; with
         ``everyone``, the active members without tasks too."""
         now = _minute(self.clock())
-        people: set[str] = set(self._by_member)
+        loads: dict[str, LoadRow] = {}
         if everyone:
-            people |= {p.id for p in self.members()}
-        rows = []
-        for person_id in people:
-            row = LoadRow(person_id, person_name(self.roster, person_id))
-            for task_id in self._by_member.get(person_id, ()):
-                doc = self._docs[task_id]
-                if doc["status"] in OPEN:
+            loads = {p.id: LoadRow(p.id, p["name"]) for p in self.members()}
+        for doc in self._docs.values():
+            status, due = doc["status"], doc.get("due", "")
+            for person_id in doc.get("assignees", "").split():
+                row = loads.get(person_id)
+                if row is None:
+                    row = loads[person_id] = LoadRow(person_id, "")
+                if status in OPEN:
                     row.open += 1
-                    row.overdue += doc["due"] < now
-                    if not row.next_due or doc["due"] < row.next_due:
-                        row.next_due = doc["due"]
-                elif doc["status"] == DONE:
+                    row.overdue += due < now
+                    if not row.next_due or due < row.next_due:
+                        row.next_due = due
+                elif status == DONE:
                     row.done += 1
-            rows.append(row)
-        rows.sort(key=lambda r: (-r.overdue, -r.open, r.name, r.id))
-        return rows
+        for row in loads.values():
+            if not row.name:
+                row.name = person_name(self.roster, row.id)
+
+        def busiest(row: LoadRow) -> tuple[Any, ...]:
+            person = self.roster.person(row.id)
+            return -row.overdue, -row.open, person.name_key if person else (), row.id
+
+        return sorted(loads.values(), key=busiest)
 
     def reminders(self, now: dt.datetime | None = None) -> list[TaskReminder]:
         """Open tasks overdue, and those due within ``DUE_SOON``, soonest first."""
@@ -357,7 +400,13 @@ class TaskService(RecordBook):
             self._index(old, add=False)
         if doc is not None:
             self._index(doc, add=True)
+        in_order = self._order_version == self._changes
         super()._apply(record_id, doc)
+        position = self._order_pos.get(record_id)
+        if in_order and old is not None and doc is not None and position is not None \
+                and _order_key(old) == _order_key(doc):
+            self._order[position] = doc  # same place in the list: no sorting again
+            self._order_version = self._changes
 
     def task_exists(self, task_id: str) -> str | None:
         """A reference check for the records that link to tasks."""
