@@ -61,3 +61,40 @@ def session(vault_dir: Path) -> Iterator[Session]:
 @pytest.fixture
 def roster(session: Session) -> RosterService:
     return session.roster
+
+
+@pytest.fixture
+def demo_session(tmp_path: Path) -> Iterator[Session]:
+    """A demo branch of 40 people (seed 1, fixed day), unlocked."""
+    from branchtool import demo
+
+    s = demo.build(tmp_path / "demo", people=40, seed=1, today=TODAY, work_factor=WORK_FACTOR)
+    yield s
+    s.lock()
+
+
+def make_app(session: Session, **options: object):  # type: ignore[no-untyped-def]
+    """The real app on ``session``, with the day fixed."""
+    from branchtool.app import BranchApp
+
+    return BranchApp(session, today=lambda: TODAY, **options)  # type: ignore[arg-type]
+
+
+def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    """The text a Static shows on the app's current screen."""
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the workers, then for the messages they caused. A worker that
+    failed with a user error is shown by its screen; anything else crashes
+    the app, which fails the test when run_test ends."""
+    from textual.worker import WorkerFailed
+
+    try:
+        await app.workers.wait_for_complete()
+    except WorkerFailed:
+        pass
+    await pilot.pause()
