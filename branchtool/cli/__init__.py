@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "branchtool.cli.roster_cmds",
     "branchtool.cli.list_cmds",
     "branchtool.cli.health_cmds",
+    "branchtool.cli.report_cmds",
     "branchtool.cli.demo_cmd",
 )
 
