@@ -137,6 +137,7 @@ class NoticeService:
         values, problems = RELAY.clean({"method": method, "relayed_on": day, "relayed_by": by})
         if problems:
             raise InvalidRecord(problems)
+        values = {k: values[k] for k in ("method", "relayed_on", "relayed_by")}
         existing = self.relays(notice_id)
         now = stamp(self._now())
         count = 0
