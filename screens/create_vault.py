@@ -24,6 +24,7 @@ FIELDS = ("code", "name", "passphrase", "repeat", "office")
 
 class CreateVaultScreen(Screen[bool]):
     CSS_PATH = "create_vault.tcss"
+    AUTO_FOCUS = "#create-code"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "create", "app.create.key", priority=True),
     ]
@@ -64,9 +65,7 @@ class CreateVaultScreen(Screen[bool]):
                 yield Button(i18n.t("app.create.button"), variant="primary", id="create-ok")
 
     def on_mount(self) -> None:
-        self.query_one("#create-spinner").display = False
         self._show_strength("")
-        self.rows["code"].widget.focus()
 
     def value(self, key: str) -> str:
         widget = self.rows[key].widget
@@ -116,7 +115,7 @@ class CreateVaultScreen(Screen[bool]):
             self.rows[next(k for k in FIELDS if k in found)].widget.focus()
             return
         self.query_one("#create-ok", Button).disabled = True
-        self.query_one("#create-spinner").display = True
+        self.add_class("-busy")
         self._say(i18n.t("app.create.creating"))
         self._create(self.value("code"), self.value("name"), self.value("passphrase"),
                      self.value("office").strip())
@@ -136,7 +135,7 @@ class CreateVaultScreen(Screen[bool]):
             error = event.worker.error
             if not isinstance(error, UserError):
                 raise error  # type: ignore[misc]
-            self.query_one("#create-spinner").display = False
+            self.remove_class("-busy")
             self.query_one("#create-ok", Button).disabled = False
             target = "office" if error.key.startswith("keyfile.") else None
             if target:

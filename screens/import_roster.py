@@ -43,6 +43,7 @@ BAD_ROWS_SHOWN = 200
 
 class ImportRosterScreen(Screen[bool]):
     CSS_PATH = "import_roster.tcss"
+    AUTO_FOCUS = "#import-path"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "commit", "roster_import.key.commit", priority=True),
         Binding("escape", "cancel", "roster_import.key.cancel"),
@@ -86,9 +87,6 @@ class ImportRosterScreen(Screen[bool]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#import-preview").display = False
-        self.query_one("#import-progress").display = False
-        self.query_one("#import-path", Input).focus()
         if self.start_path:
             self.read_file()
 

@@ -19,6 +19,7 @@ class UnlockScreen(Screen[list[str]]):
     """Dismisses with the recovery notices of the opened vault."""
 
     CSS_PATH = "unlock.tcss"
+    AUTO_FOCUS = "#unlock-passphrase"
 
     def __init__(self, session: Session, *, demo_passphrase: str = "",
                  locked: bool = False) -> None:
@@ -45,10 +46,6 @@ class UnlockScreen(Screen[list[str]]):
                 yield Static(id="unlock-message")
             yield Static(i18n.t("app.unlock.keys"), id="unlock-keys")
 
-    def on_mount(self) -> None:
-        self.query_one("#unlock-spinner").display = False
-        self.query_one("#unlock-passphrase", Input).focus()
-
     @on(Input.Submitted, "#unlock-passphrase")
     def submit(self) -> None:
         field = self.query_one("#unlock-passphrase", Input)
@@ -57,7 +54,7 @@ class UnlockScreen(Screen[list[str]]):
         secret = field.value
         field.value = ""  # the passphrase does not stay in the widget
         field.disabled = True
-        self.query_one("#unlock-spinner").display = True
+        self.add_class("-busy")
         self._say(i18n.t("app.unlock.unlocking"))
         self._unlock(secret)
 
@@ -72,7 +69,7 @@ class UnlockScreen(Screen[list[str]]):
             error = event.worker.error
             if not isinstance(error, UserError):
                 raise error  # type: ignore[misc]
-            self.query_one("#unlock-spinner").display = False
+            self.remove_class("-busy")
             field = self.query_one("#unlock-passphrase", Input)
             field.disabled = False
             field.focus()

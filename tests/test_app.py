@@ -171,6 +171,7 @@ async def test_idle_auto_lock_with_a_shortened_timer(session: Session) -> None:
             await pilot.pause(0.05)
         assert isinstance(app.screen, UnlockScreen)
         assert not session.unlocked
+        await pilot.pause()
 
 
 async def test_activity_postpones_the_auto_lock(session: Session) -> None:
