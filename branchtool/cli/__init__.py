@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "branchtool.cli.health_cmds",
     "branchtool.cli.report_cmds",
     "branchtool.cli.demo_cmd",
+    "branchtool.cli.office_cmds",
+    "branchtool.cli.receipt_cmds",
 )
 
 

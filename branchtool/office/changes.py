@@ -1,0 +1,173 @@
+"""Records reported by the branches, and the ones changed after reporting.
+
+The office keeps the latest reported values of each branch's records
+(``records`` / ``records/YYYY-MM``, see ``model``). When a bundle is accepted:
+
+- a record it carries that the office already holds with other values is
+  flagged, with the old and new value of each changed field;
+- a history entry that updates or removes a record the office holds, when the
+  bundle does not carry the record's new values (e.g. a check-in corrected
+  outside the bundle's period, or a removal), is flagged with the old values.
+
+Redaction: when two bundles used different redaction levels, only the fields
+both carried are compared (a withheld field is not a change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.office.model import CHANGES, RECORDS, month_of, partition_of
+from storage.vault import Vault
+
+Doc = dict[str, Any]
+
+
+@dataclass
+class Change:
+    kind: str
+    record: str
+    op: str  # "update" or "remove"
+    fields: dict[str, list[Any]]  # field -> [old, new]; new is None when not carried
+    time: str | None  # the branch's history time of the change, when known
+    new_known: bool
+
+    def to_doc(self, code: str, bundle: Doc, imported: str) -> Doc:
+        return {"branch": code, "sequence": bundle["sequence"], "bundle_id": bundle["bundle_id"],
+                "kind": self.kind, "record": self.record, "op": self.op, "fields": self.fields,
+                "time": self.time, "new_known": self.new_known, "imported": imported}
+
+
+def _kind_for_partition(name: str, known: list[ExportKind]) -> tuple[str, str] | None:
+    """(kind, month) of a branch partition named in a history entry."""
+    for kind in known:
+        if kind.partition.endswith("/"):
+            if name.startswith(kind.partition):
+                return kind.name, month_of(name[len(kind.partition):])
+        elif name == kind.partition:
+            return kind.name, ""
+    return None
+
+
+def _record_month(kind: ExportKind | None, record: Doc) -> str:
+    if kind is None or not kind.partition.endswith("/") or not kind.date_field:
+        return ""
+    return month_of(record.get(kind.date_field))
+
+
+def diff(old: Doc, new: Doc, same_redaction: bool) -> dict[str, list[Any]]:
+    keys = (old.keys() | new.keys()) if same_redaction else (old.keys() & new.keys())
+    return {k: [old.get(k), new.get(k)] for k in sorted(keys)
+            if k != "id" and old.get(k) != new.get(k)}
+
+
+@dataclass
+class _Bucket:
+    doc: Doc
+    dirty: bool = False
+
+
+@dataclass
+class ReportedRecords:
+    """The reported records one import run reads and changes, written at commit."""
+
+    vault: Vault
+    _buckets: dict[tuple[str, str], _Bucket] = field(default_factory=dict)
+
+    def bucket(self, code: str, kind: str, month: str) -> _Bucket:
+        key = (partition_of(RECORDS, month), f"{code}|{kind}")
+        found = self._buckets.get(key)
+        if found is None:
+            stored = self.vault.partition(key[0]).get(key[1])
+            found = _Bucket(stored or {"id": key[1], "branch": code, "kind": kind,
+                                       "month": month, "redaction": None, "records": {}})
+            self._buckets[key] = found
+        return found
+
+    def write(self) -> None:
+        """Inside the import's batch: every bucket that changed."""
+        for (partition, _), bucket in self._buckets.items():
+            if bucket.dirty:
+                self.vault.partition(partition).upsert(bucket.doc)
+
+    def latest(self, code: str, kind: str, months: Iterable[str] = ("",)) -> list[Doc]:
+        out: list[Doc] = []
+        for month in months:
+            stored = self.vault.partition(partition_of(RECORDS, month)).get(f"{code}|{kind}")
+            if stored:
+                out.extend(stored["records"].values())
+        return out
+
+
+def apply_bundle(store: ReportedRecords, code: str, doc: Doc) -> list[Change]:
+    """Fold an accepted bundle's records into what the office holds; return
+    the records it changed after they had been reported."""
+    known = kinds()
+    by_name = {k.name: k for k in known}
+    redaction = doc["redaction"]
+    touched: dict[str, tuple[str, str, str]] = {}  # record -> (partition, op, time)
+    for entry in doc["history"]["entries"]:
+        touched[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
+    changes: list[Change] = []
+    carried: set[str] = set()
+    for kind_name, records in doc["data"].items():
+        kind = by_name.get(kind_name)
+        for record in records:
+            bucket = store.bucket(code, kind_name, _record_month(kind, record))
+            held = bucket.doc["records"]
+            old = held.get(record["id"])
+            if old is not None:
+                fields = diff(old, record, bucket.doc.get("redaction") == redaction)
+                if fields:
+                    time = touched.get(record["id"], ("", "", None))[2]
+                    changes.append(Change(kind_name, record["id"], "update", fields, time, True))
+            held[record["id"]] = record
+            bucket.doc["redaction"], bucket.dirty = redaction, True
+            carried.add(record["id"])
+        if (kind is not None and kind.date_field is None and not kind.partition.endswith("/")
+                and redaction != "counts"):
+            _drop_absent(store.bucket(code, kind_name, ""), {r["id"] for r in records},
+                         touched, kind_name, changes)
+    for record_id, (partition, op, time) in touched.items():
+        if record_id in carried or op not in ("update", "remove"):
+            continue
+        place = _kind_for_partition(partition, known)
+        if place is None:
+            continue
+        bucket = store.bucket(code, *place)
+        old = bucket.doc["records"].get(record_id)
+        if old is None:
+            continue
+        if op == "remove":
+            del bucket.doc["records"][record_id]
+            bucket.dirty = True
+        fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
+        changes.append(Change(place[0], record_id, op, fields, time, False))
+    return changes
+
+
+def _drop_absent(bucket: _Bucket, present: set[str], touched: dict[str, tuple[str, str, str]],
+                 kind: str, changes: list[Change]) -> None:
+    """An undated kind is sent whole (every record in scope, whatever the period):
+    what is no longer sent is no longer held, and is flagged when the branch's
+    history says it was removed."""
+    for record_id in [r for r in bucket.doc["records"] if r not in present]:
+        old = bucket.doc["records"].pop(record_id)
+        bucket.dirty = True
+        info = touched.pop(record_id, None)
+        if info is not None and info[1] == "remove":
+            fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
+            changes.append(Change(kind, record_id, "remove", fields, info[2], False))
+
+
+def changes_for(vault: Vault, code: str | None = None) -> list[Doc]:
+    """Flagged changes, newest import first (one branch's, or all)."""
+    out: list[Doc] = []
+    for name in vault.partitions(CHANGES + "/"):
+        part = vault.partition(name)
+        out.extend(part.find(branch=code) if code else part.all())
+    out.sort(key=lambda c: (c["imported"], c["sequence"], c["id"]), reverse=True)
+    return out

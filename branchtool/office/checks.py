@@ -1,0 +1,130 @@
+"""The checks that need what the office holds: whose key signed the bundle,
+whom it is for, and whether it continues what this branch sent before.
+
+5. the signature, by the trusted (current) key of the branch the bundle names
+   (``unknown_branch``, ``wrong_branch``, ``untrusted``, ``retired``,
+   ``revoked``, ``signature``);
+6. the signed ``recipient`` names this office (``wrong_office``);
+7. the sequence: greater than the last accepted (``rollback``; the same
+   sequence with other content is ``conflict``; a bundle already accepted is a
+   no-op, ``Duplicate``);
+8. the previous bundle's hash and the history chain continue what the office
+   holds (``chain``); a gap is accepted and its sequences flagged missing, and
+   then only the bundle's own chain from its ``history.base`` is verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from branchtool.bundles import format as fmt
+from branchtool.office.opening import Opened
+from branchtool.office.trust import CURRENT, REVOKED, current_key
+from storage import minisign
+from storage.history import GENESIS, verify_chain
+
+
+class Duplicate(Exception):
+    """The same bundle was accepted before: importing it again changes nothing."""
+
+
+@dataclass
+class Verdict:
+    """What the checks found for a bundle that may be accepted."""
+
+    missing: list[int] = field(default_factory=list)
+
+
+class KeyIndex:
+    """Every key the office knows, by minisign key id (ids are not unique:
+    anyone can choose one, so a match is always verified)."""
+
+    def __init__(self, branches: list[dict[str, Any]]) -> None:
+        self.branches = {b["code"]: b for b in branches}
+        self.by_id: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for branch in branches:
+            for key in branch.get("keys", []):
+                self.by_id.setdefault(key["key_id"], []).append((branch["code"], key))
+
+
+def _verifies(opened: Opened, key: dict[str, Any]) -> bool:
+    try:
+        minisign.verify(opened.json_bytes, opened.signature, key["minisign_public_key"])
+    except minisign.MinisignError:
+        return False
+    return True
+
+
+def check_signature(opened: Opened, keys: KeyIndex) -> None:
+    try:
+        sig = minisign.parse_signature(opened.signature)
+    except minisign.MinisignError:
+        raise fmt.BundleRejected("signature") from None
+    branch = keys.branches.get(opened.code)
+    if branch is None:
+        raise fmt.BundleRejected("unknown_branch")
+    current = current_key(branch)
+    if current is not None and sig.key_id == current["key_id"]:
+        if not _verifies(opened, current):
+            raise fmt.BundleRejected("signature")
+        if (sig.trusted_comment != fmt.trusted_comment(opened.doc, opened.json_sha256)
+                or opened.doc["signer_key_id"] != sig.key_id):
+            raise fmt.BundleRejected("signature")
+        return
+    for code, key in keys.by_id.get(sig.key_id, []):
+        if not _verifies(opened, key):
+            continue
+        if code == opened.code:
+            raise fmt.BundleRejected("revoked" if key["state"] == REVOKED else "retired")
+        if key["state"] == CURRENT:
+            raise fmt.BundleRejected("wrong_branch")
+    if current is None:
+        raise fmt.BundleRejected("revoked")
+    raise fmt.BundleRejected("untrusted")
+
+
+def check_recipient(opened: Opened, office_recipient: str) -> None:
+    if opened.doc["recipient"] != office_recipient:
+        raise fmt.BundleRejected("wrong_office")
+
+
+def check_sequence_and_chain(opened: Opened, branch: dict[str, Any]) -> Verdict:
+    doc, seq = opened.doc, opened.sequence
+    if any(sha == opened.json_sha256 for _, sha, _ in branch.get("accepted", [])):
+        raise Duplicate()
+    last = branch.get("last")
+    if last is not None and seq < last["sequence"]:
+        raise fmt.BundleRejected("rollback")
+    if last is not None and seq == last["sequence"]:
+        raise fmt.BundleRejected("conflict")
+    history = doc["history"]
+    base, head = history["base"], history["head"]
+    report = verify_chain(history["entries"], base["seq"], base["hash"])
+    if not report.ok or (report.head_seq, report.head_hash) != (head["seq"], head["hash"]):
+        raise fmt.BundleRejected("chain")
+    first = last["sequence"] + 1 if last is not None else 1
+    if last is None:
+        if seq == 1 and (base["seq"], base["hash"]) != (0, GENESIS):
+            raise fmt.BundleRejected("chain")
+    elif seq == first:
+        if doc["previous_sha256"] != last["json_sha256"] or base != last["head"]:
+            raise fmt.BundleRejected("chain")
+    else:
+        _check_overlap(history, last["head"])
+    return Verdict(missing=list(range(first, seq)))
+
+
+def _check_overlap(history: dict[str, Any], held: dict[str, Any]) -> None:
+    """After a gap: the history must not go backwards, and where the bundle's
+    entries cover the head the office holds, they must pass through it."""
+    base, head = history["base"], history["head"]
+    if head["seq"] < held["seq"]:
+        raise fmt.BundleRejected("chain")
+    if base["seq"] == held["seq"]:
+        if base["hash"] != held["hash"]:
+            raise fmt.BundleRejected("chain")
+    elif base["seq"] < held["seq"]:
+        entry = history["entries"][held["seq"] - base["seq"] - 1]
+        if entry["entry"] != held["hash"]:
+            raise fmt.BundleRejected("chain")

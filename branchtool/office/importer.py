@@ -1,0 +1,225 @@
+"""Importing bundle files: every check before anything is written, then the
+accepted bundles in one journal batch.
+
+Files are first opened and checked one by one (size, decryption, tar, schema,
+signature, recipient); then, by branch and sequence, against what the office
+holds (sequence, chain), so that a stick holding sequences 4, 5 and 6 of a
+branch imports all three in one run. A rejected file is left where it is; the
+office store is unchanged by any rejection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from branchtool import i18n
+from branchtool.bundles import format as fmt
+from branchtool.errors import UserError
+from branchtool.office import topics
+from branchtool.office.changes import Change, ReportedRecords, apply_bundle
+from branchtool.office.checks import (
+    Duplicate,
+    KeyIndex,
+    Verdict,
+    check_recipient,
+    check_sequence_and_chain,
+    check_signature,
+)
+from branchtool.office.model import (
+    BRANCHES,
+    BUNDLES,
+    CHANGES,
+    Clock,
+    iso_utc,
+    local_now,
+    month_of,
+    partition_of,
+)
+from branchtool.office.opening import Opened, open_bundle
+from storage import age
+from storage.errors import StorageError
+from storage.vault import Vault
+
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+SUFFIX = ".bundle.age"
+KEEP_DAYS = 400  # per-day arrivals and figures kept on a branch's document
+Progress = Callable[[int, int], None]
+
+
+class ImportCancelled(UserError):
+    def __init__(self) -> None:
+        super().__init__("office.import.cancelled")
+
+
+@dataclass
+class FileResult:
+    file: Path
+    verdict: str
+    reason: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    branch: str | None = None
+    sequence: int | None = None
+    missing: list[int] = field(default_factory=list)
+    changes: int = 0
+
+    def message(self) -> str:
+        if self.verdict == REJECTED:
+            return i18n.t(f"bundle.reject.{self.reason}", **self.params)
+        if self.verdict == DUPLICATE:
+            return i18n.t("office.import.duplicate")
+        if self.missing:
+            return i18n.t("office.import.accepted_gap",
+                          missing=", ".join(str(n) for n in self.missing))
+        return i18n.t("office.import.accepted")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": str(self.file), "verdict": self.verdict, "reason": self.reason,
+                "branch": self.branch, "sequence": self.sequence, "missing": self.missing,
+                "changes": self.changes, "message": self.message()}
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the ``*.bundle.age`` files directly inside folders named."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir()
+                              if p.name.endswith(SUFFIX) and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _fold(branch: dict[str, Any], opened: Opened, verdict: Verdict, changes: list[Change],
+          imported: str, partition: str) -> None:
+    """What an accepted bundle changes on its branch's document."""
+    doc, seq = opened.doc, opened.sequence
+    branch["last"] = {
+        "sequence": seq, "bundle_id": doc["bundle_id"], "json_sha256": opened.json_sha256,
+        "head": doc["history"]["head"], "period": doc["period"], "created": doc["created"],
+        "imported": imported, "redaction": doc["redaction"], "file": opened.file.name,
+        "partition": partition,
+    }
+    branch["accepted"].append([seq, opened.json_sha256, doc["bundle_id"]])
+    branch["missing"] = sorted(set(branch["missing"]) | set(verdict.missing))
+    end = dt.date.fromisoformat(doc["period"]["to"])
+    start = max(dt.date.fromisoformat(doc["period"]["from"]),
+                end - dt.timedelta(days=KEEP_DAYS))
+    days = branch["days"]
+    day = start
+    while day <= end:
+        days.setdefault(day.isoformat(), {"seq": seq, "sent": doc["created"],
+                                          "received": imported})
+        day += dt.timedelta(days=1)
+    health = branch.setdefault("health", {})
+    health.update({d: v for d, v in topics.health_days(doc["figures"]).items()
+                   if d <= end.isoformat()})
+    horizon = (end - dt.timedelta(days=KEEP_DAYS)).isoformat()
+    for table in (days, health):
+        for old in [d for d in table if d < horizon]:
+            del table[old]
+    branch["current"] = topics.current(doc["figures"])
+    branch["counts"] = doc["counts"]
+    branch["changes_total"] = branch.get("changes_total", 0) + len(changes)
+    branch["changes_last"] = len(changes)
+
+
+def _bundle_doc(opened: Opened, verdict: Verdict, changes: int, imported: str) -> dict[str, Any]:
+    doc = opened.doc
+    history = doc["history"]
+    return {
+        "id": doc["bundle_id"], "branch": opened.code, "branch_name": doc["branch"]["name"],
+        "sequence": opened.sequence, "previous_sha256": doc["previous_sha256"],
+        "json_sha256": opened.json_sha256, "file": opened.file.name, "size": opened.size,
+        "file_sha256": opened.file_sha256, "signer_key_id": doc["signer_key_id"],
+        "created": doc["created"], "imported": imported, "period": doc["period"],
+        "redaction": doc["redaction"], "counts": doc["counts"], "figures": doc["figures"],
+        "reports": doc["reports"],
+        "history": {"base": history["base"], "head": history["head"],
+                    "entries": len(history["entries"])},
+        "missing": verdict.missing, "changes": changes,
+    }
+
+
+class Importer:
+    def __init__(self, vault: Vault, *, max_size: int, now: Clock = local_now) -> None:
+        self.vault = vault
+        self.max_size = max_size
+        self.now = now
+
+    def run(self, files: list[Path], progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> list[FileResult]:
+        identity = age.X25519Identity.parse(self.vault.identity)
+        branches = {b["code"]: b for b in self.vault.partition(BRANCHES).all()}
+        keys = KeyIndex(list(branches.values()))
+        results: list[FileResult | None] = [None] * len(files)
+        opened: list[tuple[int, Opened]] = []
+        total = len(files) + 1
+        for index, path in enumerate(files):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            try:
+                item = open_bundle(path, identity, self.max_size)
+                check_signature(item, keys)
+                check_recipient(item, self.vault.recipient)
+                opened.append((index, item))
+            except fmt.BundleRejected as exc:
+                results[index] = self._rejected(path, exc)
+            if progress:
+                progress(index + 1, total)
+        imported = iso_utc(self.now())
+        partition = partition_of(BUNDLES, month_of(imported))
+        reported = ReportedRecords(self.vault)
+        accepted: list[tuple[Opened, Verdict, list[Change]]] = []
+        opened.sort(key=lambda pair: (pair[1].code, pair[1].sequence, pair[0]))
+        for index, item in opened:
+            branch = branches[item.code]
+            base = FileResult(item.file, ACCEPTED, branch=item.code, sequence=item.sequence)
+            try:
+                verdict = check_sequence_and_chain(item, branch)
+            except Duplicate:
+                base.verdict = DUPLICATE
+                results[index] = base
+                continue
+            except fmt.BundleRejected as exc:
+                results[index] = self._rejected(item.file, exc, item)
+                continue
+            changes = apply_bundle(reported, item.code, item.doc)
+            _fold(branch, item, verdict, changes, imported, partition)
+            accepted.append((item, verdict, changes))
+            base.missing, base.changes = verdict.missing, len(changes)
+            results[index] = base
+        if accepted:
+            self._commit(accepted, branches, reported, imported, partition)
+        if progress:
+            progress(total, total)
+        return [r for r in results if r is not None]
+
+    @staticmethod
+    def _rejected(path: Path, exc: fmt.BundleRejected, item: Opened | None = None) -> FileResult:
+        return FileResult(path, REJECTED, exc.reason, dict(exc.params),
+                          item.code if item else None, item.sequence if item else None)
+
+    def _commit(self, accepted: list[tuple[Opened, Verdict, list[Change]]],
+                branches: dict[str, dict[str, Any]], reported: ReportedRecords,
+                imported: str, partition: str) -> None:
+        vault = self.vault
+        codes = {item.code for item, _, _ in accepted}
+        change_part = partition_of(CHANGES, month_of(imported))
+        try:
+            with vault.batch():
+                for code in sorted(codes):
+                    vault.partition(BRANCHES).replace(code, branches[code])
+                for item, verdict, changes in accepted:
+                    vault.partition(partition).insert(
+                        _bundle_doc(item, verdict, len(changes), imported))
+                    if changes:
+                        vault.partition(change_part).insert_many(
+                            [c.to_doc(item.code, item.doc, imported) for c in changes])
+                reported.write()
+        except StorageError as exc:
+            raise UserError(exc.key, **exc.params) from None

@@ -1,0 +1,150 @@
+"""``OfficeService``: what the CLI and the office screens call on an unlocked
+office vault."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from branchtool.errors import UserError
+from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, read_key_file
+from branchtool.office import changes as change_log
+from branchtool.office import receipts, status
+from branchtool.office.changes import ReportedRecords
+from branchtool.office.create import office_key, require_office
+from branchtool.office.importer import FileResult, Importer, Progress, collect_files
+from branchtool.office.model import (
+    BRANCHES,
+    BUNDLES,
+    SETTINGS,
+    SETTINGS_ID,
+    Clock,
+    OfficeSettings,
+    check_deadline,
+    local_now,
+)
+from branchtool.office.rotation import Rotation, parse_rotation
+from branchtool.office.trust import TrustStore
+from storage.errors import StorageError
+from storage.vault import Vault
+
+if TYPE_CHECKING:
+    from branchtool.session import Session
+
+
+class OfficeService:
+    def __init__(self, vault: Vault, *, now: Clock = local_now,
+                 tz: dt.tzinfo | None = None) -> None:
+        require_office(vault)
+        self.vault = vault
+        self.now = now
+        self.tz = tz
+
+    @classmethod
+    def of(cls, session: Session) -> OfficeService:
+        return cls(session.vault)
+
+    # -- who we are ----------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return str(self.vault.info.get("office_name", ""))
+
+    def key(self) -> KeyFile:
+        return office_key(self.vault)
+
+    def today(self) -> dt.date:
+        return self.now().astimezone(self.tz).date()
+
+    # -- settings ------------------------------------------------------------------------
+    def settings(self) -> OfficeSettings:
+        return OfficeSettings.from_doc(self.vault.partition(SETTINGS).get(SETTINGS_ID))
+
+    def save_settings(self, *, deadline: str | None = None,
+                      max_size: int | None = None) -> OfficeSettings:
+        old = self.settings()
+        new = OfficeSettings(
+            deadline=check_deadline(deadline) if deadline is not None else old.deadline,
+            max_size=max_size if max_size is not None else old.max_size)
+        if max_size is not None and max_size < 1:
+            raise UserError("office.bad_max_size")
+        self._write(lambda: self.vault.partition(SETTINGS).upsert(new.to_doc()))
+        return new
+
+    # -- trust --------------------------------------------------------------------------
+    @property
+    def trust(self) -> TrustStore:
+        return TrustStore(self.vault, self.now)
+
+    @staticmethod
+    def read_branch_key(path: Path) -> KeyFile:
+        return read_key_file(Path(path), BRANCH_FORMAT)
+
+    @staticmethod
+    def read_rotation(path: Path) -> Rotation:
+        try:
+            with Path(path).open("rb") as handle:
+                data = handle.read(1 << 20)
+        except OSError:
+            raise UserError("office.rotation.unreadable", path=str(path)) from None
+        return parse_rotation(data)
+
+    # -- import ---------------------------------------------------------------------------
+    def import_paths(self, paths: Iterable[Path], progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None,
+                     max_size: int | None = None) -> list[FileResult]:
+        files = collect_files(paths)
+        importer = Importer(self.vault, max_size=max_size or self.settings().max_size,
+                            now=self.now)
+        return importer.run(files, progress, cancelled)
+
+    # -- overseeing ------------------------------------------------------------------------
+    def branches(self) -> list[dict[str, Any]]:
+        return self.trust.branches()
+
+    def overview(self, day: dt.date | None = None) -> status.Overview:
+        return status.overview(self.vault.partition(BRANCHES).all(), day or self.today(),
+                               self.settings(), self.tz)
+
+    def bundles_of(self, code: str) -> list[dict[str, Any]]:
+        """Every accepted bundle of a branch, newest first (with reports)."""
+        out: list[dict[str, Any]] = []
+        for name in self.vault.partitions(BUNDLES + "/"):
+            out.extend(self.vault.partition(name).find(branch=code))
+        return sorted(out, key=lambda b: b["sequence"], reverse=True)
+
+    def latest_bundle(self, code: str) -> dict[str, Any] | None:
+        branch = self.trust.require(code)
+        last = branch.get("last")
+        if not last:
+            return None
+        return self.vault.partition(last["partition"]).get(last["bundle_id"])
+
+    def latest_records(self, code: str, kind: str,
+                       months: Iterable[str] = ("",)) -> list[dict[str, Any]]:
+        return ReportedRecords(self.vault).latest(code, kind, months)
+
+    def record_months(self) -> list[str]:
+        """Months for which some branch reported dated records."""
+        return [name.split("/", 1)[1] for name in self.vault.partitions("records/")]
+
+    def changes(self, code: str | None = None) -> list[dict[str, Any]]:
+        return change_log.changes_for(self.vault, code)
+
+    def write_receipts(self, out_dir: Path, codes: Iterable[str] | None = None) -> list[Path]:
+        wanted = set(codes) if codes else None
+        branches = [b for b in self.branches() if wanted is None or b["code"] in wanted]
+        return receipts.write_receipts(self.vault, branches, out_dir, now=self.now)
+
+    def export_summary(self, path: Path, day: dt.date | None = None,
+                       kind: str | None = None) -> Path:
+        from branchtool.office import summary
+
+        return summary.export(self, Path(path), day or self.today(), kind)
+
+    def _write(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except StorageError as exc:
+            raise UserError(exc.key, **exc.params) from None

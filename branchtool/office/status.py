@@ -1,0 +1,189 @@
+"""The dashboard: every enrolled branch on one day, the college's totals and
+the reporting rate.
+
+A branch's report for day D arrived when an accepted bundle's period covers D;
+it was on time when that bundle was created (its signed ``created``, the
+branch's clock) by the deadline of day D in the office's time zone. Whether a
+day is a zero report comes from the bundle's health figures (``topics``).
+Everything here reads the ``branches`` documents only, never the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from branchtool.office import topics
+from branchtool.office.model import OfficeSettings, parse_iso
+from branchtool.office.trust import current_key
+
+RATE_WINDOWS = (14, 30)
+
+
+@dataclass
+class BranchRow:
+    code: str
+    name: str
+    key_status: str  # "current" (with rotations in key_count), "revoked"
+    fingerprint: str | None
+    last_sequence: int | None
+    last_period: dict[str, str] | None
+    last_created: str | None
+    last_imported: str | None
+    reported: bool  # the day's report (or zero report) arrived
+    on_time: bool | None
+    zero: bool | None  # None: no health figures for the day
+    missing: list[int]
+    open_alerts: int | None
+    changes_last: int
+    changes_total: int
+    health: dict[str, int] | None
+    current: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class Rate:
+    days: int
+    expected: int = 0
+    received: int = 0
+    on_time: int = 0
+
+    @property
+    def received_share(self) -> float | None:
+        return self.received / self.expected if self.expected else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None
+
+
+@dataclass
+class Totals:
+    branches: int = 0
+    reported: int = 0
+    on_time: int = 0
+    zero: int = 0
+    health: dict[str, int] = field(default_factory=dict)  # summed check-in figures
+    health_branches: int = 0  # branches whose figures for the day arrived
+    current: dict[str, int] = field(default_factory=dict)  # summed, where sent
+    missing_sequences: int = 0
+    open_changes: int = 0
+
+    @property
+    def checkin_coverage(self) -> float | None:
+        expected = self.health.get("expected", 0)
+        return self.health.get("reported", 0) / expected if expected else None
+
+    @property
+    def notice_coverage(self) -> float | None:
+        expected = self.current.get("notices_expected", 0)
+        return self.current.get("notices_confirmed", 0) / expected if expected else None
+
+
+@dataclass
+class Overview:
+    date: str
+    deadline: str
+    rows: list[BranchRow]
+    totals: Totals
+    rates: list[Rate]
+
+    def to_json(self) -> dict[str, Any]:
+        totals = asdict(self.totals)
+        totals["checkin_coverage"] = _round(self.totals.checkin_coverage)
+        totals["notice_coverage"] = _round(self.totals.notice_coverage)
+        return {
+            "date": self.date, "deadline": self.deadline,
+            "branches": [asdict(r) for r in self.rows], "totals": totals,
+            "rates": [{**asdict(r), "received_share": _round(r.received_share),
+                       "on_time_share": _round(r.on_time_share)} for r in self.rates],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+class Clockwork:
+    """Deadlines in the office's time zone (``None``: the machine's)."""
+
+    def __init__(self, settings: OfficeSettings, tz: dt.tzinfo | None) -> None:
+        self.deadline = settings.deadline_time()
+        self.tz = tz
+
+    def on_time(self, sent: str | None, day: str) -> bool:
+        moment = parse_iso(sent)
+        if moment is None:
+            return False
+        local = moment.astimezone(self.tz)
+        limit = dt.datetime.combine(dt.date.fromisoformat(day), self.deadline,
+                                    tzinfo=local.tzinfo)
+        return local <= limit
+
+
+def branch_row(branch: dict[str, Any], day: str, clock: Clockwork) -> BranchRow:
+    key = current_key(branch)
+    last = branch.get("last") or {}
+    arrival = branch.get("days", {}).get(day)
+    health = branch.get("health", {}).get(day)
+    current = branch.get("current") or {}
+    return BranchRow(
+        code=branch["code"], name=branch["name"],
+        key_status="current" if key else "revoked",
+        fingerprint=key["fingerprint"] if key else None,
+        last_sequence=last.get("sequence"), last_period=last.get("period"),
+        last_created=last.get("created"), last_imported=last.get("imported"),
+        reported=arrival is not None,
+        on_time=clock.on_time(arrival["sent"], day) if arrival else None,
+        zero=topics.is_zero_day(health) if (arrival and health) else None,
+        missing=list(branch.get("missing", [])),
+        open_alerts=current.get("open_alerts"),
+        changes_last=int(branch.get("changes_last", 0)),
+        changes_total=int(branch.get("changes_total", 0)),
+        health=health, current=dict(current),
+    )
+
+
+def _expected_on(branch: dict[str, Any], day: str) -> bool:
+    """A branch owes a report on each day from its enrolment on, while trusted."""
+    enrolled = parse_iso(branch.get("enrolled"))
+    return enrolled is not None and enrolled.date().isoformat() <= day
+
+
+def rate(branches: list[dict[str, Any]], end: dt.date, days: int, clock: Clockwork) -> Rate:
+    out = Rate(days)
+    for n in range(days):
+        day = (end - dt.timedelta(days=n)).isoformat()
+        for branch in branches:
+            if not _expected_on(branch, day):
+                continue
+            out.expected += 1
+            arrival = branch.get("days", {}).get(day)
+            if arrival:
+                out.received += 1
+                out.on_time += clock.on_time(arrival["sent"], day)
+    return out
+
+
+def overview(branches: list[dict[str, Any]], day: dt.date, settings: OfficeSettings,
+             tz: dt.tzinfo | None = None) -> Overview:
+    clock = Clockwork(settings, tz)
+    key = day.isoformat()
+    rows = [branch_row(b, key, clock) for b in sorted(branches, key=lambda b: b["code"])]
+    totals = Totals(branches=len(rows))
+    for row in rows:
+        totals.reported += row.reported
+        totals.on_time += bool(row.on_time)
+        totals.zero += bool(row.zero)
+        totals.missing_sequences += len(row.missing)
+        totals.open_changes += row.changes_last
+        if row.health:
+            totals.health_branches += 1
+            for name, value in row.health.items():
+                totals.health[name] = totals.health.get(name, 0) + value
+        for name, value in row.current.items():
+            if value is not None:
+                totals.current[name] = totals.current.get(name, 0) + value
+    rates = [rate(branches, day, n, clock) for n in RATE_WINDOWS]
+    return Overview(key, settings.deadline, rows, totals, rates)
