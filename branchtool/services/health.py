@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.checkin import CHECKIN, checkin_id, compact, expand, partition_name
-from branchtool.records.fields import InvalidRecord
+from branchtool.records.fields import FieldDef, InvalidRecord
 from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
@@ -35,6 +36,18 @@ DAYS = "health_days"
 SETTINGS = "settings"
 SETTINGS_ID = "health"
 NORMAL, ABNORMAL, MISSING = "normal", "abnormal", "missing"
+
+# The day sheet's columns: the person, the day's state, then the check-in.
+SHEET_COLUMNS = (
+    FieldDef("person_name", width=8, priority=100, record="checkin"),
+    FieldDef("state", width=4, priority=95, record="checkin"),
+    CHECKIN.field("temperature"),
+    CHECKIN.field("symptoms"),
+    FieldDef("whereabouts", width=10, priority=45, record="checkin"),
+    CHECKIN.field("isolation"),
+    CHECKIN.field("source"),
+    FieldDef("unit", width=14, priority=10, record="checkin"),
+)
 
 # Called inside the write batch for every changed check-in:
 # (day, person id, stored document before or None, after or None).
@@ -67,6 +80,26 @@ class DaySheet:
 
     def missing(self) -> list[Person]:
         return [p for p in self.people if p.id not in self.entries]
+
+    def cells(self, person: Person) -> tuple[str, ...]:
+        """The person's row in ``SHEET_COLUMNS`` order, in the current language."""
+        doc = self.entries.get(person.id)
+        state = self.status(person.id)
+        if doc is None:
+            return (person["name"], i18n.t(f"checkin.state.{state}"), "", "", "", "", "",
+                    person["unit"])
+        where = CHECKIN.field("location").display(doc.get("location", ""))
+        place = doc.get("city") or doc.get("province", "")
+        isolation = doc.get("isolation", "")
+        return (
+            person["name"], i18n.t(f"checkin.state.{state}"),
+            CHECKIN.field("temperature").display(doc.get("temperature", "")),
+            CHECKIN.field("symptoms").display(doc.get("symptoms", "")),
+            f"{where} {place}".strip(),
+            "" if isolation == "none" else CHECKIN.field("isolation").display(isolation),
+            CHECKIN.field("source").display(doc.get("source", "")),
+            person["unit"],
+        )
 
     @property
     def reported(self) -> int:
@@ -194,8 +227,16 @@ class HealthService:
         key = as_day(day).isoformat()
         entries = self._days.get(key)
         if entries is None:
-            found = self._store.partition(partition_name(key)).find(date=key)
-            entries = self._days[key] = {doc["person"]: doc for doc in found}
+            # Ids start with the day: a prefix scan of the month's ids is far
+            # cheaper than indexing a month of documents by date.
+            part = self._store.partition(partition_name(key))
+            prefix = key + ":"
+            entries = {}
+            for record_id in part.ids():
+                if record_id.startswith(prefix):
+                    doc = part.get(record_id)
+                    entries[doc["person"]] = doc
+            self._days[key] = entries
         return entries
 
     def get(self, day: dt.date | str, person_id: str) -> dict[str, Any] | None:
