@@ -58,6 +58,9 @@ DEEDS = (
 )
 
 
+_NEXT_VISITS = (-6, 0, 9, -1, 2, 12, 1, -2, 5)
+
+
 def _day(today: dt.date, days: int) -> str:
     return (today + dt.timedelta(days=days)).isoformat()
 
@@ -81,13 +84,16 @@ def care_part(ctx: DemoContext) -> None:
         return
     rng, today = ctx.rng, ctx.today
     cases = []
-    count = max(6, min(40, ctx.people // 25))
+    count = max(12, min(40, ctx.people // 25))
     for i in range(count):
         hardship = HARDSHIPS[i % len(HARDSHIPS)] if i < len(HARDSHIPS) else rng.choice(HARDSHIPS)
         opened = rng.randint(10, 90)
-        status = rng.choices(("following", "resolved", "referred"), (80, 15, 5))[0]
+        status = "following" if i < len(_NEXT_VISITS) else \
+            rng.choices(("following", "resolved", "referred"), (70, 25, 5))[0]
         responsible = rng.choice(staff)
-        next_visit = rng.choice((-6, -2, -1, 0, 1, 2, 5, 9, 12))
+        # Overdue by a few days, due today or soon, or later: the first cases
+        # cover each, so that even a small demo shows every reminder.
+        next_visit = _NEXT_VISITS[i] if i < len(_NEXT_VISITS) else rng.choice(_NEXT_VISITS)
         outsider = i in (3, 8)
         values = {
             "person": "" if outsider else rng.choice(students).id,

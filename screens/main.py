@@ -15,14 +15,20 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from branchtool import i18n
 from branchtool.session import Session
 from screens.base import LockAware, localize_bindings
+from screens.care import CarePane
 from screens.commands import PaletteCommand
 from screens.header import BranchHeader
+from screens.member_records import RecordsPane
 from screens.roster_pane import RosterPane
+from screens.tasks import TasksPane
 
 # Every section of the branch's work: (id, catalog key of its title, its pane).
 # Later areas add theirs here.
 SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("roster", "app.section.roster", RosterPane),
+    ("care", "care.section", CarePane),
+    ("tasks", "task.section", TasksPane),
+    ("records", "member_record.section", RecordsPane),
 ]
 
 

@@ -35,13 +35,13 @@ CARE_FIELDS = (
     RefField("responsible", required=True),
     FieldDef("measures", Kind.NOTE, max_length=2000, redact="standard"),
     FieldDef("status", Kind.CHOICE, required=True, choices=CASE_STATUSES, default=FOLLOWING,
-             width=6, priority=50),
+             width=6, priority=35),
     FieldDef("opened_on", Kind.DATE, required=True),
     FieldDef("next_visit", Kind.DATE),
 )
 
 VISIT_FIELDS = (
-    FieldDef("date", Kind.DATE, required=True, width=12, priority=90),
+    FieldDef("date", Kind.DATE, required=True, width=14, priority=90),
     FieldDef("method", Kind.CHOICE, required=True, choices=METHODS, width=6, priority=60),
     RefField("visitor", required=True),
     FieldDef("findings", Kind.NOTE, required=True, max_length=2000, redact="standard"),
@@ -109,8 +109,8 @@ CASE_COLUMNS = (
     CARE.field("hardship"),
     CARE.field("severity"),
     FieldDef("responsible_name", width=8, priority=40, record="care"),
-    FieldDef("last_visit", Kind.DATE, width=12, priority=30, record="care"),
-    FieldDef("next_visit", Kind.DATE, width=12, priority=70, record="care"),
+    FieldDef("last_visit", Kind.DATE, width=14, priority=60, record="care"),
+    FieldDef("next_visit", Kind.DATE, width=14, priority=70, record="care"),
     CARE.field("status"),
 )
 VISIT_COLUMNS = (

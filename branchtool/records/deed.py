@@ -18,7 +18,7 @@ DEED_FIELDS = (
     RefListField("members", required=True, max_items=50),
     FieldDef("title", required=True, width=24, priority=100, max_length=60),
     FieldDef("narrative", Kind.NOTE, max_length=10000),
-    FieldDef("date", Kind.DATE, required=True, width=12, priority=80),
+    FieldDef("date", Kind.DATE, required=True, width=14, priority=80),
     FieldDef("status", Kind.CHOICE, required=True, choices=STATUSES, default=DRAFT,
              width=6, priority=90),
 )

@@ -20,7 +20,7 @@ COMMENDATION = ("praise", "deed")
 RECORD_FIELDS = (
     RefField("member", required=True),
     FieldDef("kind", Kind.CHOICE, required=True, choices=KINDS, width=8, priority=90),
-    FieldDef("date", Kind.DATE, required=True, width=12, priority=95),
+    FieldDef("date", Kind.DATE, required=True, width=14, priority=95),
     FieldDef("description", Kind.NOTE, required=True, max_length=2000, redact="standard"),
     RefListField("tasks", target="task", max_items=50),
     RefField("recorded_by", required=True),

@@ -20,12 +20,12 @@ OPEN = ("todo", "doing")
 DONE, CANCELLED = "done", "cancelled"
 
 TASK_FIELDS = (
-    FieldDef("title", required=True, width=24, priority=100, max_length=60),
+    FieldDef("title", required=True, width=22, priority=100, max_length=60),
     FieldDef("description", Kind.NOTE, max_length=2000),
     FieldDef("origin", max_length=60),
     RefField("notice", target="notice"),
-    RefListField("assignees", required=True, target="person", width=10, priority=80),
-    DateTimeField("due", required=True, width=16, priority=90),
+    RefListField("assignees", required=True, target="person", width=14, priority=80),
+    DateTimeField("due", required=True, width=20, priority=90),
     FieldDef("priority", Kind.CHOICE, required=True, choices=PRIORITIES, default="normal",
              width=4, priority=60),
     FieldDef("status", Kind.CHOICE, required=True, choices=STATUSES, default="todo",
@@ -74,7 +74,7 @@ TEMPLATE_BY_CODE = {t.code: t for t in TEMPLATES}
 
 TASK_COLUMNS = (
     TASK.field("title"),
-    FieldDef("assignee_names", width=10, priority=80, record="task"),
+    FieldDef("assignee_names", width=14, priority=80, record="task"),
     TASK.field("due"),
     TASK.field("priority"),
     TASK.field("status"),
@@ -85,5 +85,5 @@ LOAD_COLUMNS = (
     FieldDef("open_count", width=6, priority=90, record="task"),
     FieldDef("overdue_count", width=6, priority=95, record="task"),
     FieldDef("done_count", width=6, priority=50, record="task"),
-    DateTimeField("next_due", width=16, priority=60, record="task"),
+    DateTimeField("next_due", width=20, priority=60, record="task"),
 )

@@ -198,6 +198,11 @@ class TaskService(RecordBook):
             docs = [d for d in docs if all(t in d.get("title", "").lower() for t in terms)]
         return LazyRows(docs, lambda d: TaskRow(self, d, now))
 
+    def is_overdue(self, task_id: str) -> bool:
+        doc = self._docs.get(task_id)
+        return doc is not None and doc["status"] in OPEN \
+            and doc.get("due", "") < _minute(self.clock())
+
     def for_member(self, person_id: str) -> LazyRows[TaskRow]:
         return self.query(TaskQuery(status="", member=person_id))
 

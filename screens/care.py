@@ -1,0 +1,422 @@
+"""The care section (困难帮扶): the cases most urgent first, filters, adding
+and editing cases and visits, a case's detail with its visits, and every
+visit in one list.
+
+The list shows who, the hardship type and severity, the member responsible
+and the visit dates: never the care details, which only a case's detail
+shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Select, Static
+
+from branchtool import i18n
+from branchtool.records.care import (
+    CARE,
+    CASE_COLUMNS,
+    CASE_STATUSES,
+    FOLLOWING,
+    HARDSHIPS,
+    SEVERITIES,
+    VISIT,
+    VISIT_COLUMNS,
+)
+from branchtool.services.book import person_name
+from branchtool.services.care import CareQuery, CareService
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.care_form import CareForm
+from screens.care_table import FlaggedTable
+from screens.commands import PaletteCommand
+from screens.confirm import ConfirmScreen
+from screens.record_table import RecordTable
+
+Done = Callable[[], None]
+
+
+def _options(record: Any, key: str) -> list[tuple[str, str]]:
+    fdef = record.field(key)
+    return [(fdef.choice_label(code), code) for code in fdef.choices]
+
+
+# -- forms -----------------------------------------------------------------------------------
+def case_form(session: Session, case_id: str | None = None) -> CareForm:
+    care = session.care
+    values = care.values_of(case_id) if case_id else care.blank_case()
+    title = (i18n.t("care.form.edit_title", who=care.who(values)) if case_id
+             else i18n.t("care.form.add_title"))
+
+    def save(values: dict[str, Any]) -> str:
+        if case_id:
+            return str(care.edit_case(case_id, values)["id"])
+        return care.add_case(values)
+
+    return CareForm(CARE, title, values, check=lambda v: care.check(v, case_id), save=save,
+                    roster=session.roster, pickers={"person": "person"})
+
+
+def visit_form(session: Session, case_id: str, visit_id: str | None = None) -> CareForm:
+    care = session.care
+    values = care.visit_book.values_of(visit_id) if visit_id else care.blank_visit(case_id)
+    who = care.who(care.values_of(case_id))
+    title = i18n.t("care.form.visit_edit_title" if visit_id else "care.form.visit_add_title",
+                   who=who)
+
+    def save(values: dict[str, Any]) -> str:
+        if visit_id:
+            return str(care.edit_visit(visit_id, values)["id"])
+        return care.add_visit(case_id, values)
+
+    return CareForm(VISIT, title, values,
+                    check=lambda v: care.check_visit(case_id, v, visit_id), save=save,
+                    roster=session.roster)
+
+
+# -- the pane ---------------------------------------------------------------------------------
+class CaseTable(FlaggedTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "visit", "care.key.visit"),
+        Binding("e", "edit", "care.key.edit"),
+    ]
+
+    def action_visit(self) -> None:
+        if self.current is not None:
+            self.query_ancestor(CarePane).add_visit(self.current.id)
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.query_ancestor(CarePane).edit(self.current.id)
+
+
+class CarePane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    CarePane { height: 1fr; }
+    #care-bar, #care-filters { height: 1; }
+    #care-filters { margin-bottom: 1; }
+    #care-search { width: 1fr; }
+    #care-count { width: auto; padding-left: 2; color: $text-muted; }
+    #care-filters Select { width: 1fr; margin-right: 1; }
+    #care-table { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "search", "care.key.search"),
+        Binding("ctrl+n", "add", "care.key.add"),
+        Binding("ctrl+v", "visits", "care.key.visits"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="care")
+        self.session = session
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="care-bar"):
+            yield Input(placeholder=i18n.t("care.search.placeholder"), compact=True,
+                        id="care-search")
+            yield Static(id="care-count")
+        with Horizontal(id="care-filters"):
+            statuses = [(CARE.field("status").choice_label(s), s) for s in CASE_STATUSES]
+            yield Select([*statuses, (i18n.t("care.filter.all"), "all")], allow_blank=False,
+                         value=FOLLOWING, compact=True, id="care-status")
+            yield Select(_options(CARE, "hardship"), prompt=i18n.t("care.filter.hardship"),
+                         compact=True, id="care-hardship")
+            yield Select(_options(CARE, "severity"), prompt=i18n.t("care.filter.severity"),
+                         compact=True, id="care-severity")
+        yield CaseTable(CASE_COLUMNS, empty_text=i18n.t("care.empty"), id="care-table")
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    def on_show(self) -> None:
+        self.table.focus()
+
+    @property
+    def table(self) -> CaseTable:
+        return self.query_one(CaseTable)
+
+    def _select(self, name: str) -> str:
+        select = self.query_one(f"#care-{name}", Select)
+        return "" if select.is_blank() else str(select.value)
+
+    @property
+    def query(self) -> CareQuery:
+        status = self._select("status")
+        return CareQuery(status="" if status == "all" else status,
+                         hardship=self._select("hardship"), severity=self._select("severity"),
+                         text=self.query_one("#care-search", Input).value)
+
+    def reload_data(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        care = self.session.care
+        current = self.table.current
+        rows = care.cases(self.query)
+        self.table.set_rows(rows, keep=keep or (current.id if current else None))
+        overdue = sum(1 for r in care.reminders() if r.kind == "overdue")
+        self.query_one("#care-count", Static).update(
+            i18n.t("care.count", shown=len(rows), overdue=overdue))
+
+    def forget_data(self) -> None:
+        self.table.set_rows([])
+        self.query_one("#care-count", Static).update("")
+
+    @on(Input.Changed, "#care-search")
+    @on(Select.Changed)
+    def _query_changed(self) -> None:
+        self.reload_data()
+
+    @on(Input.Submitted, "#care-search")
+    def _to_table(self) -> None:
+        self.table.focus()
+
+    @on(RecordTable.Opened)
+    def _opened(self, event: RecordTable.Opened) -> None:
+        self.open_case(event.row_id)
+
+    # -- actions ------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#care-search", Input).focus()
+
+    def open_case(self, case_id: str) -> None:
+        self.app.push_screen(CaseDetail(self.session, case_id, changed=self.reload_data))
+
+    def action_add(self) -> None:
+        def saved(case_id: str | None) -> None:
+            if case_id:
+                self.reload_data(keep=case_id)
+                self.notify(i18n.t("care.added"))
+
+        self.app.push_screen(case_form(self.session), saved)
+
+    def edit(self, case_id: str, done: Done | None = None) -> None:
+        def saved(saved_id: str | None) -> None:
+            if saved_id:
+                self.reload_data(keep=saved_id)
+                self.notify(i18n.t("care.saved"))
+                if done:
+                    done()
+
+        self.app.push_screen(case_form(self.session, case_id), saved)
+
+    def add_visit(self, case_id: str, done: Done | None = None) -> None:
+        def saved(visit_id: str | None) -> None:
+            if visit_id:
+                self.reload_data(keep=case_id)
+                self.notify(i18n.t("care.visit_added"))
+                if done:
+                    done()
+
+        self.app.push_screen(visit_form(self.session, case_id), saved)
+
+    def action_visits(self) -> None:
+        self.app.push_screen(VisitsScreen(self.session))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        t = i18n.t
+        commands = [
+            PaletteCommand(t("care.cmd.add"), t("care.cmd.add_help"), self.action_add),
+            PaletteCommand(t("care.cmd.visits"), t("care.cmd.visits_help"), self.action_visits),
+            PaletteCommand(t("care.cmd.search"), t("care.cmd.search_help"), self.action_search),
+        ]
+        current = self.table.current
+        if current is not None:
+            commands.append(PaletteCommand(t("care.cmd.visit"), t("care.cmd.visit_help"),
+                                           lambda: self.add_visit(current.id)))
+        for code in SEVERITIES:
+            label = CARE.field("severity").choice_label(code)
+            commands.append(PaletteCommand(t("care.cmd.severity", severity=label),
+                                           t("care.cmd.filter_help"),
+                                           lambda c=code: self._filter("severity", c)))
+        for code in HARDSHIPS:
+            label = CARE.field("hardship").choice_label(code)
+            commands.append(PaletteCommand(t("care.cmd.hardship", hardship=label),
+                                           t("care.cmd.filter_help"),
+                                           lambda c=code: self._filter("hardship", c)))
+        return commands
+
+    def _filter(self, name: str, value: str) -> None:
+        self.query_one(f"#care-{name}", Select).value = value
+
+
+# -- a case and its visits -------------------------------------------------------------------
+class VisitTable(FlaggedTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("delete", "delete", "care.key.delete_visit"),
+    ]
+
+    def action_delete(self) -> None:
+        screen = self.screen
+        if self.current is not None and isinstance(screen, CaseDetail):
+            screen.delete_visit(self.current.id)
+
+
+class CaseDetail(ModalScreen[None], LockAware):
+    """One case: its details (the only place they show), its visits."""
+
+    CSS_PATH = "care.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "visit", "care.key.visit"),
+        Binding("e", "edit", "care.key.edit"),
+        Binding("ctrl+d", "delete", "care.key.delete", show=False),
+        Binding("escape", "close", "dialog.key.close"),
+    ]
+
+    def __init__(self, session: Session, case_id: str, *, changed: Callable[..., None]) -> None:
+        super().__init__()
+        self.session = session
+        self.case_id = case_id
+        self.changed = changed
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="case-box", classes="care-box"):
+            yield Static(id="case-title", classes="care-title")
+            with VerticalScroll(id="case-scroll"):
+                yield Static(id="case-fields")
+            yield VisitTable(VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
+                             id="case-visits")
+            yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload_data()
+        self.query_one(VisitTable).focus()
+
+    @property
+    def care(self) -> CareService:
+        return self.session.care
+
+    def reload_data(self) -> None:
+        care = self.care
+        if self.case_id not in care:
+            self.dismiss(None)
+            return
+        doc = care.get(self.case_id) or {}
+        title = Text(care.who(doc), style="bold")
+        for key in ("hardship", "severity", "status"):
+            title.append("  " + CARE.field(key).display(doc.get(key, "")))
+        self.query_one("#case-title", Static).update(title)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column()
+        for fdef in CARE.fields:
+            if fdef.key in ("person", "name", "category", "hardship", "severity", "status"):
+                continue
+            value = doc.get(fdef.key, "")
+            shown = person_name(self.session.roster, value) if fdef.key == "responsible" \
+                else fdef.display(value)
+            table.add_row(fdef.label, shown or "—")
+        self.query_one("#case-fields", Static).update(table)
+        self.query_one(VisitTable).set_rows(care.visits(self.case_id))
+
+    def forget_data(self) -> None:
+        self.query_one("#case-title", Static).update("")
+        self.query_one("#case-fields", Static).update(i18n.t("app.locked"))
+        self.query_one(VisitTable).set_rows([])
+
+    def _refresh(self) -> None:
+        self.reload_data()
+        self.changed()
+
+    def action_visit(self) -> None:
+        def saved(visit_id: str | None) -> None:
+            if visit_id:
+                self._refresh()
+                self.notify(i18n.t("care.visit_added"))
+
+        self.app.push_screen(visit_form(self.session, self.case_id), saved)
+
+    def action_edit(self) -> None:
+        def saved(saved_id: str | None) -> None:
+            if saved_id:
+                self._refresh()
+                self.notify(i18n.t("care.saved"))
+
+        self.app.push_screen(case_form(self.session, self.case_id), saved)
+
+    @on(RecordTable.Opened)
+    def _edit_visit(self, event: RecordTable.Opened) -> None:
+        def saved(visit_id: str | None) -> None:
+            if visit_id:
+                self._refresh()
+                self.notify(i18n.t("care.saved"))
+
+        self.app.push_screen(visit_form(self.session, self.case_id, event.row_id), saved)
+
+    def delete_visit(self, visit_id: str) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.care.delete_visit(visit_id)
+                self._refresh()
+
+        self.app.push_screen(ConfirmScreen(i18n.t("care.delete_visit.question"),
+                                           yes=i18n.t("care.delete.yes"),
+                                           no=i18n.t("dialog.cancel"), danger=True), answered)
+
+    def action_delete(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.care.delete_case(self.case_id)
+                self.changed()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(i18n.t("care.delete_case.question"),
+                                           yes=i18n.t("care.delete.yes"),
+                                           no=i18n.t("dialog.cancel"), danger=True), answered)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class VisitsScreen(ModalScreen[None], LockAware):
+    """Every visit, latest first (what was given and how; never what was found)."""
+
+    CSS_PATH = "care.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "dialog.key.close"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="visits-box", classes="care-box"):
+            yield Static(id="visits-title", classes="care-title")
+            yield FlaggedTable(VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
+                               id="visits-table")
+            yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload_data()
+        self.query_one(FlaggedTable).focus()
+
+    def reload_data(self) -> None:
+        rows = self.session.care.visits()
+        self.query_one("#visits-title", Static).update(
+            i18n.t("care.visits_title", count=len(rows)))
+        self.query_one(FlaggedTable).set_rows(rows)
+
+    def forget_data(self) -> None:
+        self.query_one(FlaggedTable).set_rows([])
+
+    @on(RecordTable.Opened)
+    def _open(self, event: RecordTable.Opened) -> None:
+        visit = self.session.care.visit(event.row_id)
+        if visit is not None:
+            self.app.push_screen(CaseDetail(self.session, visit["case"],
+                                            changed=lambda *_: self.reload_data()))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,288 @@
+"""The records section: members' records (党员表现记实 — commendation and
+accountability, each linked to the tasks it concerns) and exemplary deeds
+(先进典型事迹, drafted with a multi-line editor and marked for reporting)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Select, Static
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED
+from branchtool.records.member_record import MEMBER_RECORD, RECORD_COLUMNS
+from branchtool.services.deeds import DeedQuery
+from branchtool.services.member_records import RecordQuery
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.care_form import CareForm
+from screens.care_table import FlaggedTable
+from screens.commands import PaletteCommand
+from screens.record_table import RecordTable
+
+RECORDS, DEEDS = "records", "deeds"
+LINKABLE = 60  # the member's latest tasks offered as links
+
+
+def task_options(session: Session, member: str, keep: str = "") -> list[tuple[str, str]]:
+    """(title, id) of a member's latest tasks, and of the tasks already linked."""
+    tasks = session.tasks
+    options = []
+    if member:
+        rows = sorted(tasks.for_member(member), key=lambda r: r.doc["due"], reverse=True)
+        options = [(f"{r.doc['title']}  {r.cells()[2]}", r.id) for r in rows[:LINKABLE]]
+    listed = {v for _, v in options}
+    options += [(title, i) for i, title in tasks.titles(keep) if i not in listed]
+    return options
+
+
+def secretary(session: Session) -> str:
+    """Who records by default: the member holding 支部书记, if any."""
+    for person in session.roster.people():
+        if person["party_post"] == "支部书记" and person.status == "active":
+            return person.id
+    return ""
+
+
+class MemberRecordForm(CareForm):
+    """A record's form: the tasks offered are the member's."""
+
+    def __init__(self, session: Session, record_id: str | None = None,
+                 member: str = "") -> None:
+        records = session.member_records
+        values = records.values_of(record_id) if record_id else records.blank(
+            member, secretary(session))
+        title = i18n.t("member_record.form.edit_title" if record_id
+                       else "member_record.form.add_title")
+
+        def save(values: dict[str, Any]) -> str:
+            if record_id:
+                return str(records.edit(record_id, values)["id"])
+            return records.add(values)
+
+        super().__init__(MEMBER_RECORD, title, values,
+                         check=lambda v: records.check(v, record_id), save=save,
+                         roster=session.roster,
+                         pickers={"tasks": lambda v: task_options(session, v.get("member", ""),
+                                                                  v.get("tasks", ""))})
+        self.session = session
+
+    @on(Select.Changed, "#field-member")
+    def _member(self, event: Select.Changed) -> None:
+        member = "" if event.select.is_blank() else str(event.value)
+        self.set_options("tasks", task_options(self.session, member,
+                                               self.values.get("tasks", "")))
+
+
+def deed_form(session: Session, deed_id: str | None = None,
+              members: list[str] | None = None) -> CareForm:
+    deeds = session.deeds
+    values = deeds.values_of(deed_id) if deed_id else {
+        **DEED.blank(), "members": " ".join(members or []),
+        "date": session.care.today().isoformat()}
+    title = i18n.t("deed.form.edit_title" if deed_id else "deed.form.add_title")
+
+    def save(values: dict[str, Any]) -> str:
+        if deed_id:
+            return str(deeds.edit(deed_id, values)["id"])
+        return deeds.add(values)
+
+    return CareForm(DEED, title, values, check=lambda v: deeds.check(v, deed_id), save=save,
+                    roster=session.roster, tall=("narrative",))
+
+
+class RecordsTable(FlaggedTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "member", "member_record.key.member"),
+    ]
+
+    def action_member(self) -> None:
+        if self.current is not None:
+            self.query_ancestor(RecordsPane).open_member(self.current.id)
+
+
+class DeedsTable(FlaggedTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "propose", "deed.key.propose"),
+    ]
+
+    def action_propose(self) -> None:
+        if self.current is not None:
+            self.query_ancestor(RecordsPane).propose(self.current.id)
+
+
+class RecordsPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    RecordsPane { height: 1fr; }
+    #records-bar, #records-filters { height: 1; }
+    #records-filters { margin-bottom: 1; }
+    #records-search { width: 1fr; }
+    #records-count { width: auto; padding-left: 2; color: $text-muted; }
+    #records-filters Select { width: 1fr; margin-right: 1; }
+    #records-table, #deeds-table { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "search", "member_record.key.search"),
+        Binding("ctrl+n", "add", "member_record.key.add"),
+        Binding("ctrl+t", "toggle", "member_record.key.toggle"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="records")
+        self.session = session
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="records-bar"):
+            yield Input(placeholder=i18n.t("member_record.search.placeholder"), compact=True,
+                        id="records-search")
+            yield Static(id="records-count")
+        with Horizontal(id="records-filters"):
+            yield Select([(i18n.t("member_record.view.records"), RECORDS),
+                          (i18n.t("member_record.view.deeds"), DEEDS)], allow_blank=False,
+                         value=RECORDS, compact=True, id="records-view")
+            kind = MEMBER_RECORD.field("kind")
+            yield Select([(kind.choice_label(c), c) for c in kind.choices],
+                         prompt=i18n.t("member_record.filter.kind"), compact=True,
+                         id="records-kind")
+            status = DEED.field("status")
+            yield Select([(status.choice_label(c), c) for c in status.choices],
+                         prompt=i18n.t("deed.filter.status"), compact=True, id="deeds-status")
+        yield RecordsTable(RECORD_COLUMNS, empty_text=i18n.t("member_record.empty"),
+                           id="records-table")
+        yield DeedsTable(DEED_COLUMNS, empty_text=i18n.t("deed.empty"), id="deeds-table")
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    def on_show(self) -> None:
+        self.table.focus()
+
+    @property
+    def view(self) -> str:
+        return str(self.query_one("#records-view", Select).value)
+
+    @property
+    def table(self) -> FlaggedTable:
+        return self.query_one(DeedsTable if self.view == DEEDS else RecordsTable)
+
+    def _select(self, selector: str) -> str:
+        select = self.query_one(selector, Select)
+        return "" if select.is_blank() else str(select.value)
+
+    def reload_data(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        deeds_view = self.view == DEEDS
+        for widget, shown in ((self.query_one(RecordsTable), not deeds_view),
+                              (self.query_one(DeedsTable), deeds_view),
+                              (self.query_one("#records-kind"), not deeds_view),
+                              (self.query_one("#deeds-status"), deeds_view)):
+            widget.display = shown
+        text = self.query_one("#records-search", Input).value
+        table = self.table
+        current = table.current
+        keep = keep or (current.id if current else None)
+        if deeds_view:
+            rows: Any = self.session.deeds.query(DeedQuery(
+                status=self._select("#deeds-status"), text=text))
+            count = i18n.t("deed.count", shown=len(rows),
+                           proposed=len(self.session.deeds.for_reporting()))
+        else:
+            rows = self.session.member_records.query(RecordQuery(
+                kind=self._select("#records-kind"), text=text))
+            count = i18n.t("member_record.count", shown=len(rows))
+        table.set_rows(rows, keep=keep)
+        self.query_one("#records-count", Static).update(count)
+
+    def forget_data(self) -> None:
+        self.query_one(RecordsTable).set_rows([])
+        self.query_one(DeedsTable).set_rows([])
+        self.query_one("#records-count", Static).update("")
+
+    @on(Input.Changed, "#records-search")
+    @on(Select.Changed)
+    def _query_changed(self) -> None:
+        self.reload_data()
+
+    @on(Input.Submitted, "#records-search")
+    def _to_table(self) -> None:
+        self.table.focus()
+
+    @on(RecordTable.Opened)
+    def _opened(self, event: RecordTable.Opened) -> None:
+        self.edit(event.row_id)
+
+    # -- actions ---------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#records-search", Input).focus()
+
+    def action_toggle(self) -> None:
+        self.query_one("#records-view", Select).value = RECORDS if self.view == DEEDS else DEEDS
+        self.table.focus()
+
+    def _saved(self, message: str) -> Any:
+        def saved(saved_id: str | None) -> None:
+            if saved_id:
+                self.reload_data(keep=saved_id)
+                self.notify(i18n.t(message))
+
+        return saved
+
+    def action_add(self) -> None:
+        if self.view == DEEDS:
+            self.app.push_screen(deed_form(self.session), self._saved("deed.added"))
+        else:
+            self.app.push_screen(MemberRecordForm(self.session), self._saved("member_record.added"))
+
+    def edit(self, row_id: str) -> None:
+        if self.view == DEEDS:
+            self.app.push_screen(deed_form(self.session, row_id), self._saved("deed.saved"))
+        else:
+            self.app.push_screen(MemberRecordForm(self.session, row_id),
+                                 self._saved("member_record.saved"))
+
+    def propose(self, deed_id: str) -> None:
+        deeds = self.session.deeds
+        doc = deeds.get(deed_id) or {}
+        if doc.get("status") == PROPOSED:
+            return
+        try:
+            deeds.set_status(deed_id, PROPOSED)
+        except UserError as exc:  # the narrative is still empty
+            self.notify(exc.message(), severity="error")
+            return
+        self.reload_data(keep=deed_id)
+        self.notify(i18n.t("deed.proposed"))
+
+    def open_member(self, record_id: str) -> None:
+        from screens.member_page import MemberPage
+
+        doc = self.session.member_records.get(record_id)
+        if doc:
+            self.app.push_screen(MemberPage(self.session, doc["member"],
+                                            changed=self.reload_data))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        t = i18n.t
+        return [
+            PaletteCommand(t("member_record.cmd.add"), t("member_record.cmd.add_help"),
+                           lambda: self._add(RECORDS)),
+            PaletteCommand(t("deed.cmd.add"), t("deed.cmd.add_help"), lambda: self._add(DEEDS)),
+            PaletteCommand(t("member_record.cmd.records"), t("member_record.cmd.view_help"),
+                           lambda: self._view(RECORDS)),
+            PaletteCommand(t("deed.cmd.deeds"), t("member_record.cmd.view_help"),
+                           lambda: self._view(DEEDS)),
+        ]
+
+    def _view(self, view: str) -> None:
+        self.query_one("#records-view", Select).value = view
+
+    def _add(self, view: str) -> None:
+        self._view(view)
+        self.action_add()

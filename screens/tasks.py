@@ -1,0 +1,376 @@
+"""The tasks section (党组织交办的任务): views by status and by member (each
+member's open and overdue tasks), overdue highlighted; adding one task or one
+for every member; a task's detail with its progress log and the steps that
+move it on (start, progress, done with evidence, cancel)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Select, Static
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.records.fields import InvalidRecord
+from branchtool.records.fieldtypes import to_datetime
+from branchtool.records.task import LOAD_COLUMNS, OPEN, STATUSES, TASK, TASK_COLUMNS
+from branchtool.services.book import names
+from branchtool.services.tasks import OPEN_STATUSES, TaskQuery
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.care_table import FlaggedTable
+from screens.commands import PaletteCommand
+from screens.confirm import ConfirmScreen
+from screens.record_table import RecordTable
+from screens.task_form import BulkTaskForm, NoteScreen, task_form
+
+# The views of the list: by status (open, overdue, each status, all), or by member.
+OVERDUE, ALL, BY_MEMBER = "overdue", "all", "members"
+VIEWS = (OPEN_STATUSES, OVERDUE, *STATUSES, ALL, BY_MEMBER)
+
+
+class TaskTable(FlaggedTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "task.key.edit"),
+    ]
+
+    def action_edit(self) -> None:
+        if self.current is not None:
+            self.query_ancestor(TasksPane).edit(self.current.id)
+
+
+class LoadTable(FlaggedTable):
+    """One row per member: open, overdue and done tasks."""
+
+
+class TasksPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    TasksPane { height: 1fr; }
+    #tasks-bar, #tasks-filters { height: 1; }
+    #tasks-filters { margin-bottom: 1; }
+    #tasks-search { width: 1fr; }
+    #tasks-count { width: auto; padding-left: 2; color: $text-muted; }
+    #tasks-view { width: 24; }
+    #tasks-hint { width: 1fr; padding-left: 2; color: $text-muted; }
+    #tasks-table, #tasks-load { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "search", "task.key.search"),
+        Binding("ctrl+n", "add", "task.key.add"),
+        Binding("ctrl+b", "bulk", "task.key.bulk"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="tasks")
+        self.session = session
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="tasks-bar"):
+            yield Input(placeholder=i18n.t("task.search.placeholder"), compact=True,
+                        id="tasks-search")
+            yield Static(id="tasks-count")
+        with Horizontal(id="tasks-filters"):
+            yield Select([(i18n.t(f"task.view.{v}"), v) for v in VIEWS], allow_blank=False,
+                         value=OPEN_STATUSES, compact=True, id="tasks-view")
+            yield Static(id="tasks-hint")
+        yield TaskTable(TASK_COLUMNS, empty_text=i18n.t("task.empty"), id="tasks-table")
+        yield LoadTable(LOAD_COLUMNS, empty_text=i18n.t("task.empty_load"), id="tasks-load")
+
+    def on_mount(self) -> None:
+        self.query_one(LoadTable).display = False
+        self.reload_data()
+
+    def on_show(self) -> None:
+        self.table.focus()
+
+    @property
+    def view(self) -> str:
+        return str(self.query_one("#tasks-view", Select).value)
+
+    @property
+    def table(self) -> FlaggedTable:
+        return self.query_one(LoadTable if self.view == BY_MEMBER else TaskTable)
+
+    def reload_data(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        tasks = self.session.tasks
+        view, text = self.view, self.query_one("#tasks-search", Input).value
+        by_member = view == BY_MEMBER
+        table = self.table
+        self.query_one(TaskTable).display = not by_member
+        self.query_one(LoadTable).display = by_member
+        current = table.current
+        keep = keep or (current.id if current else None)
+        if by_member:
+            rows = tasks.workload(everyone=True)
+            terms = text.lower().split()
+            if terms:
+                rows = [r for r in rows if all(t in r.name.lower() for t in terms)]
+            table.set_rows(rows, keep=keep)
+        else:
+            status = {OVERDUE: OPEN_STATUSES, ALL: ""}.get(view, view)
+            rows = tasks.query(TaskQuery(status=status, text=text, overdue_only=view == OVERDUE))
+            table.set_rows(rows, keep=keep)
+        counts = tasks.counts()
+        self.query_one("#tasks-count", Static).update(i18n.t(
+            "task.count", shown=len(rows), open=counts["todo"] + counts["doing"],
+            overdue=counts["overdue"]))
+        self.query_one("#tasks-hint", Static).update(
+            i18n.t("task.hint.members" if by_member else "task.hint.tasks"))
+
+    def forget_data(self) -> None:
+        self.query_one(TaskTable).set_rows([])
+        self.query_one(LoadTable).set_rows([])
+        self.query_one("#tasks-count", Static).update("")
+
+    @on(Input.Changed, "#tasks-search")
+    @on(Select.Changed, "#tasks-view")
+    def _query_changed(self) -> None:
+        self.reload_data()
+
+    @on(Input.Submitted, "#tasks-search")
+    def _to_table(self) -> None:
+        self.table.focus()
+
+    @on(RecordTable.Opened)
+    def _opened(self, event: RecordTable.Opened) -> None:
+        if self.view == BY_MEMBER:
+            from screens.member_page import MemberPage
+
+            self.app.push_screen(MemberPage(self.session, event.row_id,
+                                            changed=self.reload_data))
+        else:
+            self.open_task(event.row_id)
+
+    # -- actions ---------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#tasks-search", Input).focus()
+
+    def open_task(self, task_id: str) -> None:
+        self.app.push_screen(TaskDetail(self.session, task_id, changed=self.reload_data))
+
+    def action_add(self) -> None:
+        def saved(task_id: str | None) -> None:
+            if task_id:
+                self.reload_data(keep=task_id)
+                self.notify(i18n.t("task.added"))
+
+        self.app.push_screen(task_form(self.session), saved)
+
+    def action_bulk(self) -> None:
+        def saved(count: str | None) -> None:
+            if count:
+                self.reload_data()
+                self.notify(i18n.t("task.bulk.done", count=count))
+
+        self.app.push_screen(BulkTaskForm(self.session), saved)
+
+    def edit(self, task_id: str) -> None:
+        def saved(saved_id: str | None) -> None:
+            if saved_id:
+                self.reload_data(keep=saved_id)
+                self.notify(i18n.t("task.saved"))
+
+        self.app.push_screen(task_form(self.session, task_id), saved)
+
+    def show(self, view: str) -> None:
+        self.query_one("#tasks-view", Select).value = view
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        t = i18n.t
+        commands = [
+            PaletteCommand(t("task.cmd.add"), t("task.cmd.add_help"), self.action_add),
+            PaletteCommand(t("task.cmd.bulk"), t("task.cmd.bulk_help"), self.action_bulk),
+            PaletteCommand(t("task.cmd.search"), t("task.cmd.search_help"), self.action_search),
+        ]
+        for view in VIEWS:
+            commands.append(PaletteCommand(t("task.cmd.view", view=t(f"task.view.{view}")),
+                                           t("task.cmd.view_help"),
+                                           lambda v=view: self.show(v)))
+        return commands
+
+
+class TaskDetail(ModalScreen[None], LockAware):
+    """One task: what, who, when, its progress log, and the steps on it."""
+
+    CSS_PATH = "tasks.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "progress", "task.key.progress"),
+        Binding("s", "start", "task.key.start"),
+        Binding("d", "done", "task.key.done"),
+        Binding("c", "cancel_task", "task.key.cancel"),
+        Binding("e", "edit", "task.key.edit"),
+        Binding("ctrl+d", "delete", "task.key.delete", show=False),
+        Binding("escape", "close", "dialog.key.close"),
+    ]
+
+    def __init__(self, session: Session, task_id: str, *,
+                 changed: Callable[..., None] = lambda *_: None) -> None:
+        super().__init__()
+        self.session = session
+        self.task_id = task_id
+        self.changed = changed
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="task-box"):
+            yield Static(id="task-title")
+            with VerticalScroll(id="task-scroll"):
+                yield Static(id="task-fields")
+                yield Static(id="task-log")
+            yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        doc = self.session.tasks.get(self.task_id) if self.session.unlocked else None
+        if doc is None:
+            return action == "close"
+        status = doc["status"]
+        if action == "start":
+            return status == "todo" or None
+        if action in ("done", "cancel_task", "progress"):
+            return status in OPEN or None
+        return True
+
+    def reload_data(self) -> None:
+        tasks = self.session.tasks
+        doc = tasks.get(self.task_id)
+        if doc is None:
+            self.dismiss(None)
+            return
+        title = Text(doc["title"], style="bold")
+        title.append("  " + TASK.field("status").display(doc["status"]))
+        if tasks.is_overdue(self.task_id):
+            title.append("  " + i18n.t("task.overdue"), style="bold red")
+        self.query_one("#task-title", Static).update(title)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column()
+        for fdef in TASK.fields:
+            value = doc.get(fdef.key, "")
+            if fdef.key == "assignees":
+                shown = names(self.session.roster, value)
+            elif fdef.key == "notice":
+                shown = self._notice(value)
+            else:
+                shown = fdef.display(value)
+            table.add_row(fdef.label, shown or "—")
+        self.query_one("#task-fields", Static).update(table)
+        log = Table.grid(padding=(0, 2))
+        log.add_column(style="dim", no_wrap=True)
+        log.add_column(no_wrap=True)
+        log.add_column()
+        for entry in doc.get("log", []):
+            log.add_row(i18n.format_datetime(to_datetime(entry["at"])),
+                        TASK.field("status").display(entry.get("status", "")),
+                        entry.get("text", ""))
+        self.query_one("#task-log", Static).update(
+            _titled(i18n.t("task.log.title"), log) if doc.get("log") else "")
+        self.refresh_bindings()
+
+    def _notice(self, notice_id: str) -> str:
+        if not notice_id:
+            return ""
+        try:
+            notice = self.session.notices.get(notice_id)
+        except AttributeError:
+            return ""
+        return notice["title"] if notice else i18n.t("task.notice_deleted")
+
+    def forget_data(self) -> None:
+        self.query_one("#task-title", Static).update("")
+        self.query_one("#task-fields", Static).update(i18n.t("app.locked"))
+        self.query_one("#task-log", Static).update("")
+
+    def _after(self, message: str) -> None:
+        self.reload_data()
+        self.changed()
+        self.notify(message)
+
+    def _run(self, step: Callable[[], object], message: str) -> None:
+        try:
+            step()
+        except InvalidRecord as exc:
+            self.notify(exc.message(), severity="error")
+            return
+        except UserError as exc:
+            self.notify(exc.message(), severity="error")
+            return
+        self._after(message)
+
+    def action_progress(self) -> None:
+        def written(text: str | None) -> None:
+            if text:
+                self._run(lambda: self.session.tasks.log_progress(self.task_id, text),
+                          i18n.t("task.logged"))
+
+        self.app.push_screen(NoteScreen(i18n.t("task.progress.title"),
+                                        i18n.t("task.progress.label")), written)
+
+    def action_start(self) -> None:
+        self._run(lambda: self.session.tasks.set_status(self.task_id, "doing"),
+                  i18n.t("task.started"))
+
+    def action_done(self) -> None:
+        doc = self.session.tasks.get(self.task_id) or {}
+
+        def written(text: str | None) -> None:
+            if text:
+                self._run(lambda: self.session.tasks.set_status(self.task_id, "done",
+                                                                evidence=text),
+                          i18n.t("task.completed"))
+
+        self.app.push_screen(NoteScreen(i18n.t("task.done.title"), i18n.t("task.done.label"),
+                                        text=doc.get("evidence", ""), max_length=2000),
+                             written)
+
+    def action_cancel_task(self) -> None:
+        def written(text: str | None) -> None:
+            if text is not None:
+                self._run(lambda: self.session.tasks.set_status(self.task_id, "cancelled",
+                                                                text),
+                          i18n.t("task.cancelled"))
+
+        self.app.push_screen(NoteScreen(i18n.t("task.cancel.title"),
+                                        i18n.t("task.cancel.label"), required=False), written)
+
+    def action_edit(self) -> None:
+        def saved(saved_id: str | None) -> None:
+            if saved_id:
+                self._after(i18n.t("task.saved"))
+
+        self.app.push_screen(task_form(self.session, self.task_id), saved)
+
+    def action_delete(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.session.tasks.delete(self.task_id)
+                self.changed()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(i18n.t("task.delete.question"),
+                                           yes=i18n.t("care.delete.yes"),
+                                           no=i18n.t("dialog.cancel"), danger=True), answered)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _titled(title: str, body: Table) -> Table:
+    outer = Table.grid()
+    outer.add_column()
+    outer.add_row(Text(title, style="bold"))
+    outer.add_row(body)
+    return outer
