@@ -37,6 +37,7 @@ class PersonDetail(ModalScreen[None], LockAware):
         self.session = session
         self.person_id = person_id
         self._edit, self._archive, self._restore = edit, archive, restore
+        self.shown: list[tuple[str, str]] = []  # (label, value) as on screen
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -69,15 +70,17 @@ class PersonDetail(ModalScreen[None], LockAware):
         if doc.get("status") != ACTIVE:
             title.append(f"  [{status.display(doc['status'])}]", style="italic")
         self.query_one("#detail-title", Static).update(title)
+        self.shown = [(f.label, f.display(doc.get(f.key, "")) or "—") for f in PERSON.fields]
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
-        for fdef in PERSON.fields:
-            table.add_row(fdef.label, fdef.display(doc.get(fdef.key, "")) or "—")
+        for label, value in self.shown:
+            table.add_row(label, value)
         self.query_one("#detail-fields", Static).update(table)
         self.refresh_bindings()
 
     def forget_data(self) -> None:
+        self.shown = []
         self.query_one("#detail-title", Static).update("")
         self.query_one("#detail-fields", Static).update(i18n.t("app.locked"))
 

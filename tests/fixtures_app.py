@@ -98,3 +98,8 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     except WorkerFailed:
         pass
     await pilot.pause()
+
+
+def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """The messages of the notifications the app shows now."""
+    return [n.message for n in app._notifications]
