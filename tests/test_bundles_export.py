@@ -209,3 +209,62 @@ def test_cli_export_and_keys_export(branch: Session, tmp_path: Path,
     assert main(["keys", "export", "--out", str(tmp_path / "branch.pub")]) == 0
     key = read_key_file(tmp_path / "branch.pub", BRANCH_FORMAT)
     assert key.code == "DEMO" and key.fingerprint in capsys.readouterr().out
+
+
+def test_standard_withholds_every_marked_field_of_every_kind(
+    branch: Session, office: OfficeKeys, tmp_path: Path
+) -> None:
+    from branchtool.bundles.scope import kinds
+
+    period = Period(TODAY - dt.timedelta(days=6), TODAY)
+    full = _plaintext(branch.bundles.export(tmp_path, period, "full").path, office)
+    standard = _plaintext(branch.bundles.export(tmp_path, period, "standard").path, office)
+    counts = _plaintext(branch.bundles.export(tmp_path, period, "counts").path, office)
+    withheld: dict[str, set[str]] = {}
+    for kind in kinds():
+        for key in kind.withheld("standard"):
+            for doc in kind.records(branch.vault, period):
+                value = doc.get(key)
+                if isinstance(value, str) and len(value) >= 4:
+                    withheld.setdefault(f"{kind.name}.{key}", set()).add(value)
+    # the demo has care descriptions, visit findings, contacts' places and
+    # sources, members' record texts: each must be in full and nowhere else
+    assert {"care.description", "care.measures", "member_records.description",
+            "contacts.source_case", "roster.id_number"} <= set(withheld)
+    for name, values in withheld.items():
+        for value in values:
+            assert value.encode() in full, name
+            assert value.encode() not in standard, name
+            assert value.encode() not in counts, name
+    preview = branch.bundles.preview(period, "standard")
+    assert set(preview.withheld["care"]) == {"description", "measures"}
+    assert "extensions" in preview.withheld["contacts"]
+    assert preview.counts["checkins"] == len(fmt.decode(full)["data"]["checkins"]) > 0
+
+
+def test_bundle_carries_reports_and_figures_of_the_period(
+    branch: Session, office: OfficeKeys, tmp_path: Path
+) -> None:
+    period = Period(TODAY - dt.timedelta(days=6), TODAY)
+    first = branch.health.first_day()
+    assert first is not None
+    preview = branch.bundles.preview(period, "counts")
+    doc = fmt.decode(_plaintext(branch.bundles.export(tmp_path, period, "counts").path, office))
+    days = [d for d in period.days() if d >= first]
+    assert sorted(preview.reports) == sorted(doc["reports"])
+    assert {f"daily/{d}" for d in days} <= set(doc["reports"])
+    assert f"weekly/{TODAY}" in doc["reports"]
+    assert {"care/2026-11-20", "records/2026-11-20"} <= set(doc["reports"])
+    # counts only: nobody named in any report or figure
+    names = [p["name"] for p in branch.roster.people()]
+    text = fmt.encode({"reports": doc["reports"], "figures": doc["figures"]}).decode()
+    assert not [name for name in names if name in text]
+    health = doc["figures"]["health"]["days"]
+    assert sorted(health) == [d.isoformat() for d in days]
+    summary = branch.health.day_summary(TODAY)
+    assert health[TODAY.isoformat()]["reported"] == len(summary.reported)
+    assert health[TODAY.isoformat()]["missing"] == len(summary.missing)
+    for figure, key in (("alerts", "open"), ("care", "open"), ("tasks", "overdue"),
+                        ("notices", "expected"), ("notices", "confirmed"),
+                        ("roster", "active")):
+        assert isinstance(doc["figures"][figure][key], int)

@@ -137,7 +137,7 @@ class BundleService:
             preview.counts[kind.name] = sum(1 for _ in kind.records(self.vault, period))
             if redaction == "standard":
                 preview.withheld[kind.name] = kind.withheld(redaction)
-        preview.reports = [name for name, _ in providers.report_names()]
+        preview.reports = [name for name, _ in providers.planned(self.session, period, redaction)]
         preview.history_entries = self.vault.store.head[0] - base_seq
         return preview
 
@@ -171,7 +171,7 @@ class BundleService:
             advance()
         figures = providers.figures(self.session, period)
         advance()
-        reports = providers.reports(self.session, period)
+        reports = providers.reports(self.session, period, redaction)
         advance()
         base = last["head"] if last else {"seq": 0, "hash": GENESIS}
         seq, head_hash = vault.store.head

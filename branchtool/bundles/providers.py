@@ -1,13 +1,21 @@
 """Figures and rendered reports a bundle carries, contributed by each area.
 
 A figures provider returns JSON-shaped figures for the period (e.g. per-day
-check-in counts) under its own key; a report provider renders one report
-(Markdown) for the period. Areas register here; the exporter calls them all.
+check-in counts) under its own key; what the office reads of them is listed in
+``branchtool.office.topics``. A report provider names the reports of its kind
+a period calls for (``plan``: the day each is dated) and renders one of them
+as Markdown at the export's redaction level, so a counts-only bundle names
+nobody. Areas register here (``branchtool.bundles.kinds`` loads them); the
+exporter calls them all.
+
+Report names in a bundle are ``<kind>/<YYYY-MM-DD>``: ``daily/2026-11-18``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -15,18 +23,30 @@ if TYPE_CHECKING:
     from branchtool.session import Session
 
 FigureProvider = Callable[["Session", "Period"], dict[str, Any]]
-ReportProvider = Callable[["Session", "Period"], str]
+# (session, period, redaction) -> the days the reports of this kind are dated
+ReportPlan = Callable[["Session", "Period", str], list[dt.date]]
+# (session, period, the report's day, redaction) -> Markdown
+ReportRender = Callable[["Session", "Period", dt.date, str], str]
+
+
+@dataclass(frozen=True)
+class ReportProvider:
+    kind: str
+    label_key: str
+    plan: ReportPlan
+    render: ReportRender
+
 
 _FIGURES: dict[str, FigureProvider] = {}
-_REPORTS: dict[str, tuple[str, ReportProvider]] = {}
+_REPORTS: dict[str, ReportProvider] = {}
 
 
 def add_figures(name: str, provider: FigureProvider) -> None:
     _FIGURES[name] = provider
 
 
-def add_report(name: str, label_key: str, provider: ReportProvider) -> None:
-    _REPORTS[name] = (label_key, provider)
+def add_report(kind: str, label_key: str, plan: ReportPlan, render: ReportRender) -> None:
+    _REPORTS[kind] = ReportProvider(kind, label_key, plan, render)
 
 
 def _load() -> None:
@@ -35,16 +55,36 @@ def _load() -> None:
     kinds()  # importing the kinds module registers the areas' providers too
 
 
+def report_name(kind: str, day: dt.date) -> str:
+    return f"{kind}/{day.isoformat()}"
+
+
 def figures(session: Session, period: Period) -> dict[str, Any]:
     _load()
     return {name: provider(session, period) for name, provider in _FIGURES.items()}
 
 
-def reports(session: Session, period: Period) -> dict[str, str]:
+def planned(session: Session, period: Period, redaction: str) -> list[tuple[str, str]]:
+    """(report name, label key) of every report the export will carry."""
     _load()
-    return {name: provider(session, period) for name, (_, provider) in _REPORTS.items()}
+    return [(report_name(p.kind, day), p.label_key)
+            for p in _REPORTS.values() for day in p.plan(session, period, redaction)]
+
+
+def reports(session: Session, period: Period, redaction: str = "standard",
+            progress: Callable[[], None] | None = None) -> dict[str, str]:
+    _load()
+    out: dict[str, str] = {}
+    for provider in _REPORTS.values():
+        for day in provider.plan(session, period, redaction):
+            out[report_name(provider.kind, day)] = provider.render(session, period, day,
+                                                                   redaction)
+            if progress:
+                progress()
+    return out
 
 
 def report_names() -> list[tuple[str, str]]:
+    """Every kind of report a bundle may carry, with its label key."""
     _load()
-    return [(name, label) for name, (label, _) in _REPORTS.items()]
+    return [(kind, p.label_key) for kind, p in _REPORTS.items()]
