@@ -1,0 +1,65 @@
+"""Imports go one way, screens -> branchtool -> storage, and the headless
+core never pays for the UI."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The top-level packages a module imports, at any depth in the module."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def modules(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules("storage"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_storage_imports_neither_the_core_nor_the_screens(path: Path) -> None:
+    assert imported_packages(path) & {"branchtool", "screens", "textual"} == set()
+
+
+@pytest.mark.parametrize("path", [p for p in modules("branchtool") if p.name != "app.py"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_imports_no_screens_and_no_textual(path: Path) -> None:
+    """Only branchtool/app.py, the thin App, reaches up to the screens."""
+    assert imported_packages(path) & {"screens", "textual"} == set()
+
+
+def _loaded_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    return {name.split(".")[0] for name in out}
+
+
+def test_the_core_services_load_without_textual() -> None:
+    loaded = _loaded_after(
+        "import branchtool.session, branchtool.services.roster, branchtool.services.roster_io\n"
+        "import branchtool.demo, branchtool.records.person, branchtool.tables\n"
+        "import branchtool.cli\n"
+        "branchtool.cli.build_parser()\n"
+    )
+    assert "textual" not in loaded
+    assert "openpyxl" not in loaded  # only when a sheet is read or written
+    assert {"branchtool", "pypinyin", "storage"} <= loaded
+
+
+def test_the_app_module_does_load_textual() -> None:
+    """The check above would pass vacuously if the probe never reached textual."""
+    assert "textual" in _loaded_after("import branchtool.app")
