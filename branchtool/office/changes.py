@@ -113,14 +113,16 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc) -> list[Change]:
         touched[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
     changes: list[Change] = []
     carried: set[str] = set()
+    before: dict[int, str | None] = {}  # each bucket's redaction before this bundle
     for kind_name, records in doc["data"].items():
         kind = by_name.get(kind_name)
         for record in records:
             bucket = store.bucket(code, kind_name, _record_month(kind, record))
+            same = before.setdefault(id(bucket), bucket.doc.get("redaction")) == redaction
             held = bucket.doc["records"]
             old = held.get(record["id"])
             if old is not None:
-                fields = diff(old, record, bucket.doc.get("redaction") == redaction)
+                fields = diff(old, record, same)
                 if fields:
                     time = touched.get(record["id"], ("", "", None))[2]
                     changes.append(Change(kind_name, record["id"], "update", fields, time, True))
