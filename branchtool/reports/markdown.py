@@ -17,14 +17,17 @@ from branchtool.reports.document import (
 )
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-_LEADING = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
+_BULLET = re.compile(r"^(\s*)([-+])(\s)")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])(\s)")
 
 
 def escape(value: str, *, line_start: bool = True) -> str:
     """Text that Markdown shows as itself, on one line; ``line_start``: the
     text begins a line, where "1." or "-" would start a list."""
     flat = _SPECIAL.sub(r"\\\1", " ".join(value.split()))
-    return _LEADING.sub(r"\1\\\2\3", flat) if line_start else flat
+    if not line_start:
+        return flat
+    return _ORDERED.sub(r"\1\\\2\3", _BULLET.sub(r"\1\\\2\3", flat))
 
 
 def _table(table: Table) -> list[str]:

@@ -8,18 +8,18 @@ import datetime as dt
 from branchtool import i18n, money
 from branchtool.reports.document import Amount, Cell, Share
 
-_DIGITS = "零一二三四五六七八九"
-
 
 def chinese_numeral(n: int) -> str:
-    """1..99 as Chinese numerals: 一, 十, 十二, 二十, 二十三."""
+    """1..99 as Chinese numerals: 一, 十, 十二, 二十, 二十三 (the digits and
+    "ten" come from the catalog, ``report.numeral.*``)."""
     if not 0 < n < 100:
         return str(n)
+    digits, ten = i18n.t("report.numeral.digits"), i18n.t("report.numeral.ten")
     tens, ones = divmod(n, 10)
     if tens == 0:
-        return _DIGITS[ones]
-    head = "" if tens == 1 else _DIGITS[tens]
-    return head + "十" + (_DIGITS[ones] if ones else "")
+        return digits[ones]
+    head = "" if tens == 1 else digits[tens]
+    return head + ten + (digits[ones] if ones else "")
 
 
 def ordinal(n: int) -> str:
