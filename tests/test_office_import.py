@@ -107,7 +107,8 @@ def test_changes_after_reporting_are_flagged_with_old_and_new_values(
     changes = {c["record"]: c for c in office.changes("A1")}
     update = changes[edited.id]
     assert (update["kind"], update["op"], update["sequence"]) == ("roster", "update", 2)
-    assert update["fields"] == {"notes": [edited["notes"], "报告后更正"]}
+    assert update["fields"]["notes"] == [edited["notes"], "报告后更正"]
+    assert set(update["fields"]) <= {"notes", "updated_at"}
     assert update["new_known"] and update["time"]
     gone = changes[removed.id]
     assert (gone["op"], gone["fields"]["name"]) == ("remove", [removed["name"], None])
@@ -230,3 +231,13 @@ def test_the_office_core_does_not_import_textual() -> None:
             "assert 'textual' not in sys.modules, 'textual imported'")
     subprocess.run([sys.executable, "-c", code], check=True,
                    cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_a_new_timestamp_alone_is_not_a_change() -> None:
+    from branchtool.office.changes import diff
+
+    old = {"id": "x", "notes": "a", "updated_at": "2026-11-20T01:00:00Z"}
+    assert diff(old, {**old, "updated_at": "2026-11-20T02:00:00Z"}, True) == {}
+    assert diff(old, {**old, "notes": "b", "updated_at": "t"}, True) == {
+        "notes": ["a", "b"], "updated_at": ["2026-11-20T01:00:00Z", "t"]}
+    assert diff(old, {"id": "x", "notes": "a"}, False) == {}

@@ -58,10 +58,14 @@ def _record_month(kind: ExportKind | None, record: Doc) -> str:
     return month_of(record.get(kind.date_field))
 
 
+BOOKKEEPING = frozenset({"updated_at"})  # changes with nothing else are not flagged
+
+
 def diff(old: Doc, new: Doc, same_redaction: bool) -> dict[str, list[Any]]:
     keys = (old.keys() | new.keys()) if same_redaction else (old.keys() & new.keys())
-    return {k: [old.get(k), new.get(k)] for k in sorted(keys)
-            if k != "id" and old.get(k) != new.get(k)}
+    fields = {k: [old.get(k), new.get(k)] for k in sorted(keys)
+              if k != "id" and old.get(k) != new.get(k)}
+    return {} if fields.keys() <= BOOKKEEPING else fields
 
 
 @dataclass
