@@ -85,10 +85,14 @@ def care_part(ctx: DemoContext) -> None:
     rng, today = ctx.rng, ctx.today
     cases = []
     count = max(12, min(40, ctx.people // 25))
+    cared_for = rng.sample(students, min(count, len(students)))
     for i in range(count):
         hardship = HARDSHIPS[i % len(HARDSHIPS)] if i < len(HARDSHIPS) else rng.choice(HARDSHIPS)
         opened = rng.randint(10, 90)
+        # The first cases are followed (every reminder shows), one resolved and
+        # one referred follow; the rest are drawn.
         status = "following" if i < len(_NEXT_VISITS) else \
+            {9: "resolved", 10: "referred"}.get(i) or \
             rng.choices(("following", "resolved", "referred"), (70, 25, 5))[0]
         responsible = rng.choice(staff)
         # Overdue by a few days, due today or soon, or later: the first cases
@@ -96,7 +100,7 @@ def care_part(ctx: DemoContext) -> None:
         next_visit = _NEXT_VISITS[i] if i < len(_NEXT_VISITS) else rng.choice(_NEXT_VISITS)
         outsider = i in (3, 8)
         values = {
-            "person": "" if outsider else rng.choice(students).id,
+            "person": "" if outsider else cared_for[i % len(cared_for)].id,
             "name": "外院学生" + "甲乙"[i == 8] if outsider else "",
             "category": "student" if outsider else "",
             "hardship": hardship,

@@ -308,7 +308,7 @@ class CaseDetail(ModalScreen[None], LockAware):
         self.query_one("#case-title", Static).update(title)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")
         for fdef in CARE.fields:
             if fdef.key in ("person", "name", "category", "hardship", "severity", "status"):
                 continue

@@ -113,7 +113,8 @@ class BulkTaskForm(CareForm):
             if row.key in ("title", "due", "priority"):
                 widget = row.widget
                 if isinstance(widget, Input | Select):
-                    widget.value = values[row.key]
+                    widget.value = values[row.key].replace("T", " ") if row.key == "due" \
+                        else values[row.key]
             elif row.key == "description" and isinstance(row.widget, TextArea):
                 row.widget.text = values["description"]
 

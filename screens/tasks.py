@@ -257,7 +257,7 @@ class TaskDetail(ModalScreen[None], LockAware):
         self.query_one("#task-title", Static).update(title)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")
         for fdef in TASK.fields:
             value = doc.get(fdef.key, "")
             if fdef.key == "assignees":

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from branchtool import i18n, money
@@ -34,6 +35,7 @@ from branchtool.services.roster import PartitionLike, RosterService
 CASES, VISITS = "care", "care_visits"
 DUE_SOON_DAYS = 2  # a visit due today, tomorrow or the day after is a reminder
 OVERDUE, DUE = "overdue", "due"
+_DATE = itemgetter("date")  # sorts are stable: equal dates stay in the order written
 _SEVERITY_RANK = {code: i for i, code in enumerate(SEVERITIES)}
 
 
@@ -155,16 +157,18 @@ class VisitBook(RecordBook):
     def __init__(self, partition: PartitionLike, batch: Batch, roster: RosterService, *,
                  now: Callable[[], str]) -> None:
         super().__init__(partition, batch, VISIT, roster, now=now)
-        self.by_case: dict[str, set[str]] = {}
+        # case id -> its visit ids, in the order they were written (a dict
+        # keeps the order: lists of equal dates come out the same every time)
+        self.by_case: dict[str, dict[str, None]] = {}
         for doc in self._docs.values():
-            self.by_case.setdefault(doc.get("case", ""), set()).add(doc["id"])
+            self.by_case.setdefault(doc.get("case", ""), {})[doc["id"]] = None
 
     def _apply(self, record_id: str, doc: Doc | None) -> None:
         old = self._docs.get(record_id)
         if old is not None:
-            self.by_case.get(old.get("case", ""), set()).discard(record_id)
+            self.by_case.get(old.get("case", ""), {}).pop(record_id, None)
         if doc is not None:
-            self.by_case.setdefault(doc.get("case", ""), set()).add(record_id)
+            self.by_case.setdefault(doc.get("case", ""), {})[record_id] = None
         super()._apply(record_id, doc)
 
 
@@ -214,7 +218,7 @@ class CareService(RecordBook):
             doc = row.doc
             since = _day(row.last_visit) or _day(doc.get("opened_on", "")) or today
             return (doc.get("status") != FOLLOWING, -_SEVERITY_RANK.get(doc["severity"], 0),
-                    -(today - since).days, doc.get("next_visit") or "9999", row.id)
+                    -(today - since).days, doc.get("next_visit") or "9999")
 
         rows.sort(key=urgency)
         return rows
@@ -225,8 +229,8 @@ class CareService(RecordBook):
     def visits(self, case_id: str | None = None) -> list[VisitRow]:
         """The visits of one case (or of every case), latest first."""
         book = self.visit_book._docs
-        ids = self._by_case.get(case_id, set()) if case_id is not None else book.keys()
-        docs = sorted((book[i] for i in ids), key=lambda d: (d["date"], d["id"]), reverse=True)
+        ids = self._by_case.get(case_id, {}) if case_id is not None else book
+        docs = sorted((book[i] for i in ids), key=_DATE, reverse=True)
         return [VisitRow(self, d) for d in docs]
 
     def visits_between(self, start: dt.date, end: dt.date) -> list[Doc]:
@@ -234,7 +238,7 @@ class CareService(RecordBook):
         in date order."""
         first, last = start.isoformat(), end.isoformat()
         found = [d for d in self.visit_book._docs.values() if first <= d["date"] <= last]
-        return [dict(d) for d in sorted(found, key=lambda d: (d["date"], d["id"]))]
+        return [dict(d) for d in sorted(found, key=_DATE)]
 
     def visit(self, visit_id: str) -> Doc | None:
         return self.visit_book.get(visit_id)

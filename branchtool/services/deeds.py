@@ -56,7 +56,7 @@ class DeedService(RecordBook):
             and (not q.member or q.member in split_ids(doc.get("members", "")))
             and all(t in doc.get("title", "").lower() for t in terms)
         ]
-        rows.sort(key=lambda r: (r.doc.get("date", ""), r.id), reverse=True)
+        rows.sort(key=lambda r: r.doc.get("date", ""), reverse=True)  # stable: ties as written
         return rows
 
     def for_member(self, person_id: str) -> list[DeedRow]:
@@ -65,7 +65,7 @@ class DeedService(RecordBook):
     def for_reporting(self) -> list[Doc]:
         """Copies of the deeds marked for reporting (拟上报), oldest first."""
         found = [d for d in self._docs.values() if d.get("status") == PROPOSED]
-        return [dict(d) for d in sorted(found, key=lambda d: (d["date"], d["id"]))]
+        return [dict(d) for d in sorted(found, key=lambda d: d["date"])]
 
     def add(self, values: Mapping[str, object]) -> str:
         return self._insert(self._clean_or_raise(values))

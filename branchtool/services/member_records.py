@@ -77,7 +77,7 @@ class MemberRecordService(RecordBook):
                 if not all(t in name for t in terms):
                     continue
             rows.append(RecordRow(self, doc))
-        rows.sort(key=lambda r: (r.doc.get("date", ""), r.id), reverse=True)
+        rows.sort(key=lambda r: r.doc.get("date", ""), reverse=True)  # stable: ties as written
         return rows
 
     def for_member(self, person_id: str) -> list[RecordRow]:
@@ -90,7 +90,7 @@ class MemberRecordService(RecordBook):
         first, last = start.isoformat(), end.isoformat()
         out = RecordSummary(start, end)
         found = sorted((d for d in self._docs.values() if first <= d.get("date", "") <= last),
-                       key=lambda d: (d["date"], d["id"]))
+                       key=lambda d: d["date"])
         for doc in found:
             kind, member = doc["kind"], doc["member"]
             out.by_kind[kind] = out.by_kind.get(kind, 0) + 1

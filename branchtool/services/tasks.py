@@ -46,7 +46,7 @@ OPEN_STATUSES = "open"  # a status filter besides the codes: todo and doing
 DUE_SOON = dt.timedelta(hours=24)
 MEMBER_STAGES = ("probationary", "member")  # who "every member" means
 _PRIORITY_RANK = {"high": 0, "normal": 1, "low": 2}
-_ID, _DUE = itemgetter("id"), itemgetter("due")
+_DUE = itemgetter("due")
 
 
 def _order_key(doc: Doc) -> tuple[str, str, bool]:
@@ -164,24 +164,27 @@ class TaskService(RecordBook):
 
     # -- reading -----------------------------------------------------------------------
     def _ordered(self) -> tuple[list[Doc], int]:
-        """Every task, open ones first, each part by due time then priority
-        (so the overdue come first, whatever the time), and how many are
-        open. Kept until the tasks change."""
+        """Every task: the open ones by due time then priority (so the overdue
+        come first, whatever the time), then the closed ones, the latest
+        first; and how many are open. Kept until the tasks change."""
         if self._order_version != self._changes:
-            # Stable sorts from the last key to the first: cheap C-level keys.
-            docs = sorted(self._docs.values(), key=_ID)
-            docs.sort(key=lambda d: _PRIORITY_RANK.get(d.get("priority", ""), 1))
+            # Stable sorts from the last key to the first, with cheap keys; equal
+            # ones stay in the order they were written, so lists are repeatable.
+            docs = sorted(self._docs.values(),
+                          key=lambda d: _PRIORITY_RANK.get(d.get("priority", ""), 1))
             docs.sort(key=_DUE)
             open_docs = [d for d in docs if d["status"] in OPEN]
             closed = [d for d in docs if d["status"] not in OPEN]
+            closed.sort(key=_DUE, reverse=True)  # the latest closed first
             self._order, self._open_count = open_docs + closed, len(open_docs)
             self._order_pos = {d["id"]: i for i, d in enumerate(self._order)}
             self._order_version = self._changes
         return self._order, self._open_count
 
     def query(self, q: TaskQuery = TaskQuery()) -> LazyRows[TaskRow]:
-        """Tasks ``q`` selects: open before closed, overdue first, then by due
-        time and priority. Rows are made as the list draws them."""
+        """Tasks ``q`` selects: open ones first (overdue first, then by due time
+        and priority), then closed ones, latest first. Rows are made as the
+        list draws them."""
         now = _minute(self.clock())
         docs, open_count = self._ordered()
         if q.status == OPEN_STATUSES or q.overdue_only:
