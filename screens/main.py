@@ -21,6 +21,7 @@ from screens.header import BranchHeader
 from screens.member_records import RecordsPane
 from screens.roster_pane import RosterPane
 from screens.tasks import TasksPane
+from screens.watch_section import WatchPane
 
 # Every section of the branch's work: (id, catalog key of its title, its pane).
 # Later areas add theirs here.
@@ -29,6 +30,7 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("care", "care.section", CarePane),
     ("tasks", "task.section", TasksPane),
     ("records", "member_record.section", RecordsPane),
+    ("watch", "watch.section", WatchPane),
 ]
 
 

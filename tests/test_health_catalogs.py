@@ -18,7 +18,7 @@ from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP
 from branchtool.records.notice import NOTICE, RELAY
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = ("health", "contacts", "notices")
+AREAS = ("health", "contacts", "notices", "watch")
 MODULES = [
     "branchtool/records/health_fields.py", "branchtool/records/checkin.py",
     "branchtool/records/contact.py", "branchtool/records/notice.py",
@@ -31,7 +31,7 @@ MODULES = [
 SCREENS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "screens").glob("*.py")
                  if p.stem in ("checkins", "day_sheet", "checkin_form", "checkin_import",
                                "alerts", "contacts", "contact_detail", "notices",
-                               "notice_detail", "dashboard", "sparkline", "watch_forms"))
+                               "notice_detail", "dashboard", "watch_widgets", "person_picker"))
 PREFIXES = ("checkin.", "health.", "alert.", "contact.", "followup.", "extension.",
             "notice.", "relay.", "temperature.", "cli.checkin.", "cli.health.",
             "cli.list.checkins", "cli.list.contacts", "cli.list.notices", "cli.list.relays",

@@ -22,11 +22,11 @@ META = ("id", "person", "contact", "detail", "raised_at", "updated_at")
 
 ALERT = RecordDef("alert", (
     FieldDef("rule", Kind.CHOICE, required=True, choices=RULES, width=12, priority=90),
-    FieldDef("since", Kind.DATE, required=True, width=10, priority=80),
-    FieldDef("last", Kind.DATE, required=True, width=10, priority=40),
+    FieldDef("since", Kind.DATE, required=True, width=13, priority=80),
+    FieldDef("last", Kind.DATE, required=True, width=13, priority=40),
     FieldDef("status", Kind.CHOICE, required=True, choices=STATUSES, default=OPEN, width=6,
              priority=70),
-    FieldDef("handled_on", Kind.DATE, width=10, priority=20),
+    FieldDef("handled_on", Kind.DATE, width=13, priority=20),
     # How the secretary handled it; may say things about the person's health.
     FieldDef("note", Kind.NOTE, max_length=300, redact="standard"),
 ))

@@ -25,7 +25,7 @@ SOURCES = ("self", "proxy", "import")
 META = ("id", "person", "at", "updated_at")
 
 CHECKIN_FIELDS = (
-    FieldDef("date", Kind.DATE, required=True, width=10, priority=90),
+    FieldDef("date", Kind.DATE, required=True, width=13, priority=90),
     TemperatureField("temperature", width=6, priority=80),
     MultiChoiceField("symptoms", choices=SYMPTOMS, width=12, priority=70),
     # Free text about a person's health: withheld from standard bundles.

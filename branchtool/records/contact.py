@@ -30,7 +30,7 @@ CONTACT_FIELDS = (
     FieldDef("phone", Kind.PHONE, width=11, priority=10, redact="standard"),
     FieldDef("id_number", Kind.IDCARD, redact="standard"),
     FieldDef("relation", max_length=40),
-    FieldDef("exposure_date", Kind.DATE, required=True, width=10, priority=60),
+    FieldDef("exposure_date", Kind.DATE, required=True, width=13, priority=60),
     # Describes a patient: withheld from standard bundles.
     FieldDef("source_case", max_length=60, redact="standard"),
     FieldDef("contact_type", Kind.CHOICE, required=True, choices=CONTACT_TYPES,
@@ -38,8 +38,8 @@ CONTACT_FIELDS = (
     FieldDef("observation_type", Kind.CHOICE, required=True, choices=OBSERVATION_TYPES,
              default="medical_observation", width=8, priority=70),
     FieldDef("place", max_length=60, redact="standard"),
-    FieldDef("start_date", Kind.DATE, width=10, priority=40),
-    FieldDef("end_date", Kind.DATE, width=10, priority=90),
+    FieldDef("start_date", Kind.DATE, width=13, priority=40),
+    FieldDef("end_date", Kind.DATE, width=13, priority=90),
     FieldDef("outcome", Kind.CHOICE, choices=OUTCOMES, width=6, priority=50),
     FieldDef("outcome_date", Kind.DATE),
     FieldDef("note", Kind.NOTE, max_length=300, redact="standard"),
@@ -95,8 +95,8 @@ EXTENSION = RecordDef("extension", (
 ))
 
 FOLLOWUP_FIELDS = (
-    FieldDef("date", Kind.DATE, required=True, width=10, priority=90),
-    FieldDef("status", Kind.CHOICE, required=True, choices=FOLLOWUP_STATUSES, width=8,
+    FieldDef("date", Kind.DATE, required=True, width=13, priority=90),
+    FieldDef("status", Kind.CHOICE, required=True, choices=FOLLOWUP_STATUSES, width=14,
              priority=100),
     TemperatureField("temperature", width=6, priority=60),
     FieldDef("note", Kind.NOTE, max_length=200, redact="standard"),

@@ -19,12 +19,12 @@ NOTICE_META = ("id", "created_at", "updated_at")
 RELAY_META = ("id", "notice", "person", "updated_at")
 
 NOTICE_FIELDS = (
-    FieldDef("number", width=16, priority=60, max_length=40),
+    FieldDef("number", width=18, priority=40, max_length=40),
     FieldDef("issuer", width=10, priority=30, max_length=40),
-    FieldDef("issued_on", Kind.DATE, required=True, width=10, priority=70),
+    FieldDef("issued_on", Kind.DATE, required=True, width=13, priority=70),
     FieldDef("title", required=True, width=24, priority=100, max_length=100),
     FieldDef("text", Kind.NOTE, max_length=20000),
-    FieldDef("deadline", Kind.DATE, width=10, priority=50),
+    FieldDef("deadline", Kind.DATE, width=13, priority=50),
     FieldDef("audience", Kind.CHOICE, required=True, choices=AUDIENCES, default="members",
              width=4, priority=20),
 )
@@ -41,7 +41,7 @@ NOTICE = RecordDef("notice", NOTICE_FIELDS, checks=(check_notice,))
 
 RELAY_FIELDS = (
     FieldDef("method", Kind.CHOICE, choices=METHODS, width=6, priority=60),
-    FieldDef("relayed_on", Kind.DATE, width=10, priority=70),
+    FieldDef("relayed_on", Kind.DATE, width=13, priority=70),
     FieldDef("relayed_by", width=8, priority=30, max_length=20),
     FieldDef("response", Kind.CHOICE, choices=RESPONSES, width=6, priority=50),
     FieldDef("check_note", Kind.NOTE, max_length=300),

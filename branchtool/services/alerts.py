@@ -70,6 +70,15 @@ class AlertService:
         """Alerts not yet handled, the oldest first, in rule order within a day."""
         return sorted(self._part.find(status=OPEN), key=_order)
 
+    def views(self, *, everything: bool = False) -> list[AlertView]:
+        """Open alerts (or every alert) as a list shows them: the latest day
+        first, in rule order, then by name."""
+        alerts = self._part.all() if everything else self._part.find(status=OPEN)
+        views = [self.view(a) for a in alerts]
+        views.sort(key=lambda v: (v.doc["since"], -rules.RULES.index(v.rule), v.who),
+                   reverse=True)
+        return views
+
     def count_open(self) -> int:
         return len(self._part.find(status=OPEN))
 
@@ -116,6 +125,8 @@ class AlertService:
             raise UserError("storage.record_not_found")
         if alert["status"] != OPEN:
             raise UserError("alert.not_open")
+        if not note.strip():
+            raise UserError("alert.note_required")
         values, problems = ALERT.clean({"status": HANDLED, "note": note,
                                         "handled_on": self._now().date()},
                                        base={f.key: alert.get(f.key, "") for f in ALERT.fields})

@@ -21,7 +21,7 @@ from branchtool.services.watch import as_day
 SERIES_DAYS = 30
 SHORT_DAYS = 14
 # The figures with a series, in the order the dashboard shows them.
-SERIES = ("reported", "missing", "fever", "symptom", "observation", "quarantine")
+SERIES = ("reported", "missing", "fever", "symptom", "risk", "observation", "quarantine")
 # Which list each figure opens.
 TARGETS = {
     "expected": "sheet", "reported": "sheet", "missing": "sheet_missing",

@@ -1,0 +1,343 @@
+"""Close contacts (密接追踪): today's agenda, the contacts under observation
+(or all), and one contact's follow-ups with the day's actions — follow up,
+extend the observation, end it (release, referral, confirmation)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from branchtool import i18n
+from branchtool.errors import UserError, describe
+from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
+from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef
+from branchtool.services import health_rules as rules
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.person_picker import PersonPicker
+from screens.record_form import RecordForm
+from screens.record_table import RecordTable
+from screens.watch_widgets import StyledTable
+from storage.errors import StorageError
+
+COLUMNS = (
+    CONTACT.field("name"),
+    CONTACT.field("contact_type"),
+    CONTACT.field("observation_type"),
+    CONTACT.field("end_date"),
+    FieldDef("today", width=14, priority=85, record="watch.contacts"),
+    CONTACT.field("outcome"),
+    CONTACT.field("exposure_date"),
+)
+FOLLOWUP_COLUMNS = FOLLOWUP.columns
+CLOSING = RecordDef("contact", (
+    dataclasses.replace(CONTACT.field("outcome"), required=True),
+    dataclasses.replace(CONTACT.field("outcome_date"), required=True),
+    CONTACT.field("note"),
+))
+QUICK = {"w": "well", "u": "unwell", "n": "unreached", "l": "lost"}
+
+
+class ContactRow:
+    __slots__ = ("doc", "followup", "id", "tone")
+
+    def __init__(self, doc: dict[str, Any], followup: dict[str, Any] | None,
+                 name: str, today: dt.date) -> None:
+        self.id = doc["id"]
+        self.doc = {**doc, "name": name}
+        self.followup = followup
+        if doc.get("outcome"):
+            self.tone = "muted"
+        elif rules.observation_ends_on(doc, today) or rules.release_overdue(doc, today):
+            self.tone = "warn"
+        else:
+            self.tone = ""
+
+    def cells(self) -> tuple[str, ...]:
+        today = (FOLLOWUP.field("status").display(self.followup["status"]) if self.followup
+                 else i18n.t("watch.contacts.due") if not self.doc.get("outcome") else "")
+        return tuple(today if c.key == "today" else c.display(self.doc.get(c.key, ""))
+                     for c in COLUMNS)
+
+
+class ContactsPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    ContactsPane { height: 1fr; }
+    ContactsPane > #contacts-agenda { height: 2; }
+    ContactsPane > StyledTable { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "add_person", "watch.contacts.key.add_person"),
+        Binding("ctrl+e", "add_outside", "watch.contacts.key.add_outside"),
+        Binding("f", "toggle_all", "watch.contacts.key.all", show=False),
+    ]
+
+    class Changed(Message):
+        """Contacts changed: the dashboard's figures change."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="contacts")
+        self.session = session
+        self.everything = False
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="contacts-agenda")
+        yield StyledTable(COLUMNS, empty_text=i18n.t("watch.contacts.empty"),
+                          id="contacts-table")
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    @property
+    def table(self) -> StyledTable:
+        return self.query_one("#contacts-table", StyledTable)
+
+    def focus_list(self) -> None:
+        self.table.focus()
+
+    def show_only(self, only: str) -> None:
+        self.everything = False
+        self.reload_data()
+
+    def reload_data(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        contacts = self.session.contacts
+        today = self.session.health.today()
+        agenda = contacts.agenda(today)
+        docs = contacts.all() if self.everything else contacts.active_on(today)
+        if not self.everything:
+            seen = {d["id"] for d in docs}
+            docs += [d for d in agenda.overdue if d["id"] not in seen]
+        done = contacts.followups_on(today)
+        rows = [ContactRow(d, done.get(d["id"]), contacts.name(d), today) for d in docs]
+        current = self.table.current
+        self.table.set_rows(rows, keep=keep or (current.id if current else None))
+        kinds = i18n.t("list.separator").join(
+            i18n.t("watch.contacts.kind_count",
+                   kind=CONTACT.field("observation_type").choice_label(k),
+                   count=agenda.by_type[k]) for k in OBSERVATION_TYPES)
+        self.query_one("#contacts-agenda", Static).update("\n".join((
+            i18n.t("watch.contacts.agenda", active=sum(agenda.by_type.values()), kinds=kinds),
+            i18n.t("watch.contacts.agenda_today", due=len(agenda.due), done=len(agenda.done),
+                   missed=len(agenda.missed_yesterday), ending=len(agenda.ending),
+                   overdue=len(agenda.overdue)))))
+
+    def forget_data(self) -> None:
+        self.table.set_rows([])
+        self.query_one("#contacts-agenda", Static).update("")
+
+    def changed(self, keep: str | None = None) -> None:
+        self.reload_data(keep)
+        self.post_message(self.Changed())
+
+    def action_toggle_all(self) -> None:
+        self.everything = not self.everything
+        self.reload_data()
+
+    # -- adding ----------------------------------------------------------------------
+    def action_add_person(self) -> None:
+        def chosen(person_id: str | None) -> None:
+            if person_id:
+                self.add(person_id)
+
+        self.app.push_screen(PersonPicker(self.session, i18n.t("watch.contacts.pick_title")),
+                             chosen)
+
+    def action_add_outside(self) -> None:
+        self.add(None)
+
+    def add(self, person_id: str | None) -> None:
+        contacts = self.session.contacts
+        values = CONTACT.blank()
+        if person_id is not None:
+            person = self.session.roster.person(person_id)
+            values["name"] = person["name"] if person is not None else ""
+
+        def check(v: dict[str, Any]) -> list[Problem]:
+            return contacts.clean(v, person_id=person_id)[1]
+
+        def saved(contact_id: str | None) -> None:
+            if contact_id:
+                self.changed(keep=contact_id)
+
+        self.app.push_screen(RecordForm(
+            CONTACT, i18n.t("watch.contacts.add_title"), values, check=check,
+            save=lambda v: contacts.add(v, person_id=person_id)), saved)
+
+    @on(RecordTable.Opened, "#contacts-table")
+    def _opened(self, event: RecordTable.Opened) -> None:
+        self.app.push_screen(ContactScreen(self.session, event.row_id),
+                             lambda _: self.changed(keep=event.row_id))
+
+
+class ContactScreen(ModalScreen[None], LockAware):
+    """One contact: the record, the follow-ups, and what can be done today."""
+
+    CSS_PATH = "contacts.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "quick('w')", "watch.contacts.key.well"),
+        Binding("u", "quick('u')", "watch.contacts.key.unwell", show=False),
+        Binding("n", "quick('n')", "watch.contacts.key.unreached", show=False),
+        Binding("l", "quick('l')", "watch.contacts.key.lost", show=False),
+        Binding("x", "extend", "watch.contacts.key.extend"),
+        Binding("r", "release", "watch.contacts.key.release"),
+        Binding("o", "close_other", "watch.contacts.key.outcome", show=False),
+        Binding("e", "edit", "watch.contacts.key.edit", show=False),
+        Binding("escape", "close", "dialog.key.close"),
+    ]
+
+    def __init__(self, session: Session, contact_id: str) -> None:
+        super().__init__()
+        self.session = session
+        self.contact_id = contact_id
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="contact-box"):
+            yield Static(id="contact-title")
+            yield Static(id="contact-fields")
+            yield StyledTable(FOLLOWUP_COLUMNS, empty_text=i18n.t("watch.contacts.no_followups"),
+                              id="followup-table")
+            yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload_data()
+        self.query_one("#followup-table").focus()
+
+    @property
+    def today(self) -> dt.date:
+        return self.session.health.today()
+
+    def reload_data(self) -> None:
+        if not self.session.unlocked:
+            return
+        contacts = self.session.contacts
+        doc = contacts.get(self.contact_id)
+        if doc is None:
+            self.dismiss(None)
+            return
+        name = contacts.name(doc)
+        self.query_one("#contact-title", Static).update(i18n.t(
+            "watch.contacts.title", name=name,
+            type=CONTACT.field("contact_type").display(doc["contact_type"]),
+            observation=CONTACT.field("observation_type").display(doc["observation_type"])))
+        lines = [i18n.t("watch.contacts.period",
+                        start=CONTACT.field("start_date").display(doc["start_date"]),
+                        end=CONTACT.field("end_date").display(doc["end_date"]),
+                        exposure=CONTACT.field("exposure_date").display(doc["exposure_date"]))]
+        for ext in doc.get("extensions", []):
+            lines.append(i18n.t("watch.contacts.extended",
+                                previous=CONTACT.field("end_date").display(ext["previous_end"]),
+                                end=CONTACT.field("end_date").display(ext["end_date"]),
+                                reason=ext["reason"]))
+        if doc.get("outcome"):
+            lines.append(i18n.t("watch.contacts.ended",
+                                outcome=CONTACT.field("outcome").display(doc["outcome"]),
+                                date=CONTACT.field("outcome_date").display(doc["outcome_date"])))
+        elif rules.observation_ends_on(doc, self.today):
+            lines.append(i18n.t("watch.contacts.ends_today"))
+        elif rules.release_overdue(doc, self.today):
+            lines.append(i18n.t("watch.contacts.release_overdue"))
+        self.query_one("#contact-fields", Static).update("\n".join(lines))
+        rows = [FollowupRow(f) for f in reversed(contacts.followups(self.contact_id))]
+        self.query_one("#followup-table", StyledTable).set_rows(rows)
+
+    def forget_data(self) -> None:
+        self.query_one("#followup-table", StyledTable).set_rows([])
+        for selector in ("#contact-title", "#contact-fields"):
+            self.query_one(selector, Static).update("")
+
+    def _do(self, action: Callable[[], Any]) -> bool:
+        try:
+            action()
+        except InvalidRecord as exc:
+            self.notify(exc.message(), severity="error")
+            return False
+        except (UserError, StorageError) as exc:
+            self.notify(describe(exc), severity="error")
+            return False
+        self.reload_data()
+        return True
+
+    def action_quick(self, key: str) -> None:
+        status = QUICK[key]
+        if self._do(lambda: self.session.contacts.follow_up(self.contact_id, self.today,
+                                                            status)):
+            self.notify(i18n.t("watch.contacts.followed",
+                               status=FOLLOWUP.field("status").choice_label(status)))
+
+    def action_extend(self) -> None:
+        contacts = self.session.contacts
+
+        def save(values: dict[str, Any]) -> str:
+            contacts.extend(self.contact_id, values["end_date"], values["reason"])
+            return self.contact_id
+
+        def check(values: dict[str, Any]) -> list[Problem]:
+            return EXTENSION.clean(values)[1]
+
+        self.app.push_screen(RecordForm(
+            EXTENSION, i18n.t("watch.contacts.extend_title"), EXTENSION.blank(),
+            check=check, save=save), lambda _: self.reload_data())
+
+    def action_release(self) -> None:
+        if self._do(lambda: self.session.contacts.close(self.contact_id, "released",
+                                                        self.today)):
+            self.notify(i18n.t("watch.contacts.released"))
+
+    def action_close_other(self) -> None:
+        contacts = self.session.contacts
+
+        def save(values: dict[str, Any]) -> str:
+            contacts.close(self.contact_id, values["outcome"], values["outcome_date"],
+                           values.get("note", ""))
+            return self.contact_id
+
+        self.app.push_screen(RecordForm(
+            CLOSING, i18n.t("watch.contacts.outcome_title"),
+            {"outcome": "", "outcome_date": self.today.isoformat(), "note": ""},
+            check=lambda values: CLOSING.clean(values)[1], save=save),
+            lambda _: self.reload_data())
+
+    def action_edit(self) -> None:
+        contacts = self.session.contacts
+        doc = contacts.get(self.contact_id)
+        if doc is None:
+            return
+
+        def save(values: dict[str, Any]) -> str:
+            contacts.edit(self.contact_id, values)
+            return self.contact_id
+
+        self.app.push_screen(RecordForm(
+            CONTACT, i18n.t("watch.contacts.edit_title"),
+            {f.key: doc.get(f.key, "") for f in CONTACT.fields},
+            check=lambda values: contacts.clean(values, contact_id=self.contact_id)[1],
+            save=save), lambda _: self.reload_data())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class FollowupRow:
+    __slots__ = ("doc", "id", "tone")
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.id = doc["id"]
+        self.doc = doc
+        self.tone = "" if doc["status"] == "well" else "warn"
+
+    def cells(self) -> tuple[str, ...]:
+        return tuple(c.display(self.doc.get(c.key, "")) for c in FOLLOWUP_COLUMNS)

@@ -1,0 +1,344 @@
+"""The day sheet (每日健康打卡): every active person for a day, keyboard-fast.
+
+Space marks the current row normal and moves down; Enter opens the detail;
+``a`` marks everyone still missing normal after a confirmation; ``x`` takes a
+mark back; ``n`` jumps to the next missing person; ``[`` and ``]`` change the
+day; ``f`` shows all, only the missing or only the abnormal. The missing are
+always listed above the table. The day is loaded in a worker (a month of
+check-ins is decrypted the first time), marks are written directly (one
+fsynced frame each), "mark the rest normal" in a worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from branchtool import i18n
+from branchtool.errors import UserError, describe
+from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet
+from branchtool.services.roster import Person
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.checkin_form import CheckinForm
+from screens.checkin_import import ImportCheckinsScreen
+from screens.confirm import ConfirmScreen
+from screens.record_table import RecordTable
+from screens.watch_widgets import StyledTable
+from storage.errors import StorageError
+
+FILTERS = ("", MISSING, ABNORMAL)
+MISSING_SHOWN = 12  # names listed above the table before "+N"
+
+
+class SheetRow:
+    """One person's line on the sheet; the cells follow the live sheet."""
+
+    __slots__ = ("id", "person", "sheet")
+
+    def __init__(self, sheet: DaySheet, person: Person) -> None:
+        self.sheet = sheet
+        self.person = person
+        self.id = person.id
+
+    def cells(self) -> tuple[str, ...]:
+        return self.sheet.cells(self.person)
+
+    @property
+    def tone(self) -> str:
+        status = self.sheet.status(self.id)
+        return "alarm" if status == ABNORMAL else "muted" if status == MISSING else ""
+
+
+class SheetTable(StyledTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "mark", "watch.sheet.key.mark"),
+        Binding("a", "rest", "watch.sheet.key.rest"),
+        Binding("x", "clear", "watch.sheet.key.clear", show=False),
+        Binding("n", "next_missing", "watch.sheet.key.next_missing", show=False),
+    ]
+
+    @property
+    def pane(self) -> CheckinsPane:
+        return self.query_ancestor(CheckinsPane)
+
+    def action_mark(self) -> None:
+        self.pane.mark_current()
+
+    def action_rest(self) -> None:
+        self.pane.mark_rest()
+
+    def action_clear(self) -> None:
+        self.pane.clear_current()
+
+    def action_next_missing(self) -> None:
+        self.pane.next_missing()
+
+
+class CheckinsPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    CheckinsPane { height: 1fr; }
+    CheckinsPane > #sheet-bar { height: 1; }
+    CheckinsPane #sheet-day { width: auto; text-style: bold; padding-right: 2; }
+    CheckinsPane #sheet-counts { width: 1fr; }
+    CheckinsPane > #sheet-missing { height: 1; color: $warning; }
+    CheckinsPane > SheetTable { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "day(-1)", "watch.sheet.key.previous_day", show=False),
+        Binding("right_square_bracket", "day(1)", "watch.sheet.key.next_day", show=False),
+        Binding("t", "today", "watch.sheet.key.today", show=False),
+        Binding("f", "filter", "watch.sheet.key.filter", show=False),
+        Binding("ctrl+o", "import", "watch.sheet.key.import"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, sheet: DaySheet) -> None:
+            super().__init__()
+            self.sheet = sheet
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Written(Message):
+        """Check-ins changed: the dashboard's figures change."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="checkins")
+        self.session = session
+        self.day: dt.date | None = None
+        self.sheet: DaySheet | None = None
+        self.only = ""
+        self.loads = 0  # completed loads (for tests)
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sheet-bar"):
+            yield Static(id="sheet-day")
+            yield Static(id="sheet-counts")
+        yield Static(id="sheet-missing")
+        yield SheetTable(SHEET_COLUMNS, empty_text=i18n.t("watch.sheet.empty"),
+                         id="sheet-table")
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    @property
+    def table(self) -> SheetTable:
+        return self.query_one(SheetTable)
+
+    def focus_list(self) -> None:
+        self.table.focus()
+
+    # -- loading -----------------------------------------------------------------------
+    def reload_data(self) -> None:
+        if not self.session.unlocked:
+            return
+        if self.day is None:
+            self.day = self.session.health.today()
+        self.query_one("#sheet-day", Static).update(i18n.format_date(self.day))
+        self.query_one("#sheet-counts", Static).update(i18n.t("watch.sheet.loading"))
+        self._load(self.session, self.day)
+
+    @work(thread=True, exclusive=True, group="sheet")
+    def _load(self, session: Session, day: dt.date) -> None:
+        try:
+            sheet = session.health.sheet(day)
+        except (UserError, StorageError) as exc:
+            self.post_message(self.Failed(describe(exc)))
+            return
+        self.post_message(self.Loaded(sheet))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        if not self.session.unlocked or event.sheet.date != self.day:
+            return
+        self.sheet = event.sheet
+        self.loads += 1
+        self.show_rows()
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.notify(event.text, severity="error")
+
+    def show_rows(self, keep: str | None = None) -> None:
+        sheet = self.sheet
+        if sheet is None:
+            return
+        people = sheet.people
+        if self.only:
+            people = [p for p in people if sheet.status(p.id) == self.only]
+        current = self.table.current
+        self.table.set_rows([SheetRow(sheet, p) for p in people],
+                            keep=keep or (current.id if current else None))
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        sheet = self.sheet
+        if sheet is None:
+            return
+        missing = sheet.missing()
+        abnormal = sum(1 for pid in sheet.entries if sheet.status(pid) == ABNORMAL)
+        counts = i18n.t("watch.sheet.counts", expected=len(sheet), reported=sheet.reported,
+                        missing=len(missing), abnormal=abnormal)
+        if self.only:
+            counts += "  " + i18n.t(f"watch.sheet.only.{self.only}")
+        self.query_one("#sheet-counts", Static).update(counts)
+        names = [p["name"] for p in missing[:MISSING_SHOWN]]
+        text = i18n.t("list.separator").join(names)
+        if len(missing) > MISSING_SHOWN:
+            text += i18n.t("watch.sheet.more", count=len(missing) - MISSING_SHOWN)
+        self.query_one("#sheet-missing", Static).update(
+            i18n.t("watch.sheet.missing", names=text) if missing
+            else i18n.t("watch.sheet.all_reported"))
+
+    def forget_data(self) -> None:
+        self.workers.cancel_group(self, "sheet")
+        self.sheet = None
+        self.table.set_rows([])
+        for selector in ("#sheet-counts", "#sheet-missing"):
+            self.query_one(selector, Static).update("")
+
+    # -- the day and the filter ----------------------------------------------------------
+    def action_day(self, step: int) -> None:
+        if self.day is None:
+            return
+        day = self.day + dt.timedelta(days=step)
+        if day > self.session.health.today():
+            return
+        self.day = day
+        self.sheet = None
+        self.reload_data()
+
+    def action_today(self) -> None:
+        self.day = self.session.health.today()
+        self.reload_data()
+
+    def action_filter(self) -> None:
+        self.show_only(FILTERS[(FILTERS.index(self.only) + 1) % len(FILTERS)])
+
+    def show_only(self, only: str) -> None:
+        self.only = only
+        self.show_rows()
+
+    # -- marking -------------------------------------------------------------------------
+    def _current(self) -> SheetRow | None:
+        row = self.table.current
+        return row if isinstance(row, SheetRow) and self.sheet is not None else None
+
+    def _wrote(self, keep: str | None = None) -> None:
+        if self.only:
+            self.show_rows(keep=keep)
+        else:
+            self.table.refresh()
+            self.show_counts()
+        self.post_message(self.Written())
+
+    def mark_current(self) -> None:
+        row = self._current()
+        if row is None or self.day is None:
+            return
+        try:
+            self.session.health.mark_normal(self.day, row.id)
+        except UserError as exc:
+            self.notify(exc.message(), severity="error")
+            return
+        except StorageError as exc:
+            self.notify(describe(exc), severity="error")
+            return
+        index = self.table.cursor
+        self._wrote()
+        if self.only == MISSING:
+            self.table.move_to(index)
+        else:
+            self.table.move_to(index + 1)
+
+    def clear_current(self) -> None:
+        row = self._current()
+        if row is None or self.day is None or row.id not in row.sheet.entries:
+            return
+        self.session.health.clear(self.day, row.id)
+        self._wrote(keep=row.id)
+
+    def next_missing(self) -> None:
+        sheet = self.sheet
+        rows = self.table.rows
+        if sheet is None or not rows:
+            return
+        start = self.table.cursor
+        for step in range(1, len(rows) + 1):
+            index = (start + step) % len(rows)
+            if rows[index].id not in sheet.entries:
+                self.table.move_to(index)
+                return
+
+    def mark_rest(self) -> None:
+        sheet = self.sheet
+        if sheet is None or self.day is None:
+            return
+        count = len(sheet.missing())
+        if not count:
+            self.notify(i18n.t("watch.sheet.all_reported"))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.day is not None:
+                self.query_one("#sheet-counts", Static).update(i18n.t("watch.sheet.writing"))
+                self._mark_rest(self.session, self.day)
+
+        self.app.push_screen(ConfirmScreen(
+            i18n.t("watch.sheet.rest_question", count=count, date=i18n.format_date(self.day)),
+            yes=i18n.t("watch.sheet.rest_yes"), no=i18n.t("dialog.cancel")), answered)
+
+    @work(thread=True, exclusive=True, group="sheet-write")
+    def _mark_rest(self, session: Session, day: dt.date) -> None:
+        try:
+            count = session.health.mark_rest_normal(day)
+        except (UserError, StorageError) as exc:
+            self.post_message(self.Failed(describe(exc)))
+            return
+        self.post_message(self.RestMarked(count))
+
+    class RestMarked(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    @on(RestMarked)
+    def _rest_marked(self, event: RestMarked) -> None:
+        self.notify(i18n.t("watch.sheet.rest_done", count=event.count))
+        self._wrote()
+        self.show_rows()
+
+    # -- detail and import -----------------------------------------------------------------
+    @on(RecordTable.Opened, "#sheet-table")
+    def _opened(self, event: RecordTable.Opened) -> None:
+        self.open_detail(event.row_id)
+
+    def open_detail(self, person_id: str) -> None:
+        if self.day is None:
+            return
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self._wrote(keep=person_id)
+
+        self.app.push_screen(CheckinForm(self.session, self.day, person_id), saved)
+
+    def action_import(self) -> None:
+        def done(count: Any) -> None:
+            if count:
+                self.notify(i18n.t("watch.import.done", count=count))
+                self.reload_data()
+                self.post_message(self.Written())
+
+        self.app.push_screen(ImportCheckinsScreen(self.session, self.day), done)

@@ -1,0 +1,312 @@
+"""Notice relays (通知传达): the notices with their coverage, and one notice's
+audience — who was reached, how and when, who acknowledged or studied it, the
+supervision notes — with the members not yet reached listed first."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from branchtool import i18n
+from branchtool.errors import UserError, describe
+from branchtool.records.fields import FieldDef, RecordDef
+from branchtool.records.notice import NOTICE, RELAY
+from branchtool.services.notices import Coverage
+from branchtool.services.roster import Person
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.record_form import RecordForm
+from screens.record_table import RecordTable
+from screens.watch_widgets import StyledTable, coverage_bar
+from storage.errors import StorageError
+
+COLUMNS = (
+    NOTICE.field("title"),
+    FieldDef("coverage", width=18, priority=95, record="watch.notices"),
+    NOTICE.field("number"),
+    NOTICE.field("deadline"),
+    NOTICE.field("issued_on"),
+    NOTICE.field("issuer"),
+)
+AUDIENCE_COLUMNS = (
+    FieldDef("person_name", width=8, priority=100, record="relay"),
+    RELAY.field("relayed_on"),
+    RELAY.field("method"),
+    RELAY.field("response"),
+    RELAY.field("relayed_by"),
+    RELAY.field("check_note"),
+)
+RELAY_FORM = RecordDef("relay", (
+    dataclasses.replace(RELAY.field("method"), required=True),
+    dataclasses.replace(RELAY.field("relayed_on"), required=True),
+    RELAY.field("relayed_by"),
+))
+NOTE_FORM = RecordDef("relay", (dataclasses.replace(RELAY.field("check_note"), required=True),))
+
+
+def coverage_text(coverage: Coverage) -> str:
+    return (f"{coverage.relayed}/{coverage.expected} "
+            f"{coverage_bar(coverage.relayed, coverage.expected, 6)}")
+
+
+class NoticeRow:
+    __slots__ = ("coverage", "doc", "id", "tone")
+
+    def __init__(self, doc: dict[str, Any], coverage: Coverage) -> None:
+        self.id = doc["id"]
+        self.doc = doc
+        self.coverage = coverage
+        self.tone = "" if coverage.relayed >= coverage.expected else "warn"
+
+    def cells(self) -> tuple[str, ...]:
+        return tuple(coverage_text(self.coverage) if c.key == "coverage"
+                     else c.display(self.doc.get(c.key, "")) for c in COLUMNS)
+
+
+class NoticesPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    NoticesPane { height: 1fr; }
+    NoticesPane > #notices-head { height: 1; color: $text-muted; }
+    NoticesPane > StyledTable { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "add", "watch.notices.key.add"),
+        Binding("f", "toggle_all", "watch.notices.key.all", show=False),
+    ]
+
+    class Changed(Message):
+        """Notices or relays changed: the dashboard's coverage changes."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="notices")
+        self.session = session
+        self.everything = False
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="notices-head")
+        yield StyledTable(COLUMNS, empty_text=i18n.t("watch.notices.empty"), id="notices-table")
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    @property
+    def table(self) -> StyledTable:
+        return self.query_one("#notices-table", StyledTable)
+
+    def focus_list(self) -> None:
+        self.table.focus()
+
+    def show_only(self, only: str) -> None:
+        self.reload_data()
+
+    def reload_data(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        notices = self.session.notices
+        today = self.session.health.today()
+        docs = notices.all() if self.everything else notices.current(today)
+        rows = [NoticeRow(d, notices.coverage(d["id"])) for d in docs]
+        current = self.table.current
+        self.table.set_rows(rows, keep=keep or (current.id if current else None))
+        key = "watch.notices.head_all" if self.everything else "watch.notices.head_current"
+        self.query_one("#notices-head", Static).update(i18n.t(key, count=len(rows)))
+
+    def forget_data(self) -> None:
+        self.table.set_rows([])
+        self.query_one("#notices-head", Static).update("")
+
+    def action_toggle_all(self) -> None:
+        self.everything = not self.everything
+        self.reload_data()
+
+    def action_add(self) -> None:
+        notices = self.session.notices
+        values = {**NOTICE.blank(), "issued_on": self.session.health.today().isoformat()}
+
+        def saved(notice_id: str | None) -> None:
+            if notice_id:
+                self.reload_data(keep=notice_id)
+                self.post_message(self.Changed())
+
+        self.app.push_screen(RecordForm(
+            NOTICE, i18n.t("watch.notices.add_title"), values,
+            check=lambda v: notices.clean(v)[1], save=notices.add), saved)
+
+    @on(RecordTable.Opened, "#notices-table")
+    def _opened(self, event: RecordTable.Opened) -> None:
+        def closed(_: None) -> None:
+            self.reload_data(keep=event.row_id)
+            self.post_message(self.Changed())
+
+        self.app.push_screen(NoticeScreen(self.session, event.row_id), closed)
+
+
+class AudienceRow:
+    __slots__ = ("doc", "id", "person", "tone")
+
+    def __init__(self, person: Person, relay: dict[str, Any] | None) -> None:
+        self.id = person.id
+        self.person = person
+        self.doc = relay or {}
+        self.tone = "" if self.doc.get("relayed_on") else "warn"
+
+    def cells(self) -> tuple[str, ...]:
+        return tuple(self.person["name"] if c.key == "person_name"
+                     else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
+
+
+class NoticeScreen(ModalScreen[None], LockAware):
+    """One notice's coverage: the audience, the not reached first."""
+
+    CSS_PATH = "notices.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "relay_one", "watch.notices.key.relay_one"),
+        Binding("R", "relay_rest", "watch.notices.key.relay_rest"),
+        Binding("k", "respond('acknowledged')", "watch.notices.key.acknowledged", show=False),
+        Binding("s", "respond('studied')", "watch.notices.key.studied", show=False),
+        Binding("c", "check_note", "watch.notices.key.check_note"),
+        Binding("escape", "close", "dialog.key.close"),
+    ]
+
+    def __init__(self, session: Session, notice_id: str) -> None:
+        super().__init__()
+        self.session = session
+        self.notice_id = notice_id
+        self.how: dict[str, str] | None = None  # the last relay's method, day and person
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notice-box"):
+            yield Static(id="notice-title")
+            yield Static(id="notice-info")
+            yield Static(id="notice-coverage")
+            yield StyledTable(AUDIENCE_COLUMNS, empty_text=i18n.t("watch.notices.no_audience"),
+                              id="audience-table")
+            yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload_data()
+        self.query_one("#audience-table").focus()
+
+    @property
+    def table(self) -> StyledTable:
+        return self.query_one("#audience-table", StyledTable)
+
+    def reload_data(self, keep: str | None = None) -> None:
+        if not self.session.unlocked:
+            return
+        notices = self.session.notices
+        doc = notices.get(self.notice_id)
+        if doc is None:
+            self.dismiss(None)
+            return
+        coverage = notices.coverage(self.notice_id)
+        relays = notices.relays(self.notice_id)
+        audience = notices.audience(self.notice_id)
+        reached = [p for p in audience if relays.get(p.id, {}).get("relayed_on")]
+        missing = [p for p in audience if not relays.get(p.id, {}).get("relayed_on")]
+        rows = [AudienceRow(p, relays.get(p.id)) for p in missing + reached]
+        current = self.table.current
+        self.table.set_rows(rows, keep=keep or (current.id if current else None))
+        self.query_one("#notice-title", Static).update(doc["title"])
+        info = [doc.get("number", ""), doc.get("issuer", ""),
+                i18n.t("watch.notices.issued", date=NOTICE.field("issued_on").display(
+                    doc["issued_on"]))]
+        if doc.get("deadline"):
+            info.append(i18n.t("watch.notices.deadline",
+                               date=NOTICE.field("deadline").display(doc["deadline"])))
+        info.append(NOTICE.field("audience").display(doc["audience"]))
+        self.query_one("#notice-info", Static).update("  ".join(p for p in info if p))
+        share = round(coverage.share * 100)
+        self.query_one("#notice-coverage", Static).update(i18n.t(
+            "watch.notices.coverage", relayed=coverage.relayed, expected=coverage.expected,
+            bar=coverage_bar(coverage.relayed, coverage.expected, 20), share=share,
+            acknowledged=coverage.acknowledged, studied=coverage.studied,
+            missing=len(coverage.not_reached)))
+
+    def forget_data(self) -> None:
+        self.table.set_rows([])
+        for selector in ("#notice-title", "#notice-info", "#notice-coverage"):
+            self.query_one(selector, Static).update("")
+
+    def _current(self) -> AudienceRow | None:
+        row = self.table.current
+        return row if isinstance(row, AudienceRow) else None
+
+    def _relay(self, person_ids: list[str], how: dict[str, str]) -> None:
+        try:
+            count = self.session.notices.relay(self.notice_id, person_ids, how["method"],
+                                               how["relayed_on"], how.get("relayed_by", ""))
+        except (UserError, StorageError) as exc:
+            self.notify(describe(exc), severity="error")
+            return
+        self.how = how
+        self.notify(i18n.t("watch.notices.relayed", count=count))
+        self.reload_data()
+
+    def _ask_how(self, person_ids: list[str]) -> None:
+        today = self.session.health.today().isoformat()
+        values = self.how or {"method": "", "relayed_on": today, "relayed_by": ""}
+
+        def save(values: dict[str, Any]) -> str:
+            self._relay(person_ids, {k: str(v) for k, v in values.items()})
+            return self.notice_id
+
+        self.app.push_screen(RecordForm(
+            RELAY_FORM, i18n.t("watch.notices.relay_title", count=len(person_ids)), values,
+            check=lambda v: RELAY_FORM.clean(v)[1], save=save))
+
+    def action_relay_one(self) -> None:
+        row = self._current()
+        if row is None or row.doc.get("relayed_on"):
+            return
+        if self.how is None:
+            self._ask_how([row.id])
+        else:
+            self._relay([row.id], self.how)
+            self.table.move_to(self.table.cursor)
+
+    def action_relay_rest(self) -> None:
+        missing = [r.id for r in self.table.rows
+                   if isinstance(r, AudienceRow) and not r.doc.get("relayed_on")]
+        if missing:
+            self._ask_how(missing)
+
+    def action_respond(self, response: str) -> None:
+        row = self._current()
+        if row is None:
+            return
+        try:
+            self.session.notices.respond(self.notice_id, row.id, response)
+        except UserError as exc:
+            self.notify(exc.message(), severity="error")
+            return
+        self.reload_data(keep=row.id)
+
+    def action_check_note(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def save(values: dict[str, Any]) -> str:
+            self.session.notices.check_note(self.notice_id, row.id, str(values["check_note"]))
+            return row.id
+
+        self.app.push_screen(RecordForm(
+            NOTE_FORM, i18n.t("watch.notices.note_title", name=row.person["name"]),
+            {"check_note": row.doc.get("check_note", "")},
+            check=lambda v: NOTE_FORM.clean(v)[1], save=save),
+            lambda _: self.reload_data(keep=row.id))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
