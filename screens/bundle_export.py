@@ -1,0 +1,335 @@
+"""The "report upward" section: write the signed, encrypted bundle for the
+college Party office onto a USB stick, and see what was sent.
+
+Choose the period and the redaction level (full; standard, the default;
+counts and reports only) and the pane shows exactly what the bundle will
+carry — records per section, the fields left out, the reports — before
+anything is written. Writing runs in a worker with a progress bar; a toast
+names the file. Below: the office key and its fingerprint, the branch key for
+enrolment, receipts, and the outbox of every bundle sent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    DataTable,
+    Input,
+    ProgressBar,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.worker import Worker, WorkerState
+
+from branchtool import i18n
+from branchtool.bundles import sending
+from branchtool.bundles.export import ExportResult
+from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Period
+from branchtool.errors import UserError
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.commands import PaletteCommand
+from screens.office_key import OfficeKeyScreen, describe_key
+from screens.path_prompt import PathScreen
+
+PREVIEW, EXPORT, RECEIPT, KEY = "bundle-preview", "bundle-export", "bundle-receipt", "bundle-key"
+OUTBOX_COLUMNS = ("sequence", "time", "file", "size", "sha256", "period", "redaction",
+                  "received")
+
+
+class ExportProgress(Message):
+    """Posted by the export worker after each step."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class BundlePane(VerticalScroll, LockAware):
+    DEFAULT_CSS = """
+    BundlePane { height: 1fr; }
+    #bundle-office { height: auto; }
+    #bundle-office.-missing { color: $warning; }
+    .bundle-row { height: auto; margin-top: 1; }
+    .bundle-label { width: 12; }
+    .bundle-row Input { width: 14; margin-right: 1; }
+    #bundle-folder { width: 1fr; }
+    #bundle-redaction { width: 1fr; height: auto; }
+    .bundle-buttons { height: auto; margin-top: 1; }
+    .bundle-buttons Button { margin-right: 2; }
+    #bundle-message { height: auto; margin-top: 1; color: $warning; }
+    #bundle-progress.-idle { display: none; }
+    #bundle-preview { height: auto; margin-top: 1; }
+    #bundle-outbox-title { margin-top: 1; text-style: bold; }
+    #bundle-outbox { height: auto; max-height: 14; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+w", "export", "export_ui.key.write"),
+        Binding("ctrl+o", "office_key", "export_ui.key.office", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="bundle")
+        self.session = session
+        self.preview: sending.PreviewView | None = None
+        self.previewed: tuple[Period, str] | None = None
+        localize_bindings(self)
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="bundle-office")
+        with Horizontal(classes="bundle-row"):
+            yield Static(i18n.t("export_ui.bundle.period"), classes="bundle-label")
+            yield Input(placeholder=i18n.t("export_ui.bundle.from"), compact=True,
+                        id="bundle-from")
+            yield Input(placeholder=i18n.t("export_ui.bundle.to"), compact=True, id="bundle-to")
+        with Horizontal(classes="bundle-row"):
+            yield Static(i18n.t("export_ui.bundle.folder"), classes="bundle-label")
+            yield Input(str(Path.cwd()), compact=True, id="bundle-folder")
+        with Horizontal(classes="bundle-row"):
+            yield Static(i18n.t("export_ui.bundle.redaction"), classes="bundle-label")
+            with RadioSet(id="bundle-redaction", compact=True):
+                for level in REDACTIONS:
+                    yield RadioButton(i18n.t(f"export_ui.redaction.{level}.long"),
+                                      value=level == DEFAULT_REDACTION, id=f"bundle-r-{level}",
+                                      compact=True)
+        with Horizontal(classes="bundle-buttons"):
+            yield Button(i18n.t("export_ui.bundle.write"), variant="primary", id="bundle-write",
+                         disabled=True, compact=True)
+            yield Button(i18n.t("export_ui.bundle.office"), id="bundle-office-key",
+                         compact=True)
+            yield Button(i18n.t("export_ui.bundle.branch_key"), id="bundle-branch-key",
+                         compact=True)
+            yield Button(i18n.t("export_ui.bundle.receipt"), id="bundle-receipt", compact=True)
+        yield Static(id="bundle-message")
+        yield ProgressBar(id="bundle-progress", classes="-idle", show_eta=False)
+        yield Static(id="bundle-preview")
+        yield Static(i18n.t("export_ui.outbox.title"), id="bundle-outbox-title")
+        table: DataTable[Any] = DataTable(id="bundle-outbox", cursor_type="row",
+                                          zebra_stripes=True)
+        yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one("#bundle-outbox", DataTable)
+        for key in OUTBOX_COLUMNS:
+            table.add_column(i18n.t(f"export_ui.outbox.{key}"), key=key)
+        self._shown = False
+
+    def on_show(self) -> None:
+        if not self._shown:
+            self._shown = True
+            self.reload_data()
+
+    # -- state -------------------------------------------------------------------------------
+    def reload_data(self) -> None:
+        if not self.session.unlocked:
+            return
+        bundles = self.session.bundles
+        office = bundles.office()
+        shown = self.query_one("#bundle-office", Static)
+        shown.update(i18n.t("export_ui.bundle.office_line", key=describe_key(office)))
+        shown.set_class(office is None, "-missing")
+        start, end = self.query_one("#bundle-from", Input), self.query_one("#bundle-to", Input)
+        if not start.value or not end.value:
+            period = bundles.default_period()
+            start.value, end.value = period.start.isoformat(), period.end.isoformat()
+        self._fill_outbox()
+        self.refresh_preview()
+
+    def forget_data(self) -> None:
+        self.preview = self.previewed = None
+        self.query_one("#bundle-preview", Static).update("")
+        self.query_one("#bundle-outbox", DataTable).clear()
+        self.query_one("#bundle-write", Button).disabled = True
+
+    def _fill_outbox(self) -> None:
+        table = self.query_one("#bundle-outbox", DataTable)
+        table.clear()
+        for row in sending.outbox_rows(self.session):
+            table.add_row(str(row.sequence), row.time, row.file, row.size, row.sha256,
+                          row.period, row.redaction, row.received, key=str(row.sequence))
+
+    @property
+    def redaction(self) -> str:
+        pressed = self.query_one("#bundle-redaction", RadioSet).pressed_button
+        return str(pressed.id).rsplit("-", 1)[1] if pressed else DEFAULT_REDACTION
+
+    def choice(self) -> tuple[Period, str]:
+        period = sending.parse_period(self.query_one("#bundle-from", Input).value,
+                                      self.query_one("#bundle-to", Input).value)
+        return period, self.redaction
+
+    # -- preview -----------------------------------------------------------------------------
+    @on(RadioSet.Changed)
+    @on(Input.Submitted, "#bundle-from, #bundle-to")
+    @on(Input.Changed, "#bundle-from, #bundle-to")
+    def refresh_preview(self) -> None:
+        self.query_one("#bundle-write", Button).disabled = True
+        self.previewed = None
+        if not self.session.unlocked:
+            return
+        try:
+            period, redaction = self.choice()
+        except UserError as error:
+            self._message(error.message())
+            self.query_one("#bundle-preview", Static).update("")
+            return
+        self._message(i18n.t("export_ui.bundle.previewing"))
+        self._preview(period, redaction)
+
+    @work(thread=True, exclusive=True, group=PREVIEW, exit_on_error=False)
+    def _preview(self, period: Period, redaction: str) -> tuple[Period, str, Any]:
+        return period, redaction, sending.describe(self.session.bundles.preview(period, redaction))
+
+    def _show_preview(self, period: Period, redaction: str,
+                      view: sending.PreviewView) -> None:
+        if (period, redaction) != self._current_choice():
+            return  # the choice changed meanwhile: a newer preview is coming
+        self.preview, self.previewed = view, (period, redaction)
+        table = Table(title=i18n.t("export_ui.preview.title", sequence=view.sequence,
+                                   office=view.office, period=view.period,
+                                   redaction=sending.redaction_label(redaction)),
+                      expand=True, title_justify="left")
+        table.add_column(i18n.t("export_ui.preview.section"))
+        table.add_column(i18n.t("export_ui.preview.in_period"), justify="right")
+        table.add_column(i18n.t("export_ui.preview.sent"), justify="right")
+        table.add_column(i18n.t("export_ui.preview.withheld"), ratio=1)
+        for line in view.sections:
+            withheld = (i18n.t("export_ui.preview.all_withheld") if redaction == "counts"
+                        else i18n.t("list.separator").join(line.withheld) or "—")
+            table.add_row(line.label, str(line.count), str(line.sent), withheld)
+        reports = i18n.t("list.separator").join(
+            i18n.t("export_ui.preview.report_count", label=label, n=n)
+            for label, n in view.reports) or i18n.t("export_ui.preview.no_reports")
+        self.query_one("#bundle-preview", Static).update(table)
+        self._message(i18n.t("export_ui.preview.extras", reports=reports,
+                             history=view.history_entries))
+        self.query_one("#bundle-write", Button).disabled = False
+
+    def _current_choice(self) -> tuple[Period, str] | None:
+        try:
+            return self.choice()
+        except UserError:
+            return None
+
+    # -- export ------------------------------------------------------------------------------
+    @on(Button.Pressed, "#bundle-write")
+    def action_export(self) -> None:
+        if self.previewed is None or self.previewed != self._current_choice():
+            return
+        period, redaction = self.previewed
+        folder = Path(self.query_one("#bundle-folder", Input).value.strip()).expanduser()
+        self.query_one("#bundle-write", Button).disabled = True
+        bar = self.query_one("#bundle-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.remove_class("-idle")
+        self._message(i18n.t("export_ui.bundle.writing"))
+        self._export(folder, period, redaction)
+
+    @work(thread=True, exclusive=True, group=EXPORT, exit_on_error=False)
+    def _export(self, folder: Path, period: Period, redaction: str) -> ExportResult:
+        return self.session.bundles.export(
+            folder, period, redaction,
+            progress=lambda done, total: self.post_message(ExportProgress(done, total)))
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        self.query_one("#bundle-progress", ProgressBar).update(total=message.total,
+                                                               progress=message.done)
+
+    def _exported(self, result: ExportResult) -> None:
+        bar = self.query_one("#bundle-progress", ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        self._message(i18n.t("export_ui.bundle.done", path=str(result.path),
+                             size=sending.human_size(result.size)))
+        self.notify(i18n.t("export_ui.bundle.toast", path=str(result.path)))
+        self._fill_outbox()
+        self.refresh_preview()
+
+    # -- keys and receipts ---------------------------------------------------------------------
+    @on(Button.Pressed, "#bundle-office-key")
+    def action_office_key(self) -> None:
+        self.app.push_screen(OfficeKeyScreen(self.session),
+                             lambda changed: self.reload_data() if changed else None)
+
+    @on(Button.Pressed, "#bundle-branch-key")
+    def branch_key(self) -> None:
+        key = self.session.bundles.branch_key()
+        note = i18n.t("export_ui.branch_key.note", name=key.name, code=key.code,
+                      fingerprint=key.fingerprint)
+        self.app.push_screen(
+            PathScreen(i18n.t("export_ui.branch_key.title"),
+                       Path.cwd() / sending.default_key_name(self.session),
+                       ok=i18n.t("export_ui.branch_key.ok"), note=note),
+            lambda path: path is not None and self._write_key(path))
+
+    @work(thread=True, exclusive=True, group=KEY, exit_on_error=False)
+    def _write_key(self, path: Path) -> tuple[Path, str]:
+        return path, sending.write_branch_key(self.session, path).fingerprint
+
+    @on(Button.Pressed, "#bundle-receipt")
+    def receipt(self) -> None:
+        self.app.push_screen(
+            PathScreen(i18n.t("export_ui.receipt.title"), Path.cwd(),
+                       ok=i18n.t("export_ui.receipt.ok"), must_exist=True),
+            lambda path: path is not None and self._import_receipt(path))
+
+    @work(thread=True, exclusive=True, group=RECEIPT, exit_on_error=False)
+    def _import_receipt(self, path: Path) -> Any:
+        from branchtool.office.receipts import import_receipt_file
+
+        return import_receipt_file(self.session, path)
+
+    # -- results -------------------------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group not in (PREVIEW, EXPORT, RECEIPT, KEY):
+            return
+        event.stop()
+        if event.state is WorkerState.SUCCESS:
+            if worker.group == PREVIEW:
+                self._show_preview(*worker.result)
+            elif worker.group == EXPORT:
+                self._exported(worker.result)
+            elif worker.group == KEY:
+                path, fingerprint = worker.result
+                self.notify(i18n.t("cli.keys.export.done", path=str(path),
+                                   fingerprint=fingerprint))
+            else:
+                result = worker.result
+                self.notify(i18n.t("export_ui.receipt.done", marked=len(result.marked)))
+                self._fill_outbox()
+        elif event.state is WorkerState.ERROR:
+            error = worker.error
+            if not isinstance(error, UserError):
+                raise error  # type: ignore[misc]
+            if worker.group == EXPORT:
+                self.query_one("#bundle-progress", ProgressBar).add_class("-idle")
+                self.query_one("#bundle-write", Button).disabled = False
+            self._message(error.message())
+            self.notify(error.message(), severity="error")
+
+    def _message(self, text: str) -> None:
+        self.query_one("#bundle-message", Static).update(text)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand(i18n.t("export_ui.bundle.write"), i18n.t("export_ui.cmd.write_help"),
+                           self.action_export),
+            PaletteCommand(i18n.t("export_ui.bundle.office"),
+                           i18n.t("export_ui.cmd.office_help"), self.action_office_key),
+            PaletteCommand(i18n.t("export_ui.bundle.branch_key"),
+                           i18n.t("export_ui.cmd.branch_key_help"), self.branch_key),
+            PaletteCommand(i18n.t("export_ui.bundle.receipt"),
+                           i18n.t("export_ui.cmd.receipt_help"), self.receipt),
+        ]
