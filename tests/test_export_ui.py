@@ -247,3 +247,28 @@ async def test_branch_key_export(branch: Session, tmp_path: Path) -> None:
         await settle(app, pilot)
         assert read_key_file(target, BRANCH_FORMAT).fingerprint == fingerprint
         assert any(fingerprint in t for t in toasts(app))
+
+
+async def test_locking_drops_the_report_and_the_outbox_and_unlocking_brings_them_back(
+    branch: Session, office: OfficeKeys, tmp_path: Path
+) -> None:
+    from screens.unlock import UnlockScreen
+
+    branch.bundles.set_office_key(office.key)
+    branch.bundles.export(tmp_path, Period(TODAY, TODAY))
+    app = make_app(branch)
+    async with app.run_test(size=SIZE) as pilot:
+        reports_pane = await open_section(app, pilot, "reports")
+        bundle_pane = await open_section(app, pilot, "bundle")
+        view = reports_pane.query_one("#report-view", Markdown)
+        outbox = bundle_pane.query_one("#bundle-outbox", DataTable)
+        assert view.source and outbox.row_count == 1
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert view.source == "" and outbox.row_count == 0
+        assert reports_pane.document is None and bundle_pane.preview is None
+        await pilot.press(*demo.PASSPHRASE, "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)  # the panes' own work after the unlock
+        assert view.source.startswith("# 疫情防控日报") and outbox.row_count == 1
