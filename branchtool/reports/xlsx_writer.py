@@ -48,7 +48,7 @@ def _value(cell: Cell) -> tuple[Any, str | None]:
     if isinstance(cell, Amount):
         return float(cell.value), "#,##0.00"
     if isinstance(cell, Share):
-        return round(cell.ratio, 6), "0.0%"
+        return cell.ratio, "0.0%"
     return cell, None
 
 
