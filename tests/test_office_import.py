@@ -241,3 +241,29 @@ def test_a_new_timestamp_alone_is_not_a_change() -> None:
     assert diff(old, {**old, "notes": "b", "updated_at": "t"}, True) == {
         "notes": ["a", "b"], "updated_at": ["2026-11-20T01:00:00Z", "t"]}
     assert diff(old, {"id": "x", "notes": "a"}, False) == {}
+
+
+def test_a_check_in_corrected_after_reporting(office: OfficeService, a: Session,
+                                              tmp_path: Path) -> None:
+    """Check-ins are filed by day: a correction to a day already reported is
+    flagged, with its new values when the next bundle carries that day, and
+    with the old values only (the history entry) when it does not."""
+    if "checkins" not in {k.name for k in kinds()}:
+        pytest.skip("check-ins are not an export kind yet")
+    usb = tmp_path / "usb"
+    yesterday = TODAY - dt.timedelta(days=1)
+    office.import_paths([export(a, usb, start=yesterday)])
+    sheet = a.health.day(yesterday)
+    person, old = next(iter(sheet.items()))
+    a.health.record(yesterday, person, {"temperature": "38.5"})
+    today_person = next(iter(a.health.day(TODAY)))
+    a.health.record(TODAY, today_person, {"temperature": "39.1"})
+    [result] = office.import_paths([export(a, usb)])  # today only
+    assert result.verdict == "accepted"
+    flagged = {c["record"]: c for c in office.changes("A1") if c["kind"] == "checkins"}
+    late = next(c for c in flagged.values() if not c["new_known"])
+    assert late["op"] == "update" and late["fields"]["temperature"][0] == old["temperature"]
+    fresh = next(c for c in flagged.values() if c["new_known"])
+    assert fresh["fields"]["temperature"][1] == "39.1"
+    days = {r["date"] for r in office.latest_records("A1", "checkins", [f"{TODAY:%Y-%m}"])}
+    assert days == {yesterday.isoformat(), TODAY.isoformat()}

@@ -119,20 +119,32 @@ def decode(data: bytes) -> dict[str, Any]:
 
 
 def _check_depth_and_strings(value: Any) -> None:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise BundleRejected("schema", field="depth")
-        if isinstance(item, dict):
-            for key, child in item.items():
-                if len(key) > 200:
-                    raise BundleRejected("schema", field="key")
-                stack.append((child, depth + 1))
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, str) and len(item) > MAX_STRING:
-            raise BundleRejected("schema", field="string")
+    """No value deeper than ``MAX_DEPTH``, no key over 200 characters, no
+    string over ``MAX_STRING``. Walks one level at a time, checking strings in
+    place (a month's bundle.json has a few hundred thousand values)."""
+    if type(value) is str and len(value) > MAX_STRING:
+        raise BundleRejected("schema", field="string")
+    level = [value] if type(value) in (dict, list) else []
+    depth = 0
+    while level:
+        below: list[Any] = []
+        for item in level:
+            children = item.values() if type(item) is dict else item
+            if not children:
+                continue
+            if depth >= MAX_DEPTH:  # its children would be too deep
+                raise BundleRejected("schema", field="depth")
+            if type(item) is dict and max(map(len, item)) > 200:
+                raise BundleRejected("schema", field="key")
+            for child in children:
+                kind = type(child)
+                if kind is str:
+                    if len(child) > MAX_STRING:
+                        raise BundleRejected("schema", field="string")
+                elif kind is dict or kind is list:
+                    below.append(child)
+        level = below
+        depth += 1
 
 
 def _require(doc: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
@@ -193,11 +205,13 @@ def _check_schema(doc: Any) -> None:
         _require(mark, "seq", int, f"history.{name}.")
         if not _HEX64.match(_require(mark, "hash", str, f"history.{name}.")):
             raise BundleRejected("schema", field=f"history.{name}.hash")
-    for entry in entries:
-        if not isinstance(entry, dict):
+    fields = (("seq", int), ("time", str), ("partition", str), ("record", str),
+              ("op", str), ("prev", str), ("entry", str))
+    for entry in entries:  # thousands in a month: exact types, as orjson makes them
+        if type(entry) is not dict:
             raise BundleRejected("schema", field="history.entries")
-        for key, kind in (("seq", int), ("time", str), ("partition", str), ("record", str),
-                          ("op", str), ("prev", str), ("entry", str)):
-            _require(entry, key, kind, "history.entries.")
-        if entry.get("hash") is not None and not isinstance(entry["hash"], str):
+        for key, kind in fields:
+            if type(entry.get(key)) is not kind:
+                raise BundleRejected("schema", field=f"history.entries.{key}")
+        if entry.get("hash") is not None and type(entry["hash"]) is not str:
             raise BundleRejected("schema", field="history.entries.hash")

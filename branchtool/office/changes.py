@@ -1,7 +1,9 @@
 """Records reported by the branches, and the ones changed after reporting.
 
 The office keeps the latest reported values of each branch's records
-(``records`` / ``records/YYYY-MM``, see ``model``). When a bundle is accepted:
+(``records`` / ``records/YYYY-MM``, see ``model``), in buckets: one per branch
+and kind, or per branch, kind and day for kinds filed by day, so that a daily
+import rewrites only what it brings. When a bundle is accepted:
 
 - a record it carries that the office already holds with other values is
   flagged, with the old and new value of each changed field;
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from branchtool.bundles.scope import ExportKind, kinds
-from branchtool.office.model import CHANGES, RECORDS, month_of, partition_of
+from branchtool.office.model import CHANGES, RECORDS, day_of, month_of, partition_of
 from storage.vault import Vault
 
 Doc = dict[str, Any]
@@ -52,10 +54,12 @@ def _kind_for_partition(name: str, known: list[ExportKind]) -> tuple[str, str] |
     return None
 
 
-def _record_month(kind: ExportKind | None, record: Doc) -> str:
-    if kind is None or not kind.partition.endswith("/") or not kind.date_field:
-        return ""
-    return month_of(record.get(kind.date_field))
+def _day_field(kind: ExportKind | None) -> str | None:
+    """The date field that files a kind's records by day (kinds the branch
+    keeps in monthly partitions, e.g. check-ins), else None."""
+    if kind is None or not kind.partition.endswith("/"):
+        return None
+    return kind.date_field
 
 
 BOOKKEEPING = frozenset({"updated_at"})  # changes with nothing else are not flagged
@@ -74,22 +78,46 @@ class _Bucket:
     dirty: bool = False
 
 
+def _place(code: str, kind: str, day: str) -> tuple[str, str]:
+    """(partition, document id) of a bucket: one per branch and kind, and per
+    day for kinds filed by day (so a daily import writes only its days)."""
+    if day:
+        return partition_of(RECORDS, day[:7]), f"{code}|{kind}|{day}"
+    return RECORDS, f"{code}|{kind}"
+
+
 @dataclass
 class ReportedRecords:
     """The reported records one import run reads and changes, written at commit."""
 
     vault: Vault
     _buckets: dict[tuple[str, str], _Bucket] = field(default_factory=dict)
+    _months: set[tuple[str, str, str]] = field(default_factory=set)
 
-    def bucket(self, code: str, kind: str, month: str) -> _Bucket:
-        key = (partition_of(RECORDS, month), f"{code}|{kind}")
+    def bucket(self, code: str, kind: str, day: str = "") -> _Bucket:
+        key = _place(code, kind, day)
         found = self._buckets.get(key)
         if found is None:
             stored = self.vault.partition(key[0]).get(key[1])
-            found = _Bucket(stored or {"id": key[1], "branch": code, "kind": kind,
-                                       "month": month, "redaction": None, "records": {}})
+            found = _Bucket(stored or {"id": key[1], "branch": code, "kind": kind, "day": day,
+                                       "redaction": None, "records": {}})
             self._buckets[key] = found
         return found
+
+    def month(self, code: str, kind: str, month: str) -> list[_Bucket]:
+        """Every bucket of a branch's kind in one month (to find a record by id)."""
+        partition = partition_of(RECORDS, month)
+        if (code, kind, month) not in self._months:
+            self._months.add((code, kind, month))
+            for doc in self.vault.partition(partition).find(branch=code, kind=kind):
+                self._buckets.setdefault((partition, doc["id"]), _Bucket(doc))
+        prefix = f"{code}|{kind}|"
+        return [b for (p, i), b in self._buckets.items() if p == partition
+                and i.startswith(prefix)]
+
+    def find(self, code: str, kind: str, month: str, record_id: str) -> _Bucket | None:
+        buckets = self.month(code, kind, month) if month else [self.bucket(code, kind)]
+        return next((b for b in buckets if record_id in b.doc["records"]), None)
 
     def write(self) -> None:
         """Inside the import's batch: every bucket that changed."""
@@ -100,42 +128,52 @@ class ReportedRecords:
     def latest(self, code: str, kind: str, months: Iterable[str] = ("",)) -> list[Doc]:
         out: list[Doc] = []
         for month in months:
-            stored = self.vault.partition(partition_of(RECORDS, month)).get(f"{code}|{kind}")
-            if stored:
-                out.extend(stored["records"].values())
+            if month:
+                docs = sorted(self.vault.partition(partition_of(RECORDS, month)).find(
+                    branch=code, kind=kind), key=lambda d: d["day"])
+            else:
+                one = self.vault.partition(RECORDS).get(f"{code}|{kind}")
+                docs = [one] if one else []
+            for doc in docs:
+                out.extend(doc["records"].values())
         return out
 
 
-def apply_bundle(store: ReportedRecords, code: str, doc: Doc) -> list[Change]:
+def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
+                 last_op: dict[str, tuple[str, str, str]]) -> list[Change]:
     """Fold an accepted bundle's records into what the office holds; return
-    the records it changed after they had been reported."""
+    the records it changed after they had been reported. ``last_op`` is the
+    bundle's history: record -> (partition, op, time) of its last change."""
     known = kinds()
     by_name = {k.name: k for k in known}
     redaction = doc["redaction"]
-    touched: dict[str, tuple[str, str, str]] = {}  # record -> (partition, op, time)
-    for entry in doc["history"]["entries"]:
-        touched[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
+    touched = dict(last_op)
     changes: list[Change] = []
     carried: set[str] = set()
     before: dict[int, str | None] = {}  # each bucket's redaction before this bundle
     for kind_name, records in doc["data"].items():
         kind = by_name.get(kind_name)
+        day_field = _day_field(kind)
+        buckets: dict[str, _Bucket] = {}
         for record in records:
-            bucket = store.bucket(code, kind_name, _record_month(kind, record))
-            same = before.setdefault(id(bucket), bucket.doc.get("redaction")) == redaction
+            day = day_of(record.get(day_field)) if day_field else ""
+            bucket = buckets.get(day)
+            if bucket is None:
+                bucket = buckets[day] = store.bucket(code, kind_name, day)
+                before.setdefault(id(bucket), bucket.doc.get("redaction"))
+                bucket.doc["redaction"], bucket.dirty = redaction, True
             held = bucket.doc["records"]
             old = held.get(record["id"])
             if old is not None:
-                fields = diff(old, record, same)
+                fields = diff(old, record, before[id(bucket)] == redaction)
                 if fields:
                     time = touched.get(record["id"], ("", "", None))[2]
                     changes.append(Change(kind_name, record["id"], "update", fields, time, True))
             held[record["id"]] = record
-            bucket.doc["redaction"], bucket.dirty = redaction, True
             carried.add(record["id"])
         if (kind is not None and kind.date_field is None and not kind.partition.endswith("/")
                 and redaction != "counts"):
-            _drop_absent(store.bucket(code, kind_name, ""), {r["id"] for r in records},
+            _drop_absent(store.bucket(code, kind_name), {r["id"] for r in records},
                          touched, kind_name, changes)
     for record_id, (partition, op, time) in touched.items():
         if record_id in carried or op not in ("update", "remove"):
@@ -143,10 +181,10 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc) -> list[Change]:
         place = _kind_for_partition(partition, known)
         if place is None:
             continue
-        bucket = store.bucket(code, *place)
-        old = bucket.doc["records"].get(record_id)
-        if old is None:
+        bucket = store.find(code, place[0], place[1], record_id)
+        if bucket is None:
             continue
+        old = bucket.doc["records"][record_id]
         if op == "remove":
             del bucket.doc["records"][record_id]
             bucket.dirty = True

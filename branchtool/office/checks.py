@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from branchtool.bundles import format as fmt
-from branchtool.office.opening import Opened
+from branchtool.office.opening import History, Opened
 from branchtool.office.trust import CURRENT, REVOKED, current_key
 from storage import minisign
 from storage.history import GENESIS, verify_chain
@@ -89,8 +89,22 @@ def check_recipient(opened: Opened, office_recipient: str) -> None:
         raise fmt.BundleRejected("wrong_office")
 
 
+def summarize_history(opened: Opened) -> None:
+    """Verify the bundle's own chain, from its ``base`` to its ``head``, and
+    keep what the later checks need; the entries are then dropped. (A broken
+    chain is reported after the sequence checks, in the issue's order.)"""
+    history = opened.doc["history"]
+    base, head, entries = history["base"], history["head"], history["entries"]
+    report = verify_chain(entries, base["seq"], base["hash"])
+    ok = report.ok and (report.head_seq, report.head_hash) == (head["seq"], head["hash"])
+    last_op = {e["record"]: (e["partition"], e["op"], e["time"]) for e in entries}
+    opened.history = History(base, head, ok, [e["entry"] for e in entries], last_op)
+    history["entries"] = []
+
+
 def check_sequence_and_chain(opened: Opened, branch: dict[str, Any]) -> Verdict:
-    doc, seq = opened.doc, opened.sequence
+    doc, seq, history = opened.doc, opened.sequence, opened.history
+    assert history is not None, "summarize_history first"
     if any(sha == opened.json_sha256 for _, sha, _ in branch.get("accepted", [])):
         raise Duplicate()
     last = branch.get("last")
@@ -98,10 +112,8 @@ def check_sequence_and_chain(opened: Opened, branch: dict[str, Any]) -> Verdict:
         raise fmt.BundleRejected("rollback")
     if last is not None and seq == last["sequence"]:
         raise fmt.BundleRejected("conflict")
-    history = doc["history"]
-    base, head = history["base"], history["head"]
-    report = verify_chain(history["entries"], base["seq"], base["hash"])
-    if not report.ok or (report.head_seq, report.head_hash) != (head["seq"], head["hash"]):
+    base = history.base
+    if not history.chain_ok:
         raise fmt.BundleRejected("chain")
     first = last["sequence"] + 1 if last is not None else 1
     if last is None:
@@ -115,16 +127,15 @@ def check_sequence_and_chain(opened: Opened, branch: dict[str, Any]) -> Verdict:
     return Verdict(missing=list(range(first, seq)))
 
 
-def _check_overlap(history: dict[str, Any], held: dict[str, Any]) -> None:
+def _check_overlap(history: History, held: dict[str, Any]) -> None:
     """After a gap: the history must not go backwards, and where the bundle's
     entries cover the head the office holds, they must pass through it."""
-    base, head = history["base"], history["head"]
+    base, head = history.base, history.head
     if head["seq"] < held["seq"]:
         raise fmt.BundleRejected("chain")
     if base["seq"] == held["seq"]:
         if base["hash"] != held["hash"]:
             raise fmt.BundleRejected("chain")
-    elif base["seq"] < held["seq"]:
-        entry = history["entries"][held["seq"] - base["seq"] - 1]
-        if entry["entry"] != held["hash"]:
-            raise fmt.BundleRejected("chain")
+    elif (base["seq"] < held["seq"]
+          and history.hashes[held["seq"] - base["seq"] - 1] != held["hash"]):
+        raise fmt.BundleRejected("chain")

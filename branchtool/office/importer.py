@@ -10,8 +10,10 @@ office store is unchanged by any rejection.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from branchtool.office.checks import (
     check_recipient,
     check_sequence_and_chain,
     check_signature,
+    summarize_history,
 )
 from branchtool.office.model import (
     BRANCHES,
@@ -129,8 +132,8 @@ def _fold(branch: dict[str, Any], opened: Opened, verdict: Verdict, changes: lis
 
 
 def _bundle_doc(opened: Opened, verdict: Verdict, changes: int, imported: str) -> dict[str, Any]:
-    doc = opened.doc
-    history = doc["history"]
+    doc, history = opened.doc, opened.history
+    assert history is not None
     return {
         "id": doc["bundle_id"], "branch": opened.code, "branch_name": doc["branch"]["name"],
         "sequence": opened.sequence, "previous_sha256": doc["previous_sha256"],
@@ -139,10 +142,23 @@ def _bundle_doc(opened: Opened, verdict: Verdict, changes: int, imported: str) -
         "created": doc["created"], "imported": imported, "period": doc["period"],
         "redaction": doc["redaction"], "counts": doc["counts"], "figures": doc["figures"],
         "reports": doc["reports"],
-        "history": {"base": history["base"], "head": history["head"],
-                    "entries": len(history["entries"])},
+        "history": {"base": history.base, "head": history.head, "entries": history.entries},
         "missing": verdict.missing, "changes": changes,
     }
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Decoded bundles are millions of small acyclic objects held until the
+    commit: a cyclic collection would walk them all, again and again. They
+    are freed by reference counting when the run ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Importer:
@@ -153,6 +169,11 @@ class Importer:
 
     def run(self, files: list[Path], progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None) -> list[FileResult]:
+        with _no_cycle_collection():
+            return self._run(files, progress, cancelled)
+
+    def _run(self, files: list[Path], progress: Progress | None,
+             cancelled: Callable[[], bool] | None) -> list[FileResult]:
         identity = age.X25519Identity.parse(self.vault.identity)
         branches = {b["code"]: b for b in self.vault.partition(BRANCHES).all()}
         keys = KeyIndex(list(branches.values()))
@@ -165,7 +186,9 @@ class Importer:
             try:
                 item = open_bundle(path, identity, self.max_size)
                 check_signature(item, keys)
+                item.json_bytes = b""  # verified; only its hash is kept
                 check_recipient(item, self.vault.recipient)
+                summarize_history(item)
                 opened.append((index, item))
             except fmt.BundleRejected as exc:
                 results[index] = self._rejected(path, exc)
@@ -188,7 +211,8 @@ class Importer:
             except fmt.BundleRejected as exc:
                 results[index] = self._rejected(item.file, exc, item)
                 continue
-            changes = apply_bundle(reported, item.code, item.doc)
+            assert item.history is not None
+            changes = apply_bundle(reported, item.code, item.doc, item.history.last_op)
             _fold(branch, item, verdict, changes, imported, partition)
             accepted.append((item, verdict, changes))
             base.missing, base.changes = verdict.missing, len(changes)

@@ -8,9 +8,9 @@ Partitions of an office vault:
 ``trust_log``       one document per trust event (enrol, re-enrol, rotate, revoke)
 ``bundles/YYYY-MM`` one document per accepted bundle (id = bundle id), by import
                     month: what arrived, its counts, figures and rendered reports
-``records``         records reported by the branches, one document per branch and
-``records/YYYY-MM`` kind (undated kinds) or per branch, kind and month (kinds kept
-                    in monthly partitions, e.g. check-ins): the latest values
+``records``         records reported by the branches, as last reported: one
+``records/YYYY-MM`` document per branch and kind, or per branch, kind and day for
+                    kinds a branch keeps in monthly partitions (check-ins)
 ``changes/YYYY-MM`` records changed after they were reported, with old and new values
 ``office_settings`` the report deadline and the import size cap
 """
@@ -36,6 +36,7 @@ SETTINGS_ID = "office"
 DEFAULT_DEADLINE = "09:30"
 DEFAULT_MAX_SIZE = 256 << 20
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_DAY = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 Clock = Callable[[], dt.datetime]
@@ -67,6 +68,12 @@ def month_of(value: Any) -> str:
     """``YYYY-MM`` of an ISO date or moment, or ``""`` when it is not one."""
     text = str(value)[:7] if isinstance(value, str) else ""
     return text if _MONTH.match(text) else ""
+
+
+def day_of(value: Any) -> str:
+    """``YYYY-MM-DD`` of an ISO date or moment, or ``""`` when it is not one."""
+    text = value[:10] if isinstance(value, str) else ""
+    return text if _DAY.match(text) else ""
 
 
 def partition_of(prefix: str, month: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,22 @@ NONCE_SIZE = 16
 
 
 @dataclass
+class History:
+    """What the checks after the signature need of a bundle's history, once
+    its own chain was verified and its entries dropped (they can be large)."""
+
+    base: dict[str, Any]
+    head: dict[str, Any]
+    chain_ok: bool  # the entries chain from base to head
+    hashes: list[str]  # each entry's hash, in order
+    last_op: dict[str, tuple[str, str, str]]  # record -> (partition, op, time)
+
+    @property
+    def entries(self) -> int:
+        return len(self.hashes)
+
+
+@dataclass
 class Opened:
     """A bundle that decrypted, unpacked and matched the schema (not yet trusted)."""
 
@@ -41,6 +57,7 @@ class Opened:
     json_sha256: str
     signature: str
     doc: dict[str, Any]
+    history: History | None = field(default=None, repr=False)
 
     @property
     def code(self) -> str:

@@ -1,0 +1,117 @@
+"""Office mode figures: importing 50 bundles (300 people x 30 days each) in one
+run, and computing the dashboard for 50 and 500 branches.
+
+Goals (issue 8): 50 bundles under 10 s, dashboard under 200 ms.
+
+    python bench/office.py [--bundles 50] [--people 300] [--days 30]
+
+One demo branch is built and exported for a 30-day period (real check-ins,
+contacts, care, tasks, notices, reports and history); the bundle is then
+re-signed by as many branch keys as there are bundles (each its own code,
+bundle id and signature), enrolled at a fresh office. The 500-branch dashboard
+adds copies of the imported branches' documents. Nothing is written outside a
+temporary folder, which is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import orjson
+
+from branchtool.keyfiles import BRANCH_FORMAT, KeyFile
+from branchtool.office.model import BRANCHES
+from branchtool.office.service import OfficeService
+from storage import age, minisign
+from storage.records import new_id
+from tests.make_hostile_bundles import seal
+from tests.officekit import TODAY, Clock, export, make_branch, make_office
+
+
+def make_bundles(root: Path, office: OfficeService, count: int, people: int,
+                 days: int) -> list[Path]:
+    branch = make_branch(root / "branch", "DEMO", "示范支部", office, people=people,
+                         days=days, seed=1)
+    try:
+        sent = export(branch, root / "sent", start=TODAY - dt.timedelta(days=days - 1))
+        doc = branch.bundles.open_sent(sent)
+    finally:
+        branch.lock()
+    usb = root / "usb"
+    usb.mkdir()
+    files = []
+    for n in range(count):
+        secret, public = minisign.generate_keypair()
+        _, recipient = age.generate_identity()
+        code, name = f"B{n:03d}", f"第{n + 1}党支部"
+        office.trust.enrol(KeyFile(BRANCH_FORMAT, name, recipient, public, code=code))
+        mine = {**doc, "branch": {"code": code, "name": name}, "bundle_id": new_id(),
+                "signer_key_id": minisign.key_id(public)}
+        path = usb / f"{code}-000001-{TODAY:%Y%m%d}.bundle.age"
+        path.write_bytes(seal(mine, lambda d, c, s=secret: minisign.sign(d, s, c),
+                              [office.vault.recipient]))
+        files.append(path)
+    return files
+
+
+def dashboard_ms(office: OfficeService, rounds: int = 5) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        office.overview(TODAY)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def grow(office: OfficeService, total: int) -> None:
+    """Copies of the imported branches' documents, up to ``total`` branches."""
+    part = office.vault.partition(BRANCHES)
+    docs = part.all()
+    extra = []
+    for n in range(len(docs), total):
+        doc = orjson.loads(orjson.dumps(docs[n % len(docs)]))
+        doc["id"] = doc["code"] = f"C{n:03d}"
+        extra.append(doc)
+    part.insert_many(extra)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bundles", type=int, default=50)
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--days", type=int, default=30)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="bench-office-"))
+    try:
+        office = make_office(root / "office", Clock())
+        files = make_bundles(root, office, args.bundles, args.people, args.days)
+        size = sum(p.stat().st_size for p in files)
+        gc.collect()
+        start, cpu = time.perf_counter(), time.process_time()
+        results = office.import_paths(files)
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu
+        assert all(r.verdict == "accepted" for r in results), results[0].to_json()
+        print(f"import {len(files)} bundles ({args.people} people x {args.days} days, "
+              f"{size / len(files) / 2**20:.1f} MiB each, {size / 2**20:.0f} MiB): "
+              f"{took:.2f} s, CPU {cpu:.2f} s (goal < 10 s)")
+        for total in (args.bundles, 500):
+            if total > args.bundles:
+                grow(office, total)
+            print(f"dashboard for {total} branches: {dashboard_ms(office):.1f} ms "
+                  f"(goal < 200 ms)")
+        office.vault.close()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
