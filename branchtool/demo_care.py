@@ -196,13 +196,16 @@ def records_part(ctx: DemoContext) -> None:
     task_rows = ctx.session.tasks.query(TaskQuery(status=""))
     records = []
     count = max(6, min(40, ctx.people // 30))
+    # One of each kind in the last week (the weekly report has some), the rest
+    # over the month.
     for i in range(count):
         kind = ("praise", "deed", "criticism", "accountability", "other")[i % 5] \
             if i < 5 else rng.choice(("praise", "praise", "deed", "criticism", "other"))
         linked = rng.choice(task_rows) if task_rows and kind != "other" else None
         member = linked.doc["assignees"].split()[0] if linked else rng.choice(members).id
         values, problems = MEMBER_RECORD.clean({
-            "member": member, "kind": kind, "date": _day(today, -rng.randint(0, 25)),
+            "member": member, "kind": kind,
+            "date": _day(today, -rng.randint(0, 5 if i < 5 else 25)),
             "description": rng.choice(RECORDS[kind]),
             "tasks": [linked.id] if linked else [], "recorded_by": secretary.id,
         })

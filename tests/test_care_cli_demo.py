@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixtures_app import chinese  # noqa: F401  (every test starts in zh-CN)
 
 from branchtool import demo, i18n
 from branchtool.cli import main

@@ -19,6 +19,7 @@ from fixtures_app import (  # noqa: F401  (fixtures)
     settle,
     vault_dir,
 )
+from textual.app import App, ComposeResult
 from textual.widgets import Input, Select, SelectionList, TextArea
 
 from branchtool.session import Session
@@ -27,6 +28,7 @@ from screens.care_form import CareForm, PersonPicker
 from screens.main import MainScreen
 from screens.member_page import MemberPage
 from screens.member_records import RecordsPane
+from screens.reminders import RemindersPanel
 from screens.task_form import BulkTaskForm
 from screens.tasks import TaskDetail, TasksPane
 
@@ -404,3 +406,48 @@ async def test_the_member_page_shows_tasks_records_and_deeds(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+# -- the dashboard's reminders panel -------------------------------------------------------------
+class PanelHarness(App[None]):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield RemindersPanel(self.session)
+
+
+async def test_the_reminders_panel_at_its_boundaries(session: Session,
+                                                     branch: dict[str, str]) -> None:
+    for day in ("05-31", "06-01", "06-03", "06-04"):
+        case(session, branch, person="", name=f"人{day}", next_visit=f"2024-{day}")
+    tasks = session.tasks
+    for title, due in [("过期一分钟", "2024-06-01 09:29"), ("正当时", "2024-06-01 09:30"),
+                       ("差一分钟满一天", "2024-06-02 09:30"), ("超过一天", "2024-06-02 09:31")]:
+        tasks.add({"title": title, "assignees": [branch["li"]], "due": due})
+    app = PanelHarness(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(RemindersPanel)
+        panel.show()
+        await pilot.pause()
+        assert [r.cells() for r in panel.table.rows] == [
+            ("走访逾期", "人05-31", "2024年5月31日"),
+            ("任务逾期", "过期一分钟", "2024年6月1日 09:29"),
+            ("应走访", "人06-01", "今天"),
+            ("应走访", "人06-03", "2024年6月3日"),
+            ("任务将到期", "正当时", "2024年6月1日 09:30"),
+            ("任务将到期", "差一分钟满一天", "2024年6月2日 09:30"),
+        ]
+        assert [r.overdue for r in panel.table.rows] == [True, True, False, False, False, False]
+        assert str(panel.query_one("#reminders-head").render()).startswith(
+            "帮扶与任务提醒：走访逾期 1 · 任务逾期 1 · 即将到期 4")
+        panel.table.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TaskDetail)
+        await pilot.press("d", *"已完成")
+        await save(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [r.cells()[1] for r in panel.table.rows][:2] == ["人05-31", "人06-01"]
