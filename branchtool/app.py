@@ -28,6 +28,7 @@ from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
 from screens.help import HelpScreen, key_groups
 from screens.main import MainScreen
+from screens.office_main import OfficeMainScreen, main_screen_for
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
 
@@ -79,7 +80,7 @@ class BranchApp(App[None]):
 
     def show_main(self) -> None:
         self.idle.touch()
-        self.push_screen(MainScreen(self.session, self.today))
+        self.push_screen(main_screen_for(self.session, self.today))
 
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
@@ -178,8 +179,8 @@ class BranchApp(App[None]):
             i18n.set_language(settings.language)
             localize_bindings(self)
             self.title = i18n.t("app.title")
-            if isinstance(self.screen, MainScreen):
-                self.switch_screen(MainScreen(self.session, self.today))
+            if isinstance(self.screen, MainScreen | OfficeMainScreen):
+                self.switch_screen(main_screen_for(self.session, self.today))
         self.notify(i18n.t("settings.saved"))
 
     def _save_settings(self, settings: UiSettings) -> None:

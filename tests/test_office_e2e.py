@@ -38,8 +38,12 @@ def test_office_init_writes_the_vault_and_office_pub(
     assert key.fingerprint in out
     assert main(["--lang", "en", "office", "init", "--name", "again"]) == 1
     assert "already a vault" in capsys.readouterr().err
-    assert main(["--lang", "en", "office", "init", "--name", " "]) == 1
+    other = str(tmp_path / "other")
+    assert main(["--lang", "en", "--data-dir", other, "office", "init", "--name", " "]) == 1
     assert "needs a name" in capsys.readouterr().err
+    assert main(["--lang", "en", "--data-dir", other, "office", "init"]) == 1
+    assert "--name" in capsys.readouterr().err  # no terminal here: no form either
+    assert not (tmp_path / "other").exists()
 
 
 def test_office_commands_refuse_a_branch_vault(

@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
     actions = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
 
     init = actions.add_parser("init", help=i18n.t("cli.office.init.help"))
-    init.add_argument("--name", required=True, help=i18n.t("cli.office.init.name"))
+    init.add_argument("--name", help=i18n.t("cli.office.init.name"))
     init.add_argument("--out", type=Path, help=i18n.t("cli.office.init.out"))
     init.set_defaults(handler=cmd_init)
 
@@ -90,7 +90,7 @@ def confirm(args: argparse.Namespace, question_key: str, **params: object) -> No
     if not sys.stdin.isatty():
         raise UserError("office.confirm_needed")
     answer = input(i18n.t(question_key, **params) + " [y/N] ").strip().lower()
-    if answer not in ("y", "yes", "是"):
+    if answer not in i18n.t("cli.office.yes_words").split(","):
         raise UserError("office.not_confirmed")
 
 
@@ -106,9 +106,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     from storage.vault import Vault
 
     path = vault_dir(args)
-    name = check_name(args.name)
     if Vault.exists(path):
         raise UserError("cli.init.exists", path=str(path))
+    if args.name is None:
+        return _init_form(args, path)
+    name = check_name(args.name)
     if args.out is not None and not args.out.is_dir():
         raise UserError("office.no_folder", path=str(args.out))
     secret = passphrase.new(args)
@@ -119,6 +121,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     for file in written:
         print(i18n.t("cli.office.init.key_written", path=str(file)))
     print(i18n.t("cli.office.fingerprint", fingerprint=fingerprint))
+    return 0
+
+
+def _init_form(args: argparse.Namespace, path: Path) -> int:
+    """``office init`` without ``--name`` in a terminal: the form in the app."""
+    if not sys.stdin.isatty():
+        raise UserError("cli.office.init.name_needed")
+    from branchtool.session import Session
+    from screens.office_app import OfficeInitApp  # textual only when the app runs
+
+    session = Session(path)
+    try:
+        OfficeInitApp(session).run()
+    finally:
+        session.lock()
     return 0
 
 

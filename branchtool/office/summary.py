@@ -101,11 +101,11 @@ def _facts(overview: Overview) -> list[str]:
     lines = [i18n.t("office.summary.reporting", branches=t.branches, reported=t.reported,
                     on_time=t.on_time, zero=t.zero)]
     if absent:
-        lines.append(i18n.t("office.summary.absent", codes="、".join(absent)
-                            if i18n.language() == "zh-CN" else ", ".join(absent)))
+        lines.append(i18n.t("office.summary.absent",
+                            codes=i18n.t("office.list_separator").join(absent)))
     if late:
         lines.append(i18n.t("office.summary.late", deadline=overview.deadline,
-                            codes=", ".join(late)))
+                            codes=i18n.t("office.list_separator").join(late)))
     lines.extend(totals_lines(t))
     lines.extend(rate_line(r) for r in overview.rates)
     return lines

@@ -1,0 +1,235 @@
+"""One branch as the office sees it, read-only: its last bundle and key, the
+reports it sent (rendered Markdown), its latest data (each kind with the
+columns the branch's own lists use), the bundles received, and the records
+it changed after reporting them, with old and new values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Markdown, Select, Static, TabbedContent, TabPane
+
+from branchtool import i18n
+from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.errors import UserError
+from branchtool.office import present
+from branchtool.office.service import OfficeService
+from branchtool.office.trust import current_key
+from branchtool.records.fields import FieldDef
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.office_rows import (
+    BUNDLE_COLUMNS,
+    CHANGE_COLUMNS,
+    RecordLine,
+    bundle_line,
+    change_line,
+    field_label,
+    kind_label,
+    show_value,
+)
+from screens.record_table import RecordTable
+
+TABS = ("overview", "reports", "data", "changes", "bundles")
+
+
+def _columns(kind: ExportKind | None) -> tuple[FieldDef, ...]:
+    if kind is not None and kind.record is not None and kind.record.columns:
+        return kind.record.columns
+    return (FieldDef("id", width=26, priority=100, record="office_col"),)
+
+
+class ChangeScreen(ModalScreen[None]):
+    """A change after reporting: each field, old value and new."""
+
+    CSS_PATH = "office_branch.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "dialog.key.cancel")]
+
+    def __init__(self, change: Mapping[str, Any]) -> None:
+        super().__init__()
+        self.change = change
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        change = self.change
+        record = next((k.record for k in kinds() if k.name == change["kind"]), None)
+        lines = [i18n.t("office_ui.change.head", kind=kind_label(change["kind"]),
+                        op=i18n.t(f"office_ui.op.{change['op']}"), sequence=change["sequence"],
+                        when=present.when(change.get("time")))]
+        for key, (old, new) in change["fields"].items():
+            lines.append(i18n.t("office_ui.change.field", field=field_label(record, key),
+                                old=show_value(record, key, old),
+                                new=show_value(record, key, new) if change["new_known"]
+                                else i18n.t("office_ui.change.not_sent")))
+        with VerticalScroll(classes="office-change"):
+            yield Static("\n".join(lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class OfficeBranchScreen(Screen[None], LockAware):
+    CSS_PATH = "office_branch.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "office_ui.key.back"),
+        *(Binding(f"alt+{i + 1}", f"tab('{tab}')", f"office_ui.tab.{tab}", show=False)
+          for i, tab in enumerate(TABS)),
+    ]
+
+    def __init__(self, session: Session, code: str) -> None:
+        super().__init__()
+        self.session = session
+        self.code = code
+        self.bundle: dict[str, Any] | None = None
+        self.change_docs: dict[str, dict[str, Any]] = {}
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="branch-title")
+        with TabbedContent(id="branch-tabs"):
+            with TabPane(i18n.t("office_ui.tab.overview"), id="tab-overview"):
+                yield VerticalScroll(Static(id="branch-overview"))
+            with TabPane(i18n.t("office_ui.tab.reports"), id="tab-reports"):
+                yield Select([], prompt=i18n.t("office_ui.pick_report"), id="branch-report",
+                             compact=True)
+                with VerticalScroll(id="branch-report-scroll"):
+                    yield Markdown(id="branch-report-text")
+            with TabPane(i18n.t("office_ui.tab.data"), id="tab-data"):
+                yield Select([], prompt=i18n.t("office_ui.pick_kind"), id="branch-kind",
+                             compact=True)
+                with Vertical(id="branch-data-box"):
+                    yield RecordTable(_columns(None), id="branch-data")
+            with TabPane(i18n.t("office_ui.tab.changes"), id="tab-changes"):
+                yield RecordTable(CHANGE_COLUMNS, empty_text=i18n.t("office_ui.no_changes"),
+                                  id="branch-changes")
+            with TabPane(i18n.t("office_ui.tab.bundles"), id="tab-bundles"):
+                yield RecordTable(BUNDLE_COLUMNS, id="branch-bundles")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload_data()
+
+    @property
+    def office(self) -> OfficeService:
+        return OfficeService.of(self.session)
+
+    def reload_data(self) -> None:
+        office = self.office
+        try:
+            branch = office.trust.require(self.code)
+        except UserError as error:
+            self.app.notify(error.message(), severity="error")
+            return
+        self.bundle = office.latest_bundle(self.code)
+        self.query_one("#branch-title", Static).update(
+            i18n.t("office_ui.branch_title", code=branch["code"], name=branch["name"]))
+        self.query_one("#branch-overview", Static).update(self._overview(branch))
+        reports = sorted((self.bundle or {}).get("reports", {}))
+        self.query_one("#branch-report", Select).set_options(
+            [(_report_label(name), name) for name in reports])
+        counts = (self.bundle or {}).get("counts", {})
+        self.query_one("#branch-kind", Select).set_options(
+            [(f"{kind_label(k)} ({n})", k) for k, n in counts.items()])
+        changes = office.changes(self.code)
+        self.change_docs = {c["id"]: c for c in changes}
+        self.query_one("#branch-changes", RecordTable).set_rows(
+            [change_line(c, [field_label(_record(c["kind"]), k) for k in c["fields"]])
+             for c in changes])
+        self.query_one("#branch-bundles", RecordTable).set_rows(
+            [bundle_line(b) for b in office.bundles_of(self.code)])
+
+    def _overview(self, branch: Mapping[str, Any]) -> str:
+        key = current_key(dict(branch))
+        last = branch.get("last") or {}
+        lines = [
+            i18n.t("office_ui.overview.key", status=i18n.t(
+                f"office.key_status.{'active' if key else 'revoked'}"),
+                fingerprint=key["fingerprint"] if key else present.DASH),
+            i18n.t("office_ui.overview.last", sequence=last.get("sequence", present.DASH),
+                   period=_span(last.get("period")), created=present.when(last.get("created")),
+                   imported=present.when(last.get("imported"))),
+            i18n.t("office_ui.overview.missing", missing=", ".join(
+                str(n) for n in branch.get("missing", [])) or present.DASH),
+            i18n.t("office_ui.overview.changes", last=branch.get("changes_last", 0),
+                   total=branch.get("changes_total", 0)),
+        ]
+        current = branch.get("current") or {}
+        lines.append(i18n.t("office_ui.overview.current",
+                            people=present.count(current.get("people")),
+                            alerts=present.count(current.get("open_alerts")),
+                            care=present.count(current.get("care_open")),
+                            overdue=present.count(current.get("tasks_overdue"))))
+        if self.bundle:
+            counts = ", ".join(f"{kind_label(k)} {n}" for k, n in self.bundle["counts"].items())
+            lines.append(i18n.t("office_ui.overview.counts", counts=counts or present.DASH))
+        return "\n".join(lines)
+
+    def forget_data(self) -> None:
+        self.bundle = None
+        self.change_docs = {}
+        for selector in ("#branch-data", "#branch-changes", "#branch-bundles"):
+            self.query_one(selector, RecordTable).set_rows([])
+        self.query_one("#branch-overview", Static).update("")
+        self.query_one("#branch-report-text", Markdown).update("")
+        self.query_one("#branch-report", Select).set_options([])
+        self.query_one("#branch-kind", Select).set_options([])
+
+    @on(Select.Changed, "#branch-report")
+    def _report(self, event: Select.Changed) -> None:
+        text = "" if event.value is Select.NULL or self.bundle is None \
+            else self.bundle["reports"].get(str(event.value), "")
+        self.query_one("#branch-report-text", Markdown).update(text)
+
+    @on(Select.Changed, "#branch-kind")
+    async def _kind(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL or self.bundle is None:
+            return
+        name = str(event.value)
+        kind = next((k for k in kinds() if k.name == name), None)
+        months = [""]
+        if kind is not None and kind.partition.endswith("/"):
+            months = self.office.record_months()
+        docs = self.office.latest_records(self.code, name, months)
+        columns = _columns(kind)
+        box = self.query_one("#branch-data-box", Vertical)
+        await box.remove_children()
+        table = RecordTable(columns, empty_text=i18n.t("office_ui.no_records"),
+                            id="branch-data")
+        await box.mount(table)
+        table.set_rows([RecordLine(str(d.get("id", "")), d, columns) for d in docs])
+
+    @on(RecordTable.Opened, "#branch-changes")
+    def _open_change(self, event: RecordTable.Opened) -> None:
+        change = self.change_docs.get(event.row_id)
+        if change is not None:
+            self.app.push_screen(ChangeScreen(change))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{tab}"
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _record(kind: str) -> Any:
+    return next((k.record for k in kinds() if k.name == kind), None)
+
+
+def _span(period: Mapping[str, str] | None) -> str:
+    if not period:
+        return present.DASH
+    return period["from"] if period["from"] == period["to"] else \
+        f"{period['from']}..{period['to']}"
+
+
+def _report_label(name: str) -> str:
+    kind, _, day = name.partition("/")
+    key = f"report.kind.{kind}"
+    label = i18n.t(key) if key in i18n.catalog(i18n.language()) else kind
+    return f"{label} {day}".strip()

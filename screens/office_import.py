@@ -1,0 +1,153 @@
+"""Importing bundles at the office: a folder (a USB stick) or files, a
+progress bar, and a verdict per file — accepted, already imported, or
+rejected with its one-sentence reason. The import runs in a worker; a
+rejected file is never moved or deleted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.office.importer import FileResult
+from branchtool.office.service import OfficeService
+from branchtool.session import Session
+from screens.base import LockAware, localize_bindings
+from screens.commands import PaletteCommand
+from screens.office_dashboard import OfficeChanged
+from screens.office_rows import IMPORT_COLUMNS, import_line
+from screens.record_table import RecordTable
+
+IMPORT = "office-import"
+SEPARATOR = ";"
+
+
+class ImportProgress(Message):
+    """Posted by the import worker after each file."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ImportProgress)
+
+
+def split_paths(text: str) -> list[Path]:
+    return [Path(part.strip()).expanduser() for part in text.split(SEPARATOR) if part.strip()]
+
+
+class OfficeImportPane(Vertical, LockAware):
+    DEFAULT_CSS = """
+    OfficeImportPane { height: 1fr; }
+    #office-import-bar { height: 1; }
+    #office-import-paths { width: 1fr; margin-right: 1; }
+    #office-import-bar Button { height: 1; border: none; min-width: 8; }
+    #office-import-note { color: $text-muted; height: auto; }
+    #office-import-progress { margin: 1 0 0 0; }
+    #office-import-progress.-idle { display: none; }
+    #office-import-summary { height: auto; text-style: bold; margin-top: 1; }
+    #office-import-results { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+i", "import", "office_ui.key.import"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="office-import")
+        self.session = session
+        self.results: list[FileResult] = []
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="office-import-bar"):
+            yield Input(placeholder=i18n.t("office_ui.import.placeholder"),
+                        id="office-import-paths", compact=True)
+            yield Button(i18n.t("office_ui.import.button"), variant="primary",
+                         id="office-import-button")
+        yield Static(i18n.t("office_ui.import.note"), id="office-import-note")
+        yield ProgressBar(id="office-import-progress", show_eta=False, classes="-idle")
+        yield Static(id="office-import-summary")
+        yield RecordTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
+                          id="office-import-results")
+
+    @property
+    def busy(self) -> bool:
+        return any(w.group == IMPORT and w.is_running for w in self.workers)
+
+    @on(Input.Submitted, "#office-import-paths")
+    @on(Button.Pressed, "#office-import-button")
+    def action_import(self) -> None:
+        if self.busy:
+            return
+        paths = split_paths(self.query_one("#office-import-paths", Input).value)
+        summary = self.query_one("#office-import-summary", Static)
+        if not paths:
+            summary.update(i18n.t("office_ui.import.no_paths"))
+            return
+        summary.update(i18n.t("office_ui.import.running"))
+        bar = self.query_one("#office-import-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.remove_class("-idle")
+        self.query_one("#office-import-button", Button).disabled = True
+        self._import(paths)
+
+    @work(thread=True, exclusive=True, group=IMPORT, exit_on_error=False)
+    def _import(self, paths: list[Path]) -> list[FileResult]:
+        worker = get_current_worker()
+        return OfficeService.of(self.session).import_paths(
+            paths, progress=lambda done, total: self.post_message(ImportProgress(done, total)),
+            cancelled=lambda: worker.is_cancelled)
+
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.query_one("#office-import-progress", ProgressBar).update(
+            total=message.total, progress=message.done)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != IMPORT or event.state not in (
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        self.query_one("#office-import-button", Button).disabled = False
+        self.query_one("#office-import-progress", ProgressBar).add_class("-idle")
+        summary = self.query_one("#office-import-summary", Static)
+        if event.state is WorkerState.SUCCESS:
+            self.show(event.worker.result)  # type: ignore[arg-type]
+            self.post_message(OfficeChanged())
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if not isinstance(error, UserError):
+                raise error  # type: ignore[misc]
+            summary.update(error.message())
+        else:
+            summary.update(i18n.t("office.import.cancelled"))
+
+    def show(self, results: list[FileResult]) -> None:
+        self.results = results
+        counts = {v: sum(1 for r in results if r.verdict == v)
+                  for v in ("accepted", "duplicate", "rejected")}
+        text = i18n.t("cli.office.import.summary", **counts)
+        summary = self.query_one("#office-import-summary", Static)
+        summary.update(text)
+        summary.set_class(counts["rejected"] > 0, "-rejected")
+        self.query_one("#office-import-results", RecordTable).set_rows(
+            [import_line(i, r) for i, r in enumerate(results)])
+        self.app.notify(text, severity="warning" if counts["rejected"] else "information")
+
+    def forget_data(self) -> None:
+        self.results = []
+        self.query_one("#office-import-results", RecordTable).set_rows([])
+        self.query_one("#office-import-summary", Static).update("")
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [PaletteCommand(i18n.t("office_ui.import.button"), i18n.t("office_ui.import.note"),
+                               self.action_import)]
