@@ -96,9 +96,6 @@ class ContactsPane(Vertical, LockAware):
         yield StyledTable(COLUMNS, empty_text=i18n.t("watch.contacts.empty"),
                           id="contacts-table")
 
-    def on_mount(self) -> None:
-        self.reload_data()
-
     @property
     def table(self) -> StyledTable:
         return self.query_one("#contacts-table", StyledTable)

@@ -204,9 +204,6 @@ class DashboardPane(Vertical, LockAware):
             for make in PANELS:
                 yield make(self.session)
 
-    def on_mount(self) -> None:
-        self.reload_data()
-
     def focus_list(self) -> None:
         self.query_one(FigureTable).focus()
 

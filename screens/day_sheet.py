@@ -129,9 +129,6 @@ class CheckinsPane(Vertical, LockAware):
         yield SheetTable(SHEET_COLUMNS, empty_text=i18n.t("watch.sheet.empty"),
                          id="sheet-table")
 
-    def on_mount(self) -> None:
-        self.reload_data()
-
     @property
     def table(self) -> SheetTable:
         return self.query_one(SheetTable)

@@ -95,9 +95,6 @@ class NoticesPane(Vertical, LockAware):
         yield Static(id="notices-head")
         yield StyledTable(COLUMNS, empty_text=i18n.t("watch.notices.empty"), id="notices-table")
 
-    def on_mount(self) -> None:
-        self.reload_data()
-
     @property
     def table(self) -> StyledTable:
         return self.query_one("#notices-table", StyledTable)

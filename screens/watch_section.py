@@ -1,7 +1,11 @@
 """The epidemic-watch section (疫情防控) of the main screen: four tabs — the
 dashboard, the day sheet, close contacts, notice relays. Keys 1–4 switch
 tabs; a figure of the dashboard opens its list here; after a write in any
-tab the dashboard recomputes when it is shown again."""
+tab the dashboard recomputes when it is shown again.
+
+Nothing is read at start-up: a tab loads its data the first time it is shown
+(the dashboard, when the section is first shown, also starts loading today's
+day sheet in the background, so that opening it is instant)."""
 
 from __future__ import annotations
 
@@ -50,6 +54,7 @@ class WatchPane(Vertical, LockAware):
         super().__init__(id="watch-section")
         self.session = session
         self.stale = False  # the dashboard's figures are out of date
+        self.loaded: set[str] = set()  # tabs that have shown their data since unlock
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -58,19 +63,32 @@ class WatchPane(Vertical, LockAware):
                 with TabPane(i18n.t(title), id=f"watch-{tid}"):
                     yield make(self.session)
 
-    def on_show(self) -> None:
-        """Shown as the main screen's section: the keys go to the active tab."""
-        self.call_after_refresh(self.focus_active)
+    @property
+    def active(self) -> str:
+        return (self.query_one(TabbedContent).active or "watch-dashboard").removeprefix("watch-")
 
-    def focus_active(self) -> None:
-        focused = self.app.focused
-        if focused is not None and self in focused.ancestors:
+    def on_show(self) -> None:
+        """Shown as the main screen's section: load what the active tab shows,
+        and let the keys go to it."""
+        self.call_after_refresh(self.show_active)
+
+    def show_active(self) -> None:
+        if not self.session.unlocked:
             return
-        active = (self.query_one(TabbedContent).active or "watch-dashboard").removeprefix(
-            "watch-")
-        focus = getattr(self.pane(active), "focus_list", None)
-        if focus is not None:
-            focus()
+        active = self.active
+        self.ensure_loaded(active)
+        if active == "dashboard":
+            self.ensure_loaded("checkins")  # in the background: the sheet opens warm
+        focused = self.app.focused
+        if focused is None or self not in focused.ancestors:
+            focus = getattr(self.pane(active), "focus_list", None)
+            if focus is not None:
+                focus()
+
+    def ensure_loaded(self, tid: str) -> None:
+        if tid not in self.loaded:
+            self.loaded.add(tid)
+            self.pane(tid).reload_data()  # type: ignore[attr-defined]
 
     def pane(self, tid: str) -> Widget:
         return self.query_one(f"#watch-{tid}", TabPane).children[0]
@@ -103,12 +121,14 @@ class WatchPane(Vertical, LockAware):
 
     @on(TabbedContent.TabActivated, "#watch-tabs")
     def _activated(self, event: TabbedContent.TabActivated) -> None:
-        pane_id = event.pane.id or ""
-        if pane_id == "watch-dashboard" and self.stale:
+        tid = (event.pane.id or "").removeprefix("watch-")
+        if tid not in self.loaded:
+            self.ensure_loaded(tid)
+        elif tid == "dashboard" and self.stale:
             self.stale = False
             self.pane("dashboard").reload_data()  # type: ignore[attr-defined]
-        elif pane_id in ("watch-contacts", "watch-notices"):
-            self.pane(pane_id.removeprefix("watch-")).reload_data()  # type: ignore[attr-defined]
+        elif tid in ("contacts", "notices"):  # cheap: always current
+            self.pane(tid).reload_data()  # type: ignore[attr-defined]
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [PaletteCommand(i18n.t("app.cmd.go", section=i18n.t(title)),
@@ -116,11 +136,17 @@ class WatchPane(Vertical, LockAware):
                 for tid, title, _ in TABS]
 
     def forget_data(self) -> None:
+        self.loaded.clear()
         for pane in self.panes:
             if isinstance(pane, LockAware):
                 pane.forget_data()
 
     def reload_data(self) -> None:
-        for pane in self.panes:
-            if isinstance(pane, LockAware):
-                pane.reload_data()
+        """After an unlock: the shown tab loads again, the others when shown."""
+        self.loaded.clear()
+        if self.is_displayed_section():
+            self.show_active()
+
+    def is_displayed_section(self) -> bool:
+        tabs = self.query_ancestor(TabPane) if self.parent is not None else None
+        return tabs is not None and tabs.display and self.display
