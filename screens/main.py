@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -15,14 +16,10 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from branchtool import i18n
 from branchtool.session import Session
 from screens.base import LockAware, localize_bindings
-from screens.bundle_export import BundlePane
 from screens.care import CarePane
 from screens.commands import PaletteCommand
-from screens.dashboard import PANELS
 from screens.header import BranchHeader
 from screens.member_records import RecordsPane
-from screens.reminders import RemindersPanel
-from screens.reports_pane import ReportsPane
 from screens.roster_pane import RosterPane
 from screens.tasks import TasksPane
 from screens.watch_section import WatchPane
@@ -35,10 +32,7 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("tasks", "task.section", TasksPane),
     ("records", "member_record.section", RecordsPane),
     ("watch", "watch.section", WatchPane),
-    ("reports", "report.section", ReportsPane),
-    ("bundle", "export_ui.section", BundlePane),
 ]
-PANELS.append(RemindersPanel)  # visits and tasks due, on the dashboard
 
 
 class MainScreen(Screen[None], LockAware):
@@ -57,19 +51,32 @@ class MainScreen(Screen[None], LockAware):
     def compose(self) -> ComposeResult:
         yield BranchHeader(str(self.session.info().get("branch_name", "")), self.today)
         with TabbedContent(id="sections"):
-            for sid, title, make in SECTIONS:
+            for i, (sid, title, make) in enumerate(SECTIONS):
                 with TabPane(i18n.t(title), id=f"section-{sid}"):
-                    yield make(self.session)
+                    if i == 0:  # the others are built when first opened
+                        yield make(self.session)
         yield Footer(compact=True)
+
+    @on(TabbedContent.TabActivated)
+    def _open_section(self, event: TabbedContent.TabActivated) -> None:
+        """Build a section's pane the first time it is shown, so that start-up
+        loads only the first section's data."""
+        pane = event.pane
+        if not pane.children:
+            make = next(m for sid, _, m in SECTIONS if pane.id == f"section-{sid}")
+            pane.mount(make(self.session))
 
     @property
     def panes(self) -> list[Widget]:
-        return [self.query_one(f"#section-{sid}", TabPane).children[0] for sid, _, _ in SECTIONS]
+        """The sections' panes built so far."""
+        tabs = [self.query_one(f"#section-{sid}", TabPane) for sid, _, _ in SECTIONS]
+        return [tab.children[0] for tab in tabs if tab.children]
 
     @property
-    def active_pane(self) -> Widget:
+    def active_pane(self) -> Widget | None:
         active = self.query_one(TabbedContent).active or f"section-{SECTIONS[0][0]}"
-        return self.query_one(f"#{active}", TabPane).children[0]
+        children = self.query_one(f"#{active}", TabPane).children
+        return children[0] if children else None
 
     def action_section(self, sid: str) -> None:
         self.query_one(TabbedContent).active = f"section-{sid}"
@@ -81,7 +88,7 @@ class MainScreen(Screen[None], LockAware):
             for sid, title, _ in SECTIONS
         ]
         pane = self.active_pane
-        if hasattr(pane, "palette_commands"):
+        if pane is not None and hasattr(pane, "palette_commands"):
             commands.extend(pane.palette_commands())
         return commands
 

@@ -79,16 +79,26 @@ class RecordTable(ScrollView, can_focus=True):
     class Opened(Message):
         """Enter or a double click on a row."""
 
-        def __init__(self, row_id: str) -> None:
+        def __init__(self, table: RecordTable, row_id: str) -> None:
             super().__init__()
+            self.table = table
             self.row_id = row_id
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
 
     class SortClicked(Message):
         """A click on a column header."""
 
-        def __init__(self, key: str) -> None:
+        def __init__(self, table: RecordTable, key: str) -> None:
             super().__init__()
+            self.table = table
             self.key = key
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
 
     def __init__(self, columns: Sequence[FieldDef], *, empty_text: str = "",
                  id: str | None = None) -> None:
@@ -226,7 +236,7 @@ class RecordTable(ScrollView, can_focus=True):
     def action_open(self) -> None:
         row = self.current
         if row is not None:
-            self.post_message(self.Opened(row.id))
+            self.post_message(self.Opened(self, row.id))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -236,7 +246,7 @@ class RecordTable(ScrollView, can_focus=True):
             x = 1
             for _, column, width in self.visible_columns():
                 if x <= offset.x < x + width:
-                    self.post_message(self.SortClicked(column.key))
+                    self.post_message(self.SortClicked(self, column.key))
                     return
                 x += width + 1
             return

@@ -195,16 +195,18 @@ async def test_no_auto_lock_while_a_worker_writes(session: Session) -> None:
     now = [0.0]
     app = make_app(session, idle_seconds=10, clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
-        started = []
+        checked = []
 
         def busy() -> None:
-            started.append(True)
-            now[0] += 100
-            app.lock_if_idle()  # the timer fires during the write: nothing happens
+            now[0] = 100  # idle for long enough ...
+            app.lock_if_idle()  # ... but a write is running: nothing happens
+            checked.append(session.unlocked)
+            now[0] = 0
 
         app.run_worker(busy, thread=True)
         await settle(app, pilot)
-        assert started and session.unlocked
+        assert checked == [True] and session.unlocked
+        now[0] = 100
         app.lock_if_idle()
         await pilot.pause()
         assert not session.unlocked
