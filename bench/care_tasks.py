@@ -12,6 +12,10 @@ hundred, closes it (compaction) and reopens it. Then, for each list:
 - warm: opening it again (a filter change or coming back to it): select,
   sort, format one screenful; median of 20.
 
+Then the same in the app (headless, 80x24): mounting each section's pane on
+an unlocked vault until its table has painted, cold (first opening) and warm
+(opening it again).
+
 And saving an edit through the service (validation, one journal frame, the
 in-memory list updated), p50/p95 of 100, shown without the fsync and with the
 number of fsyncs per save; the median fsync of this disk is printed apart.
@@ -165,6 +169,50 @@ def time_saves(session: Session, name: str, save: Callable[[int], Any],
             f"+ {max(fsyncs)} fsync")
 
 
+async def app_first_paint(path: Path) -> list[str]:
+    """Each section's pane mounted in a headless app until its table painted."""
+    import asyncio
+
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+
+    from screens.care import CarePane
+    from screens.member_records import RecordsPane
+    from screens.record_table import RecordTable
+    from screens.tasks import TasksPane
+
+    session = Session(path, work_factor=10)
+    session.unlock(PW)
+    session.clock = lambda: NOW
+    session.roster  # noqa: B018 - the app shows the roster first
+
+    class Bench(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Vertical(id="host")
+
+    lines = []
+    app = Bench()
+    async with app.run_test(size=(80, 24)) as pilot:
+        host = app.query_one("#host")
+        for name, make in (("care", CarePane), ("tasks", TasksPane), ("records", RecordsPane)):
+            times = []
+            for _ in range(6):
+                t0 = time.perf_counter()
+                pane = make(session)
+                await host.mount(pane)
+                table = pane.query(RecordTable).first()
+                while table.painted == 0:
+                    await asyncio.sleep(0)
+                times.append(time.perf_counter() - t0)
+                await pane.remove()
+                await pilot.pause()
+            rows = len(table.rows)
+            lines.append(f"app  {name:<8} {rows:6d} rows  cold {ms(times[0])}  "
+                         f"warm {ms(statistics.median(times[1:]))}")
+    session.lock()
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1000)
@@ -178,6 +226,11 @@ def main() -> None:
         print(f"built {args.people} people, {args.cases} cases ({args.cases * 3} visits), "
               f"{args.tasks} tasks, {args.tasks // 10} records in "
               f"{time.perf_counter() - t0:.1f} s")
+        import asyncio
+
+        print("opening each section in the app (80x24, until the table painted):")
+        for line in asyncio.run(app_first_paint(path)):
+            print(line)
         session = Session(path, work_factor=10)
         session.unlock(PW)
         session.clock = lambda: NOW

@@ -150,7 +150,7 @@ class CarePane(Vertical, LockAware):
         return "" if select.is_blank() else str(select.value)
 
     @property
-    def query(self) -> CareQuery:
+    def filters(self) -> CareQuery:
         status = self._select("status")
         return CareQuery(status="" if status == "all" else status,
                          hardship=self._select("hardship"), severity=self._select("severity"),
@@ -161,7 +161,7 @@ class CarePane(Vertical, LockAware):
             return
         care = self.session.care
         current = self.table.current
-        rows = care.cases(self.query)
+        rows = care.cases(self.filters)
         self.table.set_rows(rows, keep=keep or (current.id if current else None))
         overdue = sum(1 for r in care.reminders() if r.kind == "overdue")
         self.query_one("#care-count", Static).update(

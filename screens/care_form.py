@@ -51,23 +51,23 @@ def _member_label(person: Any) -> str:
     return f"{person['name']}  {group}" if group else person["name"]
 
 
-class PersonPicker(Vertical):
+class PersonSearch(Vertical):
     """Anyone on the roster, found by typing part of the name, pinyin
     initials, ID number or phone; Enter or a click takes the highlighted one."""
 
     DEFAULT_CSS = """
-    PersonPicker { height: auto; width: 1fr; }
-    PersonPicker > OptionList { height: auto; max-height: 6; display: none; }
-    PersonPicker.-searching > OptionList { display: block; }
+    PersonSearch { height: auto; width: 1fr; }
+    PersonSearch > OptionList { height: auto; max-height: 6; display: none; }
+    PersonSearch.-searching > OptionList { display: block; }
     """
 
     class Changed(Message):
-        def __init__(self, picker: PersonPicker) -> None:
+        def __init__(self, picker: PersonSearch) -> None:
             super().__init__()
             self.picker = picker
 
         @property
-        def control(self) -> PersonPicker:
+        def control(self) -> PersonSearch:
             return self.picker
 
     def __init__(self, roster: RosterService, value: str, *, id: str | None = None) -> None:
@@ -80,7 +80,7 @@ class PersonPicker(Vertical):
         yield Input(self._shown, placeholder=i18n.t("care.form.find_person"), compact=True)
         yield OptionList(compact=True)
 
-    def focus(self, scroll_visible: bool = True) -> PersonPicker:
+    def focus(self, scroll_visible: bool = True) -> PersonSearch:
         self.query_one(Input).focus(scroll_visible)
         return self
 
@@ -134,7 +134,7 @@ class PersonPicker(Vertical):
 
 def value_of(widget: Widget) -> str:
     """A form widget's value in the stored form (lists of ids space-separated)."""
-    if isinstance(widget, PersonPicker):
+    if isinstance(widget, PersonSearch):
         return widget.value
     if isinstance(widget, TextArea):
         return widget.text
@@ -193,7 +193,7 @@ class CareForm(RecordForm):
         picker = self.pickers.get(fdef.key, "members" if isinstance(fdef, RefListField)
                                   else "member")
         if picker == "person":
-            return PersonPicker(self.roster, value, id=widget_id)
+            return PersonSearch(self.roster, value, id=widget_id)
         chosen = split_ids(value)
         options = picker(self.initial) if callable(picker) else member_options(self.roster,
                                                                              chosen)
@@ -222,7 +222,7 @@ class CareForm(RecordForm):
 
     @on(TextArea.Changed)
     @on(SelectionList.SelectedChanged)
-    @on(PersonPicker.Changed)
+    @on(PersonSearch.Changed)
     def _other_changed(self, event: Message) -> None:
         control = getattr(event, "control", None)
         key = (getattr(control, "id", "") or "").removeprefix("field-")

@@ -24,7 +24,7 @@ from textual.widgets import Input, Select, SelectionList, TextArea
 
 from branchtool.session import Session
 from screens.care import CarePane, CaseDetail
-from screens.care_form import CareForm, PersonPicker
+from screens.care_form import CareForm, PersonSearch
 from screens.main import MainScreen
 from screens.member_page import MemberPage
 from screens.member_records import RecordsPane
@@ -112,7 +112,7 @@ async def test_the_care_case_form_checks_date_order_and_the_responsible(
         assert isinstance(form, CareForm)
         # The person cared for is found by typing: 钱 then Enter takes 钱同学.
         picker = form_row(form, "person").widget
-        assert isinstance(picker, PersonPicker)
+        assert isinstance(picker, PersonSearch)
         await pilot.press(*"钱", "enter")
         await pilot.pause()
         assert picker.value == branch["student"]
