@@ -240,6 +240,9 @@ class NoticeScreen(ModalScreen[None], LockAware):
         return row if isinstance(row, AudienceRow) else None
 
     def _relay(self, person_ids: list[str], how: dict[str, str]) -> None:
+        """Record the relay; the reached move below the not reached, so the
+        cursor stays where it was: on the next person to reach."""
+        index = self.table.cursor
         try:
             count = self.session.notices.relay(self.notice_id, person_ids, how["method"],
                                                how["relayed_on"], how.get("relayed_by", ""))
@@ -249,6 +252,7 @@ class NoticeScreen(ModalScreen[None], LockAware):
         self.how = how
         self.notify(i18n.t("watch.notices.relayed", count=count))
         self.reload_data()
+        self.table.move_to(index)
 
     def _ask_how(self, person_ids: list[str]) -> None:
         today = self.session.health.today().isoformat()
@@ -270,7 +274,6 @@ class NoticeScreen(ModalScreen[None], LockAware):
             self._ask_how([row.id])
         else:
             self._relay([row.id], self.how)
-            self.table.move_to(self.table.cursor)
 
     def action_relay_rest(self) -> None:
         missing = [r.id for r in self.table.rows

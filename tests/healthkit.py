@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
-from fixtures_app import BRANCH_CODE, BRANCH_NAME, PASSPHRASE, WORK_FACTOR, id_number
+from fixtures_app import BRANCH_CODE, BRANCH_NAME, PASSPHRASE, WORK_FACTOR, id_number, settle
 
 from branchtool.session import Session
 
@@ -77,3 +78,27 @@ def reopen(w: Watch) -> Session:
     session.unlock(PASSPHRASE)
     w.session = session
     return session
+
+
+async def open_watch(app: Any, pilot: Any, tab: str = "dashboard") -> Any:
+    """The main screen's epidemic-watch section (by its Alt key, as a user
+    would), on ``tab``, loaded."""
+    from screens.main import SECTIONS
+    from screens.watch_section import WatchPane
+
+    index = [sid for sid, _, _ in SECTIONS].index("watch") + 1
+    await pilot.press(f"alt+{index}")
+    await settle(app, pilot)
+    await pilot.pause()
+    pane = app.screen.query_one(WatchPane)
+    if tab != pane.active:
+        pane.action_tab(tab)
+    await settle(app, pilot)
+    return pane
+
+
+def static(app: Any, selector: str) -> str:
+    """The text a Static on the current screen shows."""
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).render())

@@ -6,11 +6,10 @@ handled, and the dashboard's shortcuts. Workers are awaited, never slept on."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from fixtures_app import chinese, make_app, settle, toasts  # noqa: F401
-from healthkit import TODAY, Watch, add_people, clock, watch  # noqa: F401
-from textual.widgets import Input, Static
+from healthkit import TODAY, Watch, add_people, clock, open_watch, static, watch  # noqa: F401
+from textual.widgets import Input
 
 from branchtool.services.health import ABNORMAL, MISSING, NORMAL
 from screens.alerts import AlertsPanel, AlertsScreen, HandleAlertScreen
@@ -19,27 +18,7 @@ from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
 from screens.dashboard import DashboardPane, FigureTable
 from screens.day_sheet import CheckinsPane
-from screens.main import SECTIONS
 from screens.person_picker import PersonPicker
-from screens.watch_section import WatchPane
-
-
-async def open_watch(app: Any, pilot: Any, tab: str = "dashboard") -> WatchPane:
-    """The main screen's epidemic-watch section (by its Alt key, as a user
-    would), on ``tab``, loaded."""
-    index = [sid for sid, _, _ in SECTIONS].index("watch") + 1
-    await pilot.press(f"alt+{index}")
-    await settle(app, pilot)
-    await pilot.pause()
-    pane = app.screen.query_one(WatchPane)
-    if tab != pane.active:
-        pane.action_tab(tab)
-    await settle(app, pilot)
-    return pane
-
-
-def static(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 # -- the day sheet ------------------------------------------------------------------
