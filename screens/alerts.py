@@ -27,7 +27,7 @@ from screens.watch_widgets import StyledTable
 
 COLUMNS = (
     FieldDef("who", width=8, priority=100, record="alert"),
-    FieldDef("why", width=16, priority=90, record="alert"),
+    FieldDef("why", width=18, priority=90, record="alert"),
     FieldDef("since", Kind.TEXT, width=13, priority=80, record="alert"),
     ALERT.field("status"),
     FieldDef("note", width=16, priority=10, record="alert"),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import on, work
@@ -40,7 +41,8 @@ Panel = Callable[[Session], Widget]
 # The panels under the figures, in order. Other areas append their factories.
 PANELS: list[Panel] = [AlertsPanel]
 
-LABEL, VALUE, SHORT, LONG = 12, 11, figures.SHORT_DAYS, figures.SERIES_DAYS
+VALUE, SHORT, LONG = 11, figures.SHORT_DAYS, figures.SERIES_DAYS
+MAX_LABEL = 16  # cells; the label column is as wide as the longest label, up to this
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,16 @@ class FigureTable(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, max(0, len(lines) - 1))
         self.refresh()
 
+    @property
+    def label_width(self) -> int:
+        labels = [i18n.t(f"dashboard.figure.{line.key}") for line in self.lines]
+        return min(MAX_LABEL, max([cell_len(self.day_text), *map(cell_len, labels)]))
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        label = self.label_width
         if y == 0:
-            text = (" " + fit(self.day_text, LABEL) + " " + fit(i18n.t("watch.dash.today"), VALUE)
+            text = (" " + fit(self.day_text, label) + " " + fit(i18n.t("watch.dash.today"), VALUE)
                     + " " + fit(i18n.t("watch.dash.days", days=SHORT), SHORT) + "  "
                     + i18n.t("watch.dash.days", days=LONG))
             return self._strip(text, width, self.get_component_rich_style("figure-table--header"))
@@ -130,7 +138,7 @@ class FigureTable(ScrollView, can_focus=True):
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
         line = self.lines[index]
-        text = (" " + fit(i18n.t(f"dashboard.figure.{line.key}"), LABEL) + " "
+        text = (" " + fit(i18n.t(f"dashboard.figure.{line.key}"), label) + " "
                 + fit(line.value, VALUE) + " " + fit(line.short, SHORT) + "  " + line.long)
         style = self.rich_style
         if index == self.cursor:

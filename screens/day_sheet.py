@@ -175,6 +175,8 @@ class CheckinsPane(Vertical, LockAware):
         if self.only:
             people = [p for p in people if sheet.status(p.id) == self.only]
         current = self.table.current
+        self.table.empty_text = i18n.t("watch.sheet.none_shown" if self.only
+                                       else "watch.sheet.empty")
         self.table.set_rows([SheetRow(sheet, p) for p in people],
                             keep=keep or (current.id if current else None))
         self.show_counts()

@@ -80,7 +80,7 @@ class WatchPane(Vertical, LockAware):
         if active == "dashboard":
             self.ensure_loaded("checkins")  # in the background: the sheet opens warm
         focused = self.app.focused
-        if focused is None or self not in focused.ancestors:
+        if focused is None or self.pane(active) not in focused.ancestors:
             focus = getattr(self.pane(active), "focus_list", None)
             if focus is not None:
                 focus()
