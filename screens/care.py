@@ -59,11 +59,11 @@ def case_form(session: Session, case_id: str | None = None) -> CareForm:
 
     def save(values: dict[str, Any]) -> str:
         if case_id:
-            return str(care.edit_case(case_id, values)["id"])
-        return care.add_case(values)
+            return str(session.care.edit_case(case_id, values)["id"])
+        return session.care.add_case(values)
 
-    return CareForm(CARE, title, values, check=lambda v: care.check(v, case_id), save=save,
-                    roster=session.roster, pickers={"person": "person"})
+    return CareForm(CARE, title, values, check=lambda v: session.care.check(v, case_id),
+                    save=save, session=session, pickers={"person": "person"})
 
 
 def visit_form(session: Session, case_id: str, visit_id: str | None = None) -> CareForm:
@@ -75,12 +75,12 @@ def visit_form(session: Session, case_id: str, visit_id: str | None = None) -> C
 
     def save(values: dict[str, Any]) -> str:
         if visit_id:
-            return str(care.edit_visit(visit_id, values)["id"])
-        return care.add_visit(case_id, values)
+            return str(session.care.edit_visit(visit_id, values)["id"])
+        return session.care.add_visit(case_id, values)
 
     return CareForm(VISIT, title, values,
-                    check=lambda v: care.check_visit(case_id, v, visit_id), save=save,
-                    roster=session.roster)
+                    check=lambda v: session.care.check_visit(case_id, v, visit_id), save=save,
+                    session=session)
 
 
 # -- the pane ---------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ members (or tasks) ticked in a list, and multi-line text.
 Choices come from the roster: active Party members, plus whoever the record
 already names (an archived assignee stays on the task and is shown as such).
 The services refuse newly naming someone archived; the form shows why.
+
+Forms reach the services through the session each time (``check`` and
+``save`` callables do too): a form survives a lock, the services do not.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from branchtool.records.fieldtypes import DateTimeField, RefField, RefListField,
 from branchtool.records.person import ACTIVE
 from branchtool.services.book import person_name
 from branchtool.services.roster import RosterQuery, RosterService
+from branchtool.session import Session
 from screens.form import FormRow, field_widget, widget_value
 from screens.record_form import RecordForm
 
@@ -70,11 +74,11 @@ class PersonSearch(Vertical):
         def control(self) -> PersonSearch:
             return self.picker
 
-    def __init__(self, roster: RosterService, value: str, *, id: str | None = None) -> None:
+    def __init__(self, session: Session, value: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.roster = roster
+        self.session = session  # the roster is reached through it: a lock drops it
         self.value = value
-        self._shown = person_name(roster, value) if value else ""
+        self._shown = person_name(session.roster, value) if value else ""
 
     def compose(self) -> ComposeResult:
         yield Input(self._shown, placeholder=i18n.t("care.form.find_person"), compact=True)
@@ -92,7 +96,7 @@ class PersonSearch(Vertical):
         if not text or text == self._shown:
             self.remove_class("-searching")
             return
-        found = self.roster.query(RosterQuery(text=text))[:MATCHES]
+        found = self.session.roster.query(RosterQuery(text=text))[:MATCHES]
         matches.set_options(
             Option(f"{p['name']}  {p['unit'] or p['group']}", id=p.id) for p in found)
         if found:
@@ -125,7 +129,7 @@ class PersonSearch(Vertical):
 
     def _choose(self, person_id: str) -> None:
         self.value = person_id
-        self._shown = person_name(self.roster, person_id)
+        self._shown = person_name(self.session.roster, person_id)
         self.remove_class("-searching")
         with self.query_one(Input).prevent(Input.Changed):
             self.query_one(Input).value = self._shown
@@ -162,11 +166,13 @@ class CareForm(RecordForm):
 
     def __init__(self, record: RecordDef, title: str, values: dict[str, str], *,
                  check: Callable[[dict[str, Any]], list[Problem]],
-                 save: Callable[[dict[str, Any]], str], roster: RosterService,
+                 save: Callable[[dict[str, Any]], str], session: Session,
                  pickers: dict[str, Picker] | None = None, hidden: Iterable[str] = (),
                  tall: Iterable[str] = ()) -> None:
-        super().__init__(record, title, values, check=check, save=save)
-        self.roster = roster
+        # Messages still queued when the vault locks must not reach the services.
+        super().__init__(record, title, values, save=save,
+                         check=lambda v: check(v) if session.unlocked else [])
+        self.session = session
         self.pickers = pickers or {}
         self.hidden = {k: values.get(k, "") for k in hidden}
         tall = set(tall)
@@ -193,10 +199,10 @@ class CareForm(RecordForm):
         picker = self.pickers.get(fdef.key, "members" if isinstance(fdef, RefListField)
                                   else "member")
         if picker == "person":
-            return PersonSearch(self.roster, value, id=widget_id)
+            return PersonSearch(self.session, value, id=widget_id)
         chosen = split_ids(value)
-        options = picker(self.initial) if callable(picker) else member_options(self.roster,
-                                                                             chosen)
+        options = picker(self.initial) if callable(picker) \
+            else member_options(self.session.roster, chosen)
         if isinstance(fdef, RefListField):
             return SelectionList[str](*[(label, v, v in chosen) for label, v in options],
                                       id=widget_id, compact=True)

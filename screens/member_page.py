@@ -64,6 +64,8 @@ class MemberPage(ModalScreen[None], LockAware):
 
     def reload_data(self) -> None:
         session = self.session
+        if not session.unlocked:
+            return
         person = session.roster.person(self.person_id)
         if person is None:
             self.dismiss(None)

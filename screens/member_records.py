@@ -62,18 +62,19 @@ class MemberRecordForm(CareForm):
 
         def save(values: dict[str, Any]) -> str:
             if record_id:
-                return str(records.edit(record_id, values)["id"])
-            return records.add(values)
+                return str(session.member_records.edit(record_id, values)["id"])
+            return session.member_records.add(values)
 
         super().__init__(MEMBER_RECORD, title, values,
-                         check=lambda v: records.check(v, record_id), save=save,
-                         roster=session.roster,
+                         check=lambda v: session.member_records.check(v, record_id), save=save,
+                         session=session,
                          pickers={"tasks": lambda v: task_options(session, v.get("member", ""),
                                                                   v.get("tasks", ""))})
-        self.session = session
 
     @on(Select.Changed, "#field-member")
     def _member(self, event: Select.Changed) -> None:
+        if not self.session.unlocked:
+            return
         member = "" if event.select.is_blank() else str(event.value)
         self.set_options("tasks", task_options(self.session, member,
                                                self.values.get("tasks", "")))
@@ -89,11 +90,11 @@ def deed_form(session: Session, deed_id: str | None = None,
 
     def save(values: dict[str, Any]) -> str:
         if deed_id:
-            return str(deeds.edit(deed_id, values)["id"])
-        return deeds.add(values)
+            return str(session.deeds.edit(deed_id, values)["id"])
+        return session.deeds.add(values)
 
-    return CareForm(DEED, title, values, check=lambda v: deeds.check(v, deed_id), save=save,
-                    roster=session.roster, tall=("narrative",))
+    return CareForm(DEED, title, values, check=lambda v: session.deeds.check(v, deed_id),
+                    save=save, session=session, tall=("narrative",))
 
 
 class RecordsTable(FlaggedTable):

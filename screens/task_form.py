@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from branchtool import i18n
 from branchtool.records.task import TASK, TEMPLATES
+from branchtool.services.tasks import TaskService
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.care_form import CareForm
@@ -48,11 +49,11 @@ def task_form(session: Session, task_id: str | None = None,
 
     def save(values: dict[str, Any]) -> str:
         if task_id:
-            return str(tasks.edit(task_id, values)["id"])
-        return tasks.add(values)
+            return str(session.tasks.edit(task_id, values)["id"])
+        return session.tasks.add(values)
 
-    return CareForm(TASK, title, values, check=lambda v: tasks.check(v, task_id), save=save,
-                    roster=session.roster, pickers={"notice": _notice_options(session)})
+    return CareForm(TASK, title, values, check=lambda v: session.tasks.check(v, task_id),
+                    save=save, session=session, pickers={"notice": _notice_options(session)})
 
 
 class BulkTaskForm(CareForm):
@@ -64,11 +65,9 @@ class BulkTaskForm(CareForm):
     def __init__(self, session: Session) -> None:
         values = session.tasks.from_template(TEMPLATES[0].code)
         super().__init__(TASK, i18n.t("task.bulk.title"), values,
-                         check=self._check, save=self._save, roster=session.roster,
+                         check=self._check, save=self._save, session=session,
                          pickers={"notice": _notice_options(session)},
                          hidden=("assignees", "status", "evidence"))
-        self.session = session
-        self.tasks = session.tasks
         templates: Select[str] = Select(
             [(i18n.t(t.title_key), t.code) for t in TEMPLATES], allow_blank=True,
             prompt=i18n.t("task.bulk.no_template"), value=TEMPLATES[0].code, compact=True,
@@ -80,6 +79,10 @@ class BulkTaskForm(CareForm):
         self.rows = [FormRow(i18n.t("task.bulk.template"), templates, key="template"),
                      FormRow(i18n.t("task.bulk.who"), who, required=True, key="who"),
                      *self.rows]
+
+    @property
+    def tasks(self) -> TaskService:
+        return self.session.tasks
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -101,12 +104,14 @@ class BulkTaskForm(CareForm):
         return str(len(ids))
 
     def _count(self) -> None:
+        if not self.session.unlocked:
+            return
         count = len(self.members())
         self.query_one("#form-hint", Static).update(i18n.t("task.bulk.count", count=count))
 
     @on(Select.Changed, "#field-template")
     def _template(self, event: Select.Changed) -> None:
-        if event.select.is_blank():
+        if event.select.is_blank() or not self.session.unlocked:
             return
         values = self.tasks.from_template(str(event.value))
         for row in self.rows:

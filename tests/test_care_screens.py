@@ -451,3 +451,28 @@ async def test_the_reminders_panel_at_its_boundaries(session: Session,
         await pilot.press("escape")
         await pilot.pause()
         assert [r.cells()[1] for r in panel.table.rows][:2] == ["人05-31", "人06-01"]
+
+
+async def test_a_form_survives_a_lock_and_saves_after_it(session: Session,
+                                                         branch: dict[str, str]) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_section(app, pilot, "tasks")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CareForm)
+        set_value(form, "title", "锁定前写的任务")
+        set_value(form, "assignees", [branch["li"]])
+        set_value(form, "due", "2024-06-03 17:00")
+        before = session.tasks
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not session.unlocked
+        await pilot.press(*"correct horse battery", "enter")
+        await settle(app, pilot)
+        assert app.screen is form  # the input is still there
+        await save(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert session.tasks is not before  # saved through the new unlock's service
+        assert [r.doc["title"] for r in session.tasks.query()] == ["锁定前写的任务"]
