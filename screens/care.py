@@ -9,6 +9,7 @@ shows.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -21,7 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static
 
-from branchtool import i18n
+from branchtool import i18n, money
 from branchtool.records.care import (
     CARE,
     CASE_COLUMNS,
@@ -33,7 +34,7 @@ from branchtool.records.care import (
     VISIT_COLUMNS,
 )
 from branchtool.services.book import person_name
-from branchtool.services.care import CareQuery, CareService
+from branchtool.services.care import CareQuery, CareService, SupportTotals
 from branchtool.session import Session
 from screens.base import LockAware, localize_bindings
 from screens.care_form import CareForm
@@ -378,8 +379,37 @@ class CaseDetail(ModalScreen[None], LockAware):
         self.dismiss(None)
 
 
+PERIODS = ("month", "days30", "year", "all")
+
+
+def period_dates(period: str, today: dt.date) -> tuple[dt.date | None, dt.date]:
+    """The first and last day of a period of the visits list (``None``: no start)."""
+    if period == "month":
+        return today.replace(day=1), today
+    if period == "days30":
+        return today - dt.timedelta(days=29), today
+    if period == "year":
+        return today.replace(month=1, day=1), today
+    return None, today
+
+
+def totals_text(totals: SupportTotals) -> str:
+    """``慰问金 2 次 1,200.00 元 · 心理疏导 1 次 · 合计 1,200.00 元``."""
+    parts = []
+    for code, entry in totals.by_type.items():
+        if not entry.count:
+            continue
+        label = VISIT.field("support").choice_label(code)
+        amount = f" {money.display(entry.amount)}" if entry.amount else ""
+        parts.append(i18n.t("care.totals.one", support=label, count=entry.count) + amount)
+    parts.append(i18n.t("care.totals.all", visits=totals.visits,
+                        amount=money.display(totals.amount)))
+    return " · ".join(parts)
+
+
 class VisitsScreen(ModalScreen[None], LockAware):
-    """Every visit, latest first (what was given and how; never what was found)."""
+    """Every visit of a period, latest first, with the support given by type
+    (what was given and how; never what was found)."""
 
     CSS_PATH = "care.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -393,7 +423,12 @@ class VisitsScreen(ModalScreen[None], LockAware):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="visits-box", classes="care-box"):
-            yield Static(id="visits-title", classes="care-title")
+            with Horizontal(id="visits-bar"):
+                yield Static(id="visits-title", classes="care-title")
+                yield Select([(i18n.t(f"care.period.{p}"), p) for p in PERIODS],
+                             allow_blank=False, value="days30", compact=True,
+                             id="visits-period")
+            yield Static(id="visits-totals")
             yield FlaggedTable(VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
                                id="visits-table")
             yield Footer(compact=True)
@@ -403,13 +438,24 @@ class VisitsScreen(ModalScreen[None], LockAware):
         self.query_one(FlaggedTable).focus()
 
     def reload_data(self) -> None:
-        rows = self.session.care.visits()
+        if not self.session.unlocked:
+            return
+        care = self.session.care
+        start, end = period_dates(str(self.query_one(Select).value), care.today())
+        rows = care.visits(start=start, end=end)
         self.query_one("#visits-title", Static).update(
             i18n.t("care.visits_title", count=len(rows)))
+        totals = care.support_totals(start or dt.date(1900, 1, 1), end)
+        self.query_one("#visits-totals", Static).update(totals_text(totals))
         self.query_one(FlaggedTable).set_rows(rows)
 
     def forget_data(self) -> None:
         self.query_one(FlaggedTable).set_rows([])
+        self.query_one("#visits-totals", Static).update("")
+
+    @on(Select.Changed, "#visits-period")
+    def _period(self) -> None:
+        self.reload_data()
 
     @on(RecordTable.Opened)
     def _open(self, event: RecordTable.Opened) -> None:

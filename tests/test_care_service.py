@@ -282,3 +282,13 @@ def test_the_service_reloads_what_was_written(
     assert again is not care
     assert again.last_visit(case_id) == "2024-05-20"
     assert again.visits(case_id)[0].doc["amount"] == "88.80"
+
+
+def test_visits_of_a_period(care: CareService, people: dict[str, str]) -> None:
+    case_id = care.add_case(case_values(people, opened_on="2024-03-01"))
+    for day in ("2024-04-30", "2024-05-01", "2024-05-31", "2024-06-01"):
+        care.add_visit(case_id, visit_values(people, date=day))
+    may = care.visits(start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31))
+    assert [r.doc["date"] for r in may] == ["2024-05-31", "2024-05-01"]
+    assert len(care.visits(case_id, end=dt.date(2024, 5, 1))) == 2
+    assert len(care.visits(case_id)) == 4

@@ -226,11 +226,16 @@ class CareService(RecordBook):
     def case_row(self, case_id: str) -> CaseRow:
         return CaseRow(self, self._require(case_id), self.last_visit(case_id))
 
-    def visits(self, case_id: str | None = None) -> list[VisitRow]:
-        """The visits of one case (or of every case), latest first."""
+    def visits(self, case_id: str | None = None, start: dt.date | None = None,
+               end: dt.date | None = None) -> list[VisitRow]:
+        """The visits of one case (or of every case), from ``start`` to ``end``
+        (both included) when given, latest first."""
         book = self.visit_book._docs
         ids = self._by_case.get(case_id, {}) if case_id is not None else book
-        docs = sorted((book[i] for i in ids), key=_DATE, reverse=True)
+        first = start.isoformat() if start else ""
+        last = end.isoformat() if end else "9999"
+        docs = sorted((book[i] for i in ids if first <= book[i]["date"] <= last),
+                      key=_DATE, reverse=True)
         return [VisitRow(self, d) for d in docs]
 
     def visits_between(self, start: dt.date, end: dt.date) -> list[Doc]:
