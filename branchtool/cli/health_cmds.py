@@ -216,7 +216,7 @@ def list_contacts(vault: Any, args: argparse.Namespace) -> Rows:
     from branchtool.records.contact import CONTACT
 
     s = _services(vault)
-    today = s.health.today()
+    today = _day(getattr(args, "date", None), s.health.today())
     docs = s.contacts.all() if args.all else s.contacts.active_on(today)
     rows = [{**_public(CONTACT, d, ("person",)), "name": s.contacts.name(d),
              "extensions": len(d.get("extensions", []))} for d in docs]
@@ -227,7 +227,8 @@ def list_notices(vault: Any, args: argparse.Namespace) -> Rows:
     from branchtool.records.notice import NOTICE
 
     s = _services(vault)
-    docs = s.notices.all() if args.all else s.notices.current(s.health.today())
+    today = _day(getattr(args, "date", None), s.health.today())
+    docs = s.notices.all() if args.all else s.notices.current(today)
     rows = []
     for doc in docs:
         coverage = s.notices.coverage(doc["id"])
@@ -243,7 +244,8 @@ def list_relays(vault: Any, args: argparse.Namespace) -> Rows:
     from branchtool.records.notice import RELAY
 
     s = _services(vault)
-    notices = s.notices.all() if args.all else s.notices.current(s.health.today())
+    today = _day(getattr(args, "date", None), s.health.today())
+    notices = s.notices.all() if args.all else s.notices.current(today)
     rows = []
     for notice in notices:
         relays = s.notices.relays(notice["id"])
@@ -258,7 +260,7 @@ def list_relays(vault: Any, args: argparse.Namespace) -> Rows:
 
 
 def _date_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--date", help=i18n.t("cli.list.checkins.date"))
+    parser.add_argument("--date", help=i18n.t("cli.list.watch.date"))
 
 
 Lister = Callable[[Any, argparse.Namespace], Rows]
@@ -270,5 +272,5 @@ WATCH_LISTS: dict[str, tuple[str, Lister]] = {
 }
 # Options a list takes besides --json and --all.
 WATCH_LIST_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
-    "checkins": _date_option,
+    name: _date_option for name in WATCH_LISTS  # the day listed (default: today)
 }

@@ -59,13 +59,18 @@ class ContactService:
         return self._store.partition(FOLLOWUPS)
 
     # -- reading -----------------------------------------------------------------
+    def _snapshot(self) -> list[dict[str, Any]]:
+        """The contacts as a list made in one step (a worker thread may read
+        while the UI thread writes)."""
+        return list(self._contacts.values())
+
     def get(self, contact_id: str) -> dict[str, Any] | None:
         doc = self._contacts.get(contact_id)
         return None if doc is None else dict(doc)
 
     def all(self) -> list[dict[str, Any]]:
         """Every contact, the latest exposure first."""
-        return sorted((dict(d) for d in self._contacts.values()),
+        return sorted((dict(d) for d in self._snapshot()),
                       key=lambda d: (d["exposure_date"], d["id"]), reverse=True)
 
     def name(self, contact: Mapping[str, Any]) -> str:
@@ -74,24 +79,24 @@ class ContactService:
         return person["name"] if person is not None else contact.get("name", "")
 
     def for_person(self, person_id: str) -> list[dict[str, Any]]:
-        return [dict(d) for d in self._contacts.values() if d.get("person") == person_id]
+        return [dict(d) for d in self._snapshot() if d.get("person") == person_id]
 
     def active_on(self, day: dt.date | str) -> list[dict[str, Any]]:
         """Contacts under observation on ``day``, the earliest end first."""
         when = as_day(day)
-        found = [dict(d) for d in self._contacts.values() if rules.observation_active(d, when)]
+        found = [dict(d) for d in self._snapshot() if rules.observation_active(d, when)]
         return sorted(found, key=lambda d: (d["end_date"], self.name(d)))
 
     def person_isolation(self, day: dt.date | str) -> dict[str, str]:
         """Roster person id -> observation type, for those under observation on ``day``."""
         when = as_day(day)
-        return {d["person"]: d["observation_type"] for d in self._contacts.values()
+        return {d["person"]: d["observation_type"] for d in self._snapshot()
                 if d.get("person") and rules.observation_active(d, when)}
 
     def outside_isolation(self, day: dt.date | str) -> list[dict[str, Any]]:
         """Outside people (not on the roster) under observation on ``day``."""
         when = as_day(day)
-        return [dict(d) for d in self._contacts.values()
+        return [dict(d) for d in self._snapshot()
                 if not d.get("person") and rules.observation_active(d, when)]
 
     def followups(self, contact_id: str) -> list[dict[str, Any]]:
@@ -113,7 +118,7 @@ class ContactService:
         agenda = Agenda(when)
         agenda.by_type = dict.fromkeys(OBSERVATION_TYPES, 0)
         agenda.by_status = dict.fromkeys(FOLLOWUP_STATUSES, 0)
-        for doc in sorted(self._contacts.values(), key=lambda d: (d["end_date"], d["id"])):
+        for doc in sorted(self._snapshot(), key=lambda d: (d["end_date"], d["id"])):
             if rules.observation_active(doc, when):
                 agenda.by_type[doc["observation_type"]] += 1
                 followup = today_done.get(doc["id"])

@@ -299,7 +299,7 @@ class HealthService:
         """Person id -> "observation"/"quarantine": from contacts under
         observation and from what the check-ins say."""
         groups = {pid: rules.isolation_group(code) for pid, code in self._isolation(day).items()}
-        for pid, doc in entries.items():
+        for pid, doc in list(entries.items()):
             group = rules.isolation_group(doc.get("isolation", ""))
             if group and pid not in groups:
                 groups[pid] = group

@@ -59,7 +59,7 @@ class NoticeService:
     # -- notices -----------------------------------------------------------------------
     def all(self) -> list[dict[str, Any]]:
         """Every notice, the latest first."""
-        return sorted((dict(d) for d in self._notices.values()),
+        return sorted((dict(d) for d in list(self._notices.values())),
                       key=lambda d: (d["issued_on"], d["id"]), reverse=True)
 
     def get(self, notice_id: str) -> dict[str, Any] | None:
