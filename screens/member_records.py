@@ -42,9 +42,12 @@ def task_options(session: Session, member: str, keep: str = "") -> list[tuple[st
 
 
 def secretary(session: Session) -> str:
-    """Who records by default: the member holding 支部书记, if any."""
+    """Who records by default: the active member whose Party post is the
+    branch secretary's (as either language's catalog writes it), if any."""
+    posts = {p for lang in i18n.LANGUAGES
+             for p in i18n.catalog(lang).get("member_record.secretary_posts", "").split("|") if p}
     for person in session.roster.people():
-        if person["party_post"] == "支部书记" and person.status == "active":
+        if person["party_post"] in posts and person.status == "active":
             return person.id
     return ""
 
