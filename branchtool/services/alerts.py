@@ -11,6 +11,9 @@ An alert is an episode: the same rule holding for the same person on the next
 day extends it (``last``), so a three-day fever is one alert "since" its first
 day. Correcting a check-in takes the day back out of an open episode; an
 episode left with no day is ``resolved``. Handled alerts never change.
+
+Every alert stays in ``alerts`` (the history); the open ones are also kept in
+``alerts_open``, which is all the dashboard and the open list read.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from branchtool.services.roster import RosterService
 from branchtool.services.watch import Clock, StoreLike, local_now, stamp
 
 ALERTS = "alerts"
+# The open alerts again, so that the dashboard reads a few documents, not a
+# year of history; written in the same frame as every change to ``alerts``.
+OPEN_ALERTS = "alerts_open"
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -62,25 +68,44 @@ class AlertService:
     def _part(self) -> Any:
         return self._store.partition(ALERTS)
 
+    @property
+    def _open(self) -> Any:
+        return self._store.partition(OPEN_ALERTS)
+
+    def _write(self, alert_id: str | None, doc: dict[str, Any]) -> str:
+        """Insert (``alert_id`` None) or update an alert in the history and
+        keep the open copy in step (both in the caller's frame)."""
+        with self._store.batch():
+            if alert_id is None:
+                alert_id = self._part.insert(doc)
+                merged = {**doc, "id": alert_id}
+            else:
+                merged = self._part.update(alert_id, doc)
+            if merged["status"] == OPEN:
+                self._open.upsert(merged)
+            elif alert_id in self._open:
+                self._open.remove(alert_id)
+        return alert_id
+
     # -- reading ---------------------------------------------------------------------
     def get(self, alert_id: str) -> dict[str, Any] | None:
         return self._part.get(alert_id)
 
     def open(self) -> list[dict[str, Any]]:
         """Alerts not yet handled, the oldest first, in rule order within a day."""
-        return sorted(self._part.find(status=OPEN), key=_order)
+        return sorted(self._open.all(), key=_order)
 
     def views(self, *, everything: bool = False) -> list[AlertView]:
         """Open alerts (or every alert) as a list shows them: the latest day
         first, in rule order, then by name."""
-        alerts = self._part.all() if everything else self._part.find(status=OPEN)
+        alerts = self._part.all() if everything else self._open.all()
         views = [self.view(a) for a in alerts]
         views.sort(key=lambda v: (v.doc["since"], -rules.RULES.index(v.rule), v.who),
                    reverse=True)
         return views
 
     def count_open(self) -> int:
-        return len(self._part.find(status=OPEN))
+        return len(self._open)
 
     def for_person(self, person_id: str) -> list[dict[str, Any]]:
         """A person's alerts, handled ones included, the latest first."""
@@ -132,7 +157,8 @@ class AlertService:
                                        base={f.key: alert.get(f.key, "") for f in ALERT.fields})
         if problems:
             raise InvalidRecord(problems)
-        return self._part.update(alert_id, {**values, "updated_at": stamp(self._now())})
+        self._write(alert_id, {**values, "updated_at": stamp(self._now())})
+        return self._part.get(alert_id) or {}
 
     # -- raising ---------------------------------------------------------------------
     def on_checkin(self, day: dt.date, person_id: str, old: dict[str, Any] | None,
@@ -209,10 +235,10 @@ class AlertService:
             if detail and rule == rules.FEVER and _hotter(detail, alert.get("detail", "")):
                 changes["detail"] = detail
             if changes:
-                self._part.update(alert["id"], {**changes, "updated_at": stamp(self._now())})
+                self._write(alert["id"], {**changes, "updated_at": stamp(self._now())})
             return
         moment = stamp(self._now())
-        self._part.insert({"rule": rule, "person": person, "contact": contact, "since": first,
+        self._write(None, {"rule": rule, "person": person, "contact": contact, "since": first,
                            "last": last, "status": OPEN, "handled_on": "", "note": "",
                            "detail": detail, "raised_at": moment, "updated_at": moment})
 
@@ -232,7 +258,7 @@ class AlertService:
                 changes = {"since": (day + _ONE_DAY).isoformat()}
             else:
                 continue  # a day inside an episode: the episode stands
-            self._part.update(alert["id"], {**changes, "updated_at": stamp(self._now())})
+            self._write(alert["id"], {**changes, "updated_at": stamp(self._now())})
 
 
 def _order(alert: Mapping[str, Any]) -> tuple[str, int, str]:

@@ -4,7 +4,9 @@ Notices live in ``notices`` (held in memory: a branch gets a few a week),
 relays in ``relays`` under ``"{notice}:{person}"``. A notice reaches its
 audience: the active Party members (正式 and 预备党员) or everyone active on
 the roster. Coverage counts only the current audience, so a member who left
-stops counting and a new member starts as not yet reached.
+stops counting and a new member starts as not yet reached. Coverage reads
+``notice_reach`` (who each notice reached, kept with every relay), not the
+relays themselves.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_f
 
 NOTICES = "notices"
 RELAYS = "relays"
+# Per notice, who was reached, acknowledged and studied (person ids): the
+# coverage of the current notices without reading every relay ever made.
+# Written in the same frame as the relays it sums up.
+REACH = "notice_reach"
 MEMBER_STAGES = ("probationary", "member")
 # A notice without a deadline counts as current this many days after issue.
 CURRENT_DAYS = 30
@@ -107,6 +113,8 @@ class NoticeService:
         with self._store.batch():
             for relay in self._relays.find(notice=notice_id):
                 self._relays.remove(relay["id"])
+            if notice_id in self._store.partition(REACH):
+                self._store.partition(REACH).remove(notice_id)
             self._store.partition(NOTICES).remove(notice_id)
         self._notices.pop(notice_id, None)
         self.version += 1
@@ -152,9 +160,21 @@ class NoticeService:
                        "id": relay_id(notice_id, person_id), "notice": notice_id,
                        "person": person_id, "updated_at": now}
                 self._relays.upsert(doc)
+                existing[person_id] = doc
                 count += 1
+            if count:
+                self._sum_up(notice_id, existing)
         self.version += 1
         return count
+
+    def _sum_up(self, notice_id: str, relays: Mapping[str, Mapping[str, Any]]) -> None:
+        """Write the notice's reach from its relays (inside the caller's batch)."""
+        reached = sorted(p for p, r in relays.items() if r.get("relayed_on"))
+        self._store.partition(REACH).upsert({
+            "id": notice_id, "reached": reached,
+            "acknowledged": sorted(p for p in reached if relays[p].get("response")),
+            "studied": sorted(p for p in reached if relays[p].get("response") == "studied"),
+        })
 
     def respond(self, notice_id: str, person_id: str, response: str) -> dict[str, Any]:
         """The member acknowledged (已阅知) or studied (已学习) the notice."""
@@ -178,27 +198,25 @@ class NoticeService:
             raise InvalidRecord(problems)
         doc = {**(old or {}), **clean, "id": relay_id(notice_id, person_id),
                "notice": notice_id, "person": person_id, "updated_at": stamp(self._now())}
-        self._relays.upsert(doc)
+        with self._store.batch():
+            self._relays.upsert(doc)
+            if "response" in values:
+                self._sum_up(notice_id, {**self.relays(notice_id), person_id: doc})
         self.version += 1
         return doc
 
     def coverage(self, notice_id: str) -> Coverage:
         """How far the notice reached its audience, and who is not reached yet."""
         audience = self.audience(notice_id)
-        relays = self.relays(notice_id)
-        relayed = acknowledged = studied = 0
-        not_reached: list[Person] = []
-        for person in audience:
-            relay = relays.get(person.id)
-            if relay is None or not relay.get("relayed_on"):
-                not_reached.append(person)
-                continue
-            relayed += 1
-            if relay.get("response"):
-                acknowledged += 1
-            if relay.get("response") == "studied":
-                studied += 1
-        return Coverage(notice_id, len(audience), relayed, acknowledged, studied, not_reached)
+        reach = self._store.partition(REACH).get(notice_id) or {}
+        reached = set(reach.get("reached", ()))
+        responded = set(reach.get("acknowledged", ()))
+        studied = set(reach.get("studied", ()))
+        not_reached = [p for p in audience if p.id not in reached]
+        inside = [p.id for p in audience if p.id in reached]
+        return Coverage(notice_id, len(audience), len(inside),
+                        sum(1 for p in inside if p in responded),
+                        sum(1 for p in inside if p in studied), not_reached)
 
     def _require(self, notice_id: str) -> dict[str, Any]:
         notice = self._notices.get(notice_id)
