@@ -184,6 +184,7 @@ class DashboardPane(Vertical, LockAware):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh", "watch.dash.key.refresh"),
         Binding("a", "alerts", "watch.dash.key.alerts"),
+        Binding("s", "settings", "watch.dash.key.settings", show=False),
     ]
 
     class Refresh(Message):
@@ -291,6 +292,16 @@ class DashboardPane(Vertical, LockAware):
             self.action_alerts()
         else:
             self.post_message(self.Open(event.target))
+
+    def action_settings(self) -> None:
+        from screens.watch_settings import WatchSettingsScreen
+
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.notify(i18n.t("watch.settings.saved"))
+                self.reload_data()
+
+        self.app.push_screen(WatchSettingsScreen(self.session), closed)
 
     def action_alerts(self) -> None:
         def closed(_: None) -> None:

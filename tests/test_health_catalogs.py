@@ -31,7 +31,8 @@ MODULES = [
 SCREENS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "screens").glob("*.py")
                  if p.stem in ("checkins", "day_sheet", "checkin_form", "checkin_import",
                                "alerts", "contacts", "contact_detail", "notices",
-                               "notice_detail", "dashboard", "watch_widgets", "person_picker"))
+                               "notice_detail", "dashboard", "watch_widgets", "person_picker",
+                               "watch_section", "watch_settings"))
 PREFIXES = ("checkin.", "health.", "alert.", "contact.", "followup.", "extension.",
             "notice.", "relay.", "temperature.", "cli.checkin.", "cli.health.",
             "cli.list.checkins", "cli.list.contacts", "cli.list.notices", "cli.list.relays",

@@ -19,6 +19,7 @@ from screens.confirm import ConfirmScreen
 from screens.dashboard import DashboardPane, FigureTable
 from screens.day_sheet import CheckinsPane
 from screens.person_picker import PersonPicker
+from screens.watch_settings import WatchSettingsScreen
 
 
 # -- the day sheet ------------------------------------------------------------------
@@ -230,3 +231,24 @@ async def test_a_figure_opens_its_list(watch: Watch) -> None:
         await pilot.press("1")  # back to the dashboard: recomputed
         await settle(app, pilot)
         assert figures.lines[0].value == "2/5"
+
+
+async def test_thresholds_are_changed_from_the_dashboard(watch: Watch) -> None:
+    s = watch.session
+    s.health.record(TODAY, watch.ids[0], {"temperature": "37.4"})
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = (await open_watch(app, pilot)).pane("dashboard")
+        assert isinstance(pane, DashboardPane) and pane.board is not None
+        assert pane.board.fever == 1
+        await pilot.press("s")
+        dialog = app.screen
+        assert isinstance(dialog, WatchSettingsScreen)
+        dialog.query_one("#ws-fever_threshold", Input).value = "36"
+        await pilot.press("ctrl+s")
+        assert static(app, "#ws-problem") == "发热阈值应在 37.0 到 38.5 ℃ 之间。"
+        dialog.query_one("#ws-fever_threshold", Input).value = "37.5"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert s.health.settings.fever_threshold == "37.5"
+        assert pane.board.fever == 0  # 37.4 is no longer a fever
