@@ -100,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             _print_plan(plan, stored)
         if plan.problems and not args.skip_problems and not args.dry_run:
             raise UserError("checkin.import.has_problems", count=plan.problems)
-        if not plan.rows and not plan.problems:
+        if not plan.rows:
             raise UserError("checkin.import.nothing")
         return 1 if plan.problems and not stored and not args.skip_problems else 0
     finally:
