@@ -121,7 +121,8 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             path = Path(tmp) / f"demo-{size}"
             built = time.perf_counter()
-            demo.build(path, people=size, seed=1, today=TODAY, work_factor=WORK_FACTOR).lock()
+            demo.build(path, people=size, days=1, seed=1, today=TODAY,
+                       work_factor=WORK_FACTOR).lock()
             built = time.perf_counter() - built
             first, keystrokes, pages, shown = asyncio.run(measure(path, args.keys))
             print(f"roster {size:>6,} people ({shown:,} active, built in {built:.1f} s): "

@@ -111,6 +111,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self.painted = 0  # paints so far (for benchmarks and tests)
         self._widths: tuple[str, list[int]] = ("", [])
+        self._layout: tuple[tuple[int, str], list[tuple[int, FieldDef, int]]] = ((0, ""), [])
+        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
         localize_bindings(self)
 
     # -- data --------------------------------------------------------------------
@@ -146,7 +148,14 @@ class RecordTable(ScrollView, can_focus=True):
     def visible_columns(self, width: int | None = None) -> list[tuple[int, FieldDef, int]]:
         """(index, column, cells) of the columns that fit ``width``: the
         highest priority first, shown in definition order."""
-        room = (self.size.width if width is None else width) - 1
+        width = self.size.width if width is None else width
+        key = (width, i18n.language())
+        if self._layout[0] != key:
+            self._layout = (key, self._fit(width))
+        return self._layout[1]
+
+    def _fit(self, width: int) -> list[tuple[int, FieldDef, int]]:
+        room = width - 1
         widths = self.widths
         chosen: set[int] = set()
         for i in sorted(range(len(self.columns)), key=lambda i: -self.columns[i].priority):
@@ -164,12 +173,16 @@ class RecordTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
+        """One paint: the styles are looked up once for all its lines."""
         self.painted += 1
+        self._styles = (self.rich_style,
+                        self.get_component_rich_style("record-table--cursor"),
+                        self.get_component_rich_style("record-table--muted"))
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base, cursor, muted = self._styles
         if y == 0:
             return self._line(self._header_text(), width,
                               self.get_component_rich_style("record-table--header"))
@@ -183,9 +196,9 @@ class RecordTable(ScrollView, can_focus=True):
         cells = row.cells()
         text = " ".join(set_cell_size(cells[i], w) for i, _, w in self.visible_columns(width))
         if index == self.cursor:
-            style = self.get_component_rich_style("record-table--cursor")
+            style = cursor
         elif getattr(row, "muted", False):
-            style = self.get_component_rich_style("record-table--muted")
+            style = muted
         else:
             style = base
         return self._line(" " + text, width, style)
@@ -211,11 +224,15 @@ class RecordTable(ScrollView, can_focus=True):
     def move_to(self, index: int) -> None:
         if not self.rows:
             return
-        old = self.cursor
+        old, top = self.cursor, self.scroll_offset.y
         self.cursor = max(0, min(len(self.rows) - 1, index))
         if old != self.cursor:
             self._scroll_cursor_into_view()
-            self.refresh()
+            if self.scroll_offset.y == top:  # only the two rows changed
+                self.refresh_line(old + 1)
+                self.refresh_line(self.cursor + 1)
+            else:
+                self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:
         top = self.scroll_offset.y

@@ -10,7 +10,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Select, Static
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Select
 
 from branchtool import i18n
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
@@ -59,6 +61,17 @@ class RosterTable(RecordTable):
         self.pane.sort_by(self.sort_key, descending=not self.descending)
 
 
+class Count(Widget):
+    """How many are shown: repainted on every keystroke without a new layout
+    (a Static's update would lay the whole screen out again)."""
+
+    DEFAULT_CSS = "Count { width: 30; height: 1; color: $text-muted; text-align: right; }"
+    text = reactive("")
+
+    def render(self) -> str:
+        return self.text
+
+
 def _options(key: str) -> list[tuple[str, str]]:
     fdef = PERSON.field(key)
     return [(fdef.choice_label(code), code) for code in fdef.choices]
@@ -70,7 +83,6 @@ class RosterPane(Vertical, LockAware):
     #roster-bar { height: 1; }
     #roster-filters { height: 1; margin-bottom: 1; }
     #roster-search { width: 1fr; }
-    #roster-count { width: auto; padding-left: 2; color: $text-muted; }
     #roster-filters Select { width: 1fr; margin-right: 1; }
     #roster-table { height: 1fr; }
     """
@@ -93,7 +105,7 @@ class RosterPane(Vertical, LockAware):
         with Horizontal(id="roster-bar"):
             yield Input(placeholder=i18n.t("roster.search.placeholder"), compact=True,
                         id="roster-search")
-            yield Static(id="roster-count")
+            yield Count(id="roster-count")
         with Horizontal(id="roster-filters"):
             yield Select(_options("category"), prompt=i18n.t("roster.filter.category"),
                          compact=True, id="filter-category")
@@ -136,8 +148,8 @@ class RosterPane(Vertical, LockAware):
         rows = roster.query(self.query)
         self.table.set_rows(rows, keep=keep or (current.id if current else None))
         self.table.set_sort(self.sort, self.descending)
-        self.query_one("#roster-count", Static).update(
-            i18n.t("roster.count", shown=len(rows), total=roster.count(ACTIVE)))
+        self.query_one(Count).text = i18n.t("roster.count", shown=len(rows),
+                                            total=roster.count(ACTIVE))
 
     def reload_data(self) -> None:
         groups = self.session.roster.groups()
@@ -151,7 +163,7 @@ class RosterPane(Vertical, LockAware):
 
     def forget_data(self) -> None:
         self.table.set_rows([])
-        self.query_one("#roster-count", Static).update("")
+        self.query_one(Count).text = ""
         self.query_one("#filter-group", Select).set_options([])
 
     def changed(self, keep: str | None = None) -> None:

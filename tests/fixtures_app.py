@@ -81,10 +81,8 @@ def make_app(session: Session, **options: object):  # type: ignore[no-untyped-de
 
 
 def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
-    """The text a Static shows on the app's current screen."""
-    from textual.widgets import Static
-
-    return str(app.screen.query_one(selector, Static).render())
+    """The text a widget shows on the app's current screen."""
+    return str(app.screen.query_one(selector).render())
 
 
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -285,3 +285,18 @@ async def test_ctrl_t_toggles_the_theme(session: Session) -> None:
         await pilot.press("ctrl+t")
         assert app.theme != before
         assert session.settings().theme == app.theme
+
+
+async def test_lock_closes_the_palette_first(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert not any(isinstance(s, CommandPalette) for s in app.screen_stack)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
