@@ -261,3 +261,19 @@ def test_report_command(branch: Session, tmp_path: Path, monkeypatch: pytest.Mon
     finally:
         branch.clock = lambda: NOON
         branch.unlock(demo.PASSPHRASE)
+
+
+def test_the_day_summaries_of_a_bundle_equal_the_health_service_s(branch: Session) -> None:
+    from branchtool.reports import daily
+    from branchtool.reports.days import summaries
+
+    first = branch.health.first_day()
+    assert first is not None
+    days = [first + dt.timedelta(days=n) for n in range((TODAY - first).days + 1)]
+    found = summaries(branch, days)
+    for day in days:
+        summary, entries = found[day]
+        assert summary == branch.health.day_summary(day, contacts=branch.contacts), day
+        assert entries == branch.health.day(day)
+        assert markdown.render(daily.build(branch, day, summary=summary, entries=entries)) \
+            == markdown.render(daily.build(branch, day))

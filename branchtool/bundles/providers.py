@@ -3,10 +3,12 @@
 A figures provider returns JSON-shaped figures for the period (e.g. per-day
 check-in counts) under its own key; what the office reads of them is listed in
 ``branchtool.office.topics``. A report provider names the reports of its kind
-a period calls for (``plan``: the day each is dated) and renders one of them
-as Markdown at the export's redaction level, so a counts-only bundle names
-nobody. Areas register here (``branchtool.bundles.kinds`` loads them); the
-exporter calls them all.
+a period calls for (``plan``: the day each is dated) and renders them as
+Markdown at the export's redaction level, so a counts-only bundle names
+nobody; it renders all of them in one call, so that it can read what they
+share once (a month of daily reports reads the month's check-ins once).
+Areas register here (``branchtool.bundles.kinds`` loads them); the exporter
+calls them all.
 
 Report names in a bundle are ``<kind>/<YYYY-MM-DD>``: ``daily/2026-11-18``.
 """
@@ -25,8 +27,8 @@ if TYPE_CHECKING:
 FigureProvider = Callable[["Session", "Period"], dict[str, Any]]
 # (session, period, redaction) -> the days the reports of this kind are dated
 ReportPlan = Callable[["Session", "Period", str], list[dt.date]]
-# (session, period, the report's day, redaction) -> Markdown
-ReportRender = Callable[["Session", "Period", dt.date, str], str]
+# (session, period, the planned days, redaction) -> the Markdown of each, in order
+ReportRender = Callable[["Session", "Period", list[dt.date], str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,14 @@ def reports(session: Session, period: Period, redaction: str = "standard",
     _load()
     out: dict[str, str] = {}
     for provider in _REPORTS.values():
-        for day in provider.plan(session, period, redaction):
-            out[report_name(provider.kind, day)] = provider.render(session, period, day,
-                                                                   redaction)
-            if progress:
-                progress()
+        days = provider.plan(session, period, redaction)
+        if not days:
+            continue
+        texts = provider.render(session, period, days, redaction)
+        out.update((report_name(provider.kind, day), text)
+                   for day, text in zip(days, texts, strict=True))
+        if progress:
+            progress()
     return out
 
 

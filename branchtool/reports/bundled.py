@@ -43,34 +43,43 @@ def deeds_days(session: Session, period: Period, redaction: str) -> list[dt.date
     return [period.end] if session.deeds.for_reporting() else []
 
 
-def render_daily(session: Session, period: Period, day: dt.date, redaction: str) -> str:
+def render_daily(session: Session, period: Period, days: list[dt.date],
+                 redaction: str) -> list[str]:
     from branchtool.reports import daily
+    from branchtool.reports.days import summaries
 
-    return markdown.render(daily.build(session, day, redaction))
+    found = summaries(session, days)
+    return [markdown.render(daily.build(session, day, redaction, summary=found[day][0],
+                                        entries=found[day][1])) for day in days]
 
 
-def render_weekly(session: Session, period: Period, day: dt.date, redaction: str) -> str:
+def render_weekly(session: Session, period: Period, days: list[dt.date],
+                  redaction: str) -> list[str]:
     from branchtool.reports import weekly
 
-    return markdown.render(weekly.build(session, day, redaction))
+    return [markdown.render(weekly.build(session, day, redaction)) for day in days]
 
 
-def render_care(session: Session, period: Period, day: dt.date, redaction: str) -> str:
+def render_care(session: Session, period: Period, days: list[dt.date],
+                redaction: str) -> list[str]:
     from branchtool.reports import care
 
-    return markdown.render(care.build(session, period.start, day, redaction))
+    return [markdown.render(care.build(session, period.start, day, redaction)) for day in days]
 
 
-def render_records(session: Session, period: Period, day: dt.date, redaction: str) -> str:
+def render_records(session: Session, period: Period, days: list[dt.date],
+                   redaction: str) -> list[str]:
     from branchtool.reports import records
 
-    return markdown.render(records.build(session, period.start, day, redaction))
+    return [markdown.render(records.build(session, period.start, day, redaction))
+            for day in days]
 
 
-def render_deeds(session: Session, period: Period, day: dt.date, redaction: str) -> str:
+def render_deeds(session: Session, period: Period, days: list[dt.date],
+                 redaction: str) -> list[str]:
     from branchtool.reports import deeds
 
-    return markdown.render(deeds.build(session, day, redaction))
+    return [markdown.render(deeds.build(session, day, redaction)) for day in days]
 
 
 # kind -> (label key, plan, render)

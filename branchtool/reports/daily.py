@@ -41,9 +41,14 @@ def issue_number(session: Session, day: dt.date) -> str:
     return i18n.t("report.daily.number", n=(day - first).days + 1)
 
 
-def build(session: Session, day: dt.date, redaction: str = "standard") -> Document:
+def build(session: Session, day: dt.date, redaction: str = "standard", *,
+          summary: DaySummary | None = None,
+          entries: dict[str, dict[str, Any]] | None = None) -> Document:
+    """The day's report; ``summary`` and ``entries`` (the day's check-ins) when
+    the caller computed them for many days at once (``days.summaries``)."""
     check_redaction(redaction)
-    summary = session.health.day_summary(day, contacts=session.contacts)
+    if summary is None:
+        summary = session.health.day_summary(day, contacts=session.contacts)
     agenda = session.contacts.agenda(day)
     doc = new_document(session, KIND, day, number=issue_number(session, day),
                        title_key="report.daily.title_zero" if summary.is_zero else "")
@@ -54,7 +59,8 @@ def build(session: Session, day: dt.date, redaction: str = "standard") -> Docume
     _missing(doc.section(text.section_title(3, i18n.t("report.daily.missing"))),
              session, summary, redaction)
     _isolated(doc.section(text.section_title(4, i18n.t("report.daily.isolated"))),
-              session, summary, redaction)
+              session, summary, redaction,
+              session.health.day(day) if entries is None else entries)
     _followups(doc.section(text.section_title(5, i18n.t("report.daily.followups"))),
                session, agenda, redaction)
     return doc
@@ -132,10 +138,10 @@ def _missing(section: Section, session: Session, summary: DaySummary, redaction:
                                               for p in summary.missing])))
 
 
-def _isolated(section: Section, session: Session, summary: DaySummary, redaction: str) -> None:
+def _isolated(section: Section, session: Session, summary: DaySummary, redaction: str,
+              isolation: dict[str, dict[str, Any]]) -> None:
     contacts = session.contacts
     active = {c["person"] or c["id"]: c for c in contacts.active_on(summary.date)}
-    isolation = session.health.day(summary.date)
     rows: list[tuple[str, str, str, dict[str, Any] | None]] = []  # name, type, where, contact
     kind = CONTACT.field("observation_type")
     for pid in summary.observation + summary.quarantine:
