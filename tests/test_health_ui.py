@@ -134,8 +134,10 @@ async def test_import_with_unmatched_and_ambiguous_rows(watch: Watch, tmp_path: 
         assert isinstance(screen, ImportCheckinsScreen)
         screen.query_one("#ci-path", Input).value = str(path)
         await pilot.press("enter")
-        await settle(app, pilot)
-        await settle(app, pilot)  # read, then plan
+        for _ in range(100):  # read, then the mapping mounts, then the plan
+            await settle(app, pilot)
+            if screen.plan is not None:
+                break
         summary = static(app, "#ci-summary")
         assert "可导入 2 行" in summary and "找不到 1 行" in summary and "待确认 1 行" in summary
         problems = screen.query_one("#ci-problems")
@@ -173,7 +175,10 @@ async def test_import_of_a_broken_file_says_so_and_stores_nothing(watch: Watch,
         assert isinstance(screen, ImportCheckinsScreen)
         screen.query_one("#ci-path", Input).value = str(path)
         await pilot.press("enter")
-        await settle(app, pilot)
+        for _ in range(100):
+            await settle(app, pilot)
+            if "survey.xlsx" in static(app, "#ci-message"):
+                break
         message = static(app, "#ci-message")
         assert "survey.xlsx" in message and screen.query_one("#ci-commit").disabled
         await pilot.press("escape")
