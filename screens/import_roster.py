@@ -32,7 +32,7 @@ from branchtool.services import roster_io
 from branchtool.services.roster import Person
 from branchtool.session import Session
 from branchtool.tables import Sheet
-from screens.base import localize_bindings
+from screens.base import LockAware, localize_bindings
 from screens.record_table import RecordTable
 
 IGNORE = ""
@@ -41,7 +41,7 @@ PREVIEW_ROWS = 50
 BAD_ROWS_SHOWN = 200
 
 
-class ImportRosterScreen(Screen[bool]):
+class ImportRosterScreen(Screen[bool], LockAware):
     CSS_PATH = "import_roster.tcss"
     AUTO_FOCUS = "#import-path"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -167,7 +167,7 @@ class ImportRosterScreen(Screen[bool]):
         self.query_one("#import-preview").display = True
         self.query_one("#import-summary", Static).update(i18n.t(
             "roster_import.summary", new=len(plan.new), duplicates=len(plan.duplicates),
-            bad=len(plan.bad)))
+            changed=len(plan.changed), bad=len(plan.bad)))
         self.query_one("#import-duplicates").display = bool(plan.duplicates)
         dups = [i18n.t("roster_import.duplicate_row", row=r.row, name=r.values["name"])
                 for r in plan.duplicates[:BAD_ROWS_SHOWN]]
@@ -189,8 +189,8 @@ class ImportRosterScreen(Screen[bool]):
         self._say("")
 
     def _importable(self) -> bool:
-        plan = self.plan
-        return plan is not None and bool(plan.new or (plan.duplicates and self.update))
+        mode = roster_io.UPDATE if self.update else roster_io.SKIP
+        return self.plan is not None and self.plan.importable(mode)
 
     @property
     def update(self) -> bool:
@@ -206,7 +206,7 @@ class ImportRosterScreen(Screen[bool]):
         if self.busy or not self._importable() or self.plan is None:
             return
         self.busy = True
-        total = len(self.plan.new) + (len(self.plan.duplicates) if self.update else 0)
+        total = len(self.plan.new) + (len(self.plan.changed) if self.update else 0)
         bar = self.query_one("#import-progress", ProgressBar)
         bar.update(total=total, progress=0)
         bar.display = True
@@ -225,6 +225,19 @@ class ImportRosterScreen(Screen[bool]):
         self.notify(i18n.t("roster_import.done", added=result.added, updated=result.updated,
                            skipped=result.skipped, bad=result.bad))
         self.dismiss(True)
+
+    # -- around a lock ------------------------------------------------------------------
+    def forget_data(self) -> None:
+        """Drop the preview (it names people on the roster); the file and the
+        column mapping stay, and the plan is made again after unlocking."""
+        self.plan = None
+        self.query_one("#import-preview").display = False
+        self.query_one("#import-dups", Static).update("")
+        self.query_one("#import-table", RecordTable).set_rows([])
+        self.query_one("#import-commit", Button).disabled = True
+
+    def reload_data(self) -> None:
+        self.make_plan()
 
     # -- workers and messages ----------------------------------------------------------
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

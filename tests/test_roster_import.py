@@ -116,8 +116,9 @@ def test_duplicates_are_skipped_or_updated(tmp_path: Path, roster: RosterService
     assert roster.get(existing)["stage"] == "league"
 
     plan = roster_io.plan(roster, sheet, mapping)
+    assert [r.row for r in plan.changed] == [3]  # 李四 was imported as in the sheet
     updated = roster_io.commit(roster, plan, roster_io.UPDATE)
-    assert (updated.added, updated.updated) == (0, 2)
+    assert (updated.added, updated.updated, updated.skipped) == (0, 1, 1)
     doc = roster.get(existing)
     assert (doc["stage"], doc["joined_on"]) == ("member", "2019-06")
     assert doc["group"] == "第一党小组"  # an empty cell does not blank a field

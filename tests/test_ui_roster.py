@@ -313,7 +313,8 @@ async def test_import_with_bad_rows_and_duplicates(session: Session, tmp_path: P
         await settle(app, pilot)
         await settle(app, pilot)  # read, then plan
         assert text_of(app, "#import-summary") == \
-            "可新增 1 人；已在花名册中 1 人（身份证号相同）；有问题 2 行（不会导入）。"
+            "可新增 1 人；已在花名册中 1 人（身份证号相同，其中 1 人表格中有新内容）；" \
+            "有问题 2 行（不会导入）。"
         bad = text_of(app, "#import-bad")
         assert "第 3 行：身份证号校验位不对" in bad and "第 5 行：姓名不能为空" in bad
         assert text_of(app, "#import-dups") == "第 4 行 张三"
@@ -381,3 +382,34 @@ async def test_export_the_shown_list(session: Session, tmp_path: Path) -> None:
         assert isinstance(app.screen, MainScreen)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 3 and lines[1].startswith("李娜,")
+
+
+async def test_a_lock_during_an_import_preview_drops_it_and_plans_again(
+        session: Session, tmp_path: Path) -> None:
+    from fixtures_app import PASSPHRASE
+
+    from screens.unlock import UnlockScreen
+
+    fill(session)
+    path = sheet(tmp_path / "名单.xlsx")
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        app.screen.query_one("#import-path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ImportRosterScreen) and screen.plan is not None
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert screen.plan is None and screen.query_one("#import-table").rows == []
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.screen is screen and screen.plan is not None
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert "新人甲" in {p["name"] for p in session.roster.people()}

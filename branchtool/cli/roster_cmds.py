@@ -90,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for bad in plan.bad:
             print(i18n.t("roster_import.bad_row", row=bad.row, reason=bad.reason()),
                   file=sys.stderr)
-        importable = len(plan.new) + (len(plan.duplicates) if args.update else 0)
+        importable = plan.importable(roster_io.UPDATE if args.update else roster_io.SKIP)
         if args.dry_run:
             print(i18n.t("cli.roster.import.would", new=len(plan.new),
                          duplicates=len(plan.duplicates), bad=len(plan.bad),

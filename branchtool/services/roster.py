@@ -10,6 +10,7 @@ the write was acknowledged.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -25,6 +26,9 @@ META_FIELDS = ("id", "created_at", "updated_at")
 # Status filter values besides the status codes themselves.
 ALL_STATUSES = ""
 ARCHIVED_STATUSES = "archived"
+# Versions are unique across service instances, so that a plan made before a
+# lock is not taken for one made on the roster reloaded after it.
+_VERSIONS = itertools.count(1)
 
 
 class PartitionLike(Protocol):
@@ -119,7 +123,7 @@ class RosterService:
         self._now = now
         self._people: dict[str, Person] = {}
         self._by_id_number: dict[str, str] = {}
-        self.version = 0  # changes whenever the roster does
+        self.version = next(_VERSIONS)  # changes whenever the roster does
         self._orders: dict[tuple[str, bool], list[Person]] = {}
         self._last: tuple[RosterQuery, list[Person]] | None = None
         self._counts: dict[str, int] | None = None
@@ -317,7 +321,7 @@ class RosterService:
         self._changed()
 
     def _changed(self) -> None:
-        self.version += 1
+        self.version = next(_VERSIONS)
         self._orders.clear()
         self._last = None
         self._counts = None

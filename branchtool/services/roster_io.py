@@ -48,6 +48,7 @@ class ImportRow:
     row: int  # as the spreadsheet numbers it
     values: dict[str, str]  # the clean record (merged over the existing one for duplicates)
     existing: str | None = None  # the id of the person with the same ID number
+    changed: bool = True  # for a duplicate: the sheet brings something new
 
 
 @dataclass
@@ -70,6 +71,14 @@ class ImportPlan:
     @property
     def rows(self) -> int:
         return len(self.new) + len(self.duplicates) + len(self.bad)
+
+    @property
+    def changed(self) -> list[ImportRow]:
+        """The duplicates whose row would change the person on the roster."""
+        return [r for r in self.duplicates if r.changed]
+
+    def importable(self, on_duplicate: str) -> bool:
+        return bool(self.new or (on_duplicate == UPDATE and self.changed))
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,9 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
         if problems:
             result.bad.append(BadRow(number, problems))
         elif existing is not None:
-            result.duplicates.append(ImportRow(number, values, existing))
+            current = roster.get(existing) or {}
+            changed = any(current.get(k, "") != v for k, v in values.items())
+            result.duplicates.append(ImportRow(number, values, existing, changed))
         else:
             result.new.append(ImportRow(number, values))
     return result
@@ -124,15 +135,16 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
 
 def commit(roster: RosterService, import_plan: ImportPlan, on_duplicate: str = SKIP,
            progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Write the plan's new people (and, with ``UPDATE``, the duplicates' new
-    values) as one atomic batch. Raises if the roster changed since planning."""
+    """Write the plan's new people (and, with ``UPDATE``, the duplicates whose
+    row brings something new) as one atomic batch. Raises if the roster
+    changed since planning."""
     if on_duplicate not in (SKIP, UPDATE):
         raise ValueError(on_duplicate)
     if import_plan.roster_version != roster.version:
         raise UserError("roster.import.stale")
-    if not import_plan.new and not (on_duplicate == UPDATE and import_plan.duplicates):
+    if not import_plan.importable(on_duplicate):
         raise UserError("roster.import.nothing")
-    updates = ([(r.existing, r.values) for r in import_plan.duplicates if r.existing]
+    updates = ([(r.existing, r.values) for r in import_plan.changed if r.existing]
                if on_duplicate == UPDATE else [])
     added, updated = roster.write_batch([r.values for r in import_plan.new], updates, progress)
     skipped = len(import_plan.duplicates) - updated
