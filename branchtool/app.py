@@ -190,3 +190,10 @@ class BranchApp(App[None]):
     async def action_quit(self) -> None:
         self.session.lock()
         self.exit()
+
+
+def office_init_app(session: Session) -> App[None]:
+    """The app whose first screen is the office's creation form (``office init``)."""
+    from screens.office_app import OfficeInitApp
+
+    return OfficeInitApp(session)

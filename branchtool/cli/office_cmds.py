@@ -128,12 +128,12 @@ def _init_form(args: argparse.Namespace, path: Path) -> int:
     """``office init`` without ``--name`` in a terminal: the form in the app."""
     if not sys.stdin.isatty():
         raise UserError("cli.office.init.name_needed")
+    from branchtool.app import office_init_app  # textual only when the app runs
     from branchtool.session import Session
-    from screens.office_app import OfficeInitApp  # textual only when the app runs
 
     session = Session(path)
     try:
-        OfficeInitApp(session).run()
+        office_init_app(session).run()
     finally:
         session.lock()
     return 0
