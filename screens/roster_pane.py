@@ -132,7 +132,7 @@ class RosterPane(Vertical, LockAware):
         return "" if select.is_blank() else str(select.value)
 
     @property
-    def query(self) -> RosterQuery:
+    def roster_query(self) -> RosterQuery:
         return RosterQuery(
             text=self.query_one("#roster-search", Input).value,
             category=self._select("category"), stage=self._select("stage"),
@@ -145,13 +145,15 @@ class RosterPane(Vertical, LockAware):
             return
         roster = self.session.roster
         current = self.table.current
-        rows = roster.query(self.query)
+        rows = roster.query(self.roster_query)
         self.table.set_rows(rows, keep=keep or (current.id if current else None))
         self.table.set_sort(self.sort, self.descending)
         self.query_one(Count).text = i18n.t("roster.count", shown=len(rows),
                                             total=roster.count(ACTIVE))
 
-    def reload_data(self) -> None:
+    def reload_data(self, keep: str | None = None) -> None:
+        """Fill the group filter and the list again (after an unlock or a write);
+        the cursor stays on ``keep`` if given, else on the current row."""
         groups = self.session.roster.groups()
         group = self.query_one("#filter-group", Select)
         chosen = self._select("group")
@@ -159,18 +161,13 @@ class RosterPane(Vertical, LockAware):
             group.set_options([(g, g) for g in groups])
             if chosen in groups:
                 group.value = chosen
-        self.refresh_rows()
+        self.refresh_rows(keep)
 
     def forget_data(self) -> None:
         self.table.set_rows([])
         self.query_one(Count).text = ""
         self.query_one("#filter-group", Select).set_options([])
 
-    def changed(self, keep: str | None = None) -> None:
-        """After a write: new groups may exist, the list must show it."""
-        self.reload_data()
-        if keep:
-            self.refresh_rows(keep)
 
     @on(Input.Changed, "#roster-search")
     @on(Select.Changed)
@@ -208,7 +205,7 @@ class RosterPane(Vertical, LockAware):
 
         def saved(person_id: str | None) -> None:
             if person_id:
-                self.changed(keep=person_id)
+                self.reload_data(keep=person_id)
                 self.notify(i18n.t("roster.added", name=session.roster.get(person_id)["name"]))
 
         self.app.push_screen(RecordForm(
@@ -224,7 +221,7 @@ class RosterPane(Vertical, LockAware):
 
         def saved(saved_id: str | None) -> None:
             if saved_id:
-                self.changed(keep=saved_id)
+                self.reload_data(keep=saved_id)
                 self.notify(i18n.t("roster.saved", name=session.roster.get(saved_id)["name"]))
                 if done:
                     done()
@@ -251,7 +248,7 @@ class RosterPane(Vertical, LockAware):
                     no=i18n.t("dialog.cancel"), danger=True), deleted)
             elif choice:
                 self.session.roster.archive(person_id, choice)
-                self.changed()
+                self.reload_data()
                 self.notify(i18n.t(f"roster.archived.{choice}", name=name))
                 if done:
                     done()
@@ -259,7 +256,7 @@ class RosterPane(Vertical, LockAware):
         def deleted(yes: bool | None) -> None:
             if yes:
                 self.session.roster.delete(person_id)
-                self.changed()
+                self.reload_data()
                 self.notify(i18n.t("roster.deleted", name=name))
                 if done:
                     done()
@@ -269,7 +266,7 @@ class RosterPane(Vertical, LockAware):
     def restore(self, person_id: str, done: Done | None = None) -> None:
         roster = self.session.roster
         roster.restore(person_id)
-        self.changed(keep=person_id)
+        self.reload_data(keep=person_id)
         self.notify(i18n.t("roster.restored", name=roster.get(person_id)["name"]))
         if done:
             done()
@@ -277,7 +274,7 @@ class RosterPane(Vertical, LockAware):
     def action_import(self) -> None:
         def finished(imported: bool | None) -> None:
             if imported:
-                self.changed()
+                self.reload_data()
 
         self.app.push_screen(ImportRosterScreen(self.session), finished)
 
