@@ -38,6 +38,9 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
 class MainScreen(Screen[None], LockAware):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+pagedown", "step_section(1)", "app.key.next_section", show=False),
+        Binding("ctrl+pageup", "step_section(-1)", "app.key.previous_section", show=False),
+    ] + [
         Binding(f"alt+{i + 1}", f"section('{sid}')", title, show=False)
         for i, (sid, title, _) in enumerate(SECTIONS)
     ]
@@ -80,6 +83,13 @@ class MainScreen(Screen[None], LockAware):
 
     def action_section(self, sid: str) -> None:
         self.query_one(TabbedContent).active = f"section-{sid}"
+
+    def action_step_section(self, step: int) -> None:
+        """The next (or previous) section, round the end."""
+        ids = [sid for sid, _, _ in SECTIONS]
+        active = self.query_one(TabbedContent).active.removeprefix("section-")
+        at = ids.index(active) if active in ids else 0
+        self.action_section(ids[(at + step) % len(ids)])
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
