@@ -16,10 +16,12 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from branchtool import i18n
 from branchtool.session import Session
 from screens.base import LockAware, localize_bindings
+from screens.bundle_export import BundlePane
 from screens.care import CarePane
 from screens.commands import PaletteCommand
 from screens.header import BranchHeader
 from screens.member_records import RecordsPane
+from screens.reports_pane import ReportsPane
 from screens.roster_pane import RosterPane
 from screens.tasks import TasksPane
 from screens.watch_section import WatchPane
@@ -32,6 +34,8 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("tasks", "task.section", TasksPane),
     ("records", "member_record.section", RecordsPane),
     ("watch", "watch.section", WatchPane),
+    ("reports", "report.section", ReportsPane),
+    ("bundle", "export_ui.section", BundlePane),
 ]
 
 
