@@ -1,7 +1,8 @@
 """Office mode figures: importing 50 bundles (300 people x 30 days each) in one
 run, and computing the dashboard for 50 and 500 branches.
 
-Goals (issue 8): 50 bundles under 10 s, dashboard under 200 ms.
+Goals (issue 8): 50 bundles under 10 s, dashboard under 200 ms (computed, and
+drawn: from asking for it to its rows on screen in the headless app).
 
     python bench/office.py [--bundles 50] [--people 300] [--days 30]
 
@@ -16,6 +17,7 @@ temporary folder, which is deleted at the end.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import gc
 import shutil
@@ -33,8 +35,9 @@ from branchtool.office.model import BRANCHES
 from branchtool.office.service import OfficeService
 from storage import age, minisign
 from storage.records import new_id
+from storage.vault import Vault
 from tests.make_hostile_bundles import seal
-from tests.officekit import TODAY, Clock, export, make_branch, make_office
+from tests.officekit import OFFICE_PASSPHRASE, TODAY, Clock, export, make_branch, make_office
 
 
 def make_bundles(root: Path, office: OfficeService, count: int, people: int,
@@ -72,6 +75,42 @@ def dashboard_ms(office: OfficeService, rounds: int = 5) -> float:
     return best * 1000
 
 
+async def _drawn_ms(path: Path, rounds: int = 5) -> float:
+    """From asking for the dashboard to its rows drawn, in the headless app."""
+    from branchtool.app import BranchApp
+    from branchtool.session import Session
+    from screens.office_dashboard import OfficeDashboard
+
+    session = Session(path)
+    session.unlock(OFFICE_PASSPHRASE)
+    app = BranchApp(session, today=lambda: TODAY)
+    best = float("inf")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            dashboard = app.screen.query_one(OfficeDashboard)
+            for _ in range(rounds):
+                start = time.perf_counter()
+                dashboard.reload_data()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                best = min(best, time.perf_counter() - start)
+    finally:
+        session.lock()
+    return best * 1000
+
+
+def drawn_ms(office: OfficeService) -> float:
+    """The vault is closed for the app's session to open it, then reopened."""
+    path = office.vault.path
+    office.vault.close()
+    try:
+        return asyncio.run(_drawn_ms(path))
+    finally:
+        office.vault = Vault.open(path, OFFICE_PASSPHRASE)
+
+
 def grow(office: OfficeService, total: int) -> None:
     """Copies of the imported branches' documents, up to ``total`` branches."""
     part = office.vault.partition(BRANCHES)
@@ -106,8 +145,9 @@ def main() -> None:
         for total in (args.bundles, 500):
             if total > args.bundles:
                 grow(office, total)
-            print(f"dashboard for {total} branches: {dashboard_ms(office):.1f} ms "
-                  f"(goal < 200 ms)")
+            computed = dashboard_ms(office)
+            print(f"dashboard for {total} branches: computed in {computed:.1f} ms, "
+                  f"drawn in the app in {drawn_ms(office):.1f} ms (goal < 200 ms)")
         office.vault.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -5,6 +5,7 @@ it changed after reporting them, with old and new values."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -16,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, Select, Static, TabbedContent, TabPane
 
 from branchtool import i18n
-from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.bundles.scope import ExportKind, Period, kinds
 from branchtool.errors import UserError
 from branchtool.office import present
 from branchtool.office.service import OfficeService
@@ -193,8 +194,10 @@ class OfficeBranchScreen(Screen[None], LockAware):
         name = str(event.value)
         kind = next((k for k in kinds() if k.name == name), None)
         months = [""]
-        if kind is not None and kind.partition.endswith("/"):
-            months = self.office.record_months()
+        if kind is not None and kind.partition.endswith("/"):  # the last bundle's months
+            period = self.bundle["period"]
+            months = Period(dt.date.fromisoformat(period["from"]),
+                            dt.date.fromisoformat(period["to"])).months()
         docs = self.office.latest_records(self.code, name, months)
         columns = _columns(kind)
         box = self.query_one("#branch-data-box", Vertical)

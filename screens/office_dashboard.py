@@ -57,6 +57,7 @@ class OfficeDashboard(Vertical, LockAware):
         Binding("ctrl+r", "refresh", "office_ui.key.refresh"),
         Binding("ctrl+e", "summary", "office_ui.key.summary"),
         Binding("ctrl+g", "receipts", "office_ui.key.receipts"),
+        Binding("f6", "settings", "office_ui.key.settings"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -80,6 +81,7 @@ class OfficeDashboard(Vertical, LockAware):
         with Horizontal(id="office-buttons"):
             yield Button(i18n.t("office_ui.summary"), id="office-summary-button")
             yield Button(i18n.t("office_ui.receipts"), id="office-receipts-button")
+            yield Button(i18n.t("office_ui.settings.title"), id="office-settings-button")
 
     def on_mount(self) -> None:
         self.reload_data()
@@ -171,9 +173,18 @@ class OfficeDashboard(Vertical, LockAware):
     def _write_receipts(self, folder: Path) -> int:
         return len(OfficeService.of(self.session).write_receipts(folder))
 
+    @on(Button.Pressed, "#office-settings-button")
+    def action_settings(self) -> None:
+        from screens.office_settings import OfficeSettingsScreen
+
+        self.app.push_screen(OfficeSettingsScreen(OfficeService.of(self.session)),
+                             lambda saved: self.reload_data() if saved else None)
+
     def palette_commands(self) -> list[PaletteCommand]:
         t = i18n.t
         return [PaletteCommand(t("office_ui.summary"), t("office_ui.summary_note"),
                                self.action_summary),
                 PaletteCommand(t("office_ui.receipts"), t("office_ui.receipts_note"),
-                               self.action_receipts)]
+                               self.action_receipts),
+                PaletteCommand(t("office_ui.settings.title"), t("office_ui.settings.help"),
+                               self.action_settings)]

@@ -210,3 +210,28 @@ async def test_office_init_form(tmp_path: Path) -> None:
         assert session.unlocked and session.vault.kind == "office"
         assert (usb / "office.pub").exists()
     session.lock()
+
+
+async def test_the_deadline_is_a_setting(world: dict[str, Path]) -> None:
+    from screens.office_settings import OfficeSettingsScreen
+
+    app, session = office_app(world["office"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#office-branches", RecordTable).focus()
+        await pilot.press("f6")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OfficeSettingsScreen)
+        assert screen.value("deadline") == "09:30" and screen.value("max_size") == "256"
+        screen.rows["deadline"].widget.value = "7:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.rows["deadline"].problem == "The deadline must be a time like 09:30."
+        screen.rows["deadline"].widget.value = "23:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OfficeMainScreen)
+        assert OfficeService.of(session).settings().deadline == "23:00"
+        assert "deadline 23:00" in str(app.screen.query_one("#office-deadline").render())
+    session.lock()

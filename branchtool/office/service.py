@@ -125,10 +125,6 @@ class OfficeService:
                        months: Iterable[str] = ("",)) -> list[dict[str, Any]]:
         return ReportedRecords(self.vault).latest(code, kind, months)
 
-    def record_months(self) -> list[str]:
-        """Months for which some branch reported dated records."""
-        return [name.split("/", 1)[1] for name in self.vault.partitions("records/")]
-
     def changes(self, code: str | None = None) -> list[dict[str, Any]]:
         return change_log.changes_for(self.vault, code)
 
