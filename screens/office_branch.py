@@ -28,6 +28,7 @@ from screens.base import LockAware, localize_bindings
 from screens.office_rows import (
     BUNDLE_COLUMNS,
     CHANGE_COLUMNS,
+    PERSON_COLUMN,
     RecordLine,
     bundle_line,
     change_line,
@@ -77,6 +78,7 @@ class ChangeScreen(ModalScreen[None]):
 
 class OfficeBranchScreen(Screen[None], LockAware):
     CSS_PATH = "office_branch.tcss"
+    AUTO_FOCUS = "#branch-tabs Tabs"  # left and right go through the tabs
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "office_ui.key.back"),
         *(Binding(f"alt+{i + 1}", f"tab('{tab}')", f"office_ui.tab.{tab}", show=False)
@@ -167,7 +169,8 @@ class OfficeBranchScreen(Screen[None], LockAware):
                             care=present.count(current.get("care_open")),
                             overdue=present.count(current.get("tasks_overdue"))))
         if self.bundle:
-            counts = ", ".join(f"{kind_label(k)} {n}" for k, n in self.bundle["counts"].items())
+            counts = i18n.t("office.list_separator").join(
+                f"{kind_label(k)} {n}" for k, n in self.bundle["counts"].items())
             lines.append(i18n.t("office_ui.overview.counts", counts=counts or present.DASH))
         return "\n".join(lines)
 
@@ -200,12 +203,17 @@ class OfficeBranchScreen(Screen[None], LockAware):
                             dt.date.fromisoformat(period["to"])).months()
         docs = self.office.latest_records(self.code, name, months)
         columns = _columns(kind)
+        names: dict[str, str] = {}
+        if name != "roster" and any("person" in d for d in docs[:50]):
+            columns = (PERSON_COLUMN, *columns)
+            names = {p["id"]: str(p.get("name", "")) for p in
+                     self.office.latest_records(self.code, "roster")}
         box = self.query_one("#branch-data-box", Vertical)
         await box.remove_children()
         table = RecordTable(columns, empty_text=i18n.t("office_ui.no_records"),
                             id="branch-data")
         await box.mount(table)
-        table.set_rows([RecordLine(str(d.get("id", "")), d, columns) for d in docs])
+        table.set_rows([RecordLine(str(d.get("id", "")), d, columns, names) for d in docs])
 
     @on(RecordTable.Opened, "#branch-changes")
     def _open_change(self, event: RecordTable.Opened) -> None:

@@ -84,6 +84,7 @@ class OfficeDashboard(Vertical, LockAware):
             yield Button(i18n.t("office_ui.settings.title"), id="office-settings-button")
 
     def on_mount(self) -> None:
+        self.query_one("#office-branches", RecordTable).focus()
         self.reload_data()
 
     # -- data ----------------------------------------------------------------------------
@@ -108,7 +109,7 @@ class OfficeDashboard(Vertical, LockAware):
     def show(self, overview: Overview) -> None:
         self.overview = overview
         lines = present.overview_lines(overview)
-        rows = len(overview.rows) + (0 if overview.rows else 1)
+        totals_from = 1 + (len(overview.rows) or 1)  # after the head and a line per branch
         self.query_one("#office-head", Static).update(lines[0])
         self.query_one("#office-deadline", Static).update(
             i18n.t("office_ui.deadline", deadline=overview.deadline))
@@ -116,7 +117,7 @@ class OfficeDashboard(Vertical, LockAware):
         current = table.current
         table.set_rows([branch_line(r) for r in overview.rows],
                        keep=current.id if current else None)
-        self.query_one("#office-totals", Static).update("\n".join(lines[rows:]))
+        self.query_one("#office-totals", Static).update("\n".join(lines[totals_from:]))
 
     def forget_data(self) -> None:
         self.overview = None

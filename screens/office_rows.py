@@ -4,7 +4,7 @@ terminal cells) and the rows ``RecordTable`` draws, one visible line at a time."
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ def col(key: str, width: int, priority: int = 50) -> FieldDef:
     return FieldDef(key, width=width, priority=priority, record=COLUMN_RECORD)
 
 
-BRANCH_COLUMNS = (col("code", 8, 100), col("name", 16, 90), col("arrival", 12, 95),
+BRANCH_COLUMNS = (col("code", 8, 100), col("name", 16, 90), col("arrival", 16, 95),
                   col("sequence", 5, 70), col("period", 21, 30), col("missing", 9, 60),
                   col("alerts", 5, 50), col("changes", 5, 45), col("key", 10, 65))
 IMPORT_COLUMNS = (col("file", 28, 80), col("verdict", 8, 100), col("code", 8, 90),
@@ -121,13 +121,23 @@ def show_value(record: RecordDef | None, key: str, value: Any) -> str:
     return value
 
 
+PERSON_COLUMN = col("person", 8, 99)  # the person a record is about, by name
+
+
 @dataclass(frozen=True)
 class RecordLine:
-    """A reported record, drawn with its definition's columns."""
+    """A reported record, drawn with its definition's columns (a person it
+    refers to by id shown by name, from the branch's reported roster)."""
 
     id: str
     doc: Mapping[str, Any]
     columns: tuple[FieldDef, ...]
+    names: Mapping[str, str] = field(default_factory=dict)
 
     def cells(self) -> tuple[str, ...]:
-        return tuple(c.display(str(self.doc.get(c.key, "") or "")) for c in self.columns)
+        out = []
+        for column in self.columns:
+            value = str(self.doc.get(column.key, "") or "")
+            out.append(self.names.get(value, value) if column is PERSON_COLUMN
+                       else column.display(value))
+        return tuple(out)

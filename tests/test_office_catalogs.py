@@ -38,7 +38,7 @@ BUILT = [
     *(f"office_ui.done.{g}" for g in ("office-summary", "office-receipts")),
     *(c.label_key for c in (*BRANCH_COLUMNS, *IMPORT_COLUMNS, *TRUST_COLUMNS, *LOG_COLUMNS,
                             *BUNDLE_COLUMNS, *CHANGE_COLUMNS)),
-    "office_col.field.id",
+    "office_col.field.id", "office_col.field.person",
 ]
 
 

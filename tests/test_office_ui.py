@@ -111,6 +111,12 @@ async def test_dashboard_and_a_branch_read_only(world: dict[str, Path]) -> None:
         kinds.value = "roster"
         await settle(app, pilot)
         assert len(screen.query_one("#branch-data", RecordTable).rows) == 10
+        names = {row.cells()[0] for row in screen.query_one("#branch-data", RecordTable).rows}
+        if "checkins" in [value for _, value in kinds._options]:
+            kinds.value = "checkins"
+            await settle(app, pilot)
+            checkins = screen.query_one("#branch-data", RecordTable).rows
+            assert checkins and {row.cells()[0] for row in checkins} <= names
         await pilot.press("escape")
         assert isinstance(app.screen, OfficeMainScreen)
     session.lock()

@@ -21,6 +21,7 @@ from branchtool.office.present import (
     period,
     rate_line,
     totals_lines,
+    when,
 )
 from branchtool.office.status import BranchRow, Overview
 from storage.fsio import DEFAULT_IO
@@ -59,7 +60,7 @@ def tables(overview: Overview) -> list[Table]:
               [_h(k) for k in ("code", "name", "arrival", "sequence", "period", "created",
                                "missing", "key")],
               [[r.code, r.name, arrival(r), count(r.last_sequence), period(r),
-                r.last_created or DASH, missing(r), key_status(r)] for r in rows]),
+                when(r.last_created), missing(r), key_status(r)] for r in rows]),
         Table(i18n.t("office.sheet.health"),
               [_h(k) for k in ("code", "name", "expected", "reported", "coverage", "fever",
                                "symptom", "risk")],
