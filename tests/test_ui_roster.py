@@ -413,3 +413,19 @@ async def test_a_lock_during_an_import_preview_drops_it_and_plans_again(
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
     assert "新人甲" in {p["name"] for p in session.roster.people()}
+
+
+async def test_clicks_sort_by_a_header_and_open_a_row(session: Session) -> None:
+    fill(session)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one(RosterTable)
+        await pilot.click(RosterTable, offset=(2, 0))  # the 姓名 header, sorted already
+        await pilot.pause()
+        assert shown(app) == ["张伟", "张三", "欧阳明", "李娜"]
+        await pilot.click(RosterTable, offset=(2, 2))  # the second row
+        assert table.cursor == 1
+        await pilot.click(RosterTable, offset=(2, 2), times=2)
+        await pilot.pause()
+        assert isinstance(app.screen, PersonDetail)
+        assert app.screen.person_id == table.rows[1].id
