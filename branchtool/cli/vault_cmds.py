@@ -17,6 +17,7 @@ from branchtool.keyfiles import (
     fingerprint,
     read_office_key,
 )
+from branchtool.session import branch_code_problem
 from storage.errors import StorageError, VaultCorrupt
 from storage.fsio import DEFAULT_IO
 from storage.vault import Vault
@@ -57,8 +58,9 @@ def register(sub: Any) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     path = vault_dir(args)
     code = args.branch_code.strip()
-    if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 32:
-        raise UserError("cli.init.bad_code")
+    problem = branch_code_problem(code)
+    if problem:
+        raise UserError(problem)
     info: dict[str, Any] = {"branch_code": code, "branch_name": args.branch_name.strip()}
     if args.office_key:
         info["office"] = read_office_key(args.office_key).to_dict()
