@@ -8,7 +8,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from branchtool import demo
+from branchtool import demo, i18n
 from branchtool.records.deed import PROPOSED
 from branchtool.session import Session
 
@@ -24,9 +24,16 @@ UPDATE = "BRANCHTOOL_UPDATE_GOLDEN"
 
 def demo_branch(path: Path) -> Session:
     """The golden demo: 40 people, 14 days of check-ins ending on TODAY,
-    every deed marked for reporting; unlocked with the clock at 18:00 TODAY."""
-    session = demo.build(path, people=PEOPLE, days=DAYS, seed=SEED, today=TODAY,
-                         work_factor=WORK_FACTOR)
+    every deed marked for reporting; unlocked with the clock at 18:00 TODAY.
+    Built in zh-CN whatever an earlier test left (the demo names the branch in
+    the current language)."""
+    before = i18n.language()
+    i18n.set_language("zh-CN")
+    try:
+        session = demo.build(path, people=PEOPLE, days=DAYS, seed=SEED, today=TODAY,
+                             work_factor=WORK_FACTOR)
+    finally:
+        i18n.set_language(before)
     for row in session.deeds.query():
         session.deeds.set_status(row.id, PROPOSED)
     session.lock()
