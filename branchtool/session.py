@@ -157,8 +157,33 @@ class Session:
             vault = Vault.open(self.path, secret)
         except StorageError as exc:
             raise _user_error(exc) from None
+        try:
+            vault.load_current()
+        except StorageError as exc:
+            vault.close(compact=False)
+            raise _user_error(exc) from None
         self._vault = vault
         return [i18n.t(n.key, **n.params) for n in vault.notices]
+
+    def latest_backup(self) -> str | None:
+        """The newest backup set's name, offered when a file fails its check."""
+        from storage.vault import Vault
+
+        backups = Vault.backups(self.path)
+        return backups[0].name if backups else None
+
+    def restore_latest_backup(self) -> None:
+        """Put the newest backup set in place of data/ (the replaced folder is
+        kept beside it). Only while locked."""
+        from storage.errors import StorageError
+        from storage.vault import Vault
+
+        if self._vault is not None:
+            raise UserError("session.restore_while_unlocked")
+        try:
+            Vault.restore(self.path)
+        except StorageError as exc:
+            raise _user_error(exc) from None
 
     def lock(self) -> None:
         """Drop the services (and their decrypted data) and close the vault,

@@ -3,8 +3,11 @@ when it is wrong. Also the screen shown after a lock."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, LoadingIndicator, Static
@@ -13,6 +16,8 @@ from textual.worker import Worker, WorkerState
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.session import Session
+from screens.base import localize_bindings
+from screens.confirm import ConfirmScreen
 
 
 class UnlockScreen(Screen[list[str]]):
@@ -20,6 +25,9 @@ class UnlockScreen(Screen[list[str]]):
 
     CSS_PATH = "unlock.tcss"
     AUTO_FOCUS = "#unlock-passphrase"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "restore_backup", "app.unlock.key.restore", show=False),
+    ]
 
     def __init__(self, session: Session, *, demo_passphrase: str = "",
                  locked: bool = False) -> None:
@@ -27,6 +35,8 @@ class UnlockScreen(Screen[list[str]]):
         self.session = session
         self.demo_passphrase = demo_passphrase
         self.locked = locked
+        self.offered_backup: str | None = None
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         info = self.session.info()
@@ -73,7 +83,35 @@ class UnlockScreen(Screen[list[str]]):
             field = self.query_one("#unlock-passphrase", Input)
             field.disabled = False
             field.focus()
-            self._say(error.message(), error=True)
+            message = error.message()
+            self.offered_backup = None
+            if error.key == "storage.vault_corrupt":
+                self.offered_backup = self.session.latest_backup()
+                if self.offered_backup:
+                    message += "\n" + i18n.t("app.unlock.offer_backup",
+                                              backup=self.offered_backup)
+            self._say(message, error=True)
+
+    def action_restore_backup(self) -> None:
+        """Ctrl+R after a failed integrity check: confirm, then restore."""
+        if not self.offered_backup:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.restore_latest_backup()
+            except UserError as exc:
+                self._say(exc.message(), error=True)
+                return
+            self.offered_backup = None
+            self._say(i18n.t("app.unlock.backup_restored"))
+
+        self.app.push_screen(ConfirmScreen(
+            i18n.t("app.unlock.confirm_restore", backup=self.offered_backup),
+            yes=i18n.t("app.unlock.restore_yes"), no=i18n.t("dialog.cancel"), danger=True),
+            answered)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         label = self.query_one("#unlock-message", Static)

@@ -280,6 +280,21 @@ class Store:
             raise self._corrupt(file, partition=name)
         return snap["docs"]
 
+    def load_current(self) -> None:
+        """Load (and so authenticate) every partition except the older months of
+        monthly ones: what a session needs at once. A damaged file among them is
+        reported now, at unlock, rather than in the middle of the work."""
+        latest: dict[str, str] = {}
+        plain: list[str] = []
+        for name in self.partitions():
+            prefix, _, month = name.partition("/")
+            if month:
+                latest[prefix] = max(latest.get(prefix, month), month)
+            else:
+                plain.append(name)
+        for name in plain + [f"{p}/{m}" for p, m in latest.items() if p != "history"]:
+            self.partition(name)
+
     def partitions(self, prefix: str = "") -> list[str]:
         names = set(self._manifest) | set(self._pending) | set(self._loaded)
         return sorted(n for n in names if n.startswith(prefix))

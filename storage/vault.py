@@ -276,6 +276,9 @@ class Vault:
     def partition(self, name: str) -> Partition:
         return self.store.partition(name)
 
+    def load_current(self) -> None:
+        self.store.load_current()
+
     def partitions(self, prefix: str = "") -> list[str]:
         return self.store.partitions(prefix)
 

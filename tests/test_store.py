@@ -328,3 +328,17 @@ def test_auto_compaction_past_threshold(folder: Path) -> None:
     assert len(store.partition("roster")) == 25
     assert store.check() == []
     store.close()
+
+
+def test_load_current_authenticates_what_a_session_needs_at_once(folder: Path) -> None:
+    store = make_store(folder)
+    store.partition("roster").insert({"n": 1})
+    for month in ("2026-10", "2026-11"):
+        store.partition(f"checkins/{month}").insert({"n": 1})
+    store.close()
+    store = make_store(folder)
+    store.load_current()
+    assert store.is_loaded("roster") and store.is_loaded("checkins/2026-11")
+    assert not store.is_loaded("checkins/2026-10")
+    assert not any(store.is_loaded(n) for n in store.partitions("history/"))
+    store.close()
