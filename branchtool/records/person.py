@@ -48,7 +48,7 @@ PERSON_FIELDS = (
     FieldDef("group", width=14, priority=50, max_length=30),
     FieldDef("unit", width=16, priority=45, max_length=40),
     FieldDef("address", max_length=100, redact="standard"),
-    FieldDef("notes", Kind.NOTE, max_length=500),
+    FieldDef("notes", Kind.NOTE, max_length=500, redact="standard"),
     FieldDef("status", Kind.CHOICE, required=True, choices=STATUSES, default=ACTIVE,
              width=6, priority=5),
 )
