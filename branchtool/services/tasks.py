@@ -147,50 +147,54 @@ class TaskService(RecordBook):
                  clock: Callable[[], dt.datetime] = local_now) -> None:
         super().__init__(partition, batch, TASK, roster, now=now)
         self.clock = clock
-        self._by_member: dict[str, set[str]] = {}
-        by_member = self._by_member
-        for record_id, doc in self._docs.items():
-            for person_id in doc.get("assignees", "").split():
-                bucket = by_member.get(person_id)
-                if bucket is None:
-                    by_member[person_id] = {record_id}
-                else:
-                    bucket.add(record_id)
-        self._order: list[Doc] = []
-        self._order_pos: dict[str, int] = {}
-        self._open_count = 0
-        self._order_version = -1
+        self._member_index: dict[str, set[str]] | None = None  # built when first asked
+        # The open and the closed tasks in list order, each sorted when first
+        # asked for and kept until the tasks change (an edit that keeps a
+        # task's place keeps them): part -> (version, docs, positions).
+        self._parts: dict[bool, tuple[int, list[Doc], dict[str, int]]] = {}
         self.set_ref_check("notice", lambda _id: None)
 
     # -- reading -----------------------------------------------------------------------
-    def _ordered(self) -> tuple[list[Doc], int]:
-        """Every task: the open ones by due time then priority (so the overdue
-        come first, whatever the time), then the closed ones, the latest
-        first; and how many are open. Kept until the tasks change."""
-        if self._order_version != self._changes:
-            # Stable sorts from the last key to the first, with cheap keys; equal
-            # ones stay in the order they were written, so lists are repeatable.
-            docs = sorted(self._docs.values(),
-                          key=lambda d: _PRIORITY_RANK.get(d.get("priority", ""), 1))
-            docs.sort(key=_DUE)
-            open_docs = [d for d in docs if d["status"] in OPEN]
-            closed = [d for d in docs if d["status"] not in OPEN]
-            closed.sort(key=_DUE, reverse=True)  # the latest closed first
-            self._order, self._open_count = open_docs + closed, len(open_docs)
-            self._order_pos = {d["id"]: i for i, d in enumerate(self._order)}
-            self._order_version = self._changes
-        return self._order, self._open_count
+    def _in_order(self, is_open: bool) -> list[Doc]:
+        """The open tasks by due time then priority (so the overdue come
+        first, whatever the time), or the closed ones, the latest first."""
+        cached = self._parts.get(is_open)
+        if cached is not None and cached[0] == self._changes:
+            return cached[1]
+        docs = [d for d in self._docs.values() if (d["status"] in OPEN) is is_open]
+        # Stable sorts from the last key to the first, with cheap keys; equal
+        # ones stay in the order they were written, so lists are repeatable.
+        docs.sort(key=lambda d: _PRIORITY_RANK.get(d.get("priority", ""), 1))
+        docs.sort(key=_DUE, reverse=not is_open)
+        self._parts[is_open] = (self._changes, docs, {d["id"]: i for i, d in enumerate(docs)})
+        return docs
+
+    @property
+    def _by_member(self) -> dict[str, set[str]]:
+        """person id -> ids of the tasks assigned to them."""
+        if self._member_index is None:
+            index: dict[str, set[str]] = {}
+            for record_id, doc in self._docs.items():
+                for person_id in doc.get("assignees", "").split():
+                    bucket = index.get(person_id)
+                    if bucket is None:
+                        index[person_id] = {record_id}
+                    else:
+                        bucket.add(record_id)
+            self._member_index = index
+        return self._member_index
 
     def query(self, q: TaskQuery = TaskQuery()) -> LazyRows[TaskRow]:
         """Tasks ``q`` selects: open ones first (overdue first, then by due time
         and priority), then closed ones, latest first. Rows are made as the
         list draws them."""
         now = _minute(self.clock())
-        docs, open_count = self._ordered()
         if q.status == OPEN_STATUSES or q.overdue_only:
-            docs = docs[:open_count]
+            docs = self._in_order(True)
         elif q.status:
-            docs = [d for d in docs if d.get("status") == q.status]
+            docs = [d for d in self._in_order(q.status in OPEN) if d.get("status") == q.status]
+        else:
+            docs = self._in_order(True) + self._in_order(False)
         if q.overdue_only:
             docs = [d for d in docs if d.get("due", "") < now]
         if q.member:
@@ -393,14 +397,17 @@ class TaskService(RecordBook):
 
     # -- the member index ------------------------------------------------------------------
     def _index(self, doc: Doc, *, add: bool) -> None:
+        index = self._member_index
+        if index is None:
+            return
         for person_id in split_ids(doc.get("assignees", "")):
-            bucket = self._by_member.setdefault(person_id, set())
+            bucket = index.setdefault(person_id, set())
             if add:
                 bucket.add(doc["id"])
             else:
                 bucket.discard(doc["id"])
                 if not bucket:
-                    del self._by_member[person_id]
+                    del index[person_id]
 
     def _apply(self, record_id: str, doc: Doc | None) -> None:
         old = self._docs.get(record_id)
@@ -408,13 +415,17 @@ class TaskService(RecordBook):
             self._index(old, add=False)
         if doc is not None:
             self._index(doc, add=True)
-        in_order = self._order_version == self._changes
+        before = self._changes
         super()._apply(record_id, doc)
-        position = self._order_pos.get(record_id)
-        if in_order and old is not None and doc is not None and position is not None \
-                and _order_key(old) == _order_key(doc):
-            self._order[position] = doc  # same place in the list: no sorting again
-            self._order_version = self._changes
+        if old is None or doc is None or _order_key(old) != _order_key(doc):
+            return
+        # Same place in the list: no sorting again (and the other part is as it was).
+        for is_open, (version, docs, positions) in list(self._parts.items()):
+            if version != before:
+                continue
+            if record_id in positions:
+                docs[positions[record_id]] = doc
+            self._parts[is_open] = (self._changes, docs, positions)
 
     def task_exists(self, task_id: str) -> str | None:
         """A reference check for the records that link to tasks."""
