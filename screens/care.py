@@ -89,7 +89,11 @@ class CaseTable(FlaggedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "visit", "care.key.visit"),
         Binding("e", "edit", "care.key.edit"),
+        Binding("a", "visits", "care.key.visits"),
     ]
+
+    def action_visits(self) -> None:
+        self.query_ancestor(CarePane).action_visits()
 
     def action_visit(self) -> None:
         if self.current is not None:
@@ -111,9 +115,8 @@ class CarePane(Vertical, LockAware):
     #care-table { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "care.key.search"),
+        Binding("ctrl+f", "search", "care.key.search", show=False),
         Binding("ctrl+n", "add", "care.key.add"),
-        Binding("ctrl+v", "visits", "care.key.visits"),
     ]
 
     def __init__(self, session: Session) -> None:

@@ -103,7 +103,11 @@ def deed_form(session: Session, deed_id: str | None = None,
 class RecordsTable(FlaggedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "member", "member_record.key.member"),
+        Binding("t", "toggle", "member_record.key.toggle"),
     ]
+
+    def action_toggle(self) -> None:
+        self.query_ancestor(RecordsPane).action_toggle()
 
     def action_member(self) -> None:
         if self.current is not None:
@@ -113,7 +117,11 @@ class RecordsTable(FlaggedTable):
 class DeedsTable(FlaggedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "propose", "deed.key.propose"),
+        Binding("t", "toggle", "member_record.key.toggle"),
     ]
+
+    def action_toggle(self) -> None:
+        self.query_ancestor(RecordsPane).action_toggle()
 
     def action_propose(self) -> None:
         if self.current is not None:
@@ -131,9 +139,8 @@ class RecordsPane(Vertical, LockAware):
     #records-table, #deeds-table { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "member_record.key.search"),
+        Binding("ctrl+f", "search", "member_record.key.search", show=False),
         Binding("ctrl+n", "add", "member_record.key.add"),
-        Binding("ctrl+t", "toggle", "member_record.key.toggle"),
     ]
 
     def __init__(self, session: Session) -> None:

@@ -344,7 +344,7 @@ async def test_record_and_deed_forms(session: Session, branch: dict[str, str]) -
         assert isinstance(app.screen, MainScreen)
         assert pane.table.rows[0].cells()[1:4] == ("李党员", "批评", "1")
 
-        await pilot.press("ctrl+t")
+        await pilot.press("t")
         await pilot.pause()
         await pilot.press("ctrl+n")
         await pilot.pause()
