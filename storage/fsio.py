@@ -55,6 +55,58 @@ class FileIO:
             raise
         self.fsync_dir(path.parent)
 
+    def write_new(self, path: Path, data: bytes) -> None:
+        """Create ``path`` holding ``data`` all at once, never replacing a file.
+
+        Where the OS and filesystem allow (Linux ``O_TMPFILE``), the data is
+        written to an unnamed file that gets its name only when complete, so a
+        crash leaves nothing behind. Elsewhere (FAT-formatted USB sticks,
+        Windows) a dot-temp file is renamed into place; ``stale_temp_files``
+        finds what an interrupted call left.
+        """
+        tmpfile = getattr(os, "O_TMPFILE", 0)
+        if tmpfile:
+            try:
+                fd = os.open(path.parent, tmpfile | os.O_WRONLY, 0o644)
+            except OSError:
+                fd = -1  # not supported here: fall back
+            if fd >= 0:
+                try:
+                    with os.fdopen(fd, "wb", closefd=False) as handle:
+                        self.append(handle, data)
+                        handle.flush()
+                        os.fsync(fd)
+                    named = self._name_unnamed(fd, path)
+                finally:
+                    os.close(fd)
+                if named:
+                    self.fsync_dir(path.parent)
+                    return
+        if path.exists():
+            raise FileExistsError(path)
+        self.write_atomic(path, data)
+
+    @staticmethod
+    def _name_unnamed(fd: int, path: Path) -> bool:
+        """linkat(AT_SYMLINK_FOLLOW) the O_TMPFILE ``fd`` to ``path``. A
+        directory fd makes Python use linkat rather than link(), which would
+        not follow /proc's link. False when this system cannot (no /proc)."""
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=folder)
+        except FileExistsError:
+            raise
+        except OSError:
+            return False
+        finally:
+            os.close(folder)
+        return True
+
+    @staticmethod
+    def stale_temp_files(folder: Path, pattern: str) -> list[Path]:
+        """Temp files ``write_atomic``/``write_new`` left for names matching ``pattern``."""
+        return sorted(folder.glob(f".{pattern}.tmp"))
+
     def replace(self, src: Path, dst: Path) -> None:
         os.replace(src, dst)
 

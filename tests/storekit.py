@@ -66,6 +66,10 @@ class FaultyIO(FileIO):
         self._maybe("write_atomic")
         super().write_atomic(path, data)
 
+    def write_new(self, path: Path, data: bytes) -> None:
+        self._maybe("write_new")
+        super().write_new(path, data)
+
     def replace(self, src: Path, dst: Path) -> None:
         self._maybe("replace")
         super().replace(src, dst)

@@ -114,7 +114,8 @@ def test_redaction_levels_withhold_exactly_what_they_say(
     assert set(preview.withheld["roster"]) == {"id_number", "phone", "address", "notes"}
 
 
-@pytest.mark.parametrize("fault", ["full_disk", "folder_vanished", "outbox_write"])
+@pytest.mark.parametrize("fault", ["full_disk", "half_written", "folder_vanished",
+                                   "outbox_write"])
 def test_failed_export_leaves_no_file_and_keeps_the_sequence(
     branch: Session, tmp_path: Path, fault: str
 ) -> None:
@@ -123,15 +124,17 @@ def test_failed_export_leaves_no_file_and_keeps_the_sequence(
     faulty = FaultyIO()
     branch.bundles.io = faulty
     if fault == "full_disk":
-        faulty.fail, faulty.errno = "replace", errno.ENOSPC
+        faulty.fail, faulty.errno = "write_new", errno.ENOSPC
+    elif fault == "half_written":
+        faulty.fail, faulty.errno, faulty.partial = "append", errno.ENOSPC, True
     elif fault == "folder_vanished":
-        original = faulty.write_atomic
+        original = faulty.write_new
 
         def vanish(path: Path, data: bytes) -> None:
             path.parent.rmdir()
             original(path, data)
 
-        faulty.write_atomic = vanish  # type: ignore[method-assign]
+        faulty.write_new = vanish  # type: ignore[method-assign]
     else:
         store_io = branch.vault.store.io
         branch.vault.store.io = store_faulty = FaultyIO()
@@ -268,3 +271,14 @@ def test_bundle_carries_reports_and_figures_of_the_period(
                         ("notices", "expected"), ("notices", "confirmed"),
                         ("roster", "active")):
         assert isinstance(doc["figures"][figure][key], int)
+
+
+def test_an_interrupted_export_on_a_stick_without_unnamed_files_is_cleaned_up(
+    branch: Session, tmp_path: Path
+) -> None:
+    out = tmp_path / "usb"
+    out.mkdir()
+    stale = out / ".DEMO-000001-20261120.bundle.age.tmp"
+    stale.write_bytes(b"half a bundle")  # what a crash on a FAT stick leaves
+    result = branch.bundles.export(out, Period(TODAY, TODAY))
+    assert [p.name for p in out.iterdir()] == [result.path.name]

@@ -220,8 +220,12 @@ class BundleService:
         path = out_dir / name
         if path.exists():
             raise UserError("export.exists", name=name)
+        for stale in self.io.stale_temp_files(out_dir, f"{doc['branch']['code']}-*.bundle.age"):
+            self.io.unlink(stale)  # what an interrupted export left on a FAT stick
         try:
-            self.io.write_atomic(path, blob)
+            self.io.write_new(path, blob)
+        except FileExistsError:
+            raise UserError("export.exists", name=name) from None
         except OSError as exc:
             raise UserError("export.write_failed",
                             reason=errno.errorcode.get(exc.errno or 0, "OSError")) from None

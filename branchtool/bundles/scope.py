@@ -103,8 +103,12 @@ _loaded = False
 
 
 def _load_builtin() -> None:
-    """Each area registers its kinds in ``branchtool.bundles.kinds``."""
+    """Each area registers its kinds in ``branchtool.bundles.kinds``.
+
+    The flag is set only once that module has run: a second thread asking
+    meanwhile waits on the import lock instead of seeing half a registry."""
     global _loaded
     if not _loaded:
+        import branchtool.bundles.kinds  # noqa: F401 - registers on import
+
         _loaded = True
-        from branchtool.bundles import kinds as _kinds  # noqa: F401
