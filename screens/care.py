@@ -27,6 +27,7 @@ from branchtool.records.care import (
     CARE,
     CASE_COLUMNS,
     CASE_STATUSES,
+    CASE_VISIT_COLUMNS,
     FOLLOWING,
     HARDSHIPS,
     SEVERITIES,
@@ -288,7 +289,7 @@ class CaseDetail(ModalScreen[None], LockAware):
             yield Static(id="case-title", classes="care-title")
             with VerticalScroll(id="case-scroll"):
                 yield Static(id="case-fields")
-            yield VisitTable(VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
+            yield VisitTable(CASE_VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
                              id="case-visits")
             yield Footer(compact=True)
 
@@ -411,8 +412,8 @@ def totals_text(totals: SupportTotals) -> str:
 
 
 class VisitsScreen(ModalScreen[None], LockAware):
-    """Every visit of a period, latest first, with the support given by type
-    (what was given and how; never what was found)."""
+    """Every visit of a period, latest first: who, when, how, by whom; the
+    support given only as totals by type (each case shows its own)."""
 
     CSS_PATH = "care.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

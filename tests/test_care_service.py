@@ -147,6 +147,12 @@ def test_list_rows_never_show_care_details(care: CareService, people: dict[str, 
     cells = " ".join(care.case_row(case_id).cells()) + " ".join(care.visits()[0].cells())
     for secret in ("父亲住院", "每月补助", "已了解情况", "联系辅导员"):
         assert secret not in cells
+    # The list of every visit says who, when, how and by whom, not what was given.
+    care.add_visit(case_id, visit_values(people, date="2024-05-21", support="money",
+                                         amount="500"))
+    assert care.visits()[0].cells() == ("2024年5月21日", "赵同学", "上门", "李党员")
+    assert care.visits(case_id)[0].cells() == ("2024年5月21日", "上门", "李党员", "慰问金",
+                                               "500.00 元")
     redacted = {f.key for f in CARE.fields if f.redact == "standard"}
     assert redacted == {"description", "measures"}
     assert {f.key for f in VISIT.fields if f.redact == "standard"} == {"findings", "follow_up"}

@@ -113,11 +113,19 @@ CASE_COLUMNS = (
     FieldDef("next_visit", Kind.DATE, width=14, priority=70, record="care"),
     CARE.field("status"),
 )
+# A case's own visits (shown with the case's details): what was given.
+CASE_VISIT_COLUMNS = (
+    VISIT.field("date"),
+    VISIT.field("method"),
+    FieldDef("visitor_name", width=8, priority=50, record="visit"),
+    VISIT.field("support"),
+    VISIT.field("amount"),
+)
+# Every case's visits in one list: who was visited, when, how and by whom;
+# what was given to whom stays with each case (the list totals it by type).
 VISIT_COLUMNS = (
     VISIT.field("date"),
     FieldDef("who", width=10, priority=100, record="visit"),
     VISIT.field("method"),
     FieldDef("visitor_name", width=8, priority=50, record="visit"),
-    VISIT.field("support"),
-    VISIT.field("amount"),
 )

@@ -21,6 +21,7 @@ from branchtool.records import dates
 from branchtool.records.care import (
     CARE,
     CASE_COLUMNS,
+    CASE_VISIT_COLUMNS,
     FOLLOWING,
     METHODS,
     SEVERITIES,
@@ -28,7 +29,7 @@ from branchtool.records.care import (
     VISIT,
     VISIT_COLUMNS,
 )
-from branchtool.records.fields import InvalidRecord, Problem, Ref
+from branchtool.records.fields import FieldDef, InvalidRecord, Problem, Ref
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
 from branchtool.services.roster import PartitionLike, RosterService
 
@@ -86,14 +87,19 @@ class CaseRow:
 
 
 class VisitRow:
-    __slots__ = ("_service", "doc", "id")
+    """A visit as a list shows it: with its case's details (``CASE_VISIT_COLUMNS``:
+    the support and the amount) or in the list of every visit
+    (``VISIT_COLUMNS``: who, when, how, by whom)."""
 
-    def __init__(self, service: CareService, doc: Doc) -> None:
+    __slots__ = ("_service", "columns", "doc", "id")
+    muted = False
+
+    def __init__(self, service: CareService, doc: Doc,
+                 columns: tuple[FieldDef, ...] = VISIT_COLUMNS) -> None:
         self._service = service
         self.id: str = doc["id"]
         self.doc = doc
-
-    muted = False
+        self.columns = columns
 
     def cells(self) -> tuple[str, ...]:
         doc = self.doc
@@ -103,7 +109,7 @@ class VisitRow:
             "visitor_name": person_name(self._service.roster, doc.get("visitor", "")),
         }
         return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
-                     for c in VISIT_COLUMNS)
+                     for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -228,15 +234,17 @@ class CareService(RecordBook):
 
     def visits(self, case_id: str | None = None, start: dt.date | None = None,
                end: dt.date | None = None) -> list[VisitRow]:
-        """The visits of one case (or of every case), from ``start`` to ``end``
-        (both included) when given, latest first."""
+        """The visits of one case (rows with what was given), or of every case
+        (rows without), from ``start`` to ``end`` (both included) when given,
+        latest first."""
         book = self.visit_book._docs
         ids = self._by_case.get(case_id, {}) if case_id is not None else book
         first = start.isoformat() if start else ""
         last = end.isoformat() if end else "9999"
         docs = sorted((book[i] for i in ids if first <= book[i]["date"] <= last),
                       key=_DATE, reverse=True)
-        return [VisitRow(self, d) for d in docs]
+        columns = CASE_VISIT_COLUMNS if case_id is not None else VISIT_COLUMNS
+        return [VisitRow(self, d, columns) for d in docs]
 
     def visits_between(self, start: dt.date, end: dt.date) -> list[Doc]:
         """Copies of the visits made from ``start`` to ``end`` (both included),
