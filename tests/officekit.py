@@ -4,10 +4,13 @@ it, and a clock the tests set (never sleep)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from branchtool import demo
+import pytest
+
+from branchtool import demo, i18n
 from branchtool.bundles.scope import Period
 from branchtool.office.create import create_office
 from branchtool.office.service import OfficeService
@@ -57,3 +60,11 @@ def export(branch: Session, out: Path, day: dt.date = TODAY, redaction: str = "s
            start: dt.date | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     return branch.bundles.export(out, Period(start or day, day), redaction).path
+
+
+@pytest.fixture(autouse=True)
+def keep_language() -> Iterator[None]:
+    """``main(["--lang", ...])`` sets the language for the process: put it back."""
+    before = i18n.language()
+    yield
+    i18n.set_language(before)

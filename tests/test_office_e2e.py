@@ -13,7 +13,15 @@ from branchtool.cli import main
 from branchtool.keyfiles import read_office_key
 from branchtool.session import Session
 from storage.vault import Vault
-from tests.officekit import OFFICE_PASSPHRASE, TODAY, Clock, export, make_branch, make_office
+from tests.officekit import (
+    OFFICE_PASSPHRASE,
+    TODAY,
+    Clock,
+    export,
+    keep_language,  # noqa: F401  (an autouse fixture)
+    make_branch,
+    make_office,
+)
 
 
 def use(monkeypatch: pytest.MonkeyPatch, vault: Path, secret: str) -> None:

@@ -16,7 +16,11 @@ from branchtool.bundles import format as fmt
 from branchtool.cli import main
 from storage import age
 from tests.make_hostile_bundles import build
-from tests.officekit import OFFICE_PASSPHRASE, TODAY
+from tests.officekit import (
+    OFFICE_PASSPHRASE,
+    TODAY,
+    keep_language,  # noqa: F401  (an autouse fixture)
+)
 
 
 @pytest.fixture(scope="module")

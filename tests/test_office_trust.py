@@ -16,7 +16,14 @@ from branchtool.office.trust import NEW, REPLACE, SAME
 from branchtool.session import Session
 from storage import age, minisign
 from tests.make_hostile_bundles import seal
-from tests.officekit import Clock, enrol, export, make_branch, make_office
+from tests.officekit import (
+    Clock,
+    enrol,
+    export,
+    keep_language,  # noqa: F401  (an autouse fixture)
+    make_branch,
+    make_office,
+)
 
 
 @pytest.fixture
