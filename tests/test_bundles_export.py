@@ -282,3 +282,28 @@ def test_an_interrupted_export_on_a_stick_without_unnamed_files_is_cleaned_up(
     stale.write_bytes(b"half a bundle")  # what a crash on a FAT stick leaves
     result = branch.bundles.export(out, Period(TODAY, TODAY))
     assert [p.name for p in out.iterdir()] == [result.path.name]
+
+
+def test_an_export_interrupted_before_the_outbox_is_redone(branch: Session,
+                                                             tmp_path: Path) -> None:
+    out = tmp_path / "usb"
+    out.mkdir()
+    store_io = branch.vault.store.io
+    branch.vault.store.io = failing = FaultyIO()
+    failing.fail = "fsync"  # the outbox write fails after the file landed
+    with pytest.raises(UserError):
+        branch.bundles.export(out, Period(TODAY, TODAY))
+    branch.vault.store.io = store_io
+    # a kill at that instant would leave the file: put one back to stand for it
+    branch.bundles.io = FaultyIO()
+    first = branch.bundles.export(out, Period(TODAY, TODAY))
+    leftover = first.path.read_bytes()
+    branch.vault.partition("outbox").remove(branch.bundles.outbox()[0]["id"])
+    again = branch.bundles.export(out, Period(TODAY, TODAY))
+    assert again.path == first.path and again.path.read_bytes() != leftover
+    assert [s["sequence"] for s in branch.bundles.outbox()] == [1]
+    other = out / "DEMO-000002-20261120.bundle.age"
+    other.write_bytes(b"not ours")
+    with pytest.raises(UserError) as err:
+        branch.bundles.export(out, Period(TODAY, TODAY))
+    assert err.value.key == "export.exists" and other.read_bytes() == b"not ours"

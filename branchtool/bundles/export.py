@@ -219,7 +219,7 @@ class BundleService:
         name = fmt.file_name(doc["branch"]["code"], doc["sequence"], f"{self.today():%Y-%m-%d}")
         path = out_dir / name
         if path.exists():
-            raise UserError("export.exists", name=name)
+            self._clear_unrecorded(path, doc["sequence"])
         for stale in self.io.stale_temp_files(out_dir, f"{doc['branch']['code']}-*.bundle.age"):
             self.io.unlink(stale)  # what an interrupted export left on a FAT stick
         try:
@@ -241,6 +241,20 @@ class BundleService:
             self.io.unlink(path)  # not recorded, so not sent: the sequence stays
             raise UserError(exc.key, **exc.params) from None
         return ExportResult(path, doc["sequence"], len(blob), record["sha256"])
+
+    def _clear_unrecorded(self, path: Path, sequence: int) -> None:
+        """A file already bearing the next bundle's name is either someone
+        else's (refuse) or this branch's own export that was interrupted after
+        the file landed and before the outbox recorded it: never sent, so it is
+        replaced."""
+        try:
+            leftover = self.open_sent(path)
+        except UserError:
+            raise UserError("export.exists", name=path.name) from None
+        if leftover["sequence"] != sequence or any(
+                sent["sequence"] == sequence for sent in self.outbox()):
+            raise UserError("export.exists", name=path.name)
+        self.io.unlink(path)
 
     # -- reopening what was sent ------------------------------------------------------------
     def open_sent(self, path: Path) -> dict[str, Any]:
