@@ -74,10 +74,12 @@ class FileResult:
             return i18n.t(f"bundle.reject.{self.reason}", **self.params)
         if self.verdict == DUPLICATE:
             return i18n.t("office.import.duplicate")
-        if self.missing:
-            return i18n.t("office.import.accepted_gap",
-                          missing=", ".join(str(n) for n in self.missing))
-        return i18n.t("office.import.accepted")
+        parts = [i18n.t("office.import.accepted_gap",
+                        missing=", ".join(str(n) for n in self.missing))
+                 if self.missing else i18n.t("office.import.accepted")]
+        if self.changes:
+            parts.append(i18n.t("office.import.changes", count=self.changes))
+        return " ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.file), "verdict": self.verdict, "reason": self.reason,

@@ -144,8 +144,7 @@ def open_bundle(path: Path, identity: age.X25519Identity, max_size: int) -> Open
         json_bytes, signature = fmt.unpack(tar)
     except fmt.BundleRejected as exc:
         if exc.reason == "too_large":  # a member over format's limit, found unread
-            raise fmt.BundleRejected("content_too_large",
-                                     limit=human_size(fmt.MAX_FILE)) from None
+            raise fmt.BundleRejected("content_too_large") from None
         raise
     del tar
     doc = fmt.decode(json_bytes)
