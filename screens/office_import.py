@@ -52,7 +52,7 @@ class OfficeImportPane(Vertical, LockAware):
     OfficeImportPane { height: 1fr; }
     #office-import-bar { height: 1; }
     #office-import-paths { width: 1fr; margin-right: 1; }
-    #office-import-bar Button { height: 1; border: none; min-width: 8; }
+    #office-import-bar Button { height: 1; border: none; min-width: 8; margin-left: 1; }
     #office-import-note { color: $text-muted; height: auto; }
     #office-import-progress { margin: 1 0 0 0; }
     #office-import-progress.-idle { display: none; }
@@ -61,6 +61,7 @@ class OfficeImportPane(Vertical, LockAware):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+i", "import", "office_ui.key.import"),
+        Binding("ctrl+o", "browse", "office_ui.key.browse"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -73,6 +74,7 @@ class OfficeImportPane(Vertical, LockAware):
         with Horizontal(id="office-import-bar"):
             yield Input(placeholder=i18n.t("office_ui.import.placeholder"),
                         id="office-import-paths", compact=True)
+            yield Button(i18n.t("office_ui.import.browse"), id="office-import-browse")
             yield Button(i18n.t("office_ui.import.button"), variant="primary",
                          id="office-import-button")
         yield Static(i18n.t("office_ui.import.note"), id="office-import-note")
@@ -80,6 +82,21 @@ class OfficeImportPane(Vertical, LockAware):
         yield Static(id="office-import-summary")
         yield RecordTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
                           id="office-import-results")
+
+    @on(Button.Pressed, "#office-import-browse")
+    def action_browse(self) -> None:
+        from screens.office_picker import PickScreen
+
+        paths = split_paths(self.query_one("#office-import-paths", Input).value)
+        start = paths[-1] if paths and paths[-1].is_dir() else Path.home()
+        self.app.push_screen(PickScreen(start), self._picked)
+
+    def _picked(self, path: Path | None) -> None:
+        if path is None:
+            return
+        field = self.query_one("#office-import-paths", Input)
+        field.value = str(path)
+        field.focus()
 
     @property
     def busy(self) -> bool:

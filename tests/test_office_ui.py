@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fixtures_app import settle, toasts
-from textual.widgets import Input, Markdown, Select
+from textual.widgets import DirectoryTree, Input, Markdown, Select
 
 from branchtool import i18n
 from branchtool.office.service import OfficeService
@@ -22,6 +22,7 @@ from screens.office_dashboard import OfficeDashboard
 from screens.office_import import OfficeImportPane
 from screens.office_init import OfficeInitScreen
 from screens.office_main import OfficeMainScreen
+from screens.office_picker import PickScreen
 from screens.office_trust import TrustPane
 from screens.path_prompt import PathScreen
 from screens.record_table import RecordTable
@@ -129,8 +130,21 @@ async def test_import_a_folder_with_a_verdict_per_file(world: dict[str, Path]) -
         await pilot.press("alt+2")
         await pilot.pause()
         pane = app.screen.query_one(OfficeImportPane)
-        pane.query_one("#office-import-paths", Input).value = str(world["usb"])
-        pane.query_one("#office-import-paths", Input).focus()
+        pane.query_one("#office-import-paths", Input).value = str(world["usb"].parent)
+        pane.action_browse()
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, PickScreen)
+        tree = picker.query_one(DirectoryTree)
+        await pilot.pause()
+        for _ in range(20):  # down to the usb folder
+            node = tree.cursor_node
+            if node is not None and node.data is not None and node.data.path == world["usb"]:
+                break
+            await pilot.press("down")
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert pane.query_one("#office-import-paths", Input).value == str(world["usb"])
         await pilot.press("enter")
         await settle(app, pilot)
         rows = pane.query_one("#office-import-results", RecordTable).rows
