@@ -19,8 +19,10 @@ from screens.base import LockAware, localize_bindings
 from screens.bundle_export import BundlePane
 from screens.care import CarePane
 from screens.commands import PaletteCommand
+from screens.dashboard import PANELS
 from screens.header import BranchHeader
 from screens.member_records import RecordsPane
+from screens.reminders import RemindersPanel
 from screens.reports_pane import ReportsPane
 from screens.roster_pane import RosterPane
 from screens.tasks import TasksPane
@@ -37,6 +39,7 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("reports", "report.section", ReportsPane),
     ("bundle", "export_ui.section", BundlePane),
 ]
+PANELS.append(RemindersPanel)  # visits and tasks due, on the dashboard
 
 
 class MainScreen(Screen[None], LockAware):
