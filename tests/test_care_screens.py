@@ -476,3 +476,19 @@ async def test_a_form_survives_a_lock_and_saves_after_it(session: Session,
         assert isinstance(app.screen, MainScreen)
         assert session.tasks is not before  # saved through the new unlock's service
         assert [r.doc["title"] for r in session.tasks.query()] == ["锁定前写的任务"]
+
+
+async def test_the_dashboard_shows_the_reminders_panel(session: Session,
+                                                       branch: dict[str, str]) -> None:
+    from screens.dashboard import PANELS
+
+    assert RemindersPanel in PANELS  # registered by screens.main
+    case(session, branch, next_visit="2024-05-31")
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.action_section("watch")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        panel = app.screen.query_one(RemindersPanel)
+        assert [r.cells()[:2] for r in panel.table.rows] == [("走访逾期", "钱同学")]
