@@ -94,7 +94,7 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
     for n in range(4):
         if n:
             person = list(a.roster.people())[n]
-            a.roster.edit(person.id, {"notes": f"corrected after bundle {n}"})
+            a.roster.edit(person.id, {"unit": f"corrected after bundle {n}"})
         a_paths.append(export(a, sent))
     b1, b2 = export(b, sent), export(b, sent)
     c1 = export(c, sent)

@@ -84,7 +84,7 @@ def branch_export(path: Path, out: Path, edit: bool = False) -> Path:
         session.bundles.today = lambda: TODAY
         if edit:
             person = next(iter(session.roster.people()))
-            session.roster.edit(person.id, {"notes": "corrected after reporting"})
+            session.roster.edit(person.id, {"unit": "corrected after reporting"})
         return export(session, out)
     finally:
         session.lock()

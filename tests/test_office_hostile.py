@@ -126,7 +126,7 @@ def test_a_whole_folder_of_hostile_bundles_then_the_genuine_next_one(
     assert [(r["branch"], r["sequence"], r["verdict"]) for r in lines] == [
         ("A1", 4, "accepted"), ("A1", 1, "duplicate"), ("A1", 3, "duplicate"),
         ("B2", 1, "duplicate")]
-    assert lines[0]["changes"] == 1  # the note corrected after bundle 3
+    assert lines[0]["changes"] == 1  # the unit corrected after bundle 3
     after = orjson.loads(status_json(capsys))
     a1 = next(b for b in after["branches"] if b["code"] == "A1")
     assert a1["last_sequence"] == 4 and a1["missing"] == [2]

@@ -100,15 +100,15 @@ def test_changes_after_reporting_are_flagged_with_old_and_new_values(
     office.import_paths([export(a, usb)])
     people = list(a.roster.people())
     edited, removed = people[0], people[1]
-    a.roster.edit(edited.id, {"notes": "报告后更正"})
+    a.roster.edit(edited.id, {"unit": "报告后更正"})
     a.vault.partition("roster").remove(removed.id)
     [result] = office.import_paths([export(a, usb)])
     assert result.changes == 2
     changes = {c["record"]: c for c in office.changes("A1")}
     update = changes[edited.id]
     assert (update["kind"], update["op"], update["sequence"]) == ("roster", "update", 2)
-    assert update["fields"]["notes"] == [edited["notes"], "报告后更正"]
-    assert set(update["fields"]) <= {"notes", "updated_at"}
+    assert update["fields"]["unit"] == [edited["unit"], "报告后更正"]
+    assert set(update["fields"]) <= {"unit", "updated_at"}
     assert update["new_known"] and update["time"]
     gone = changes[removed.id]
     assert (gone["op"], gone["fields"]["name"]) == ("remove", [removed["name"], None])

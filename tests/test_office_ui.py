@@ -52,7 +52,7 @@ def world(tmp_path: Path) -> dict[str, Path]:
     sent = tmp_path / "sent"
     office.import_paths([export(a, sent, start=TODAY - dt.timedelta(days=1))])
     person = next(iter(a.roster.people()))
-    a.roster.edit(person.id, {"notes": "corrected after reporting"})
+    a.roster.edit(person.id, {"unit": "corrected after reporting"})
     office.import_paths([export(a, sent)])
     usb = tmp_path / "usb"
     export(b, usb)
@@ -100,7 +100,7 @@ async def test_dashboard_and_a_branch_read_only(world: dict[str, Path]) -> None:
         await pilot.press("alt+4")
         changes = screen.query_one("#branch-changes", RecordTable)
         [row] = changes.rows
-        assert PERSON.field("notes").label in row.cells()[4]
+        assert PERSON.field("unit").label in row.cells()[4]
         changes.focus()
         await pilot.press("enter")
         await pilot.pause()
