@@ -1,0 +1,146 @@
+"""The long fuzzing run: the properties of tests/test_fuzz_*.py (all defined in
+tests/fuzzkit.py) with many more examples per target.
+
+Run from the repository root:
+
+    python bench/fuzz.py                      # every target, 3000 examples each
+    python bench/fuzz.py --examples 20000 age minisign
+    python bench/fuzz.py --seconds 600        # share 10 minutes among the targets
+
+Prints, per target: iterations run, distinct failures (an exception's type and
+the innermost frame it was raised in; an invariant broken is an
+AssertionError at its line in fuzzkit), and the time taken; then one line per
+distinct failure with how often it happened and the first example's text.
+A failure does not stop the run. Exits 0 (it is a measurement, not a test);
+``--strict`` exits 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from tests import fuzzkit  # noqa: E402
+
+PER_EXAMPLE_SECONDS = 60.0
+
+
+class _TimeUp(BaseException):
+    """Raised through Hypothesis (which lets BaseException pass) to end a target."""
+
+
+@dataclass
+class Failure:
+    count: int = 0
+    example: str = ""
+    trace: str = ""
+
+
+@dataclass
+class Tally:
+    iterations: int = 0
+    seconds: float = 0.0
+    setup: float = 0.0
+    failures: dict[str, Failure] = field(default_factory=dict)
+    per_prop: dict[str, int] = field(default_factory=dict)
+
+
+def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
+             tally: Tally, seed: int | None) -> None:
+    def body(ex: object) -> None:
+        if time.monotonic() > deadline:
+            raise _TimeUp
+        tally.iterations += 1
+        tally.per_prop[prop.name] = tally.per_prop.get(prop.name, 0) + 1
+        try:
+            with fuzzkit.time_limit(PER_EXAMPLE_SECONDS):
+                prop.check(world, ex)
+        except Exception as exc:  # recorded, not raised: the run goes on
+            key = f"{prop.name}: {fuzzkit.failure_key(exc)}"
+            failure = tally.failures.setdefault(key, Failure())
+            failure.count += 1
+            if failure.count == 1:
+                failure.example = repr(ex)[:600]
+                failure.trace = "".join(traceback.format_exception(exc)[-6:])
+
+    runner = settings(max_examples=examples, deadline=None, database=None,
+                      derandomize=seed is not None and seed == 0,
+                      suppress_health_check=list(HealthCheck))(given(ex=prop.strategy)(body))
+    if seed:
+        from hypothesis import seed as fix_seed
+
+        runner = fix_seed(seed)(runner)
+    try:
+        runner()
+    except _TimeUp:
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    names = [t.name for t in fuzzkit.TARGETS]
+    parser.add_argument("targets", nargs="*", choices=[*names, []], default=[],
+                        metavar="TARGET", help=f"some of: {', '.join(names)} (default: all)")
+    parser.add_argument("--examples", type=int, default=3000,
+                        help="examples per target, shared among its properties (default 3000)")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="time budget for the whole run, shared among the targets")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="a fixed random seed (0: derandomized); default: random")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when anything failed")
+    parser.add_argument("--traces", action="store_true", help="print each failure's traceback")
+    args = parser.parse_args(argv)
+    targets = [t for t in fuzzkit.TARGETS if not args.targets or t.name in args.targets]
+
+    print(f"{'target':<10} {'iterations':>10} {'failures':>8} {'seconds':>8} {'setup s':>8}"
+          "  per property")
+    failed = False
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="branchtool-fuzz-") as tmp:
+        for n, target in enumerate(targets):
+            tally = Tally()
+            t0 = time.monotonic()
+            world = target.build(Path(tmp) / target.name)
+            tally.setup = time.monotonic() - t0
+            if args.seconds is not None:
+                left = args.seconds - (time.monotonic() - start)
+                budget = max(1.0, left / (len(targets) - n))
+            else:
+                budget = float("inf")
+            t1 = time.monotonic()
+            per_prop = max(1, args.examples // len(target.props))
+            for i, prop in enumerate(target.props):
+                share = budget - (time.monotonic() - t1)
+                deadline = time.monotonic() + share / (len(target.props) - i)
+                examples = per_prop if args.seconds is None else max(per_prop, 10**7)
+                run_prop(world, prop, examples, deadline, tally, args.seed)
+            tally.seconds = time.monotonic() - t1
+            closer = getattr(world, "close", None)
+            if closer is not None:
+                closer()
+            props = ", ".join(f"{k} {v}" for k, v in tally.per_prop.items())
+            print(f"{target.name:<10} {tally.iterations:>10} {len(tally.failures):>8} "
+                  f"{tally.seconds:>8.1f} {tally.setup:>8.1f}  {props}", flush=True)
+            for key, failure in sorted(tally.failures.items()):
+                failed = True
+                print(f"    FAIL x{failure.count}: {key}")
+                print(f"      first example: {failure.example}")
+                if args.traces:
+                    print("      " + failure.trace.replace("\n", "\n      "))
+    print(f"total {time.monotonic() - start:.1f} s")
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

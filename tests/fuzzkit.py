@@ -1,0 +1,1669 @@
+"""Property-based fuzzing of everything that reads hostile bytes: the shared
+strategies and invariants.
+
+The in-suite tests (``tests/test_fuzz_*.py``) and the long run
+(``bench/fuzz.py``) run the very same properties: each target below is a
+*world* (real keys, files, vaults; built once) and a list of properties, each
+a Hypothesis strategy and a check. A check raises on a broken promise — an
+exception of a type the caller is not meant to get, or an ``AssertionError``
+naming the invariant — and returns normally otherwise.
+
+The promises (issue 9, "Fuzzing"): no unhandled exception on any input, and no
+state change on any rejected input.
+
+- age: ``decrypt``/``decrypt_stream``/``decrypt_with_passphrase`` raise only
+  ``AgeError``; what they return is the original plaintext, never anything
+  else; ``decrypt_stream`` releases only a prefix of it before failing.
+- minisign: ``verify`` raises only ``MinisignError``; an altered signature,
+  trusted comment, key or data never verifies.
+- store: opening a damaged journal either gives a state that is a prefix of
+  the acknowledged writes (a torn tail cut off, with a notice) or raises
+  ``VaultCorrupt`` leaving every file as it was.
+- bundles: the office imports a damaged bundle as ``rejected`` with a reason
+  both catalogs hold, its store and status byte for byte unchanged; it
+  accepts only the genuine bundle or one its branch really signed.
+- roster and check-in importers: a plan (bad rows by number and reason) or a
+  ``UserError``; committing a plan with nothing to import changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import random
+import shutil
+import signal
+import string
+import tarfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from storage import age, minisign
+
+# -- running -------------------------------------------------------------------------
+
+SUITE_SECONDS_PER_EXAMPLE = 30  # a hang is a failure, not a stuck suite
+
+
+def suite(examples: int) -> settings:
+    """The in-suite settings: few examples, reproducible (derandomized, no
+    example database), no deadline (the machine may be loaded)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+class ExampleTimeout(Exception):
+    """A check ran longer than its limit (a hang on hostile input)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``ExampleTimeout`` in the main thread after ``seconds`` (Unix)."""
+    if not hasattr(signal, "setitimer") or seconds <= 0:
+        yield
+        return
+
+    def _alarm(signum: int, frame: object) -> None:
+        raise ExampleTimeout(f"example ran over {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def failure_key(exc: BaseException) -> str:
+    """A failure's identity: its type and the innermost frame it came from."""
+    tb = exc.__traceback__
+    frame = None
+    while tb is not None:
+        frame = tb.tb_frame, tb.tb_lineno
+        tb = tb.tb_next
+    where = "?"
+    if frame is not None:
+        code, line = frame[0].f_code, frame[1]
+        path = Path(code.co_filename)
+        short = "/".join(path.parts[-2:])
+        where = f"{short}:{line} {code.co_name}"
+    return f"{type(exc).__name__} at {where}"
+
+
+@dataclass
+class Prop:
+    """One property: a strategy of examples and the check each must pass."""
+
+    name: str
+    strategy: st.SearchStrategy[Any]
+    check: Callable[[Any, Any], None]  # (world, example)
+
+
+@dataclass
+class Target:
+    name: str
+    build: Callable[[Path], Any]  # folder -> world
+    props: list[Prop]
+
+
+# -- byte mutations ------------------------------------------------------------------
+
+# Positions: near the start (headers), near the end (tails), or anywhere
+# (reduced modulo the length when applied).
+_POS = st.one_of(st.integers(0, 400), st.integers(-400, -1), st.integers(0, 1 << 24))
+
+
+@dataclass(frozen=True)
+class Op:
+    """One edit of a byte string."""
+
+    kind: str
+    at: int = 0
+    size: int = 0
+    data: bytes = b""
+
+    def apply(self, data: bytes) -> bytes:
+        n = len(data)
+        at = max(0, n + self.at) if self.at < 0 else self.at % (n + 1)
+        if self.kind == "flip":
+            if n == 0:
+                return data
+            at = min(at, n - 1)
+            return data[:at] + bytes([data[at] ^ (1 << (self.size % 8))]) + data[at + 1:]
+        if self.kind == "set":
+            return data[:at] + self.data + data[at + len(self.data):]
+        if self.kind == "cut":
+            return data[:at]
+        if self.kind == "cut_front":
+            return data[at:]
+        if self.kind == "insert":
+            return data[:at] + self.data + data[at:]
+        if self.kind == "delete":
+            return data[:at] + data[at + self.size:]
+        if self.kind == "dup":
+            return data[:at + self.size] + data[at:at + self.size] + data[at + self.size:]
+        if self.kind == "zero":
+            end = min(n, at + self.size)
+            return data[:at] + bytes(end - at) + data[end:]
+        if self.kind == "append":
+            return data + self.data
+        raise ValueError(self.kind)
+
+
+def byte_op() -> st.SearchStrategy[Op]:
+    small = st.binary(min_size=1, max_size=16)
+    return st.one_of(
+        st.builds(Op, st.just("flip"), _POS, st.integers(0, 7)),
+        st.builds(Op, st.just("set"), _POS, st.just(0), small),
+        st.builds(Op, st.just("cut"), _POS),
+        st.builds(Op, st.just("cut_front"), st.integers(1, 64)),
+        st.builds(Op, st.just("insert"), _POS, st.just(0), st.binary(min_size=1, max_size=80)),
+        st.builds(Op, st.just("delete"), _POS, st.integers(1, 80)),
+        st.builds(Op, st.just("dup"), _POS, st.integers(1, 80)),
+        st.builds(Op, st.just("zero"), _POS, st.integers(1, 80)),
+        st.builds(Op, st.just("append"), st.just(0), st.just(0),
+                  st.one_of(small, st.binary(min_size=1, max_size=300))),
+    )
+
+
+def byte_ops(max_ops: int = 4) -> st.SearchStrategy[list[Op]]:
+    return st.lists(byte_op(), min_size=1, max_size=max_ops)
+
+
+def apply_ops(data: bytes, ops: Sequence[Op]) -> bytes:
+    for op in ops:
+        data = op.apply(data)
+    return data
+
+
+@dataclass(frozen=True)
+class LineOp:
+    """One edit of a line-oriented text (header, armor, minisign files)."""
+
+    kind: str
+    i: int = 0
+    j: int = 0
+    data: bytes = b""
+
+    def apply(self, text: bytes) -> bytes:
+        lines = text.splitlines(keepends=True) or [b""]
+        n = len(lines)
+        i, j = self.i % n, self.j % n
+        if self.kind == "drop":
+            del lines[i]
+        elif self.kind == "dup":
+            lines.insert(i, lines[i])
+        elif self.kind == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        elif self.kind == "replace":
+            end = b"\n" if lines[i].endswith(b"\n") else b""
+            lines[i] = self.data + end
+        elif self.kind == "insert":
+            lines.insert(i, self.data + b"\n")
+        elif self.kind == "crlf":
+            lines[i] = lines[i][:-1] + b"\r\n" if lines[i].endswith(b"\n") else lines[i] + b"\r"
+        elif self.kind == "crlf_all":
+            lines = [x[:-1] + b"\r\n" if x.endswith(b"\n") and not x.endswith(b"\r\n") else x
+                     for x in lines]
+        elif self.kind == "strip_eol":
+            lines[i] = lines[i].rstrip(b"\r\n")
+        elif self.kind == "pad":  # a space or tab at the end of the line
+            body = lines[i].rstrip(b"\r\n")
+            lines[i] = body + (self.data or b" ") + lines[i][len(body):]
+        elif self.kind == "prefix":
+            lines[i] = self.data + lines[i]
+        elif self.kind == "case":
+            lines[i] = lines[i].swapcase()
+        elif self.kind == "split":  # break a line in two
+            body = lines[i].rstrip(b"\r\n")
+            cut = self.j % (len(body) + 1)
+            lines[i] = body[:cut] + b"\n" + body[cut:] + lines[i][len(body):]
+        elif self.kind == "join":  # glue a line to the next
+            if i + 1 < n:
+                lines[i] = lines[i].rstrip(b"\r\n") + lines.pop(i + 1)
+        else:
+            raise ValueError(self.kind)
+        return b"".join(lines)
+
+
+B64 = string.ascii_letters + string.digits + "+/"
+
+
+def line_material() -> st.SearchStrategy[bytes]:
+    """What a replaced or inserted line holds: garbage, or near-misses of the
+    formats' own lines."""
+    return st.one_of(
+        st.binary(max_size=100),
+        st.text(alphabet=B64 + "=-> \t", max_size=90).map(str.encode),
+        st.text(max_size=40).map(lambda s: s.encode("utf-8", "surrogatepass")),
+        st.sampled_from([
+            b"", b" ", b"\t", b"->", b"-> ", b"-> X25519", b"-> scrypt", b"---", b"--- ",
+            b"age-encryption.org/v1", b"age-encryption.org/v2",
+            b"-----BEGIN AGE ENCRYPTED FILE-----",
+            b"-----END AGE ENCRYPTED FILE-----", b"=", b"==", b"A" * 64, b"A" * 65,
+            b"untrusted comment: ", b"trusted comment: ", b"trusted comment: changed",
+            b"RWQ=", b"\xef\xbb\xbf", b"\x00",
+        ]),
+    )
+
+
+def line_op() -> st.SearchStrategy[LineOp]:
+    idx = st.integers(0, 1 << 16)
+    return st.one_of(
+        st.builds(LineOp, st.sampled_from(["drop", "dup", "crlf", "strip_eol", "case"]), idx),
+        st.builds(LineOp, st.just("swap"), idx, idx),
+        st.builds(LineOp, st.sampled_from(["replace", "insert", "prefix"]), idx, st.just(0),
+                  line_material()),
+        st.builds(LineOp, st.just("pad"), idx, st.just(0), st.sampled_from([b" ", b"\t", b"  "])),
+        st.builds(LineOp, st.just("split"), idx, idx),
+        st.builds(LineOp, st.just("join"), idx),
+        st.just(LineOp("crlf_all")),
+    )
+
+
+def line_ops(max_ops: int = 3) -> st.SearchStrategy[list[LineOp]]:
+    return st.lists(line_op(), min_size=1, max_size=max_ops)
+
+
+def apply_line_ops(text: bytes, ops: Sequence[LineOp]) -> bytes:
+    for op in ops:
+        text = op.apply(text)
+    return text
+
+
+def edits(max_ops: int = 4) -> st.SearchStrategy[list[Op | LineOp]]:
+    """A mix of byte and line edits."""
+    return st.lists(st.one_of(byte_op(), line_op()), min_size=1, max_size=max_ops)
+
+
+def apply_edits(data: bytes, ops: Sequence[Op | LineOp]) -> bytes:
+    for op in ops:
+        data = op.apply(data)
+    return data
+
+
+def deterministic_bytes(n: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(n)
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> content)."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest()
+            for name, data in folder_bytes(folder).items()}
+
+
+# =====================================================================================
+# age
+# =====================================================================================
+
+AGE_MAX_WORK_FACTOR = 6  # a mutated work factor costs at most 2**6 scrypt rounds
+AGE_PASSPHRASE = "fuzz passphrase"
+
+
+@dataclass
+class AgeSeed:
+    name: str
+    plaintext: bytes
+    data: bytes
+    passphrase: str | None  # an scrypt file, else X25519
+    armored: bool
+    header_size: int  # of the binary form
+
+    def identities(self, world: AgeWorld, *, wrong: bool = False) -> list[Any]:
+        if self.passphrase is not None:
+            phrase = "not the " + self.passphrase if wrong else self.passphrase
+            return [age.ScryptIdentity(phrase, AGE_MAX_WORK_FACTOR)]
+        return [world.stranger] if wrong else [world.stranger, world.identity]
+
+
+@dataclass
+class AgeWorld:
+    identity: age.X25519Identity
+    stranger: age.X25519Identity
+    seeds: list[AgeSeed]
+    stanza_lines: list[bytes]  # real stanza lines, for the grammar-based garbage
+
+    @classmethod
+    def build(cls, root: Path | None = None) -> AgeWorld:
+        identity = age.X25519Identity.parse(age.generate_identity()[0])
+        stranger = age.X25519Identity.parse(age.generate_identity()[0])
+        other = age.X25519Identity.parse(age.generate_identity()[0])
+        third = age.X25519Identity.parse(age.generate_identity()[0])
+        me = identity.recipient()
+        chunk = 64 * 1024
+        seeds: list[AgeSeed] = []
+
+        def add(name: str, plaintext: bytes, *, recipients: list[Any] | None = None,
+                passphrase: str | None = None, work_factor: int = 2,
+                armor: bool = False) -> None:
+            if passphrase is not None:
+                binary = age.encrypt_with_passphrase(plaintext, passphrase, work_factor)
+            else:
+                binary = age.encrypt(plaintext, recipients or [me])
+            header = binary.index(b"\n", binary.index(b"\n--- ") + 1) + 1
+            data = _armor(binary) if armor else binary
+            seeds.append(AgeSeed(name, plaintext, data, passphrase, armor, header))
+
+        small = b"branchtool fuzz: \xe6\x94\xaf\xe9\x83\xa8\n"
+        add("x25519-empty", b"")
+        add("x25519-small", small)
+        add("x25519-one-chunk", deterministic_bytes(chunk, 1))
+        add("x25519-two-chunks", deterministic_bytes(chunk + 100, 2))
+        add("x25519-three-recipients", small * 3,
+            recipients=[other.recipient(), me, third.recipient()])
+        add("scrypt-2", small, passphrase=AGE_PASSPHRASE, work_factor=2)
+        add("scrypt-4", deterministic_bytes(300, 3), passphrase=AGE_PASSPHRASE, work_factor=4)
+        add("armor-x25519", small, armor=True)
+        add("armor-x25519-two-chunks", deterministic_bytes(chunk + 5, 4), armor=True)
+        add("armor-scrypt", small * 2, passphrase=AGE_PASSPHRASE, work_factor=3, armor=True)
+        stanza_lines: list[bytes] = []
+        for seed in seeds:
+            if not seed.armored:
+                head = seed.data[: seed.header_size].split(b"\n")
+                stanza_lines.extend(line for line in head[1:-2] if line)
+        return cls(identity, stranger, seeds, stanza_lines)
+
+
+def _armor(binary: bytes) -> bytes:
+    from storage.age.armor import armor
+
+    return armor(binary)
+
+
+@dataclass(frozen=True)
+class AgeMutation:
+    seed: int
+    where: str  # "bytes" anywhere, "header" lines, "armor" lines, "payload" bytes
+    ops: tuple[Op | LineOp, ...]
+
+    def apply(self, seed: AgeSeed) -> bytes:
+        data = seed.data
+        if self.where == "header" and not seed.armored:
+            head = apply_edits(data[: seed.header_size], self.ops)
+            return head + data[seed.header_size:]
+        if self.where == "payload" and not seed.armored:
+            return data[: seed.header_size] + apply_edits(data[seed.header_size:], self.ops)
+        return apply_edits(data, self.ops)
+
+
+def age_mutations() -> st.SearchStrategy[AgeMutation]:
+    return st.builds(
+        AgeMutation,
+        st.integers(0, 63),
+        st.sampled_from(["bytes", "header", "payload", "armor"]),
+        st.one_of(byte_ops(), line_ops(), edits()).map(tuple),
+    )
+
+
+def _decrypt_all_ways(seed_plaintexts: Sequence[bytes], data: bytes, identities: list[Any],
+                      passphrase: str | None) -> bool:
+    """Decrypt ``data`` whole and streamed; only ``AgeError`` may come out,
+    and what comes out is one of ``seed_plaintexts`` (streaming: a prefix of
+    it before an error). Returns whether it decrypted."""
+    outcomes: list[bool] = []
+    try:
+        if passphrase is not None:
+            out = age.decrypt_with_passphrase(data, passphrase, AGE_MAX_WORK_FACTOR)
+        else:
+            out = age.decrypt(data, identities)
+    except age.AgeError:
+        outcomes.append(False)
+    else:
+        assert out in seed_plaintexts, "decrypt returned a plaintext that was never encrypted"
+        outcomes.append(True)
+    sink = io.BytesIO()
+    try:
+        if passphrase is not None:
+            age.decrypt_stream(io.BytesIO(data), sink, passphrase=passphrase,
+                               max_work_factor=AGE_MAX_WORK_FACTOR)
+        else:
+            age.decrypt_stream(io.BytesIO(data), sink, identities)
+    except age.AgeError:
+        released = sink.getvalue()
+        assert any(p.startswith(released) for p in seed_plaintexts), (
+            "decrypt_stream released bytes that are not a prefix of the plaintext")
+        outcomes.append(False)
+    else:
+        assert sink.getvalue() in seed_plaintexts, "decrypt_stream wrote another plaintext"
+        outcomes.append(True)
+    assert outcomes[0] == outcomes[1], "decrypt and decrypt_stream disagree"
+    return outcomes[0]
+
+
+def check_age_mutation(world: AgeWorld, ex: AgeMutation) -> None:
+    seed = world.seeds[ex.seed % len(world.seeds)]
+    data = ex.apply(seed)
+    ok = _decrypt_all_ways([seed.plaintext], data, seed.identities(world), seed.passphrase)
+    if data == seed.data:
+        assert ok, "the unaltered file must decrypt"
+    # A wrong key never opens it, altered or not.
+    wrong = seed.identities(world, wrong=True)
+    try:
+        age.decrypt(data, wrong)
+    except age.AgeError:
+        pass
+    else:
+        raise AssertionError("a wrong identity or passphrase decrypted the file")
+
+
+# Valid changes: armor line endings and the whitespace around the block.
+@dataclass(frozen=True)
+class ArmorRewrite:
+    seed: int
+    crlf: bool
+    before: bytes
+    after: bytes
+
+
+def armor_rewrites() -> st.SearchStrategy[ArmorRewrite]:
+    ws = st.text(alphabet=" \t\r\n", max_size=200).map(str.encode)
+    return st.builds(ArmorRewrite, st.integers(0, 63), st.booleans(), ws, ws)
+
+
+def check_armor_rewrite(world: AgeWorld, ex: ArmorRewrite) -> None:
+    armored = [s for s in world.seeds if s.armored]
+    seed = armored[ex.seed % len(armored)]
+    text = seed.data.replace(b"\n", b"\r\n") if ex.crlf else seed.data
+    # Whitespace before the block must be whole lines (the BEGIN line starts a line).
+    before = ex.before if not ex.before or ex.before.endswith(b"\n") else ex.before + b"\n"
+    data = before + text + ex.after
+    ok = _decrypt_all_ways([seed.plaintext], data, seed.identities(world), seed.passphrase)
+    assert ok, "armor with other line endings or surrounding whitespace must decrypt"
+
+
+def _stanza_line() -> st.SearchStrategy[bytes]:
+    arg = st.one_of(
+        st.sampled_from(["X25519", "scrypt", "ssh-ed25519", "1", "2", "4", "01", "22", "99",
+                         "999999999999", "p256tag", "mlkem768x25519", "-"]),
+        st.binary(min_size=32, max_size=32).map(lambda b: _b64(b)),
+        st.binary(min_size=16, max_size=16).map(lambda b: _b64(b)),
+        st.sampled_from([_b64(bytes(32)), _b64(b"\x01" + bytes(31)), _b64(b"\xe0\xeb\x7a\x7c"
+                         b"\x3b\x41\xb8\xae\x16\x56\xe3\xfa\xf1\x9f\xc4\x6a\xda\x09\x8d\xeb\x9c"
+                         b"\x32\xb1\xfd\x86\x62\x05\x16\x5f\x49\xb8\x00")]),
+        st.text(alphabet=string.printable.strip(), min_size=1, max_size=20),
+    )
+    return st.lists(arg, min_size=0, max_size=4).map(
+        lambda args: ("-> " + " ".join(args)).encode())
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode().rstrip("=")
+
+
+def _body_lines() -> st.SearchStrategy[bytes]:
+    return st.one_of(
+        st.binary(max_size=100).map(lambda b: _wrap64(_b64(b).encode())),
+        st.text(alphabet=B64 + "=", max_size=130).map(lambda s: _wrap64(s.encode())),
+    )
+
+
+def _wrap64(text: bytes) -> bytes:
+    lines = [text[i:i + 64] for i in range(0, len(text), 64)]
+    if not lines or len(lines[-1]) == 64:
+        lines.append(b"")
+    return b"\n".join(lines) + b"\n"
+
+
+@st.composite
+def age_garbage(draw: st.DrawFn) -> bytes:
+    """Arbitrary bytes, and bytes shaped like an age header (so the parser's
+    deeper paths run), and bytes shaped like armor."""
+    kind = draw(st.sampled_from(["binary", "header", "armor", "armor-of-header"]))
+    if kind == "binary":
+        return draw(st.binary(max_size=600))
+    head = draw(st.sampled_from([b"age-encryption.org/v1\n"] * 4 + [
+        b"age-encryption.org/v2\n", b"age-encryption.org/v1\r\n", b"age-encryption.org/"]))
+    stanzas = draw(st.lists(st.tuples(_stanza_line(), _body_lines()), max_size=3))
+    text = head + b"".join(line + b"\n" + body for line, body in stanzas)
+    mac = draw(st.one_of(st.binary(min_size=32, max_size=32).map(lambda b: _b64(b).encode()),
+                         st.text(alphabet=B64 + "= ", max_size=50).map(str.encode)))
+    text += b"--- " + mac + b"\n" + draw(st.binary(max_size=200))
+    if kind == "header":
+        return text
+    if kind == "armor":
+        return b"-----BEGIN AGE ENCRYPTED FILE-----\n" + draw(
+            st.text(alphabet=B64 + "=\n\r ", max_size=300)).encode() + draw(
+            st.sampled_from([b"-----END AGE ENCRYPTED FILE-----\n", b"", b"-----END\n"]))
+    return _armor(text)
+
+
+@dataclass(frozen=True)
+class AgeGarbage:
+    data: bytes
+    real_stanza: int | None  # splice a real stanza line into the header
+
+
+def age_garbage_examples() -> st.SearchStrategy[AgeGarbage]:
+    return st.builds(AgeGarbage, age_garbage(), st.one_of(st.none(), st.integers(0, 63)))
+
+
+def check_age_garbage(world: AgeWorld, ex: AgeGarbage) -> None:
+    data = ex.data
+    if ex.real_stanza is not None and data.startswith(b"age-encryption.org/v1\n"):
+        line = world.stanza_lines[ex.real_stanza % len(world.stanza_lines)]
+        data = data.replace(b"\n", b"\n" + line + b"\n", 1)
+    plaintexts = [s.plaintext for s in world.seeds]
+    _decrypt_all_ways(plaintexts, data, [world.identity], None)
+    _decrypt_all_ways(plaintexts, data, [], AGE_PASSPHRASE)
+
+
+@dataclass(frozen=True)
+class KeyText:
+    base: int  # which real key to start from (or -1: no base)
+    text: str
+    ops: tuple[Op, ...]
+
+
+def key_texts() -> st.SearchStrategy[KeyText]:
+    return st.builds(KeyText, st.integers(-1, 3),
+                     st.one_of(st.text(max_size=80),
+                               st.text(alphabet="qpzry9x8gf2tvdw0s3jn54khce6mua7l1AGE-SECRTKY",
+                                       max_size=80)),
+                     st.lists(byte_op(), max_size=3).map(tuple))
+
+
+def check_key_text(world: AgeWorld, ex: KeyText) -> None:
+    originals = [str(world.identity), str(world.identity.recipient()),
+                 str(world.stranger), str(world.stranger.recipient())]
+    if ex.base < 0:
+        text = ex.text
+    else:
+        raw = apply_ops(originals[ex.base].encode(), ex.ops)
+        text = raw.decode("utf-8", "surrogateescape")
+    for parse in (age.X25519Identity.parse, age.X25519Recipient.parse):
+        try:
+            key = parse(text)
+        except age.InvalidKeyError:
+            continue
+        assert str(key) in originals or ex.base < 0 or text in originals, (
+            "an altered key parsed as another key")
+    try:
+        age.parse_identities(text)
+    except age.InvalidKeyError:
+        pass
+
+
+AGE = Target("age", AgeWorld.build, [
+    Prop("mutated files", age_mutations(), check_age_mutation),
+    Prop("armor whitespace and line endings", armor_rewrites(), check_armor_rewrite),
+    Prop("arbitrary bytes", age_garbage_examples(), check_age_garbage),
+    Prop("key strings", key_texts(), check_key_text),
+])
+
+
+# =====================================================================================
+# minisign
+# =====================================================================================
+
+
+@dataclass
+class MinisignWorld:
+    secret: minisign.SecretKey
+    public_text: str
+    stranger_public: str
+    data: list[bytes]
+    signatures: list[tuple[int, str]]  # (index into data, .minisig text)
+
+    @classmethod
+    def build(cls, root: Path | None = None) -> MinisignWorld:
+        secret, public_text = minisign.generate_keypair()
+        _, stranger_public = minisign.generate_keypair()
+        data = [b"", b"bundle.json contents\n", deterministic_bytes(3000, 5)]
+        sigs = [
+            (0, minisign.sign(data[0], secret, "empty")),
+            (1, minisign.sign(data[1], secret, "branchtool bundle branch=A1 seq=1",
+                              "a custom untrusted comment")),
+            (2, minisign.sign(data[2], secret, "中文 \t tab")),
+            (1, legacy_signature(data[1], secret, "legacy form")),
+        ]
+        return cls(secret, public_text, stranger_public, data, sigs)
+
+
+def legacy_signature(data: bytes, secret: minisign.SecretKey, trusted: str) -> str:
+    """A legacy ``Ed`` signature (over the data itself), as old minisign wrote."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(secret.seed)
+    sig = key.sign(data)
+    global_sig = key.sign(sig + trusted.encode())
+    blob = base64.b64encode(b"Ed" + secret.key_id_bytes + sig).decode()
+    return (f"untrusted comment: signature from minisign secret key\n{blob}\n"
+            f"trusted comment: {trusted}\n{base64.b64encode(global_sig).decode()}\n")
+
+
+def _signed_fields(sig: minisign.Signature) -> tuple[Any, ...]:
+    return (sig.algorithm, sig.key_id_bytes, sig.signature, sig.trusted_comment,
+            sig.global_signature)
+
+
+@dataclass(frozen=True)
+class MinisignMutation:
+    sig: int
+    target: str  # "signature", "data", "key", "trusted"
+    ops: tuple[Op | LineOp, ...]
+    comment: str  # for "trusted": the new trusted comment
+    as_text: bool  # pass str rather than bytes
+    stream: bool
+    legacy: bool  # allow legacy
+
+
+def minisign_mutations() -> st.SearchStrategy[MinisignMutation]:
+    return st.builds(
+        MinisignMutation, st.integers(0, 63),
+        st.sampled_from(["signature", "signature", "data", "key", "trusted"]),
+        st.one_of(byte_ops(), line_ops(), edits()).map(tuple),
+        st.text(max_size=30), st.booleans(), st.booleans(), st.booleans())
+
+
+def _verify(data: bytes, sig: str | bytes, pub: str | bytes, *, stream: bool,
+            legacy: bool) -> str:
+    if stream:
+        return minisign.verify_stream(io.BytesIO(data), sig, pub, allow_legacy=legacy)
+    return minisign.verify(data, sig, pub, allow_legacy=legacy)
+
+
+def check_minisign_mutation(world: MinisignWorld, ex: MinisignMutation) -> None:
+    index, sig_text = world.signatures[ex.sig % len(world.signatures)]
+    data, pub = world.data[index], world.public_text
+    original = minisign.parse_signature(sig_text)
+    sig: str | bytes = sig_text.encode()
+    if ex.target == "signature":
+        sig = apply_edits(sig, ex.ops)
+    elif ex.target == "data":
+        data = apply_edits(data, ex.ops)
+    elif ex.target == "key":
+        pub = apply_edits(pub.encode(), ex.ops).decode("utf-8", "surrogateescape")
+    else:
+        lines = sig_text.split("\n")
+        lines[2] = "trusted comment: " + ex.comment
+        sig = "\n".join(lines).encode("utf-8", "surrogatepass")
+    if ex.as_text and isinstance(sig, bytes):
+        sig = sig.decode("utf-8", "surrogateescape")
+    try:
+        comment = _verify(data, sig, pub, stream=ex.stream, legacy=ex.legacy)
+    except minisign.MinisignError:
+        return
+    # It verified: nothing that is signed may have changed.
+    assert ex.legacy or original.prehashed, "a legacy signature passed allow_legacy=False"
+    assert data == world.data[index], "altered data verified"
+    assert comment == original.trusted_comment, "an altered trusted comment verified"
+    assert _signed_fields(minisign.parse_signature(sig)) == _signed_fields(original), (
+        "an altered signature verified")
+    assert minisign.PublicKey.parse(pub) == minisign.PublicKey.parse(world.public_text), (
+        "another public key verified")
+
+
+@st.composite
+def minisign_texts(draw: st.DrawFn) -> tuple[bytes, bytes]:
+    """(signature text, public key text), arbitrary or shaped like the real ones."""
+    import base64
+
+    def b64_of(n_min: int, n_max: int, prefix: bytes = b"") -> bytes:
+        raw = prefix + draw(st.binary(min_size=n_min, max_size=n_max))
+        text = base64.b64encode(raw)
+        return draw(st.sampled_from([text, text.rstrip(b"="), text + b"=", text + b" ",
+                                     text.replace(b"+", b"-")]))
+
+    def comment() -> bytes:
+        return draw(st.one_of(st.text(max_size=40).map(
+            lambda s: s.encode("utf-8", "surrogatepass")), st.binary(max_size=40)))
+
+    alg = draw(st.sampled_from([b"ED", b"Ed", b"ed", b"EE", b"\x00\x00"]))
+    kid = draw(st.sampled_from([b"\x00" * 8, b"\xff" * 8]))
+    sig_lines = [
+        draw(st.sampled_from([b"untrusted comment: ", b"untrusted comment:", b""])) + comment(),
+        b64_of(64, 64, alg + kid) if draw(st.booleans()) else b64_of(0, 90),
+        draw(st.sampled_from([b"trusted comment: ", b"trusted comment:", b"x"])) + comment(),
+        b64_of(64, 64) if draw(st.booleans()) else b64_of(0, 90),
+    ]
+    sig_lines = sig_lines[: draw(st.integers(0, 4))] + draw(
+        st.lists(st.binary(max_size=20), max_size=2))
+    sig = draw(st.sampled_from([b"\n", b"\r\n", b"\r"])).join(sig_lines) + draw(
+        st.sampled_from([b"", b"\n", b"\n\n", b"\r\n"]))
+    pub_lines = [
+        draw(st.sampled_from([b"untrusted comment: minisign public key ", b""])) + comment(),
+        b64_of(32, 32, alg + kid) if draw(st.booleans()) else b64_of(0, 60),
+    ]
+    pub = b"\n".join(pub_lines[: draw(st.integers(0, 2))]) + draw(
+        st.sampled_from([b"", b"\n", b"\n\n"]))
+    if draw(st.booleans()):
+        sig, pub = draw(st.binary(max_size=300)), pub
+    return sig, pub
+
+
+@dataclass(frozen=True)
+class MinisignGarbage:
+    sig: bytes
+    pub: bytes
+    real_pub: bool
+    as_text: bool
+
+
+def minisign_garbage() -> st.SearchStrategy[MinisignGarbage]:
+    return minisign_texts().flatmap(lambda t: st.builds(
+        MinisignGarbage, st.just(t[0]), st.just(t[1]), st.booleans(), st.booleans()))
+
+
+def check_minisign_garbage(world: MinisignWorld, ex: MinisignGarbage) -> None:
+    pub: str | bytes = world.public_text if ex.real_pub else ex.pub
+    sig: str | bytes = ex.sig
+    if ex.as_text:
+        sig = ex.sig.decode("utf-8", "surrogateescape")
+        pub = pub if isinstance(pub, str) else pub.decode("utf-8", "surrogateescape")
+    for data in world.data:
+        try:
+            minisign.verify(data, sig, pub)
+        except minisign.MinisignError:
+            continue
+        raise AssertionError("an arbitrary signature verified")
+    for call in (minisign.parse_signature, lambda s: minisign.verify_stream(io.BytesIO(b""), s,
+                                                                            pub)):
+        with contextlib.suppress(minisign.MinisignError):
+            call(sig)
+    for fn in (minisign.key_id, minisign.fingerprint, minisign.PublicKey.from_base64):
+        with contextlib.suppress(minisign.MinisignError):
+            fn(pub)
+
+
+@dataclass(frozen=True)
+class SecretKeyMutation:
+    ops: tuple[Op | LineOp, ...]
+
+
+def check_secret_key_mutation(world: MinisignWorld, ex: SecretKeyMutation) -> None:
+    text = apply_edits(world.secret.to_text().encode(), ex.ops)
+    try:
+        key = minisign.SecretKey.from_text(text)
+    except minisign.MinisignError:
+        return
+    assert (key.key_id_bytes, key.seed) == (world.secret.key_id_bytes, world.secret.seed), (
+        "an altered secret key parsed as another key")
+
+
+MINISIGN = Target("minisign", MinisignWorld.build, [
+    Prop("mutated signatures, data, keys, trusted comments", minisign_mutations(),
+         check_minisign_mutation),
+    Prop("arbitrary signature and key texts", minisign_garbage(), check_minisign_garbage),
+    Prop("mutated secret key text", st.builds(SecretKeyMutation, edits().map(tuple)),
+         check_secret_key_mutation),
+])
+
+
+
+# =====================================================================================
+# the store: replaying a journal on open
+# =====================================================================================
+
+STORE_PASSPHRASE = "fuzz store passphrase"
+
+
+def _test_cipher() -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]:
+    from tests.storekit import TestCipher
+
+    cipher = TestCipher()
+    return cipher.encrypt, cipher.decrypt
+
+
+def _age_cipher() -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]:
+    identity = age.X25519Identity.parse(age.generate_identity()[0])
+    to = [identity.recipient()]
+    return (lambda data: age.encrypt(data, to)), (lambda data: age.decrypt(data, [identity]))
+
+
+def split_frames(journal: bytes) -> list[bytes]:
+    """A well-formed journal's frames, each with its 8-byte header."""
+    from storage.store import LENGTH
+
+    frames, offset = [], 0
+    while offset < len(journal):
+        length, _ = LENGTH.unpack_from(journal, offset)
+        end = offset + LENGTH.size + length
+        frames.append(journal[offset:end])
+        offset = end
+    return frames
+
+
+def store_state(store: Any) -> dict[str, dict[str, Any]]:
+    """Every document of every partition (empty partitions left out)."""
+    out = {}
+    for name in store.partitions():
+        docs = {d["id"]: d for d in store.partition(name).all()}
+        if docs:
+            out[name] = docs
+    return out
+
+
+@dataclass
+class StoreCase:
+    """A store after a compaction and a few more acknowledged writes."""
+
+    name: str
+    encrypt: Callable[[bytes], bytes]
+    decrypt: Callable[[bytes], bytes]
+    files: dict[str, bytes]  # the data/ folder as it was left
+    journal_file: str
+    frames: list[bytes]  # the current journal's frames
+    old_frames: list[bytes]  # the previous generation's (authentic, wrong gen)
+    states: list[dict[str, dict[str, Any]]]  # after 0, 1, ... frames
+    seqs: list[int]
+
+    @property
+    def journal(self) -> bytes:
+        return b"".join(self.frames)
+
+    def prefix(self, frames: int) -> bytes:
+        return b"".join(self.frames[:frames])
+
+    @classmethod
+    def build(cls, folder: Path, name: str,
+              cipher: tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]) -> StoreCase:
+        from storage.store import Store, journal_name
+
+        encrypt, decrypt = cipher
+        Store.initialize(folder, encrypt)
+        store = Store(folder, encrypt, decrypt)
+        roster = store.partition("roster")
+        ids = [roster.insert({"name": f"p{i}", "group": f"g{i % 2}"}) for i in range(4)]
+        store.partition("checkins/2026-10").insert({"id": "2026-10-01:x", "t": 36.6})
+        old = split_frames((folder / journal_name(store.gen)).read_bytes())
+        store.compact()
+        states, seqs = [store_state(store)], [store.seq]
+
+        def step(action: Callable[[], object]) -> None:
+            action()
+            states.append(store_state(store))
+            seqs.append(store.seq)
+
+        def batch() -> None:
+            with store.batch():
+                roster.insert({"name": "in a batch"})
+                roster.insert_many([{"name": "x"}, {"name": "y"}])
+                roster.remove(ids[1])
+
+        step(lambda: roster.insert({"name": "新", "tags": ["a", "b"]}))
+        step(lambda: roster.update(ids[0], {"name": "p0 renamed"}))
+        step(batch)
+        step(lambda: store.partition("checkins/2026-11").insert({"id": "2026-11-01:y"}))
+        step(lambda: roster.remove(ids[2]))
+        step(lambda: store.partition("care").insert({"note": "x" * 300}))
+        journal_file = journal_name(store.gen)
+        store.close(compact=False)
+        files = folder_bytes(folder)
+        frames = split_frames(files[journal_file])
+        assert len(frames) == len(states) - 1
+        return cls(name, encrypt, decrypt, files, journal_file, frames, old, states, seqs)
+
+
+@dataclass
+class VaultCase:
+    """A closed vault (work factor 10) whose files are mutated one at a time."""
+
+    path: Path
+    recipient: str
+    signing_public_key: str
+
+    @classmethod
+    def build(cls, path: Path) -> VaultCase:
+        from storage.vault import Vault
+
+        vault = Vault.create(path, STORE_PASSPHRASE, info={"branch_code": "F1"},
+                             work_factor=10)
+        vault.partition("roster").insert({"name": "someone"})
+        case = cls(path, vault.recipient, vault.signing_public_key)
+        vault.close()
+        return case
+
+
+@dataclass
+class StoreWorld:
+    root: Path
+    cases: list[StoreCase]
+    vault: VaultCase
+    counter: list[int] = field(default_factory=lambda: [0])
+
+    @classmethod
+    def build(cls, root: Path) -> StoreWorld:
+        root.mkdir(parents=True, exist_ok=True)
+        cases = [StoreCase.build(root / "test-cipher", "test-cipher", _test_cipher()),
+                 StoreCase.build(root / "age", "age", _age_cipher())]
+        return cls(root, cases, VaultCase.build(root / "vault"))
+
+    def scratch(self) -> Path:
+        self.counter[0] += 1
+        path = self.root / f"scratch-{self.counter[0]}"
+        path.mkdir()
+        return path
+
+
+@dataclass(frozen=True)
+class JournalPlan:
+    """How to build a damaged journal (or other data file) from the real one."""
+
+    case: int
+    file: str  # "journal", "state", "snapshot"
+    kind: str  # "bytes", "frames", "random"
+    order: tuple[int, ...] | None  # frames by index (None: the first ``keep``)
+    keep: int
+    strangers: tuple[tuple[int, int, bool], ...]  # (position, index, from the other case)
+    tail: str  # "", "torn", "zeros", "garbage", "header"
+    tail_arg: int
+    garbage: bytes
+    ops: tuple[Op, ...]
+
+    def journal(self, world: StoreWorld) -> bytes:
+        case = world.cases[self.case % len(world.cases)]
+        other = world.cases[(self.case + 1) % len(world.cases)]
+        if self.kind == "random":
+            return self.garbage
+        if self.kind == "bytes":
+            return apply_ops(case.journal, self.ops)
+        n = len(case.frames)
+        if self.order is None:
+            frames = case.frames[: self.keep % (n + 1)]
+        else:
+            frames = [case.frames[k % n] for k in self.order]
+        for position, index, foreign in self.strangers:
+            pool = other.frames if foreign else case.old_frames
+            frames.insert(position % (len(frames) + 1), pool[index % len(pool)])
+        data = b"".join(frames)
+        if self.tail == "torn":
+            frame = case.frames[self.tail_arg % n]
+            data += frame[: 1 + self.tail_arg % (len(frame) - 1)]
+        elif self.tail == "zeros":
+            data += bytes(1 + self.tail_arg % 300)
+        elif self.tail == "garbage":
+            data += self.garbage or b"\x01"
+        elif self.tail == "header":
+            from storage.store import frame_header
+
+            data += frame_header(self.tail_arg) + self.garbage
+        return apply_ops(data, self.ops) if self.ops else data
+
+
+def journal_plans() -> st.SearchStrategy[JournalPlan]:
+    index = st.integers(0, 1 << 10)
+    frames = st.builds(
+        JournalPlan, st.integers(0, 7), st.just("journal"), st.just("frames"),
+        st.one_of(st.none(), st.lists(index, max_size=9).map(tuple)), index,
+        st.lists(st.tuples(index, index, st.booleans()), max_size=2).map(tuple),
+        st.sampled_from(["", "", "torn", "zeros", "garbage", "header"]),
+        st.integers(0, 1 << 20), st.binary(max_size=120),
+        st.lists(byte_op(), max_size=1).map(tuple))
+    raw = st.builds(
+        JournalPlan, st.integers(0, 7), st.sampled_from(["journal"] * 6 + ["state", "snapshot"]),
+        st.just("bytes"), st.none(), st.just(0), st.just(()), st.just(""), st.just(0),
+        st.just(b""), byte_ops().map(tuple))
+    garbage = st.builds(
+        JournalPlan, st.integers(0, 7), st.just("journal"), st.just("random"), st.none(),
+        st.just(0), st.just(()), st.just(""), st.just(0),
+        st.one_of(st.binary(max_size=400), st.binary(max_size=64).map(
+            lambda b: _crc_framed(b))), st.just(()))
+    return st.one_of(frames, raw, garbage)
+
+
+def _crc_framed(body: bytes) -> bytes:
+    from storage.store import frame_header
+
+    return frame_header(len(body)) + body
+
+
+def check_store_replay(world: StoreWorld, ex: JournalPlan) -> None:
+    from storage.errors import VaultCorrupt
+    from storage.store import STATE_FILE, Store
+
+    case = world.cases[ex.case % len(world.cases)]
+    folder = world.scratch()
+    try:
+        files = dict(case.files)
+        if ex.file == "journal":
+            files[case.journal_file] = ex.journal(world)
+        else:
+            names = sorted(n for n in files if n.endswith(".snap.age"))
+            name = STATE_FILE if ex.file == "state" else names[ex.keep % len(names)]
+            files[name] = apply_ops(files[name], ex.ops)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        before = folder_bytes(folder)
+        try:
+            store = Store(folder, case.encrypt, case.decrypt)
+        except VaultCorrupt:
+            assert folder_bytes(folder) == before, "a refused journal was changed"
+            return
+        try:
+            state = store_state(store)
+        except VaultCorrupt:
+            store.close(compact=False)
+            assert ex.file == "snapshot", "only a damaged snapshot fails after opening"
+            assert folder_bytes(folder) == before, "a refused snapshot changed the folder"
+            return
+        assert state in case.states, "the store opened on a state that was never written"
+        i = case.states.index(state)
+        assert store.seq == case.seqs[i], "the sequence does not match the state"
+        after = folder_bytes(folder)
+        mutated = before[case.journal_file]
+        kept = after[case.journal_file]
+        assert kept == case.prefix(i), "the journal kept is not the acknowledged frames"
+        torn = [n for n in store.notices if n.key == "storage.journal_torn_tail"]
+        assert bool(torn) == (kept != mutated), "a cut tail without a notice (or the reverse)"
+        assert mutated.startswith(kept), "the journal was changed, not cut"
+        assert {k: v for k, v in after.items() if k != case.journal_file} == {
+            k: v for k, v in before.items() if k != case.journal_file}, "other files changed"
+        # The recovered store works: its history checks, and it takes a write.
+        assert store.check() == [], "the recovered store fails its own check"
+        new_id = store.partition("roster").insert({"name": "after recovery"})
+        store.close(compact=False)
+        again = Store(folder, case.encrypt, case.decrypt)
+        try:
+            assert again.notices == [], "a clean reopen has notices"
+            assert again.seq == case.seqs[i] + 1
+            roster = {d["id"]: d for d in again.partition("roster").all()}
+            assert roster.pop(new_id)["name"] == "after recovery"
+            assert roster == case.states[i].get("roster", {})
+            assert again.check() == []
+        finally:
+            again.close(compact=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Opening the vault around the store: vault.json, identity.age, signing.age.
+@dataclass(frozen=True)
+class VaultFileMutation:
+    file: str
+    ops: tuple[Op | LineOp, ...]
+
+
+def vault_file_mutations() -> st.SearchStrategy[VaultFileMutation]:
+    return st.builds(VaultFileMutation,
+                     st.sampled_from(["vault.json", "identity.age", "signing.age"]),
+                     st.one_of(byte_ops(), edits()).map(tuple))
+
+
+def check_vault_open(world: StoreWorld, ex: VaultFileMutation) -> None:
+    from storage.errors import StorageError
+    from storage.vault import Vault
+
+    case = world.vault
+    folder = world.scratch() / "vault"
+    try:
+        shutil.copytree(case.path, folder)
+        target = folder / ex.file
+        target.write_bytes(apply_edits(target.read_bytes(), ex.ops))
+        before = folder_bytes(folder)
+        try:
+            vault = Vault.open(folder, STORE_PASSPHRASE, max_work_factor=12)
+        except StorageError:
+            assert folder_bytes(folder) == before, "a refused vault was changed"
+            return
+        try:
+            assert vault.recipient == case.recipient, "opened with another identity"
+            assert minisign.PublicKey.parse(vault.signing_public_key) == \
+                minisign.PublicKey.parse(case.signing_public_key), "opened with another key"
+            assert len(vault.partition("roster")) == 1
+        finally:
+            vault.close(compact=False)
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+
+
+STORE = Target("store", StoreWorld.build, [
+    Prop("damaged journals and data files", journal_plans(), check_store_replay),
+    Prop("damaged vault files", vault_file_mutations(), check_vault_open),
+])
+
+
+# =====================================================================================
+# bundles: the office's import
+# =====================================================================================
+
+OFFICE_PASSPHRASE = "office passphrase"
+OFFICE_DAY = dt.date(2026, 11, 20)
+
+
+def _catalog_has(key: str) -> bool:
+    from branchtool import i18n
+
+    return all(key in i18n.catalog(lang) for lang in i18n.LANGUAGES)
+
+
+@dataclass
+class Bundle:
+    """A genuine bundle and its layers."""
+
+    name: str
+    file: bytes
+    tar: bytes
+    json: bytes
+    signature: str
+    doc: dict[str, Any]
+    paths: list[tuple[Any, ...]]  # every path into doc, for structured edits
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = (), out: list | None = None,
+           limit: int = 4000) -> list[tuple[Any, ...]]:
+    out = [] if out is None else out
+    if len(out) >= limit:
+        return out
+    out.append(prefix)
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _paths(child, (*prefix, key), out, limit)
+    elif isinstance(value, list):
+        for i, child in enumerate(value[:6]):
+            _paths(child, (*prefix, i), out, limit)
+    return out
+
+
+@dataclass
+class OfficeWorld:
+    """An office that enrolled branch A1 (a demo branch) and imported its
+    first bundle; fake branches B2 (enrolled), C3 (not enrolled) and D4
+    (enrolled, then revoked) whose keys the fuzzer holds; A1's next bundle
+    (sequence 2), one after it (3: a gap) and the first again (a duplicate)."""
+
+    root: Path
+    pristine: Path
+    work: Path
+    clock: Any
+    office: Any  # OfficeService on ``work``
+    recipient: str
+    identity: str
+    other_recipient: str
+    signers: dict[str, minisign.SecretKey]
+    bundles: list[Bundle]
+    digest: dict[str, str] = field(default_factory=dict)
+    status: bytes = b""
+    resets: int = 0
+    counter: int = 0
+
+    @classmethod
+    def build(cls, root: Path) -> OfficeWorld:
+        from branchtool.bundles import format as fmt
+        from branchtool.keyfiles import BRANCH_FORMAT, KeyFile
+        from tests.officekit import Clock, enrol, export, make_branch, make_office
+
+        root.mkdir(parents=True, exist_ok=True)
+        clock = Clock()
+        office = make_office(root / "office", clock)
+        a = make_branch(root / "branch-a", "A1", "第一党支部", office, people=8, days=2, seed=7)
+        enrol(office, a)
+        a_secret = minisign.SecretKey.from_text(age.decrypt(
+            (root / "branch-a" / "signing.age").read_bytes(), [a.vault.identity]).decode())
+        signers = {"a": a_secret}
+        for code, who in (("B2", "b"), ("C3", "c"), ("D4", "d")):
+            secret, public = minisign.generate_keypair()
+            signers[who] = secret
+            if code != "C3":
+                office.trust.enrol(KeyFile(BRANCH_FORMAT, f"支部{code}", age.generate_identity()[1],
+                                           public, code=code))
+        office.trust.revoke("D4")
+        sent = root / "sent"
+        paths = [export(a, sent)]
+        people = list(a.roster.people())
+        for n in (1, 2):
+            a.roster.edit(people[n].id, {"notes": f"changed before bundle {n + 1}"})
+            paths.append(export(a, sent))
+        results = office.import_paths([paths[0]])
+        assert [r.verdict for r in results] == ["accepted"], [r.to_json() for r in results]
+        identity = office.vault.identity
+        bundles = []
+        for name, path in (("next", paths[1]), ("gap", paths[2]), ("first", paths[0])):
+            file = path.read_bytes()
+            tar = age.decrypt(file, [identity])
+            json_bytes, signature = fmt.unpack(tar)
+            doc = fmt.decode(json_bytes)
+            bundles.append(Bundle(name, file, tar, json_bytes, signature, doc, _paths(doc)))
+        a.lock()
+        recipient = office.vault.recipient
+        office.vault.close()
+        world = cls(root, root / "office", root / "work", clock, None, recipient, identity,
+                    age.generate_identity()[1], signers, bundles)
+        world.reset()
+        return world
+
+    def reset(self) -> None:
+        """The office as built (after an accepted bundle changed it)."""
+        from branchtool.office.service import OfficeService
+        from storage.vault import Vault
+        from tests.officekit import TZ
+
+        if self.office is not None:
+            self.office.vault.close(compact=False)
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.pristine, self.work)
+        vault = Vault.open(self.work, OFFICE_PASSPHRASE, max_work_factor=12)
+        self.office = OfficeService(vault, now=self.clock, tz=TZ)
+        self.digest = folder_digest(self.work / "data")
+        self.status = self.status_json()
+        self.resets += 1
+
+    def status_json(self) -> bytes:
+        """What ``office status --json`` prints."""
+        overview = self.office.overview(OFFICE_DAY)
+        return orjson.dumps(overview.to_json(), option=orjson.OPT_SORT_KEYS)
+
+    def close(self) -> None:
+        if self.office is not None:
+            self.office.vault.close(compact=False)
+            self.office = None
+
+    def file_path(self) -> Path:
+        self.counter += 1
+        folder = self.root / "incoming"
+        folder.mkdir(exist_ok=True)
+        return folder / f"A1-{self.counter:06d}-20261120.bundle.age"
+
+
+# Values a structured edit puts into bundle.json; "@..." are resolved per world.
+_SPECIAL = ["@office", "@other", "@a_kid", "@b_kid", "@c_kid", "@d_kid", "@prev", "@genesis",
+            "", "0" * 64, "f" * 64, "A1", "B2", "C3", "D4", "../A1", "full", "standard",
+            "counts", "2026-11-20", "2026-11-19", "2026-02-30", "9999-12-31", "0001-01-01",
+            "2026-13-01", "1900-01-01", "２０２６-11-20", "branchtool-bundle", "x" * 300]
+
+
+def _edit_value() -> st.SearchStrategy[Any]:
+    leaf = st.one_of(
+        st.none(), st.booleans(),
+        st.sampled_from([0, 1, 2, 3, 4, -1, 10, 1000, 2**31, 2**53 + 1, 2**62, 2**63 - 1,
+                         2**64 - 1]),
+        st.integers(-(2**63), 2**63 - 1),
+        st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([0.5, 1.0, 1e308]),
+        st.text(max_size=12), st.sampled_from(_SPECIAL),
+    )
+    return st.recursive(leaf, lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(["id", "seq", "hash", "entry", "prev", "op", "time",
+                                         "partition", "record", "x", "date", "name"]),
+                        children, max_size=3)), max_leaves=6)
+
+
+@dataclass(frozen=True)
+class DocEdit:
+    path: int
+    action: str  # "set", "delete", "add", "dup", "clear", "deep"
+    value: Any = None
+    key: str = ""
+
+
+# Edits aimed at what the import checks after the signature (a bundle the
+# branch's own key signed, as a buggy or stolen branch program could send).
+_SEMANTIC: list[tuple[tuple[Any, ...], Any]] = [
+    *((("sequence",), v) for v in (1, 3, 4, 10, 1000, 10**6, 2**31, 2**62, 2**63 - 1,
+                                   2**64 - 1)),
+    *((("previous_sha256",), v) for v in ("@prev", "0" * 64, None, "@self")),
+    *((("history", "base"), v) for v in ({"seq": 0, "hash": "@genesis"}, "@held",
+                                         {"seq": 10**9, "hash": "@genesis"},
+                                         {"seq": -5, "hash": "@genesis"})),
+    *((("history", "head"), v) for v in ("@held", {"seq": 2**62, "hash": "@genesis"})),
+    *((("history", "entries"), v) for v in ("@first-half", "@repeat", [])),
+    *((("period", end), v) for end in ("from", "to")
+      for v in ("2026-02-30", "2026-11-31", "0000-01-01", "9999-12-31", "1970-01-01",
+                "2026-11-19", "2026-13-01")),
+    *((("created",), v) for v in ("", "garbage", "2026-11-20T08:00:00Z", "9999-12-31T23:59:59",
+                                  "2026-11-20T08:00:00+99:00", "0001-01-01T00:00:00Z")),
+    *((("redaction",), v) for v in ("full", "counts", "standard")),
+    *((("data",), v) for v in ({}, {"roster": [{"id": "x"}]}, {"checkins": [{"id": "1"}]},
+                               {"unknown kind": [{"id": ""}]}, {"roster": [{"id": "x"}] * 2})),
+    *((("counts",), v) for v in ({}, {"roster": -1}, {"roster": 2**63 - 1})),
+    *((("figures",), v) for v in ({}, {"health": {"days": {"2026-11-20": {"expected": 1,
+                                                                          "reported": 2}}}},
+                                  {"health": {"days": {"2026-02-30": {"expected": "x"}}}},
+                                  {"health": []})),
+    *((("reports",), v) for v in ({}, {"daily": "x" * 10000})),
+    *((("branch", "name"), v) for v in ("", "x" * 5000)),
+    *((("bundle_id",), v) for v in ("", "../../etc", "@self")),
+]
+
+
+def doc_edits() -> st.SearchStrategy[list[DocEdit]]:
+    top = st.integers(0, 1 << 16)
+    random_edit = st.builds(
+        DocEdit, top, st.sampled_from(["set"] * 5 + ["delete", "add", "dup", "clear", "deep"]),
+        _edit_value(), st.sampled_from(["id", "seq", "x", "hash", "format", "sequence", "data",
+                                        "base", "head", "entries", "from", "to"]))
+    semantic = st.builds(DocEdit, st.integers(0, len(_SEMANTIC) - 1), st.just("semantic"))
+    return st.lists(st.one_of(semantic, semantic, random_edit), min_size=1, max_size=3)
+
+
+# The fields the import checks, hit more often than a random path would be.
+_KEY_PATHS = [("format",), ("version",), ("bundle_id",), ("branch", "code"), ("branch", "name"),
+              ("signer_key_id",), ("recipient",), ("sequence",), ("previous_sha256",),
+              ("created",), ("period", "from"), ("period", "to"), ("redaction",), ("data",),
+              ("counts",), ("figures",), ("reports",), ("history", "base", "seq"),
+              ("history", "base", "hash"), ("history", "head", "seq"),
+              ("history", "head", "hash"), ("history", "entries")]
+
+
+def _resolve(world: OfficeWorld, value: Any, bundle: Bundle) -> Any:
+    if isinstance(value, str) and value.startswith("@"):
+        kids = {f"@{k}_kid": s.key_id for k, s in world.signers.items()}
+        table = {"@office": world.recipient, "@other": world.other_recipient,
+                 "@prev": hashlib.sha256(world.bundles[2].json).hexdigest(),
+                 "@genesis": "0" * 64, **kids}
+        return table.get(value, value)
+    if isinstance(value, list):
+        return [_resolve(world, v, bundle) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolve(world, v, bundle) for k, v in value.items()}
+    return value
+
+
+def _semantic(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any], edit: DocEdit) -> None:
+    path, value = _SEMANTIC[edit.path % len(_SEMANTIC)]
+    held = world.bundles[2].doc["history"]["head"]
+    entries = doc["history"]["entries"]
+    if value == "@held":
+        value = dict(held)
+    elif value == "@self":
+        value = bundle.doc[path[0]] if path[0] == "bundle_id" else hashlib.sha256(
+            bundle.json).hexdigest()
+    elif value == "@first-half":  # a shorter history, still a chain: head moves back
+        value = entries[: len(entries) // 2]
+        if value:
+            doc["history"]["head"] = {"seq": value[-1]["seq"], "hash": value[-1]["entry"]}
+    elif value == "@repeat":
+        value = entries + entries[-1:]
+    else:
+        value = _resolve(world, value, bundle)
+    node = doc
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = orjson.loads(orjson.dumps(value))
+
+
+def apply_doc_edits(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any],
+                    edits: Sequence[DocEdit]) -> dict[str, Any]:
+    for edit in edits:
+        if edit.action == "semantic":
+            with contextlib.suppress(KeyError, TypeError, IndexError):
+                _semantic(world, bundle, doc, edit)
+            continue
+        pool = _KEY_PATHS if edit.path % 3 == 0 else bundle.paths
+        path = pool[(edit.path // 3) % len(pool)]
+        parent, node = None, doc
+        try:
+            for step in path:
+                parent, node = node, node[step]
+        except (KeyError, IndexError, TypeError):
+            continue
+        value = _resolve(world, edit.value, bundle)
+        last = path[-1] if path else None
+        if edit.action == "set" and parent is not None:
+            parent[last] = value
+        elif edit.action == "delete" and parent is not None:
+            del parent[last]
+        elif edit.action == "add" and isinstance(node, dict):
+            node[edit.key] = value
+        elif edit.action == "add" and isinstance(node, list):
+            node.append(value)
+        elif edit.action == "dup" and isinstance(node, list) and node:
+            node.append(orjson.loads(orjson.dumps(node[0])))
+        elif edit.action == "clear" and isinstance(node, list | dict):
+            node.clear()
+        elif edit.action == "deep" and parent is not None:
+            deep: Any = value
+            for _ in range(40):
+                deep = [deep]
+            parent[last] = deep
+    return doc
+
+
+@dataclass(frozen=True)
+class TarMember:
+    name: str
+    kind: bytes
+    data: str  # "json", "sig", "empty", "garbage"
+    pax: tuple[tuple[str, str], ...] = ()
+
+
+def tar_members() -> st.SearchStrategy[list[TarMember]]:
+    names = st.one_of(st.sampled_from([
+        "bundle.json", "bundle.json.minisig", "./bundle.json", "../bundle.json",
+        "/bundle.json", "bundle.json/", "BUNDLE.JSON", "bundle.json\x00x", "a" * 120,
+        "dir/bundle.json", ""]), st.text(max_size=20))
+    kinds = st.sampled_from([tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.LNKTYPE,
+                             tarfile.SYMTYPE, tarfile.CHRTYPE, tarfile.BLKTYPE,
+                             tarfile.DIRTYPE, tarfile.FIFOTYPE, tarfile.CONTTYPE,
+                             tarfile.GNUTYPE_SPARSE, tarfile.GNUTYPE_LONGNAME,
+                             tarfile.XHDTYPE, tarfile.XGLTYPE, b"Z"])
+    pax = st.lists(st.tuples(
+        st.sampled_from(["size", "path", "mtime", "uid", "linkpath", "GNU.sparse.map",
+                         "GNU.sparse.size", "GNU.sparse.major", "GNU.sparse.minor",
+                         "GNU.sparse.name", "hdrcharset", "comment"]),
+        st.sampled_from(["0", "1", "-1", "1e3", "nan", "abc", "99999999999999999999",
+                         "bundle.json", "0,1,2", "BINARY", "1.0", ""])), max_size=2).map(tuple)
+    member = st.builds(TarMember, names, kinds,
+                       st.sampled_from(["json", "sig", "empty", "garbage"]), pax)
+    return st.lists(member, max_size=4)
+
+
+def build_tar(members: Sequence[TarMember], bundle: Bundle, fmt_choice: int) -> bytes | None:
+    formats = [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT]
+    out = io.BytesIO()
+    contents = {"json": bundle.json, "sig": bundle.signature.encode(), "empty": b"",
+                "garbage": deterministic_bytes(700, 9)}
+    try:
+        with tarfile.open(fileobj=out, mode="w", format=formats[fmt_choice % 3]) as tar:
+            for m in members:
+                info = tarfile.TarInfo(m.name)
+                info.type = m.kind
+                data = contents[m.data]
+                if m.pax:
+                    info.pax_headers = dict(m.pax)
+                if m.kind in (tarfile.SYMTYPE, tarfile.LNKTYPE):
+                    info.linkname = "bundle.json"
+                    tar.addfile(info)
+                else:
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+    except (ValueError, tarfile.TarError, UnicodeError, OverflowError):
+        return None
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class BundleMutation:
+    base: int  # 0: the next bundle, 1: a gap, 2: the first again (a duplicate)
+    layer: str  # "file", "tar", "members", "json", "doc", "sig"
+    ops: tuple[Op | LineOp, ...]
+    edits: tuple[DocEdit, ...]
+    members: tuple[TarMember, ...]
+    signer: str  # "keep" (the original signature), "a", "b", "c", "d"
+    recipients: str  # "office", "both", "other"
+    tar_format: int
+
+
+def bundle_mutations() -> st.SearchStrategy[BundleMutation]:
+    return st.builds(
+        BundleMutation,
+        st.sampled_from([0, 0, 0, 1, 2]),
+        st.sampled_from(["file", "file", "tar", "members", "json", "doc", "doc", "doc", "sig"]),
+        st.one_of(byte_ops(), edits()).map(tuple),
+        doc_edits().map(tuple), tar_members().map(tuple),
+        st.sampled_from(["keep", "a", "a", "a", "b", "c", "d"]),
+        st.sampled_from(["office", "office", "office", "both", "other"]),
+        st.integers(0, 2))
+
+
+def _sign(world: OfficeWorld, doc_json: bytes, doc: Any, signer: str,
+          original: str) -> str:
+    from branchtool.bundles import format as fmt
+
+    if signer == "keep":
+        return original
+    try:
+        comment = fmt.trusted_comment(doc, hashlib.sha256(doc_json).hexdigest())
+    except (KeyError, TypeError, IndexError):
+        comment = "branchtool bundle"
+    try:
+        return minisign.sign(doc_json, world.signers[signer], comment)
+    except ValueError:  # a comment minisign cannot carry (a line break)
+        return minisign.sign(doc_json, world.signers[signer], "branchtool bundle")
+
+
+def make_bundle_file(world: OfficeWorld, ex: BundleMutation) -> tuple[bytes, bool]:
+    """The mutated file, and whether its bundle.json was re-signed by A1."""
+    from branchtool.bundles import format as fmt
+
+    bundle = world.bundles[ex.base % len(world.bundles)]
+    if ex.layer == "file":
+        return apply_edits(bundle.file, ex.ops), False
+    resigned = False
+    if ex.layer == "tar":
+        tar = apply_edits(bundle.tar, ex.ops)
+    elif ex.layer == "members":
+        built = build_tar(ex.members, bundle, ex.tar_format)
+        tar = built if built is not None else bundle.tar
+    else:
+        json_bytes, signature = bundle.json, bundle.signature
+        if ex.layer == "sig":
+            signature = apply_edits(signature.encode(), ex.ops).decode("utf-8", "replace")
+        else:
+            if ex.layer == "json":
+                json_bytes = apply_edits(bundle.json, ex.ops)
+                try:
+                    doc = orjson.loads(json_bytes)
+                except orjson.JSONDecodeError:
+                    doc = None
+            else:
+                doc = apply_doc_edits(world, bundle, orjson.loads(bundle.json), ex.edits)
+                json_bytes = fmt.encode(doc)
+            signature = _sign(world, json_bytes, doc, ex.signer, bundle.signature)
+            resigned = ex.signer == "a"
+        tar = fmt.pack(json_bytes, signature, 0)
+    recipients = {"office": [world.recipient], "both": [world.other_recipient, world.recipient],
+                  "other": [world.other_recipient]}[ex.recipients]
+    return age.encrypt(tar, recipients), resigned
+
+
+def check_office_import(world: OfficeWorld, ex: BundleMutation) -> None:
+    from branchtool import i18n
+    from branchtool.bundles import format as fmt
+    from storage.history import verify_chain
+
+    data, resigned = make_bundle_file(world, ex)
+    bundle = world.bundles[ex.base % len(world.bundles)]
+    path = world.file_path()
+    path.write_bytes(data)
+    try:
+        [result] = world.office.import_paths([path])
+    finally:
+        path.unlink()
+    for lang in i18n.LANGUAGES:  # every verdict is said in both languages
+        before = i18n.language()
+        i18n.set_language(lang)
+        try:
+            assert result.message().strip()
+            orjson.dumps(result.to_json())
+        finally:
+            i18n.set_language(before)
+    if result.verdict != "accepted":
+        if result.verdict == "rejected":
+            assert _catalog_has(f"bundle.reject.{result.reason}"), (
+                f"reason {result.reason!r} missing from a catalog")
+        else:
+            assert result.verdict == "duplicate"
+        assert folder_digest(world.work / "data") == world.digest, (
+            f"a {result.verdict} bundle changed the office store")
+        assert world.status_json() == world.status, f"a {result.verdict} bundle changed the status"
+        return
+    # Accepted: the genuine bundle, or one A1 really signed that makes sense.
+    try:
+        tar = age.decrypt(data, [world.identity])
+        json_bytes, _ = fmt.unpack(tar)
+        if not resigned:
+            assert json_bytes == bundle.json, "accepted a bundle.json its branch never signed"
+            assert bundle.name != "first", "accepted the first bundle twice"
+        doc = fmt.decode(json_bytes)
+        assert doc["recipient"] == world.recipient
+        assert doc["branch"]["code"] == "A1"
+        assert doc["signer_key_id"] == world.signers["a"].key_id
+        assert doc["sequence"] > world.bundles[2].doc["sequence"]
+        history = doc["history"]
+        report = verify_chain(history["entries"], history["base"]["seq"],
+                              history["base"]["hash"])
+        assert report.ok and (report.head_seq, report.head_hash) == (
+            history["head"]["seq"], history["head"]["hash"]), "accepted a broken chain"
+        assert world.office.vault.check() == [], "the office store fails its check"
+        world.status_json()
+        [branch] = [b for b in world.office.branches() if b["code"] == "A1"]
+        assert branch["last"]["sequence"] == doc["sequence"]
+    finally:
+        world.reset()
+
+
+@dataclass(frozen=True)
+class FormatInput:
+    layer: str  # "tar", "json", "doc", "members", "garbage"
+    ops: tuple[Op | LineOp, ...]
+    edits: tuple[DocEdit, ...]
+    members: tuple[TarMember, ...]
+    tar_format: int
+    garbage: bytes
+
+
+def format_inputs() -> st.SearchStrategy[FormatInput]:
+    return st.builds(FormatInput, st.sampled_from(["tar", "json", "doc", "members", "garbage"]),
+                     st.one_of(byte_ops(), edits()).map(tuple), doc_edits().map(tuple),
+                     tar_members().map(tuple), st.integers(0, 2), st.binary(max_size=2000))
+
+
+def check_format(world: OfficeWorld, ex: FormatInput) -> None:
+    """``format.unpack`` and ``format.decode`` alone: only ``BundleRejected``."""
+    from branchtool.bundles import format as fmt
+
+    bundle = world.bundles[0]
+    if ex.layer in ("tar", "members", "garbage"):
+        if ex.layer == "tar":
+            tar = apply_edits(bundle.tar, ex.ops)
+        elif ex.layer == "members":
+            tar = build_tar(ex.members, bundle, ex.tar_format) or bundle.tar
+        else:
+            tar = ex.garbage
+        try:
+            json_bytes, signature = fmt.unpack(tar)
+        except fmt.BundleRejected as exc:
+            assert _catalog_has(f"bundle.reject.{exc.reason}")
+            return
+        assert isinstance(signature, str)
+    elif ex.layer == "json":
+        json_bytes = apply_edits(bundle.json, ex.ops)
+    else:
+        doc = apply_doc_edits(world, bundle, orjson.loads(bundle.json), ex.edits)
+        json_bytes = fmt.encode(doc)
+    try:
+        fmt.decode(json_bytes)
+    except fmt.BundleRejected as exc:
+        assert _catalog_has(f"bundle.reject.{exc.reason}")
+
+
+BUNDLES = Target("bundles", OfficeWorld.build, [
+    Prop("office import of damaged bundles", bundle_mutations(), check_office_import),
+    Prop("format.unpack and format.decode", format_inputs(), check_format),
+])
+
+TARGETS: list[Target] = [AGE, MINISIGN, STORE, BUNDLES]

@@ -1,0 +1,49 @@
+"""Fuzzing the minisign reader (issue 9): mutated and arbitrary signatures
+and public keys raise only ``MinisignError``, and an altered signature, trusted
+comment, key or data never verifies. The long run is ``bench/fuzz.py``."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from tests import fuzzkit
+from tests.fuzzkit import MinisignWorld
+
+MUTATED, GARBAGE, SECRET = fuzzkit.MINISIGN.props
+
+
+@pytest.fixture(scope="module")
+def world() -> MinisignWorld:
+    return MinisignWorld.build()
+
+
+@fuzzkit.suite(300)
+@given(ex=MUTATED.strategy)
+def test_an_altered_signature_key_comment_or_data_never_verifies(world: MinisignWorld,
+                                                                 ex) -> None:
+    MUTATED.check(world, ex)
+
+
+@fuzzkit.suite(200)
+@given(ex=GARBAGE.strategy)
+def test_arbitrary_signature_and_key_texts_raise_only_minisign_errors(world: MinisignWorld,
+                                                                      ex) -> None:
+    GARBAGE.check(world, ex)
+
+
+@fuzzkit.suite(100)
+@given(ex=SECRET.strategy)
+def test_an_altered_secret_key_text_is_refused_or_the_same_key(world: MinisignWorld,
+                                                               ex) -> None:
+    SECRET.check(world, ex)
+
+
+def test_the_unaltered_signatures_verify(world: MinisignWorld) -> None:
+    from storage import minisign
+
+    for index, text in world.signatures:
+        minisign.verify(world.data[index], text, world.public_text)
+        ex = fuzzkit.MinisignMutation(0, "signature", (fuzzkit.Op("append"),), "", False,
+                                      False, True)
+        MUTATED.check(world, ex)

@@ -1,0 +1,51 @@
+"""Fuzzing the store's replay on open (issue 9): a damaged journal (torn,
+flipped, frames dropped, repeated, reordered, from another generation or
+another key, garbage after) opens on a prefix of the acknowledged writes, a
+torn tail cut with a notice, or is refused as ``VaultCorrupt`` with every file
+left as it was. The long run is ``bench/fuzz.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+from tests import fuzzkit
+from tests.fuzzkit import JournalPlan, StoreWorld
+
+REPLAY, VAULT = fuzzkit.STORE.props
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> StoreWorld:
+    return StoreWorld.build(tmp_path_factory.mktemp("fuzz-store"))
+
+
+@fuzzkit.suite(200)
+@given(ex=REPLAY.strategy)
+def test_a_damaged_journal_opens_on_a_prefix_or_is_refused_unchanged(world: StoreWorld,
+                                                                      ex) -> None:
+    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
+        REPLAY.check(world, ex)
+
+
+@fuzzkit.suite(40)
+@given(ex=VAULT.strategy)
+def test_damaged_vault_files_are_refused_unchanged(world: StoreWorld, ex) -> None:
+    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
+        VAULT.check(world, ex)
+
+
+@pytest.mark.parametrize("case", [0, 1])
+@pytest.mark.parametrize("keep", range(8))
+def test_every_frame_boundary_is_a_prefix(world: StoreWorld, case: int, keep: int) -> None:
+    plan = JournalPlan(case, "journal", "frames", None, keep, (), "", 0, b"", ())
+    REPLAY.check(world, plan)
+
+
+@pytest.mark.parametrize("tail", ["torn", "zeros", "header"])
+def test_a_torn_or_zeroed_tail_is_cut_with_a_notice(world: StoreWorld, tail: str,
+                                                    tmp_path: Path) -> None:
+    plan = JournalPlan(0, "journal", "frames", None, 3, (), tail, 1000, b"", ())
+    REPLAY.check(world, plan)
