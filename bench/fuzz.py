@@ -64,8 +64,7 @@ def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
         tally.iterations += 1
         tally.per_prop[prop.name] = tally.per_prop.get(prop.name, 0) + 1
         try:
-            with fuzzkit.time_limit(PER_EXAMPLE_SECONDS):
-                prop.check(world, ex)
+            fuzzkit.run_check(prop, world, ex, PER_EXAMPLE_SECONDS)
         except Exception as exc:  # recorded, not raised: the run goes on
             key = f"{prop.name}: {fuzzkit.failure_key(exc)}"
             failure = tally.failures.setdefault(key, Failure())

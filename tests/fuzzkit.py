@@ -32,6 +32,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import os
 import random
 import shutil
 import signal
@@ -87,6 +88,38 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+MEMORY_HEADROOM = 3 << 30  # an example may grow the process by this much
+
+
+@contextlib.contextmanager
+def memory_limit(headroom: int = MEMORY_HEADROOM) -> Iterator[None]:
+    """Make a runaway allocation a ``MemoryError`` in this example rather than
+    a machine brought down by the OOM killer (Linux; elsewhere a no-op)."""
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = pages * os.sysconf("SC_PAGE_SIZE") + headroom
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def run_check(prop: Prop, world: Any, example: Any,
+              seconds: float = SUITE_SECONDS_PER_EXAMPLE) -> None:
+    """One example of a property, under a time and a memory limit."""
+    with time_limit(seconds), memory_limit():
+        prop.check(world, example)
 
 
 def failure_key(exc: BaseException) -> str:
@@ -1337,6 +1370,11 @@ _SEMANTIC: list[tuple[tuple[Any, ...], Any]] = [
     *((("branch", "name"), v) for v in ("", "x" * 5000)),
     *((("bundle_id",), v) for v in ("", "../../etc", "@self")),
 ]
+
+
+def semantic_edit(path: tuple[Any, ...], value: Any) -> DocEdit:
+    """The edit that sets ``path`` to ``value`` (one of ``_SEMANTIC``)."""
+    return DocEdit(_SEMANTIC.index((path, value)), "semantic")
 
 
 def doc_edits() -> st.SearchStrategy[list[DocEdit]]:

@@ -24,28 +24,26 @@ MUTATED, ARMOR, GARBAGE, KEYS = fuzzkit.AGE.props
 @fuzzkit.suite(250)
 @given(ex=MUTATED.strategy)
 def test_mutated_files_give_the_plaintext_or_an_age_error(world: AgeWorld, ex) -> None:
-    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
-        MUTATED.check(world, ex)
+    fuzzkit.run_check(MUTATED, world, ex)
 
 
 @fuzzkit.suite(40)
 @given(ex=ARMOR.strategy)
 def test_armor_line_endings_and_surrounding_whitespace_still_decrypt(world: AgeWorld,
                                                                      ex) -> None:
-    ARMOR.check(world, ex)
+    fuzzkit.run_check(ARMOR, world, ex)
 
 
 @fuzzkit.suite(150)
 @given(ex=GARBAGE.strategy)
 def test_arbitrary_bytes_raise_only_age_errors(world: AgeWorld, ex) -> None:
-    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
-        GARBAGE.check(world, ex)
+    fuzzkit.run_check(GARBAGE, world, ex)
 
 
 @fuzzkit.suite(100)
 @given(ex=KEYS.strategy)
 def test_key_strings_parse_or_raise_invalid_key(world: AgeWorld, ex) -> None:
-    KEYS.check(world, ex)
+    fuzzkit.run_check(KEYS, world, ex)
 
 
 def test_every_seed_decrypts_unaltered(world: AgeWorld, tmp_path: Path) -> None:

@@ -29,22 +29,54 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeWorld]:
 @fuzzkit.suite(150)
 @given(ex=IMPORT.strategy)
 def test_a_damaged_bundle_is_rejected_and_changes_nothing(world: OfficeWorld, ex) -> None:
-    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
-        IMPORT.check(world, ex)
+    fuzzkit.run_check(IMPORT, world, ex)
 
 
 @fuzzkit.suite(150)
 @given(ex=FORMAT.strategy)
 def test_unpack_and_decode_raise_only_bundle_rejected(world: OfficeWorld, ex) -> None:
-    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
-        FORMAT.check(world, ex)
+    fuzzkit.run_check(FORMAT, world, ex)
 
 
 def test_the_genuine_next_bundle_is_accepted_and_the_world_reset(world: OfficeWorld) -> None:
     resets = world.resets
     ex = BundleMutation(0, "file", (fuzzkit.Op("append"),), (), (), "keep", "office", 0)
-    IMPORT.check(world, ex)
+    fuzzkit.run_check(IMPORT, world, ex)
     assert world.resets == resets + 1  # it was accepted, then the office put back
     dup = BundleMutation(2, "file", (fuzzkit.Op("append"),), (), (), "keep", "office", 0)
     IMPORT.check(world, dup)
     assert world.resets == resets + 1
+
+
+# -- what the fuzzing found (each fixed in branchtool/bundles/format.py) -------------------
+
+@pytest.mark.parametrize(("path", "value"), [
+    (("sequence",), 2**31),  # the gap list of 2**31 sequences: MemoryError (or the OOM killer)
+    (("sequence",), 2**62),
+    (("period", "to"), "9999-12-31"),  # stepping past the last day: OverflowError
+    (("period", "from"), "0000-01-01"),  # year 0: ValueError in the import
+    (("period", "from"), "2026-02-30"),  # the schema's pattern, not a date: ValueError
+    (("created",), "9999-12-31T23:59:59"),  # the status's time zone: OverflowError
+])
+def test_a_signed_bundle_with_an_impossible_sequence_or_date_is_a_schema_error(
+        world: OfficeWorld, path: tuple[str, ...], value: object) -> None:
+    """Signed by the branch's own key (a buggy or stolen branch program): the
+    office rejected nothing of these and crashed in the import or later in
+    ``office status``."""
+    ex = BundleMutation(0, "doc", (), (fuzzkit.semantic_edit(path, value),), (), "a",
+                        "office", 0)
+    resets = world.resets
+    fuzzkit.run_check(IMPORT, world, ex)
+    assert world.resets == resets  # rejected, nothing to put back
+
+
+def test_a_bad_pax_header_is_a_bad_tar(world: OfficeWorld) -> None:
+    """tarfile raised ValueError (int("0,1,2") for ``GNU.sparse.size``) through unpack."""
+    from branchtool.bundles import format as fmt
+
+    members = [fuzzkit.TarMember("bundle.json", b"0", "json", (("GNU.sparse.size", "0,1,2"),))]
+    tar = fuzzkit.build_tar(members, world.bundles[0], 2)
+    assert tar is not None
+    with pytest.raises(fmt.BundleRejected) as err:
+        fmt.unpack(tar)
+    assert err.value.reason == "tar"

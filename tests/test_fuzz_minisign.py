@@ -22,21 +22,21 @@ def world() -> MinisignWorld:
 @given(ex=MUTATED.strategy)
 def test_an_altered_signature_key_comment_or_data_never_verifies(world: MinisignWorld,
                                                                  ex) -> None:
-    MUTATED.check(world, ex)
+    fuzzkit.run_check(MUTATED, world, ex)
 
 
 @fuzzkit.suite(200)
 @given(ex=GARBAGE.strategy)
 def test_arbitrary_signature_and_key_texts_raise_only_minisign_errors(world: MinisignWorld,
                                                                       ex) -> None:
-    GARBAGE.check(world, ex)
+    fuzzkit.run_check(GARBAGE, world, ex)
 
 
 @fuzzkit.suite(100)
 @given(ex=SECRET.strategy)
 def test_an_altered_secret_key_text_is_refused_or_the_same_key(world: MinisignWorld,
                                                                ex) -> None:
-    SECRET.check(world, ex)
+    fuzzkit.run_check(SECRET, world, ex)
 
 
 def test_the_unaltered_signatures_verify(world: MinisignWorld) -> None:

@@ -26,15 +26,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> StoreWorld:
 @given(ex=REPLAY.strategy)
 def test_a_damaged_journal_opens_on_a_prefix_or_is_refused_unchanged(world: StoreWorld,
                                                                       ex) -> None:
-    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
-        REPLAY.check(world, ex)
+    fuzzkit.run_check(REPLAY, world, ex)
 
 
 @fuzzkit.suite(40)
 @given(ex=VAULT.strategy)
 def test_damaged_vault_files_are_refused_unchanged(world: StoreWorld, ex) -> None:
-    with fuzzkit.time_limit(fuzzkit.SUITE_SECONDS_PER_EXAMPLE):
-        VAULT.check(world, ex)
+    fuzzkit.run_check(VAULT, world, ex)
 
 
 @pytest.mark.parametrize("case", [0, 1])

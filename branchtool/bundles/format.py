@@ -12,6 +12,7 @@ with its own reason before anything is trusted or written.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import tarfile
@@ -31,6 +32,9 @@ MAX_SIG = 4096
 MAX_DEPTH = 32
 MAX_STRING = 1 << 20  # one string field (a rendered report may be long)
 REDACTIONS = ("full", "standard", "counts")
+# A bundle a day for 270 years. Bounds the gap an office lists as missing.
+MAX_SEQUENCE = 100_000
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates the office can step through and show
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -89,8 +93,10 @@ def unpack(tar_bytes: bytes) -> tuple[bytes, str]:
                 if handle is None:
                     raise BundleRejected("tar_type")
                 members[member.name] = handle.read()
-    except (tarfile.TarError, EOFError, OSError, UnicodeError):
-        raise BundleRejected("tar") from None
+    except BundleRejected:
+        raise
+    except Exception:  # tarfile is not written for hostile input (e.g. ValueError
+        raise BundleRejected("tar") from None  # from a bad pax header): a bad tar
     if set(members) != {JSON_NAME, SIG_NAME}:
         raise BundleRejected("tar_members")
     try:
@@ -155,6 +161,26 @@ def _require(doc: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
     return value
 
 
+def _day(text: str) -> dt.date | None:
+    if not _DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # 2026-02-30
+        return None
+
+
+def _moment(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _in_range(value: dt.date | None) -> bool:
+    return value is not None and FIRST_YEAR <= value.year <= LAST_YEAR
+
+
 def _check_schema(doc: Any) -> None:
     if not isinstance(doc, dict):
         raise BundleRejected("schema", field="(root)")
@@ -170,15 +196,16 @@ def _check_schema(doc: Any) -> None:
     _require(doc, "signer_key_id", str)
     _require(doc, "recipient", str)
     seq = _require(doc, "sequence", int)
-    if seq < 1:
+    if not 1 <= seq <= MAX_SEQUENCE:
         raise BundleRejected("schema", field="sequence")
     prev = doc.get("previous_sha256")
     if not (prev is None and seq == 1) and not (isinstance(prev, str) and _HEX64.match(prev)):
         raise BundleRejected("schema", field="previous_sha256")
-    _require(doc, "created", str)
+    if not _in_range(_moment(_require(doc, "created", str))):
+        raise BundleRejected("schema", field="created")
     period = _require(doc, "period", dict)
     for end in ("from", "to"):
-        if not _DATE.match(_require(period, end, str, "period.")):
+        if not _in_range(_day(_require(period, end, str, "period."))):
             raise BundleRejected("schema", field=f"period.{end}")
     if period["from"] > period["to"]:
         raise BundleRejected("schema", field="period")
