@@ -24,11 +24,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import random
-import select
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -36,8 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -49,6 +44,7 @@ from branchtool.session import Session
 from storage import age
 from storage.errors import StorageError
 from tests import crashkit
+from tests.crashkit import acked, kill_at_random
 from tests.officekit import Clock, enrol, make_branch, make_office
 
 TODAY = dt.date(2026, 11, 20)
@@ -67,64 +63,6 @@ class Tally:
     def add(self, other: Tally) -> None:
         for name in ("kills", "acknowledged", "corrupt", "lost", "partial", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-Child = Callable[[Callable[[str, Any], None]], None]
-
-
-def kill_at_random(child: Child, rng: random.Random, max_acks: int,
-                   max_delay: float = 0.02) -> list[tuple[str, Any]]:
-    """Fork ``child``, kill it at a random instant, return what it reported."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read_fd)
-
-        def say(kind: str, payload: Any) -> None:
-            os.write(write_fd, orjson.dumps([kind, payload]) + b"\n")
-
-        try:
-            child(say)
-            say("done", None)
-        except BaseException as exc:
-            say("error", repr(exc))
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    want, buffer = rng.randint(0, max_acks), b""
-    deadline = time.monotonic() + 60
-    while buffer.count(b'["ack"') < want and b'["done"' not in buffer \
-            and time.monotonic() < deadline:
-        ready, _, _ = select.select([read_fd], [], [], 1)
-        if ready:
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-    select.select([], [], [], rng.random() * max_delay)  # somewhere inside the next write
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    while chunk := os.read(read_fd, 65536):
-        buffer += chunk
-    os.close(read_fd)
-    messages = [tuple(orjson.loads(line)) for line in buffer.splitlines()
-                if line.endswith(b"]")]
-    errors = [p for kind, p in messages if kind == "error"]
-    if errors:
-        raise RuntimeError(f"the child failed on its own: {errors[0]}")
-    return messages  # type: ignore[return-value]
-
-
-def acked(messages: list[tuple[str, Any]]) -> tuple[list[Any], Any]:
-    """The acknowledged intents, and the one in flight (or None)."""
-    done, pending = [], None
-    for kind, payload in messages:
-        if kind == "intent":
-            pending = payload
-        elif kind == "ack":
-            done.append(pending if payload is None else payload)
-            pending = None
-    return done, pending
 
 
 def open_and_check(path: Path, passphrase: str) -> Session | None:

@@ -16,8 +16,11 @@ import os
 import random
 import select
 import signal
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -39,14 +42,72 @@ class CampaignResult:
     failures: list[str] = field(default_factory=list)
 
 
-def _child(path: Path, fd: int, seed: int, compact_frames: int) -> None:
+Say = Callable[[str, Any], None]
+
+
+def kill_at_random(child: Callable[[Say], None], rng: random.Random, max_acks: int,
+                   max_delay: float = 0.004) -> list[tuple[str, Any]]:
+    """Fork ``child(say)``, SIGKILL it after a random number of its acks plus a
+    random delay (a random instant inside its next write), and return the
+    messages it said before dying, in order. A child that fails on its own
+    (not by the kill) is a harness error."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+
+        def say(kind: str, payload: Any) -> None:
+            os.write(write_fd, orjson.dumps([kind, payload]) + b"\n")
+
+        os.close(read_fd)
+        try:
+            child(say)
+            say("done", None)
+        except BaseException as exc:
+            say("error", repr(exc))
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    want, buffer = rng.randint(0, max_acks), b""
+    deadline = time.monotonic() + 60
+    while (buffer.count(b'["ack"') < want and b'["done"' not in buffer
+           and time.monotonic() < deadline):
+        ready, _, _ = select.select([read_fd], [], [], 1)
+        if ready:
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+    select.select([], [], [], rng.random() * max_delay)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    while chunk := os.read(read_fd, 65536):
+        buffer += chunk
+    os.close(read_fd)
+    messages = [tuple(orjson.loads(line)) for line in buffer.splitlines()
+                if line.endswith(b"]")]
+    errors = [payload for kind, payload in messages if kind == "error"]
+    if errors:
+        raise RuntimeError(f"the child failed on its own: {errors[0]}")
+    return messages  # type: ignore[return-value]
+
+
+def acked(messages: list[tuple[str, Any]]) -> tuple[list[Any], Any]:
+    """The acknowledged writes (the ack's payload, else its intent's) and the
+    intent still in flight when the kill came (or None)."""
+    done, pending = [], None
+    for kind, payload in messages:
+        if kind == "intent":
+            pending = payload
+        elif kind == "ack":
+            done.append(pending if payload is None else payload)
+            pending = None
+    return done, pending
+
+
+def _child(path: Path, say: Say, seed: int, compact_frames: int) -> None:
     rng = random.Random(seed)
     vault = Vault.open(path, PASSPHRASE, compact_frames=compact_frames)
     part = vault.partition(PARTITION)
-
-    def say(kind: str, payload: object) -> None:
-        os.write(fd, orjson.dumps([kind, payload]) + b"\n")
-
     counter = 0
     while True:
         ids = part.ids()
@@ -101,43 +162,14 @@ def run_campaign(path: Path, kills: int, seed: int = 1, compact_frames: int = 12
         create_vault(path)
     model: dict[str, dict] = {}
     for round_no in range(kills):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            os.close(read_fd)
-            try:
-                _child(path, write_fd, seed * 100_000 + round_no, compact_frames)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
-        want, buffer, acks, pending = rng.randint(0, max_acks), b"", 0, None
-        extra_delay = rng.random() * 0.004
-        while acks < want:
-            ready, _, _ = select.select([read_fd], [], [], 5)
-            if not ready:
-                break
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-            acks = buffer.count(b'["ack"')
-        select.select([], [], [], extra_delay)  # a random instant within the next write
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        while chunk := os.read(read_fd, 65536):
-            buffer += chunk
-        os.close(read_fd)
+        messages = kill_at_random(
+            lambda say, n=round_no: _child(path, say, seed * 100_000 + n, compact_frames),
+            rng, max_acks)
         result.kills += 1
-        for line in buffer.splitlines():
-            if not line.endswith(b"]"):
-                continue
-            kind, payload = orjson.loads(line)
-            if kind == "intent":
-                pending = payload
-            elif pending is not None:
-                model = _apply(model, pending)
-                result.acknowledged += 1
-                pending = None
+        done, pending = acked(messages)
+        for intent in done:
+            model = _apply(model, intent)
+        result.acknowledged += len(done)
         try:
             vault = Vault.open(path, PASSPHRASE, compact_frames=compact_frames)
         except StorageError as exc:
