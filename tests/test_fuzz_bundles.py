@@ -80,3 +80,27 @@ def test_a_bad_pax_header_is_a_bad_tar(world: OfficeWorld) -> None:
     with pytest.raises(fmt.BundleRejected) as err:
         fmt.unpack(tar)
     assert err.value.reason == "tar"
+
+
+@pytest.mark.parametrize(("value", "company"), [
+    ("", ()),  # TypeError from the store: a record id must be a non-empty string
+    ("@first_id", ()),  # the id of a bundle accepted before: the run's write failed
+    ("@next_id", (0,)),  # the id of another bundle in the same run
+])
+def test_a_signed_bundle_reusing_or_lacking_a_bundle_id_is_rejected_alone(
+        world: OfficeWorld, value: str, company: tuple[int, ...]) -> None:
+    """These crashed the import, or failed the whole run (every other file's
+    verdict lost) with "record exists" at the final write."""
+    ex = BundleMutation(1, "doc", (), (fuzzkit.semantic_edit(("bundle_id",), value),), (),
+                        "a", "office", 0, company)
+    fuzzkit.run_check(IMPORT, world, ex)
+
+
+def test_a_reused_bundle_id_has_its_own_reason(world: OfficeWorld) -> None:
+    ex = BundleMutation(1, "doc", (), (fuzzkit.semantic_edit(("bundle_id",), "@first_id"),),
+                        (), "a", "office", 0)
+    data, _ = fuzzkit.make_bundle_file(world, ex)
+    path = world.file_path()
+    path.write_bytes(data)
+    [result] = world.office.import_paths([path])
+    assert (result.verdict, result.reason) == ("rejected", "id_reused")

@@ -36,6 +36,7 @@ REDACTIONS = ("full", "standard", "counts")
 MAX_SEQUENCE = 100_000
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates the office can step through and show
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the exporter writes a ULID
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -188,7 +189,8 @@ def _check_schema(doc: Any) -> None:
         raise BundleRejected("schema", field="format")
     if doc.get("version") != VERSION:
         raise BundleRejected("version")
-    _require(doc, "bundle_id", str)
+    if not _ID.match(_require(doc, "bundle_id", str)):
+        raise BundleRejected("schema", field="bundle_id")
     branch = _require(doc, "branch", dict)
     if not _CODE.match(_require(branch, "code", str, "branch.")):
         raise BundleRejected("schema", field="branch.code")

@@ -201,11 +201,16 @@ class Importer:
         reported = ReportedRecords(self.vault)
         accepted: list[tuple[Opened, Verdict, list[Change]]] = []
         opened.sort(key=lambda pair: (pair[1].code, pair[1].sequence, pair[0]))
+        # A bundle's id keys its record: another bundle's id (a signed but
+        # reused one) would fail the whole run's write.
+        used_ids = {bundle_id for b in branches.values() for _, _, bundle_id in b["accepted"]}
         for index, item in opened:
             branch = branches[item.code]
             base = FileResult(item.file, ACCEPTED, branch=item.code, sequence=item.sequence)
             try:
                 verdict = check_sequence_and_chain(item, branch)
+                if item.doc["bundle_id"] in used_ids:
+                    raise fmt.BundleRejected("id_reused")
             except Duplicate:
                 base.verdict = DUPLICATE
                 results[index] = base
@@ -213,6 +218,7 @@ class Importer:
             except fmt.BundleRejected as exc:
                 results[index] = self._rejected(item.file, exc, item)
                 continue
+            used_ids.add(item.doc["bundle_id"])
             assert item.history is not None
             changes = apply_bundle(reported, item.code, item.doc, item.history.last_op)
             _fold(branch, item, verdict, changes, imported, partition)
