@@ -267,3 +267,48 @@ def test_a_check_in_corrected_after_reporting(office: OfficeService, a: Session,
     assert fresh["fields"]["temperature"][1] == "39.1"
     days = {r["date"] for r in office.latest_records("A1", "checkins", [f"{TODAY:%Y-%m}"])}
     assert days == {yesterday.isoformat(), TODAY.isoformat()}
+
+
+def _chain(count: int) -> list[dict]:
+    from storage.history import GENESIS, make_entry
+
+    entries, prev = [], GENESIS
+    for seq in range(1, count + 1):
+        entry = make_entry(seq, f"2026-11-20T00:00:{seq:02d}.000Z", "roster", f"r{seq % 4}",
+                           ("insert", "update", "remove")[seq % 3], "ab" * 32, prev)
+        entries.append(entry)
+        prev = entry["entry"]
+    return entries
+
+
+@pytest.mark.parametrize("tamper", ["none", "seq", "prev", "op", "hash", "entry", "drop",
+                                    "extra_key", "no_entry"])
+def test_the_office_walks_a_chain_as_the_store_verifies_it(tamper: str) -> None:
+    from branchtool.office.checks import walk_chain
+    from storage.history import GENESIS, verify_chain
+
+    entries = _chain(12)
+    victim = entries[5]
+    if tamper == "seq":
+        victim["seq"] = 99
+    elif tamper == "prev":
+        victim["prev"] = "0" * 64
+    elif tamper == "op":
+        victim["op"] = "rewrite"
+    elif tamper == "hash":
+        victim["hash"] = "cd" * 32
+    elif tamper == "entry":
+        victim["entry"] = "ef" * 32
+    elif tamper == "drop":
+        del entries[5]
+    elif tamper == "extra_key":
+        victim["note"] = "x"
+    elif tamper == "no_entry":
+        del victim["entry"]
+    report = verify_chain(entries, 0, GENESIS)
+    broken, hashes, last_op = walk_chain(entries, 0, GENESIS)
+    assert broken == report.broken_at
+    if report.ok:
+        assert hashes[-1] == report.head_hash and len(hashes) == report.head_seq
+        last = [e for e in entries if e["record"] == "r1"][-1]
+        assert last_op["r1"] == ("roster", last["op"], last["time"])

@@ -15,14 +15,17 @@ whom it is for, and whether it continues what this branch sent before.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from branchtool.bundles import format as fmt
 from branchtool.office.opening import History, Opened
 from branchtool.office.trust import CURRENT, REVOKED, current_key
 from storage import minisign
-from storage.history import GENESIS, verify_chain
+from storage.history import GENESIS, OPS
 
 
 class Duplicate(Exception):
@@ -89,16 +92,42 @@ def check_recipient(opened: Opened, office_recipient: str) -> None:
         raise fmt.BundleRejected("wrong_office")
 
 
+def walk_chain(entries: list[dict[str, Any]], base_seq: int, base_hash: str
+               ) -> tuple[int | None, list[str], dict[str, tuple[str, str, str]]]:
+    """One pass over a bundle's history entries: the same checks as
+    ``storage.history.verify_chain`` (sequence, link, operation, each entry's
+    hash), and what the later checks keep. Returns (the first broken sequence
+    or None, each entry's hash, record -> (partition, op, time) of its last
+    change)."""
+    hashes: list[str] = []
+    last_op: dict[str, tuple[str, str, str]] = {}
+    expected, prev = base_seq + 1, base_hash
+    dumps, sort, sha256 = orjson.dumps, orjson.OPT_SORT_KEYS, hashlib.sha256
+    for entry in entries:
+        if entry.get("seq") != expected or entry.get("prev") != prev \
+                or entry.get("op") not in OPS:
+            return expected, hashes, last_op
+        body = dict(entry)
+        digest = body.pop("entry", None)
+        body.pop("id", None)
+        if sha256(dumps(body, option=sort)).hexdigest() != digest:
+            return expected, hashes, last_op
+        hashes.append(digest)
+        last_op[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
+        prev, expected = digest, expected + 1
+    return None, hashes, last_op
+
+
 def summarize_history(opened: Opened) -> None:
     """Verify the bundle's own chain, from its ``base`` to its ``head``, and
     keep what the later checks need; the entries are then dropped. (A broken
     chain is reported after the sequence checks, in the issue's order.)"""
     history = opened.doc["history"]
-    base, head, entries = history["base"], history["head"], history["entries"]
-    report = verify_chain(entries, base["seq"], base["hash"])
-    ok = report.ok and (report.head_seq, report.head_hash) == (head["seq"], head["hash"])
-    last_op = {e["record"]: (e["partition"], e["op"], e["time"]) for e in entries}
-    opened.history = History(base, head, ok, [e["entry"] for e in entries], last_op)
+    base, head = history["base"], history["head"]
+    broken, hashes, last_op = walk_chain(history["entries"], base["seq"], base["hash"])
+    end = (base["seq"] + len(hashes), hashes[-1] if hashes else base["hash"])
+    ok = broken is None and end == (head["seq"], head["hash"])
+    opened.history = History(base, head, ok, hashes, last_op)
     history["entries"] = []
 
 
