@@ -89,7 +89,7 @@ def unpack(tar_bytes: bytes) -> tuple[bytes, str]:
                     raise BundleRejected("tar_type")
                 limit = MAX_SIG if member.name == SIG_NAME else MAX_FILE
                 if member.size > limit:
-                    raise BundleRejected("too_large")
+                    raise BundleRejected("content_too_large")
                 handle = tar.extractfile(member)
                 if handle is None:
                     raise BundleRejected("tar_type")
