@@ -112,12 +112,25 @@ def bench_ours(size: int, folder: Path) -> dict:
     os.sync()  # let the snapshot's write-back finish: it would slow the first fsyncs
     fsync = fsync_cost(folder)
 
-    inserts, updates = [], []
+    # Time each insert's own fsync too, to tell our work from the disk's.
+    io = vault.store.io
+    plain_fsync, fsynced = io.fsync, [0.0]
+
+    def timed_fsync(handle: object) -> None:
+        t = time.perf_counter()
+        plain_fsync(handle)  # type: ignore[arg-type]
+        fsynced[0] += time.perf_counter() - t
+
+    io.fsync = timed_fsync  # type: ignore[method-assign]
+    inserts, updates, beyond = [], [], []
     for i in range(SAMPLES):
         doc = checkin(size + i, rng)
+        fsynced[0] = 0.0
         t0 = time.perf_counter()
         part.insert(doc)
         inserts.append(time.perf_counter() - t0)
+        beyond.append(inserts[-1] - fsynced[0])
+    io.fsync = plain_fsync  # type: ignore[method-assign]
     for _ in range(SAMPLES):
         rid = rng.choice(ids)
         t0 = time.perf_counter()
@@ -136,6 +149,7 @@ def bench_ours(size: int, folder: Path) -> dict:
     lazy, loaded = open_beyond_scrypt(path, ["checkins/2026-11"])
     return {
         "insert_p50": percentile(inserts, 0.5), "insert_p95": percentile(inserts, 0.95),
+        "beyond_fsync_p95": percentile(beyond, 0.95),
         "update_p50": percentile(updates, 0.5), "update_p95": percentile(updates, 0.95),
         "search_scan": scan, "search_indexed": indexed,
         "open_with_scrypt": open_total, "open_without_scrypt": loaded,
@@ -265,8 +279,8 @@ def main() -> None:
                   f" faster)")
         else:
             print(f"{'':>9} {'stock':6} not run: stock TinyDB rewrites the whole file per write")
-        print(f"{'':>9} one fsync on this disk: {ms(r['fsync']).strip()} ms; insert p95 beyond "
-              f"one fsync: {ms(o['insert_p95'] - r['fsync']).strip()} ms")
+        print(f"{'':>9} one fsync on this disk: {ms(r['fsync']).strip()} ms (median); insert p95"
+              f" without its own fsync: {ms(o['beyond_fsync_p95']).strip()} ms")
     if not args.skip_year:
         y = run("year")
         print(f"year of daily check-ins, {args.year_people} people ({y['documents']:,} documents"
