@@ -49,38 +49,45 @@ def _read_rows(path: Path) -> list[list[object]]:
     except OSError:
         raise UserError("table.unreadable", name=path.name) from None
     if suffix in (".csv", ".txt"):
-        return _csv_rows(data)
+        return _csv_rows(data, path.name)
     return _xlsx_rows(data, path.name)
 
 
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # odd length, lone surrogates
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("gb18030", errors="replace")
 
 
-def _csv_rows(data: bytes) -> list[list[object]]:
+def _csv_rows(data: bytes, name: str) -> list[list[object]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""),
+                                                delimiter=delimiter)]
+    except csv.Error:  # a cell over the csv module's limit (128 KiB)
+        raise UserError("table.bad_csv", name=name) from None
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[list[object]]:
-    import zipfile
-
     import openpyxl
 
+    # openpyxl is not written for hostile files: whatever it raises while
+    # reading one (zipfile, XML, TypeError from a stylesheet, ValueError from
+    # a number such as "nan" in a cell), the workbook is not valid.
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:
         raise UserError("table.bad_xlsx", name=name) from None
     try:
         sheet = book.active or book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception:
+        raise UserError("table.bad_xlsx", name=name) from None
     finally:
         book.close()
 

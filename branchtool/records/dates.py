@@ -8,6 +8,7 @@ Dates compare at the precision both sides have.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from branchtool import i18n
@@ -45,6 +46,8 @@ def parse(raw: object) -> str | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
+        if isinstance(raw, float) and not math.isfinite(raw):  # a workbook's 1e999
+            return None
         if isinstance(raw, float) and not raw.is_integer():
             raw = int(raw)  # a date-time serial: keep the day
         number = int(raw)
