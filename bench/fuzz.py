@@ -5,19 +5,24 @@ Run from the repository root:
 
     python bench/fuzz.py                      # every target, 3000 examples each
     python bench/fuzz.py --examples 20000 age minisign
-    python bench/fuzz.py --seconds 600        # share 10 minutes among the targets
+    python bench/fuzz.py --seconds 600        # as many as 10 minutes allow, shared
+    python bench/fuzz.py --seconds 600 --examples 5000   # whichever comes first
 
 Prints, per target: iterations run, distinct failures (an exception's type and
 the innermost frame it was raised in; an invariant broken is an
-AssertionError at its line in fuzzkit), and the time taken; then one line per
-distinct failure with how often it happened and the first example's text.
-A failure does not stop the run. Exits 0 (it is a measurement, not a test);
-``--strict`` exits 1 when anything failed.
+AssertionError at its line in fuzzkit), examples that failed, and the time
+taken; then one line per distinct failure with how often it happened and the
+first example. A failure does not stop the run. Each example runs under a
+time limit and a memory limit (a runaway allocation is a MemoryError, not the
+OOM killer). Exits 0 (it is a measurement, not a test); ``--strict`` exits 1
+when anything failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 import tempfile
 import time
@@ -50,6 +55,7 @@ class Failure:
 @dataclass
 class Tally:
     iterations: int = 0
+    failing: int = 0
     seconds: float = 0.0
     setup: float = 0.0
     failures: dict[str, Failure] = field(default_factory=dict)
@@ -66,6 +72,7 @@ def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
         try:
             fuzzkit.run_check(prop, world, ex, PER_EXAMPLE_SECONDS)
         except Exception as exc:  # recorded, not raised: the run goes on
+            tally.failing += 1
             key = f"{prop.name}: {fuzzkit.failure_key(exc)}"
             failure = tally.failures.setdefault(key, Failure())
             failure.count += 1
@@ -81,18 +88,24 @@ def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
 
         runner = fix_seed(seed)(runner)
     try:
-        runner()
+        # Hypothesis prints how to reproduce the "failure" that ends a timed run.
+        with contextlib.redirect_stdout(io.StringIO()):
+            runner()
     except _TimeUp:
         pass
+    except Exception as exc:  # Hypothesis itself gave up (e.g. a health check)
+        tally.failures.setdefault(f"{prop.name}: runner {type(exc).__name__}",
+                                  Failure(1, str(exc)[:600]))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     names = [t.name for t in fuzzkit.TARGETS]
-    parser.add_argument("targets", nargs="*", choices=[*names, []], default=[],
-                        metavar="TARGET", help=f"some of: {', '.join(names)} (default: all)")
-    parser.add_argument("--examples", type=int, default=3000,
-                        help="examples per target, shared among its properties (default 3000)")
+    parser.add_argument("targets", nargs="*", metavar="TARGET",
+                        help=f"some of: {', '.join(names)} (default: all)")
+    parser.add_argument("--examples", type=int, default=None,
+                        help="examples per target, shared among its properties (default 3000; "
+                             "with --seconds: no limit but the time)")
     parser.add_argument("--seconds", type=float, default=None,
                         help="time budget for the whole run, shared among the targets")
     parser.add_argument("--seed", type=int, default=None,
@@ -100,10 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when anything failed")
     parser.add_argument("--traces", action="store_true", help="print each failure's traceback")
     args = parser.parse_args(argv)
+    unknown = set(args.targets) - set(names)
+    if unknown:
+        parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
     targets = [t for t in fuzzkit.TARGETS if not args.targets or t.name in args.targets]
+    if args.examples is None:
+        args.examples = 3000 if args.seconds is None else 10**8
 
-    print(f"{'target':<10} {'iterations':>10} {'failures':>8} {'seconds':>8} {'setup s':>8}"
-          "  per property")
+    print(f"{'target':<10} {'iterations':>10} {'failures':>8} {'failing':>8} {'seconds':>8} "
+          f"{'setup s':>8}  per property")
     failed = False
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="branchtool-fuzz-") as tmp:
@@ -122,15 +140,15 @@ def main(argv: list[str] | None = None) -> int:
             for i, prop in enumerate(target.props):
                 share = budget - (time.monotonic() - t1)
                 deadline = time.monotonic() + share / (len(target.props) - i)
-                examples = per_prop if args.seconds is None else max(per_prop, 10**7)
-                run_prop(world, prop, examples, deadline, tally, args.seed)
+                run_prop(world, prop, per_prop, deadline, tally, args.seed)
             tally.seconds = time.monotonic() - t1
             closer = getattr(world, "close", None)
             if closer is not None:
                 closer()
             props = ", ".join(f"{k} {v}" for k, v in tally.per_prop.items())
             print(f"{target.name:<10} {tally.iterations:>10} {len(tally.failures):>8} "
-                  f"{tally.seconds:>8.1f} {tally.setup:>8.1f}  {props}", flush=True)
+                  f"{tally.failing:>8} {tally.seconds:>8.1f} {tally.setup:>8.1f}  {props}",
+                  flush=True)
             for key, failure in sorted(tally.failures.items()):
                 failed = True
                 print(f"    FAIL x{failure.count}: {key}")

@@ -1231,6 +1231,10 @@ class OfficeWorld:
     other_recipient: str
     signers: dict[str, minisign.SecretKey]
     bundles: list[Bundle]
+    key_file: bytes  # A1's branch key file
+    rotation: bytes  # a genuine rotation of A1's key
+    new_secret: minisign.SecretKey  # the key it rotates to
+    new_recipient: str
     digest: dict[str, str] = field(default_factory=dict)
     status: bytes = b""
     resets: int = 0
@@ -1273,12 +1277,16 @@ class OfficeWorld:
             json_bytes, signature = fmt.unpack(tar)
             doc = fmt.decode(json_bytes)
             bundles.append(Bundle(name, file, tar, json_bytes, signature, doc, _paths(doc)))
+        key_file = a.bundles.branch_key().to_bytes()
         a.lock()
         recipient = office.vault.recipient
         office.vault.close()
+        new_secret = minisign.generate_keypair()[0]
         world = cls(root, root / "office", root / "work", clock, None, recipient, identity,
-                    age.generate_identity()[1], signers, bundles)
+                    age.generate_identity()[1], signers, bundles, key_file, b"", new_secret,
+                    age.generate_identity()[1])
         world.reset()
+        world.rotation = _rotation(world, KeyFileMutation("rotation", (), "", "", "a"))
         return world
 
     def reset(self) -> None:
@@ -1720,9 +1728,96 @@ def check_format(world: OfficeWorld, ex: FormatInput) -> None:
         assert _catalog_has(f"bundle.reject.{exc.reason}")
 
 
+# Key files and key rotation statements (also carried on a USB stick).
+@dataclass(frozen=True)
+class KeyFileMutation:
+    kind: str  # "keyfile", "rotation"
+    ops: tuple[Op | LineOp, ...]
+    field: str  # for a rotation: a statement field to change, then re-sign ("" : none)
+    value: str
+    signer: str  # who signs the changed statement as the old key: "a", "b", "new"
+
+
+def key_file_mutations() -> st.SearchStrategy[KeyFileMutation]:
+    return st.builds(
+        KeyFileMutation, st.sampled_from(["keyfile", "rotation", "rotation"]),
+        st.one_of(st.just(()), byte_ops().map(tuple), edits().map(tuple)),
+        st.sampled_from(["", "", "code", "name", "old_fingerprint", "time", "recipient",
+                         "minisign_public_key", "format", "version"]),
+        st.sampled_from(["A1", "B2", "C3", "", "x" * 100, "@a_fp", "@b_fp", "@b_pub",
+                         "@other", "0", "branchtool-key-rotation"]),
+        st.sampled_from(["a", "a", "b", "new"]))
+
+
+def _rotation(world: OfficeWorld, ex: KeyFileMutation) -> bytes:
+    from branchtool.keyfiles import BRANCH_FORMAT, KeyFile
+    from branchtool.office.rotation import make_rotation
+
+    branches = {b["code"]: b for b in world.office.branches()}
+    fps = {f"@{c[0].lower()}_fp": b["keys"][-1]["fingerprint"] for c, b in branches.items()}
+    pubs = {f"@{c[0].lower()}_pub": b["keys"][-1]["minisign_public_key"]
+            for c, b in branches.items()}
+    fields = {"code": "A1", "name": "第一党支部", "old_fingerprint": fps["@a_fp"],
+              "time": "2026-11-20T08:00:00Z", "recipient": world.new_recipient,
+              "minisign_public_key": world.new_secret.public_key_text()}
+    if ex.field in fields:
+        fields[ex.field] = {**fps, **pubs, "@other": world.other_recipient}.get(ex.value,
+                                                                                 ex.value)
+    new_key = KeyFile(BRANCH_FORMAT, fields["name"], fields["recipient"],
+                      fields["minisign_public_key"], code=fields["code"])
+    old = {"a": world.signers["a"], "b": world.signers["b"], "new": world.new_secret}[ex.signer]
+
+    def signer(secret: minisign.SecretKey) -> Callable[[bytes, str], str]:
+        return lambda data, comment: minisign.sign(data, secret, "rotation")
+
+    try:
+        data = make_rotation(fields["code"], fields["name"], fields["old_fingerprint"],
+                             new_key, fields["time"], signer(old), signer(world.new_secret))
+    except (ValueError, KeyError, TypeError):  # a field the statement cannot carry
+        data = world.rotation
+    if ex.field in ("format", "version"):
+        outer = orjson.loads(data)
+        outer[ex.field] = ex.value
+        data = orjson.dumps(outer)
+    return apply_edits(data, ex.ops) if ex.ops else data
+
+
+def check_key_files(world: OfficeWorld, ex: KeyFileMutation) -> None:
+    from branchtool.errors import UserError
+    from branchtool.keyfiles import BRANCH_FORMAT, parse_key_file
+    from branchtool.office.rotation import parse_rotation
+
+    trust = world.office.trust
+    if ex.kind == "keyfile":
+        data = apply_edits(world.key_file, ex.ops) if ex.ops else world.key_file
+        try:
+            key = parse_key_file(data, BRANCH_FORMAT)
+            trust.preview(key)
+        except UserError as exc:
+            _user_error_ok(exc)
+        return
+    try:
+        rotation = parse_rotation(_rotation(world, ex))
+        trust.rotate(rotation)
+    except UserError as exc:
+        _user_error_ok(exc)
+        assert folder_digest(world.work / "data") == world.digest, (
+            "a refused rotation changed the office store")
+        return
+    try:  # applied: the genuine one, or one the branch's own current key signed
+        genuine = parse_rotation(world.rotation).statement
+        assert rotation.code in ("A1", "B2")
+        assert rotation.statement == genuine or ex.signer == {"A1": "a", "B2": "b"}[
+            rotation.code], "a rotation signed by another key was applied"
+        assert world.office.vault.check() == []
+    finally:
+        world.reset()
+
+
 BUNDLES = Target("bundles", OfficeWorld.build, [
     Prop("office import of damaged bundles", bundle_mutations(), check_office_import),
     Prop("format.unpack and format.decode", format_inputs(), check_format),
+    Prop("key files and key rotations", key_file_mutations(), check_key_files),
 ])
 
 

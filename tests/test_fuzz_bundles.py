@@ -16,7 +16,7 @@ from hypothesis import given
 from tests import fuzzkit
 from tests.fuzzkit import BundleMutation, OfficeWorld
 
-IMPORT, FORMAT = fuzzkit.BUNDLES.props
+IMPORT, FORMAT, KEYS = fuzzkit.BUNDLES.props
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,19 @@ def test_a_damaged_bundle_is_rejected_and_changes_nothing(world: OfficeWorld, ex
 @given(ex=FORMAT.strategy)
 def test_unpack_and_decode_raise_only_bundle_rejected(world: OfficeWorld, ex) -> None:
     fuzzkit.run_check(FORMAT, world, ex)
+
+
+@fuzzkit.suite(80)
+@given(ex=KEYS.strategy)
+def test_damaged_key_files_and_rotations_are_refused_and_change_nothing(world: OfficeWorld,
+                                                                       ex) -> None:
+    fuzzkit.run_check(KEYS, world, ex)
+
+
+def test_the_genuine_rotation_is_applied_and_the_world_reset(world: OfficeWorld) -> None:
+    resets = world.resets
+    fuzzkit.run_check(KEYS, world, fuzzkit.KeyFileMutation("rotation", (), "", "", "a"))
+    assert world.resets == resets + 1
 
 
 def test_the_genuine_next_bundle_is_accepted_and_the_world_reset(world: OfficeWorld) -> None:
