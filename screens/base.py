@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.dom import DOMNode
+from textual.widget import Widget
 
 from branchtool import i18n
 
@@ -23,6 +24,18 @@ def localize_bindings(node: DOMNode) -> None:
             replace(b, description=i18n.t(b.description)) if b.description in known else b
             for b in bindings
         ]
+
+
+def focus_if_lost(target: Widget) -> None:
+    """Give ``target`` the focus when nothing visible has it: after a section
+    was shown by a key (Ctrl+PageDown) the focus was left on the section just
+    hidden, and the new section's keys would do nothing. The section bar keeps
+    the focus when it has it (left and right go on through the sections), and
+    a section hidden again meanwhile does not take it."""
+    screen = target.screen
+    chain = screen.focus_chain
+    if target in chain and (screen.focused is None or screen.focused not in chain):
+        screen.set_focus(target)  # now: focus() would wait, and the section may go meanwhile
 
 
 class LockAware:

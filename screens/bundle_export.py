@@ -37,7 +37,7 @@ from branchtool.bundles.export import ExportResult
 from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Period
 from branchtool.errors import UserError
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_key import OfficeKeyScreen, describe_key
 from screens.path_prompt import PathScreen
@@ -75,7 +75,8 @@ class BundlePane(VerticalScroll, LockAware):
     #bundle-outbox { height: auto; max-height: 14; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+w", "export", "export_ui.key.write"),
+        # priority: the inputs of the pane would take Ctrl+W as "delete a word"
+        Binding("ctrl+w", "export", "export_ui.key.write", priority=True),
         Binding("ctrl+o", "office_key", "export_ui.key.office", show=False),
     ]
 
@@ -127,6 +128,7 @@ class BundlePane(VerticalScroll, LockAware):
         self._shown = False
 
     def on_show(self) -> None:
+        self.call_after_refresh(focus_if_lost, self.query_one("#bundle-folder", Input))
         if not self._shown:
             self._shown = True
             self.reload_data()

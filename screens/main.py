@@ -45,8 +45,11 @@ PANELS.append(RemindersPanel)  # visits and tasks due, on the dashboard
 class MainScreen(Screen[None], LockAware):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+pagedown", "step_section(1)", "app.key.next_section", show=False),
-        Binding("ctrl+pageup", "step_section(-1)", "app.key.previous_section", show=False),
+        # priority: an input or a table that scrolls sideways binds these keys
+        Binding("ctrl+pagedown", "step_section(1)", "app.key.next_section", show=False,
+                priority=True),
+        Binding("ctrl+pageup", "step_section(-1)", "app.key.previous_section", show=False,
+                priority=True),
     ] + [
         Binding(f"alt+{i + 1}", f"section('{sid}')", title, show=False)
         for i, (sid, title, _) in enumerate(SECTIONS)
@@ -89,7 +92,12 @@ class MainScreen(Screen[None], LockAware):
         return children[0] if children else None
 
     def action_section(self, sid: str) -> None:
-        self.query_one(TabbedContent).active = f"section-{sid}"
+        # A focused widget that is hidden hands the focus to a sibling, which
+        # would bring its section straight back: the section shown takes it.
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != f"section-{sid}":
+            self.set_focus(None)
+            tabs.active = f"section-{sid}"
 
     def action_step_section(self, step: int) -> None:
         """The next (or previous) section, round the end."""

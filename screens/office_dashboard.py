@@ -27,7 +27,7 @@ from branchtool.office import present
 from branchtool.office.service import OfficeService
 from branchtool.office.status import Overview
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_rows import BRANCH_COLUMNS, branch_line
 from screens.path_prompt import PathScreen
@@ -55,7 +55,8 @@ class OfficeDashboard(Vertical, LockAware):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "refresh", "office_ui.key.refresh"),
-        Binding("ctrl+e", "summary", "office_ui.key.summary"),
+        # priority: the day's input would take Ctrl+E (to the end)
+        Binding("ctrl+e", "summary", "office_ui.key.summary", priority=True),
         Binding("ctrl+g", "receipts", "office_ui.key.receipts"),
         Binding("f6", "settings", "office_ui.key.settings"),
     ]
@@ -86,6 +87,9 @@ class OfficeDashboard(Vertical, LockAware):
     def on_mount(self) -> None:
         self.query_one("#office-branches", RecordTable).focus()
         self.reload_data()
+
+    def on_show(self) -> None:
+        self.call_after_refresh(focus_if_lost, self.query_one("#office-branches", RecordTable))
 
     # -- data ----------------------------------------------------------------------------
     def day(self) -> dt.date | None:

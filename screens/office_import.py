@@ -21,7 +21,7 @@ from branchtool.errors import UserError
 from branchtool.office.importer import FileResult
 from branchtool.office.service import OfficeService
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_dashboard import OfficeChanged
 from screens.office_rows import IMPORT_COLUMNS, import_line
@@ -60,7 +60,8 @@ class OfficeImportPane(Vertical, LockAware):
     #office-import-results { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+i", "import", "office_ui.key.import"),
+        # not Ctrl+I: a terminal sends it as Tab
+        Binding("ctrl+s", "import", "office_ui.key.import", priority=True),
         Binding("ctrl+o", "browse", "office_ui.key.browse"),
     ]
 
@@ -82,6 +83,9 @@ class OfficeImportPane(Vertical, LockAware):
         yield Static(id="office-import-summary")
         yield RecordTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
                           id="office-import-results")
+
+    def on_show(self) -> None:
+        self.call_after_refresh(focus_if_lost, self.query_one("#office-import-paths", Input))
 
     @on(Button.Pressed, "#office-import-browse")
     def action_browse(self) -> None:

@@ -48,6 +48,13 @@ def main_screen_for(session: Session, today: Callable[[], dt.date]) -> Screen[No
 class OfficeMainScreen(Screen[None], LockAware):
     CSS_PATH = "office_main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Alt+digit does not reach the app in every terminal (tmux, xterm);
+        # priority: an input or a table that scrolls sideways binds these keys.
+        Binding("ctrl+pagedown", "step_section(1)", "app.key.next_section", show=False,
+                priority=True),
+        Binding("ctrl+pageup", "step_section(-1)", "app.key.previous_section", show=False,
+                priority=True),
+    ] + [
         Binding(f"alt+{i + 1}", f"section('{sid}')", title, show=False)
         for i, (sid, title, _) in enumerate(SECTIONS)
     ]
@@ -92,7 +99,19 @@ class OfficeMainScreen(Screen[None], LockAware):
         return children[0] if children else None
 
     def action_section(self, sid: str) -> None:
-        self.query_one(TabbedContent).active = f"office-section-{sid}"
+        # A focused widget that is hidden hands the focus to a sibling, which
+        # would bring its section straight back: the section shown takes it.
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != f"office-section-{sid}":
+            self.set_focus(None)
+            tabs.active = f"office-section-{sid}"
+
+    def action_step_section(self, step: int) -> None:
+        """The next (or previous) section, round the end."""
+        ids = [sid for sid, _, _ in SECTIONS]
+        active = self.query_one(TabbedContent).active.removeprefix("office-section-")
+        at = ids.index(active) if active in ids else 0
+        self.action_section(ids[(at + step) % len(ids)])
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [

@@ -21,7 +21,7 @@ from branchtool.office.rotation import Rotation
 from branchtool.office.service import OfficeService
 from branchtool.office.trust import NEW, SAME
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.office_dashboard import OfficeChanged
@@ -62,6 +62,9 @@ class TrustPane(Vertical, LockAware):
 
     def on_mount(self) -> None:
         self.reload_data()
+
+    def on_show(self) -> None:
+        self.call_after_refresh(focus_if_lost, self.query_one("#trust-branches", RecordTable))
 
     @property
     def office(self) -> OfficeService:

@@ -24,7 +24,7 @@ from branchtool.errors import UserError
 from branchtool.reports import markdown
 from branchtool.reports.document import Document
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.path_prompt import PathScreen
 
@@ -45,8 +45,9 @@ class ReportsPane(Vertical, LockAware):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "refresh", "export_ui.key.refresh"),
-        Binding("ctrl+d", "save('docx')", "export_ui.key.save_docx"),
-        Binding("ctrl+x", "save('xlsx')", "export_ui.key.save_xlsx"),
+        # priority: the date inputs would take Ctrl+D and Ctrl+X (delete, cut)
+        Binding("ctrl+d", "save('docx')", "export_ui.key.save_docx", priority=True),
+        Binding("ctrl+x", "save('xlsx')", "export_ui.key.save_xlsx", priority=True),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -82,6 +83,7 @@ class ReportsPane(Vertical, LockAware):
         self._shown = False
 
     def on_show(self) -> None:
+        self.call_after_refresh(focus_if_lost, self.query_one("#report-kind", Select))
         if not self._shown:
             self._shown = True
             self.action_refresh()

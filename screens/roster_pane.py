@@ -19,7 +19,7 @@ from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
 from branchtool.services.roster import ALL_STATUSES, ARCHIVED_STATUSES, RosterQuery
 from branchtool.session import Session
 from screens.archive import DELETE, ArchiveScreen
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
@@ -121,6 +121,9 @@ class RosterPane(Vertical, LockAware):
     def on_mount(self) -> None:
         self.reload_data()
         self.table.focus()
+
+    def on_show(self) -> None:
+        self.call_after_refresh(focus_if_lost, self.table)
 
     @property
     def table(self) -> RosterTable:

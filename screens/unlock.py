@@ -42,8 +42,9 @@ class UnlockScreen(Screen[list[str]]):
         info = self.session.info()
         with Center(), Vertical(id="unlock-box"):
             yield Static(i18n.t("app.title"), id="unlock-title")
-            yield Static(i18n.t("app.unlock.branch", name=info.get("branch_name", ""),
-                                code=info.get("branch_code", "")), id="unlock-branch")
+            code = info.get("branch_code", "")
+            yield Static(i18n.t("app.unlock.branch", name=info.get("branch_name", ""), code=code)
+                         if code else info.get("office_name", ""), id="unlock-branch")
             if self.locked:
                 yield Static(i18n.t("app.unlock.was_locked"), id="unlock-locked")
             yield Label(i18n.t("app.unlock.passphrase"))
