@@ -17,13 +17,22 @@ state change on any rejected input.
 - minisign: ``verify`` raises only ``MinisignError``; an altered signature,
   trusted comment, key or data never verifies.
 - store: opening a damaged journal either gives a state that is a prefix of
-  the acknowledged writes (a torn tail cut off, with a notice) or raises
-  ``VaultCorrupt`` leaving every file as it was.
+  the acknowledged writes (a torn tail cut off, with a notice; the store then
+  checks clean and takes a write) or raises ``VaultCorrupt`` leaving every
+  file as it was; a damaged ``vault.json``/``identity.age``/``signing.age``
+  is refused with a ``StorageError``, the folder unchanged.
 - bundles: the office imports a damaged bundle as ``rejected`` with a reason
   both catalogs hold, its store and status byte for byte unchanged; it
-  accepts only the genuine bundle or one its branch really signed.
+  accepts only the genuine bundle or one its branch really signed (and then
+  its store checks clean). ``format.unpack``/``decode`` raise only
+  ``BundleRejected``; damaged key files and key rotations are a ``UserError``
+  and change nothing.
 - roster and check-in importers: a plan (bad rows by number and reason) or a
   ``UserError``; committing a plan with nothing to import changes nothing.
+
+Every example runs under a time limit and a memory limit (``run_check``), so
+a hang or a runaway allocation is a failure of that example, not a stuck or
+killed run.
 """
 
 from __future__ import annotations
@@ -109,8 +118,9 @@ def memory_limit(headroom: int = MEMORY_HEADROOM) -> Iterator[None]:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = pages * os.sysconf("SC_PAGE_SIZE") + headroom
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
+    for bound in (soft, hard):  # never loosen a limit someone else set
+        if bound != resource.RLIM_INFINITY:
+            limit = min(limit, bound)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
         yield
@@ -1338,11 +1348,14 @@ def _edit_value() -> st.SearchStrategy[Any]:
         st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([0.5, 1.0, 1e308]),
         st.text(max_size=12), st.sampled_from(_SPECIAL),
     )
-    return st.recursive(leaf, lambda children: st.one_of(
-        st.lists(children, max_size=3),
-        st.dictionaries(st.sampled_from(["id", "seq", "hash", "entry", "prev", "op", "time",
-                                         "partition", "record", "x", "date", "name"]),
-                        children, max_size=3)), max_leaves=6)
+    keys = st.sampled_from(["id", "seq", "hash", "entry", "prev", "op", "time", "partition",
+                            "record", "x", "date", "name"])
+
+    def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        return st.one_of(st.lists(children, max_size=3),
+                         st.dictionaries(keys, children, max_size=3))
+
+    return st.recursive(leaf, extend, max_leaves=6)
 
 
 @dataclass(frozen=True)
@@ -1396,7 +1409,10 @@ def doc_edits() -> st.SearchStrategy[list[DocEdit]]:
         _edit_value(), st.sampled_from(["id", "seq", "x", "hash", "format", "sequence", "data",
                                         "base", "head", "entries", "from", "to"]))
     semantic = st.builds(DocEdit, st.integers(0, len(_SEMANTIC) - 1), st.just("semantic"))
-    return st.lists(st.one_of(semantic, semantic, random_edit), min_size=1, max_size=3)
+    entry = st.builds(DocEdit, st.integers(0, 1 << 16), st.just("entry"))
+    rechained = st.builds(DocEdit, st.just(0), st.just("rechain"))
+    return st.lists(st.one_of(semantic, semantic, random_edit, entry, rechained),
+                    min_size=1, max_size=3)
 
 
 # The fields the import checks, hit more often than a random path would be.
@@ -1447,9 +1463,50 @@ def _semantic(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any], edit: Doc
     node[path[-1]] = orjson.loads(orjson.dumps(value))
 
 
+def rechain(doc: dict[str, Any]) -> None:
+    """Recompute the history's links and hashes after its entries were edited,
+    as a (buggy or stolen) branch program would: the chain holds again, so
+    the office's deeper code reads the edited entries."""
+    from storage.history import entry_hash
+
+    history = doc.get("history")
+    if not isinstance(history, dict) or not isinstance(history.get("base"), dict) or \
+            not isinstance(history.get("entries"), list):
+        return
+    prev, seq = history["base"].get("hash"), history["base"].get("seq")
+    for entry in history["entries"]:
+        if not isinstance(entry, dict):
+            return
+        entry["prev"] = prev
+        try:
+            entry["entry"] = prev = entry_hash(entry)
+        except (TypeError, ValueError):
+            return
+        seq = entry.get("seq")
+    history["head"] = {"seq": seq, "hash": prev}
+
+
+# Odd but chainable history entries: what the office's change tracking reads.
+_ENTRY_EDITS: list[dict[str, Any]] = [
+    {"op": "remove"}, {"op": "update"}, {"partition": "checkins/2026-13"},
+    {"partition": "roster"}, {"partition": "checkins/"}, {"partition": ""},
+    {"partition": "care/2026-11"}, {"record": ""}, {"record": "@a_record"},
+    {"time": "garbage"}, {"time": None}, {"hash": None}, {"extra": [1, 2]},
+]
+
+
 def apply_doc_edits(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any],
                     edits: Sequence[DocEdit]) -> dict[str, Any]:
     for edit in edits:
+        if edit.action == "entry":
+            entries = doc.get("history", {}).get("entries")
+            if isinstance(entries, list) and entries and isinstance(entries[0], dict):
+                target = entries[edit.path % len(entries)]
+                change = _ENTRY_EDITS[edit.path % len(_ENTRY_EDITS)]
+                if change.get("record") == "@a_record":  # a record the office holds
+                    change = {"record": world.bundles[2].doc["history"]["entries"][0]["record"]}
+                target.update(change)
+            continue
         if edit.action == "semantic":
             with contextlib.suppress(KeyError, TypeError, IndexError):
                 _semantic(world, bundle, doc, edit)
@@ -1481,6 +1538,8 @@ def apply_doc_edits(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any],
             for _ in range(40):
                 deep = [deep]
             parent[last] = deep
+    if any(edit.action in ("rechain", "entry") for edit in edits):
+        rechain(doc)
     return doc
 
 
