@@ -4,8 +4,6 @@ plaintext other than the one encrypted. The long run is ``bench/fuzz.py``."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 
@@ -46,7 +44,7 @@ def test_key_strings_parse_or_raise_invalid_key(world: AgeWorld, ex) -> None:
     fuzzkit.run_check(KEYS, world, ex)
 
 
-def test_every_seed_decrypts_unaltered(world: AgeWorld, tmp_path: Path) -> None:
+def test_every_seed_decrypts_unaltered(world: AgeWorld) -> None:
     for seed in world.seeds:
         ex = fuzzkit.AgeMutation(world.seeds.index(seed), "bytes", (fuzzkit.Op("append"),))
         assert ex.apply(seed) == seed.data
