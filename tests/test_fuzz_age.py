@@ -19,7 +19,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> AgeWorld:
 MUTATED, ARMOR, GARBAGE, KEYS = fuzzkit.AGE.props
 
 
-@fuzzkit.suite(250)
+@fuzzkit.suite(300)
 @given(ex=MUTATED.strategy)
 def test_mutated_files_give_the_plaintext_or_an_age_error(world: AgeWorld, ex) -> None:
     fuzzkit.run_check(MUTATED, world, ex)

@@ -26,7 +26,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeWorld]:
     w.close()
 
 
-@fuzzkit.suite(150)
+@fuzzkit.suite(200)
 @given(ex=IMPORT.strategy)
 def test_a_damaged_bundle_is_rejected_and_changes_nothing(world: OfficeWorld, ex) -> None:
     fuzzkit.run_check(IMPORT, world, ex)

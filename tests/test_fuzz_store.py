@@ -20,7 +20,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> StoreWorld:
     return StoreWorld.build(tmp_path_factory.mktemp("fuzz-store"))
 
 
-@fuzzkit.suite(200)
+@fuzzkit.suite(250)
 @given(ex=REPLAY.strategy)
 def test_a_damaged_journal_opens_on_a_prefix_or_is_refused_unchanged(world: StoreWorld,
                                                                       ex) -> None:
