@@ -25,7 +25,8 @@ MODULES = sorted([*(ROOT / "branchtool" / "office").glob("*.py"),
 REASONS = ("unreadable", "not_age", "not_for_us", "truncated", "damaged", "too_large",
            "content_too_large", "unknown_branch", "wrong_branch", "untrusted", "retired",
            "revoked", "signature", "wrong_office", "rollback", "conflict", "chain", "json",
-           "schema", "version", "tar", "tar_members", "tar_path", "tar_duplicate", "tar_type")
+           "schema", "version", "tar", "tar_members", "tar_path", "tar_duplicate", "tar_type",
+           "id_reused")
 BUILT = [
     *(f"bundle.reject.{r}" for r in REASONS),
     *(f"office.verdict.{v}" for v in ("accepted", "duplicate", "rejected")),
