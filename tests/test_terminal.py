@@ -144,7 +144,8 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
         term.type(str(usb / "office.pub"))
         term.wait_for("office.pub")
         term.press("Enter")  # the last field: create
-        term.wait_for(f"支部工作台 · {BRANCH_NAME}", "花名册", "在册 0 人")
+        # the main screen, its list with the focus (its keys in the footer)
+        term.wait_for(f"支部工作台 · {BRANCH_NAME}", "花名册", "在册 0 人", "⏎ 查看")
 
         # -- the roster from a spreadsheet (Ctrl+O) -----------------------------------------
         term.press("C-o")
@@ -207,6 +208,7 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
         try:
             second.wait_for("口令", f"{BRANCH_NAME}（{BRANCH_CODE}）")
             second.type(BRANCH_PASS)
+            second.wait_for(dots)
             second.press("Enter")
             second.wait_for("保险库正被另一个程序使用", "请先关闭它。")
             second.press("C-q")
@@ -227,8 +229,10 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
     try:
         term.wait_for("口令", OFFICE_NAME)  # the office's name, not "（）" (regression)
         term.type(OFFICE_PASS)
+        term.wait_for("•" * len(OFFICE_PASS))
         term.press("Enter")
-        term.wait_for(f"支部工作台 · {OFFICE_NAME}", "截止", BRANCH_CODE, "未报")
+        # the dashboard, its table with the focus (its keys in the footer)
+        term.wait_for(f"支部工作台 · {OFFICE_NAME}", "截止", BRANCH_CODE, "未报", "⏎ 查看")
 
         # -- import the stick: Ctrl+PageDown to the import section, the folder, Ctrl+S ----
         term.press("C-NPage")  # (Alt+2 does not reach the app in tmux or xterm)
