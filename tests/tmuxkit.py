@@ -50,6 +50,7 @@ class Terminal:
             "sh", "-c", f'"$@"; echo $? > {_quote(str(self.status_file))}', "sh", *program))
         self._run("-f", str(config), "new-session", "-d", "-s", "t", "-x", str(width),
                   "-y", str(height), "-c", str(cwd), command)
+        self.socket_path = Path(self._run("display-message", "-p", "#{socket_path}").strip())
         self.last = ""
         self.trail: list[str] = []  # what was typed, with the cursor then
 
@@ -62,8 +63,10 @@ class Terminal:
         return done.stdout
 
     def close(self) -> None:
+        """Kill the server (and the program), and remove its socket."""
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True,
                        timeout=15, check=False)
+        self.socket_path.unlink(missing_ok=True)
 
     # -- typing ----------------------------------------------------------------------------
     def type(self, text: str) -> None:
