@@ -248,8 +248,7 @@ def test_a_check_in_corrected_after_reporting(office: OfficeService, a: Session,
     """Check-ins are filed by day: a correction to a day already reported is
     flagged, with its new values when the next bundle carries that day, and
     with the old values only (the history entry) when it does not."""
-    if "checkins" not in {k.name for k in kinds()}:
-        pytest.skip("check-ins are not an export kind yet")
+    assert "checkins" in {k.name for k in kinds()}
     usb = tmp_path / "usb"
     yesterday = TODAY - dt.timedelta(days=1)
     office.import_paths([export(a, usb, start=yesterday)])
