@@ -244,7 +244,8 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
 
         # -- the dashboard: the branch has reported; Enter opens it ------------------------
         term.press("C-PPage")
-        dashboard = term.wait_for("1 个支部中 1 个已报")
+        # the table's own key in the footer: it has the focus, so Enter reaches it
+        dashboard = term.wait_for("1 个支部中 1 个已报", "⏎ 查看")
         row = next(line for line in dashboard.splitlines() if BRANCH_CODE in line)
         assert "零报告" in row and "未报" not in row, dashboard
         term.press("Enter")
