@@ -18,13 +18,13 @@ from branchtool.session import Session
 from screens.base import LockAware, localize_bindings
 from screens.bundle_export import BundlePane
 from screens.care import CarePane
-from screens.commands import PaletteCommand
 from screens.dashboard import PANELS
 from screens.header import BranchHeader
 from screens.member_records import RecordsPane
 from screens.reminders import RemindersPanel
 from screens.reports_pane import ReportsPane
 from screens.roster_pane import RosterPane
+from screens.sections import SectionsMixin
 from screens.tasks import TasksPane
 from screens.watch_section import WatchPane
 
@@ -42,8 +42,9 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
 PANELS.append(RemindersPanel)  # visits and tasks due, on the dashboard
 
 
-class MainScreen(Screen[None], LockAware):
+class MainScreen(SectionsMixin, Screen[None], LockAware):
     CSS_PATH = "main.tcss"
+    SECTION_LIST = SECTIONS
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: an input or a table that scrolls sideways binds these keys
         Binding("ctrl+pagedown", "step_section(1)", "app.key.next_section", show=False,
@@ -78,51 +79,3 @@ class MainScreen(Screen[None], LockAware):
         if not pane.children:
             make = next(m for sid, _, m in SECTIONS if pane.id == f"section-{sid}")
             pane.mount(make(self.session))
-
-    @property
-    def panes(self) -> list[Widget]:
-        """The sections' panes built so far."""
-        tabs = [self.query_one(f"#section-{sid}", TabPane) for sid, _, _ in SECTIONS]
-        return [tab.children[0] for tab in tabs if tab.children]
-
-    @property
-    def active_pane(self) -> Widget | None:
-        active = self.query_one(TabbedContent).active or f"section-{SECTIONS[0][0]}"
-        children = self.query_one(f"#{active}", TabPane).children
-        return children[0] if children else None
-
-    def action_section(self, sid: str) -> None:
-        # A focused widget that is hidden hands the focus to a sibling, which
-        # would bring its section straight back: the section shown takes it.
-        tabs = self.query_one(TabbedContent)
-        if tabs.active != f"section-{sid}":
-            self.set_focus(None)
-            tabs.active = f"section-{sid}"
-
-    def action_step_section(self, step: int) -> None:
-        """The next (or previous) section, round the end."""
-        ids = [sid for sid, _, _ in SECTIONS]
-        active = self.query_one(TabbedContent).active.removeprefix("section-")
-        at = ids.index(active) if active in ids else 0
-        self.action_section(ids[(at + step) % len(ids)])
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        commands = [
-            PaletteCommand(i18n.t("app.cmd.go", section=i18n.t(title)),
-                           i18n.t("app.cmd.go_help"), lambda s=sid: self.action_section(s))
-            for sid, title, _ in SECTIONS
-        ]
-        pane = self.active_pane
-        if pane is not None and hasattr(pane, "palette_commands"):
-            commands.extend(pane.palette_commands())
-        return commands
-
-    def forget_data(self) -> None:
-        for pane in self.panes:
-            if isinstance(pane, LockAware):
-                pane.forget_data()
-
-    def reload_data(self) -> None:
-        for pane in self.panes:
-            if isinstance(pane, LockAware):
-                pane.reload_data()

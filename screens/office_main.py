@@ -19,11 +19,11 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from branchtool import i18n
 from branchtool.session import Session
 from screens.base import LockAware, localize_bindings
-from screens.commands import PaletteCommand
 from screens.header import BranchHeader
 from screens.office_dashboard import OfficeChanged, OfficeDashboard
 from screens.office_import import OfficeImportPane
 from screens.office_trust import TrustPane
+from screens.sections import SectionsMixin
 
 SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("dashboard", "office_ui.section.dashboard", OfficeDashboard),
@@ -45,8 +45,10 @@ def main_screen_for(session: Session, today: Callable[[], dt.date]) -> Screen[No
     return MainScreen(session, today)
 
 
-class OfficeMainScreen(Screen[None], LockAware):
+class OfficeMainScreen(SectionsMixin, Screen[None], LockAware):
     CSS_PATH = "office_main.tcss"
+    SECTION_PREFIX = "office-section-"
+    SECTION_LIST = SECTIONS
     BINDINGS: ClassVar[list[BindingType]] = [
         # Alt+digit does not reach the app in every terminal (tmux, xterm);
         # priority: an input or a table that scrolls sideways binds these keys.
@@ -85,51 +87,4 @@ class OfficeMainScreen(Screen[None], LockAware):
     def _office_changed(self) -> None:
         for pane in self.panes:
             if isinstance(pane, OfficeDashboard | TrustPane):
-                pane.reload_data()
-
-    @property
-    def panes(self) -> list[Widget]:
-        tabs = [self.query_one(f"#office-section-{sid}", TabPane) for sid, _, _ in SECTIONS]
-        return [tab.children[0] for tab in tabs if tab.children]
-
-    @property
-    def active_pane(self) -> Widget | None:
-        active = self.query_one(TabbedContent).active or f"office-section-{SECTIONS[0][0]}"
-        children = self.query_one(f"#{active}", TabPane).children
-        return children[0] if children else None
-
-    def action_section(self, sid: str) -> None:
-        # A focused widget that is hidden hands the focus to a sibling, which
-        # would bring its section straight back: the section shown takes it.
-        tabs = self.query_one(TabbedContent)
-        if tabs.active != f"office-section-{sid}":
-            self.set_focus(None)
-            tabs.active = f"office-section-{sid}"
-
-    def action_step_section(self, step: int) -> None:
-        """The next (or previous) section, round the end."""
-        ids = [sid for sid, _, _ in SECTIONS]
-        active = self.query_one(TabbedContent).active.removeprefix("office-section-")
-        at = ids.index(active) if active in ids else 0
-        self.action_section(ids[(at + step) % len(ids)])
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        commands = [
-            PaletteCommand(i18n.t("app.cmd.go", section=i18n.t(title)),
-                           i18n.t("app.cmd.go_help"), lambda s=sid: self.action_section(s))
-            for sid, title, _ in SECTIONS
-        ]
-        pane = self.active_pane
-        if pane is not None and hasattr(pane, "palette_commands"):
-            commands.extend(pane.palette_commands())
-        return commands
-
-    def forget_data(self) -> None:
-        for pane in self.panes:
-            if isinstance(pane, LockAware):
-                pane.forget_data()
-
-    def reload_data(self) -> None:
-        for pane in self.panes:
-            if isinstance(pane, LockAware):
                 pane.reload_data()
