@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from branchtool import i18n
 from branchtool.bundles import format as fmt
 from branchtool.bundles import providers
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Period, kinds
+from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Content, Period, choose, kinds
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile, read_office_key
 from storage import age, minisign
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 OUTBOX = "outbox"
 SETTINGS_LOG = "settings_log"
 Progress = Callable[[int, int], None]
+DEEDS_REPORT = "deeds"  # the deeds material (先进典型事迹材料), see reports.bundled
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Preview:
     withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
     history_entries: int = 0
+    content: Content | None = None  # None: everything (a Preview made by hand)
+    deeds_to_report: int = 0  # deeds marked for reporting that become reported
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,17 @@ class ExportResult:
     sequence: int
     size: int
     sha256: str
+    deeds_reported: int = 0  # deeds the bundle carried, now marked reported
+    # the bundle was written and recorded, but marking its deeds failed: they
+    # are still marked for reporting, and travel again in the next bundle
+    warning: UserError | None = None
+
+
+@dataclass
+class _Built:
+    doc: dict[str, Any]
+    office: KeyFile
+    deeds: list[str]  # the deeds the material carries (their stories)
 
 
 class BundleService:
@@ -118,6 +132,7 @@ class BundleService:
 
     # -- preview and export ------------------------------------------------------------
     def _check(self, period: Period, redaction: str) -> KeyFile:
+        """The period and the level: an office key to send to, or one sentence."""
         if redaction not in REDACTIONS:
             raise UserError("export.bad_redaction")
         if period.start > period.end:
@@ -127,27 +142,50 @@ class BundleService:
             raise UserError("export.no_office_key")
         return office
 
-    def preview(self, period: Period, redaction: str = DEFAULT_REDACTION) -> Preview:
+    def preview(self, period: Period, redaction: str = DEFAULT_REDACTION,
+                content: Iterable[str] | None = None) -> Preview:
+        """What ``export`` with the same choices would send. ``content``: the
+        content groups to send (``scope.groups``); ``None`` sends everything."""
         office = self._check(period, redaction)
+        chosen = choose(content)
         last = self.last_sent()
         base_seq = last["head"]["seq"] if last else 0
         preview = Preview(sequence=(last["sequence"] + 1) if last else 1, period=period,
-                          redaction=redaction, office_name=office.name)
+                          redaction=redaction, office_name=office.name, content=chosen)
         for kind in kinds():
+            if kind.name not in chosen.kinds:
+                continue
             preview.counts[kind.name] = sum(1 for _ in kind.records(self.vault, period))
             if redaction == "standard":
                 preview.withheld[kind.name] = kind.withheld(redaction)
-        preview.reports = [name for name, _ in providers.planned(self.session, period, redaction)]
+        preview.reports = [name for name, _ in providers.planned(
+            self.session, period, redaction, chosen.reports_left_out)]
         preview.history_entries = self.vault.store.head[0] - base_seq
+        preview.deeds_to_report = len(self._deeds_sent(preview.reports, redaction))
         return preview
 
-    def build(self, period: Period, redaction: str,
-              progress: Progress | None = None) -> tuple[dict[str, Any], KeyFile]:
+    def _deeds_sent(self, reports: Iterable[str], redaction: str) -> list[str]:
+        """The deeds whose stories the bundle carries: those marked for
+        reporting, when the deeds material travels and tells them (at the
+        counts level it only counts them, so they are not reported)."""
+        if redaction == "counts" or not any(
+                name.split("/")[0] == DEEDS_REPORT for name in reports):
+            return []
+        return [deed["id"] for deed in self.session.deeds.for_reporting()]
+
+    def build(self, period: Period, redaction: str, progress: Progress | None = None,
+              content: Iterable[str] | None = None) -> tuple[dict[str, Any], KeyFile]:
+        built = self._build(period, redaction, progress, content)
+        return built.doc, built.office
+
+    def _build(self, period: Period, redaction: str, progress: Progress | None,
+               content: Iterable[str] | None) -> _Built:
         office = self._check(period, redaction)
+        chosen = choose(content)
         vault = self.vault
         info = vault.info
         last = self.last_sent()
-        all_kinds = kinds()
+        all_kinds = [kind for kind in kinds() if kind.name in chosen.kinds]
         steps = len(all_kinds) + 3
         step = 0
 
@@ -171,7 +209,9 @@ class BundleService:
             advance()
         figures = providers.figures(self.session, period)
         advance()
-        reports = providers.reports(self.session, period, redaction)
+        reports = providers.reports(self.session, period, redaction,
+                                    left_out=chosen.reports_left_out)
+        deeds = self._deeds_sent(reports, redaction)
         advance()
         base = last["head"] if last else {"seq": 0, "hash": GENESIS}
         seq, head_hash = vault.store.head
@@ -190,6 +230,7 @@ class BundleService:
             "created": utc_now(),
             "period": period.to_json(),
             "redaction": redaction,
+            "content": list(chosen.kinds),
             "data": data,
             "counts": counts,
             "figures": figures,
@@ -197,19 +238,26 @@ class BundleService:
             "history": {"base": base, "head": {"seq": seq, "hash": head_hash},
                         "entries": entries},
         }
-        return doc, office
+        return _Built(doc, office, deeds)
 
     def export(self, out_dir: Path, period: Period | None = None,
                redaction: str = DEFAULT_REDACTION,
-               progress: Progress | None = None) -> ExportResult:
+               progress: Progress | None = None,
+               content: Iterable[str] | None = None) -> ExportResult:
         """Write ``<code>-<seq>-<yyyymmdd>.bundle.age`` into ``out_dir``
         atomically, then record it in the outbox. A failure at any point leaves
-        no file behind and does not advance the sequence."""
+        no file behind and does not advance the sequence.
+
+        Once it is recorded, the deeds whose stories it carries become
+        reported (one batch). Should that fail, the bundle stands as written
+        and recorded; the result's ``warning`` says so, and the deeds, still
+        marked for reporting, travel again in the next bundle."""
         period = period or self.default_period()
         out_dir = Path(out_dir)
         if not out_dir.is_dir():
             raise UserError("export.no_folder", path=str(out_dir))
-        doc, office = self.build(period, redaction, progress)
+        built = self._build(period, redaction, progress, content)
+        doc, office = built.doc, built.office
         json_bytes = fmt.encode(doc)
         json_sha = sha256_hex(json_bytes)
         signature = self.vault.sign(json_bytes, fmt.trusted_comment(doc, json_sha))
@@ -233,14 +281,27 @@ class BundleService:
             "id": doc["bundle_id"], "sequence": doc["sequence"], "created": doc["created"],
             "file": name, "size": len(blob), "sha256": hashlib.sha256(blob).hexdigest(),
             "json_sha256": json_sha, "period": doc["period"], "redaction": redaction,
-            "head": doc["history"]["head"], "counts": doc["counts"], "received": None,
+            "head": doc["history"]["head"], "counts": doc["counts"],
+            "content": doc["content"], "deeds": built.deeds, "received": None,
         }
         try:
             self.vault.partition(OUTBOX).insert(record)
         except StorageError as exc:
             self.io.unlink(path)  # not recorded, so not sent: the sequence stays
             raise UserError(exc.key, **exc.params) from None
-        return ExportResult(path, doc["sequence"], len(blob), record["sha256"])
+        reported, warning = self._mark_deeds_reported(built.deeds)
+        return ExportResult(path, doc["sequence"], len(blob), record["sha256"],
+                            deeds_reported=reported, warning=warning)
+
+    def _mark_deeds_reported(self, deed_ids: list[str]) -> tuple[int, UserError | None]:
+        if not deed_ids:
+            return 0, None
+        try:
+            return len(self.session.deeds.mark_sent(deed_ids)), None
+        except (UserError, StorageError) as exc:
+            from branchtool.errors import describe
+
+            return 0, UserError("export.deeds_not_marked", reason=describe(exc))
 
     def _clear_unrecorded(self, path: Path, sequence: int) -> None:
         """A file already bearing the next bundle's name is either someone

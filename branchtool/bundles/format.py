@@ -34,6 +34,7 @@ MAX_STRING = 1 << 20  # one string field (a rendered report may be long)
 REDACTIONS = ("full", "standard", "counts")
 # A bundle a day for 270 years. Bounds the gap an office lists as missing.
 MAX_SEQUENCE = 100_000
+MAX_KINDS = 256  # kinds a bundle may name in ``content``
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # dates the office can step through and show
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the exporter writes a ULID
@@ -182,6 +183,31 @@ def _in_range(value: dt.date | None) -> bool:
     return value is not None and FIRST_YEAR <= value.year <= LAST_YEAR
 
 
+def carried_kinds(doc: Mapping[str, Any]) -> list[str]:
+    """The kinds a (checked) bundle carries: those its ``content`` names, or,
+    in a bundle from before the content choice, every kind it has data for.
+    A kind not carried was not sent: its absence from ``data`` says nothing
+    about the branch's records of that kind."""
+    content = doc.get("content")
+    return list(content) if content is not None else list(doc["data"])
+
+
+def _check_content(doc: Mapping[str, Any], data: Mapping[str, Any],
+                   counts: Mapping[str, Any]) -> None:
+    """``content`` is optional (bundles written before it stay valid); when
+    present, the distinct kinds the bundle carries, and nothing in ``data``
+    or ``counts`` outside them."""
+    if "content" not in doc:
+        return
+    content = doc["content"]
+    if (not isinstance(content, list) or not 1 <= len(content) <= MAX_KINDS
+            or not all(isinstance(k, str) and _ID.match(k) for k in content)
+            or len(set(content)) != len(content)):
+        raise BundleRejected("schema", field="content")
+    if not (data.keys() <= set(content) and counts.keys() <= set(content)):
+        raise BundleRejected("schema", field="content")
+
+
 def _check_schema(doc: Any) -> None:
     if not isinstance(doc, dict):
         raise BundleRejected("schema", field="(root)")
@@ -223,6 +249,7 @@ def _check_schema(doc: Any) -> None:
     counts = _require(doc, "counts", dict)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in counts.values()):
         raise BundleRejected("schema", field="counts")
+    _check_content(doc, data, counts)
     _require(doc, "figures", dict)
     reports = _require(doc, "reports", dict)
     if not all(isinstance(v, str) for v in reports.values()):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from branchtool.bundles.providers import add_figures, add_report
-from branchtool.bundles.scope import ExportKind, Period, register
+from branchtool.bundles.scope import ContentGroup, ExportKind, Period, register, register_group
 from branchtool.records.alert import ALERT
 from branchtool.records.alert import OPEN as ALERT_OPEN
 from branchtool.records.care import CARE, VISIT
@@ -146,6 +146,21 @@ for _kind in (
              keep=lambda doc: doc.get("status") != DRAFT),
 ):
     register(_kind)
+
+# What the secretary sends or leaves out together: the app's sections. The
+# care, records and deeds reports are their records written out, so they stay
+# home with them; the daily and weekly reports always travel.
+for _group in (
+    ContentGroup("roster", "bundle.content.roster", ("roster",)),
+    ContentGroup("watch", "bundle.content.watch",
+                 ("checkins", "contacts", "followups", "alerts", "notices", "relays")),
+    ContentGroup("care", "bundle.content.care", ("care", "care_visits"), reports=("care",)),
+    ContentGroup("tasks", "bundle.content.tasks", ("tasks",)),
+    ContentGroup("records", "bundle.content.records", ("member_records",),
+                 reports=("records",)),
+    ContentGroup("deeds", "bundle.content.deeds", ("deeds",), reports=("deeds",)),
+):
+    register_group(_group)
 
 
 def roster_figures(session: Session, period: Period) -> dict[str, Any]:

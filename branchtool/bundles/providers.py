@@ -16,7 +16,7 @@ Report names in a bundle are ``<kind>/<YYYY-MM-DD>``: ``daily/2026-11-18``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,18 +66,24 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
     return {name: provider(session, period) for name, provider in _FIGURES.items()}
 
 
-def planned(session: Session, period: Period, redaction: str) -> list[tuple[str, str]]:
-    """(report name, label key) of every report the export will carry."""
+def planned(session: Session, period: Period, redaction: str,
+            left_out: Collection[str] = ()) -> list[tuple[str, str]]:
+    """(report name, label key) of every report the export will carry;
+    ``left_out``: kinds of report that stay home (their content does)."""
     _load()
     return [(report_name(p.kind, day), p.label_key)
-            for p in _REPORTS.values() for day in p.plan(session, period, redaction)]
+            for p in _REPORTS.values() if p.kind not in left_out
+            for day in p.plan(session, period, redaction)]
 
 
 def reports(session: Session, period: Period, redaction: str = "standard",
-            progress: Callable[[], None] | None = None) -> dict[str, str]:
+            progress: Callable[[], None] | None = None,
+            left_out: Collection[str] = ()) -> dict[str, str]:
     _load()
     out: dict[str, str] = {}
     for provider in _REPORTS.values():
+        if provider.kind in left_out:
+            continue
         days = provider.plan(session, period, redaction)
         if not days:
             continue

@@ -6,6 +6,13 @@ Redaction levels:
 - ``standard`` (the default): without the fields a record definition marks
   ``redact="standard"`` (ID numbers, phones, addresses, care descriptions);
 - ``counts``: no records at all — counts per kind, figures and reports only.
+
+Content: the secretary chooses which groups of kinds a bundle carries (the
+app's sections: the roster, the epidemic watch, care, tasks, members' records,
+deeds). A group left out is not sent at all — no records, no count — and its
+own report stays home too; ``bundle.json`` names the kinds it carries
+(``content``), so the office can tell "not sent" from "none". The daily and
+weekly reports and the figures (counts only) always travel.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from branchtool.errors import UserError
 from branchtool.records.fields import RecordDef
 from storage.vault import Vault
 
@@ -85,7 +93,19 @@ class ExportKind:
                 yield doc
 
 
+@dataclass(frozen=True)
+class ContentGroup:
+    """A group of kinds the secretary sends or leaves out together, and the
+    reports that are that group's records written out (they travel with it)."""
+
+    name: str
+    label_key: str
+    kinds: tuple[str, ...]
+    reports: tuple[str, ...] = ()
+
+
 _KINDS: list[ExportKind] = []
+_GROUPS: list[ContentGroup] = []
 
 
 def register(kind: ExportKind) -> None:
@@ -97,6 +117,64 @@ def register(kind: ExportKind) -> None:
 def kinds() -> list[ExportKind]:
     _load_builtin()
     return list(_KINDS)
+
+
+def register_group(group: ContentGroup) -> None:
+    if any(g.name == group.name for g in _GROUPS):
+        raise ValueError(f"content group {group.name!r} registered twice")
+    taken = {k for g in _GROUPS for k in g.kinds}
+    if taken & set(group.kinds):
+        raise ValueError(f"a kind of {group.name!r} is in another group")
+    _GROUPS.append(group)
+
+
+def groups() -> list[ContentGroup]:
+    """Every content group, in the order the app shows its sections."""
+    _load_builtin()
+    return list(_GROUPS)
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an export carries: the groups chosen, their kinds (in registry
+    order), and the reports that stay home because their group does."""
+
+    groups: tuple[str, ...]
+    kinds: tuple[str, ...]
+    reports_left_out: frozenset[str]
+
+    @property
+    def everything(self) -> bool:
+        return len(self.groups) == len(groups())
+
+    def left_out(self) -> list[ContentGroup]:
+        return [g for g in groups() if g.name not in self.groups]
+
+
+def choose(names: Iterable[str] | None = None) -> Content:
+    """The content of the groups named (``None``: everything). An unknown name
+    or an empty choice is a ``UserError``."""
+    every = groups()
+    if names is None:
+        chosen = {g.name for g in every}
+    else:
+        chosen = set()
+        for name in names:
+            name = name.strip()
+            if name not in {g.name for g in every}:
+                raise UserError("export.bad_content", name=name,
+                                known=", ".join(g.name for g in every))
+            chosen.add(name)
+        if not chosen:
+            raise UserError("export.no_content")
+    wanted = {k for g in every if g.name in chosen for k in g.kinds}
+    # a kind no group claims (an area added one and no group yet) always travels
+    grouped = {k for g in every for k in g.kinds}
+    return Content(
+        groups=tuple(g.name for g in every if g.name in chosen),
+        kinds=tuple(k.name for k in kinds() if k.name in wanted or k.name not in grouped),
+        reports_left_out=frozenset(r for g in every if g.name not in chosen
+                                   for r in g.reports))
 
 
 _loaded = False

@@ -1,5 +1,6 @@
-"""What the export screens show and do, without the screens: the preview in
-words (counts per section, the fields withheld, the reports), the outbox as
+"""What the export screens show and do, without the screens: the content to
+choose from, the preview in words (counts per section, the content left out,
+the fields withheld, the reports), the outbox as
 rows, the branch's key file written out, the period typed as two dates.
 
 Headless, so the CLI and the tests use the same words as the app.
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
 from branchtool.bundles.export import Preview, describe_period
-from branchtool.bundles.scope import Period, kinds
+from branchtool.bundles.scope import Period, groups, kinds
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile
 
@@ -45,6 +46,8 @@ class PreviewView:
     sections: list[SectionLine]
     reports: list[tuple[str, int]]  # (label, how many)
     history_entries: int
+    left_out: list[str] = field(default_factory=list)  # content groups not sent
+    deeds_to_report: int = 0
 
     @property
     def report_count(self) -> int:
@@ -73,6 +76,15 @@ def field_label(record: Any, key: str) -> str:
     return i18n.t(f"export_ui.field.{key}")
 
 
+def content_choices() -> list[tuple[str, str]]:
+    """(name, label) of every content group, as the export screen lists them."""
+    return [(group.name, i18n.t(group.label_key)) for group in groups()]
+
+
+def content_label(name: str) -> str:
+    return next((label for n, label in content_choices() if n == name), name)
+
+
 def describe(preview: Preview) -> PreviewView:
     by_name = {kind.name: kind for kind in kinds()}
     sections = []
@@ -88,8 +100,11 @@ def describe(preview: Preview) -> PreviewView:
     labels = dict(providers.report_names())
     per_kind = Counter(name.split("/")[0] for name in preview.reports)
     reports = [(i18n.t(labels[kind]), n) for kind, n in per_kind.items()]
+    left_out = [i18n.t(group.label_key) for group in preview.content.left_out()] \
+        if preview.content is not None else []
     return PreviewView(preview.sequence, preview.office_name, describe_period(preview.period),
-                       preview.redaction, sections, reports, preview.history_entries)
+                       preview.redaction, sections, reports, preview.history_entries,
+                       left_out, preview.deeds_to_report)
 
 
 def human_size(size: int) -> str:

@@ -13,6 +13,10 @@ import rewrites only what it brings. When a bundle is accepted:
 
 Redaction: when two bundles used different redaction levels, only the fields
 both carried are compared (a withheld field is not a change).
+
+Content: a kind the branch chose not to send (not in the bundle's signed
+``content``) leaves what the office holds of it as it is; only a kind sent
+whole and carrying fewer records says the others are gone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from branchtool.bundles.format import carried_kinds
 from branchtool.bundles.scope import ExportKind, kinds
 from branchtool.office.model import CHANGES, RECORDS, day_of, month_of, partition_of
 from storage.vault import Vault
@@ -147,6 +152,7 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
     known = kinds()
     by_name = {k.name: k for k in known}
     redaction = doc["redaction"]
+    carried_kind = set(carried_kinds(doc))
     touched = dict(last_op)
     changes: list[Change] = []
     carried: set[str] = set()
@@ -172,7 +178,7 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
             held[record["id"]] = record
             carried.add(record["id"])
         if (kind is not None and kind.date_field is None and not kind.partition.endswith("/")
-                and redaction != "counts"):
+                and redaction != "counts" and kind_name in carried_kind):
             _drop_absent(store.bucket(code, kind_name), {r["id"] for r in records},
                          touched, kind_name, changes)
     for record_id, (partition, op, time) in touched.items():

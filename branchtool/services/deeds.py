@@ -87,6 +87,17 @@ class DeedService(RecordBook):
                 self._update(deed_id, {"status": REPORTED})
         return len(ids)
 
+    def mark_sent(self, deed_ids: Iterable[str]) -> list[str]:
+        """After a bundle carried the deeds material made of ``deed_ids``:
+        those still marked for reporting become reported, in one batch (one
+        changed meanwhile, e.g. back to a draft, is left as it is). Returns
+        the ids marked."""
+        ids = [i for i in dict.fromkeys(deed_ids)
+               if (doc := self._docs.get(i)) is not None and doc.get("status") == PROPOSED]
+        if ids:
+            self.mark_reported(ids)
+        return ids
+
     def delete(self, deed_id: str) -> None:
         self._remove(deed_id)
 
