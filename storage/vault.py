@@ -4,6 +4,7 @@
 vault.json     plaintext, nothing sensitive: format, kind, public keys, info
 identity.age   the vault's age identity, under the passphrase (scrypt)
 signing.age    the minisign (Ed25519) secret key, age-encrypted to the vault
+signing.next.age  only during a signing-key rotation (see ``rotate_signing_key``)
 data/          the store (storage/store.py), age-encrypted to the vault
 backups/       the last good snapshot sets, hard-linked at each compaction
 lock           the one-writer lock
@@ -23,6 +24,7 @@ import orjson
 
 from storage import age, minisign
 from storage.errors import (
+    StorageError,
     VaultClosed,
     VaultCorrupt,
     VaultExists,
@@ -39,6 +41,7 @@ from storage.store import Notice, Store, restore_backup, utc_now
 VAULT_FILE = "vault.json"
 IDENTITY_FILE = "identity.age"
 SIGNING_FILE = "signing.age"
+SIGNING_NEXT_FILE = "signing.next.age"
 FORMAT_NAME = "branchtool-vault"
 FORMAT_VERSION = 1
 KINDS = ("branch", "office")
@@ -47,6 +50,12 @@ KINDS = ("branch", "office")
 def _identity_file_text(identity: str, recipient: str) -> bytes:
     """The identity in age-keygen's file format, so ``age -d -i`` reads it."""
     return (f"# created: {utc_now()}\n# public key: {recipient}\n{identity}\n").encode()
+
+
+Signer = Callable[[bytes, str], str]  # (data, trusted comment) -> .minisig text
+# Called during a rotation with (new .pub text, sign with the old key, sign with
+# the new key), after the new key is on disk and before it becomes current.
+RotationHook = Callable[[str, Signer, Signer], None]
 
 
 def _parse_identity_file(text: bytes) -> str:
@@ -167,23 +176,58 @@ class Vault:
             if recipient != doc.get("recipient"):
                 raise VaultCorrupt(file=VAULT_FILE)
             encrypt, decrypt = cls._ciphers(identity, recipient)
-            try:
-                signing = minisign.SecretKey.from_text(
-                    decrypt(io.read_bytes(path / SIGNING_FILE)).decode())
-            except (OSError, ValueError):
-                raise VaultCorrupt(file=SIGNING_FILE) from None
-            try:
-                listed = minisign.PublicKey.parse(str(doc.get("signing_public_key", "")))
-            except minisign.MinisignError:
-                raise VaultCorrupt(file=VAULT_FILE) from None
-            if signing.public_key() != listed:
-                raise VaultCorrupt(file=VAULT_FILE)
+            signing = cls._open_signing_key(path, doc, decrypt, io)
             store = Store(path / "data", encrypt, decrypt, io=io,
                           backups=path / "backups", **store_options)
         except BaseException:
             lock.release()
             raise
         return cls(path, doc, identity, signing, store, lock, io)
+
+    @staticmethod
+    def _read_signing_key(path: Path, name: str, decrypt: Callable[[bytes], bytes],
+                          io: FileIO) -> minisign.SecretKey:
+        try:
+            return minisign.SecretKey.from_text(decrypt(io.read_bytes(path / name)).decode())
+        except (OSError, ValueError):
+            raise VaultCorrupt(file=name) from None
+
+    @classmethod
+    def _open_signing_key(cls, path: Path, doc: dict[str, Any],
+                          decrypt: Callable[[bytes], bytes], io: FileIO) -> minisign.SecretKey:
+        """The secret key of the public key vault.json lists, finishing or
+        undoing a rotation a crash interrupted (see ``rotate_signing_key``):
+
+        - ``signing.age`` holds the listed key: any ``signing.next.age`` is a
+          rotation that never reached its commit point (vault.json); removed.
+        - ``signing.next.age`` holds the listed key: the crash came after the
+          commit; the rename that ends the rotation is done now.
+        - neither: vault.json and the key files disagree (VaultCorrupt).
+        """
+        try:
+            listed = minisign.PublicKey.parse(str(doc.get("signing_public_key", "")))
+        except minisign.MinisignError:
+            raise VaultCorrupt(file=VAULT_FILE) from None
+        signing = cls._read_signing_key(path, SIGNING_FILE, decrypt, io)
+        pending = path / SIGNING_NEXT_FILE
+        for stale in FileIO.stale_temp_files(path, SIGNING_NEXT_FILE):
+            with contextlib.suppress(OSError):
+                io.unlink(stale)
+        if signing.public_key() == listed:
+            if pending.exists():
+                with contextlib.suppress(OSError):
+                    io.unlink(pending)
+                    io.fsync_dir(path)
+            return signing
+        if not pending.exists():
+            raise VaultCorrupt(file=VAULT_FILE)
+        new = cls._read_signing_key(path, SIGNING_NEXT_FILE, decrypt, io)
+        if new.public_key() != listed:
+            raise VaultCorrupt(file=VAULT_FILE)
+        with contextlib.suppress(OSError):  # read-only media: open with it, finish next time
+            io.replace(pending, path / SIGNING_FILE)
+            io.fsync_dir(path)
+        return new
 
     @staticmethod
     def _unwrap_identity(path: Path, passphrase: str, max_work_factor: int) -> str:
@@ -231,6 +275,18 @@ class Vault:
         return str(self._doc["signing_key_id"])
 
     @property
+    def previous_signing_keys(self) -> list[dict[str, str]]:
+        """The keys this vault signed with before, newest first: each a dict
+        with ``public_key`` (.pub text), ``key_id`` and ``until`` (UTC time)."""
+        return [dict(k) for k in self._doc.get("previous_signing_keys", [])]
+
+    @property
+    def signing_public_keys(self) -> list[str]:
+        """Every public key this vault has signed with, the current one first
+        (to verify what it signed itself before a rotation)."""
+        return [self.signing_public_key] + [k["public_key"] for k in self.previous_signing_keys]
+
+    @property
     def identity(self) -> str:
         if self._identity is None:
             raise VaultClosed()
@@ -254,6 +310,86 @@ class Vault:
             self._io.write_atomic(self.path / IDENTITY_FILE, data)
         except OSError as exc:
             raise WriteFailed(reason=type(exc).__name__) from None
+
+    def rotate_signing_key(self, before_commit: RotationHook | None = None) -> str:
+        """Replace the minisign key with a new one; returns the new ``.pub`` text.
+
+        The age identity stays (see docs/threat-model.md). Each step is one
+        atomic write, so a crash at any instant leaves a vault that opens with
+        exactly one key, the old or the new (``_open_signing_key``):
+
+        1. the new secret key -> ``signing.next.age`` (vault.json still lists
+           the old key: a crash here leaves the old key; open removes the file);
+        2. ``before_commit(new_pub, sign_old, sign_new)``: the caller keeps,
+           durably, what needs both keys (the rotation statement); if it
+           raises, the new key is removed and nothing has changed;
+        3. vault.json lists the new key, the old one moves to
+           ``previous_signing_keys`` — the commit point;
+        4. ``signing.next.age`` is renamed over ``signing.age`` (open does it
+           when a crash came first). The old secret key is gone after this.
+
+        A write that fails before the commit raises ``WriteFailed`` and changes
+        nothing; once vault.json is written the rotation stands.
+        """
+        if self._signing is None or self._store is None:
+            raise VaultClosed()
+        old = self._signing
+        new, new_public = minisign.generate_keypair()
+        pending = self.path / SIGNING_NEXT_FILE
+        if pending.exists():  # left by an earlier rotation in this session: settle it first
+            try:
+                held = self._read_signing_key(self.path, SIGNING_NEXT_FILE, self.decrypt, self._io)
+            except VaultCorrupt:
+                held = None
+            try:
+                if held is not None and held.public_key() == old.public_key():
+                    self._io.replace(pending, self.path / SIGNING_FILE)  # the last rename failed
+                else:
+                    self._io.unlink(pending)  # an undone rotation the unlink missed
+                self._io.fsync_dir(self.path)
+            except OSError as exc:
+                raise WriteFailed(reason=type(exc).__name__) from None
+        try:
+            self._io.write_atomic(pending, age.encrypt(new.to_text().encode(), [self.recipient]))
+        except OSError as exc:
+            self._discard(pending)
+            raise WriteFailed(reason=type(exc).__name__) from None
+        doc = dict(self._doc)
+        previous = [{"public_key": self.signing_public_key, "key_id": self.signing_key_id,
+                     "until": utc_now()}]
+        doc["previous_signing_keys"] = previous + list(self._doc.get("previous_signing_keys", []))
+        doc["signing_public_key"] = new_public
+        doc["signing_key_id"] = minisign.key_id(new_public)
+        try:
+            if before_commit is not None:
+                before_commit(new_public, lambda data, comment: minisign.sign(data, old, comment),
+                              lambda data, comment: minisign.sign(data, new, comment))
+        except BaseException:
+            self._discard(pending)
+            raise
+        try:
+            self._io.write_atomic(self.path / VAULT_FILE,
+                                  orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        except OSError as exc:
+            if not self._lists_key(new_public):  # the write did not land: undo step 1
+                self._discard(pending)
+                raise WriteFailed(reason=type(exc).__name__) from None
+        self._doc, self._signing = doc, new
+        with contextlib.suppress(OSError):  # else open finishes it
+            self._io.replace(pending, self.path / SIGNING_FILE)
+            self._io.fsync_dir(self.path)
+        return new_public
+
+    def _lists_key(self, public_text: str) -> bool:
+        """Whether vault.json on disk lists ``public_text`` as the signing key."""
+        try:
+            return self.read_info(self.path).get("signing_public_key") == public_text
+        except StorageError:
+            return False
+
+    def _discard(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            self._io.unlink(path)
 
     def update_info(self, **changes: Any) -> None:
         """Change the plaintext, non-sensitive vault.json info (atomically)."""

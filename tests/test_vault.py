@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
+import random
+import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from storage import age, minisign
-from storage.errors import VaultBusy, VaultCorrupt, VaultExists, WrongPassphrase
+from storage.errors import VaultBusy, VaultCorrupt, VaultExists, WriteFailed, WrongPassphrase
+from storage.fsio import FileIO
 from storage.vault import Vault
 from tests.ptykit import run_in_pty
+from tests.storekit import FaultyIO
 
 PW = "correct horse battery"
 
@@ -189,3 +197,253 @@ def test_identity_file_is_standard(vault_path: Path) -> None:
     text = age.decrypt_with_passphrase((vault_path / "identity.age").read_bytes(), PW).decode()
     identity = text.strip().splitlines()[-1]
     assert age.identity_to_recipient(identity) == Vault.read_info(vault_path)["recipient"]
+
+
+# -- signing-key rotation: crash-safe, exactly one key at every instant -------------------
+ROTATIONS = "key_rotations"
+
+
+class Crash(BaseException):
+    """The process dies here: this and every later file operation never happen."""
+
+
+class CrashIO(FileIO):
+    """Counts every file operation once ``armed``; at operation number ``at``
+    it "crashes" before it (or right after it, with ``after``), and from then
+    on every operation raises ``Crash`` as a dead process would do nothing."""
+
+    def __init__(self, at: int, after: bool) -> None:
+        self.at, self.after, self.count = at, after, 0
+        self.armed = self.dead = False
+
+    def _step(self, op: Any, *args: Any) -> Any:
+        if self.dead:
+            raise Crash
+        if not self.armed:
+            return op(*args)
+        number, self.count = self.count, self.count + 1
+        if number == self.at and not self.after:
+            self.dead = True
+            raise Crash
+        result = op(*args)
+        if number == self.at:
+            self.dead = True
+            raise Crash
+        return result
+
+    def write_atomic(self, path: Path, data: bytes) -> None:
+        self._step(super().write_atomic, path, data)
+
+    def replace(self, src: Path, dst: Path) -> None:
+        self._step(super().replace, src, dst)
+
+    def unlink(self, path: Path) -> None:
+        self._step(super().unlink, path)
+
+    def append(self, handle: Any, data: bytes) -> None:
+        self._step(super().append, handle, data)
+
+    def fsync(self, handle: Any) -> None:
+        self._step(super().fsync, handle)
+
+    def fsync_dir(self, folder: Path) -> None:
+        self._step(super().fsync_dir, folder)
+
+
+def keep_in_store(vault: Vault, seen: list[str]) -> Any:
+    """A rotation hook like the branch's: a record signed by both keys, kept in
+    the store before the commit."""
+    def hook(new_public: str, sign_old: Any, sign_new: Any) -> None:
+        seen.append(new_public)
+        vault.partition(ROTATIONS).insert({"new": new_public,
+                                           "old_sig": sign_old(b"s", "old"),
+                                           "new_sig": sign_new(b"s", "new")})
+    return hook
+
+
+def assert_one_consistent_key(path: Path, old: str, new: str | None) -> str:
+    """The vault opens with the old or the new key (never neither), the key
+    files agree with vault.json, and a kept record exists for a new key."""
+    with Vault.open(path, PW) as vault:
+        assert not (path / "signing.next.age").exists()
+        current = vault.signing_public_key
+        assert current in {old, new}
+        assert minisign.verify(b"x", vault.sign(b"x", "t"), current) == "t"
+        assert vault.partition("roster").find(n=1)  # the data is all there
+        kept = [d["new"] for d in vault.partition(ROTATIONS).all()]
+        if current == old:
+            assert vault.previous_signing_keys == []
+        else:
+            assert [k["public_key"] for k in vault.previous_signing_keys] == [old]
+            assert new in kept  # the statement is never lost
+            for doc in vault.partition(ROTATIONS).all():
+                minisign.verify(b"s", doc["old_sig"], old)
+                minisign.verify(b"s", doc["new_sig"], new)
+    with Vault.open(path, PW) as again:  # and it stays that way
+        assert again.signing_public_key == current
+        assert not (path / "signing.next.age").exists()
+    return current
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
+def test_rotation_crash_at_each_file_operation(vault_path: Path, tmp_path: Path,
+                                               after: bool) -> None:
+    with Vault.open(vault_path, PW) as vault:
+        vault.partition("roster").insert({"n": 1})
+    old = Vault.read_info(vault_path)["signing_public_key"]
+    outcomes = []
+    for at in range(60):
+        path = tmp_path / f"crash-{after}-{at}"
+        shutil.copytree(vault_path, path)
+        io = CrashIO(at, after)
+        vault = Vault.open(path, PW, io=io)
+        seen: list[str] = []
+        io.armed = True
+        try:
+            vault.rotate_signing_key(keep_in_store(vault, seen))
+        except Crash:
+            vault._lock.release()  # the process died: the OS drops its lock
+            outcomes.append(assert_one_consistent_key(path, old, seen[0] if seen else None))
+            continue
+        io.armed = False
+        vault.close()
+        assert io.count == at  # every operation got its crash
+        assert assert_one_consistent_key(path, old, seen[0]) == seen[0]
+        break
+    else:
+        pytest.fail("the rotation never finished")
+    # crashes came both before and after the commit point
+    assert old in outcomes and any(o != old for o in outcomes)
+
+
+@pytest.mark.parametrize("fail", ["write_atomic", "append", "fsync"])
+def test_rotation_failed_write_changes_nothing(vault_path: Path, fail: str) -> None:
+    with Vault.open(vault_path, PW) as vault:
+        vault.partition("roster").insert({"n": 1})
+    keys_before = {n: (vault_path / n).read_bytes() for n in ("vault.json", "signing.age")}
+    io = FaultyIO()
+    vault = Vault.open(vault_path, PW, io=io)
+    old = vault.signing_public_key
+    seen: list[str] = []
+    io.fail = fail
+    with pytest.raises(WriteFailed):
+        vault.rotate_signing_key(keep_in_store(vault, seen))
+    assert vault.signing_public_key == old
+    assert minisign.verify(b"x", vault.sign(b"x", "t"), old) == "t"
+    assert {n: (vault_path / n).read_bytes() for n in keys_before} == keys_before
+    assert not (vault_path / "signing.next.age").exists()
+    io.fail = None
+    new = vault.rotate_signing_key(keep_in_store(vault, seen))  # works once the fault is gone
+    assert minisign.verify(b"x", vault.sign(b"x", "t"), new) == "t"
+    vault.close()
+    assert assert_one_consistent_key(vault_path, old, new) == new
+
+
+def test_rotation_fails_on_the_second_file_write_changes_nothing(vault_path: Path) -> None:
+    """vault.json (the commit) refused after signing.next.age was written."""
+
+    class FailVaultJson(FileIO):
+        def write_atomic(self, path: Path, data: bytes) -> None:
+            if path.name == "vault.json":
+                raise OSError(errno.EIO, "I/O error")
+            super().write_atomic(path, data)
+
+    with Vault.open(vault_path, PW) as vault:
+        vault.partition("roster").insert({"n": 1})
+    vault = Vault.open(vault_path, PW, io=FailVaultJson())
+    old = vault.signing_public_key
+    with pytest.raises(WriteFailed):
+        vault.rotate_signing_key(keep_in_store(vault, []))
+    assert vault.signing_public_key == old and vault.previous_signing_keys == []
+    assert not (vault_path / "signing.next.age").exists()
+    vault.close()
+    assert assert_one_consistent_key(vault_path, old, None) == old
+
+
+def test_rotation_whose_last_rename_failed_is_finished(vault_path: Path) -> None:
+    """After the commit only the rename is left: open (or the next rotation) does it."""
+
+    class FailRename(FileIO):
+        broken = True
+
+        def replace(self, src: Path, dst: Path) -> None:
+            if self.broken and src.name == "signing.next.age":
+                raise OSError(errno.EIO, "I/O error")
+            super().replace(src, dst)
+
+    with Vault.open(vault_path, PW) as vault:
+        vault.partition("roster").insert({"n": 1})
+    io = FailRename()
+    vault = Vault.open(vault_path, PW, io=io)
+    old = vault.signing_public_key
+    new = vault.rotate_signing_key()
+    assert vault.signing_public_key == new and (vault_path / "signing.next.age").exists()
+    io.broken = False
+    newer = vault.rotate_signing_key()  # settles the first rename, then rotates again
+    assert [k["public_key"] for k in vault.previous_signing_keys] == [new, old]
+    assert vault.signing_public_keys == [newer, new, old]
+    io.broken = True
+    vault.close()
+    with Vault.open(vault_path, PW) as again:
+        assert again.signing_public_key == newer
+    assert not (vault_path / "signing.next.age").exists()
+    # an undone rotation's leftover (a foreign key in signing.next.age) is removed at open
+    other = tmp_key_file = vault_path / "signing.next.age"
+    with Vault.open(vault_path, PW) as again:
+        secret, _ = minisign.generate_keypair()
+        tmp_key_file.write_bytes(age.encrypt(secret.to_text().encode(), [again.recipient]))
+    with Vault.open(vault_path, PW) as again:
+        assert again.signing_public_key == newer
+    assert not other.exists()
+
+
+def test_rotation_key_files_that_disagree_are_refused(vault_path: Path) -> None:
+    """vault.json naming a key held by no key file is corruption, as before."""
+    with Vault.open(vault_path, PW) as vault:
+        secret, _ = minisign.generate_keypair()
+        (vault_path / "signing.next.age").write_bytes(
+            age.encrypt(secret.to_text().encode(), [vault.recipient]))
+        doc = Vault.read_info(vault_path)
+        _, doc["signing_public_key"] = minisign.generate_keypair()
+        (vault_path / "vault.json").write_bytes(orjson.dumps(doc))
+    with pytest.raises(VaultCorrupt) as err:
+        Vault.open(vault_path, PW)
+    assert err.value.params["file"] == "vault.json"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="forks and sends SIGKILL (POSIX only)")
+def test_rotation_killed_at_random_instants(vault_path: Path) -> None:
+    """SIGKILL a process rotating again and again: each reopen has one key,
+    the last acknowledged or the one in flight."""
+    from tests.crashkit import kill_at_random
+
+    with Vault.open(vault_path, PW) as vault:
+        vault.partition("roster").insert({"n": 1})
+
+    def child(say: Any) -> None:
+        vault = Vault.open(vault_path, PW)
+        while True:
+            say("intent", None)
+
+            def hook(new_public: str, sign_old: Any, sign_new: Any) -> None:
+                vault.partition(ROTATIONS).insert({"new": new_public})
+                say("pending", new_public)
+
+            say("ack", vault.rotate_signing_key(hook))
+
+    rng = random.Random(5)
+    current = Vault.read_info(vault_path)["signing_public_key"]
+    for _ in range(30):  # a rotation takes about 5 ms: kill within the next one or two
+        messages = kill_at_random(child, rng, max_acks=2, max_delay=0.008)
+        acked = [p for kind, p in messages if kind == "ack"]
+        pending = [p for kind, p in messages if kind == "pending"]
+        in_flight = pending[-1] if len(pending) > len(acked) else None
+        if acked:
+            current = acked[-1]
+        with Vault.open(vault_path, PW) as vault:
+            assert vault.signing_public_key in {current, in_flight}
+            current = vault.signing_public_key
+            assert minisign.verify(b"x", vault.sign(b"x", "t"), current) == "t"
+            kept = {d["new"] for d in vault.partition(ROTATIONS).all()}
+            assert set(vault.signing_public_keys[:-1]) <= kept
+        assert not (vault_path / "signing.next.age").exists()
