@@ -1,8 +1,10 @@
-"""Vault commands: init, passwd, keys show, vault check/backups/restore/compact."""
+"""Vault commands: init, passwd, keys show/export/rotate/rotation,
+vault check/backups/restore/compact."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,15 @@ def register(sub: Any) -> None:
     keys_export.add_argument("--out", type=Path, required=True,
                              help=i18n.t("cli.keys.export.out"))
     keys_export.set_defaults(handler=cmd_keys_export)
+    keys_rotate = keys_sub.add_parser("rotate", help=i18n.t("keys.cli.rotate.help"))
+    keys_rotate.add_argument("--out", type=Path, required=True,
+                             help=i18n.t("keys.cli.rotate.out"))
+    keys_rotate.add_argument("--yes", action="store_true", help=i18n.t("keys.cli.yes"))
+    keys_rotate.set_defaults(handler=cmd_keys_rotate)
+    keys_rotation = keys_sub.add_parser("rotation", help=i18n.t("keys.cli.rotation.help"))
+    keys_rotation.add_argument("--out", type=Path, help=i18n.t("keys.cli.rotation.out"))
+    keys_rotation.add_argument("--number", type=int, help=i18n.t("keys.cli.rotation.number"))
+    keys_rotation.set_defaults(handler=cmd_keys_rotation)
 
     vault = sub.add_parser("vault", help=i18n.t("cli.vault.help"))
     vault_sub = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
@@ -120,6 +131,74 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     except OSError:
         raise UserError("cli.keys.write_failed", path=str(args.out)) from None
     print(i18n.t("cli.keys.export.done", path=str(args.out), fingerprint=key.fingerprint))
+    return 0
+
+
+def _confirm(args: argparse.Namespace, question_key: str) -> None:
+    if getattr(args, "yes", False):
+        return
+    if not sys.stdin.isatty():
+        raise UserError("keys.confirm_needed")
+    answer = input(i18n.t(question_key) + " [y/N] ").strip().lower()
+    if answer not in i18n.t("keys.yes_words").split(","):
+        raise UserError("keys.not_confirmed")
+
+
+def _check_out(path: Path) -> None:
+    """Refuse, before anything changes, a place the statement cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise UserError("keys.rotate.bad_out", path=str(path))
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    """A new signing key, and the statement the office applies to trust it."""
+    from branchtool import keys_rotation
+
+    vault = open_vault(args)
+    try:
+        old = keys_rotation.check_can_rotate(vault)
+        _check_out(args.out)
+        print(i18n.t("keys.rotate.explain", code=old.code, name=old.name))
+        print(i18n.t("keys.rotate.old", fingerprint=old.fingerprint))
+        before = len(keys_rotation.rotations(vault))
+        if before:
+            print(i18n.t("keys.rotate.earlier", count=before))
+        _confirm(args, "keys.rotate.confirm")
+        done = keys_rotation.rotate(vault)
+        try:
+            DEFAULT_IO.write_atomic(args.out, done.statement)
+        except OSError:
+            raise UserError("keys.rotate.not_written", path=str(args.out)) from None
+    finally:
+        vault.close()
+    print(i18n.t("keys.rotate.done", fingerprint=done.new_fingerprint, path=str(args.out)))
+    print(i18n.t("keys.rotate.next", name=args.out.name))
+    return 0
+
+
+def cmd_keys_rotation(args: argparse.Namespace) -> int:
+    """List the rotations kept in the vault, or write one's statement again."""
+    from branchtool import keys_rotation
+
+    vault = open_vault(args)
+    try:
+        if args.out is None:
+            done = keys_rotation.rotations(vault)
+            if not done:
+                print(i18n.t("keys.rotation.none"))
+            for number, doc in enumerate(done, 1):
+                print(i18n.t("keys.rotation.row", number=number, time=doc["time"],
+                             old=doc["old_fingerprint"], new=doc["new_fingerprint"]))
+            return 0
+        data = keys_rotation.statement(vault, args.number)
+    finally:
+        vault.close()
+    try:
+        DEFAULT_IO.write_atomic(args.out, data)
+    except OSError:
+        raise UserError("cli.keys.write_failed", path=str(args.out)) from None
+    print(i18n.t("keys.rotation.written", path=str(args.out)))
     return 0
 
 
