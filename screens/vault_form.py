@@ -1,0 +1,172 @@
+"""What the forms that create a vault share: a title and an intro, a row a
+field, the passphrase twice with its strength under the first, and a button
+with a spinner and a message beside it. Creating runs (scrypt) in a thread
+worker; a ``UserError`` is shown, the button enabled again.
+
+A form names its fields and message keys; ``ID`` prefixes every widget id
+(``#<ID>-passphrase``, ``#<ID>-strength``, ``#<ID>-ok``...), and the shared
+look is ``vault_form.tcss`` (by class, ``.vault-...``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+
+from branchtool import i18n, passphrase
+from branchtool.errors import UserError
+from branchtool.session import Session
+from screens.base import localize_bindings
+from screens.form import FormRow
+
+SECRETS = ("passphrase", "repeat")
+
+
+class VaultForm(Screen[bool]):
+    """Subclasses set ``ID``, ``TEXT`` (catalog prefix of the title, intro,
+    labels, button and "creating" message), ``OPTIONAL`` (the field that may
+    stay empty; Enter in it creates), and implement ``field_problems`` and
+    ``create_vault``."""
+
+    CSS_PATH = "vault_form.tcss"
+    ID: ClassVar[str]
+    TEXT: ClassVar[str]
+    OPTIONAL: ClassVar[str]
+
+    def __init__(self, session: Session, inputs: dict[str, Input]) -> None:
+        """``inputs``: the form's fields in order, ``passphrase`` and ``repeat`` among them."""
+        super().__init__()
+        self.session = session
+        self.rows = {key: FormRow(i18n.t(f"{self.TEXT}.{key}"), widget, key=key,
+                                  required=key != self.OPTIONAL)
+                     for key, widget in inputs.items()}
+        for key, widget in inputs.items():
+            widget.id = f"{self.ID}-{key}"
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id=f"{self.ID}-box", classes="vault-box"):
+            yield Static(i18n.t(f"{self.TEXT}.title"), id=f"{self.ID}-title",
+                         classes="vault-title")
+            yield Static(i18n.t(f"{self.TEXT}.intro", path=str(self.session.path)),
+                         id=f"{self.ID}-intro", classes="vault-intro")
+            for key, row in self.rows.items():
+                yield row
+                if key == "passphrase":
+                    yield Static(id=f"{self.ID}-strength", classes="vault-strength")
+            with Horizontal(id=f"{self.ID}-actions", classes="vault-actions"):
+                yield LoadingIndicator(id=f"{self.ID}-spinner", classes="vault-spinner")
+                yield Static(id=f"{self.ID}-message", classes="vault-message")
+                yield Button(i18n.t(f"{self.TEXT}.button"), variant="primary",
+                             id=f"{self.ID}-ok", classes="vault-ok")
+
+    def on_mount(self) -> None:
+        self._show_strength("")
+
+    def value(self, key: str) -> str:
+        widget = self.rows[key].widget
+        assert isinstance(widget, Input)
+        return widget.value
+
+    # -- the passphrase --------------------------------------------------------------
+    @on(Input.Changed)
+    def _passphrase_changed(self, event: Input.Changed) -> None:
+        if event.input.id == f"{self.ID}-passphrase":
+            self._show_strength(event.value)
+
+    def _show_strength(self, value: str) -> None:
+        score = passphrase.strength(value)
+        text = i18n.t("app.create.strength", bar="■" * score + "□" * (4 - score),
+                      word=i18n.t(f"app.create.strength.{score}"),
+                      minimum=passphrase.MIN_LENGTH)
+        label = self.query_one(f"#{self.ID}-strength", Static)
+        label.update(text)
+        label.set_class(score < 2, "-weak")
+
+    def passphrase_problems(self) -> dict[str, str]:
+        secret = self.value("passphrase")
+        if len(secret) < passphrase.MIN_LENGTH:
+            return {"passphrase": i18n.t("passphrase.too_short", minimum=passphrase.MIN_LENGTH)}
+        if self.value("repeat") != secret:
+            return {"repeat": i18n.t("cli.passphrase_mismatch")}
+        return {}
+
+    # -- what differs -----------------------------------------------------------------
+    def field_problems(self) -> dict[str, str]:
+        """The problems of the form's own fields (not the passphrase): key -> sentence."""
+        raise NotImplementedError
+
+    def create_vault(self, values: dict[str, str]) -> None:
+        """Create the vault from the fields' ``values`` (as typed); runs in a thread."""
+        raise NotImplementedError
+
+    def created(self) -> None:
+        """Called on the UI thread once the vault exists, before the form closes."""
+
+    def error_field(self, error: UserError) -> str | None:
+        """The field ``error`` belongs to, if any (it is shown under that field)."""
+        return None
+
+    # -- creating ----------------------------------------------------------------------
+    def problems(self) -> dict[str, str]:
+        return {**self.field_problems(), **self.passphrase_problems()}
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == f"{self.ID}-{self.OPTIONAL}":
+            self.action_create()
+        else:
+            self.focus_next()
+
+    def action_create(self) -> None:
+        found = self.problems()
+        for key, row in self.rows.items():
+            row.show_problem(found.get(key, ""))
+        if found:
+            self.rows[next(k for k in self.rows if k in found)].widget.focus()
+            return
+        self.query_one(f"#{self.ID}-ok", Button).disabled = True
+        self.add_class("-busy")
+        self._say(i18n.t(f"{self.TEXT}.creating"))
+        self._create({key: self.value(key) for key in self.rows})
+
+    @on(Button.Pressed)
+    def _ok(self, event: Button.Pressed) -> None:
+        if event.button.id == f"{self.ID}-ok":
+            self.action_create()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _create(self, values: dict[str, str]) -> None:
+        self.create_vault(values)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.SUCCESS:
+            for key in SECRETS:
+                widget = self.rows[key].widget
+                assert isinstance(widget, Input)
+                widget.value = ""
+            self.created()
+            self.dismiss(True)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if not isinstance(error, UserError):
+                raise error  # type: ignore[misc]
+            self.remove_class("-busy")
+            self.query_one(f"#{self.ID}-ok", Button).disabled = False
+            target = self.error_field(error)
+            if target:
+                self.rows[target].show_problem(error.message())
+                self.rows[target].widget.focus()
+                self._say("")
+            else:
+                self._say(error.message(), error=True)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        label = self.query_one(f"#{self.ID}-message", Static)
+        label.update(message)
+        label.set_class(error, "-error")
