@@ -1,0 +1,233 @@
+"""What the import dialogs share: a file path and a Read button, the file's
+columns matched to fields (changeable: every change makes the plan again),
+a preview of what the plan would write and what it cannot, then Commit,
+which writes the plan in a worker. Reading and planning run in one
+exclusive worker group, committing in another; a ``UserError`` from any of
+them is one sentence beside the buttons.
+
+A dialog names its widget ids (``ID``: ``#<ID>-path``, ``#<ID>-commit``...;
+``MAP_ID``: the column selects ``#<MAP_ID>-<n>``) and its message keys
+(``TEXT``), composes its own preview and implements the steps' work:
+``read_sheet``, ``build_plan``, ``show_plan``, ``write_plan``, ``committed``.
+The shared look is ``import_dialog.tcss`` (by class, ``.imp-...``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.session import Session
+from branchtool.tables import Sheet
+from screens.base import localize_bindings
+
+IGNORE = ""  # the column select's value for "not imported"
+ResultT = TypeVar("ResultT")
+
+
+class ImportDialog(Screen[ResultT]):
+    ID: ClassVar[str]
+    MAP_ID: ClassVar[str]
+    CANCELLED: ClassVar[Any]  # what the dialog returns when nothing was imported
+    TEXT: ClassVar[dict[str, str]]  # message keys: title, path, read, intro, reading,
+    # file_info, mapping, unnamed, ignore, commit, writing
+
+    def __init__(self, session: Session, path: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.start_path = path
+        self.sheet: Sheet | None = None
+        self.plan: Any = None
+        self.busy = False
+        localize_bindings(self)
+
+    def t(self, what: str, **params: object) -> str:
+        return i18n.t(self.TEXT[what], **params)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.t("title"), id=f"{self.ID}-title", classes="imp-title")
+        with VerticalScroll(id=f"{self.ID}-body", classes="imp-body"):
+            with Horizontal(id=f"{self.ID}-file", classes="imp-file"):
+                yield Input(self.start_path, placeholder=self.t("path"), compact=True,
+                            id=f"{self.ID}-path", classes="imp-path")
+                yield from self.compose_file_options()
+                yield Button(self.t("read"), id=f"{self.ID}-read", compact=True,
+                             classes="imp-read")
+            yield Static(self.t("intro"), id=f"{self.ID}-info", classes="imp-info")
+            yield from self.compose_preview()
+            yield Vertical(id=f"{self.ID}-mapping", classes="imp-mapping")
+        with Horizontal(id=f"{self.ID}-actions", classes="imp-actions"):
+            yield from self.compose_progress()
+            yield Static(id=f"{self.ID}-message", classes="imp-message")
+            yield Button(self.t("commit"), variant="primary", id=f"{self.ID}-commit",
+                         disabled=True)
+            yield Button(i18n.t("dialog.cancel"), id=f"{self.ID}-cancel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.start_path:
+            self.read_file()
+
+    # -- what differs ------------------------------------------------------------------
+    def compose_file_options(self) -> ComposeResult:
+        """Inputs beside the path (Enter in them reads the file too)."""
+        yield from ()
+
+    def compose_preview(self) -> ComposeResult:
+        """What stands between the file's description and the column mapping."""
+        yield from ()
+
+    def compose_progress(self) -> ComposeResult:
+        """What stands before the message in the action bar."""
+        yield from ()
+
+    def column_options(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def more_mapping_rows(self) -> list[Widget]:
+        """Rows under the column mapping (their selects make the plan again too)."""
+        return []
+
+    def read_sheet(self, path: Path) -> tuple[Sheet, list[str | None]]:
+        """The file and the field each column matches (or ``None``); in a thread."""
+        raise NotImplementedError
+
+    def plan_options(self) -> Any:
+        """What the plan depends on besides the sheet and mapping (on the UI thread)."""
+        return None
+
+    def build_plan(self, sheet: Sheet, mapping: list[str | None], options: Any) -> Any:
+        """The plan; runs in a thread."""
+        raise NotImplementedError
+
+    def show_plan(self, plan: Any) -> None:
+        raise NotImplementedError
+
+    def importable(self) -> bool:
+        """Whether committing the current plan would write anything."""
+        raise NotImplementedError
+
+    def commit_options(self) -> Any:
+        return None
+
+    def commit_started(self) -> None:
+        """Called on the UI thread as the commit starts."""
+
+    def commit_failed(self) -> None:
+        """Called on the UI thread when a worker fails."""
+
+    def write_plan(self, plan: Any, options: Any) -> Any:
+        """Write ``plan``; runs in a thread."""
+        raise NotImplementedError
+
+    def committed(self, result: Any) -> None:
+        raise NotImplementedError
+
+    # -- step 1: read the file -----------------------------------------------------------
+    @on(Input.Submitted)
+    def read_file(self) -> None:
+        path = self.query_one(f"#{self.ID}-path", Input).value.strip()
+        if path and not self.busy:
+            self._say(self.t("reading"))
+            self._read(Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, group="import-plan", exit_on_error=False)
+    def _read(self, path: Path) -> tuple[Sheet, list[str | None]]:
+        return self.read_sheet(path)
+
+    async def _show_sheet(self, sheet: Sheet, mapping: list[str | None]) -> None:
+        self.sheet = sheet
+        self.query_one(f"#{self.ID}-info", Static).update(self.t(
+            "file_info", name=sheet.name, rows=len(sheet.rows), columns=len(sheet.headers)))
+        box = self.query_one(f"#{self.ID}-mapping", Vertical)
+        await box.remove_children()
+        options = self.column_options()
+        rows: list[Widget] = [Label(self.t("mapping"), classes="imp-heading")]
+        for i, (header, key) in enumerate(zip(sheet.headers, mapping, strict=True)):
+            rows.append(Horizontal(
+                Label(header or self.t("unnamed", n=i + 1), classes="imp-header"),
+                Select(options, value=key or IGNORE, allow_blank=False, compact=True,
+                       id=f"{self.MAP_ID}-{i}"),
+                classes="imp-map-row"))
+        rows += self.more_mapping_rows()
+        await box.mount_all(rows)
+        self.make_plan()
+
+    # -- step 2: the column mapping and the plan ---------------------------------------
+    @property
+    def mapping(self) -> list[str | None]:
+        assert self.sheet is not None
+        values = [self.query_one(f"#{self.MAP_ID}-{i}", Select).value
+                  for i in range(len(self.sheet.headers))]
+        return [str(v) if v and v is not Select.NULL else None for v in values]
+
+    @on(Select.Changed)
+    def make_plan(self) -> None:
+        if self.sheet is None or self.busy:
+            return
+        self.plan = None
+        self.query_one(f"#{self.ID}-commit", Button).disabled = True
+        self._plan(self.sheet, self.mapping, self.plan_options())
+
+    @work(thread=True, exclusive=True, group="import-plan", exit_on_error=False)
+    def _plan(self, sheet: Sheet, mapping: list[str | None], options: Any) -> Any:
+        return self.build_plan(sheet, mapping, options)
+
+    # -- step 3: commit -----------------------------------------------------------------
+    def action_commit(self) -> None:
+        if self.busy or self.plan is None or not self.importable():
+            return
+        self.busy = True
+        self.commit_started()
+        self.query_one(f"#{self.ID}-commit", Button).disabled = True
+        self._say(self.t("writing"))
+        self._commit(self.plan, self.commit_options())
+
+    @work(thread=True, exclusive=True, group="import-commit", exit_on_error=False)
+    def _commit(self, plan: Any, options: Any) -> Any:
+        return self.write_plan(plan, options)
+
+    # -- workers, buttons, messages -----------------------------------------------------
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.ERROR:
+            self.busy = False
+            self.commit_failed()
+            error = worker.error
+            if not isinstance(error, UserError):
+                raise error  # type: ignore[misc]
+            self._say(error.message(), error=True)
+            self.query_one(f"#{self.ID}-commit", Button).disabled = not self.importable()
+        elif event.state is WorkerState.SUCCESS:
+            if worker.name == "_read":
+                await self._show_sheet(*worker.result)
+            elif worker.name == "_plan":
+                self.show_plan(worker.result)
+            elif worker.name == "_commit":
+                self.committed(worker.result)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        action = {f"{self.ID}-read": self.read_file,
+                  f"{self.ID}-commit": self.action_commit,
+                  f"{self.ID}-cancel": self.action_cancel}.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        label = self.query_one(f"#{self.ID}-message", Static)
+        label.update(message)
+        label.set_class(error, "-error")
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(self.CANCELLED)
