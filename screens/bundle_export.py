@@ -1,9 +1,11 @@
 """The "report upward" section: write the signed, encrypted bundle for the
 college Party office onto a USB stick, and see what was sent.
 
-Choose the period and the redaction level (full; standard, the default;
-counts and reports only) and the pane shows exactly what the bundle will
-carry — records per section, the fields left out, the reports — before
+Choose the period, the content (every section by default; a section left
+out is not sent at all, its own report included) and the redaction level
+(full; standard, the default; counts and reports only) and the pane shows
+exactly what the bundle will carry — records per section, what is left out,
+the fields withheld, the reports, the deeds that become reported — before
 anything is written. Writing runs in a worker with a progress bar; a toast
 names the file. Below: the office key and its fingerprint, the branch key for
 enrolment, receipts, and the outbox of every bundle sent.
@@ -27,6 +29,7 @@ from textual.widgets import (
     ProgressBar,
     RadioButton,
     RadioSet,
+    SelectionList,
     Static,
 )
 from textual.worker import Worker, WorkerState
@@ -43,6 +46,7 @@ from screens.office_key import OfficeKeyScreen, describe_key
 from screens.path_prompt import PathScreen
 
 PREVIEW, EXPORT, RECEIPT, KEY = "bundle-preview", "bundle-export", "bundle-receipt", "bundle-key"
+Choice = tuple[Period, str, tuple[str, ...]]  # period, redaction, content groups
 OUTBOX_COLUMNS = ("sequence", "time", "file", "size", "sha256", "period", "redaction",
                   "received")
 
@@ -66,6 +70,7 @@ class BundlePane(VerticalScroll, LockAware):
     .bundle-row Input { width: 14; margin-right: 1; }
     #bundle-folder { width: 1fr; }
     #bundle-redaction { width: 1fr; height: auto; }
+    #bundle-content { width: 1fr; height: auto; max-height: 8; }
     .bundle-buttons { height: auto; margin-top: 1; }
     .bundle-buttons Button { margin-right: 2; }
     #bundle-message { height: auto; margin-top: 1; color: $warning; }
@@ -84,7 +89,7 @@ class BundlePane(VerticalScroll, LockAware):
         super().__init__(id="bundle")
         self.session = session
         self.preview: sending.PreviewView | None = None
-        self.previewed: tuple[Period, str] | None = None
+        self.previewed: Choice | None = None
         localize_bindings(self)
 
     # -- layout ------------------------------------------------------------------------------
@@ -105,6 +110,11 @@ class BundlePane(VerticalScroll, LockAware):
                     yield RadioButton(i18n.t(f"export_ui.redaction.{level}.long"),
                                       value=level == DEFAULT_REDACTION, id=f"bundle-r-{level}",
                                       compact=True)
+        with Horizontal(classes="bundle-row"):
+            yield Static(i18n.t("export_ui.bundle.content"), classes="bundle-label")
+            yield SelectionList[str](*((label, name, True) for name, label
+                                       in sending.content_choices()),
+                                     id="bundle-content", compact=True)
         with Horizontal(classes="bundle-buttons"):
             yield Button(i18n.t("export_ui.bundle.write"), variant="primary", id="bundle-write",
                          disabled=True, compact=True)
@@ -167,13 +177,23 @@ class BundlePane(VerticalScroll, LockAware):
         pressed = self.query_one("#bundle-redaction", RadioSet).pressed_button
         return str(pressed.id).rsplit("-", 1)[1] if pressed else DEFAULT_REDACTION
 
-    def choice(self) -> tuple[Period, str]:
+    @property
+    def content(self) -> tuple[str, ...]:
+        """The content groups ticked, in the order they are listed."""
+        ticked = set(self.query_one("#bundle-content", SelectionList).selected)
+        return tuple(name for name, _ in sending.content_choices() if name in ticked)
+
+    def choice(self) -> Choice:
         period = sending.parse_period(self.query_one("#bundle-from", Input).value,
                                       self.query_one("#bundle-to", Input).value)
-        return period, self.redaction
+        content = self.content
+        if not content:
+            raise UserError("export.no_content")
+        return period, self.redaction, content
 
     # -- preview -----------------------------------------------------------------------------
     @on(RadioSet.Changed)
+    @on(SelectionList.SelectedChanged, "#bundle-content")
     @on(Input.Submitted, "#bundle-from, #bundle-to")
     @on(Input.Changed, "#bundle-from, #bundle-to")
     def refresh_preview(self) -> None:
@@ -182,23 +202,26 @@ class BundlePane(VerticalScroll, LockAware):
         if not self.session.unlocked:
             return
         try:
-            period, redaction = self.choice()
+            choice = self.choice()
         except UserError as error:
+            self.preview = None
             self._message(error.message())
             self.query_one("#bundle-preview", Static).update("")
             return
         self._message(i18n.t("export_ui.bundle.previewing"))
-        self._preview(period, redaction)
+        self._preview(choice)
 
     @work(thread=True, exclusive=True, group=PREVIEW, exit_on_error=False)
-    def _preview(self, period: Period, redaction: str) -> tuple[Period, str, Any]:
-        return period, redaction, sending.describe(self.session.bundles.preview(period, redaction))
+    def _preview(self, choice: Choice) -> tuple[Choice, Any]:
+        period, redaction, content = choice
+        return choice, sending.describe(
+            self.session.bundles.preview(period, redaction, content))
 
-    def _show_preview(self, period: Period, redaction: str,
-                      view: sending.PreviewView) -> None:
-        if (period, redaction) != self._current_choice():
+    def _show_preview(self, choice: Choice, view: sending.PreviewView) -> None:
+        if choice != self._current_choice():
             return  # the choice changed meanwhile: a newer preview is coming
-        self.preview, self.previewed = view, (period, redaction)
+        redaction = choice[1]
+        self.preview, self.previewed = view, choice
         table = Table(title=i18n.t("export_ui.preview.title", sequence=view.sequence,
                                    office=view.office, period=view.period,
                                    redaction=sending.redaction_label(redaction)),
@@ -215,11 +238,17 @@ class BundlePane(VerticalScroll, LockAware):
             i18n.t("export_ui.preview.report_count", label=label, n=n)
             for label, n in view.reports) or i18n.t("export_ui.preview.no_reports")
         self.query_one("#bundle-preview", Static).update(table)
-        self._message(i18n.t("export_ui.preview.extras", reports=reports,
-                             history=view.history_entries))
+        lines = [i18n.t("export_ui.preview.extras", reports=reports,
+                        history=view.history_entries)]
+        if view.left_out:
+            lines.append(i18n.t("export_ui.preview.left_out",
+                                groups=i18n.t("list.separator").join(view.left_out)))
+        if view.deeds_to_report:
+            lines.append(i18n.t("export_ui.preview.deeds", n=view.deeds_to_report))
+        self._message("\n".join(lines))
         self.query_one("#bundle-write", Button).disabled = False
 
-    def _current_choice(self) -> tuple[Period, str] | None:
+    def _current_choice(self) -> Choice | None:
         try:
             return self.choice()
         except UserError:
@@ -228,22 +257,29 @@ class BundlePane(VerticalScroll, LockAware):
     # -- export ------------------------------------------------------------------------------
     @on(Button.Pressed, "#bundle-write")
     def action_export(self) -> None:
-        if self.previewed is None or self.previewed != self._current_choice():
+        try:
+            choice = self.choice()
+        except UserError as error:  # e.g. nothing ticked: say so, write nothing
+            self._message(error.message())
+            self.notify(error.message(), severity="error")
             return
-        period, redaction = self.previewed
+        if self.previewed is None or self.previewed != choice:
+            return  # the preview of this choice is not shown yet
         folder = Path(self.query_one("#bundle-folder", Input).value.strip()).expanduser()
         self.query_one("#bundle-write", Button).disabled = True
         bar = self.query_one("#bundle-progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.remove_class("-idle")
         self._message(i18n.t("export_ui.bundle.writing"))
-        self._export(folder, period, redaction)
+        self._export(folder, self.previewed)
 
     @work(thread=True, exclusive=True, group=EXPORT, exit_on_error=False)
-    def _export(self, folder: Path, period: Period, redaction: str) -> ExportResult:
+    def _export(self, folder: Path, choice: Choice) -> ExportResult:
+        period, redaction, content = choice
         return self.session.bundles.export(
             folder, period, redaction,
-            progress=lambda done, total: self.post_message(ExportProgress(done, total)))
+            progress=lambda done, total: self.post_message(ExportProgress(done, total)),
+            content=content)
 
     def on_export_progress(self, message: ExportProgress) -> None:
         self.query_one("#bundle-progress", ProgressBar).update(total=message.total,
@@ -255,6 +291,10 @@ class BundlePane(VerticalScroll, LockAware):
         self._message(i18n.t("export_ui.bundle.done", path=str(result.path),
                              size=sending.human_size(result.size)))
         self.notify(i18n.t("export_ui.bundle.toast", path=str(result.path)))
+        if result.deeds_reported:
+            self.notify(i18n.t("export.deeds_reported", n=result.deeds_reported))
+        if result.warning is not None:  # the bundle stands; its deeds go again next time
+            self.notify(result.warning.message(), severity="warning", timeout=30)
         self._fill_outbox()
         self.refresh_preview()
 

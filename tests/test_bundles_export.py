@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fixtures_app import chinese  # noqa: F401  (fixture: messages in zh-CN)
 
 from branchtool import demo
 from branchtool.bundles import format as fmt
@@ -307,3 +308,170 @@ def test_an_export_interrupted_before_the_outbox_is_redone(branch: Session,
     with pytest.raises(UserError) as err:
         branch.bundles.export(out, Period(TODAY, TODAY))
     assert err.value.key == "export.exists" and other.read_bytes() == b"not ours"
+
+
+# -- content: what the secretary chooses to send ------------------------------------------------
+def _propose_deeds(branch: Session) -> list[str]:
+    """The demo's deeds are drafts: mark them for reporting (拟上报)."""
+    ids = [doc["id"] for doc in branch.deeds.all()]
+    assert ids
+    for deed_id in ids:
+        branch.deeds.set_status(deed_id, "proposed")
+    return ids
+
+
+def test_by_default_everything_is_sent_and_named_in_the_content(
+    branch: Session, office: OfficeKeys, tmp_path: Path
+) -> None:
+    from branchtool.bundles.scope import choose, groups, kinds
+
+    every = [kind.name for kind in kinds()]
+    assert choose().kinds == tuple(every) and choose().everything
+    assert [g.name for g in groups()] == ["roster", "watch", "care", "tasks", "records", "deeds"]
+    assert sorted(k for g in groups() for k in g.kinds) == sorted(every)  # each kind once
+    period = Period(TODAY - dt.timedelta(days=6), TODAY)
+    doc = fmt.decode(_plaintext(branch.bundles.export(tmp_path, period).path, office))
+    assert doc["content"] == every
+    assert sorted(doc["data"]) == sorted(doc["counts"]) == sorted(every)  # keys sorted
+    assert branch.bundles.outbox()[0]["content"] == every
+    preview = branch.bundles.preview(period)
+    assert list(preview.counts) == every and preview.content.left_out() == []
+
+
+def test_a_content_choice_filters_the_preview_the_data_and_the_reports(
+    branch: Session, office: OfficeKeys, tmp_path: Path
+) -> None:
+    from branchtool.bundles import sending
+
+    _propose_deeds(branch)
+    period = Period(TODAY - dt.timedelta(days=6), TODAY)
+    everything = branch.bundles.preview(period, "standard")
+    preview = branch.bundles.preview(period, "standard", content=["watch", "tasks"])
+    watch = ["checkins", "contacts", "followups", "alerts", "notices", "relays"]
+    assert list(preview.counts) == [*watch, "tasks"]
+    assert {k: everything.counts[k] for k in preview.counts} == preview.counts
+    assert set(preview.withheld) == set(preview.counts)
+    # the care, records and deeds reports stay home with their records; the
+    # daily and weekly reports always travel
+    kinds_of = {name.split("/")[0] for name in preview.reports}
+    assert {"daily", "weekly"} <= kinds_of and not kinds_of & {"care", "records", "deeds"}
+    assert {"care", "records", "deeds"} <= {n.split("/")[0] for n in everything.reports}
+    assert preview.deeds_to_report == 0 and everything.deeds_to_report > 0
+    view = sending.describe(preview)
+    assert [line.name for line in view.sections] == [*watch, "tasks"]
+    assert view.left_out == ["花名册", "帮扶（帮扶对象、走访记录）", "党员表现记实", "先进典型事迹"]
+
+    result = branch.bundles.export(tmp_path, period, "standard", content=["tasks", "watch"])
+    doc = fmt.decode(_plaintext(result.path, office))
+    assert doc["content"] == [*watch, "tasks"]  # in registry order, whatever the order asked
+    assert sorted(doc["data"]) == sorted(doc["counts"]) == sorted(doc["content"])
+    assert sorted(doc["reports"]) == sorted(preview.reports)
+    assert set(doc["figures"]) == set(branch.bundles.build(period, "standard")[0]["figures"])
+    assert result.deeds_reported == 0  # the deeds stayed home: still to report
+    assert len(branch.deeds.for_reporting()) == everything.deeds_to_report
+    # counts only, with a choice: counts of what is chosen, no records
+    doc = fmt.decode(_plaintext(branch.bundles.export(tmp_path, period, "counts",
+                                                      content=["roster"]).path, office))
+    assert doc["content"] == ["roster"] and doc["data"] == {"roster": []}
+    assert doc["counts"] == {"roster": everything.counts["roster"]}
+
+
+def test_an_unknown_or_empty_content_is_one_sentence(branch: Session, tmp_path: Path) -> None:
+    period = Period(TODAY, TODAY)
+    with pytest.raises(UserError) as err:
+        branch.bundles.preview(period, content=["roster", "salaries"])
+    assert err.value.key == "export.bad_content"
+    assert err.value.message() == ("没有名为“salaries”的上报内容，可选：roster, watch, care, "
+                                   "tasks, records, deeds。")
+    for call in (lambda: branch.bundles.preview(period, content=[]),
+                 lambda: branch.bundles.export(tmp_path, period, content=())):
+        with pytest.raises(UserError) as err:
+            call()
+        assert err.value.message() == "请至少选择一项上报内容。"
+    assert list(tmp_path.iterdir()) == [tmp_path / "branch"] and branch.bundles.outbox() == []
+
+
+def test_the_schema_takes_bundles_with_and_without_content(
+    branch: Session, office: OfficeKeys, tmp_path: Path
+) -> None:
+    doc, _ = branch.bundles.build(Period(TODAY, TODAY), "standard", content=["roster"])
+    assert fmt.decode(fmt.encode(doc))["content"] == ["roster"]
+    old = dict(doc)
+    del old["content"]  # a bundle written before the choice existed
+    assert fmt.carried_kinds(fmt.decode(fmt.encode(old))) == ["roster"]
+    for content in ([], ["roster", "roster"], "roster", [1], ["no such/kind"], ["tasks"]):
+        with pytest.raises(fmt.BundleRejected) as err:
+            fmt.decode(fmt.encode({**doc, "content": content}))
+        assert err.value.params == {"field": "content"}, content
+
+
+# -- deeds: reported once a bundle carried their stories -----------------------------------------
+@pytest.mark.parametrize("redaction", ["full", "standard"])
+def test_deeds_sent_become_reported_in_one_batch(
+    branch: Session, office: OfficeKeys, tmp_path: Path, redaction: str
+) -> None:
+    ids = _propose_deeds(branch)
+    period = Period(TODAY, TODAY)
+    assert branch.bundles.preview(period, redaction).deeds_to_report == len(ids)
+    frames = branch.vault.store._journal_frames
+    result = branch.bundles.export(tmp_path, period, redaction)
+    assert branch.vault.store._journal_frames == frames + 2  # the outbox, then the deeds
+    assert result.deeds_reported == len(ids) and result.warning is None
+    assert branch.deeds.for_reporting() == []
+    assert {branch.deeds.get(i)["status"] for i in ids} == {"reported"}
+    assert branch.bundles.outbox()[0]["deeds"] == sorted(
+        ids, key=lambda i: branch.deeds.get(i)["date"])
+    doc = branch.bundles.open_sent(result.path)
+    material = next(text for name, text in doc["reports"].items() if name.startswith("deeds/"))
+    for deed_id in ids:
+        assert branch.deeds.get(deed_id)["title"] in material
+    # sent once: the next bundle carries no deeds material and marks nothing
+    again = branch.bundles.export(tmp_path, period, redaction)
+    assert again.deeds_reported == 0
+    assert not any(n.startswith("deeds/") for n in branch.bundles.open_sent(again.path)["reports"])
+
+
+@pytest.mark.parametrize("how", ["counts", "left_out"])
+def test_deeds_not_sent_stay_marked_for_reporting(
+    branch: Session, tmp_path: Path, how: str
+) -> None:
+    ids = _propose_deeds(branch)
+    period = Period(TODAY, TODAY)
+    redaction, content = ("counts", None) if how == "counts" else (
+        "standard", ["roster", "watch", "care", "tasks", "records"])
+    assert branch.bundles.preview(period, redaction, content).deeds_to_report == 0
+    result = branch.bundles.export(tmp_path, period, redaction, content=content)
+    assert result.deeds_reported == 0
+    assert [d["id"] for d in branch.deeds.for_reporting()] == sorted(
+        ids, key=lambda i: branch.deeds.get(i)["date"])
+    assert branch.bundles.outbox()[0]["deeds"] == []
+
+
+def test_a_failure_to_mark_the_deeds_leaves_the_bundle_standing(
+    branch: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.errors import StorageError
+
+    ids = _propose_deeds(branch)
+
+    def fail(deed_ids: object) -> int:
+        raise StorageError("storage.write_failed", reason="ENOSPC")
+
+    monkeypatch.setattr(branch.deeds, "mark_reported", fail)
+    result = branch.bundles.export(tmp_path, Period(TODAY, TODAY))
+    assert result.path.exists() and result.deeds_reported == 0
+    assert [s["sequence"] for s in branch.bundles.outbox()] == [1]
+    assert result.warning is not None and result.warning.key == "export.deeds_not_marked"
+    assert "仍是“拟上报”" in result.warning.message()
+    assert branch.bundles.open_sent(result.path)["sequence"] == 1  # valid as written
+    assert len(branch.deeds.for_reporting()) == len(ids)  # they travel again next time
+    monkeypatch.undo()
+    assert branch.bundles.export(tmp_path, Period(TODAY, TODAY)).deeds_reported == len(ids)
+
+
+def test_a_deed_changed_back_to_a_draft_meanwhile_is_left_alone(branch: Session) -> None:
+    first, *others = _propose_deeds(branch)
+    branch.deeds.set_status(first, "draft")
+    assert branch.deeds.mark_sent([first, *others, *others]) == others
+    assert branch.deeds.get(first)["status"] == "draft"
+    assert branch.deeds.mark_sent([first]) == []

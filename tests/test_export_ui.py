@@ -14,6 +14,7 @@ from fixtures_app import chinese, settle, toasts  # noqa: F401  (fixtures)
 from textual.widgets import Button, DataTable, Input, Markdown, ProgressBar, Select
 
 from branchtool import demo
+from branchtool.bundles import sending
 from branchtool.bundles.scope import Period
 from branchtool.records.care import CARE
 from branchtool.records.person import PERSON
@@ -159,7 +160,8 @@ async def test_the_preview_says_what_each_redaction_level_sends(
     app = make_app(branch)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_section(app, pilot, "bundle")
-        period, redaction = pane.previewed
+        period, redaction, content = pane.previewed
+        assert content == tuple(name for name, _ in sending.content_choices())
         assert redaction == "standard" and period == branch.bundles.default_period()
         expected = branch.bundles.preview(period, "standard")
         lines = {line.name: line for line in pane.preview.sections}
@@ -200,7 +202,7 @@ async def test_writing_the_bundle_shows_progress_then_the_path(
         pane.query_one("#bundle-from", Input).value = "2026-11-16"
         pane.query_one("#bundle-folder", Input).value = str(usb)
         await settle(app, pilot)
-        assert pane.previewed == (Period(dt.date(2026, 11, 16), TODAY), "standard")
+        assert pane.previewed[:2] == (Period(dt.date(2026, 11, 16), TODAY), "standard")
         await pilot.click("#bundle-write")
         await settle(app, pilot)
         written = usb / "DEMO-000001-20261120.bundle.age"
@@ -272,3 +274,64 @@ async def test_locking_drops_the_report_and_the_outbox_and_unlocking_brings_them
         await settle(app, pilot)
         await settle(app, pilot)  # the panes' own work after the unlock
         assert view.source.startswith("# 疫情防控日报") and outbox.row_count == 1
+
+
+async def test_choosing_the_content_to_send(branch: Session, office: OfficeKeys,
+                                            tmp_path: Path) -> None:
+    from textual.widgets import SelectionList
+
+    branch.bundles.set_office_key(office.key)
+    for deed in branch.deeds.all():
+        branch.deeds.set_status(deed["id"], "proposed")
+    proposed = len(branch.deeds.for_reporting())
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    app = make_app(branch)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_section(app, pilot, "bundle")
+        pane.query_one("#bundle-folder", Input).value = str(usb)
+        content = pane.query_one("#bundle-content", SelectionList)
+        assert content.option_count == 6 and len(content.selected) == 6  # everything
+        message = pane.query_one("#bundle-message")
+        assert f"写入后，{proposed} 篇拟上报的先进事迹将标记为“已上报”" in str(message.render())
+        assert "不上报" not in str(message.render())
+
+        # by keyboard: the first option (the roster) off
+        content.focus()
+        content.highlighted = 0
+        await pilot.press("space")
+        await settle(app, pilot)
+        content.deselect("deeds")
+        await settle(app, pilot)
+        assert pane.previewed[2] == ("watch", "care", "tasks", "records")
+        names = [line.name for line in pane.preview.sections]
+        assert "roster" not in names and "deeds" not in names and "checkins" in names
+        text = str(message.render())
+        assert "不上报：花名册、先进典型事迹" in text and "篇拟上报" not in text
+        assert "先进典型事迹材料" not in text  # its report stays home too
+
+        # nothing ticked: one sentence, nothing can be written
+        content.deselect_all()
+        await settle(app, pilot)
+        assert pane.query_one("#bundle-write", Button).disabled and pane.preview is None
+        assert str(message.render()) == "请至少选择一项上报内容。"
+        await pilot.press("ctrl+w")
+        await settle(app, pilot)
+        assert list(usb.iterdir()) == [] and branch.bundles.outbox() == []
+        assert str(message.render()) == "请至少选择一项上报内容。"
+
+        # the watch and the deeds: written, and the deeds become reported
+        content.select("watch")
+        content.select("deeds")
+        await settle(app, pilot)
+        assert pane.previewed[2] == ("watch", "deeds")
+        await pilot.click("#bundle-write")
+        await settle(app, pilot)
+        [written] = usb.iterdir()
+        assert any(f"{proposed} 篇先进事迹已标记为“已上报”" in t for t in toasts(app))
+        assert branch.deeds.for_reporting() == []
+        assert pane.preview is not None and pane.preview.deeds_to_report == 0
+    doc = branch.bundles.open_sent(written)
+    assert doc["content"] == ["checkins", "contacts", "followups", "alerts", "notices",
+                              "relays", "deeds"]
+    assert any(name.startswith("deeds/") for name in doc["reports"])
