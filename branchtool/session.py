@@ -77,6 +77,8 @@ def _user_error(exc: Exception) -> UserError:
 
 
 class Session:
+    # True for a branch's reported data viewed at the office (office/branch_view.py).
+    read_only = False
     # The local time the epidemic-watch services use; ``None``: the wall clock
     # (tests and the demo pin it).
     clock: Callable[[], dt.datetime] | None = None

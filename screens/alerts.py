@@ -21,7 +21,7 @@ from branchtool.records.alert import ALERT, OPEN
 from branchtool.records.fields import FieldDef, Kind
 from branchtool.services.alerts import AlertView
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyForm, localize_bindings
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 
@@ -70,7 +70,7 @@ def handle_alert(screen: Any, session: Session, alert_id: str,
     screen.app.push_screen(HandleAlertScreen(session, session.alerts.view(alert)), saved)
 
 
-class HandleAlertScreen(ModalScreen[bool], LockAware):
+class HandleAlertScreen(ReadOnlyForm, ModalScreen[bool], LockAware):
     """Who, why and since when, and a note on what was done."""
 
     CSS_PATH = "alerts.tcss"

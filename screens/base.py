@@ -4,9 +4,11 @@ translated when the node is built, and the hooks the app calls around a lock."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, ClassVar
 
 from textual.dom import DOMNode
 from textual.widget import Widget
+from textual.widgets import Static
 
 from branchtool import i18n
 
@@ -48,3 +50,53 @@ class LockAware:
 
     def reload_data(self) -> None:
         """Show the data again, from the services of the new unlock."""
+
+
+def is_read_only(node: DOMNode) -> bool:
+    """True where a node shows data it must not change: under a screen or a
+    session marked ``read_only`` (the office looking at a branch's reported
+    data), or anywhere above such a screen on the stack."""
+    for ancestor in node.ancestors_with_self:
+        if getattr(getattr(ancestor, "session", None), "read_only", False):
+            return True
+    try:
+        stack = node.app.screen_stack
+    except RuntimeError:  # no app running (NoActiveAppError)
+        return False
+    return any(getattr(screen, "read_only", False) for screen in stack)
+
+
+class ReadOnlyGuard:
+    """Hides and refuses the ``WRITE_ACTIONS`` of a node that is read-only
+    (see ``is_read_only``). A class with its own ``check_action`` asks
+    ``refuses`` first."""
+
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+
+    def refuses(self, action: str) -> bool:
+        return action in self.WRITE_ACTIONS and is_read_only(self)  # type: ignore[arg-type]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.refuses(action)
+
+
+class ReadOnlyForm(ReadOnlyGuard):
+    """A form that, read-only, shows its values without letting them change:
+    no save key, its fields and buttons disabled (but the one that cancels),
+    and a line saying why."""
+
+    WRITE_ACTIONS: ClassVar[frozenset[str]] = frozenset({"save"})
+    CONTROLS: ClassVar[str] = ("Input, TextArea, Select, SelectionList, Checkbox, RadioSet, "
+                               "Switch, Button")
+
+    def on_mount(self) -> None:
+        if not is_read_only(self):  # type: ignore[arg-type]
+            return
+        node: Any = self
+        for widget in node.query(self.CONTROLS):
+            if not (widget.id or "").endswith("cancel"):
+                widget.disabled = True
+        node.add_class("read-only")
+        if node.children:
+            node.children[0].mount(Static(i18n.t("office_ui.view.read_only_form"),
+                                          classes="read-only-note"), before=0)

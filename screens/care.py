@@ -37,7 +37,7 @@ from branchtool.records.care import (
 from branchtool.services.book import person_name
 from branchtool.services.care import CareQuery, CareService, SupportTotals
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
@@ -86,7 +86,8 @@ def visit_form(session: Session, case_id: str, visit_id: str | None = None) -> C
 
 
 # -- the pane ---------------------------------------------------------------------------------
-class CaseTable(FlaggedTable):
+class CaseTable(ReadOnlyGuard, FlaggedTable):
+    WRITE_ACTIONS = frozenset({"visit", "edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "visit", "care.key.visit"),
         Binding("e", "edit", "care.key.edit"),
@@ -105,7 +106,8 @@ class CaseTable(FlaggedTable):
             self.query_ancestor(CarePane).edit(self.current.id)
 
 
-class CarePane(Vertical, LockAware):
+class CarePane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"add"})
     DEFAULT_CSS = """
     CarePane { height: 1fr; }
     #care-bar, #care-filters { height: 1; }
@@ -230,14 +232,15 @@ class CarePane(Vertical, LockAware):
     def palette_commands(self) -> list[PaletteCommand]:
         t = i18n.t
         commands = [
-            PaletteCommand(t("care.cmd.add"), t("care.cmd.add_help"), self.action_add),
+            PaletteCommand(t("care.cmd.add"), t("care.cmd.add_help"), self.action_add,
+                           writes=True),
             PaletteCommand(t("care.cmd.visits"), t("care.cmd.visits_help"), self.action_visits),
             PaletteCommand(t("care.cmd.search"), t("care.cmd.search_help"), self.action_search),
         ]
         current = self.table.current
         if current is not None:
             commands.append(PaletteCommand(t("care.cmd.visit"), t("care.cmd.visit_help"),
-                                           lambda: self.add_visit(current.id)))
+                                           lambda: self.add_visit(current.id), writes=True))
         for code in SEVERITIES:
             label = CARE.field("severity").choice_label(code)
             commands.append(PaletteCommand(t("care.cmd.severity", severity=label),
@@ -255,7 +258,8 @@ class CarePane(Vertical, LockAware):
 
 
 # -- a case and its visits -------------------------------------------------------------------
-class VisitTable(FlaggedTable):
+class VisitTable(ReadOnlyGuard, FlaggedTable):
+    WRITE_ACTIONS = frozenset({"delete"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("delete", "delete", "care.key.delete_visit"),
     ]
@@ -266,8 +270,9 @@ class VisitTable(FlaggedTable):
             screen.delete_visit(self.current.id)
 
 
-class CaseDetail(ModalScreen[None], LockAware):
+class CaseDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One case: its details (the only place they show), its visits."""
+    WRITE_ACTIONS = frozenset({"visit", "edit", "delete"})
 
     CSS_PATH = "care.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -23,7 +23,7 @@ from branchtool.records.fields import InvalidRecord, Problem
 from branchtool.records.health_fields import split_codes
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyForm, localize_bindings
 from screens.form import FormRow, field_widget, widget_value
 from storage.errors import StorageError
 
@@ -49,7 +49,7 @@ def history_text(session: Session, person_id: str, day: dt.date) -> str:
     return i18n.t("watch.form.history", days=HISTORY_DAYS, marks="".join(marks))
 
 
-class CheckinForm(ModalScreen[bool], LockAware):
+class CheckinForm(ReadOnlyForm, ModalScreen[bool], LockAware):
     CSS_PATH = "checkin_form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "form.key.save", priority=True),

@@ -19,6 +19,7 @@ class PaletteCommand(NamedTuple):
     title: str
     help: str
     callback: Callable[[], object]
+    writes: bool = False  # left out where the data is read-only
 
 
 class ScreenCommands(Provider):

@@ -23,7 +23,7 @@ from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.person_picker import PersonPicker
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
@@ -70,7 +70,8 @@ class ContactRow:
                      for c in COLUMNS)
 
 
-class ContactsPane(Vertical, LockAware):
+class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"add_person", "add_outside"})
     DEFAULT_CSS = """
     ContactsPane { height: 1fr; }
     ContactsPane > #contacts-agenda { height: 2; }
@@ -179,8 +180,9 @@ class ContactsPane(Vertical, LockAware):
                              lambda _: self.changed(keep=event.row_id))
 
 
-class ContactScreen(ModalScreen[None], LockAware):
+class ContactScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One contact: the record, the follow-ups, and what can be done today."""
+    WRITE_ACTIONS = frozenset({"quick", "extend", "release", "close_other", "edit"})
 
     CSS_PATH = "contacts.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

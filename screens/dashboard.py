@@ -33,7 +33,7 @@ from branchtool.errors import UserError, describe
 from branchtool.services import dashboard as figures
 from branchtool.session import Session
 from screens.alerts import AlertsPanel, AlertsScreen
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.watch_widgets import fit, sparkline
 from storage.errors import StorageError
 
@@ -174,8 +174,9 @@ class FigureTable(ScrollView, can_focus=True):
             self.action_open()
 
 
-class DashboardPane(Vertical, LockAware):
+class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
     """The section: the figure table and the panels; refreshed in a worker."""
+    WRITE_ACTIONS = frozenset({"settings"})
 
     DEFAULT_CSS = """
     DashboardPane { height: 1fr; }

@@ -26,7 +26,7 @@ from branchtool.errors import UserError, describe
 from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet
 from branchtool.services.roster import Person
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
@@ -57,7 +57,8 @@ class SheetRow:
         return "alarm" if status == ABNORMAL else "muted" if status == MISSING else ""
 
 
-class SheetTable(StyledTable):
+class SheetTable(ReadOnlyGuard, StyledTable):
+    WRITE_ACTIONS = frozenset({"mark", "rest", "clear"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "mark", "watch.sheet.key.mark"),
         Binding("a", "rest", "watch.sheet.key.rest"),
@@ -82,7 +83,8 @@ class SheetTable(StyledTable):
         self.pane.next_missing()
 
 
-class CheckinsPane(Vertical, LockAware):
+class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"import"})
     DEFAULT_CSS = """
     CheckinsPane { height: 1fr; }
     CheckinsPane > #sheet-bar { height: 1; }

@@ -20,12 +20,13 @@ from branchtool.records.member_record import RECORD_COLUMNS
 from branchtool.records.person import ACTIVE, PERSON
 from branchtool.records.task import TASK_COLUMNS
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_table import FlaggedTable
 from screens.record_table import RecordTable
 
 
-class MemberPage(ModalScreen[None], LockAware):
+class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
+    WRITE_ACTIONS = frozenset({"add_record"})
     CSS_PATH = "member_page.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "focus_list('tasks')", "member_page.key.tasks"),

@@ -19,7 +19,7 @@ from branchtool.records.member_record import MEMBER_RECORD, RECORD_COLUMNS
 from branchtool.services.deeds import DeedQuery
 from branchtool.services.member_records import RecordQuery
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
@@ -114,7 +114,8 @@ class RecordsTable(FlaggedTable):
             self.query_ancestor(RecordsPane).open_member(self.current.id)
 
 
-class DeedsTable(FlaggedTable):
+class DeedsTable(ReadOnlyGuard, FlaggedTable):
+    WRITE_ACTIONS = frozenset({"propose"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "propose", "deed.key.propose"),
         Binding("t", "toggle", "member_record.key.toggle"),
@@ -128,7 +129,8 @@ class DeedsTable(FlaggedTable):
             self.query_ancestor(RecordsPane).propose(self.current.id)
 
 
-class RecordsPane(Vertical, LockAware):
+class RecordsPane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"add"})
     DEFAULT_CSS = """
     RecordsPane { height: 1fr; }
     #records-bar, #records-filters { height: 1; }
@@ -283,8 +285,9 @@ class RecordsPane(Vertical, LockAware):
         t = i18n.t
         return [
             PaletteCommand(t("member_record.cmd.add"), t("member_record.cmd.add_help"),
-                           lambda: self._add(RECORDS)),
-            PaletteCommand(t("deed.cmd.add"), t("deed.cmd.add_help"), lambda: self._add(DEEDS)),
+                           lambda: self._add(RECORDS), writes=True),
+            PaletteCommand(t("deed.cmd.add"), t("deed.cmd.add_help"), lambda: self._add(DEEDS),
+                           writes=True),
             PaletteCommand(t("member_record.cmd.records"), t("member_record.cmd.view_help"),
                            lambda: self._view(RECORDS)),
             PaletteCommand(t("deed.cmd.deeds"), t("member_record.cmd.view_help"),

@@ -22,7 +22,7 @@ from branchtool.records.notice import NOTICE, RELAY
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar
@@ -71,7 +71,8 @@ class NoticeRow:
                      else c.display(self.doc.get(c.key, "")) for c in COLUMNS)
 
 
-class NoticesPane(Vertical, LockAware):
+class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"add"})
     DEFAULT_CSS = """
     NoticesPane { height: 1fr; }
     NoticesPane > #notices-head { height: 1; color: $text-muted; }
@@ -161,8 +162,9 @@ class AudienceRow:
                      else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
 
 
-class NoticeScreen(ModalScreen[None], LockAware):
+class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One notice's coverage: the audience, the not reached first."""
+    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note"})
 
     CSS_PATH = "notices.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

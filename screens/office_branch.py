@@ -1,7 +1,8 @@
 """One branch as the office sees it, read-only: its last bundle and key, the
 reports it sent (rendered Markdown), its latest data (each kind with the
 columns the branch's own lists use), the bundles received, and the records
-it changed after reporting them, with old and new values."""
+it changed after reporting them, with old and new values. ``v`` opens the
+branch's own screens over its reported data (``screens.branch_view``)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
     AUTO_FOCUS = "#branch-tabs Tabs"  # left and right go through the tabs
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "office_ui.key.back"),
+        Binding("v", "view", "office_ui.key.view"),
         *(Binding(f"alt+{i + 1}", f"tab('{tab}')", f"office_ui.tab.{tab}", show=False)
           for i, tab in enumerate(TABS)),
     ]
@@ -130,6 +132,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
             self.app.notify(error.message(), severity="error")
             return
         self.bundle = office.latest_bundle(self.code)
+        self.refresh_bindings()
         self.query_one("#branch-title", Static).update(
             i18n.t("office_ui.branch_title", code=branch["code"], name=branch["name"]))
         self.query_one("#branch-overview", Static).update(self._overview(branch))
@@ -220,6 +223,19 @@ class OfficeBranchScreen(Screen[None], LockAware):
         change = self.change_docs.get(event.row_id)
         if change is not None:
             self.app.push_screen(ChangeScreen(change))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":  # only once the branch has reported something
+            return self.bundle is not None or None
+        return True
+
+    def action_view(self) -> None:
+        """The branch's own screens over its reported data, read-only."""
+        from screens.branch_view import BranchViewScreen
+
+        office = self.office
+        self.app.push_screen(BranchViewScreen(
+            self.session, self.code, lambda: office.now().astimezone(office.tz)))
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{tab}"

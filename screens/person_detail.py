@@ -16,13 +16,14 @@ from textual.widgets import Footer, Static
 from branchtool import i18n
 from branchtool.records.person import ACTIVE, PERSON
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 
 # An action on a person: called with the person's id and what to do once done.
 PersonAction = Callable[[str, Callable[[], None]], None]
 
 
-class PersonDetail(ModalScreen[None], LockAware):
+class PersonDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
+    WRITE_ACTIONS = frozenset({"edit", "archive", "restore"})
     CSS_PATH = "person_detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "roster.key.edit"),
@@ -51,6 +52,8 @@ class PersonDetail(ModalScreen[None], LockAware):
         self.reload_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refuses(action):
+            return False
         doc = self.session.roster.get(self.person_id) if self.session.unlocked else None
         if doc is None:
             return action == "close"

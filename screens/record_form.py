@@ -22,12 +22,12 @@ from textual.widgets import Button, Input, Select, Static
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.fields import InvalidRecord, Problem, RecordDef
-from screens.base import localize_bindings
+from screens.base import ReadOnlyForm, localize_bindings
 from screens.confirm import ConfirmScreen
 from screens.form import FormRow, field_widget, values_of
 
 
-class RecordForm(ModalScreen[str | None]):
+class RecordForm(ReadOnlyForm, ModalScreen[str | None]):
     CSS_PATH = "record_form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "form.key.save", priority=True),

@@ -19,7 +19,7 @@ from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
 from branchtool.services.roster import ALL_STATUSES, ARCHIVED_STATUSES, RosterQuery
 from branchtool.session import Session
 from screens.archive import DELETE, ArchiveScreen
-from screens.base import LockAware, focus_if_lost, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
@@ -32,7 +32,8 @@ Done = Callable[[], None]
 STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
 
 
-class RosterTable(RecordTable):
+class RosterTable(ReadOnlyGuard, RecordTable):
+    WRITE_ACTIONS = frozenset({"edit", "archive"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "roster.key.edit"),
         Binding("delete", "archive", "roster.key.archive"),
@@ -77,7 +78,8 @@ def _options(key: str) -> list[tuple[str, str]]:
     return [(fdef.choice_label(code), code) for code in fdef.choices]
 
 
-class RosterPane(Vertical, LockAware):
+class RosterPane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"add", "import"})
     DEFAULT_CSS = """
     RosterPane { height: 1fr; }
     #roster-bar { height: 1; }
@@ -287,11 +289,11 @@ class RosterPane(Vertical, LockAware):
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
             PaletteCommand(i18n.t("roster.cmd.add"), i18n.t("roster.cmd.add_help"),
-                           self.action_add),
+                           self.action_add, writes=True),
             PaletteCommand(i18n.t("roster.cmd.search"), i18n.t("roster.cmd.search_help"),
                            self.action_search),
             PaletteCommand(i18n.t("roster.cmd.import"), i18n.t("roster.cmd.import_help"),
-                           self.action_import),
+                           self.action_import, writes=True),
             PaletteCommand(i18n.t("roster.cmd.export"), i18n.t("roster.cmd.export_help"),
                            self.action_export),
         ]

@@ -7,25 +7,65 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
 from branchtool import i18n
-from screens.base import LockAware
+from screens.base import LockAware, is_read_only
 from screens.commands import PaletteCommand
 
 Section = tuple[str, str, Callable[..., Widget]]
 
 
+def section_bindings(sections: list[Section]) -> list[BindingType]:
+    """Ctrl+PageDown / Ctrl+PageUp step through the sections, Alt+digit picks one.
+    Priority: an input or a table that scrolls sideways binds these keys; and
+    Alt+digit does not reach the app in every terminal (tmux, xterm)."""
+    return [
+        Binding("ctrl+pagedown", "step_section(1)", "app.key.next_section", show=False,
+                priority=True),
+        Binding("ctrl+pageup", "step_section(-1)", "app.key.previous_section", show=False,
+                priority=True),
+    ] + [
+        Binding(f"alt+{i + 1}", f"section('{sid}')", title, show=False)
+        for i, (sid, title, _) in enumerate(sections)
+    ]
+
+
 class SectionsMixin:
     """For a ``Screen`` whose sections are ``TabPane``s with ids
-    ``<SECTION_PREFIX><section id>``; ``SECTION_LIST`` lists (id, title key, factory)."""
+    ``<SECTION_PREFIX><section id>`` in a ``TabbedContent`` with id
+    ``SECTIONS_ID``; ``SECTION_LIST`` lists (id, title key, factory). Each
+    factory is called with the screen's ``session``."""
 
+    SECTIONS_ID: ClassVar[str] = "sections"
     SECTION_PREFIX: ClassVar[str] = "section-"
     SECTION_LIST: ClassVar[list[Section]] = []
 
     query_one: Any
     set_focus: Any
+    session: Any
+
+    def compose_sections(self) -> ComposeResult:
+        """The sections' tabs; only the first section's pane is built now."""
+        with TabbedContent(id=self.SECTIONS_ID):
+            for i, (sid, title, make) in enumerate(self.SECTION_LIST):
+                with TabPane(i18n.t(title), id=f"{self.SECTION_PREFIX}{sid}"):
+                    if i == 0:
+                        yield make(self.session)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Build a section's pane the first time it is shown, so that start-up
+        loads only the first section's data."""
+        pane = event.pane
+        if event.tabbed_content.id != self.SECTIONS_ID or pane.children:
+            return
+        make = next((m for sid, _, m in self.SECTION_LIST
+                     if pane.id == f"{self.SECTION_PREFIX}{sid}"), None)
+        if make is not None:
+            pane.mount(make(self.session))
 
     @property
     def panes(self) -> list[Widget]:
@@ -36,7 +76,7 @@ class SectionsMixin:
 
     @property
     def active_pane(self) -> Widget | None:
-        active = (self.query_one(TabbedContent).active
+        active = (self.query_one(f"#{self.SECTIONS_ID}", TabbedContent).active
                   or f"{self.SECTION_PREFIX}{self.SECTION_LIST[0][0]}")
         children = self.query_one(f"#{active}", TabPane).children
         return children[0] if children else None
@@ -44,7 +84,7 @@ class SectionsMixin:
     def action_section(self, sid: str) -> None:
         # A focused widget that is hidden hands the focus to a sibling, which
         # would bring its section straight back: the section shown takes it.
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(f"#{self.SECTIONS_ID}", TabbedContent)
         if tabs.active != f"{self.SECTION_PREFIX}{sid}":
             self.set_focus(None)
             tabs.active = f"{self.SECTION_PREFIX}{sid}"
@@ -52,7 +92,8 @@ class SectionsMixin:
     def action_step_section(self, step: int) -> None:
         """The next (or previous) section, round the end."""
         ids = [sid for sid, _, _ in self.SECTION_LIST]
-        active = self.query_one(TabbedContent).active.removeprefix(self.SECTION_PREFIX)
+        tabs = self.query_one(f"#{self.SECTIONS_ID}", TabbedContent)
+        active = tabs.active.removeprefix(self.SECTION_PREFIX)
         at = ids.index(active) if active in ids else 0
         self.action_section(ids[(at + step) % len(ids)])
 
@@ -64,7 +105,8 @@ class SectionsMixin:
         ]
         pane = self.active_pane
         if pane is not None and hasattr(pane, "palette_commands"):
-            commands.extend(pane.palette_commands())
+            read_only = is_read_only(pane)
+            commands.extend(c for c in pane.palette_commands() if not (read_only and c.writes))
         return commands
 
     def forget_data(self) -> None:

@@ -18,7 +18,7 @@ from branchtool import i18n
 from branchtool.records.task import TASK, TEMPLATES
 from branchtool.services.tasks import TaskService
 from branchtool.session import Session
-from screens.base import localize_bindings
+from screens.base import ReadOnlyForm, localize_bindings
 from screens.care_form import CareForm
 from screens.form import FormRow
 
@@ -128,7 +128,7 @@ class BulkTaskForm(CareForm):
         self._count()
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(ReadOnlyForm, ModalScreen[str | None]):
     """A few lines of text: a progress entry, or the evidence of completion."""
 
     CSS_PATH = "tasks.tcss"

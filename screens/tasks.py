@@ -25,7 +25,7 @@ from branchtool.records.task import LOAD_COLUMNS, OPEN, STATUSES, TASK, TASK_COL
 from branchtool.services.book import names
 from branchtool.services.tasks import OPEN_STATUSES, TaskQuery
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
@@ -37,7 +37,8 @@ OVERDUE, ALL, BY_MEMBER = "overdue", "all", "members"
 VIEWS = (OPEN_STATUSES, OVERDUE, *STATUSES, ALL, BY_MEMBER)
 
 
-class TaskTable(FlaggedTable):
+class TaskTable(ReadOnlyGuard, FlaggedTable):
+    WRITE_ACTIONS = frozenset({"edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "task.key.edit"),
     ]
@@ -51,7 +52,8 @@ class LoadTable(FlaggedTable):
     """One row per member: open, overdue and done tasks."""
 
 
-class TasksPane(Vertical, LockAware):
+class TasksPane(ReadOnlyGuard, Vertical, LockAware):
+    WRITE_ACTIONS = frozenset({"add", "bulk"})
     DEFAULT_CSS = """
     TasksPane { height: 1fr; }
     #tasks-bar, #tasks-filters { height: 1; }
@@ -189,8 +191,10 @@ class TasksPane(Vertical, LockAware):
     def palette_commands(self) -> list[PaletteCommand]:
         t = i18n.t
         commands = [
-            PaletteCommand(t("task.cmd.add"), t("task.cmd.add_help"), self.action_add),
-            PaletteCommand(t("task.cmd.bulk"), t("task.cmd.bulk_help"), self.action_bulk),
+            PaletteCommand(t("task.cmd.add"), t("task.cmd.add_help"), self.action_add,
+                           writes=True),
+            PaletteCommand(t("task.cmd.bulk"), t("task.cmd.bulk_help"), self.action_bulk,
+                           writes=True),
             PaletteCommand(t("task.cmd.search"), t("task.cmd.search_help"), self.action_search),
         ]
         for view in VIEWS:
@@ -200,8 +204,9 @@ class TasksPane(Vertical, LockAware):
         return commands
 
 
-class TaskDetail(ModalScreen[None], LockAware):
+class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One task: what, who, when, its progress log, and the steps on it."""
+    WRITE_ACTIONS = frozenset({"progress", "start", "done", "cancel_task", "edit", "delete"})
 
     CSS_PATH = "tasks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -234,6 +239,8 @@ class TaskDetail(ModalScreen[None], LockAware):
         self.reload_data()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refuses(action):
+            return False
         doc = self.session.tasks.get(self.task_id) if self.session.unlocked else None
         if doc is None:
             return action == "close"

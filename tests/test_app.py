@@ -162,10 +162,11 @@ async def test_ctrl_l_locks_drops_the_data_and_keeps_the_form(session: Session) 
 
 
 async def test_idle_auto_lock_with_a_shortened_timer(session: Session) -> None:
-    app = make_app(session, idle_seconds=0.3)
+    # long enough for the first screen to show on a loaded machine
+    app = make_app(session, idle_seconds=2)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainScreen)
-        for _ in range(200):  # wait for the timer, up to 10 s
+        for _ in range(300):  # wait for the timer, up to 15 s
             if isinstance(app.screen, UnlockScreen):
                 break
             await pilot.pause(0.05)

@@ -34,6 +34,16 @@ MEMBER_STAGES = ("probationary", "member")
 CURRENT_DAYS = 30
 
 
+def reach_doc(notice_id: str, relays: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A notice's ``REACH`` document from its relays (person id -> relay)."""
+    reached = sorted(p for p, r in relays.items() if r.get("relayed_on"))
+    return {
+        "id": notice_id, "reached": reached,
+        "acknowledged": sorted(p for p in reached if relays[p].get("response")),
+        "studied": sorted(p for p in reached if relays[p].get("response") == "studied"),
+    }
+
+
 @dataclass(frozen=True)
 class Coverage:
     notice_id: str
@@ -169,12 +179,7 @@ class NoticeService:
 
     def _sum_up(self, notice_id: str, relays: Mapping[str, Mapping[str, Any]]) -> None:
         """Write the notice's reach from its relays (inside the caller's batch)."""
-        reached = sorted(p for p, r in relays.items() if r.get("relayed_on"))
-        self._store.partition(REACH).upsert({
-            "id": notice_id, "reached": reached,
-            "acknowledged": sorted(p for p in reached if relays[p].get("response")),
-            "studied": sorted(p for p in reached if relays[p].get("response") == "studied"),
-        })
+        self._store.partition(REACH).upsert(reach_doc(notice_id, relays))
 
     def respond(self, notice_id: str, person_id: str, response: str) -> dict[str, Any]:
         """The member acknowledged (已阅知) or studied (已学习) the notice."""

@@ -1,0 +1,282 @@
+"""The office drilling into a branch with the branch's own screens: the
+reported data laid out as the branch keeps it, the branch's services working
+on it unchanged, every write refused (by the services and by the screens,
+which hide the keys that would change something), and a lock dropping it all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from fixtures_app import settle
+from textual.widgets import Input
+
+from branchtool import i18n
+from branchtool.errors import UserError
+from branchtool.office import branch_view
+from branchtool.office.branch_view import ViewSession
+from branchtool.office.service import OfficeService
+from branchtool.records.person import ARCHIVED
+from branchtool.session import Session
+from screens.base import ReadOnlyGuard
+from screens.branch_view import VIEW_SECTIONS, BranchViewScreen
+from screens.checkin_form import CheckinForm
+from screens.office_branch import OfficeBranchScreen
+from screens.office_main import OfficeMainScreen
+from screens.person_detail import PersonDetail
+from screens.record_table import RecordTable
+from screens.unlock import UnlockScreen
+from tests.officekit import (
+    OFFICE_PASSPHRASE,
+    TODAY,
+    TZ,
+    Clock,
+    enrol,
+    export,
+    make_branch,
+    make_office,
+)
+
+DAYS = 5
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> dict[str, object]:
+    """An office (closed) holding A1's full bundle of five days and B2's
+    standard one; the branches stay open for comparing."""
+    clock = Clock()
+    office = make_office(tmp_path / "office", clock)
+    a = make_branch(tmp_path / "a", "A1", "第一党支部", office, people=12, days=DAYS, seed=4)
+    b = make_branch(tmp_path / "b", "B2", "第二党支部", office, people=8, days=DAYS, seed=5)
+    enrol(office, a)
+    enrol(office, b)
+    start = TODAY - dt.timedelta(days=DAYS - 1)
+    results = office.import_paths([export(a, tmp_path / "usb", redaction="full", start=start),
+                                   export(b, tmp_path / "usb", start=start)])
+    assert [r.verdict for r in results] == ["accepted", "accepted"]
+    office.vault.close()
+    return {"office": tmp_path / "office", "a": a, "b": b, "clock": clock}
+
+
+def open_office(path: Path) -> Session:
+    session = Session(path, work_factor=10)
+    session.unlock(OFFICE_PASSPHRASE)
+    return session
+
+
+def view_of(office: Session, code: str, clock: Clock) -> ViewSession:
+    return ViewSession(office, code, lambda: clock().astimezone(TZ))
+
+
+def test_the_branch_services_see_what_was_reported(world: dict[str, object]) -> None:
+    office = open_office(world["office"])  # type: ignore[arg-type]
+    a: Session = world["a"]  # type: ignore[assignment]
+    view = view_of(office, "A1", world["clock"])  # type: ignore[arg-type]
+    try:
+        assert view.read_only and view.info()["branch_name"] == "第一党支部"
+        assert view.as_of == dt.datetime.combine(TODAY, dt.time(8, 0))  # now, in the period
+        clock: Clock = world["clock"]  # type: ignore[assignment]
+        clock.at(TODAY + dt.timedelta(days=3), 9)
+        later = view_of(office, "A1", clock)
+        assert later.info()  # the view is built: its clock stands at the period's end
+        assert later.as_of == dt.datetime.combine(TODAY, dt.time(23, 59, 59))
+        assert view.vault.partitions("checkins/") == a.vault.partitions("checkins/")
+        assert sorted(p.id for p in view.roster.people()) == \
+            sorted(p.id for p in a.roster.people())
+        for day in (TODAY - dt.timedelta(days=n) for n in range(DAYS)):
+            assert view.health.day(day) == a.health.day(day)
+        # the daily figures are counted again from the reported check-ins
+        assert view.health.series(TODAY, DAYS) == a.health.series(TODAY, DAYS)
+        assert {t["id"] for t in view.vault.partition("tasks").all()} <= \
+            {t["id"] for t in a.vault.partition("tasks").all()}
+        assert view.alerts.count_open() == a.alerts.count_open()
+    finally:
+        view.lock()
+        office.lock()
+
+
+def test_every_write_is_refused_and_the_office_is_unchanged(world: dict[str, object]) -> None:
+    office = open_office(world["office"])  # type: ignore[arg-type]
+    view = view_of(office, "A1", world["clock"])  # type: ignore[arg-type]
+    before = orjson.dumps(OfficeService.of(office).overview(TODAY).to_json())
+    seq = office.vault.store.seq
+    person = next(iter(view.roster.people()))
+    attempts = [
+        lambda: view.health.mark_normal(TODAY, person.id),
+        lambda: view.roster.archive(person.id, sorted(ARCHIVED)[0]),
+        lambda: view.vault.partition("roster").remove(person.id),
+        lambda: view.vault.partition("tasks").insert({"title": "x"}),
+        lambda: view.save_settings(view.settings()),
+    ]
+    try:
+        for attempt in attempts:
+            with pytest.raises(UserError) as caught:
+                attempt()
+            assert caught.value.key == branch_view.READ_ONLY
+            assert caught.value.message() == i18n.t(branch_view.READ_ONLY)
+        assert view.roster.get(person.id)["status"] == person.status
+        assert office.vault.store.seq == seq
+        assert orjson.dumps(OfficeService.of(office).overview(TODAY).to_json()) == before
+    finally:
+        view.lock()
+        office.lock()
+
+
+def test_a_standard_bundle_is_seen_without_what_it_withheld(world: dict[str, object]) -> None:
+    office = open_office(world["office"])  # type: ignore[arg-type]
+    b: Session = world["b"]  # type: ignore[assignment]
+    view = view_of(office, "B2", world["clock"])  # type: ignore[arg-type]
+    try:
+        people = view.vault.partition("roster").all()
+        assert {p["id"] for p in people} == {p.id for p in b.roster.people()}
+        assert all(not p.get("phone") and not p.get("id_number") for p in people)
+        assert any(p.get("phone") for p in b.vault.partition("roster").all())
+        assert view.health.series(TODAY, DAYS) == b.health.series(TODAY, DAYS)
+    finally:
+        view.lock()
+        office.lock()
+
+
+def _guards(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub} | _guards(sub)
+    return found
+
+
+def shown_keys(screen) -> set[str]:  # type: ignore[no-untyped-def]
+    """The actions the footer offers on ``screen`` now, but the app's own
+    (F9 opens the office's settings, not the branch's)."""
+    return {binding.action for node, binding, enabled, _ in screen.active_bindings.values()
+            if enabled and node is not screen.app}
+
+
+async def test_drilling_into_a_branch_with_its_own_screens(world: dict[str, object]) -> None:
+    from branchtool.app import BranchApp
+
+    session = open_office(world["office"])  # type: ignore[arg-type]
+    a: Session = world["a"]  # type: ignore[assignment]
+    app = BranchApp(session, today=lambda: TODAY)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#office-branches", RecordTable)
+        table.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OfficeBranchScreen)
+        await pilot.press("v")
+        await settle(app, pilot)
+        view = app.screen
+        assert isinstance(view, BranchViewScreen)
+        assert "第一党支部" in str(view.query_one("#header").render())
+        assert "2026" in str(view.query_one("#header").render())
+        # the roster, as the branch shows it, with its writing keys hidden
+        roster = view.query_one("#roster-table", RecordTable)
+        assert len(roster.rows) == sum(1 for p in a.roster.people() if p.status == "active")
+        roster.focus()
+        await pilot.pause()
+        keys = shown_keys(view)
+        assert "open" in keys and not keys & {"edit", "archive", "add", "import"}
+        await pilot.press("e", "delete", "ctrl+n")
+        await pilot.pause()
+        assert app.screen is view
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PersonDetail)
+        assert not shown_keys(app.screen) & {"edit", "archive", "restore"}
+        await pilot.press("escape")
+        await pilot.pause()
+        # the palette offers no command that would write
+        titles = [c.title for c in app.palette_commands(view)]  # type: ignore[attr-defined]
+        assert i18n.t("roster.cmd.search") in titles
+        assert i18n.t("roster.cmd.add") not in titles
+        # every section and tab opens on the reported data, no writing key shown
+        writes = {a for cls in _guards(ReadOnlyGuard) for a in cls.WRITE_ACTIONS}
+        for sid, _, _ in VIEW_SECTIONS:
+            view.action_section(sid)
+            await settle(app, pilot)
+            assert view.active_pane is not None
+            for table in view.active_pane.query(RecordTable):
+                if table.display and table.rows:
+                    table.focus()
+                    await pilot.pause()
+                    assert not shown_keys(view) & writes, (sid, shown_keys(view) & writes)
+        # the day sheet: looking at a check-in shows it, nothing can be changed
+        view.action_section("watch")
+        await settle(app, pilot)
+        view.query_one("#watch-tabs").active = "watch-checkins"
+        await settle(app, pilot)
+        sheet = view.query_one("#sheet-table", RecordTable)
+        sheet.focus()
+        await pilot.pause()
+        assert not shown_keys(view) & {"mark", "rest", "clear", "import"}
+        before = view.session.health.day(TODAY)
+        await pilot.press("space", "a", "x")
+        await settle(app, pilot)
+        assert view.session.health.day(TODAY) == before == a.health.day(TODAY)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, CheckinForm)
+        assert "save" not in shown_keys(form)
+        assert all(w.disabled for w in form.query(Input))
+        assert form.query(".read-only-note")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is view
+        # a lock drops the view and what it holds; the unlock brings it back
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert view.session._view is None and not view.session._services
+        app.screen.query_one(Input).value = OFFICE_PASSPHRASE
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.screen is view
+        assert view.session.health.day(TODAY) == before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficeBranchScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, OfficeMainScreen)
+    session.lock()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_snapshot_of_a_branch_seen_by_the_office(snap_compare, world: dict[str, object],  # type: ignore[no-untyped-def]
+                                                  lang: str) -> None:
+    from branchtool.app import BranchApp
+
+    i18n.set_language(lang)
+    session = open_office(world["office"])  # type: ignore[arg-type]
+    app = BranchApp(session, today=lambda: TODAY)
+
+    async def drill_in(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(app, pilot)
+        app.screen.query_one("#office-branches", RecordTable).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.screen.action_view()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+
+    try:
+        assert snap_compare(app, terminal_size=(100, 30), run_before=drill_in)
+    finally:
+        session.lock()
