@@ -16,19 +16,9 @@ from branchtool.records.person import PERSON
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u3400-\u9fff]")
 # The app shell and the roster: their user-facing text all comes from the catalogs.
-UI_MODULES = [ROOT / p for p in (
-    "branchtool/app.py", "branchtool/session.py", "branchtool/tables.py", "branchtool/idle.py",
-    "branchtool/demo.py", "branchtool/records/fields.py", "branchtool/records/person.py",
-    "branchtool/records/checks.py", "branchtool/records/dates.py",
-    "branchtool/services/roster.py", "branchtool/services/roster_io.py",
-    "branchtool/cli/app_cmd.py", "branchtool/cli/roster_cmds.py", "branchtool/cli/list_cmds.py",
-    "branchtool/cli/demo_cmd.py",
-    "screens/base.py", "screens/record_table.py", "screens/header.py", "screens/form.py",
-    "screens/record_form.py", "screens/confirm.py", "screens/archive.py",
-    "screens/person_detail.py", "screens/roster_pane.py", "screens/import_roster.py",
-    "screens/export_roster.py", "screens/main.py", "screens/unlock.py",
-    "screens/create_vault.py", "screens/help.py", "screens/settings.py", "screens/commands.py",
-)]
+# Every module of the core and of the screens: each key they ask for by a
+# literal exists (areas added later are covered without being listed).
+UI_MODULES = sorted([*(ROOT / "branchtool").rglob("*.py"), *(ROOT / "screens").glob("*.py")])
 
 
 def test_both_languages_hold_every_key() -> None:
@@ -80,7 +70,17 @@ def test_every_field_and_choice_of_a_person_has_labels() -> None:
                 assert fdef.choice_key(code) in catalog, (lang, fdef.key, code)
 
 
-@pytest.mark.parametrize("path", UI_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+# Chinese that is data, not text shown: synthetic names (demo), the pinyin
+# table, Chinese dates, words a survey answers with, the official fonts.
+CHINESE_AS_DATA = {ROOT / p for p in (
+    "branchtool/demo_care.py", "branchtool/demo_data.py", "branchtool/demo_health.py",
+    "branchtool/pinyin.py", "branchtool/i18n.py", "branchtool/records/health_fields.py",
+    "branchtool/reports/docx_writer.py",
+)}
+
+
+@pytest.mark.parametrize("path", [p for p in UI_MODULES if p not in CHINESE_AS_DATA],
+                         ids=lambda p: str(p.relative_to(ROOT)))
 def test_chinese_text_only_in_the_catalogs(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {
