@@ -124,6 +124,9 @@ def test_rotate_then_the_office_applies_it_and_accepts_the_next_bundle(
     assert new_key.fingerprint in out and "office trust rotate A1-rotation.json" in out
     assert branch.vault.previous_signing_keys[0]["public_key"] == \
         world.first_key.minisign_public_key
+    # the branch still opens what it sent before the rotation (signed by the old key)
+    [first] = sorted(world.usb.glob("*.bundle.age"))
+    assert branch.bundles.open_sent(first)["signer_key_id"] == world.first_key.key_id
     # bundle 2 is signed with the new key ...
     second = export(branch, world.usb, day=TODAY + dt.timedelta(days=1))
     sent = branch.bundles.open_sent(second)

@@ -325,11 +325,13 @@ class BundleService:
         except (OSError, age.AgeError):
             raise UserError("export.cannot_open") from None
         json_bytes, signature = fmt.unpack(tar)
-        try:
-            minisign.verify(json_bytes, signature, self.vault.signing_public_key)
-        except minisign.MinisignError:
-            raise fmt.BundleRejected("signature") from None
-        return fmt.decode(json_bytes)
+        for public_key in self.vault.signing_public_keys:  # signed before a key rotation too
+            try:
+                minisign.verify(json_bytes, signature, public_key)
+            except minisign.MinisignError:
+                continue
+            return fmt.decode(json_bytes)
+        raise fmt.BundleRejected("signature")
 
 
 def describe_period(period: Period) -> str:
