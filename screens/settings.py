@@ -1,4 +1,9 @@
-"""Settings kept with the vault: language, theme, minutes before auto-lock."""
+"""Settings kept with the vault: language, theme, minutes before auto-lock,
+and, in a branch vault, the alert thresholds of the epidemic watch (the same
+form as the dashboard's ``s``: ``screens.watch_settings.ThresholdFields``).
+
+Save checks everything before it writes anything: a wrong value is a sentence
+beside it and nothing is stored; Cancel stores nothing."""
 
 from __future__ import annotations
 
@@ -12,11 +17,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from branchtool import i18n
-from branchtool.session import THEMES, UiSettings
+from branchtool.session import THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
+from screens.watch_settings import ThresholdFields
 
 MAX_IDLE_MINUTES = 240
+
+
+def has_thresholds(session: Session | None) -> bool:
+    """Whether ``session`` is an unlocked branch vault (an office keeps no check-ins)."""
+    from screens.office_main import is_office
+
+    return session is not None and session.unlocked and not is_office(session)
 
 
 class SettingsScreen(ModalScreen[UiSettings | None]):
@@ -26,9 +39,12 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         Binding("escape", "cancel", "dialog.key.cancel"),
     ]
 
-    def __init__(self, current: UiSettings) -> None:
+    def __init__(self, current: UiSettings, session: Session | None = None) -> None:
+        """``session``: the vault whose thresholds to show; the app's when not given."""
         super().__init__()
         self.current = current
+        self.session = session
+        self.thresholds: ThresholdFields | None = None
         language = current.language or i18n.language()
         self.rows = [
             FormRow(i18n.t("settings.language"), Select(
@@ -46,9 +62,17 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
+        if self.session is None:
+            self.session = getattr(self.app, "session", None)
+        if has_thresholds(self.session):
+            assert self.session is not None
+            self.thresholds = ThresholdFields(self.session.health, id="settings-thresholds")
         with Vertical(classes="settings-box"):
             yield Static(i18n.t("settings.title"), classes="settings-title")
             yield from self.rows
+            if self.thresholds is not None:
+                yield Static(i18n.t("watch.settings.title"), classes="settings-heading")
+                yield self.thresholds
             with Horizontal(classes="settings-buttons"):
                 yield Button(i18n.t("form.save"), variant="primary", id="settings-save")
                 yield Button(i18n.t("dialog.cancel"), id="settings-cancel")
@@ -60,10 +84,24 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         if not 1 <= minutes <= MAX_IDLE_MINUTES:
             self.rows[2].show_problem(i18n.t("settings.idle_range", maximum=MAX_IDLE_MINUTES))
             return
+        self.rows[2].show_problem("")
+        if self.thresholds is not None and self.thresholds.changed:
+            if not self.thresholds.save():
+                return
+            self._refresh_dashboards()
         self.dismiss(UiSettings(
             language=str(self.query_one("#settings-language", Select).value),
             theme=str(self.query_one("#settings-theme", Select).value),
             idle_minutes=minutes))
+
+    def _refresh_dashboards(self) -> None:
+        """New thresholds change the figures: the dashboards under this dialog recompute."""
+        from screens.dashboard import DashboardPane
+
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                for pane in screen.query(DashboardPane):
+                    pane.post_message(DashboardPane.Refresh())
 
     @on(Button.Pressed, "#settings-cancel")
     def action_cancel(self) -> None:
