@@ -6,7 +6,6 @@ branch's own screens over its reported data (``screens.branch_view``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -18,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, Select, Static, TabbedContent, TabPane
 
 from branchtool import i18n
-from branchtool.bundles.scope import ExportKind, Period, kinds
+from branchtool.bundles.scope import ExportKind, kinds
 from branchtool.errors import UserError
 from branchtool.office import present
 from branchtool.office.service import OfficeService
@@ -93,6 +92,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
         self.code = code
         self.bundle: dict[str, Any] | None = None
         self.change_docs: dict[str, dict[str, Any]] = {}
+        self.months: list[str] = []  # of the kinds filed by day, shown in the data tab
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -139,7 +139,9 @@ class OfficeBranchScreen(Screen[None], LockAware):
         reports = sorted((self.bundle or {}).get("reports", {}))
         self.query_one("#branch-report", Select).set_options(
             [(_report_label(name), name) for name in reports])
-        counts = (self.bundle or {}).get("counts", {})
+        # what the office holds, not only what the last bundle carried
+        self.months = office.reported_months(self.code)
+        counts = office.held_counts(self.code, self.months)
         self.query_one("#branch-kind", Select).set_options(
             [(f"{kind_label(k)} ({n})", k) for k, n in counts.items()])
         changes = office.changes(self.code)
@@ -199,11 +201,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
             return
         name = str(event.value)
         kind = next((k for k in kinds() if k.name == name), None)
-        months = [""]
-        if kind is not None and kind.partition.endswith("/"):  # the last bundle's months
-            period = self.bundle["period"]
-            months = Period(dt.date.fromisoformat(period["from"]),
-                            dt.date.fromisoformat(period["to"])).months()
+        months = self.months if kind is not None and kind.partition.endswith("/") else [""]
         docs = self.office.latest_records(self.code, name, months)
         columns = _columns(kind)
         names: dict[str, str] = {}

@@ -280,3 +280,31 @@ def test_snapshot_of_a_branch_seen_by_the_office(snap_compare, world: dict[str, 
         assert snap_compare(app, terminal_size=(100, 30), run_before=drill_in)
     finally:
         session.lock()
+
+
+def test_what_the_office_holds_outlives_a_bundle_without_it(world: dict[str, object],
+                                                            tmp_path: Path) -> None:
+    from branchtool.bundles.scope import Period
+
+    a: Session = world["a"]  # type: ignore[assignment]
+    day = TODAY + dt.timedelta(days=1)
+    a.bundles.today = lambda: day
+    (tmp_path / "usb2").mkdir()
+    sent = a.bundles.export(tmp_path / "usb2", Period(day, day), "standard", content=["watch"])
+    office = open_office(world["office"])  # type: ignore[arg-type]
+    try:
+        service = OfficeService.of(office)
+        [result] = service.import_paths([sent.path])
+        assert result.verdict == "accepted"
+        months = service.reported_months("A1")
+        assert months == [f"{TODAY:%Y-%m}"]
+        held = service.held_counts("A1", months)
+        assert "roster" not in service.latest_bundle("A1")["counts"]
+        assert held["roster"] == len(list(a.roster.people()))
+        assert held["checkins"] == sum(len(a.health.day(TODAY - dt.timedelta(days=n)))
+                                       for n in range(-1, DAYS))
+        view = view_of(office, "A1", world["clock"])  # type: ignore[arg-type]
+        assert len(list(view.roster.people())) == held["roster"]
+        view.lock()
+    finally:
+        office.lock()

@@ -23,8 +23,7 @@ from branchtool.bundles.kinds import CHECKINS
 from branchtool.bundles.scope import ExportKind, kinds
 from branchtool.errors import UserError
 from branchtool.office.changes import ReportedRecords
-from branchtool.office.model import RECORDS, month_of
-from branchtool.office.trust import TrustStore
+from branchtool.office.service import OfficeService
 from branchtool.records.person import ACTIVE
 from branchtool.services import alerts, health, notices, roster
 from branchtool.session import Session
@@ -53,7 +52,7 @@ class BranchView:
     """A read-only, vault-like view of one branch's reported records (the
     ``StoreLike`` the branch's services take)."""
 
-    def __init__(self, office: Vault, code: str, name: str) -> None:
+    def __init__(self, office: Vault, code: str, name: str, months: list[str]) -> None:
         self._office = office
         self._reported = ReportedRecords(office)
         self.code = code
@@ -61,7 +60,9 @@ class BranchView:
         self._store = _ReadOnlyStore()
         self._partitions: dict[str, Partition] = {}
         self._kinds = {k.partition: k for k in kinds()}
-        self._months: dict[str, list[str]] = {}  # monthly prefix -> months with records
+        # The months of the kinds filed by day that the view holds (an office
+        # month holds every branch's records of it: loaded only when asked for).
+        self.months = list(months)
         self._derived = {health.DAYS: self._day_figures, alerts.OPEN_ALERTS: self._open_alerts,
                          notices.REACH: self._notice_reach}
 
@@ -73,17 +74,6 @@ class BranchView:
     def kind(self) -> str:
         return "branch"
 
-    def _monthly(self, prefix: str) -> list[str]:
-        """The months the office holds records of a monthly kind for."""
-        months = self._months.get(prefix)
-        if months is None:
-            kind = self._kinds[prefix]
-            months = [m for name in self._office.partitions(RECORDS + "/")
-                      if (m := month_of(name[len(RECORDS) + 1:]))
-                      and self._office.partition(name).find(branch=self.code, kind=kind.name)]
-            self._months[prefix] = sorted(months)
-        return self._months[prefix]
-
     def _source(self, name: str) -> tuple[ExportKind, str] | None:
         """(kind, month) whose reported records make up partition ``name``."""
         kind = self._kinds.get(name)
@@ -91,7 +81,7 @@ class BranchView:
             return kind, ""
         prefix, _, month = name.rpartition("/")
         kind = self._kinds.get(prefix + "/")
-        if kind is not None and month_of(month) == month:
+        if kind is not None and month in self.months:
             return kind, month
         return None
 
@@ -151,7 +141,7 @@ class BranchView:
     def partitions(self, prefix: str = "") -> list[str]:
         names = [k.partition for k in self._kinds.values() if not k.partition.endswith("/")]
         for kind_prefix in (p for p in self._kinds if p.endswith("/")):
-            names.extend(kind_prefix + m for m in self._monthly(kind_prefix))
+            names.extend(kind_prefix + m for m in self.months)
         return sorted(n for n in names if n.startswith(prefix))
 
     def batch(self) -> contextlib.AbstractContextManager[None]:
@@ -191,10 +181,11 @@ class ViewSession(Session):
     @property
     def vault(self) -> Any:
         if self._view is None:
-            office = self.office.vault
-            branch = TrustStore(office).require(self.code)
+            office = OfficeService(self.office.vault)
+            branch = office.trust.require(self.code)
             self.as_of = as_of(branch, self._now())
-            self._view = BranchView(office, self.code, str(branch.get("name", "")))
+            self._view = BranchView(office.vault, self.code, str(branch.get("name", "")),
+                                    office.reported_months(self.code))
         return self._view
 
     def save_settings(self, settings: Any) -> None:

@@ -144,6 +144,23 @@ class ReportedRecords:
         return out
 
 
+    def held(self, code: str, months: Iterable[str]) -> dict[str, int]:
+        """How many records of each kind the office holds for a branch (kinds
+        filed by day: in ``months`` only), whatever its last bundle carried."""
+        counts: dict[str, int] = {}
+        for kind in kinds():
+            if kind.partition.endswith("/"):
+                total = sum(len(doc["records"]) for month in months
+                            for doc in self.vault.partition(partition_of(RECORDS, month)).find(
+                                branch=code, kind=kind.name))
+            else:
+                one = self.vault.partition(RECORDS).get(f"{code}|{kind.name}")
+                total = len(one["records"]) if one else 0
+            if total:
+                counts[kind.name] = total
+        return counts
+
+
 def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
                  last_op: dict[str, tuple[str, str, str]]) -> list[Change]:
     """Fold an accepted bundle's records into what the office holds; return

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, read_key_file
 from branchtool.office import changes as change_log
@@ -18,6 +19,7 @@ from branchtool.office.importer import FileResult, Importer, Progress, collect_f
 from branchtool.office.model import (
     BRANCHES,
     BUNDLES,
+    RECORDS,
     SETTINGS,
     SETTINGS_ID,
     Clock,
@@ -124,6 +126,21 @@ class OfficeService:
     def latest_records(self, code: str, kind: str,
                        months: Iterable[str] = ("",)) -> list[dict[str, Any]]:
         return ReportedRecords(self.vault).latest(code, kind, months)
+
+    def held_counts(self, code: str, months: Iterable[str]) -> dict[str, int]:
+        return ReportedRecords(self.vault).held(code, months)
+
+    def reported_months(self, code: str) -> list[str]:
+        """The months of a branch's records filed by day that the office
+        shows: those of its last bundle's period and the month before (for
+        trends over 30 days), that the office holds records of."""
+        period = (self.trust.require(code).get("last") or {}).get("period")
+        if not period:
+            return []
+        start = dt.date.fromisoformat(period["from"]).replace(day=1) - dt.timedelta(days=1)
+        wanted = Period(start, dt.date.fromisoformat(period["to"])).months()
+        held = {name.removeprefix(RECORDS + "/") for name in self.vault.partitions(RECORDS + "/")}
+        return [m for m in wanted if m in held]
 
     def changes(self, code: str | None = None) -> list[dict[str, Any]]:
         return change_log.changes_for(self.vault, code)
