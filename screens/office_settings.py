@@ -21,7 +21,7 @@ from screens.form import FormRow
 
 
 class OfficeSettingsScreen(ModalScreen[OfficeSettings | None]):
-    CSS_PATH = "office_init.tcss"
+    CSS_PATH = "office_settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "dialog.key.cancel"),
         Binding("ctrl+s", "save", "office_ui.settings.save", priority=True),
@@ -43,13 +43,13 @@ class OfficeSettingsScreen(ModalScreen[OfficeSettings | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="office-init-box"):
-            yield Static(i18n.t("office_ui.settings.title"), id="office-init-title")
+        with Vertical(id="office-settings-box"):
+            yield Static(i18n.t("office_ui.settings.title"), id="office-settings-title")
             yield self.rows["deadline"]
             yield self.rows["max_size"]
-            with Horizontal(id="office-init-actions"):
-                yield Static(id="office-init-message")
-                yield Button(i18n.t("office_ui.save"), variant="primary", id="office-init-ok")
+            with Horizontal(id="office-settings-actions"):
+                yield Static(id="office-settings-message")
+                yield Button(i18n.t("office_ui.save"), variant="primary", id="office-settings-ok")
 
     def value(self, key: str) -> str:
         widget = self.rows[key].widget
@@ -57,7 +57,7 @@ class OfficeSettingsScreen(ModalScreen[OfficeSettings | None]):
         return widget.value.strip()
 
     @on(Input.Submitted)
-    @on(Button.Pressed, "#office-init-ok")
+    @on(Button.Pressed, "#office-settings-ok")
     def action_save(self) -> None:
         size = self.value("max_size")
         if not size.isdigit() or int(size) < 1:
