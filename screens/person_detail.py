@@ -29,6 +29,7 @@ class PersonDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         Binding("e", "edit", "roster.key.edit"),
         Binding("delete", "archive", "roster.key.archive"),
         Binding("r", "restore", "roster.key.restore"),
+        Binding("m", "member", "member_record.key.member"),
         Binding("escape", "close", "dialog.key.close"),
     ]
 
@@ -95,6 +96,13 @@ class PersonDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
 
     def action_restore(self) -> None:
         self._restore(self.person_id, self.reload_data)
+
+    def action_member(self) -> None:
+        """The person's tasks, records and deeds (the member page)."""
+        from screens.member_page import MemberPage
+
+        self.app.push_screen(MemberPage(self.session, self.person_id,
+                                        changed=lambda *_: self.reload_data()))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -120,6 +120,25 @@ async def test_problems_show_as_fields_are_left_not_before(session: Session) -> 
         assert problem(app, "name") == ""  # untouched fields stay quiet
 
 
+async def test_the_member_page_from_the_detail_view(session: Session) -> None:
+    from screens.member_page import MemberPage
+
+    fill(session)
+    first = next(p for p in session.roster.people() if p["name"] == "李娜")  # first in order
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonDetail)
+        await pilot.press("m")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, MemberPage) and page.person_id == first.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonDetail)
+
+
 async def test_edit_from_the_detail_view(session: Session) -> None:
     fill(session)
     app = make_app(session)
