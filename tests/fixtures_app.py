@@ -45,6 +45,15 @@ def chinese() -> Iterator[None]:
 
 
 @pytest.fixture
+def english() -> Iterator[None]:
+    """For tests that use it: English, and the language put back after."""
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.fixture
 def vault_dir(tmp_path: Path) -> Path:
     return tmp_path / "vault"
 

@@ -6,12 +6,11 @@ which hide the keys that would change something), and a lock dropping it all."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
-from fixtures_app import settle
+from fixtures_app import english, settle  # noqa: F401  (english: a fixture)
 from textual.widgets import Input
 
 from branchtool import i18n
@@ -42,13 +41,7 @@ from tests.officekit import (
 
 DAYS = 5
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    before = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(before)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -5,14 +5,12 @@ office init form, and a lock in the middle."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixtures_app import settle, toasts
+from fixtures_app import english, settle, toasts  # noqa: F401  (english: a fixture)
 from textual.widgets import DirectoryTree, Input, Markdown, Select
 
-from branchtool import i18n
 from branchtool.office.service import OfficeService
 from branchtool.records.person import PERSON
 from branchtool.session import Session
@@ -29,13 +27,7 @@ from screens.record_table import RecordTable
 from screens.unlock import UnlockScreen
 from tests.officekit import OFFICE_PASSPHRASE, TODAY, Clock, enrol, export, make_branch, make_office
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    before = i18n.language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(before)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
