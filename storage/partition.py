@@ -4,25 +4,53 @@ TinyDB is the read API (``search`` takes TinyDB queries); all writes go through
 ``Store`` so that each becomes a journal frame before it is acknowledged. The
 documents TinyDB sees are the partition's own dict, keyed by each record's
 stable id (``document_id_class = str``), so no copy of the table is made per
-operation. Every document handed out is a deep copy.
+operation. Every document handed out is a deep copy (``view`` aside: the live
+documents, for callers that only read them).
+
+Documents loaded from a snapshot may be held unparsed (their JSON bytes in the
+snapshot's plaintext, authenticated with the whole file; ``_docs`` then maps the
+id to the document's position) and are parsed when first needed:
+``get`` parses one (the parse is the copy), ``all`` parses them all into fresh
+copies, and whatever needs the documents themselves (a query, an index, a
+write, ``view``) parses them in place first. Opening the day sheet of a month
+of check-ins so parses one day's documents, not the month's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from storage.errors import DuplicateRecord, RecordNotFound
+from storage.errors import DuplicateRecord, RecordNotFound, VaultCorrupt
 from storage.records import canonical_json, deep_copy, new_id
 
 if TYPE_CHECKING:
     from storage.store import Store
 
 Doc = dict[str, Any]
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are made
+    (loading or parsing a snapshot): otherwise each full collection walks
+    every document already loaded. Documents are plain JSON data without
+    cycles, so afterwards they are moved out of the collector's way for good."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
 
 
 class _MemoryStorage(Storage):
@@ -52,10 +80,20 @@ def _index_key(value: Any) -> Any:
 
 
 class Partition:
-    def __init__(self, store: Store, name: str, docs: dict[str, Doc]) -> None:
+    """``docs`` maps each id to its document, or to the position ``n`` of its
+    JSON, not parsed yet, in ``blob``: the bytes from the end of document
+    ``n - 1`` plus ``gap`` (from 0 for the first) to ``ends[n]``. ``source``
+    names the file they came from, for the error should one not be a document."""
+
+    def __init__(self, store: Store, name: str, docs: dict[str, Doc | int], *,
+                 blob: bytes = b"", ends: list[int] | None = None, gap: int = 0,
+                 source: str = "") -> None:
         self._store = store
         self.name = name
-        self._docs = docs
+        self._docs: dict[str, Any] = docs
+        self._blob, self._ends, self._gap = blob, ends or [], gap
+        self._unparsed = len(self._ends)
+        self._source = source
         self._table = _PartitionTable(_MemoryStorage(name, docs), name, cache_size=32)
         self._indexes: dict[str, dict[Any, set[str]]] = {}
 
@@ -63,11 +101,37 @@ class Partition:
     def get(self, record_id: str) -> Doc | None:
         with self._store.lock:
             doc = self._docs.get(record_id)
-            return None if doc is None else deep_copy(doc)
+            if doc is None:
+                return None
+            if type(doc) is int:
+                return self._parse(record_id, doc)  # a fresh object: the copy
+            return deep_copy(doc)
+
+    def get_many(self, ids: Iterable[str]) -> list[Doc]:
+        """Copies of the documents with these ids (those that exist), in the
+        order asked: the unparsed ones in one parse."""
+        with self._store.lock:
+            wanted = [i for i in ids if i in self._docs]
+            if not self._unparsed:
+                return deep_copy([self._docs[i] for i in wanted])
+            return self._parse_many(wanted, self._encoded(wanted)[1])
 
     def all(self) -> list[Doc]:
         with self._store.lock:
-            return deep_copy(list(self._docs.values()))
+            if not self._unparsed:
+                return deep_copy(list(self._docs.values()))
+            # One parse of every document's bytes (the parsed ones written out
+            # again) makes the copies; the partition stays as it is.
+            return self._parse_many(*self._encoded())
+
+    def view(self) -> list[Doc]:
+        """The live documents, in order, not copies: for a caller that only
+        reads them (a service's in-memory list) and never changes one. The
+        partition never changes a document in place either: a write puts a
+        new one under the id."""
+        with self._store.lock:
+            self._parse_all()
+            return list(self._docs.values())
 
     def ids(self) -> list[str]:
         with self._store.lock:
@@ -75,12 +139,14 @@ class Partition:
 
     def search(self, query: QueryLike) -> list[Doc]:
         with self._store.lock:
+            self._parse_all()
             return deep_copy([dict(d) for d in self._table.search(query)])
 
     def count(self, query: QueryLike | None = None) -> int:
         with self._store.lock:
             if query is None:
                 return len(self._docs)
+            self._parse_all()
             return self._table.count(query)
 
     def find(self, **equals: Any) -> list[Doc]:
@@ -153,15 +219,70 @@ class Partition:
             self._store.write(self, "remove", record_id, None)
 
     def _require(self, record_id: str) -> Doc:
-        doc = self._docs.get(record_id)
+        doc = self._raw(record_id)
         if doc is None:
             raise RecordNotFound(partition=self.name)
         return doc
+
+    # -- parsing ---------------------------------------------------------------
+    def _corrupt(self) -> VaultCorrupt:
+        return VaultCorrupt(file=f"data/{self._source}", partition=self.name)
+
+    def _bytes(self, position: int) -> bytes:
+        start = self._ends[position - 1] + self._gap if position else 0
+        return self._blob[start: self._ends[position]]
+
+    def _parse(self, record_id: str, position: int) -> Doc:
+        """An unparsed document as a new dict; its ``id``, if any, must be its key."""
+        try:
+            doc = orjson.loads(self._bytes(position))
+        except orjson.JSONDecodeError:
+            raise self._corrupt() from None
+        if type(doc) is not dict or doc.get("id", record_id) != record_id:
+            raise self._corrupt()
+        return doc
+
+    def _parse_many(self, ids: list[str], raw: list[bytes]) -> list[Doc]:
+        """Many documents' bytes in one parse, checked as ``_parse`` checks one."""
+        with bulk():
+            try:
+                docs = orjson.loads(b"[" + b",".join(raw) + b"]")
+            except orjson.JSONDecodeError:
+                raise self._corrupt() from None
+        if len(docs) != len(ids):
+            raise self._corrupt()  # a line that was not exactly one document
+        for record_id, doc in zip(ids, docs, strict=True):
+            if type(doc) is not dict or doc.get("id", record_id) != record_id:
+                raise self._corrupt()
+        return docs
+
+    def _parse_all(self) -> None:
+        """Parse, in place, every document still held as bytes."""
+        if not self._unparsed:
+            return
+        docs = self._docs
+        ids = [i for i, d in docs.items() if type(d) is int]
+        parsed = self._parse_many(ids, [self._bytes(docs[i]) for i in ids])
+        for record_id, doc in zip(ids, parsed, strict=True):
+            docs[record_id] = doc  # an existing key: the order stays
+        self._unparsed = 0
+        self._blob, self._ends = b"", []
+
+    def _encoded(self, ids: list[str] | None = None) -> tuple[list[str], list[bytes]]:
+        """The ids (default: all, in order) and their documents' JSON bytes (for
+        a snapshot): documents never parsed are written back as they were read."""
+        docs = self._docs
+        ids = list(docs) if ids is None else ids
+        encode, raw = orjson.dumps, self._bytes
+        return ids, [raw(d) if type(d) is int else encode(d) for d in map(docs.__getitem__, ids)]
 
     # -- used by the store only ------------------------------------------------
     def _put(self, record_id: str, doc: Doc | None) -> None:
         """Set (or with ``None`` delete) a document in memory; keep indexes."""
         old = self._docs.get(record_id)
+        if type(old) is int:
+            self._one_parsed()  # indexes exist only once all are parsed
+            old = None
         if self._indexes:
             for field, index in self._indexes.items():
                 if old is not None:
@@ -178,14 +299,25 @@ class Partition:
             self._table.clear_cache()
 
     def _raw(self, record_id: str) -> Doc | None:
-        return self._docs.get(record_id)
+        doc = self._docs.get(record_id)
+        if type(doc) is int:
+            doc = self._docs[record_id] = self._parse(record_id, doc)
+            self._one_parsed()
+        return doc
+
+    def _one_parsed(self) -> None:
+        self._unparsed -= 1
+        if not self._unparsed:
+            self._blob, self._ends = b"", []
 
     def _raw_docs(self) -> list[Doc]:
+        self._parse_all()
         return list(self._docs.values())
 
     def _index(self, field: str) -> dict[Any, set[str]]:
         index = self._indexes.get(field)
         if index is None:
+            self._parse_all()
             index = {}
             for record_id, doc in self._docs.items():
                 index.setdefault(_index_key(doc.get(field)), set()).add(record_id)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import gc
 import os
 import re
 import shutil
@@ -40,17 +39,76 @@ from storage import history as hist
 from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
 from storage.fsio import DEFAULT_IO, FileIO
 from storage.partition import Doc, Partition
+from storage.partition import bulk as _bulk
 from storage.records import record_hash
 
 Cipher = Callable[[bytes], bytes]
 
 FORMAT = 1
+SNAPSHOT_FORMAT = 2  # version 1 snapshots are still read
 STATE_FILE = "state.age"
 LENGTH = struct.Struct(">II")  # body length, CRC-32 of the 4 length bytes
 MAX_FRAME = 256 << 20
 PARTITION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}(/[0-9]{4}-[0-9]{2})?$")
 _SNAPSHOT_FILE = re.compile(r"^(?P<stem>[a-z0-9_@-]+)\.(?P<gen>[0-9]{8})\.snap\.age$")
 _JOURNAL_FILE = re.compile(r"^journal\.(?P<gen>[0-9]{8})\.log$")
+
+
+_DOCS_OPEN = b'"docs":['
+_DOCS_CLOSE = b"\n]}"
+_DOC_GAP = b",\n"  # between two documents (no document holds a raw newline)
+_DOC_SEPARATOR = re.compile(re.escape(_DOC_GAP))
+
+
+def encode_snapshot(name: str, gen: int, seq: int, ids: list[str], docs: list[bytes]) -> bytes:
+    """A version 2 snapshot's plaintext: still one JSON object, laid out so
+    the documents can be found without parsing them. The first line holds
+    every key but the documents (``ids`` in order) and ends with
+    ``"docs":[``; then each document's compact JSON on its own line (compact
+    JSON has no raw newline), ``,`` ending every line but the last; then ``]}``."""
+    head = orjson.dumps({"v": SNAPSHOT_FORMAT, "partition": name, "gen": gen, "seq": seq,
+                         "ids": ids, "docs": []})
+    assert head.endswith(_DOCS_OPEN + b"]}")
+    return head[:-2] + b"\n" + _DOC_GAP.join(docs) + _DOCS_CLOSE
+
+
+def decode_snapshot(plain: bytes) -> tuple[dict[str, Any], dict[str, Any], bytes, list[int]]:
+    """(the snapshot's keys, id -> document or the position of its unparsed
+    JSON, the bytes holding those, where each ends). A version 2 layout is
+    split without parsing the documents; anything else (version 1: ``docs``
+    maps each id to its document) is parsed whole. Raises ``ValueError`` if
+    the layout does not hold together."""
+    cut = plain.find(b"\n")
+    if cut > 0 and plain.endswith(_DOCS_CLOSE) and plain[:cut].endswith(_DOCS_OPEN):
+        head = orjson.loads(plain[:cut] + b"]}")
+        if type(head) is dict and head.get("v") == SNAPSHOT_FORMAT:
+            ids = head.get("ids")
+            body = plain[cut + 1: len(plain) - len(_DOCS_CLOSE)]
+            ends = [m.start() for m in _DOC_SEPARATOR.finditer(body)]
+            if body:
+                ends.append(len(body))
+            if type(ids) is not list or len(ids) != len(ends):
+                raise ValueError("snapshot ids and documents disagree")
+            "".join(ids)  # TypeError unless every id is a string
+            docs = dict(zip(ids, range(len(ids)), strict=True))
+            if len(docs) != len(ids):
+                raise ValueError("a repeated id")
+            return head, docs, body, ends
+    snap = orjson.loads(plain)
+    if type(snap) is not dict:
+        raise ValueError("not a snapshot")
+    if snap.get("v") == SNAPSHOT_FORMAT:  # the same content laid out otherwise
+        ids, listed = snap.get("ids"), snap.get("docs")
+        if type(ids) is not list or type(listed) is not list or len(ids) != len(listed):
+            raise ValueError("snapshot ids and documents disagree")
+        docs = dict(zip(ids, listed, strict=True))
+        if len(docs) != len(ids) or not all(type(d) is dict for d in listed):
+            raise ValueError("bad snapshot documents")
+        return snap, docs, b"", []
+    docs = snap.get("docs")
+    if type(docs) is not dict or not all(type(d) is dict for d in docs.values()):
+        raise ValueError("bad snapshot documents")
+    return snap, docs, b"", []
 
 
 def utc_now() -> str:
@@ -67,22 +125,6 @@ def journal_name(gen: int) -> str:
 
 def snapshot_name(partition: str, gen: int) -> str:
     return f"{partition.replace('/', '@')}.{gen:08d}.snap.age"
-
-
-@contextlib.contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small objects are
-    made (loading a snapshot): otherwise each full collection walks every
-    document already loaded. Documents are plain JSON data without cycles, so
-    afterwards they are moved out of the collector's way for good."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-    gc.freeze()
 
 
 def _reason(exc: OSError) -> str:
@@ -260,25 +302,32 @@ class Store:
             part = self._loaded.get(name)
             if part is None:
                 with _bulk():
-                    part = Partition(self, name, self._load_docs(name))
+                    docs, blob, ends, file = self._load_docs(name)
+                    part = Partition(self, name, docs, blob=blob, ends=ends,
+                                     gap=len(_DOC_GAP), source=file)
                     for op in self._pending.pop(name, []):
                         part._put(op["id"], op.get("d"))
                 self._loaded[name] = part
             return part
 
-    def _load_docs(self, name: str) -> dict[str, Doc]:
+    def _load_docs(self, name: str) -> tuple[dict[str, Any], bytes, list[int], str]:
+        """``decode_snapshot``'s documents, bytes and ends, and the file name.
+        The whole file is authenticated (age) before anything in it is used."""
         meta = self._manifest.get(name)
         if meta is None:
-            return {}
+            return {}, b"", [], ""
         file = meta["file"]
         raw = self.io.read_bytes(self.folder / file)
-        snap = self._open_age(file, raw)
+        try:
+            snap, docs, blob, ends = decode_snapshot(self._decrypt(raw))
+        except (ValueError, TypeError):  # orjson.JSONDecodeError is a ValueError
+            raise self._corrupt(file, partition=name) from None
         # The authenticated (partition, gen, seq) inside must be what state.age
         # names: an older valid snapshot put back in place is refused.
         if (snap.get("partition"), snap.get("gen"), snap.get("seq")) != (
-                name, meta["gen"], meta["seq"]) or not isinstance(snap.get("docs"), dict):
+                name, meta["gen"], meta["seq"]):
             raise self._corrupt(file, partition=name)
-        return snap["docs"]
+        return docs, blob, ends, file
 
     def load_current(self) -> None:
         """Load (and so authenticate) every partition except the older months of
@@ -292,8 +341,10 @@ class Store:
                 latest[prefix] = max(latest.get(prefix, month), month)
             else:
                 plain.append(name)
-        for name in plain + [f"{p}/{m}" for p, m in latest.items() if p != "history"]:
-            self.partition(name)
+        for name in plain:  # the services keep these in memory: parsed now
+            self.partition(name)._parse_all()
+        for name in [f"{p}/{m}" for p, m in latest.items() if p != "history"]:
+            self.partition(name)  # authenticated; documents parsed as they are read
 
     def partitions(self, prefix: str = "") -> list[str]:
         names = set(self._manifest) | set(self._pending) | set(self._loaded)
@@ -426,9 +477,8 @@ class Store:
             try:
                 for name in sorted(self._dirty):
                     part = self.partition(name)
-                    snap = {"v": FORMAT, "partition": name, "gen": new_gen, "seq": self.seq,
-                            "docs": part._docs}
-                    raw = self._encrypt(orjson.dumps(snap))
+                    raw = self._encrypt(encode_snapshot(name, new_gen, self.seq,
+                                                        *part._encoded()))
                     path = self.folder / snapshot_name(name, new_gen)
                     written.append(path)
                     self.io.write_atomic(path, raw)

@@ -342,3 +342,190 @@ def test_load_current_authenticates_what_a_session_needs_at_once(folder: Path) -
     assert not store.is_loaded("checkins/2026-10")
     assert not any(store.is_loaded(n) for n in store.partitions("history/"))
     store.close()
+
+
+# -- snapshots: version 2 (documents parsed as they are needed), version 1 read --------
+def _snapshot(folder: Path, partition: str) -> Path:
+    return next(folder.glob(partition.replace("/", "@") + ".*.snap.age"))
+
+
+def test_snapshot_v2_is_one_json_object_any_tool_reads(folder: Path) -> None:
+    import json
+
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(5))
+    store.partition("empty").insert({"n": 1})
+    store.partition("empty").remove(store.partition("empty").ids()[0])
+    store.close()
+    plain = CIPHER.decrypt(_snapshot(folder, "roster").read_bytes())
+    snap = json.loads(plain)  # the standard library, as a recovery script would
+    assert snap["v"] == 2 and snap["partition"] == "roster" and snap["ids"] == ids
+    assert [d["id"] for d in snap["docs"]] == ids
+    assert snap["docs"][3] == {**person(3), "id": ids[3]}
+    assert plain.count(b"\n") == 6  # the keys, a line per document, the end
+    empty = json.loads(CIPHER.decrypt(_snapshot(folder, "empty").read_bytes()))
+    assert empty["ids"] == [] and empty["docs"] == []
+    store = make_store(folder)
+    assert store.partition("empty").all() == []
+    assert store.partition("roster").ids() == ids
+    store.close()
+
+
+def _as_v1(folder: Path, partition: str) -> None:
+    """Rewrite a partition's snapshot the way version 1 wrote it."""
+    import orjson
+
+    path = _snapshot(folder, partition)
+    snap = orjson.loads(CIPHER.decrypt(path.read_bytes()))
+    old = {"v": 1, "partition": snap["partition"], "gen": snap["gen"], "seq": snap["seq"],
+           "docs": dict(zip(snap["ids"], snap["docs"], strict=True))}
+    path.write_bytes(CIPHER.encrypt(orjson.dumps(old)))
+
+
+def test_version_1_snapshots_still_read_and_rewritten_as_version_2(folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(20))
+    store.close()
+    _as_v1(folder, "roster")
+    store = make_store(folder)
+    roster = store.partition("roster")
+    assert roster.ids() == ids and roster.get(ids[7]) == {**person(7), "id": ids[7]}
+    assert roster._unparsed == 0  # version 1: parsed whole, as before
+    roster.update(ids[0], {"name": "new"})
+    store.close()
+    assert CIPHER.decrypt(_snapshot(folder, "roster").read_bytes()).startswith(b'{"v":2,')
+    store = make_store(folder)
+    assert store.partition("roster").get(ids[0])["name"] == "new"
+    assert store.partition("roster").ids() == ids
+    store.close()
+
+
+def test_documents_are_parsed_only_as_they_are_needed(folder: Path) -> None:
+    store = make_store(folder)
+    month = store.partition("checkins/2026-11")
+    ids = month.insert_many({"id": f"2026-11-{d:02d}:p{i}", "day": d, "tags": [i]}
+                            for d in (1, 2, 3) for i in range(4))
+    store.close()
+    store = make_store(folder)
+    month = store.partition("checkins/2026-11")
+    assert month._unparsed == 12 and len(month) == 12 and month.ids() == ids
+    day = month.get_many([i for i in month.ids() if i.startswith("2026-11-02:")])
+    assert [d["id"] for d in day] == ids[4:8] and month._unparsed == 12  # copies, parsed
+    day[0]["tags"].append("mutated")
+    assert month.get(ids[4]) == {"id": ids[4], "day": 2, "tags": [0]}
+    everything = month.all()  # copies too: the partition stays unparsed
+    assert [d["id"] for d in everything] == ids and month._unparsed == 12
+    everything[0]["day"] = 9
+    month.update(ids[1], {"day": 7})  # a write parses the one document it changes
+    assert month._unparsed == 11 and month.get(ids[0])["day"] == 1
+    assert month.find(day=3)[0]["id"] == ids[8] and month._unparsed == 0  # an index: all
+    assert month.ids() == ids  # parsed in place: the order stays
+    store.close()
+    store = make_store(folder)
+    assert store.partition("checkins/2026-11").get(ids[1])["day"] == 7
+    assert store.partition("checkins/2026-11").ids() == ids
+    store.close()
+
+
+def test_unparsed_documents_are_written_back_unchanged(folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(6))
+    store.close()
+    before = CIPHER.decrypt(_snapshot(folder, "roster").read_bytes())
+    store = make_store(folder)
+    roster = store.partition("roster")
+    roster.update(ids[2], {"name": "changed"})
+    assert roster._unparsed == 5
+    store.close()
+    after = CIPHER.decrypt(_snapshot(folder, "roster").read_bytes())
+    old, new = before.split(b"\n")[1:-1], after.split(b"\n")[1:-1]
+    assert [a == b for a, b in zip(old, new, strict=True)] == [1, 1, 0, 1, 1, 1]
+    store = make_store(folder)
+    assert store.check() == []  # every record still hashes as its history says
+    store.close()
+
+
+def test_view_gives_the_live_documents(folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(3))
+    store.close()
+    store = make_store(folder)
+    roster = store.partition("roster")
+    live = roster.view()
+    assert roster._unparsed == 0 and [d["id"] for d in live] == ids
+    assert live[1] is roster._raw(ids[1]) and live[1] == {**person(1), "id": ids[1]}
+    roster.update(ids[1], {"name": "x"})  # a write puts a new document: the old one stays
+    assert live[1]["name"] == "p1" and roster.view()[1]["name"] == "x"
+    store.close()
+
+
+def _rewrite(folder: Path, partition: str, change) -> None:  # type: ignore[no-untyped-def]
+    path = _snapshot(folder, partition)
+    path.write_bytes(CIPHER.encrypt(change(CIPHER.decrypt(path.read_bytes()))))
+
+
+@pytest.mark.parametrize("change", [
+    lambda p: p.replace(b'"ids":["', b'"ids":["x', 1),  # an id its document disowns
+    lambda p: p.replace(b'{"name":"p1"', b'["name","p1"', 1).replace(b"]}\n", b"}}\n", 1),
+    lambda p: p.replace(b'{"name":"p1"', b'{"name":p1"', 1),  # not JSON
+])
+def test_an_authenticated_document_that_is_wrong_is_refused_when_read(
+        folder: Path, change) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(3))
+    store.close()
+    _rewrite(folder, "roster", change)
+    store = make_store(folder)
+    roster = store.partition("roster")
+    with pytest.raises(VaultCorrupt) as exc:
+        roster.all()
+    assert exc.value.params["partition"] == "roster"
+    assert exc.value.params["file"].startswith("data/roster.")
+    with pytest.raises(VaultCorrupt):
+        roster.search(Query().name == "p1")
+    store.close(compact=False)
+
+
+@pytest.mark.parametrize("change", [
+    lambda p: p.replace(b'"ids":["', b'"ids":["extra","', 1),  # more ids than documents
+    lambda p: p.replace(b",\n", b",", 1),  # two documents on one line
+    lambda p: p.replace(b'"ids":[', b'"ids":[1,', 1).replace(b"\n{", b"\n{},\n{", 1),
+    lambda p: p[:-1],  # cut short
+    lambda p: p.replace(b'"v":2', b'"v":3', 1),
+])
+def test_a_snapshot_whose_layout_does_not_hold_is_refused_at_load(
+        folder: Path, change) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(3))
+    store.close()
+    _rewrite(folder, "roster", change)
+    store = make_store(folder)
+    with pytest.raises(VaultCorrupt):
+        store.partition("roster")
+    store.close(compact=False)
+
+
+def test_load_current_parses_what_services_keep_and_leaves_months_unparsed(
+        folder: Path) -> None:
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(3))
+    store.partition("checkins/2026-11").insert_many({"n": i} for i in range(3))
+    store.close()
+    store = make_store(folder)
+    store.load_current()
+    assert store.partition("roster")._unparsed == 0
+    assert store.partition("checkins/2026-11")._unparsed == 3
+    store.close()
+
+
+def test_a_version_2_snapshot_laid_out_otherwise_still_reads(folder: Path) -> None:
+    """Written again by another JSON tool (say, indented), it is parsed whole."""
+    import json
+
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(3))
+    store.close()
+    _rewrite(folder, "roster", lambda p: json.dumps(json.loads(p), indent=2).encode())
+    store = make_store(folder)
+    assert store.partition("roster").all() == [{**person(i), "id": ids[i]} for i in range(3)]
+    store.close()
