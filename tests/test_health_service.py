@@ -199,3 +199,23 @@ def test_history_gives_a_persons_last_days(watch: Watch) -> None:
     health.mark_normal(YESTERDAY, watch.ids[0])
     days = health.history(watch.ids[0], TODAY, 3)
     assert [d is None for d in days] == [True, False, True]
+
+
+def test_opening_a_day_reads_that_days_checkins_alone(watch: Watch) -> None:
+    """After unlock a month of check-ins is authenticated but not parsed: the
+    day sheet parses its own day's documents (copies), not the month's."""
+    days = [TODAY + dt.timedelta(days=n) for n in range(3)]
+    for day in days:
+        watch.clock.now = dt.datetime.combine(day, NOW.time())
+        watch.session.health.mark_rest_normal(day)
+    health = reopen(watch).health
+    month = watch.session.vault.partition("checkins/2024-06")
+    assert month._unparsed == 15
+    sheet = health.sheet(days[1])
+    assert sheet.reported == 5 and {sheet.status(p.id) for p in sheet.people} == {NORMAL}
+    assert month._unparsed == 15  # the copies came from one parse of the day's bytes
+    assert health.get(days[2], watch.ids[0])["source"] == "proxy"
+    health.record(days[2], watch.ids[0], {"temperature": "38.1"})
+    assert month._unparsed == 14  # the write parsed the one document it replaced
+    assert health.sheet(days[2]).status(watch.ids[0]) == ABNORMAL
+    assert health.sheet(days[0]).reported == 5

@@ -231,11 +231,8 @@ class HealthService:
             # cheaper than indexing a month of documents by date.
             part = self._store.partition(partition_name(key))
             prefix = key + ":"
-            entries = {}
-            for record_id in part.ids():
-                if record_id.startswith(prefix):
-                    doc = part.get(record_id)
-                    entries[doc["person"]] = doc
+            ids = [i for i in part.ids() if i.startswith(prefix)]
+            entries = {doc["person"]: doc for doc in part.get_many(ids)}
             self._days[key] = entries
         return entries
 
