@@ -231,3 +231,31 @@ def test_the_list_order_follows_edits(tasks: TaskService, members: list[str]) ->
     assert [r.id for r in tasks.query(TaskQuery(status=""))] == [a, b]
     rows = tasks.query(TaskQuery(status=""))
     assert rows[1:][0].id == b and next(iter(rows)).id == a
+
+
+def test_the_service_shares_the_partitions_documents_and_changes_none(
+        session: Session, roster: RosterService, members: list[str], clock: Clock) -> None:
+    """Built from the partition's live documents (no copy of every task), and
+    neither the reads nor the writes change one of them in place: each still
+    hashes as its history entry says."""
+    first = TaskService(session.vault.partition(PARTITION), session.vault.batch, roster,
+                        clock=clock)
+    ids = [first.add(task_values(members, title=f"任务{i}")) for i in range(4)]
+    part = session.vault.partition(PARTITION)
+    tasks = TaskService(part, session.vault.batch, roster, clock=clock)
+    assert all(tasks._docs[i] is part._raw(i) for i in ids)
+    got = tasks.get(ids[0])
+    assert got is not None
+    got["title"] = "changed"
+    got["log"].append({"at": "", "text": "x", "status": "todo"})
+    for row in tasks.query(TaskQuery(status="")):
+        row.cells()
+    tasks.workload(everyone=True)
+    tasks.counts()
+    tasks.reminders()
+    tasks.edit(ids[1], {"title": "改"})
+    tasks.log_progress(ids[2], "进展")
+    tasks.set_status(ids[3], "done", evidence="完成")
+    assert tasks.get(ids[0])["title"] == "任务0"  # type: ignore[index]
+    assert part.get(ids[1])["title"] == "改"  # type: ignore[index]
+    assert session.vault.check() == []
