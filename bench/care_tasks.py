@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -38,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, timed
 
 from branchtool import demo
 from branchtool.records.person import PERSON
@@ -47,15 +49,6 @@ PW = "bench passphrase"
 SCREEN = 22
 TODAY = dt.date(2024, 6, 1)
 NOW = dt.datetime(2024, 6, 1, 9, 30)
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.1f} ms"
 
 
 def build(path: Path, people: int, cases: int, tasks: int) -> None:
@@ -129,23 +122,6 @@ def lists(session: Session) -> dict[str, Callable[[], list[Any]]]:
     }
 
 
-class FsyncTimer:
-    """Wraps the store's fsync to time it and count it."""
-
-    def __init__(self, io: Any) -> None:
-        self.io, self.real = io, io.fsync
-        self.count, self.seconds = 0, 0.0
-        io.fsync = self
-
-    def __call__(self, *args: Any) -> Any:
-        t0 = time.perf_counter()
-        try:
-            return self.real(*args)
-        finally:
-            self.seconds += time.perf_counter() - t0
-            self.count += 1
-
-
 def time_saves(session: Session, name: str, save: Callable[[int], Any],
                refresh: Callable[[], list[Any]]) -> str:
     """Save 100 edits; each figure without the fsync time. ``refresh`` is the
@@ -153,16 +129,13 @@ def time_saves(session: Session, name: str, save: Callable[[int], Any],
     timer = FsyncTimer(session.vault.store.io)
     saves, shown, fsyncs = [], [], []
     for i in range(100):
-        timer.count, timer.seconds = 0, 0.0
-        t0 = time.perf_counter()
-        save(i)
-        saved = time.perf_counter() - t0
-        first_screen(refresh())
-        total = time.perf_counter() - t0
+        timer.reset()
+        _, saved = timed(lambda i=i: save(i))
+        _, again = timed(lambda: first_screen(refresh()))
         saves.append(saved - timer.seconds)
-        shown.append(total - timer.seconds)
+        shown.append(saved + again - timer.seconds)
         fsyncs.append(timer.count)
-    session.vault.store.io.fsync = timer.real
+    timer.restore()
     return (f"save {name:<22} p50 {ms(percentile(saves, 0.5))}  "
             f"p95 {ms(percentile(saves, 0.95))};  list shown again p50 "
             f"{ms(percentile(shown, 0.5))}  p95 {ms(percentile(shown, 0.95))};  "
@@ -237,17 +210,14 @@ def main() -> None:
         print(f"roster of {len(session.roster)} people loaded (the app shows it first)")
         print(f"opening each list (first {SCREEN} rows formatted; goal < 100 ms):")
         for name, query in lists(session).items():
-            t0 = time.perf_counter()
-            rows = query()
-            first_screen(rows)
-            cold = time.perf_counter() - t0
-            warm = []
-            for _ in range(20):
-                t0 = time.perf_counter()
-                first_screen(query())
-                warm.append(time.perf_counter() - t0)
+            def shown(query: Callable[[], list[Any]] = query) -> list[Any]:
+                rows = query()
+                first_screen(rows)
+                return rows
+
+            rows, cold, warm = cold_and_warm(shown)
             print(f"list {name:<18} {len(rows):6d} rows  cold {ms(cold)}  "
-                  f"warm {ms(statistics.median(warm))}")
+                  f"warm {ms(warm)}")
 
         care, tasks, deeds = session.care, session.tasks, session.deeds
         case_ids = [r.id for r in care.cases()]
@@ -269,25 +239,10 @@ def main() -> None:
         print(time_saves(session, "deed narrative", lambda i: deeds.edit(
             deed_ids[i % len(deed_ids)], {"narrative": "改" * 300}), deeds.query))
         members = [p.id for p in tasks.members()][:40]
-        t0 = time.perf_counter()
-        tasks.add_for_each(tasks.from_template("survey"), members)
-        print(f"one task for each of {len(members)} members (one batch): "
-              f"{ms(time.perf_counter() - t0)}")
+        _, took = timed(lambda: tasks.add_for_each(tasks.from_template("survey"), members))
+        print(f"one task for each of {len(members)} members (one batch): {ms(took)}")
         print(f"fsync on this disk: median {ms(fsync_median(path))}")
         session.lock()
-
-
-def fsync_median(folder: Path) -> float:
-    probe = folder / "fsync.probe"
-    times = []
-    with open(probe, "ab", buffering=0) as handle:
-        for _ in range(30):
-            handle.write(b"x" * 300)
-            t0 = time.perf_counter()
-            os.fsync(handle.fileno())
-            times.append(time.perf_counter() - t0)
-    probe.unlink()
-    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import resource
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -40,6 +38,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, timed
 
 from branchtool import demo
 from branchtool.records.checkin import CHECKIN
@@ -56,15 +57,6 @@ PW = "bench passphrase"
 WORK_FACTOR = 10
 TODAY = dt.date(2026, 11, 30)  # the last day of a month: its partition is full
 SCREEN = 22
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.1f} ms"
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 class Services:
@@ -185,21 +177,6 @@ def survey(path: Path, s: Services) -> Path:
     return path
 
 
-class FsyncTimer:
-    def __init__(self, io: Any) -> None:
-        self.io, self.real = io, io.fsync
-        self.count, self.seconds = 0, 0.0
-        io.fsync = self
-
-    def __call__(self, *args: Any) -> Any:
-        t0 = time.perf_counter()
-        try:
-            return self.real(*args)
-        finally:
-            self.seconds += time.perf_counter() - t0
-            self.count += 1
-
-
 def first_screen(sheet: Any) -> None:
     for person in sheet.people[:SCREEN]:
         sheet.cells(person)
@@ -212,29 +189,23 @@ def measure(path: Path) -> None:
     print(f"roster of {len(s.roster)} people loaded (the app shows it first); "
           f"{len(vault.partitions('checkins/'))} months of check-ins")
 
-    t0 = time.perf_counter()
-    sheet = s.health.sheet(TODAY)
-    first_screen(sheet)
-    cold = time.perf_counter() - t0
-    warm = []
-    for _ in range(20):
-        t0 = time.perf_counter()
-        again = s.health.sheet(TODAY)
-        first_screen(again)
-        warm.append(time.perf_counter() - t0)
+    def open_sheet() -> Any:
+        sheet = s.health.sheet(TODAY)
+        first_screen(sheet)
+        return sheet
+
+    sheet, cold, warm = cold_and_warm(open_sheet)
     print(f"open day sheet  {len(sheet):5d} people  cold {ms(cold)}  "
-          f"warm {statistics.median(warm) * 1000:7.2f} ms   (goal < 200 ms)")
+          f"warm {warm * 1000:7.2f} ms   (goal < 200 ms)")
 
     timer = FsyncTimer(vault.store.io)
     marks, fsyncs = [], []
     for person in sheet.missing()[:200]:
-        timer.count, timer.seconds = 0, 0.0
-        t0 = time.perf_counter()
-        s.health.mark_normal(TODAY, person.id)
-        sheet.cells(person)
-        marks.append(time.perf_counter() - t0 - timer.seconds)
+        timer.reset()
+        _, took = timed(lambda p=person: (s.health.mark_normal(TODAY, p.id), sheet.cells(p)))
+        marks.append(took - timer.seconds)
         fsyncs.append(timer.count)
-    vault.store.io.fsync = timer.real
+    timer.restore()
     print(f"mark a row normal   p50 {ms(percentile(marks, 0.5))}  "
           f"p95 {ms(percentile(marks, 0.95))}  + {max(fsyncs)} fsync   (goal < 16 ms + 1 fsync)")
 
@@ -255,17 +226,11 @@ def measure(path: Path) -> None:
     vault = open_vault(path, moment)
     s = Services(vault, moment[0])
     len(s.roster)
-    t0 = time.perf_counter()
-    board = dashboard.compute(s.health, s.contacts, s.notices, s.alerts, TODAY)
-    cold = time.perf_counter() - t0
-    warm = []
-    for _ in range(20):
-        t0 = time.perf_counter()
-        dashboard.compute(s.health, s.contacts, s.notices, s.alerts, TODAY)
-        warm.append(time.perf_counter() - t0)
+    board, cold, warm = cold_and_warm(
+        lambda: dashboard.compute(s.health, s.contacts, s.notices, s.alerts, TODAY))
     days = len(vault.partition("health_days"))
     print(f"dashboard over {days} days of history  cold {ms(cold)}  "
-          f"warm {ms(statistics.median(warm))}   (goal < 100 ms); "
+          f"warm {ms(warm)}   (goal < 100 ms); "
           f"{board.alerts_open} open alerts of {len(vault.partition('alerts'))}, "
           f"{len(vault.partition('relays'))} relays, {len(vault.partition('contacts'))} contacts")
     t0 = time.perf_counter()
@@ -273,19 +238,6 @@ def measure(path: Path) -> None:
     print(f"alert time rules (the dashboard's worker runs them first)  cold "
           f"{ms(time.perf_counter() - t0)} ({raised} raised: today's and streaks)")
     vault.close(compact=False)
-
-
-def fsync_cost(folder: Path) -> float:
-    probe = folder / "fsync.probe"
-    times = []
-    with open(probe, "ab", buffering=0) as handle:
-        for _ in range(50):
-            handle.write(b"x" * 300)
-            t0 = time.perf_counter()
-            os.fsync(handle.fileno())
-            times.append(time.perf_counter() - t0)
-    probe.unlink()
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -313,7 +265,7 @@ def main() -> None:
             measure(backup)
         finally:
             shutil.rmtree(backup, ignore_errors=True)
-        print(f"fsync on this disk: median {ms(fsync_cost(path.parent))}; "
+        print(f"fsync on this disk: median {ms(fsync_median(path.parent, 50))}; "
               f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     finally:
         if tmp:
