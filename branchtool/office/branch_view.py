@@ -113,9 +113,9 @@ class BranchView:
                     continue
                 doc = days.get(day)
                 if doc is None:
-                    doc = days[day] = health._blank_day(day)
+                    doc = days[day] = health.blank_day(day)
                     doc["expected"] = expected
-                health._add(doc, person, checkin, 1)
+                health.add_to_day(doc, person, checkin, 1)
         return days
 
     def _open_alerts(self) -> dict[str, Doc]:

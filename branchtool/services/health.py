@@ -154,12 +154,13 @@ class DayFigures:
         return max(0, self.expected - self.reported)
 
 
-def _blank_day(day: str) -> dict[str, Any]:
+def blank_day(day: str) -> dict[str, Any]:
+    """A day's figures (``DAYS``) before any check-in is counted."""
     return {"id": day, "date": day, "expected": 0, "reported": 0, "warm": {},
             "symptom": [], "travel": [], "contact": [], "isolation": {}}
 
 
-def _add(doc: dict[str, Any], person_id: str, checkin: Mapping[str, Any], sign: int) -> None:
+def add_to_day(doc: dict[str, Any], person_id: str, checkin: Mapping[str, Any], sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) one check-in's part of a day's figures."""
     doc["reported"] += sign
     temperature = checkin.get("temperature", "")
@@ -333,7 +334,7 @@ class HealthService:
             if doc is None and (first is None or key < first):
                 out.append(None)
                 continue
-            doc = doc or _blank_day(key)
+            doc = doc or blank_day(key)
             expected = doc["expected"] or len(active)
             groups = {pid: rules.isolation_group(code)
                       for pid, code in self._isolation(day).items()}
@@ -354,10 +355,10 @@ class HealthService:
         """Recompute a day's figures from its check-ins (a repair; never needed
         in normal use, where every write keeps them)."""
         key = as_day(day).isoformat()
-        doc = _blank_day(key)
+        doc = blank_day(key)
         doc["expected"] = self._roster.count(ACTIVE)
         for pid, checkin in self.day(key).items():
-            _add(doc, pid, checkin, 1)
+            add_to_day(doc, pid, checkin, 1)
         self._store.partition(DAYS).upsert(doc)
         self._figure_docs()[key] = doc
 
@@ -466,19 +467,19 @@ class HealthService:
         part = self._store.partition(partition_name(key))
         entries = self._days[key]
         figures = self._figure_docs().get(key)
-        figures = _copy_day(figures) if figures is not None else _blank_day(key)
+        figures = _copy_day(figures) if figures is not None else blank_day(key)
         figures["expected"] = self._roster.count(ACTIVE)
         day = dt.date.fromisoformat(key)
         changes: list[tuple[str, dict[str, Any] | None]] = []
         for person_id, doc in items:
             old = entries.get(person_id)
             if old is not None:
-                _add(figures, person_id, old, -1)
+                add_to_day(figures, person_id, old, -1)
             if doc is None:
                 part.remove(checkin_id(key, person_id))
             else:
                 part.upsert(doc)
-                _add(figures, person_id, doc, 1)
+                add_to_day(figures, person_id, doc, 1)
             for listener in self.listeners:
                 listener(day, person_id, old, doc)
             changes.append((person_id, doc))
