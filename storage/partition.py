@@ -38,11 +38,14 @@ Doc = dict[str, Any]
 
 
 @contextlib.contextmanager
-def bulk() -> Iterator[None]:
+def bulk(*, freeze: bool = True) -> Iterator[None]:
     """Pause the cyclic garbage collector while many small objects are made
     (loading or parsing a snapshot): otherwise each full collection walks
     every document already loaded. Documents are plain JSON data without
-    cycles, so afterwards they are moved out of the collector's way for good."""
+    cycles, so afterwards (``freeze``: documents the partition keeps) they are
+    moved out of the collector's way for good. Copies handed out are not
+    frozen: freezing often would also keep whatever cyclic garbage is
+    waiting for a collection at that moment."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -50,7 +53,8 @@ def bulk() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-    gc.freeze()
+    if freeze:
+        gc.freeze()
 
 
 class _MemoryStorage(Storage):
@@ -114,7 +118,8 @@ class Partition:
             wanted = [i for i in ids if i in self._docs]
             if not self._unparsed:
                 return deep_copy([self._docs[i] for i in wanted])
-            return self._parse_many(wanted, self._encoded(wanted)[1])
+            with bulk(freeze=False):
+                return self._parse_many(wanted, self._encoded(wanted)[1])
 
     def all(self) -> list[Doc]:
         with self._store.lock:
@@ -122,7 +127,8 @@ class Partition:
                 return deep_copy(list(self._docs.values()))
             # One parse of every document's bytes (the parsed ones written out
             # again) makes the copies; the partition stays as it is.
-            return self._parse_many(*self._encoded())
+            with bulk(freeze=False):
+                return self._parse_many(*self._encoded())
 
     def view(self) -> list[Doc]:
         """The live documents, in order, not copies: for a caller that only
@@ -244,11 +250,10 @@ class Partition:
 
     def _parse_many(self, ids: list[str], raw: list[bytes]) -> list[Doc]:
         """Many documents' bytes in one parse, checked as ``_parse`` checks one."""
-        with bulk():
-            try:
-                docs = orjson.loads(b"[" + b",".join(raw) + b"]")
-            except orjson.JSONDecodeError:
-                raise self._corrupt() from None
+        try:
+            docs = orjson.loads(b"[" + b",".join(raw) + b"]")
+        except orjson.JSONDecodeError:
+            raise self._corrupt() from None
         if len(docs) != len(ids):
             raise self._corrupt()  # a line that was not exactly one document
         for record_id, doc in zip(ids, docs, strict=True):
@@ -262,7 +267,8 @@ class Partition:
             return
         docs = self._docs
         ids = [i for i, d in docs.items() if type(d) is int]
-        parsed = self._parse_many(ids, [self._bytes(docs[i]) for i in ids])
+        with bulk():
+            parsed = self._parse_many(ids, [self._bytes(docs[i]) for i in ids])
         for record_id, doc in zip(ids, parsed, strict=True):
             docs[record_id] = doc  # an existing key: the order stays
         self._unparsed = 0

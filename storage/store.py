@@ -68,7 +68,8 @@ def encode_snapshot(name: str, gen: int, seq: int, ids: list[str], docs: list[by
     JSON has no raw newline), ``,`` ending every line but the last; then ``]}``."""
     head = orjson.dumps({"v": SNAPSHOT_FORMAT, "partition": name, "gen": gen, "seq": seq,
                          "ids": ids, "docs": []})
-    assert head.endswith(_DOCS_OPEN + b"]}")
+    if not head.endswith(_DOCS_OPEN + b"]}"):  # orjson keeps the keys' order
+        raise RuntimeError("snapshot header out of order")
     return head[:-2] + b"\n" + _DOC_GAP.join(docs) + _DOCS_CLOSE
 
 
@@ -341,10 +342,11 @@ class Store:
                 latest[prefix] = max(latest.get(prefix, month), month)
             else:
                 plain.append(name)
-        for name in plain:  # the services keep these in memory: parsed now
-            self.partition(name)._parse_all()
-        for name in [f"{p}/{m}" for p, m in latest.items() if p != "history"]:
-            self.partition(name)  # authenticated; documents parsed as they are read
+        with self.lock:
+            for name in plain:  # the services keep these in memory: parsed now
+                self.partition(name)._parse_all()
+            for name in [f"{p}/{m}" for p, m in latest.items() if p != "history"]:
+                self.partition(name)  # authenticated; documents parsed as they are read
 
     def partitions(self, prefix: str = "") -> list[str]:
         names = set(self._manifest) | set(self._pending) | set(self._loaded)

@@ -529,3 +529,21 @@ def test_a_version_2_snapshot_laid_out_otherwise_still_reads(folder: Path) -> No
     store = make_store(folder)
     assert store.partition("roster").all() == [{**person(i), "id": ids[i]} for i in range(3)]
     store.close()
+
+
+def test_copies_parsed_from_a_snapshot_are_not_frozen(folder: Path) -> None:
+    """Only documents a partition keeps are moved out of the collector's way
+    (gc.freeze); copies handed out, parsed from the bytes, stay collectable."""
+    import gc
+
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(5))
+    store.close()
+    store = make_store(folder)
+    roster = store.partition("roster")
+    frozen = gc.get_freeze_count()
+    copies = roster.get_many(ids) + roster.all()
+    assert len(copies) == 10 and gc.get_freeze_count() == frozen
+    roster.view()  # parsed in place: kept, frozen
+    assert gc.get_freeze_count() > frozen
+    store.close()
