@@ -19,7 +19,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from timing import fsync_median
 from tinydb import Query, TinyDB
 
 from storage.store import Store
@@ -55,19 +56,6 @@ def checkin(i: int, rng: random.Random, day: str = "2026-11-15") -> dict:
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
-def fsync_cost(folder: Path) -> float:
-    path = folder / "fsync.probe"
-    times = []
-    with open(path, "ab", buffering=0) as handle:
-        for _ in range(50):
-            handle.write(b"x" * 300)
-            start = time.perf_counter()
-            os.fsync(handle.fileno())
-            times.append(time.perf_counter() - start)
-    path.unlink()
-    return statistics.median(times)
 
 
 def peak_rss_mb() -> float:
@@ -110,7 +98,7 @@ def bench_ours(size: int, folder: Path) -> dict:
     open_total = time.perf_counter() - start
     ids = part.ids()
     os.sync()  # let the snapshot's write-back finish: it would slow the first fsyncs
-    fsync = fsync_cost(folder)
+    fsync = fsync_median(folder, 50)
 
     # Time each insert's own fsync too, to tell our work from the disk's.
     io = vault.store.io

@@ -10,10 +10,8 @@ office store is unchanged by any rejection.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from branchtool.office.model import (
 from branchtool.office.opening import Opened, open_bundle
 from storage import age
 from storage.errors import StorageError
+from storage.partition import bulk
 from storage.vault import Vault
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
@@ -149,20 +148,6 @@ def _bundle_doc(opened: Opened, verdict: Verdict, changes: int, imported: str) -
     }
 
 
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Decoded bundles are millions of small acyclic objects held until the
-    commit: a cyclic collection would walk them all, again and again. They
-    are freed by reference counting when the run ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class Importer:
     def __init__(self, vault: Vault, *, max_size: int, now: Clock = local_now) -> None:
         self.vault = vault
@@ -171,7 +156,9 @@ class Importer:
 
     def run(self, files: list[Path], progress: Progress | None = None,
             cancelled: Callable[[], bool] | None = None) -> list[FileResult]:
-        with _no_cycle_collection():
+        # Decoded bundles are millions of small acyclic objects held until the
+        # commit: no cyclic collection walks them; reference counting frees them.
+        with bulk(freeze=False):
             return self._run(files, progress, cancelled)
 
     def _run(self, files: list[Path], progress: Progress | None,
