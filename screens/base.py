@@ -53,17 +53,15 @@ class LockAware:
 
 
 def is_read_only(node: DOMNode) -> bool:
-    """True where a node shows data it must not change: under a screen or a
-    session marked ``read_only`` (the office looking at a branch's reported
-    data), or anywhere above such a screen on the stack."""
-    for ancestor in node.ancestors_with_self:
-        if getattr(getattr(ancestor, "session", None), "read_only", False):
-            return True
+    """True while a screen of a read-only session is on the stack (the office
+    looking at a branch's reported data): its panes, and every form or
+    detail pushed above it, show data they must not change."""
     try:
         stack = node.app.screen_stack
     except RuntimeError:  # no app running (NoActiveAppError)
         return False
-    return any(getattr(screen, "read_only", False) for screen in stack)
+    return any(getattr(getattr(screen, "session", None), "read_only", False)
+               for screen in stack)
 
 
 class ReadOnlyGuard:

@@ -13,43 +13,31 @@ import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Footer
 
 from branchtool import i18n
 from branchtool.office.branch_view import ViewSession
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
-from screens.header import BranchHeader
 from screens.main import SECTIONS
-from screens.sections import SectionsMixin, section_bindings
+from screens.sections import SectionsScreen, section_bindings
 
 # The branch's sections but sending bundles, which is the branch's own business.
 VIEW_SECTIONS = [section for section in SECTIONS if section[0] != "bundle"]
 
 
-class BranchViewScreen(SectionsMixin, Screen[None], LockAware):
+class BranchViewScreen(SectionsScreen):
     CSS_PATH = "main.tcss"
     SECTION_LIST = VIEW_SECTIONS
-    read_only = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "office_ui.key.back"),
         *section_bindings(VIEW_SECTIONS),
     ]
 
     def __init__(self, office: Session, code: str, now: Callable[[], dt.datetime]) -> None:
-        super().__init__()
-        self.session = ViewSession(office, code, now)
-        localize_bindings(self)
+        view = ViewSession(office, code, now)
+        super().__init__(view, lambda: view.as_of.date())
 
-    def compose(self) -> ComposeResult:
-        yield BranchHeader(self._title(), lambda: self.session.as_of.date())
-        yield from self.compose_sections()
-        yield Footer(compact=True)
-
-    def _title(self) -> str:
+    def header_name(self) -> str:
         info = self.session.info()  # builds the view: the clock stands at its data
         return i18n.t("office_ui.view.header", name=info["branch_name"],
                       code=info["branch_code"])

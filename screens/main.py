@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
 from screens.bundle_export import BundlePane
 from screens.care import CarePane
 from screens.dashboard import PANELS
-from screens.header import BranchHeader
 from screens.member_records import RecordsPane
 from screens.reminders import RemindersPanel
 from screens.reports_pane import ReportsPane
 from screens.roster_pane import RosterPane
-from screens.sections import SectionsMixin, section_bindings
+from screens.sections import SectionsScreen, section_bindings
 from screens.tasks import TasksPane
 from screens.watch_section import WatchPane
 
@@ -40,18 +34,10 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
 PANELS.append(RemindersPanel)  # visits and tasks due, on the dashboard
 
 
-class MainScreen(SectionsMixin, Screen[None], LockAware):
+class MainScreen(SectionsScreen):
     CSS_PATH = "main.tcss"
     SECTION_LIST = SECTIONS
     BINDINGS: ClassVar[list[BindingType]] = section_bindings(SECTIONS)
 
-    def __init__(self, session: Session, today: Callable[[], dt.date]) -> None:
-        super().__init__()
-        self.session = session
-        self.today = today
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        yield BranchHeader(str(self.session.info().get("branch_name", "")), self.today)
-        yield from self.compose_sections()
-        yield Footer(compact=True)
+    def header_name(self) -> str:
+        return str(self.session.info().get("branch_name", ""))

@@ -10,19 +10,15 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from branchtool.session import Session
-from screens.base import LockAware, localize_bindings
-from screens.header import BranchHeader
 from screens.office_dashboard import OfficeChanged, OfficeDashboard
 from screens.office_import import OfficeImportPane
 from screens.office_trust import TrustPane
-from screens.sections import SectionsMixin, section_bindings
+from screens.sections import SectionsScreen, section_bindings
 
 SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("dashboard", "office_ui.section.dashboard", OfficeDashboard),
@@ -44,23 +40,15 @@ def main_screen_for(session: Session, today: Callable[[], dt.date]) -> Screen[No
     return MainScreen(session, today)
 
 
-class OfficeMainScreen(SectionsMixin, Screen[None], LockAware):
+class OfficeMainScreen(SectionsScreen):
     CSS_PATH = "office_main.tcss"
     SECTIONS_ID = "office-sections"
     SECTION_PREFIX = "office-section-"
     SECTION_LIST = SECTIONS
     BINDINGS: ClassVar[list[BindingType]] = section_bindings(SECTIONS)
 
-    def __init__(self, session: Session, today: Callable[[], dt.date]) -> None:
-        super().__init__()
-        self.session = session
-        self.today = today
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        yield BranchHeader(str(self.session.info().get("office_name", "")), self.today)
-        yield from self.compose_sections()
-        yield Footer(compact=True)
+    def header_name(self) -> str:
+        return str(self.session.info().get("office_name", ""))
 
     @on(OfficeChanged)
     def _office_changed(self) -> None:

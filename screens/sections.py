@@ -1,20 +1,24 @@
-"""What the branch and the office main screens share: sections in tabs, built
-when first shown, switched by id or stepped through, each one's palette
-commands offered, and each told about locks."""
+"""What the main screens share (the branch's, the office's, and the office's
+view of a branch): a header, sections in tabs, built when first shown,
+switched by id or stepped through, each one's palette commands offered, and
+each told about locks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from branchtool import i18n
-from screens.base import LockAware, is_read_only
+from screens.base import LockAware, is_read_only, localize_bindings
 from screens.commands import PaletteCommand
+from screens.header import BranchHeader
 
 Section = tuple[str, str, Callable[..., Widget]]
 
@@ -34,19 +38,31 @@ def section_bindings(sections: list[Section]) -> list[BindingType]:
     ]
 
 
-class SectionsMixin:
-    """For a ``Screen`` whose sections are ``TabPane``s with ids
-    ``<SECTION_PREFIX><section id>`` in a ``TabbedContent`` with id
-    ``SECTIONS_ID``; ``SECTION_LIST`` lists (id, title key, factory). Each
-    factory is called with the screen's ``session``."""
+class SectionsScreen(Screen[None], LockAware):
+    """A main screen: a header naming ``header_name()``, the sections, the
+    footer keys. The sections are ``TabPane``s with ids ``<SECTION_PREFIX>
+    <section id>`` in a ``TabbedContent`` with id ``SECTIONS_ID``;
+    ``SECTION_LIST`` lists (id, title key, factory). Each factory is called
+    with the screen's ``session``. A subclass sets its ``BINDINGS`` from
+    ``section_bindings``."""
 
     SECTIONS_ID: ClassVar[str] = "sections"
     SECTION_PREFIX: ClassVar[str] = "section-"
     SECTION_LIST: ClassVar[list[Section]] = []
 
-    query_one: Any
-    set_focus: Any
-    session: Any
+    def __init__(self, session: Any, today: Callable[[], dt.date]) -> None:
+        super().__init__()
+        self.session = session
+        self.today = today
+        localize_bindings(self)
+
+    def header_name(self) -> str:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        yield BranchHeader(self.header_name(), self.today)
+        yield from self.compose_sections()
+        yield Footer(compact=True)
 
     def compose_sections(self) -> ComposeResult:
         """The sections' tabs; only the first section's pane is built now."""

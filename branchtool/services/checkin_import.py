@@ -30,6 +30,7 @@ from branchtool.records.person import ACTIVE, PERSON
 from branchtool.services import health_rules as rules
 from branchtool.services.health import HealthService
 from branchtool.services.roster import RosterService
+from branchtool.services.roster_io import BadRow
 from branchtool.tables import Sheet
 
 PERSON_KEYS = ("name", "id_number", "phone")
@@ -132,15 +133,6 @@ class RowIssue:
 
     def reason(self) -> str:
         return i18n.t(self.key, count=len(self.candidates))
-
-
-@dataclass
-class BadRow:
-    row: int
-    problems: list[Problem]
-
-    def reason(self) -> str:
-        return i18n.t("list.separator").join(p.message() for p in self.problems)
 
 
 @dataclass
