@@ -65,7 +65,10 @@ class BundlePane(VerticalScroll, LockAware):
     BundlePane { height: 1fr; }
     #bundle-office { height: auto; }
     #bundle-office.-missing { color: $warning; }
-    .bundle-row { height: auto; margin-top: 1; }
+    /* no blank lines inside the form: at 80x24 the preview's summary and the write
+       key's confirmation sit under the buttons without scrolling */
+    .bundle-row { height: auto; }
+    #bundle-period { margin-top: 1; }
     .bundle-label { width: 12; }
     .bundle-row Input { width: 14; margin-right: 1; }
     #bundle-folder { width: 1fr; }
@@ -95,7 +98,7 @@ class BundlePane(VerticalScroll, LockAware):
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(id="bundle-office")
-        with Horizontal(classes="bundle-row"):
+        with Horizontal(classes="bundle-row", id="bundle-period"):
             yield Static(i18n.t("export_ui.bundle.period"), classes="bundle-label")
             yield Input(placeholder=i18n.t("export_ui.bundle.from"), compact=True,
                         id="bundle-from")

@@ -186,8 +186,7 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
         term.wait_for("写入文件夹", "^w 写入上报文件", OFFICE_NAME)
         assert office_print.group(0) in term.last  # the office key the form set
         replace_input(term, "写入文件夹", str(usb))  # the folder has the focus on arrival
-        # at 24 rows the preview is below the content choice: PageDown scrolls the pane
-        term.press("NPage")
+        # at 24 rows the whole form and the preview's summary show without scrolling
         term.wait_for("上报内容", "确认无误后按")
         term.press("C-w")  # not "delete a word" in the input (regression)
         term.wait_for("上报文件已写入")
