@@ -107,6 +107,18 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def until(pilot, condition, *, rounds: int = 250) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until ``condition()`` holds: what a screen does after
+    its next refresh (a section shown by a key takes the focus then), which a
+    busy machine may not have reached when the workers are done. A poll of the
+    app's own progress, failing after ``rounds`` short pauses; not a timing test."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition()
+
+
 def toasts(app) -> list[str]:  # type: ignore[no-untyped-def]
     """The messages of the notifications the app shows now."""
     return [n.message for n in app._notifications]

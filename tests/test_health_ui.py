@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fixtures_app import chinese, make_app, settle, toasts  # noqa: F401
+from fixtures_app import chinese, make_app, settle, toasts, until  # noqa: F401
 from healthkit import TODAY, Watch, add_people, clock, open_watch, static, watch  # noqa: F401
 from textual.widgets import Input
 
@@ -31,7 +31,7 @@ async def test_the_day_sheet_marks_rows_and_keeps_the_missing_in_view(watch: Wat
         assert isinstance(pane, CheckinsPane) and pane.loads == 1
         assert "应报 5  已报 0  未报 5" in static(app, "#sheet-counts")
         assert static(app, "#sheet-missing") == "未报：李四、孙七、王五、张三、赵六"
-        assert app.focused is pane.table
+        await until(pilot, lambda: app.focused is pane.table)
         await pilot.press("space", "space")  # 李四, 孙七: marked, the cursor moves on
         sheet = pane.sheet
         assert sheet is not None
@@ -224,7 +224,7 @@ async def test_a_figure_opens_its_list(watch: Watch) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         section = await open_watch(app, pilot)
         figures = app.screen.query_one(FigureTable)
-        assert app.focused is figures
+        await until(pilot, lambda: app.focused is figures)
         assert [(line.key, line.value) for line in figures.lines[:2]] == [
             ("reported", "1/5"), ("missing", "4")]
         await pilot.press("down", "enter")  # 未报: the sheet, missing only

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixtures_app import TODAY, chinese, make_app, settle  # noqa: F401  (fixtures)
+from fixtures_app import TODAY, chinese, make_app, settle, until  # noqa: F401  (fixtures)
 from textual.widgets import Input, Select, TabbedContent
 
 from branchtool.session import Session
@@ -295,7 +295,7 @@ async def test_the_bundle_section_takes_the_focus_and_ctrl_w_writes(
         await settle(app, pilot)
         await pilot.pause()
         folder = app.screen.query_one("#bundle-folder", Input)
-        assert app.focused is folder
+        await until(pilot, lambda: app.focused is folder)
         folder.value = str(tmp_path)
         await settle(app, pilot)
         await pilot.press("ctrl+w")  # Input's "delete a word" must not take it
@@ -321,7 +321,8 @@ async def test_the_office_steps_through_its_sections_and_imports_with_ctrl_s(
             await settle(app, pilot)
             assert app.screen.query_one(TabbedContent).active == "office-section-import"
             pane = app.screen.query_one(OfficeImportPane)
-            assert app.focused is pane.query_one("#office-import-paths", Input)
+            paths = pane.query_one("#office-import-paths", Input)
+            await until(pilot, lambda: app.focused is paths)
             assert "ctrl+i" not in pane._bindings.key_to_bindings
             app.focused.value = str(tmp_path / ("a-long-folder-name" * 5))  # scrolls sideways
             await pilot.press("ctrl+s")
