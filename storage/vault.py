@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,9 @@ class Vault:
         self._store: Store | None = store
         self._lock = lock
         self._io = io
+        # vault.json is rewritten whole: a rotation (a worker in the app) and an
+        # info change must not interleave, or one would undo the other
+        self._doc_lock = threading.RLock()
 
     # -- without a passphrase -----------------------------------------------------
     @staticmethod
@@ -331,6 +335,10 @@ class Vault:
         A write that fails before the commit raises ``WriteFailed`` and changes
         nothing; once vault.json is written the rotation stands.
         """
+        with self._doc_lock:
+            return self._rotate_signing_key(before_commit)
+
+    def _rotate_signing_key(self, before_commit: RotationHook | None) -> str:
         if self._signing is None or self._store is None:
             raise VaultClosed()
         old = self._signing
@@ -393,14 +401,15 @@ class Vault:
 
     def update_info(self, **changes: Any) -> None:
         """Change the plaintext, non-sensitive vault.json info (atomically)."""
-        doc = dict(self._doc)
-        doc["info"] = {**self._doc.get("info", {}), **changes}
-        try:
-            self._io.write_atomic(self.path / VAULT_FILE,
-                                  orjson.dumps(doc, option=orjson.OPT_INDENT_2))
-        except OSError as exc:
-            raise WriteFailed(reason=type(exc).__name__) from None
-        self._doc = doc
+        with self._doc_lock:
+            doc = dict(self._doc)
+            doc["info"] = {**self._doc.get("info", {}), **changes}
+            try:
+                self._io.write_atomic(self.path / VAULT_FILE,
+                                      orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+            except OSError as exc:
+                raise WriteFailed(reason=type(exc).__name__) from None
+            self._doc = doc
 
     # -- the store -----------------------------------------------------------------------
     @property

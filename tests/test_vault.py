@@ -411,6 +411,31 @@ def test_rotation_key_files_that_disagree_are_refused(vault_path: Path) -> None:
     assert err.value.params["file"] == "vault.json"
 
 
+def test_an_info_change_during_a_rotation_waits_and_both_land(vault_path: Path) -> None:
+    """In the app the rotation runs in a worker while the main thread may save
+    settings: vault.json is rewritten whole, so the second write waits for the
+    first instead of putting the old key back."""
+    import threading
+
+    waiting: list[threading.Thread] = []
+
+    def hook(new_public: str, sign_old: Any, sign_new: Any) -> None:
+        other = threading.Thread(target=vault.update_info, kwargs={"ui": {"theme": "x"}})
+        other.start()
+        other.join(0.2)
+        assert other.is_alive()  # held until the rotation has committed
+        waiting.append(other)
+
+    with Vault.open(vault_path, PW) as vault:
+        new = vault.rotate_signing_key(hook)
+        waiting[0].join()
+        assert vault.signing_public_key == new
+    doc = Vault.read_info(vault_path)
+    assert doc["signing_public_key"] == new and doc["info"]["ui"] == {"theme": "x"}
+    with Vault.open(vault_path, PW) as again:
+        assert again.signing_public_key == new
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="forks and sends SIGKILL (POSIX only)")
 def test_rotation_killed_at_random_instants(vault_path: Path) -> None:
     """SIGKILL a process rotating again and again: each reopen has one key,
