@@ -68,3 +68,12 @@ def format_datetime(moment: dt.datetime | None) -> str:
     if _current == "zh-CN":
         return f"{format_date(moment.date())} {moment:%H:%M}"
     return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def format_stamp(stamp: str) -> str:
+    """A stored UTC time (``2026-11-29T16:25:24.760Z``) in local time, the
+    user's way; ValueError when it is not such a time."""
+    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return format_datetime(moment)

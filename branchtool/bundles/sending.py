@@ -116,12 +116,7 @@ def human_size(size: int) -> str:
 
 
 def _local_time(stamp: str) -> str:
-    if not stamp:
-        return ""
-    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
-    return i18n.format_datetime(moment)
+    return i18n.format_stamp(stamp) if stamp else ""
 
 
 def outbox_rows(session: Session) -> list[OutboxRow]:

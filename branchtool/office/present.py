@@ -3,8 +3,6 @@ Markdown, from the catalogs (zh-CN or English)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from branchtool import i18n
 from branchtool.office.status import BranchRow, Overview, Rate, Totals
 
@@ -23,10 +21,9 @@ def when(value: str | None) -> str:
     if not value:
         return DASH
     try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone()
+        return i18n.format_stamp(value)
     except ValueError:
         return DASH
-    return i18n.format_datetime(moment)
 
 
 def period(row: BranchRow) -> str:
