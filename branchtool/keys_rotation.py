@@ -14,12 +14,15 @@ statement names the same age recipient with the new minisign key.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, fingerprint
 from branchtool.office.rotation import make_rotation
+from storage.fsio import DEFAULT_IO
 from storage.store import utc_now
 from storage.vault import Signer, Vault
 
@@ -48,6 +51,28 @@ def check_can_rotate(vault: Vault) -> KeyFile:
     if not key.code:
         raise UserError("keys.rotate.no_code")
     return key
+
+
+def check_out(path: Path) -> None:
+    """Refuse, before anything changes, a place the statement cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise UserError("keys.rotate.bad_out", path=str(path))
+
+
+def write_statement(path: Path, data: bytes) -> bool:
+    """Write a statement file atomically; False when it could not be written
+    (the statement stays in the vault: ``statement()`` gives it again)."""
+    try:
+        DEFAULT_IO.write_atomic(path, data)
+    except OSError:
+        return False
+    return True
+
+
+def default_file_name(vault: Vault, number: int) -> str:
+    """``A1-rotation-2.json`` for the branch A1's second rotation."""
+    return f"{vault.info.get('branch_code') or 'branch'}-rotation-{number}.json"
 
 
 def rotate(vault: Vault) -> RotationDone:

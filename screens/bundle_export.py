@@ -307,6 +307,12 @@ class BundlePane(VerticalScroll, LockAware):
         self.app.push_screen(OfficeKeyScreen(self.session),
                              lambda changed: self.reload_data() if changed else None)
 
+    def action_rotate_key(self) -> None:
+        from screens.key_rotation import KeyRotationScreen
+
+        folder = Path(self.query_one("#bundle-folder", Input).value.strip() or ".").expanduser()
+        self.app.push_screen(KeyRotationScreen(self.session, folder if folder.is_dir() else None))
+
     @on(Button.Pressed, "#bundle-branch-key")
     def branch_key(self) -> None:
         key = self.session.bundles.branch_key()
@@ -377,4 +383,6 @@ class BundlePane(VerticalScroll, LockAware):
                            i18n.t("export_ui.cmd.branch_key_help"), self.branch_key),
             PaletteCommand(i18n.t("export_ui.bundle.receipt"),
                            i18n.t("export_ui.cmd.receipt_help"), self.receipt),
+            PaletteCommand(i18n.t("keys_ui.cmd"), i18n.t("keys_ui.cmd_help"),
+                           self.action_rotate_key, writes=True),
         ]

@@ -1,6 +1,8 @@
 """Settings kept with the vault: language, theme, minutes before auto-lock,
 and, in a branch vault, the alert thresholds of the epidemic watch (the same
-form as the dashboard's ``s``: ``screens.watch_settings.ThresholdFields``).
+form as the dashboard's ``s``: ``screens.watch_settings.ThresholdFields``) and
+the keys: the office key and the branch's signing key, each in its own dialog
+that confirms and stores on its own (``OfficeKeyScreen``, ``KeyRotationScreen``).
 
 Save checks everything before it writes anything: a wrong value is a sentence
 beside it and nothing is stored; Cancel stores nothing."""
@@ -73,6 +75,12 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
             if self.thresholds is not None:
                 yield Static(i18n.t("watch.settings.title"), classes="settings-heading")
                 yield self.thresholds
+                yield Static(i18n.t("settings.keys"), classes="settings-heading")
+                with Horizontal(classes="settings-keys"):
+                    yield Button(i18n.t("settings.office_key"), id="settings-office-key",
+                                 compact=True)
+                    yield Button(i18n.t("keys_ui.settings"), id="settings-signing-key",
+                                 compact=True)
             with Horizontal(classes="settings-buttons"):
                 yield Button(i18n.t("form.save"), variant="primary", id="settings-save")
                 yield Button(i18n.t("dialog.cancel"), id="settings-cancel")
@@ -102,6 +110,29 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
             if screen is not self:
                 for pane in screen.query(DashboardPane):
                     pane.post_message(DashboardPane.Refresh())
+
+    @on(Button.Pressed, "#settings-office-key")
+    def office_key(self) -> None:
+        from screens.office_key import OfficeKeyScreen
+
+        assert self.session is not None
+        self.app.push_screen(OfficeKeyScreen(self.session), self._keys_changed)
+
+    @on(Button.Pressed, "#settings-signing-key")
+    def signing_key(self) -> None:
+        from screens.key_rotation import KeyRotationScreen
+
+        assert self.session is not None
+        self.app.push_screen(KeyRotationScreen(self.session), self._keys_changed)
+
+    def _keys_changed(self, changed: bool | None) -> None:
+        """The export pane under this dialog shows the office key: it reads it again."""
+        from screens.bundle_export import BundlePane
+
+        if changed:
+            for screen in self.app.screen_stack:
+                for pane in screen.query(BundlePane):
+                    pane.reload_data()
 
     @on(Button.Pressed, "#settings-cancel")
     def action_cancel(self) -> None:

@@ -4,7 +4,6 @@ vault check/backups/restore/compact."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -144,13 +143,6 @@ def _confirm(args: argparse.Namespace, question_key: str) -> None:
         raise UserError("keys.not_confirmed")
 
 
-def _check_out(path: Path) -> None:
-    """Refuse, before anything changes, a place the statement cannot be written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise UserError("keys.rotate.bad_out", path=str(path))
-
-
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
     """A new signing key, and the statement the office applies to trust it."""
     from branchtool import keys_rotation
@@ -158,7 +150,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     try:
         old = keys_rotation.check_can_rotate(vault)
-        _check_out(args.out)
+        keys_rotation.check_out(args.out)
         print(i18n.t("keys.rotate.explain", code=old.code, name=old.name))
         print(i18n.t("keys.rotate.old", fingerprint=old.fingerprint))
         before = len(keys_rotation.rotations(vault))
@@ -166,10 +158,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
             print(i18n.t("keys.rotate.earlier", count=before))
         _confirm(args, "keys.rotate.confirm")
         done = keys_rotation.rotate(vault)
-        try:
-            DEFAULT_IO.write_atomic(args.out, done.statement)
-        except OSError:
-            raise UserError("keys.rotate.not_written", path=str(args.out)) from None
+        if not keys_rotation.write_statement(args.out, done.statement):
+            raise UserError("keys.rotate.not_written", path=str(args.out))
     finally:
         vault.close()
     print(i18n.t("keys.rotate.done", fingerprint=done.new_fingerprint, path=str(args.out)))
