@@ -5,7 +5,9 @@ The statement is signed by the old key and by the new one, so it can only be
 made while both exist: during ``Vault.rotate_signing_key``, after the new key
 is on disk and before it becomes current. It is kept in the vault's encrypted
 store (partition ``key_rotations``, one document per rotation, in the history
-chain like every write) before the commit, so it is never lost: if the file
+chain like every write) before the commit, and a copy encrypted to the vault
+goes into vault.json with the commit itself, so it is never lost, not even by
+a restore of ``data/`` from a backup older than the rotation: if the file
 given to the office goes missing, ``statement()`` writes it again.
 
 The vault's age identity is not rotated (docs/threat-model.md says why), so the
@@ -21,7 +23,7 @@ from typing import Any
 
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, fingerprint
-from branchtool.office.rotation import make_rotation
+from branchtool.office.rotation import make_rotation, parse_rotation
 from storage.fsio import DEFAULT_IO
 from storage.store import utc_now
 from storage.vault import Signer, Vault
@@ -81,7 +83,7 @@ def rotate(vault: Vault) -> RotationDone:
     old = check_can_rotate(vault)
     made: dict[str, Any] = {}
 
-    def keep_statement(new_public: str, sign_old: Signer, sign_new: Signer) -> None:
+    def keep_statement(new_public: str, sign_old: Signer, sign_new: Signer) -> str:
         new = KeyFile(BRANCH_FORMAT, old.name, old.recipient, new_public, code=old.code)
         data = make_rotation(old.code, old.name, old.fingerprint, new, utc_now(),
                              sign_old, sign_new)
@@ -91,6 +93,7 @@ def rotate(vault: Vault) -> RotationDone:
             "new_key_id": new.key_id, "statement": data.decode(),
         })
         made.update(new=new, data=data)
+        return data.decode()  # vault.json keeps a copy (sealed): a restore of data/ keeps it
 
     vault.rotate_signing_key(keep_statement)
     return RotationDone(len(rotations(vault)), old.fingerprint, made["new"].fingerprint,
@@ -100,10 +103,22 @@ def rotate(vault: Vault) -> RotationDone:
 def rotations(vault: Vault) -> list[dict[str, Any]]:
     """The rotations that took effect, oldest first. A statement kept for a key
     that never became current (a rotation undone by a failure or a crash
-    before its commit) is left out."""
+    before its commit) is left out. The copy in vault.json stands in for a
+    document the store lost (``data/`` restored from a backup older than the
+    rotation)."""
     used = {fingerprint(vault.recipient, pub) for pub in vault.signing_public_keys}
-    kept = [doc for doc in vault.partition(PARTITION).all() if doc.get("new_fingerprint") in used]
-    return sorted(kept, key=lambda d: (d["time"], d["id"]))
+    kept = {doc["new_fingerprint"]: doc for doc in vault.partition(PARTITION).all()
+            if doc.get("new_fingerprint") in used}
+    for text in vault.rotation_texts():
+        try:
+            rotation = parse_rotation(text.encode())
+        except UserError:
+            continue  # not a statement: the store's copy, if any, stands
+        if rotation.new_key.fingerprint in used:
+            kept.setdefault(rotation.new_key.fingerprint, {
+                "time": rotation.time, "id": "", "old_fingerprint": rotation.old_fingerprint,
+                "new_fingerprint": rotation.new_key.fingerprint, "statement": text})
+    return sorted(kept.values(), key=lambda d: (d["time"], d["id"]))
 
 
 def statement(vault: Vault, number: int | None = None) -> bytes:

@@ -14,6 +14,7 @@ Unlocking runs scrypt once; everything after uses the unwrapped X25519 key.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import threading
@@ -55,8 +56,9 @@ def _identity_file_text(identity: str, recipient: str) -> bytes:
 
 Signer = Callable[[bytes, str], str]  # (data, trusted comment) -> .minisig text
 # Called during a rotation with (new .pub text, sign with the old key, sign with
-# the new key), after the new key is on disk and before it becomes current.
-RotationHook = Callable[[str, Signer, Signer], None]
+# the new key), after the new key is on disk and before it becomes current; it
+# returns text to keep (encrypted) in vault.json with the retired key, or None.
+RotationHook = Callable[[str, Signer, Signer], str | None]
 
 
 def _parse_identity_file(text: bytes) -> str:
@@ -290,6 +292,19 @@ class Vault:
         (to verify what it signed itself before a rotation)."""
         return [self.signing_public_key] + [k["public_key"] for k in self.previous_signing_keys]
 
+    def rotation_texts(self) -> list[str]:
+        """What each rotation's hook returned, newest first; a copy that does
+        not decrypt (vault.json edited by hand) is left out."""
+        texts = []
+        for retired in self._doc.get("previous_signing_keys", []):
+            sealed = retired.get("rotation")
+            if isinstance(sealed, str):
+                try:
+                    texts.append(self.decrypt(base64.b64decode(sealed, validate=True)).decode())
+                except (ValueError, age.AgeError):
+                    continue
+        return texts
+
     @property
     def identity(self) -> str:
         if self._identity is None:
@@ -326,7 +341,11 @@ class Vault:
            the old key: a crash here leaves the old key; open removes the file);
         2. ``before_commit(new_pub, sign_old, sign_new)``: the caller keeps,
            durably, what needs both keys (the rotation statement); if it
-           raises, the new key is removed and nothing has changed;
+           raises, the new key is removed and nothing has changed. Text it
+           returns is kept, encrypted to the vault, in vault.json with the
+           retired key (``previous_signing_keys[i]["rotation"]``), so a restore
+           of ``data/`` from an older backup does not lose it
+           (``rotation_texts``);
         3. vault.json lists the new key, the old one moves to
            ``previous_signing_keys`` — the commit point;
         4. ``signing.next.age`` is renamed over ``signing.age`` (open does it
@@ -370,8 +389,12 @@ class Vault:
         doc["signing_key_id"] = minisign.key_id(new_public)
         try:
             if before_commit is not None:
-                before_commit(new_public, lambda data, comment: minisign.sign(data, old, comment),
-                              lambda data, comment: minisign.sign(data, new, comment))
+                kept = before_commit(
+                    new_public, lambda data, comment: minisign.sign(data, old, comment),
+                    lambda data, comment: minisign.sign(data, new, comment))
+                if kept is not None:
+                    previous[0]["rotation"] = base64.b64encode(
+                        age.encrypt(kept.encode(), [self.recipient])).decode()
         except BaseException:
             self._discard(pending)
             raise

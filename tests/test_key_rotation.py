@@ -175,6 +175,34 @@ def test_the_statement_is_kept_and_written_again(
             assert b"branchtool-key-rotation" not in data and fingerprint not in data, path
 
 
+def test_a_restore_of_data_from_before_the_rotation_keeps_the_statement(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``vault restore`` puts back only ``data/``: the sealed copy in vault.json
+    (committed with the new key) still gives the statement."""
+    vault_path = world.branch_closed()
+    with Vault.open(vault_path, demo.PASSPHRASE) as vault:
+        vault.compact()  # a backup set from before the rotation
+    statement = world.tmp / "A1-rotation.json"
+    assert rotate_by_cli(world, monkeypatch, statement, "--yes") == 0
+    doc = orjson.loads((vault_path / "vault.json").read_bytes())
+    sealed = doc["previous_signing_keys"][0]["rotation"]
+    assert b"branchtool-key-rotation" not in sealed.encode()  # encrypted to the vault
+    before = Vault.backups(vault_path)[-1].name
+    Vault.restore(vault_path, before)
+    with Vault.open(vault_path, demo.PASSPHRASE) as vault:
+        assert vault.partition(keys_rotation.PARTITION).all() == []  # the store's copy is gone
+        [kept] = keys_rotation.rotations(vault)
+        assert kept["new_fingerprint"] == parse_rotation(
+            statement.read_bytes()).new_key.fingerprint
+        assert keys_rotation.statement(vault) == statement.read_bytes()
+    # a copy that does not decrypt is left out, not an error
+    doc["previous_signing_keys"][0]["rotation"] = "bm90IGFnZQ=="
+    (vault_path / "vault.json").write_bytes(orjson.dumps(doc))
+    with Vault.open(vault_path, demo.PASSPHRASE) as vault:
+        assert keys_rotation.rotations(vault) == []
+
+
 def test_two_rotations_before_the_office_applies_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
