@@ -332,6 +332,6 @@ async def test_choosing_the_content_to_send(branch: Session, office: OfficeKeys,
         assert branch.deeds.for_reporting() == []
         assert pane.preview is not None and pane.preview.deeds_to_report == 0
     doc = branch.bundles.open_sent(written)
-    assert doc["content"] == ["checkins", "contacts", "followups", "alerts", "notices",
-                              "relays", "deeds"]
+    assert doc["content"] == ["checkins", "contacts", "followups", "alerts", "watch_settings",
+                              "notices", "relays", "deeds"]
     assert any(name.startswith("deeds/") for name in doc["reports"])

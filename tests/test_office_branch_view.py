@@ -301,3 +301,33 @@ def test_what_the_office_holds_outlives_a_bundle_without_it(world: dict[str, obj
         view.lock()
     finally:
         office.lock()
+
+
+def test_the_view_counts_with_the_thresholds_the_branch_reported(world: dict[str, object],
+                                                                 tmp_path: Path) -> None:
+    """A branch that raised its fever threshold: the office's view counts
+    fevers as the branch does, not by the default."""
+    from branchtool.bundles.scope import Period
+
+    a: Session = world["a"]  # type: ignore[assignment]
+    default = a.health.series(TODAY, DAYS)
+    a.health.save_settings({"fever_threshold": "37.8", "missing_days": "2",
+                            "deadline": "09:00"})
+    raised = a.health.series(TODAY, DAYS)
+    assert raised != default  # the demo has temperatures between the two thresholds
+    day = TODAY + dt.timedelta(days=1)
+    a.bundles.today = lambda: day
+    (tmp_path / "usb2").mkdir()
+    sent = a.bundles.export(tmp_path / "usb2", Period(day, day), "standard", content=["watch"])
+    assert a.bundles.open_sent(sent.path)["data"]["watch_settings"][0]["fever_threshold"] \
+        == "37.8"
+    office = open_office(world["office"])  # type: ignore[arg-type]
+    try:
+        [result] = OfficeService.of(office).import_paths([sent.path])
+        assert result.verdict == "accepted"
+        view = view_of(office, "A1", world["clock"])  # type: ignore[arg-type]
+        assert view.health.settings == a.health.settings
+        assert view.health.series(TODAY, DAYS) == raised
+        view.lock()
+    finally:
+        office.lock()

@@ -36,6 +36,7 @@ from branchtool.services import deeds, member_records, roster, tasks
 from branchtool.services.alerts import ALERTS
 from branchtool.services.care import CASES, VISITS
 from branchtool.services.contacts import CONTACTS, FOLLOWUPS
+from branchtool.services.health import SETTINGS, SETTINGS_ID
 from branchtool.services.notices import NOTICES as NOTICE_PARTITION
 from branchtool.services.notices import RELAYS
 
@@ -134,6 +135,10 @@ for _kind in (
              also_withheld=("extensions",)),
     ExportKind("followups", "bundle.kind.followups", FOLLOWUPS, FOLLOWUP, date_field="date"),
     SpanKind("alerts", "bundle.kind.alerts", ALERTS, ALERT, span=_alert_span),
+    # the thresholds the branch's alerts and figures used: the office's view of
+    # the branch counts fevers and missed days the same way
+    ExportKind("watch_settings", "bundle.kind.watch_settings", SETTINGS,
+               keep=lambda doc: doc.get("id") == SETTINGS_ID),
     NOTICES,
     RelayKind("relays", "bundle.kind.relays", RELAYS, RELAY, notices=NOTICES),
     SpanKind("care", "bundle.kind.care", CASES, CARE, span=_case_span),
@@ -153,7 +158,8 @@ for _kind in (
 for _group in (
     ContentGroup("roster", "bundle.content.roster", ("roster",)),
     ContentGroup("watch", "bundle.content.watch",
-                 ("checkins", "contacts", "followups", "alerts", "notices", "relays")),
+                 ("checkins", "contacts", "followups", "alerts", "watch_settings", "notices",
+                  "relays")),
     ContentGroup("care", "bundle.content.care", ("care", "care_visits"), reports=("care",)),
     ContentGroup("tasks", "bundle.content.tasks", ("tasks",)),
     ContentGroup("records", "bundle.content.records", ("member_records",),
