@@ -109,7 +109,13 @@ class RecordBook:
         self.rdef = rdef
         self.roster = roster
         self._now = now
-        self._docs: dict[str, Doc] = {doc["id"]: doc for doc in partition.all()}
+        # The partition's live documents (``Partition.view``), not a copy of
+        # each: safe because neither side changes a document in place. The
+        # book replaces a whole document after each write, as the partition
+        # does, and hands out copies (``get``, ``all``) or rows that only read.
+        view = getattr(partition, "view", None)
+        live = view() if view is not None else partition.all()
+        self._docs: dict[str, Doc] = {doc["id"]: doc for doc in live}
         self._ref_checks: dict[str, RefCheck] = {"person": self._check_person}
         self._changes = 0
         self._pending: list[tuple[str, Doc | None]] | None = None

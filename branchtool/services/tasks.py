@@ -141,27 +141,11 @@ class Completion:
         return self.done / self.due if self.due else 1.0
 
 
-class _LiveDocs:
-    """The partition as the book's first read sees it: ``all`` gives the live
-    documents (``Partition.view``), not a copy of ten thousand tasks. Safe
-    because neither side changes a document in place: the book replaces a
-    whole document after each write, as the partition does, and hands out
-    copies (``get``, ``all``) or rows that only read."""
-
-    def __init__(self, partition: PartitionLike) -> None:
-        self._partition = partition
-
-    def all(self) -> list[Doc]:
-        view = getattr(self._partition, "view", None)
-        return view() if view is not None else self._partition.all()
-
-
 class TaskService(RecordBook):
     def __init__(self, partition: PartitionLike, batch: Batch, roster: RosterService, *,
                  now: Callable[[], str] = utc_now,
                  clock: Callable[[], dt.datetime] = local_now) -> None:
-        super().__init__(_LiveDocs(partition), batch, TASK, roster, now=now)  # type: ignore[arg-type]
-        self._part = partition
+        super().__init__(partition, batch, TASK, roster, now=now)
         self.clock = clock
         self._member_index: dict[str, set[str]] | None = None  # built when first asked
         # The open and the closed tasks in list order, each sorted when first
