@@ -182,11 +182,11 @@ class KeyRotationScreen(ModalScreen[bool]):
             return
         try:
             data = keys_rotation.statement(self.session.vault, number)
+            keys_rotation.check_out(path)
         except UserError as error:
             self._message(error.message())
             return
-        if path.is_dir() or not path.parent.is_dir() \
-                or not keys_rotation.write_statement(path, data):
+        if not keys_rotation.write_statement(path, data):
             self._message(i18n.t("cli.keys.write_failed", path=str(path)))
             return
         self._message("\n".join((i18n.t("keys.rotation.written", path=str(path)),

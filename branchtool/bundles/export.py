@@ -106,12 +106,9 @@ class BundleService:
             raise UserError(exc.key, **exc.params) from None
 
     def branch_key(self) -> KeyFile:
-        from branchtool.keyfiles import BRANCH_FORMAT
+        from branchtool.keys_rotation import branch_key
 
-        info = self.vault.info
-        return KeyFile(format=BRANCH_FORMAT, name=info.get("branch_name", ""),
-                       code=info.get("branch_code", ""), recipient=self.vault.recipient,
-                       minisign_public_key=self.vault.signing_public_key)
+        return branch_key(self.vault)
 
     # -- the outbox ------------------------------------------------------------------
     def outbox(self) -> list[dict[str, Any]]:
