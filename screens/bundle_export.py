@@ -310,8 +310,7 @@ class BundlePane(VerticalScroll, LockAware):
     def action_rotate_key(self) -> None:
         from screens.key_rotation import KeyRotationScreen
 
-        folder = Path(self.query_one("#bundle-folder", Input).value.strip() or ".").expanduser()
-        self.app.push_screen(KeyRotationScreen(self.session, folder if folder.is_dir() else None))
+        self.app.push_screen(KeyRotationScreen(self.session))
 
     @on(Button.Pressed, "#bundle-branch-key")
     def branch_key(self) -> None:

@@ -46,11 +46,9 @@ class KeyRotationScreen(ModalScreen[bool]):
         Binding("escape", "close", "dialog.key.close"),
     ]
 
-    def __init__(self, session: Session, folder: Path | None = None) -> None:
-        """``folder``: where the statement goes by default (the export's folder)."""
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.folder = folder or Path.cwd()
         self.rotated = False
         self.blocked = False  # this vault cannot rotate (not a branch, no branch code)
         localize_bindings(self)
@@ -86,9 +84,19 @@ class KeyRotationScreen(ModalScreen[bool]):
         self._show_state()
         vault = self.session.vault
         path = self.query_one("#krot-path", Input)
-        path.value = str(self.folder / keys_rotation.default_file_name(
+        path.value = str(self._folder() / keys_rotation.default_file_name(
             vault, len(keys_rotation.rotations(vault)) + 1))
         path.focus()
+
+    def _folder(self) -> Path:
+        """Where the statement goes by default: the folder the Send section
+        writes bundles to (the USB stick), when it was opened and exists."""
+        for screen in self.app.screen_stack:
+            for field in screen.query("#bundle-folder").results(Input):
+                folder = Path(field.value.strip() or ".").expanduser()
+                if folder.is_dir():
+                    return folder
+        return Path.cwd()
 
     def _show_state(self) -> None:
         """The current key, the rotations so far, and the file names that follow."""

@@ -24,10 +24,13 @@ from storage.errors import WriteFailed
 SIZE = (100, 40)
 
 
-async def open_dialog(app, pilot) -> KeyRotationScreen:  # type: ignore[no-untyped-def]
+async def open_dialog(app, pilot, folder: Path | None = None) -> KeyRotationScreen:  # type: ignore[no-untyped-def]
+    """From the Send section's palette; ``folder``: its folder for bundles."""
     await pilot.pause()
     app.screen.action_section("bundle")
     await settle(app, pilot)
+    if folder is not None:
+        app.screen.query_one("#bundle-folder", Input).value = str(folder)
     [command] = [c for c in app.palette_commands(app.screen)
                  if c.title == i18n.t("keys_ui.cmd")]
     assert command.writes  # left out of the office's read-only view
@@ -59,15 +62,15 @@ async def test_rotating_writes_a_statement_both_keys_signed(demo_session: Sessio
     s = demo_session
     old = keys_rotation.branch_key(s.vault)
     app = make_app(s)
+    out = tmp_path / "stick"
+    out.mkdir()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_dialog(app, pilot)
+        screen = await open_dialog(app, pilot, out)
         assert old.fingerprint in str(screen.query_one("#krot-current").render())
         suggested = Path(screen.query_one("#krot-path", Input).value)
-        assert suggested.name == f"{old.code}-rotation-1.json"
+        assert suggested == out / f"{old.code}-rotation-1.json"  # onto the bundles' stick
         assert not screen.query_one("#krot-again", Button).display  # nothing to write again
-        out = tmp_path / "stick"
-        out.mkdir()
-        await rotate_to(app, pilot, screen, out / suggested.name)
+        await rotate_to(app, pilot, screen, suggested)
         assert app.screen is screen
         new = keys_rotation.branch_key(s.vault)
         assert new.fingerprint != old.fingerprint
