@@ -264,44 +264,8 @@ class HealthService:
         hold) and isolated on ``day``; with ``contacts`` (the contact service),
         outside people under observation and the follow-ups due."""
         when = as_day(day)
-        entries = self.day(when)
-        people = self.active_people()
-        settings = self.settings
-        expected = [p.id for p in people]
-        reported = [p.id for p in people if p.id in entries]
-        missing = [p.id for p in people if p.id not in entries]
-        abnormal = []
-        for pid in reported:
-            flags = rules.checkin_flags(entries[pid], settings)
-            if flags:
-                abnormal.append(Abnormal(pid, flags, expand(entries[pid])))
-        isolated = self._isolated_on(when, entries)
-        summary = DaySummary(
-            when, expected, reported, missing, abnormal,
-            observation=[p for p in expected if isolated.get(p) == "observation"],
-            quarantine=[p for p in expected if isolated.get(p) == "quarantine"],
-        )
-        if contacts is not None:
-            for doc in contacts.outside_isolation(when):
-                group = rules.isolation_group(doc["observation_type"])
-                target = (summary.outside_observation if group == "observation"
-                          else summary.outside_quarantine)
-                target.append(doc["id"])
-            agenda = contacts.agenda(when)
-            summary.followups_due = [d["id"] for d in agenda.due]
-            summary.observation_ending = [d["id"] for d in agenda.ending]
-        return summary
-
-    def _isolated_on(self, day: dt.date, entries: Mapping[str, Mapping[str, Any]]
-                     ) -> dict[str, str]:
-        """Person id -> "observation"/"quarantine": from contacts under
-        observation and from what the check-ins say."""
-        groups = {pid: rules.isolation_group(code) for pid, code in self._isolation(day).items()}
-        for pid, doc in list(entries.items()):
-            group = rules.isolation_group(doc.get("isolation", ""))
-            if group and pid not in groups:
-                groups[pid] = group
-        return {pid: g for pid, g in groups.items() if g}
+        return summarize_day(when, [p.id for p in self.active_people()], self.day(when),
+                             self.settings, self._isolation(when), contacts)
 
     # -- figures (for the dashboard and the sparklines) -------------------------------
     def _figure_docs(self) -> dict[str, dict[str, Any]]:
@@ -503,3 +467,41 @@ def _copy_day(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "warm": dict(doc["warm"]), "symptom": list(doc["symptom"]),
             "travel": list(doc["travel"]), "contact": list(doc["contact"]),
             "isolation": dict(doc["isolation"])}
+
+
+def summarize_day(day: dt.date, expected: list[str], entries: Mapping[str, Mapping[str, Any]],
+                  settings: HealthSettings, isolation: Mapping[str, str],
+                  contacts: Any = None) -> DaySummary:
+    """The day summary of ``day`` from its check-ins (person id -> stored
+    check-in), the people expected, and ``isolation`` (person id -> the
+    observation type of a contact under observation that day). With
+    ``contacts`` (the contact service): outside people under observation and
+    the follow-ups due. ``HealthService.day_summary`` reads one day;
+    ``reports.days`` many days, each month read once."""
+    reported = [pid for pid in expected if pid in entries]
+    abnormal = []
+    for pid in reported:
+        flags = rules.checkin_flags(entries[pid], settings)
+        if flags:
+            abnormal.append(Abnormal(pid, flags, expand(entries[pid])))
+    # isolated: from contacts under observation, then from what the check-ins say
+    groups = {pid: rules.isolation_group(code) for pid, code in isolation.items()}
+    for pid, doc in entries.items():
+        group = rules.isolation_group(doc.get("isolation", ""))
+        if group and pid not in groups:
+            groups[pid] = group
+    summary = DaySummary(
+        day, expected, reported, [pid for pid in expected if pid not in entries], abnormal,
+        observation=[p for p in expected if groups.get(p) == "observation"],
+        quarantine=[p for p in expected if groups.get(p) == "quarantine"],
+    )
+    if contacts is not None:
+        for doc in contacts.outside_isolation(day):
+            group = rules.isolation_group(doc["observation_type"])
+            target = (summary.outside_observation if group == "observation"
+                      else summary.outside_quarantine)
+            target.append(doc["id"])
+        agenda = contacts.agenda(day)
+        summary.followups_due = [d["id"] for d in agenda.due]
+        summary.observation_ending = [d["id"] for d in agenda.ending]
+    return summary
