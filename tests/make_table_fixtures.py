@@ -39,10 +39,10 @@ TITLE = "计算机学院第一党支部 党员名单"
 ROSTER_HEADERS = ["序号", "姓名", "性别", "身份证号码", "手机号码", "人员类别", "政治面貌",
                   "入党时间", "出生日期"]
 PEOPLE = [  # name, gender, id order, phone, category, stage, joined, born
-    ("张三", "男", 11, 13800138001, "学生", "中共党员", dt.date(2019, 6, 1), "1999-03-07"),
-    ("李四", "女", 22, "13800138002", "学生", "预备党员", "2023.06", 36500),
-    ("王五", "男", 33, "13800138003", "教工", "中共党员", dt.date(2010, 7, 1), "1985/10/2"),
-    ("赵六", "女", 44, "13800138004", "学生", "共青团员", None, "2001年2月3日"),
+    ("张三", "男", 11, 13800138001, "学生", "中共党员", dt.date(2019, 6, 1), "1991-01-01"),
+    ("李四", "女", 22, "13800138002", "学生", "预备党员", "2023.06", 33636),  # 1992-02-02
+    ("王五", "男", 33, "13800138003", "教工", "中共党员", dt.date(2010, 7, 1), "1993/3/3"),
+    ("赵六", "女", 44, "13800138004", "学生", "共青团员", None, "1994年4月4日"),
     ("钱七", "男", 55, "13800138005", "学生", "入党积极分子", None, None),  # hidden row
     ("孙八", "女", "number", "13800138006", "学生", "群众", None, None),
     ("周九", "男", 77, "12345", "学生", "群众", None, None),
@@ -51,7 +51,7 @@ PEOPLE = [  # name, gender, id order, phone, category, stage, joined, born
 HIDDEN = "钱七"
 
 SURVEY_HEADERS = ["序号", "提交答卷时间", "所用时间", "来源", "1、姓名", "2、手机号码",
-                  "3、今日体温", "4、是否有以下症状", "5、当前所在地"]
+                  "3、今日体温", "4、是否有以下症状", "5、当前所在地", "6、所在省份"]
 ANSWERS = [  # submitted, name, phone, temperature, symptoms, where
     ("2024/6/1 7:30:12", "张三", 13800138001, 36.5, "无", "在校"),
     (dt.datetime(2024, 6, 1, 8, 2, 40), "李四", 13800138002, 36.8, "无", "在家"),
@@ -105,7 +105,8 @@ def survey_source(path: Path) -> None:
     sheet.title = "Sheet1"
     sheet.append(SURVEY_HEADERS)
     for n, (submitted, name, phone, temperature, symptoms, where) in enumerate(ANSWERS, 1):
-        sheet.append([n, submitted, "35秒", "微信", name, phone, temperature, symptoms, where])
+        sheet.append([n, submitted, "35秒", "微信", name, phone, temperature, symptoms, where,
+                      "北京市" if where == "在家" else None])
         if isinstance(submitted, dt.datetime):
             sheet.cell(sheet.max_row, 2).number_format = "yyyy/m/d h:mm:ss"
         if name == SURVEY_HIDDEN:
