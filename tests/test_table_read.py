@@ -28,7 +28,7 @@ from fixtures_app import (  # noqa: F401  (fixtures)
     vault_dir,
 )
 
-from branchtool import table_scan, tables
+from branchtool import i18n, table_scan, tables
 from branchtool.errors import UserError
 from branchtool.services import checkin_import as ci
 from branchtool.services import roster_io
@@ -318,4 +318,39 @@ def test_every_message_is_in_both_catalogs() -> None:
     assert len(keys) > 25
     for lang in i18n.LANGUAGES:
         assert keys <= set(i18n.catalog(lang)), lang
+
+
+
+# -- the app asks which sheet -------------------------------------------------------------------
+async def test_the_import_dialog_asks_which_sheet(session: Session, tmp_path: Path) -> None:
+    from fixtures_app import make_app, settle, text_of
+    from textual.widgets import Input, Select
+
+    from screens.import_roster import ImportRosterScreen
+
+    path = _two_classes(tmp_path / "两个班.xlsx")
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportRosterScreen)
+        app.screen.query_one("#import-path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        choice = app.screen.query_one("#import-sheet", Select)
+        assert choice.display and app.screen.sheet is None
+        assert text_of(app, "#import-message") == i18n.t("table.choose_sheet")
+        choice.value = "二班"
+        await settle(app, pilot)
+        await settle(app, pilot)  # read, then plan
+        assert app.screen.sheet is not None and app.screen.sheet.sheet == "二班"
+        assert "读取的是工作表“二班”" in text_of(app, "#import-info")
+        assert text_of(app, "#import-summary").startswith("可新增 1 人")
+        choice.value = "一班"  # another sheet of the same file
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.screen.sheet.sheet == "一班"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert [p["name"] for p in session.roster.people()] == ["甲"]
 
