@@ -146,7 +146,8 @@ class ImportDialog(Screen[ResultT]):
     # -- step 1: read the file -----------------------------------------------------------
     @on(Input.Submitted)
     def read_file(self) -> None:
-        path = self.query_one(f"#{self.ID}-path", Input).value.strip()
+        # Explorer's "Copy as path" puts the path in double quotes.
+        path = self.query_one(f"#{self.ID}-path", Input).value.strip().strip('"').strip()
         if path and not self.busy:
             file = Path(path).expanduser()
             choice = self.query_one(f"#{self.ID}-sheet", Select)
@@ -189,8 +190,8 @@ class ImportDialog(Screen[ResultT]):
     async def _show_sheet(self, sheet: Sheet, mapping: list[str | None]) -> None:
         self.sheet = sheet
         if len(sheet.sheets) > 1:
-            path = Path(self.query_one(f"#{self.ID}-path", Input).value.strip()).expanduser()
-            self._offer_sheets(path, sheet.sheets, sheet.sheet)
+            path = self.query_one(f"#{self.ID}-path", Input).value.strip().strip('"').strip()
+            self._offer_sheets(Path(path).expanduser(), sheet.sheets, sheet.sheet)
         else:
             self.query_one(f"#{self.ID}-sheet", Select).display = False
         info = [self.t("file_info", name=sheet.name, rows=len(sheet.rows),
