@@ -276,6 +276,21 @@ _ATTR_R = re.compile(rb'\br\s*=\s*"(\d{1,7})"')
 _ATTR_HIDDEN = re.compile(rb'\bhidden\s*=\s*"(?:1|true)"')
 
 
+# What Excel, WPS, LibreOffice and openpyxl write: r first, no prefix, no "/"
+# in a value; a self-closing cell is empty.
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>/]*(/?)>')
+_PREFIXED_CELL = re.compile(rb"<[\w.-]+:c[\s>/]")
+
+
+def _cell_refs(text: bytes) -> list[tuple[bytes, bytes]] | None:
+    """The references of the cells with a value, when every cell is written
+    the plain way (the fast path); else ``None``."""
+    found = _PLAIN_CELL.findall(text)
+    if len(found) != text.count(b"<c ") + text.count(b"<c>") or _PREFIXED_CELL.search(text):
+        return None
+    return [(col, row) for col, row, empty in found if not empty]
+
+
 def _column_number(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -309,15 +324,17 @@ def _scan_xlsx_sheet(data: bytes, part: str, name: str) -> SheetScan:
                     row = int(found.group(1)) if found else row + 1
                     if _ATTR_HIDDEN.search(attrs):
                         scan.hidden.add(row - 1)
-                refs = _XML_CELL_REF.findall(text)
-                if len(refs) != len(_XML_CELL.findall(text)):
-                    # Cells without a reference sit one after another: as many
-                    # columns as there are cells, on as many rows.
-                    scan.columns = max(scan.columns, len(_XML_CELL.findall(text)))
-                    scan.rows = max(scan.rows, row)
+                refs = _cell_refs(text)
+                if refs is None:
+                    refs = _XML_CELL_REF.findall(text)
+                    cells = len(_XML_CELL.findall(text))
+                    if len(refs) != cells:  # cells without a reference sit one after another
+                        scan.columns = max(scan.columns, cells)
+                        scan.rows = max(scan.rows, row)
                 if refs:
-                    scan.rows = max(scan.rows, max(int(r) for _, r in refs))
-                    letters = max({c for c, _ in refs}, key=lambda c: (len(c), c))
+                    columns, rows = zip(*refs, strict=True)
+                    scan.rows = max(scan.rows, max(map(int, rows)))
+                    letters = max(set(columns), key=lambda c: (len(c), c))
                     scan.columns = max(scan.columns, _column_number(letters))
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError,
             RuntimeError):
