@@ -1,120 +1,29 @@
-"""Spreadsheets in and out: .xlsx (openpyxl) and .csv.
+"""Spreadsheets in and out.
 
-CSVs are read as UTF-8 (with or without Excel's BOM), UTF-16 with a BOM
-(Excel's "Unicode text"), or GB 18030 (what Chinese Excel writes by default);
-the delimiter is a comma, tab or semicolon. CSVs are written as UTF-8 with a
-BOM so that Excel opens them correctly. openpyxl is imported only here, and
-only when a workbook is read or written.
+Reading (every format people have: .xlsx, .xlsm, .xlsb, .xls, .ods, and
+CSV/TSV text in the usual encodings) lives in ``table_read``; ``read_sheet``
+and ``Sheet`` are re-exported here for the importers. Writing is .xlsx
+(openpyxl) and .csv: CSVs are written as UTF-8 with a BOM so that Excel opens
+them correctly. openpyxl is imported only here, and only when a workbook is
+written.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from branchtool.errors import UserError
+from branchtool.table_read import READABLE, Sheet, SheetChoice, read_sheet
 
-HEADER_SCAN_ROWS = 10
-READABLE = (".xlsx", ".xlsm", ".csv", ".txt")
+__all__ = ["READABLE", "WRITABLE", "Column", "Sheet", "SheetChoice", "read_sheet",
+           "write_sheet"]
+
 WRITABLE = (".xlsx", ".csv")
-
-
-@dataclass
-class Sheet:
-    """A table read from a file: its header row and data rows, each data row
-    with its row number as the spreadsheet program shows it (1-based)."""
-
-    name: str
-    headers: list[str]
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _read_rows(path: Path) -> list[list[object]]:
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise UserError("table.old_xls", name=path.name)
-    if suffix not in READABLE:
-        raise UserError("table.unknown_type", name=path.name)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise UserError("table.unreadable", name=path.name) from None
-    if suffix in (".csv", ".txt"):
-        return _csv_rows(data, path.name)
-    return _xlsx_rows(data, path.name)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")  # odd length, lone surrogates
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
-
-
-def _csv_rows(data: bytes, name: str) -> list[list[object]]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count)
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                                delimiter=delimiter)]
-    except csv.Error:  # a cell over the csv module's limit (128 KiB)
-        raise UserError("table.bad_csv", name=name) from None
-
-
-def _xlsx_rows(data: bytes, name: str) -> list[list[object]]:
-    import openpyxl
-
-    # openpyxl is not written for hostile files: whatever it raises while
-    # reading one (zipfile, XML, TypeError from a stylesheet, ValueError from
-    # a number such as "nan" in a cell), the workbook is not valid.
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise UserError("table.bad_xlsx", name=name) from None
-    try:
-        sheet = book.active or book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    except Exception:
-        raise UserError("table.bad_xlsx", name=name) from None
-    finally:
-        book.close()
-
-
-def read_sheet(path: str | os.PathLike[str],
-               match_header: Callable[[str], str | None] | None = None) -> Sheet:
-    """The table in ``path``. The header row is the one among the first rows
-    where ``match_header`` recognises the most columns (rosters often start
-    with a title row); without it, the first non-empty row."""
-    path = Path(path)
-    raw = _read_rows(path)
-    numbered = [(i + 1, row) for i, row in enumerate(raw) if not all(_blank(c) for c in row)]
-    if not numbered:
-        raise UserError("table.empty", name=path.name)
-    header_at = 0
-    if match_header is not None:
-        scores = [
-            sum(1 for c in row if isinstance(c, str) and match_header(c))
-            for _, row in numbered[:HEADER_SCAN_ROWS]
-        ]
-        if max(scores) > 0:
-            header_at = scores.index(max(scores))
-    width = max(len(row) for _, row in numbered)
-    headers = ["" if _blank(c) else str(c).strip() for c in numbered[header_at][1]]
-    headers += [""] * (width - len(headers))
-    rows = [(n, row + [None] * (width - len(row))) for n, row in numbered[header_at + 1:]]
-    return Sheet(path.name, headers, rows)
 
 
 @dataclass(frozen=True)

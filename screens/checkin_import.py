@@ -92,8 +92,8 @@ class ImportCheckinsScreen(ImportDialog[int]):
     def column_options(self) -> list[tuple[str, str]]:
         return column_options()
 
-    def read_sheet(self, path: Path) -> tuple[Sheet, list[str | None]]:
-        return ci.read(path)
+    def read_sheet(self, path: Path, sheet_name: str | None) -> tuple[Sheet, list[str | None]]:
+        return ci.read(path, sheet_name)
 
     # -- plan ------------------------------------------------------------------------------
     def plan_options(self) -> str | None:

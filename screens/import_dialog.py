@@ -1,7 +1,10 @@
 """What the import dialogs share: a file path and a Read button, the file's
 columns matched to fields (changeable: every change makes the plan again),
 a preview of what the plan would write and what it cannot, then Commit,
-which writes the plan in a worker. Reading and planning run in one
+which writes the plan in a worker. A workbook with several sheets that
+could hold the table shows a sheet choice beside the path (``SheetChoice``);
+choosing one reads it. What the reader notes (the sheet read, hidden rows
+read) stands under the file's description. Reading and planning run in one
 exclusive worker group, committing in another; a ``UserError`` from any of
 them is one sentence beside the buttons.
 
@@ -27,7 +30,7 @@ from textual.worker import Worker, WorkerState
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.session import Session
-from branchtool.tables import Sheet
+from branchtool.tables import Sheet, SheetChoice
 from screens.base import localize_bindings
 
 IGNORE = ""  # the column select's value for "not imported"
@@ -46,6 +49,8 @@ class ImportDialog(Screen[ResultT]):
         self.session = session
         self.start_path = path
         self.sheet: Sheet | None = None
+        self.sheet_path: Path | None = None  # the file the sheet choice lists the sheets of
+        self.sheet_names: list[str] = []
         self.plan: Any = None
         self.busy = False
         localize_bindings(self)
@@ -59,6 +64,11 @@ class ImportDialog(Screen[ResultT]):
             with Horizontal(id=f"{self.ID}-file", classes="imp-file"):
                 yield Input(self.start_path, placeholder=self.t("path"), compact=True,
                             id=f"{self.ID}-path", classes="imp-path")
+                sheets: Select[str] = Select([], prompt=i18n.t("table.sheet_prompt"),
+                                             compact=True, id=f"{self.ID}-sheet",
+                                             classes="imp-sheet")
+                sheets.display = False
+                yield sheets
                 yield from self.compose_file_options()
                 yield Button(self.t("read"), id=f"{self.ID}-read", compact=True,
                              classes="imp-read")
@@ -97,8 +107,9 @@ class ImportDialog(Screen[ResultT]):
         """Rows under the column mapping (their selects make the plan again too)."""
         return []
 
-    def read_sheet(self, path: Path) -> tuple[Sheet, list[str | None]]:
-        """The file and the field each column matches (or ``None``); in a thread."""
+    def read_sheet(self, path: Path, sheet_name: str | None) -> tuple[Sheet, list[str | None]]:
+        """The file (in a workbook, the sheet ``sheet_name``, else the one the
+        reader picks) and the field each column matches (or ``None``); in a thread."""
         raise NotImplementedError
 
     def plan_options(self) -> Any:
@@ -135,19 +146,57 @@ class ImportDialog(Screen[ResultT]):
     # -- step 1: read the file -----------------------------------------------------------
     @on(Input.Submitted)
     def read_file(self) -> None:
-        path = self.query_one(f"#{self.ID}-path", Input).value.strip()
+        # Explorer's "Copy as path" puts the path in double quotes.
+        path = self.query_one(f"#{self.ID}-path", Input).value.strip().strip('"').strip()
         if path and not self.busy:
+            file = Path(path).expanduser()
+            choice = self.query_one(f"#{self.ID}-sheet", Select)
+            if file != self.sheet_path:
+                choice.display = False
+                choice.set_options([])
+                self.sheet_path = None
+            name = None if choice.is_blank() else str(choice.value)
             self._say(self.t("reading"))
-            self._read(Path(path).expanduser())
+            self._read(file, name)
+
+    @on(Select.Changed, ".imp-sheet")
+    def _sheet_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        chosen = None if event.select.is_blank() else str(event.value)
+        if chosen is not None and (self.sheet is None or self.sheet.sheet != chosen):
+            self.read_file()
+
+    def _offer_sheets(self, path: Path, sheets: list[str], current: str | None) -> None:
+        choice = self.query_one(f"#{self.ID}-sheet", Select)
+        if self.sheet_path != path or self.sheet_names != sheets:
+            with choice.prevent(Select.Changed):
+                choice.set_options([(s, s) for s in sheets])
+        self.sheet_path, self.sheet_names = path, sheets
+        with choice.prevent(Select.Changed):
+            if current is None:
+                choice.clear()
+            else:
+                choice.value = current
+        choice.display = True
 
     @work(thread=True, exclusive=True, group="import-plan", exit_on_error=False)
-    def _read(self, path: Path) -> tuple[Sheet, list[str | None]]:
-        return self.read_sheet(path)
+    def _read(self, path: Path, sheet_name: str | None) -> tuple[Sheet, list[str | None]]:
+        try:
+            return self.read_sheet(path, sheet_name)
+        except SheetChoice as choice:
+            choice.path = path  # type: ignore[attr-defined]
+            raise
 
     async def _show_sheet(self, sheet: Sheet, mapping: list[str | None]) -> None:
         self.sheet = sheet
-        self.query_one(f"#{self.ID}-info", Static).update(self.t(
-            "file_info", name=sheet.name, rows=len(sheet.rows), columns=len(sheet.headers)))
+        if len(sheet.sheets) > 1:
+            path = self.query_one(f"#{self.ID}-path", Input).value.strip().strip('"').strip()
+            self._offer_sheets(Path(path).expanduser(), sheet.sheets, sheet.sheet)
+        else:
+            self.query_one(f"#{self.ID}-sheet", Select).display = False
+        info = [self.t("file_info", name=sheet.name, rows=len(sheet.rows),
+                       columns=len(sheet.headers)), *sheet.note_texts()]
+        self.query_one(f"#{self.ID}-info", Static).update("\n".join(info))
         box = self.query_one(f"#{self.ID}-mapping", Vertical)
         await box.remove_children()
         options = self.column_options()
@@ -171,7 +220,9 @@ class ImportDialog(Screen[ResultT]):
         return [str(v) if v and v is not Select.NULL else None for v in values]
 
     @on(Select.Changed)
-    def make_plan(self) -> None:
+    def make_plan(self, event: Select.Changed | None = None) -> None:
+        if event is not None and event.select.has_class("imp-sheet"):
+            return  # a sheet was chosen: that reads the file again
         if self.sheet is None or self.busy:
             return
         self.plan = None
@@ -205,6 +256,11 @@ class ImportDialog(Screen[ResultT]):
             error = worker.error
             if not isinstance(error, UserError):
                 raise error  # type: ignore[misc]
+            if isinstance(error, SheetChoice):
+                self._offer_sheets(getattr(error, "path", Path()), error.sheets, None)
+                self._say(i18n.t("table.choose_sheet"), error=True)
+                self.query_one(f"#{self.ID}-sheet", Select).focus()
+                return
             self._say(error.message(), error=True)
             self.query_one(f"#{self.ID}-commit", Button).disabled = not self.importable()
         elif event.state is WorkerState.SUCCESS:

@@ -85,8 +85,8 @@ class ImportRosterScreen(ImportDialog[bool], LockAware):
                 classes="imp-map-row"))
         return rows
 
-    def read_sheet(self, path: Path) -> tuple[Sheet, list[str | None]]:
-        return roster_io.read(path)
+    def read_sheet(self, path: Path, sheet_name: str | None) -> tuple[Sheet, list[str | None]]:
+        return roster_io.read(path, sheet_name)
 
     # -- step 2: the plan ----------------------------------------------------------------
     @property

@@ -166,7 +166,7 @@ async def test_import_of_a_broken_file_says_so_and_stores_nothing(watch: Watch,
                                                                  tmp_path: Path) -> None:
     s = watch.session
     path = tmp_path / "survey.xlsx"
-    path.write_bytes(b"not a workbook")
+    path.write_bytes(b"PK\x03\x04 not a workbook")  # text would be read as a CSV (issue 21)
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_watch(app, pilot, "checkins")

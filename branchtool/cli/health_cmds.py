@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
     imp = actions.add_parser("import", help=i18n.t("cli.checkin.import.help"))
     imp.add_argument("file", metavar="FILE", help=i18n.t("cli.checkin.import.file"))
     imp.add_argument("--date", help=i18n.t("cli.checkin.import.date"))
+    imp.add_argument("--sheet", metavar="NAME", help=i18n.t("cli.import.sheet"))
     imp.add_argument("--dry-run", action="store_true", help=i18n.t("cli.checkin.import.dry_run"))
     imp.add_argument("--skip-problems", action="store_true",
                      help=i18n.t("cli.checkin.import.skip_problems"))
@@ -85,7 +86,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     session = open_session(args)
     try:
-        sheet, mapping = checkin_import.read(args.file)
+        sheet, mapping = checkin_import.read(args.file, args.sheet)
+        for note in sheet.note_texts():
+            print(note, file=sys.stderr)
         plan = checkin_import.plan(session.health, session.roster, sheet, mapping,
                                    day=args.date)
         counts = checkin_import.summary_counts(plan)
@@ -94,6 +97,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             checkin_import.commit(session.health, session.roster, plan)
             stored = True
         counts["stored"] = stored
+        counts["sheet"] = sheet.sheet
+        counts["hidden_rows"] = sheet.hidden_rows
         if args.json:
             _print_json(counts)
         else:

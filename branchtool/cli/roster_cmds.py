@@ -20,6 +20,7 @@ def register(sub: Any) -> None:
 
     imp = roster_sub.add_parser("import", help=i18n.t("cli.roster.import.help"))
     imp.add_argument("file", help=i18n.t("cli.roster.import.file"))
+    imp.add_argument("--sheet", metavar="NAME", help=i18n.t("cli.import.sheet"))
     imp.add_argument("--dry-run", action="store_true", help=i18n.t("cli.roster.import.dry_run"))
     imp.add_argument("--update", action="store_true", help=i18n.t("cli.roster.import.update"))
     imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
@@ -80,7 +81,9 @@ def _defaults(pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    sheet, guessed = roster_io.read(args.file)
+    sheet, guessed = roster_io.read(args.file, args.sheet)
+    for note in sheet.note_texts():
+        print(note, file=sys.stderr)
     mapping = _mapping(sheet.headers, guessed, args.map)
     defaults = _defaults(args.default)
     vault = open_vault(args)

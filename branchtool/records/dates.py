@@ -18,6 +18,7 @@ _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?
 _MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})?")
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_SERIAL = re.compile(r"[1-7]\d{4}")  # 10000 (1927) to 79999 (2118)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
@@ -58,6 +59,8 @@ def parse(raw: object) -> str | None:
             return _iso(day.year, day.month, day.day)
         return None
     text = _TIME_TAIL.sub("", str(raw).strip())
+    if _SERIAL.fullmatch(text):  # an unformatted date cell, as a CSV writes it
+        return parse(int(text))
     for pattern in (_DAY, _MONTH, _COMPACT):
         match = pattern.fullmatch(text)
         if match:

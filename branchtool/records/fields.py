@@ -160,6 +160,9 @@ class FieldDef:
                 return "", self.problem("field.choice_invalid", choices=choices)
             return code, None
         if self.kind is Kind.IDCARD:
+            if _SCIENTIFIC.fullmatch(text):
+                # A CSV written from a sheet where the ID was a number: "1.10105E+17".
+                return "", self.problem("field.number_cell")
             value = checks.normalize_id(text)
             key = checks.id_problem(value)
             return value, (self.problem(key) if key else None)
@@ -170,6 +173,9 @@ class FieldDef:
         if len(text) > self.max_length:
             return text, self.problem("field.too_long", maximum=self.max_length)
         return text, None
+
+
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
 
 
 def _fold(text: str) -> str:

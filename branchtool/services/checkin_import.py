@@ -68,8 +68,9 @@ def match_header(header: str) -> str | None:
     return key if key not in _NOT_IMPORTED else None
 
 
-def read(path: str | os.PathLike[str]) -> tuple[Sheet, list[str | None]]:
-    sheet = tables.read_sheet(path, match_header)
+def read(path: str | os.PathLike[str],
+         sheet_name: str | None = None) -> tuple[Sheet, list[str | None]]:
+    sheet = tables.read_sheet(path, match_header, sheet=sheet_name)
     return sheet, guess_mapping(sheet.headers)
 
 

@@ -23,9 +23,11 @@ from branchtool.tables import Sheet
 SKIP, UPDATE = "skip", "update"
 
 
-def read(path: str | os.PathLike[str]) -> tuple[Sheet, list[str | None]]:
-    """The sheet in ``path`` and the field each column seems to hold."""
-    sheet = tables.read_sheet(path, PERSON.match_header)
+def read(path: str | os.PathLike[str],
+         sheet_name: str | None = None) -> tuple[Sheet, list[str | None]]:
+    """The sheet in ``path`` (in a workbook: ``sheet_name``, else the one
+    whose headers name roster fields) and the field each column seems to hold."""
+    sheet = tables.read_sheet(path, PERSON.match_header, sheet=sheet_name)
     return sheet, guess_mapping(sheet.headers)
 
 
