@@ -79,8 +79,15 @@ class BranchApp(App[None]):
         self.show_main()
 
     def show_main(self) -> None:
+        self._read_unlocked_settings()
         self.idle.touch()
         self.push_screen(main_screen_for(self.session, self.today))
+
+    def _read_unlocked_settings(self) -> None:
+        """The idle minutes are an encrypted setting: known once unlocked."""
+        self.settings = self.session.settings()
+        if not self.fixed_idle:
+            self.idle.seconds = self.settings.idle_minutes * 60
 
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
@@ -125,6 +132,7 @@ class BranchApp(App[None]):
                                       locked=True), self._relocked)
 
     def _relocked(self, notices: list[str] | None) -> None:
+        self._read_unlocked_settings()
         self.idle.touch()
         for screen in self.screen_stack:
             if isinstance(screen, LockAware):

@@ -1,10 +1,11 @@
 """The vault's hash-chained history of changes.
 
 Every change appends an entry ``{seq, time, partition, id, op, hash, prev}``
-where ``hash`` is the SHA-256 of the record's new canonical JSON (``None`` for
-a removal) and ``prev`` is the previous entry's ``entry`` hash. ``entry`` is
-the SHA-256 of the canonical JSON of the entry without its own ``entry``
-field. The first entry's ``prev`` is 64 zeros.
+where ``hash`` is the HMAC-SHA-256 of the record's new canonical JSON under the
+vault's secret history key (``None`` for a removal; entries written before the
+key existed hold the plain SHA-256) and ``prev`` is the previous entry's
+``entry`` hash. ``entry`` is the SHA-256 of the canonical JSON of the entry
+without its own ``entry`` field. The first entry's ``prev`` is 64 zeros.
 """
 
 from __future__ import annotations
