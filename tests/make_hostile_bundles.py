@@ -15,7 +15,14 @@ gets:
 
 Every hostile bundle is built from genuine ones, changed in exactly one way,
 and re-signed where the case needs a valid signature, so that each reaches the
-check it is aimed at. (The 300 MB string is made on the fly by its test.)
+check it is aimed at. (The 300 MB string and the 128 MiB unsigned bomb are
+made on the fly by their tests.)
+
+Issue 13 added the shapes of its findings: an age header of a thousand
+stanzas, a tar that hides a second bundle.json behind a corrupt header, a
+legacy (non-prehashed) signature, nesting that is parsed only once signed, a
+signed value bomb over the parse budget, and a signed roster name that is a
+list.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from branchtool.bundles import format as fmt
 from branchtool.session import Session
 from storage import age, minisign
 from storage.records import sha256_hex
+from tests.fuzzkit import legacy_signature
 from tests.officekit import OFFICE_PASSPHRASE, Clock, enrol, export, make_branch, make_office
 
 OVERSIZE = (256 << 20) + 1
@@ -49,6 +57,32 @@ def seal(doc: dict[str, Any], sign: Signer, recipients: list[str]) -> bytes:
     json_bytes = fmt.encode(doc)
     signature = sign(json_bytes, fmt.trusted_comment(doc, sha256_hex(json_bytes)))
     return age.encrypt(fmt.pack(json_bytes, signature, 0), recipients)
+
+
+def signed_comment(data: bytes, code: str = "A1", seq: int = 4,
+                   day: str = "2026-11-20") -> str:
+    """A trusted comment claiming ``data`` as bundle.json (for raw shapes)."""
+    return (f"branchtool bundle branch={code} seq={seq} period={day}..{day} "
+            f"sha256={sha256_hex(data)}")
+
+
+def members_only(members: list[tuple[str, bytes, bytes]]) -> bytes:
+    """The members' header and data blocks, without the end-of-archive zeros."""
+    tar = tar_of(members)
+    end = 0
+    for _, _, data in members:
+        end += 512 + -(-len(data) // 512) * 512
+    return tar[:end]
+
+
+def hidden_second_bundle(json_bytes: bytes, signature: str, other: bytes) -> bytes:
+    """The two members, then a header block that fails its checksum, then a
+    second tar with another bundle.json: branchtool used to stop at the bad
+    block; GNU tar skips it ("Skipping to next header") and extracts the
+    second bundle.json over the first."""
+    first = members_only([(fmt.JSON_NAME, tarfile.REGTYPE, json_bytes),
+                          (fmt.SIG_NAME, tarfile.REGTYPE, signature.encode())])
+    return first + b"X" * 512 + tar_of([(fmt.JSON_NAME, tarfile.REGTYPE, other)])
 
 
 def tar_of(members: list[tuple[str, bytes, bytes]]) -> bytes:
@@ -125,6 +159,14 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
 
     broken = changed(doc4)
     broken["history"]["entries"][0]["hash"] = "0" * 64
+    listed_name = changed(doc4)
+    listed_name["data"]["roster"][0]["name"] = ["张三", "李四"]
+    deep = b"[" * 10_000 + b"]" * 10_000
+    bomb = b"[" + b"[]," * 5_000_000 + b"[]]"  # 15 MB, 10 million values
+    forged = fmt.encode(changed(doc4, branch={"code": "A1", "name": "伪造的支部"}))
+    crowd = [age.generate_identity()[1] for _ in range(999)]
+    secret = a.vault._signing  # the branch's own key, for a legacy-form signature
+    legacy = legacy_signature(json4, secret, fmt.trusted_comment(doc4, sha256_hex(json4)))
     flipped = bytearray(a4)
     flipped[_header_size(a4) + 16 + 1000] ^= 0x01
     json_entry = (fmt.JSON_NAME, tarfile.REGTYPE, json4)
@@ -151,8 +193,16 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
                                "tar_duplicate"),
         "wrong-types": (seal(changed(doc4, sequence=str(doc4["sequence"])), sign_a, me),
                         "schema"),
-        "deep-nesting": (age.encrypt(fmt.pack(b"[" * 10_000 + b"]" * 10_000, sig4, 0), me),
-                         "json"),
+        "deep-nesting": (age.encrypt(fmt.pack(deep, sign_a(deep, signed_comment(deep)), 0),
+                                     me), "json"),
+        "unsigned-deep-nesting": (age.encrypt(fmt.pack(deep, sig4, 0), me), "signature"),
+        "header-thousand-stanzas": (age.encrypt(tar4, me + crowd), "header_too_large"),
+        "tar-hidden-second-bundle": (age.encrypt(hidden_second_bundle(json4, sig4, forged), me),
+                                     "tar_trailing"),
+        "legacy-signature": (age.encrypt(fmt.pack(json4, legacy, 0), me), "legacy_signature"),
+        "signed-value-bomb": (age.encrypt(fmt.pack(bomb, sign_a(bomb, signed_comment(bomb)), 0),
+                                          me), "too_many_values"),
+        "roster-name-is-a-list": (seal(listed_name, sign_a, me), "record_type"),
         "replayed-older-sequence": (a_paths[1].read_bytes(), "rollback"),
         "same-sequence-other-content": (seal(changed(doc3, bundle_id="01XXXXXXXXXXXXXXXXXXXXXXXX"),
                                              sign_a, me), "conflict"),
