@@ -1504,7 +1504,9 @@ def apply_doc_edits(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any],
                 target = entries[edit.path % len(entries)]
                 change = _ENTRY_EDITS[edit.path % len(_ENTRY_EDITS)]
                 if change.get("record") == "@a_record":  # a record the office holds
-                    change = {"record": world.bundles[2].doc["history"]["entries"][0]["record"]}
+                    full = [e for e in world.bundles[2].doc["history"]["entries"]
+                            if "record" in e]  # links only name no record
+                    change = {"record": full[0]["record"]}
                 target.update(change)
             continue
         if edit.action == "semantic":
@@ -1737,7 +1739,8 @@ def _check_accepted(world: OfficeWorld, ex: BundleMutation, data: bytes,
     assert doc["signer_key_id"] == world.signers["a"].key_id
     assert doc["sequence"] > world.bundles[2].doc["sequence"]
     history = doc["history"]
-    report = verify_chain(history["entries"], history["base"]["seq"], history["base"]["hash"])
+    report = verify_chain(history["entries"], history["base"]["seq"], history["base"]["hash"],
+                          links=True)
     assert report.ok and (report.head_seq, report.head_hash) == (
         history["head"]["seq"], history["head"]["hash"]), "accepted a broken chain"
     # The office can still show each day the bundle reports (its status reads

@@ -226,7 +226,9 @@ class BundleService:
         advance()
         base = last["head"] if last else {"seq": 0, "hash": GENESIS}
         seq, head_hash = vault.store.head
-        entries = vault.history(since_seq=base["seq"])
+        # only the kinds carried show what changed; the others, links only
+        entries = [e if any(k.holds(e["partition"]) for k in all_kinds) else fmt.link_only(e)
+                   for e in vault.history(since_seq=base["seq"])]
         advance()
         doc = {
             "format": fmt.FORMAT,

@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from branchtool.errors import UserError
+from storage import history
 
 FORMAT = "branchtool-bundle"
 VERSION = 1
@@ -257,6 +258,17 @@ def _in_range(value: dt.date | None) -> bool:
     return value is not None and FIRST_YEAR <= value.year <= LAST_YEAR
 
 
+# A history entry of a kind the bundle does not carry travels as a link only:
+# its place in the chain (seq, prev) and its own hash, which the next entry's
+# ``prev`` names, so the office can follow the chain without learning what
+# changed, where or when.
+LINK_KEYS = history.LINK_KEYS
+
+
+def link_only(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {"seq": entry["seq"], "prev": entry["prev"], "entry": entry["entry"]}
+
+
 def carried_kinds(doc: Mapping[str, Any]) -> list[str]:
     """The kinds a (checked) bundle carries: those its ``content`` names, or,
     in a bundle from before the content choice, every kind it has data for.
@@ -340,6 +352,11 @@ def _check_schema(doc: Any) -> None:
     for entry in entries:  # thousands in a month: exact types, as orjson makes them
         if type(entry) is not dict:
             raise BundleRejected("schema", field="history.entries")
+        if len(entry) == len(LINK_KEYS) and entry.keys() == LINK_KEYS:
+            if (type(entry["seq"]) is not int or type(entry["prev"]) is not str
+                    or type(entry["entry"]) is not str or not _HEX64.match(entry["entry"])):
+                raise BundleRejected("schema", field="history.entries")
+            continue
         for key, kind in fields:
             if type(entry.get(key)) is not kind:
                 raise BundleRejected("schema", field=f"history.entries.{key}")

@@ -78,6 +78,12 @@ class ExportKind:
             return ()
         return tuple(f.key for f in self.record.fields if f.redact == "standard")
 
+    def holds(self, partition: str) -> bool:
+        """Whether the partition named is one of this kind's."""
+        if self.partition.endswith("/"):
+            return partition.startswith(self.partition)
+        return partition == self.partition
+
     def partitions(self, vault: Vault, period: Period) -> list[str]:
         if not self.partition.endswith("/"):
             return [self.partition]

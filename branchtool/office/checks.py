@@ -110,24 +110,29 @@ def walk_chain(entries: list[dict[str, Any]], base_seq: int, base_hash: str
                ) -> tuple[int | None, list[str], dict[str, tuple[str, str, str]]]:
     """One pass over a bundle's history entries: the same checks as
     ``storage.history.verify_chain`` (sequence, link, operation, each entry's
-    hash), and what the later checks keep. Returns (the first broken sequence
-    or None, each entry's hash, record -> (partition, op, time) of its last
-    change)."""
+    hash; an entry of a kind the bundle does not carry is a link only, whose
+    hash the next entry's ``prev`` vouches for), and what the later checks
+    keep. Returns (the first broken sequence or None, each entry's hash,
+    record -> (partition, op, time) of its last change)."""
     hashes: list[str] = []
     last_op: dict[str, tuple[str, str, str]] = {}
     expected, prev = base_seq + 1, base_hash
     dumps, sort, sha256 = orjson.dumps, orjson.OPT_SORT_KEYS, hashlib.sha256
     for entry in entries:
-        if entry.get("seq") != expected or entry.get("prev") != prev \
-                or entry.get("op") not in OPS:
+        if entry.get("seq") != expected or entry.get("prev") != prev:
             return expected, hashes, last_op
-        body = dict(entry)
-        digest = body.pop("entry", None)
-        body.pop("id", None)
-        if sha256(dumps(body, option=sort)).hexdigest() != digest:
-            return expected, hashes, last_op
+        if entry.keys() == fmt.LINK_KEYS:  # a kind not carried: only its link
+            digest = entry["entry"]
+        else:
+            if entry.get("op") not in OPS:
+                return expected, hashes, last_op
+            body = dict(entry)
+            digest = body.pop("entry", None)
+            body.pop("id", None)
+            if sha256(dumps(body, option=sort)).hexdigest() != digest:
+                return expected, hashes, last_op
+            last_op[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
         hashes.append(digest)
-        last_op[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
         prev, expected = digest, expected + 1
     return None, hashes, last_op
 
