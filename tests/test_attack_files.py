@@ -35,7 +35,7 @@ from branchtool.errors import UserError
 from branchtool.keyfiles import OFFICE_FORMAT, KeyFile
 from branchtool.office.receipts import receipt_name
 from branchtool.services import roster_io
-from branchtool.session import Session
+from branchtool.session import Session, UiSettings
 from storage import age, fsio, minisign
 from storage.errors import VaultEdited
 from storage.vault import SETTINGS, Vault
@@ -253,7 +253,7 @@ def test_any_edit_of_vault_json_is_refused(tmp_path: Path, edit: str) -> None:
     path = tmp_path / "v"
     session = Session(path, work_factor=10)
     session.create("A1", "第一党支部", "a good passphrase", check_passphrase=False)
-    session.set_setting("idle_minutes", 5)
+    session.save_settings(UiSettings(idle_minutes=5))
     session.lock()
     _, other = age.generate_identity()
 
