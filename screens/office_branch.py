@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Select, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Markdown, Select, TabbedContent, TabPane
 
 from branchtool import i18n
 from branchtool.bundles.scope import ExportKind, kinds
@@ -36,6 +36,7 @@ from screens.office_rows import (
     kind_label,
     show_value,
 )
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 TABS = ("overview", "reports", "data", "changes", "bundles")

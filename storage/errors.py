@@ -51,6 +51,12 @@ class VaultEdited(VaultCorrupt):
     key = "storage.vault_edited"
 
 
+class VaultUnreadable(StorageError):
+    """A vault file could not be read (held by another program, permissions)."""
+
+    key = "storage.unreadable"
+
+
 class WriteFailed(StorageError):
     """The disk refused a write (full, I/O error, permission); nothing changed."""
 

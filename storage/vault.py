@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import hmac
 import threading
@@ -42,6 +43,7 @@ from storage.errors import (
     VaultEdited,
     VaultExists,
     VaultNotFound,
+    VaultUnreadable,
     WriteFailed,
     WrongPassphrase,
 )
@@ -237,6 +239,9 @@ class Vault:
             store = Store(path / "data", encrypt, decrypt, io=io,
                           backups=path / "backups",
                           history_key=derive_key(identity, HISTORY_INFO), **store_options)
+        except OSError as exc:  # a file held by another program (Windows), permissions
+            lock.release()
+            raise VaultUnreadable(reason=_reason(exc)) from None
         except BaseException:
             lock.release()
             raise
@@ -333,8 +338,14 @@ class Vault:
     def _read_signing_key(path: Path, name: str, decrypt: Callable[[bytes], bytes],
                           io: FileIO) -> minisign.SecretKey:
         try:
-            return minisign.SecretKey.from_text(decrypt(io.read_bytes(path / name)).decode())
-        except (OSError, ValueError):
+            raw = io.read_bytes(path / name)
+        except FileNotFoundError:
+            raise VaultCorrupt(file=name, missing=True) from None
+        except OSError as exc:
+            raise VaultUnreadable(reason=_reason(exc)) from None
+        try:
+            return minisign.SecretKey.from_text(decrypt(raw).decode())
+        except ValueError:
             raise VaultCorrupt(file=name) from None
 
     @classmethod
@@ -376,6 +387,8 @@ class Vault:
 
     @staticmethod
     def _unwrap_identity(path: Path, passphrase: str, max_work_factor: int) -> str:
+        if not passphrase:
+            raise WrongPassphrase()
         try:
             raw = (path / IDENTITY_FILE).read_bytes()
         except FileNotFoundError:
@@ -648,6 +661,10 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _reason(exc: OSError) -> str:
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
 
 
 def _signed_json(identity: str, doc: dict[str, Any]) -> bytes:
