@@ -207,7 +207,7 @@ def test_a_bad_passphrase_file_is_one_sentence(
     monkeypatch.delenv("BRANCHTOOL_PASSPHRASE", raising=False)
     pw = tmp_path / "pw.txt"
     pw.write_bytes(content)
-    code, out, err = _run(vault, capsys, "--passphrase-file", str(pw), "keys", "show")
+    code, out, err = _run(vault, capsys, "--passphrase-file", str(pw), "vault", "check")
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.strip().endswith(i18n.catalog("en")[key].split("{")[0].strip()[-20:]) or \
@@ -218,7 +218,7 @@ def test_a_bad_passphrase_file_is_one_sentence(
 def test_an_empty_passphrase_in_the_environment_is_one_sentence(
         vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRANCHTOOL_PASSPHRASE", "")
-    code, _, err = _run(vault, capsys, "keys", "show")
+    code, _, err = _run(vault, capsys, "vault", "check")
     assert code == 1 and err.count("\n") == 1 and "BRANCHTOOL_PASSPHRASE" in err
     assert "Traceback" not in err
 
@@ -226,7 +226,7 @@ def test_an_empty_passphrase_in_the_environment_is_one_sentence(
 @pytest.mark.parametrize("data", [
     "pässwörd 口令".encode("utf-16"),  # PowerShell 5.1 `>`: UTF-16 with a BOM
     "pässwörd 口令\r\n".encode("utf-16"),
-    "pässwörd 口令".encode("gbk") if False else "pässwörd 口令".encode("gb18030"),  # ANSI
+    "pässwörd 口令".encode("gb18030"),  # Notepad's "ANSI" on a Chinese system (GBK/GB 18030)
     "pässwörd 口令 \r\n".encode(),  # cmd: echo pässwörd 口令 > pw.txt
     b"\xef\xbb\xbf" + "pässwörd 口令\n".encode(),  # Notepad's UTF-8 with a BOM
 ])
@@ -236,7 +236,7 @@ def test_passphrase_files_as_windows_writes_them(
     monkeypatch.delenv("BRANCHTOOL_PASSPHRASE", raising=False)
     pw = tmp_path / "pw.txt"
     pw.write_bytes(data)
-    code, _, err = _run(vault, capsys, "--passphrase-file", str(pw), "keys", "show")
+    code, _, err = _run(vault, capsys, "--passphrase-file", str(pw), "vault", "check")
     assert code == 0, err
 
 
