@@ -27,11 +27,16 @@ list.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
+import os
 import shutil
+import subprocess
 import sys
 import tarfile
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -110,6 +115,124 @@ def _opened(session: Session, path: Path) -> tuple[dict[str, Any], bytes, bytes,
 
 def _header_size(data: bytes) -> int:
     return data.index(b"\n", data.index(b"\n--- ") + 1) + 1
+
+
+# -- bombs: built as streams (never whole in memory), imported in a subprocess -------
+class _TarStream:
+    """A tar of bundle.json (``head`` + ``piece`` * ``count`` + ``tail``) and
+    its signature, read in pieces."""
+
+    def __init__(self, head: bytes, piece: bytes, count: int, tail: bytes,
+                 signature: str) -> None:
+        size = len(head) + len(piece) * count + len(tail)
+        json_info = tarfile.TarInfo(fmt.JSON_NAME)
+        json_info.size = size
+        sig = signature.encode()
+        sig_info = tarfile.TarInfo(fmt.SIG_NAME)
+        sig_info.size = len(sig)
+        self.parts = iter([
+            json_info.tobuf(tarfile.USTAR_FORMAT), head, *([piece] * count), tail,
+            b"\0" * (-size % 512), sig_info.tobuf(tarfile.USTAR_FORMAT), sig,
+            b"\0" * (-len(sig) % 512), b"\0" * 1024])
+        self.buffer = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.buffer) < size:
+            part = next(self.parts, None)
+            if part is None:
+                break
+            self.buffer += part
+        if size < 0:
+            data, self.buffer = self.buffer, b""
+        else:
+            data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+
+class _Pieces:
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = iter(parts)
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self.parts, b"")
+
+
+def write_bomb(path: Path, recipient: str, size: int, signer: minisign.SecretKey,
+               code: str = "A1", seq: int = 2) -> None:
+    """A ``bundle.json`` of ``[[],[],…]`` about ``size`` bytes, signed by
+    ``signer`` with a trusted comment claiming branch ``code``, tarred and
+    sealed to ``recipient``, written to ``path`` in 192 KiB pieces."""
+    piece = b"[]," * 65536
+    head, tail, count = b"[", b"[]]", size // len(piece)
+    sha = hashlib.sha256(head)
+    for _ in range(count):
+        sha.update(piece)
+    sha.update(tail)
+    comment = (f"branchtool bundle branch={code} seq={seq} period=2026-11-20..2026-11-20 "
+               f"sha256={sha.hexdigest()}")
+    signature = minisign.sign_stream(_Pieces([head, *([piece] * count), tail]),  # type: ignore[arg-type]
+                                     signer, comment)
+    with path.open("wb") as out:
+        age.encrypt_stream(_TarStream(head, piece, count, tail, signature), out,  # type: ignore[arg-type]
+                           [recipient])
+
+
+def write_header_bomb(path: Path, size: int) -> int:
+    """An age file whose header is ``size`` bytes of X25519 stanzas (random
+    shares and bodies) then a MAC line and a short payload; returns the
+    number of stanzas."""
+    share = base64.b64encode(os.urandom(32)).rstrip(b"=")
+    body = base64.b64encode(os.urandom(32)).rstrip(b"=")
+    stanza = b"-> X25519 " + share + b"\n" + body + b"\n"
+    count = size // len(stanza) // 4096 * 4096
+    with path.open("wb") as out:
+        out.write(b"age-encryption.org/v1\n")
+        for _ in range(count // 4096):
+            out.write(stanza * 4096)
+        out.write(b"--- " + base64.b64encode(os.urandom(32)).rstrip(b"=") + b"\n")
+        out.write(os.urandom(16 + 1024))
+    return count
+
+
+PROBE = textwrap.dedent("""
+    import json, resource, sys, time
+    sys.path.insert(0, sys.argv[1])
+    from pathlib import Path
+    from branchtool.office.service import OfficeService
+    from storage.vault import Vault
+
+    def status(field):  # this process's own figures (ru_maxrss would count the parent's)
+        for line in open("/proc/self/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    # a runaway allocation must fail here, not take the machine with it
+    resource.setrlimit(resource.RLIMIT_AS, (status("VmSize") + 3 * 1024 ** 3,) * 2)
+    vault = Vault.open(Path(sys.argv[2]), sys.argv[3])
+    office = OfficeService(vault)
+    out = []
+    for name in sys.argv[4:]:
+        before = status("VmHWM")
+        start = time.perf_counter()
+        [result] = office.import_paths([Path(name)])
+        out.append({"reason": result.reason, "verdict": result.verdict,
+                    "seconds": round(time.perf_counter() - start, 3),
+                    "peak_before": before, "growth": status("VmHWM") - before})
+    vault.close()
+    print(json.dumps(out))
+""")
+
+
+def probe_import(office_dir: Path, passphrase: str, files: list[Path]) -> list[dict[str, Any]]:
+    """Import ``files`` one by one in a fresh process (Linux); each one's
+    verdict, time and how far it raised the process's peak resident memory
+    (VmHWM). The process may not allocate 3 GB more than it started with."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(root), str(office_dir), passphrase,
+         *map(str, files)], capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise AssertionError(done.stderr[-2000:])
+    return orjson.loads(done.stdout.splitlines()[-1])
 
 
 def build(root: Path, clock: Clock | None = None) -> dict[str, str]:

@@ -19,14 +19,9 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 import shutil
 import subprocess
 import sys
-import tarfile
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +38,12 @@ from branchtool.records.person import PERSON
 from storage import age, minisign
 from storage.records import canonical_json, sha256_hex
 from tests.fuzzkit import legacy_signature
-from tests.make_hostile_bundles import hidden_second_bundle
+from tests.make_hostile_bundles import (
+    hidden_second_bundle,
+    probe_import,
+    write_bomb,
+    write_header_bomb,
+)
 from tests.officekit import (
     OFFICE_PASSPHRASE,
     TODAY,
@@ -72,102 +72,6 @@ def world(tmp_path: Path) -> Iterator[dict]:
         office.vault.close()
 
 
-class _TarStream:
-    """A tar of bundle.json (``piece`` repeated) and a signature, read in
-    pieces so a 128 MiB file is built without holding it in memory."""
-
-    def __init__(self, head: bytes, piece: bytes, count: int, tail: bytes,
-                 signature: str) -> None:
-        size = len(head) + len(piece) * count + len(tail)
-        json_info = tarfile.TarInfo(fmt.JSON_NAME)
-        json_info.size = size
-        sig = signature.encode()
-        sig_info = tarfile.TarInfo(fmt.SIG_NAME)
-        sig_info.size = len(sig)
-        self.parts: Iterator[bytes] = iter([
-            json_info.tobuf(tarfile.USTAR_FORMAT), head, *([piece] * count), tail,
-            b"\0" * (-size % 512), sig_info.tobuf(tarfile.USTAR_FORMAT), sig,
-            b"\0" * (-len(sig) % 512), b"\0" * 1024])
-        self.buffer = b""
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self.buffer) < size:
-            part = next(self.parts, None)
-            if part is None:
-                break
-            self.buffer += part
-        data, self.buffer = (self.buffer, b"") if size < 0 else (
-            self.buffer[:size], self.buffer[size:])
-        return data
-
-
-def _streamed_bundle(path: Path, recipient: str, piece: bytes, count: int,
-                     sign: object) -> None:
-    """bundle.json = ``[`` + piece * count + ``[]]``, its signature made over
-    the streamed bytes by ``sign(data_chunks, comment)``."""
-    head, tail = b"[", b"[]]"
-    sha = hashlib.sha256(head)
-    for _ in range(count):
-        sha.update(piece)
-    sha.update(tail)
-    comment = (f"branchtool bundle branch=A1 seq=2 period=2026-11-20..2026-11-20 "
-               f"sha256={sha.hexdigest()}")
-    signature = sign(head, piece, count, tail, comment)  # type: ignore[operator]
-    with path.open("wb") as out:
-        age.encrypt_stream(_TarStream(head, piece, count, tail, signature), out,  # type: ignore[arg-type]
-                           [recipient])
-
-
-def _stream_signer(secret: minisign.SecretKey) -> object:
-    class Chunks:
-        def __init__(self, head: bytes, piece: bytes, count: int, tail: bytes) -> None:
-            self.parts = iter([head, *([piece] * count), tail])
-
-        def read(self, size: int = -1) -> bytes:
-            return next(self.parts, b"")
-
-    return lambda head, piece, count, tail, comment: minisign.sign_stream(
-        Chunks(head, piece, count, tail), secret, comment)  # type: ignore[arg-type]
-
-
-PROBE = textwrap.dedent("""
-    import json, resource, sys, time
-    sys.path.insert(0, sys.argv[1])
-    from pathlib import Path
-    from branchtool.office.service import OfficeService
-    from storage.vault import Vault
-
-    def status(field):  # this process's own figures (ru_maxrss would count the parent's)
-        for line in open("/proc/self/status"):
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    # a runaway allocation must fail here, not take the machine with it
-    resource.setrlimit(resource.RLIMIT_AS, (status("VmSize") + 3 * 1024 ** 3,) * 2)
-    vault = Vault.open(Path(sys.argv[2]), sys.argv[3])
-    office = OfficeService(vault)
-    out = []
-    for name in sys.argv[4:]:
-        before = status("VmHWM")
-        start = time.perf_counter()
-        [result] = office.import_paths([Path(name)])
-        out.append({"reason": result.reason, "verdict": result.verdict,
-                    "seconds": round(time.perf_counter() - start, 3),
-                    "peak_before": before, "growth": status("VmHWM") - before})
-    vault.close()
-    print(json.dumps(out))
-""")
-
-
-def _probe(office_dir: Path, files: list[Path]) -> list[dict]:
-    """Import ``files`` one by one in a fresh process; each one's verdict and
-    how far it raised the process's peak resident memory (VmHWM)."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(ROOT), str(office_dir), OFFICE_PASSPHRASE,
-         *map(str, files)], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return orjson.loads(done.stdout.splitlines()[-1])
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="peak memory read from Linux's rusage")
 def test_a_128_mib_unsigned_bomb_costs_the_importer_little(world: dict) -> None:
     """The issue's attack: ``[[],[],…]`` of 128 MiB, sealed to the office's
@@ -179,40 +83,24 @@ def test_a_128_mib_unsigned_bomb_costs_the_importer_little(world: dict) -> None:
     recipient = office.vault.recipient
     stranger, _ = minisign.generate_keypair()
     unsigned = tmp / "A1-000002-20261120.bundle.age"
-    piece = b"[]," * 65536  # 192 KiB of the bomb at a time
-    _streamed_bundle(unsigned, recipient, piece, 128 * MiB // len(piece),
-                     _stream_signer(stranger))
+    write_bomb(unsigned, recipient, 128 * MiB, stranger)
     signed = tmp / "A1-000003-20261120.bundle.age"
-    _streamed_bundle(signed, recipient, piece, 32 * MiB // len(piece),
-                     _stream_signer(branch.vault._signing))
+    write_bomb(signed, recipient, 32 * MiB, branch.vault._signing)
     office.vault.close()
-    [first] = _probe(tmp / "office", [unsigned])  # each in its own process
-    [second] = _probe(tmp / "office", [signed])
+    [first] = probe_import(tmp / "office", OFFICE_PASSPHRASE, [unsigned])  # own processes
+    [second] = probe_import(tmp / "office", OFFICE_PASSPHRASE, [signed])
     print(f"unsigned 128 MiB bomb: {first}\nsigned 32 MiB bomb: {second}")
     assert (first["verdict"], first["reason"]) == ("rejected", "untrusted")
     assert (second["verdict"], second["reason"]) == ("rejected", "too_many_values")
     assert first["growth"] < MEMORY_GOAL and second["growth"] < MEMORY_GOAL
 
 
-def _x25519_stanza() -> bytes:
-    share = base64.b64encode(os.urandom(32)).rstrip(b"=")
-    body = base64.b64encode(os.urandom(32)).rstrip(b"=")
-    return b"-> X25519 " + share + b"\n" + body + b"\n"
-
-
 def test_a_header_of_hundreds_of_thousands_of_stanzas_is_refused_unread(
         world: dict) -> None:
     """64 MiB of X25519 stanzas used to be unwrapped one by one (43 s, 700 MB)."""
     office, tmp = world["office"], world["tmp"]
-    stanza = _x25519_stanza()
-    count = (64 * MiB) // len(stanza)
     path = tmp / "A1-000002-20261120.bundle.age"
-    with path.open("wb") as out:
-        out.write(b"age-encryption.org/v1\n")
-        for _ in range(count // 4096):
-            out.write(stanza * 4096)
-        out.write(b"--- " + base64.b64encode(os.urandom(32)).rstrip(b"=") + b"\n")
-        out.write(os.urandom(16 + 1024))
+    count = write_header_bomb(path, 64 * MiB)
     assert count > 300_000
     [result] = office.import_paths([path])
     assert (result.verdict, result.reason) == ("rejected", "header_too_large")
