@@ -17,6 +17,7 @@ import orjson
 from branchtool.errors import UserError
 from branchtool.shown import has_unsafe
 from storage import age, minisign
+from storage.fsio import read_regular
 from storage.records import canonical_json
 
 OFFICE_FORMAT = "branchtool-office-key"
@@ -90,7 +91,7 @@ def parse_key_file(data: bytes, expected_format: str) -> KeyFile:
 
 def read_key_file(path: Path, expected_format: str) -> KeyFile:
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(Path(path), MAX_SIZE)
     except OSError:
         raise UserError("keyfile.unreadable", path=str(path)) from None
     return parse_key_file(data, expected_format)

@@ -103,6 +103,32 @@ def restrict(path: Path, mode: int) -> None:
         pass  # not ours, or read-only media: reading still works
 
 
+class NotRegularFile(OSError):
+    """A FIFO, a device or a folder where a file was expected."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes of the regular file at ``path`` (a caller
+    that gets more than ``limit`` knows it is too large). A FIFO or device a
+    hostile stick names like a key file raises ``NotRegularFile`` instead of
+    blocking or reading forever."""
+    with open_regular(path) as handle:
+        return handle.read(limit + 1)
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file (checked on the
+    open file, without blocking on a FIFO); else ``NotRegularFile``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _BINARY)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"not a regular file: {Path(path).name}")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 class FileIO:
     """Plain, durable file operations."""
 

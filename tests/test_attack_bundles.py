@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -248,3 +249,39 @@ def test_a_rotation_statement_with_a_legacy_signature_is_refused(world: dict) ->
     with pytest.raises(UserError) as caught:
         rotation.verify_rotation(parsed, old_key.minisign_public_key)
     assert caught.value.key == "office.rotation.bad_signature"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_named_like_a_bundle_or_key_file_is_refused_without_waiting(
+        world: dict) -> None:
+    """A stick may hold a FIFO (or a link to a device) under a bundle's or a
+    key file's name: reading it would wait forever (or read forever)."""
+    import threading
+
+    from branchtool.keyfiles import read_key_file
+
+    office, tmp = world["office"], world["tmp"]
+    usb = tmp / "usb"
+    usb.mkdir()
+    fifo = usb / "A1-000002-20261120.bundle.age"
+    os.mkfifo(fifo)
+    key_fifo = usb / "C3.pub"
+    os.mkfifo(key_fifo)
+    device = usb / "A1-000003-20261120.bundle.age"
+    device.symlink_to("/dev/zero")
+    results: dict[str, object] = {}
+
+    def read_all() -> None:
+        results["bundles"] = office.import_paths([fifo, device])
+        try:
+            read_key_file(key_fifo, BRANCH_FORMAT)
+        except UserError as exc:
+            results["key"] = exc.key
+
+    worker = threading.Thread(target=read_all, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "reading a FIFO blocked"
+    assert [(r.verdict, r.reason) for r in results["bundles"]] == [  # type: ignore[attr-defined]
+        ("rejected", "unreadable"), ("rejected", "unreadable")]
+    assert results["key"] == "keyfile.unreadable"

@@ -22,19 +22,18 @@ Nothing decrypted is written anywhere.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from branchtool.bundles import format as fmt
 from branchtool.bundles.scope import check_records
 from branchtool.office.model import human_size
 from storage import age, minisign
 from storage.age.stream import CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE
+from storage.fsio import open_regular
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
 ARMOR_MAGIC = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -89,7 +88,7 @@ class _Reader:
     """The bundle file, read once: hashed and counted as it goes, refusing
     to read past ``limit`` (a file that grows while it is read)."""
 
-    def __init__(self, handle: io.BufferedReader, limit: int) -> None:
+    def __init__(self, handle: BinaryIO, limit: int) -> None:
         self.handle = handle
         self.limit = limit
         self.size = 0
@@ -123,21 +122,12 @@ class _Plain:
         return len(data)
 
 
-def open_regular(path: Path) -> io.BufferedReader:
-    """``path`` opened for reading if it is a regular file: a FIFO or a device
-    a hostile stick names ``X.bundle.age`` is refused without blocking."""
+def _open(path: Path) -> BinaryIO:
+    """The bundle file, if it is a regular file (``fsio.open_regular``)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_BINARY", 0))
+        return open_regular(path)
     except OSError:
         raise fmt.BundleRejected("unreadable") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise fmt.BundleRejected("unreadable")
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def _header_size(head: bytes) -> int | None:
@@ -166,7 +156,7 @@ def _failure(exc: age.AgeError, header: int | None, size: int, released: int) ->
 def _decrypt(path: Path, identity: age.X25519Identity, max_size: int
              ) -> tuple[bytearray, int, str]:
     """(plaintext, file size, file SHA-256); steps 1 and 2."""
-    with open_regular(path) as handle:
+    with _open(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > max_size:
             raise fmt.BundleRejected("too_large", limit=human_size(max_size))
