@@ -105,7 +105,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
                 yield Select([], prompt=i18n.t("office_ui.pick_report"), id="branch-report",
                              compact=True)
                 with VerticalScroll(id="branch-report-scroll"):
-                    yield Markdown(id="branch-report-text")
+                    yield Markdown(id="branch-report-text", open_links=False)  # a bundle's text
             with TabPane(i18n.t("office_ui.tab.data"), id="tab-data"):
                 yield Select([], prompt=i18n.t("office_ui.pick_kind"), id="branch-kind",
                              compact=True)
