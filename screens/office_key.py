@@ -64,11 +64,11 @@ class OfficeKeyScreen(ModalScreen[bool]):
             current = self.session.bundles.office()
             yield Static(key_name(current), id="okey-current")
             yield Static(fingerprint_line(current), id="okey-current-fingerprint",
-                         classes="okey-fingerprint")
+                         classes="okey-fingerprint").set_class(current is None, "-empty")
             yield Static(i18n.t("export_ui.office.file"), classes="okey-label")
             yield Input(placeholder=i18n.t("export_ui.office.placeholder"), id="okey-path")
             yield Static(id="okey-new")
-            yield Static(id="okey-new-fingerprint", classes="okey-fingerprint")
+            yield Static(id="okey-new-fingerprint", classes="okey-fingerprint -empty")
             with Horizontal(classes="okey-buttons"):
                 yield Button(i18n.t("export_ui.office.read"), id="okey-read")
                 yield Button(i18n.t("export_ui.office.use"), variant="primary", id="okey-use",
@@ -83,7 +83,7 @@ class OfficeKeyScreen(ModalScreen[bool]):
     def read(self) -> None:
         text = self.query_one("#okey-path", Input).value.strip()
         line = self.query_one("#okey-new", Static)
-        self.query_one("#okey-new-fingerprint", Static).update("")
+        self.query_one("#okey-new-fingerprint", Static).add_class("-empty")
         self.candidate = None
         self.query_one("#okey-use", Button).disabled = True
         if not text:
@@ -96,7 +96,8 @@ class OfficeKeyScreen(ModalScreen[bool]):
             return
         self.candidate = key
         line.update(i18n.t("export_ui.office.read_key", key=key_name(key)))
-        self.query_one("#okey-new-fingerprint", Static).update(fingerprint_line(key))
+        self.query_one("#okey-new-fingerprint", Static).remove_class("-empty").update(
+            fingerprint_line(key))
         self.query_one("#okey-use", Button).disabled = False
         self.query_one("#okey-use", Button).focus()
 
