@@ -16,10 +16,10 @@ import re
 # C0 and C1 controls, DEL, and the invisible characters that reorder or break
 # lines: bidirectional embeddings/overrides/isolates and marks, the line and
 # paragraph separators.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                     "\u2066-\u2069]")
-_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028"
-                                "\u2029\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                    "\u2066-\u2069]")
+UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028"
+                               "\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _spell(match: re.Match[str]) -> str:
@@ -31,9 +31,15 @@ def shown(text: object, *, lines: bool = False) -> str:
     """``text`` with every control character spelled out; ``lines``: keep
     line breaks and tabs (a note shown over several lines)."""
     value = str(text)
-    return (_UNSAFE_KEEP_LINES if lines else _UNSAFE).sub(_spell, value)
+    return (UNSAFE_KEEP_LINES if lines else UNSAFE).sub(_spell, value)
+
+
+def spelled_for_output(text: str) -> str:
+    """What the CLI writes: line feeds and tabs kept, every other control
+    character as ``\\uXXXX`` (valid inside a JSON string too)."""
+    return UNSAFE_KEEP_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def has_unsafe(text: str) -> bool:
     """Whether ``text`` holds a character ``shown`` would spell out."""
-    return bool(_UNSAFE.search(text))
+    return bool(UNSAFE.search(text))

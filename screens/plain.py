@@ -11,7 +11,6 @@ spells them out where the text itself is shown).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.segment import Segment
@@ -19,8 +18,7 @@ from textual import widgets
 from textual.color import Color
 from textual.filter import LineFilter
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-                      "\u2066-\u2069]")
+from branchtool.shown import UNSAFE as _CONTROL
 
 
 class Static(widgets.Static):

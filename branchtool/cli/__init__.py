@@ -20,7 +20,6 @@ import argparse
 import errno
 import importlib
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from typing import TextIO
 
 from branchtool import i18n
 from branchtool.errors import UserError, describe
+from branchtool.shown import spelled_for_output
 from storage.errors import StorageError
 
 # Each module defines ``register(subparsers)``; its handlers take ``args``
@@ -59,11 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# controls but the line feed and tab (a JSON line stays valid: \uXXXX)
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                      "\u202a-\u202e\u2066-\u2069]")
-
-
 class _Guarded:
     """A text stream that spells out control characters (``\\u001b``) and
     turns Windows' ``EINVAL`` on a closed pipe into ``BrokenPipeError``."""
@@ -73,7 +68,7 @@ class _Guarded:
 
     def write(self, text: str) -> int:
         try:
-            return self._stream.write(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+            return self._stream.write(spelled_for_output(text))
         except OSError as exc:
             if exc.errno == errno.EINVAL and sys.platform == "win32":
                 raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe") from None
