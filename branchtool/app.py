@@ -16,21 +16,26 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerState
 
 import screens
 from branchtool import i18n
+from branchtool.errors import UserError
 from branchtool.idle import IdleTimer
 from branchtool.session import THEMES, Session, UiSettings
+from branchtool.shown import shown
 from screens.base import LockAware, localize_bindings
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
 from screens.help import HelpScreen, key_groups
 from screens.main import MainScreen
 from screens.office_main import OfficeMainScreen, main_screen_for
+from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
+from storage.errors import StorageError
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
@@ -61,6 +66,7 @@ class BranchApp(App[None]):
                               else self.settings.idle_minutes * 60, clock)
         self.title = i18n.t("app.title")
         self.theme = self.settings.theme
+        self._filters.append(ControlFilter())  # no control character reaches the terminal
         localize_bindings(self)
 
     # -- start ---------------------------------------------------------------------------
@@ -79,8 +85,22 @@ class BranchApp(App[None]):
         self.show_main()
 
     def show_main(self) -> None:
+        self._read_unlocked_settings()
         self.idle.touch()
         self.push_screen(main_screen_for(self.session, self.today))
+
+    def _read_unlocked_settings(self) -> None:
+        """The idle minutes are an encrypted setting: known once unlocked."""
+        self.settings = self.session.settings()
+        if not self.fixed_idle:
+            self.idle.seconds = self.settings.idle_minutes * 60
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications quote file names and what people typed: never markup,
+        control characters spelled out (``branchtool.shown``)."""
+        super().notify(shown(message, lines=True), title=shown(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
@@ -108,10 +128,11 @@ class BranchApp(App[None]):
             return
         self.lock()
 
-    def lock(self) -> None:
+    def lock(self, problem: UserError | None = None) -> None:
         """Hide everything behind the unlock screen, drop the decrypted data the
         screens show and close the vault (its keys go with it). Forms stay on
-        the stack underneath, their unsaved input intact."""
+        the stack underneath, their unsaved input intact. ``problem``: why it
+        locked by itself (a file found damaged), said on the unlock screen."""
         if not self.session.unlocked:
             return
         while isinstance(self.screen, CommandPalette | HelpScreen):
@@ -119,12 +140,39 @@ class BranchApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LockAware):
                 screen.forget_data()
-        self.session.lock()
+        try:
+            self.session.lock()
+        except (UserError, StorageError, OSError):
+            pass  # the vault is closed either way; what was saved stays saved
         self.clear_notifications()
         self.push_screen(UnlockScreen(self.session, demo_passphrase=self.demo_passphrase,
-                                      locked=True), self._relocked)
+                                      locked=True, problem=problem), self._relocked)
+
+    # -- errors --------------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """A file found damaged while working (a month loaded for the first
+        time) is no crash: the app locks, names the file and offers the last
+        backup on the unlock screen. Anything else ends the app as Textual
+        does, without printing the data the traceback would hold."""
+        problem = _user_error(error)
+        if problem is not None and self.session.unlocked:
+            self.call_later(self.lock, problem)
+            return
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual would print a traceback with its local variables (decrypted
+        records among them): one sentence instead, and the exception's type."""
+        from rich.text import Text
+
+        kind = type(self._exception).__name__ if self._exception is not None else "Exception"
+        self.bell()
+        self._exit_renderables.append(Text(i18n.t("cli.error_prefix", message=i18n.t(
+            "cli.unexpected", kind=kind))))
+        self._close_messages_no_wait()
 
     def _relocked(self, notices: list[str] | None) -> None:
+        self._read_unlocked_settings()
         self.idle.touch()
         for screen in self.screen_stack:
             if isinstance(screen, LockAware):
@@ -190,6 +238,21 @@ class BranchApp(App[None]):
     async def action_quit(self) -> None:
         self.session.lock()
         self.exit()
+
+
+def _user_error(error: BaseException) -> UserError | None:
+    """The error a user can be told about behind ``error`` (a worker's
+    failure wraps it), as a ``UserError``; ``None`` for a programming error."""
+    from textual.worker import WorkerFailed
+
+    seen = 0
+    while isinstance(error, WorkerFailed) and seen < 5:
+        error, seen = error.error, seen + 1
+    if isinstance(error, UserError):
+        return error
+    if isinstance(error, StorageError):
+        return UserError(error.key, **error.params)
+    return None
 
 
 def office_init_app(session: Session) -> App[None]:

@@ -15,7 +15,9 @@ from pathlib import Path
 import orjson
 
 from branchtool.errors import UserError
+from branchtool.shown import has_unsafe
 from storage import age, minisign
+from storage.fsio import read_regular
 from storage.records import canonical_json
 
 OFFICE_FORMAT = "branchtool-office-key"
@@ -80,12 +82,16 @@ def parse_key_file(data: bytes, expected_format: str) -> KeyFile:
         raise UserError("keyfile.invalid") from None
     if "fingerprint" in doc and doc["fingerprint"] != key.fingerprint:
         raise UserError("keyfile.fingerprint_mismatch")
+    if has_unsafe(key.name) or has_unsafe(key.code) or not key.name.strip():
+        # escape codes or a line break in a name could redraw the screen that
+        # shows the fingerprint to compare: such a file is not a key file
+        raise UserError("keyfile.bad_name")
     return key
 
 
 def read_key_file(path: Path, expected_format: str) -> KeyFile:
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(Path(path), MAX_SIZE)
     except OSError:
         raise UserError("keyfile.unreadable", path=str(path)) from None
     return parse_key_file(data, expected_format)

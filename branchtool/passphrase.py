@@ -1,5 +1,12 @@
 """How the headless commands get a passphrase: ``BRANCHTOOL_PASSPHRASE``, else
-``--passphrase-file FILE`` (first line), else a terminal prompt."""
+``--passphrase-file FILE`` (first line), else a terminal prompt.
+
+A passphrase file is read the way Windows leaves it: UTF-8 (with or without
+a BOM), UTF-16 with a BOM (PowerShell 5.1's ``>``), or GBK/GB 18030 (Notepad
+on a Chinese system); trailing spaces, tabs and the CR of a CRLF line end
+are dropped (``echo secret > f`` in cmd writes ``secret \r\n``). An empty
+one, or one in no such encoding, is one sentence — never a traceback that
+would quote a byte of it."""
 
 from __future__ import annotations
 
@@ -14,31 +21,70 @@ from branchtool.errors import UserError
 MIN_LENGTH = 8
 
 
+MAX_FILE = 64 * 1024  # a passphrase file is one line
+
+
+def decode_file(data: bytes) -> str:
+    """The text of a passphrase file, or ``UserError`` naming no byte of it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError("cli.passphrase_file_encoding")
+
+
+def first_line(text: str) -> str:
+    """The passphrase in a file's text: its first line, without the trailing
+    whitespace an editor or ``echo`` leaves."""
+    lines = text.splitlines()
+    return lines[0].rstrip(" \t\r\x00") if lines else ""
+
+
 def _from_file(path: str) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise UserError("cli.passphrase_file_unreadable", path=path) from exc
-    return text.splitlines()[0] if text else ""
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_FILE + 1)
+    except OSError:
+        raise UserError("cli.passphrase_file_unreadable", path=path) from None
+    if len(data) > MAX_FILE:
+        raise UserError("cli.passphrase_file_encoding")
+    value = first_line(decode_file(data))
+    if not value:
+        raise UserError("cli.passphrase_file_empty", path=path)
+    return value
 
 
 def current(args: object, *, prompt_key: str = "cli.prompt.passphrase") -> str:
     """The passphrase of an existing vault."""
     env = os.environ.get("BRANCHTOOL_PASSPHRASE")
     if env is not None:
+        if not env:
+            raise UserError("cli.passphrase_env_empty", env="BRANCHTOOL_PASSPHRASE")
         return env
     path = getattr(args, "passphrase_file", None)
     if path:
         return _from_file(path)
     if not sys.stdin.isatty():
         raise UserError("cli.passphrase_needed")
-    return getpass.getpass(i18n.t(prompt_key))
+    value = getpass.getpass(i18n.t(prompt_key))
+    if not value:
+        raise UserError("cli.passphrase_typed_empty")
+    return value
 
 
 def new(args: object, *, env_name: str = "BRANCHTOOL_PASSPHRASE") -> str:
     """A new passphrase: from the environment/file, or typed twice at a prompt."""
     env = os.environ.get(env_name)
     if env is not None:
+        if not env:
+            raise UserError("cli.passphrase_env_empty", env=env_name)
         value = env
     elif env_name == "BRANCHTOOL_PASSPHRASE" and getattr(args, "passphrase_file", None):
         value = _from_file(args.passphrase_file)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +46,10 @@ def branch_code_problem(code: str) -> str | None:
 
 @dataclass(frozen=True)
 class UiSettings:
-    """Preferences kept in the plaintext vault.json (nothing sensitive), so
-    they apply before unlocking: language, theme, idle minutes before auto-lock."""
+    """Preferences: the language and theme are kept in the plaintext
+    vault.json (nothing sensitive), so they apply before unlocking; the idle
+    minutes before auto-lock are an encrypted setting (an edit to a plain
+    file must not switch the lock off), known once unlocked."""
 
     language: str = ""
     theme: str = THEMES[0]
@@ -58,17 +60,19 @@ class UiSettings:
         raw = info.get("ui") if isinstance(info.get("ui"), dict) else {}
         language = raw.get("language", "")
         theme = raw.get("theme", THEMES[0])
-        minutes = raw.get("idle_minutes", IDLE_MINUTES)
         return cls(
             language=language if language in i18n.LANGUAGES else "",
             theme=theme if theme in THEMES else THEMES[0],
-            idle_minutes=minutes if isinstance(minutes, int) and 1 <= minutes <= 240
-            else IDLE_MINUTES,
         )
 
     def to_info(self) -> dict[str, Any]:
-        return {"language": self.language, "theme": self.theme,
-                "idle_minutes": self.idle_minutes}
+        """What vault.json keeps: the idle minutes are not in it."""
+        return {"language": self.language, "theme": self.theme}
+
+
+def idle_minutes(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) \
+        and 1 <= value <= 240 else IDLE_MINUTES
 
 
 def _user_error(exc: Exception) -> UserError:
@@ -97,7 +101,8 @@ class Session:
         return Vault.exists(self.path)
 
     def info(self) -> dict[str, Any]:
-        """vault.json's ``info`` (branch code and name, demo flag, ui settings)."""
+        """vault.json's ``info`` (branch code and name, demo flag, language and
+        theme). Before unlocking it is read unauthenticated: for display only."""
         from storage.errors import StorageError
         from storage.vault import Vault
 
@@ -113,10 +118,39 @@ class Session:
         return bool(self.info().get("demo"))
 
     def settings(self) -> UiSettings:
-        return UiSettings.from_info(self.info()) if self.exists() else UiSettings()
+        """The preferences; the idle minutes are the default until unlocked."""
+        if not self.exists():
+            return UiSettings()
+        ui = UiSettings.from_info(self.info())
+        if self.unlocked:
+            ui = replace(ui, idle_minutes=idle_minutes(self.setting("idle_minutes")))
+        return ui
 
     def save_settings(self, settings: UiSettings) -> None:
-        self.vault.update_info(ui=settings.to_info())
+        from storage.errors import StorageError
+
+        if self.setting("idle_minutes") != settings.idle_minutes:
+            self.set_setting("idle_minutes", settings.idle_minutes)
+        if self.vault.info.get("ui") != settings.to_info():
+            try:
+                self.vault.update_info(ui=settings.to_info())
+            except StorageError as exc:
+                raise _user_error(exc) from None
+
+    # -- encrypted settings (docs/internals.md) ----------------------------------
+    def setting(self, name: str, default: Any = None) -> Any:
+        """An encrypted setting of the unlocked vault (a copy), or ``default``."""
+        return self.vault.setting(name, default)
+
+    def set_setting(self, name: str, value: Any) -> None:
+        """Keep ``value`` (JSON data) as the encrypted setting ``name`` (one
+        journal write, in the history; ``None`` removes it)."""
+        from storage.errors import StorageError
+
+        try:
+            self.vault.set_setting(name, value)
+        except StorageError as exc:
+            raise _user_error(exc) from None
 
     # -- create, unlock, lock ------------------------------------------------
     def create(self, code: str, name: str, secret: str, *,
@@ -135,15 +169,18 @@ class Session:
         if check_passphrase:
             passphrase.check_strength(secret)
         info: dict[str, Any] = {"branch_code": code, "branch_name": name, **(extra_info or {})}
+        office = None
         if office_key:
             from branchtool.keyfiles import read_office_key
 
-            info["office"] = read_office_key(Path(office_key)).to_dict()
+            office = read_office_key(Path(office_key))
         try:
             self._vault = Vault.create(self.path, secret, kind="branch", info=info,
                                        work_factor=self.work_factor)
         except StorageError as exc:
             raise _user_error(exc) from None
+        if office is not None:
+            self.bundles.set_office_key(office)
 
     def unlock(self, secret: str) -> list[str]:
         """Open the vault (scrypt: call from a worker). Returns the recovery

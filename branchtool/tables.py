@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from branchtool.cells import csv_field, text_cell
 from branchtool.errors import UserError
 from branchtool.table_read import READABLE, Sheet, SheetChoice, read_sheet
 
@@ -30,49 +31,53 @@ WRITABLE = (".xlsx", ".csv")
 class Column:
     header: str
     width: int = 12  # in characters, as Excel counts them
-    text: bool = False  # keep as text (ID numbers, phone numbers)
 
 
 def write_sheet(path: str | os.PathLike[str], columns: Sequence[Column],
                 rows: Iterable[Sequence[object]], *, title: str = "") -> int:
     """Write ``rows`` under ``columns`` to .xlsx or .csv (by suffix), through a
-    temporary file renamed into place. Returns the number of rows written."""
+    random-named temporary file renamed into place (``storage.fsio``: never
+    through a link a stick holds). Every cell is text and none is a formula
+    (``branchtool.cells``). Returns the number of rows written."""
+    from storage.fsio import DEFAULT_IO
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE:
         raise UserError("table.unknown_export_type", name=path.name)
     if not path.parent.is_dir():
         raise UserError("table.unwritable", name=path.name)
-    tmp = path.with_name(f".{path.name}.tmp")
+    render = _xlsx_bytes if suffix == ".xlsx" else _csv_bytes
+    data, count = render(columns, rows, title)
     try:
-        count = (_write_xlsx if suffix == ".xlsx" else _write_csv)(tmp, columns, rows, title)
-        os.replace(tmp, path)
+        DEFAULT_IO.write_atomic(path, data)
     except OSError:
-        tmp.unlink(missing_ok=True)
         raise UserError("table.unwritable", name=path.name) from None
     return count
 
 
-def _write_csv(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]],
-               title: str) -> int:
+def _csv_bytes(columns: Sequence[Column], rows: Iterable[Sequence[object]],
+               title: str) -> tuple[bytes, int]:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([csv_field(c.header) for c in columns])
     count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([c.header for c in columns])
-        for row in rows:
-            writer.writerow(["" if v is None else _text(v) for v in row])
-            count += 1
-    return count
+    for row in rows:
+        writer.writerow([csv_field(_text(v)) for v in row])
+        count += 1
+    return out.getvalue().encode("utf-8-sig"), count
 
 
 def _text(value: object) -> str:
+    if value is None:
+        return ""
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 
 
-def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[object]],
-                title: str) -> int:
+def _xlsx_bytes(columns: Sequence[Column], rows: Iterable[Sequence[object]],
+                title: str) -> tuple[bytes, int]:
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -85,21 +90,19 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[o
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = openpyxl.cell.WriteOnlyCell(sheet, value=column.header)
+        cell = text_cell(openpyxl.cell.WriteOnlyCell(sheet), column.header)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     count = 0
     for row in rows:
         cells = []
-        for column, value in zip(columns, row, strict=True):
-            cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
-            if column.text:
-                cell.number_format = "@"
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+        for _column, value in zip(columns, row, strict=True):
+            cell = text_cell(openpyxl.cell.WriteOnlyCell(sheet), _text(value))
+            cell.number_format = "@"  # text: Excel keeps ID and phone numbers whole
             cells.append(cell)
         sheet.append(cells)
         count += 1
-    book.save(path)
-    return count
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), count

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, RadioButton, RadioSet, Static
+from textual.widgets import Button, RadioButton, RadioSet
 
 from branchtool import i18n
 from branchtool.records.person import ARCHIVED
 from screens.base import localize_bindings
+from screens.plain import Static
 
 DELETE = "delete"
 

@@ -8,9 +8,9 @@ from typing import Any, ClassVar
 
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Static
 
 from branchtool import i18n
+from screens.plain import Static
 
 
 def localize_bindings(node: DOMNode) -> None:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Footer, Input, Select
 
 from branchtool import i18n, money
 from branchtool.records.care import (
@@ -42,6 +42,7 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 Done = Callable[[], None]

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList
 
 from branchtool import i18n
 from branchtool.errors import UserError, describe
@@ -25,6 +25,7 @@ from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
 from screens.form import FormRow, field_widget, widget_value
+from screens.plain import Static
 from storage.errors import StorageError
 
 HISTORY_DAYS = 7

@@ -12,7 +12,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -24,6 +24,7 @@ from branchtool.session import Session
 from branchtool.tables import Sheet
 from screens.import_dialog import IGNORE, ImportDialog
 from screens.person_picker import PersonPicker
+from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 

@@ -35,7 +35,7 @@ from branchtool.session import Session
 from screens.alerts import AlertsPanel, AlertsScreen
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.watch_widgets import fit, sparkline
-from storage.errors import StorageError
+from storage.errors import StorageError, VaultCorrupt
 
 Panel = Callable[[Session], Widget]
 # The panels under the figures, in order. Other areas append their factories.
@@ -245,6 +245,8 @@ class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
             session.alerts.refresh()
             board = figures.compute(session.health, session.contacts, session.notices,
                                     session.alerts, session.health.today())
+        except VaultCorrupt:
+            raise  # a month's file damaged: the app locks and offers the backup
         except (UserError, StorageError) as exc:
             if not worker.is_cancelled:
                 self.post_message(self.Failed(describe(exc)))

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Static
 
 from branchtool import i18n
 from branchtool.errors import UserError, describe
@@ -30,9 +29,10 @@ from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
+from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
-from storage.errors import StorageError
+from storage.errors import StorageError, VaultCorrupt
 
 FILTERS = ("", MISSING, ABNORMAL)
 MISSING_SHOWN = 12  # names listed above the table before "+N"
@@ -152,6 +152,8 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
     def _load(self, session: Session, day: dt.date) -> None:
         try:
             sheet = session.health.sheet(day)
+        except VaultCorrupt:
+            raise  # a month's file damaged: the app locks and offers the backup
         except (UserError, StorageError) as exc:
             self.post_message(self.Failed(describe(exc)))
             return

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Checkbox, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
@@ -21,6 +21,7 @@ from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.plain import Static
 
 
 def default_path(today: dt.date) -> Path:

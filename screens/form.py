@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef, Kind
+from screens.plain import Label, Static
 
 
 class FieldValidator(Validator):

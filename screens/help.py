@@ -11,10 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
 
 from branchtool import i18n
 from screens.base import localize_bindings
+from screens.plain import Static
 
 _OWN_PACKAGES = ("screens", "branchtool")
 

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Select
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
@@ -32,6 +32,7 @@ from branchtool.errors import UserError
 from branchtool.session import Session
 from branchtool.tables import Sheet, SheetChoice
 from screens.base import localize_bindings
+from screens.plain import Label, Static
 
 IGNORE = ""  # the column select's value for "not imported"
 ResultT = TypeVar("ResultT")

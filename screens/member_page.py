@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from branchtool import i18n
 from branchtool.records.deed import DEED_COLUMNS
@@ -22,6 +22,7 @@ from branchtool.records.task import TASK_COLUMNS
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_table import FlaggedTable
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Select, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Markdown, Select, TabbedContent, TabPane
 
 from branchtool import i18n
 from branchtool.bundles.scope import ExportKind, kinds
@@ -36,6 +36,7 @@ from screens.office_rows import (
     kind_label,
     show_value,
 )
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 TABS = ("overview", "reports", "data", "changes", "bundles")
@@ -104,7 +105,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
                 yield Select([], prompt=i18n.t("office_ui.pick_report"), id="branch-report",
                              compact=True)
                 with VerticalScroll(id="branch-report-scroll"):
-                    yield Markdown(id="branch-report-text")
+                    yield Markdown(id="branch-report-text", open_links=False)  # a bundle's text
             with TabPane(i18n.t("office_ui.tab.data"), id="tab-data"):
                 yield Select([], prompt=i18n.t("office_ui.pick_kind"), id="branch-kind",
                              compact=True)

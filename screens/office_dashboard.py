@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
@@ -31,6 +31,7 @@ from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_rows import BRANCH_COLUMNS, branch_line
 from screens.path_prompt import PathScreen
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 OVERVIEW, RECEIPTS, SUMMARY = "office-overview", "office-receipts", "office-summary"

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, ProgressBar, Static
+from textual.widgets import Button, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from branchtool import i18n
@@ -25,6 +25,7 @@ from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_dashboard import OfficeChanged
 from screens.office_rows import IMPORT_COLUMNS, import_line
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 IMPORT = "office-import"

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DirectoryTree, Static
+from textual.widgets import Button, DirectoryTree
 
 from branchtool import i18n
 from screens.base import localize_bindings
+from screens.plain import Static
 
 
 class PickScreen(ModalScreen[Path | None]):

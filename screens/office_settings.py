@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -18,6 +18,7 @@ from branchtool.office.model import OfficeSettings
 from branchtool.office.service import OfficeService
 from screens.base import localize_bindings
 from screens.form import FormRow
+from screens.plain import Static
 
 
 class OfficeSettingsScreen(ModalScreen[OfficeSettings | None]):

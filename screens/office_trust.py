@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -27,6 +27,7 @@ from screens.confirm import ConfirmScreen
 from screens.office_dashboard import OfficeChanged
 from screens.office_rows import LOG_COLUMNS, TRUST_COLUMNS, log_line, trust_line
 from screens.path_prompt import PathScreen
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 
@@ -111,10 +112,13 @@ class TrustPane(Vertical, LockAware):
             self.app.notify(i18n.t("cli.office.trust.same"))
             return
         question = i18n.t("office_ui.trust.confirm_new" if preview.action == NEW
-                          else "office_ui.trust.confirm_replace", code=key.code, name=key.name,
-                          fingerprint=key.fingerprint, old=preview.old_fingerprint or "—")
+                          else "office_ui.trust.confirm_replace", code=key.code, name=key.name)
+        lines = [i18n.t("dialog.fingerprint", fingerprint=key.fingerprint)] \
+            if preview.action == NEW else [
+                i18n.t("dialog.fingerprint_old", fingerprint=preview.old_fingerprint or "—"),
+                i18n.t("dialog.fingerprint_new", fingerprint=key.fingerprint)]
         self.app.push_screen(ConfirmScreen(question, yes=i18n.t("office_ui.trust.yes"),
-                                           no=i18n.t("dialog.cancel")),
+                                           no=i18n.t("dialog.cancel"), fingerprints=lines),
                              lambda yes: self._enrol(key, preview.action != NEW) if yes else None)
 
     def _enrol(self, key: KeyFile, replace: bool) -> None:
@@ -145,10 +149,11 @@ class TrustPane(Vertical, LockAware):
             self._fail(error)
             return
         question = i18n.t("office_ui.trust.confirm_rotate", code=rotation.code,
-                          name=rotation.name, old=rotation.old_fingerprint,
-                          fingerprint=rotation.new_key.fingerprint)
+                          name=rotation.name)
+        lines = [i18n.t("dialog.fingerprint_old", fingerprint=rotation.old_fingerprint),
+                 i18n.t("dialog.fingerprint_new", fingerprint=rotation.new_key.fingerprint)]
         self.app.push_screen(ConfirmScreen(question, yes=i18n.t("office_ui.trust.yes"),
-                                           no=i18n.t("dialog.cancel")),
+                                           no=i18n.t("dialog.cancel"), fingerprints=lines),
                              lambda yes: self._rotate(rotation) if yes else None)
 
     def _rotate(self, rotation: Rotation) -> None:

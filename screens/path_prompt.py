@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.plain import Static
 
 
 class PathScreen(ModalScreen[Path | None]):

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from branchtool import i18n
@@ -20,6 +20,7 @@ from branchtool.records.person import ACTIVE
 from branchtool.services.roster import Person, RosterQuery
 from branchtool.session import Session
 from screens.base import localize_bindings
+from screens.plain import OptionList, Static
 
 SHOWN = 50
 

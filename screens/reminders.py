@@ -14,13 +14,13 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef
 from branchtool.session import Session
 from screens.base import LockAware
 from screens.care_table import FlaggedTable
+from screens.plain import Static
 from screens.record_table import RecordTable
 
 COLUMNS = (

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Markdown, Select, Static
+from textual.widgets import Button, Input, Markdown, Select
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, reports
@@ -27,6 +27,7 @@ from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.path_prompt import PathScreen
+from screens.plain import Static
 
 BUILD, WRITE = "report-build", "report-write"
 

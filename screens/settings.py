@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Select
 
 from branchtool import i18n
 from branchtool.session import THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
+from screens.plain import Static
 from screens.watch_settings import ThresholdFields
 
 MAX_IDLE_MINUTES = 240

@@ -10,14 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.session import Session
+from branchtool.shown import shown
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.plain import Label, Static
 
 
 class UnlockScreen(Screen[list[str]]):
@@ -30,21 +32,27 @@ class UnlockScreen(Screen[list[str]]):
     ]
 
     def __init__(self, session: Session, *, demo_passphrase: str = "",
-                 locked: bool = False) -> None:
+                 locked: bool = False, problem: UserError | None = None) -> None:
         super().__init__()
         self.session = session
         self.demo_passphrase = demo_passphrase
         self.locked = locked
+        self.problem = problem  # why the app locked by itself (a damaged file)
         self.offered_backup: str | None = None
         localize_bindings(self)
+
+    def on_mount(self) -> None:
+        if self.problem is not None:
+            self._tell(self.problem, while_open=True)
 
     def compose(self) -> ComposeResult:
         info = self.session.info()
         with Center(), Vertical(id="unlock-box"):
             yield Static(i18n.t("app.title"), id="unlock-title")
-            code = info.get("branch_code", "")
-            yield Static(i18n.t("app.unlock.branch", name=info.get("branch_name", ""), code=code)
-                         if code else info.get("office_name", ""), id="unlock-branch")
+            code = info.get("branch_code", "")  # vault.json, not yet authenticated: shown
+            yield Static(shown(i18n.t("app.unlock.branch", name=info.get("branch_name", ""),
+                                      code=code) if code else info.get("office_name", "")),
+                         id="unlock-branch")
             if self.locked:
                 yield Static(i18n.t("app.unlock.was_locked"), id="unlock-locked")
             yield Label(i18n.t("app.unlock.passphrase"))
@@ -84,14 +92,19 @@ class UnlockScreen(Screen[list[str]]):
             field = self.query_one("#unlock-passphrase", Input)
             field.disabled = False
             field.focus()
-            message = error.message()
-            self.offered_backup = None
-            if error.key == "storage.vault_corrupt":
-                self.offered_backup = self.session.latest_backup()
-                if self.offered_backup:
-                    message += "\n" + i18n.t("app.unlock.offer_backup",
-                                              backup=self.offered_backup)
-            self._say(message, error=True)
+            self._tell(error)
+
+    def _tell(self, error: UserError, *, while_open: bool = False) -> None:
+        """The error, and the last backup to restore when a file failed its check."""
+        damaged = error.key == "storage.vault_corrupt"
+        message = i18n.t("app.damaged_while_open", file=error.params.get("file", "?")) \
+            if damaged and while_open else error.message()
+        self.offered_backup = None
+        if damaged:
+            self.offered_backup = self.session.latest_backup()
+            if self.offered_backup:
+                message += "\n" + i18n.t("app.unlock.offer_backup", backup=self.offered_backup)
+        self._say(message, error=True)
 
     def action_restore_backup(self) -> None:
         """Ctrl+R after a failed integrity check: confirm, then restore."""

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets import Button, Input, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, passphrase
@@ -23,6 +23,7 @@ from branchtool.errors import UserError
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.form import FormRow
+from screens.plain import Static
 
 SECRETS = ("passphrase", "repeat")
 

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.session import Session
 from screens.base import localize_bindings
+from screens.plain import Label, Static
 
 if TYPE_CHECKING:
     from branchtool.services.health import HealthService

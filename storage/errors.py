@@ -45,6 +45,18 @@ class VaultCorrupt(StorageError):
     key = "storage.vault_corrupt"
 
 
+class VaultEdited(VaultCorrupt):
+    """vault.json was changed outside branchtool: its MAC does not match."""
+
+    key = "storage.vault_edited"
+
+
+class VaultUnreadable(StorageError):
+    """A vault file could not be read (held by another program, permissions)."""
+
+    key = "storage.unreadable"
+
+
 class WriteFailed(StorageError):
     """The disk refused a write (full, I/O error, permission); nothing changed."""
 

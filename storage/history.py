@@ -1,10 +1,11 @@
 """The vault's hash-chained history of changes.
 
 Every change appends an entry ``{seq, time, partition, id, op, hash, prev}``
-where ``hash`` is the SHA-256 of the record's new canonical JSON (``None`` for
-a removal) and ``prev`` is the previous entry's ``entry`` hash. ``entry`` is
-the SHA-256 of the canonical JSON of the entry without its own ``entry``
-field. The first entry's ``prev`` is 64 zeros.
+where ``hash`` is the HMAC-SHA-256 of the record's new canonical JSON under the
+vault's secret history key (``None`` for a removal; entries written before the
+key existed hold the plain SHA-256) and ``prev`` is the previous entry's
+``entry`` hash. ``entry`` is the SHA-256 of the canonical JSON of the entry
+without its own ``entry`` field. The first entry's ``prev`` is 64 zeros.
 """
 
 from __future__ import annotations
@@ -66,9 +67,15 @@ class HistoryReport:
         return self.broken_at is None and not self.problems
 
 
+LINK_KEYS = frozenset({"seq", "prev", "entry"})
+
+
 def verify_chain(entries: Iterable[dict[str, Any]], start_seq: int = 0,
-                 start_hash: str = GENESIS) -> HistoryReport:
-    """Recompute the chain; name the first broken link."""
+                 start_hash: str = GENESIS, *, links: bool = False) -> HistoryReport:
+    """Recompute the chain; name the first broken link. ``links``: entries of
+    a bundle, where an entry of a kind the bundle does not carry is only its
+    link (``seq``, ``prev``, ``entry``): its hash is not recomputed, the next
+    entry's ``prev`` vouches for it."""
     report = HistoryReport(head_seq=start_seq, head_hash=start_hash)
     expected_seq, prev = start_seq + 1, start_hash
     for entry in entries:
@@ -80,7 +87,8 @@ def verify_chain(entries: Iterable[dict[str, Any]], start_seq: int = 0,
         if entry.get("prev") != prev:
             report.broken_at, report.problem = seq, "prev"
             return report
-        if entry.get("op") not in OPS or entry_hash(entry) != entry.get("entry"):
+        link = links and entry.keys() == LINK_KEYS and isinstance(entry["entry"], str)
+        if not link and (entry.get("op") not in OPS or entry_hash(entry) != entry.get("entry")):
             report.broken_at, report.problem = seq, "entry"
             return report
         prev = entry["entry"]

@@ -15,8 +15,10 @@ signature file (``.minisig``)::
     base64(global signature (64 bytes))
 
 The algorithm is ``ED`` (prehashed: Ed25519 over BLAKE2b-512 of the data; what
-:func:`sign` writes) or the legacy ``Ed`` (Ed25519 over the data itself; only
-read). The global signature is Ed25519 over ``signature || trusted comment``.
+:func:`sign` writes) or the legacy ``Ed`` (Ed25519 over the data itself),
+which the verifiers refuse unless asked (``allow_legacy=True``): branchtool's
+files are all ``ED``, and a legacy signature would make a verifier hold and
+hash a hostile file whole. The global signature is Ed25519 over ``signature || trusted comment``.
 
 Parsing is strict: exact line counts and prefixes, canonical base64, exact
 decoded lengths, known algorithms, minisign's line-length limits. Every failure
@@ -617,12 +619,12 @@ def verify(
     signature_text: str | bytes | Signature,
     public_key_text: str | bytes | PublicKey,
     *,
-    allow_legacy: bool = True,
+    allow_legacy: bool = False,
 ) -> str:
     """Verify a ``.minisig`` over ``data``; returns the trusted comment.
 
-    Accepts the prehashed ``ED`` form and, unless ``allow_legacy=False``
-    (``minisign -V -H``), the legacy ``Ed`` form. Raises
+    Accepts the prehashed ``ED`` form (like ``minisign -V -H``) and, only with
+    ``allow_legacy=True``, the legacy ``Ed`` form. Raises
     :class:`MalformedSignatureError` / :class:`MalformedPublicKeyError`,
     :class:`LegacySignatureError`, :class:`KeyIdMismatchError`,
     :class:`BadSignatureError` (data altered) or
@@ -641,7 +643,7 @@ def verify_stream(
     signature_text: str | bytes | Signature,
     public_key_text: str | bytes | PublicKey,
     *,
-    allow_legacy: bool = True,
+    allow_legacy: bool = False,
 ) -> str:
     """Like :func:`verify`, reading the data from ``src``.
 
@@ -662,7 +664,7 @@ def verify_file(
     signature_text: str | bytes | Signature,
     public_key_text: str | bytes | PublicKey,
     *,
-    allow_legacy: bool = True,
+    allow_legacy: bool = False,
 ) -> str:
     """Like :func:`verify` for the contents of the file at ``path``."""
     with Path(path).open("rb") as f:

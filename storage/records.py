@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import time
 from typing import Any
@@ -31,7 +32,16 @@ def sha256_hex(data: bytes) -> str:
 
 
 def record_hash(doc: Any) -> str:
+    """Unkeyed SHA-256 of a record: what history entries carried before
+    version 2 of the history (still accepted when a vault checks itself)."""
     return sha256_hex(canonical_json(doc))
+
+
+def keyed_record_hash(key: bytes, doc: Any) -> str:
+    """HMAC-SHA-256 of a record's canonical JSON under the vault's own secret
+    history key: the office can compare two of a record's hashes, but cannot
+    confirm a guess of a field the bundle withheld."""
+    return hmac.new(key, canonical_json(doc), hashlib.sha256).hexdigest()
 
 
 def deep_copy(value: Any) -> Any:

@@ -37,10 +37,10 @@ import orjson
 
 from storage import history as hist
 from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
-from storage.fsio import DEFAULT_IO, FileIO
+from storage.fsio import DEFAULT_IO, FileIO, make_private_dir, retry_busy
 from storage.partition import Doc, Partition
 from storage.partition import bulk as _bulk
-from storage.records import record_hash
+from storage.records import keyed_record_hash, record_hash
 
 Cipher = Callable[[bytes], bytes]
 
@@ -160,8 +160,12 @@ class Store:
         compact_bytes: int = 8 << 20,
         backups: Path | None = None,
         keep_backups: int = 5,
+        history_key: bytes | None = None,
     ) -> None:
         self.folder = folder
+        # history entries hash each record's new content with this secret
+        # (docs/formats.md, "History"); None: unkeyed, for tests of the store
+        self._history_key = history_key
         self._encrypt, self._decrypt = encrypt, decrypt
         self.io, self.clock = io, clock
         self.compact_frames, self.compact_bytes = compact_frames, compact_bytes
@@ -183,7 +187,7 @@ class Store:
     # -- creation -------------------------------------------------------------
     @staticmethod
     def initialize(folder: Path, encrypt: Cipher, *, io: FileIO = DEFAULT_IO) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
         io.write_atomic(folder / journal_name(1), b"")
         state = {"v": FORMAT, "gen": 1, "seq": 0, "time": utc_now(),
                  "head": {"seq": 0, "hash": hist.GENESIS}, "partitions": {}}
@@ -265,7 +269,8 @@ class Store:
         self._journal_frames = frames
 
     def _cut_torn_tail(self, keep: int, lost: int) -> None:
-        with open(self._journal_path, "r+b") as handle:
+        flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(self._journal_path, flags), "r+b") as handle:
             self.io.truncate(handle, keep)
         self.notices.append(Notice("storage.journal_torn_tail",
                                    {"file": f"data/{journal_name(self.gen)}", "bytes": lost}))
@@ -388,8 +393,14 @@ class Store:
             txn.ops.append({"p": part.name, "o": op, "id": record_id, "d": doc})
             seq, prev = self._head
             entry = hist.make_entry(seq + 1, self.clock(), part.name, record_id, op,
-                                    None if doc is None else record_hash(doc), prev)
+                                    None if doc is None else self.record_hash(doc), prev)
             self._append_history(txn, entry)
+
+    def record_hash(self, doc: Doc) -> str:
+        """What a history entry says of ``doc``: keyed when the store has a key."""
+        if self._history_key is None:
+            return record_hash(doc)
+        return keyed_record_hash(self._history_key, doc)
 
     def _append_history(self, txn: _Txn, entry: Doc) -> None:
         name = hist.partition_for(entry["time"])
@@ -515,7 +526,8 @@ class Store:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.backups / f"{stamp}-g{self.gen:08d}"
         try:
-            target.mkdir(parents=True)
+            make_private_dir(self.backups)
+            target.mkdir(mode=0o700)
             files = [STATE_FILE, journal_name(self.gen)]
             files += [meta["file"] for meta in self._manifest.values()]
             for name in files:
@@ -566,8 +578,11 @@ class Store:
                 latest[(entry["partition"], entry["record"])] = entry["hash"]
             for (name, record_id), digest in latest.items():
                 doc = self.partition(name)._raw(record_id)
-                actual = None if doc is None else record_hash(doc)
-                if actual != digest:
+                if doc is None:
+                    ok = digest is None
+                else:  # entries written before the history was keyed hash plainly
+                    ok = digest in (self.record_hash(doc), record_hash(doc))
+                if not ok:
                     problems.append(f"record:{name}")
             return problems
 
@@ -588,13 +603,33 @@ class Store:
                 self._closed = True
 
 
+RESTORING = "data.restoring"
+
+
 def restore_backup(data: Path, backup: Path) -> Path:
-    """Put a backup set in place of ``data/``; the replaced folder is kept aside."""
+    """Put a backup set in place of ``data/``; the replaced folder is kept aside.
+
+    The set is copied whole to ``data.restoring`` first; then ``data/`` moves
+    aside and the copy takes its name. An interruption between the two
+    renames (a crash, or Windows refusing the second rename while a scanner
+    holds a file) leaves no ``data/`` and a complete ``data.restoring``:
+    ``finish_restore`` completes it when the vault is next opened."""
     aside = data.with_name(f"data.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
-    staging = data.with_name("data.restoring")
+    staging = data.with_name(RESTORING)
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(backup, staging)
+    make_private_dir(staging)
     if data.exists():
-        os.replace(data, aside)
-    os.replace(staging, data)
+        retry_busy(lambda: os.replace(data, aside))
+    retry_busy(lambda: os.replace(staging, data))
     return aside
+
+
+def finish_restore(data: Path) -> bool:
+    """Complete a restore interrupted between its two renames (see
+    ``restore_backup``). True when it did; raises ``OSError`` if it cannot."""
+    staging = data.with_name(RESTORING)
+    if data.exists() or not staging.is_dir():
+        return False
+    retry_busy(lambda: os.replace(staging, data))
+    return True

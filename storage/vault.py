@@ -1,7 +1,9 @@
 """A vault: one folder holding a branch's (or the office's) encrypted data.
 
 ```
-vault.json     plaintext, nothing sensitive: format, kind, public keys, info
+vault.json     plaintext, nothing sensitive and nothing obeyed unchecked:
+               format, kind, public keys, display info (branch name, language),
+               and a MAC keyed from the identity: an edit is refused at unlock
 identity.age   the vault's age identity, under the passphrase (scrypt)
 signing.age    the minisign (Ed25519) secret key, age-encrypted to the vault
 signing.next.age  only during a signing-key rotation (see ``rotate_signing_key``)
@@ -10,6 +12,11 @@ backups/       the last good snapshot sets, hard-linked at each compaction
 lock           the one-writer lock
 ```
 Unlocking runs scrypt once; everything after uses the unwrapped X25519 key.
+
+What decides where data goes or whom to trust (the office's keys, the idle
+lock) is a *setting* in the encrypted store (``setting`` / ``set_setting``,
+partition ``vault_settings``), so a restore of ``data/`` keeps it consistent
+with the rest of the data. Folders are 0700 and files 0600 (POSIX).
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
+import hashlib
+import hmac
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,28 +35,44 @@ from typing import Any
 import orjson
 
 from storage import age, minisign
+from storage.age.primitives import hkdf
 from storage.errors import (
     StorageError,
     VaultClosed,
     VaultCorrupt,
+    VaultEdited,
     VaultExists,
     VaultNotFound,
+    VaultUnreadable,
     WriteFailed,
     WrongPassphrase,
 )
-from storage.fsio import DEFAULT_IO, FileIO
+from storage.fsio import DEFAULT_IO, DIR_MODE, FILE_MODE, FileIO, make_private_dir, restrict
 from storage.history import HistoryReport
 from storage.lock import VaultLock
 from storage.partition import Doc, Partition
-from storage.store import Notice, Store, restore_backup, utc_now
+from storage.records import canonical_json
+from storage.store import Notice, Store, finish_restore, restore_backup, utc_now
 
 VAULT_FILE = "vault.json"
 IDENTITY_FILE = "identity.age"
 SIGNING_FILE = "signing.age"
 SIGNING_NEXT_FILE = "signing.next.age"
 FORMAT_NAME = "branchtool-vault"
-FORMAT_VERSION = 1
+# 2: vault.json carries a MAC, and the settings that decide where data goes
+# or whom to trust live in the encrypted store. Version 1 files (no MAC, the
+# office key and idle minutes in ``info``) are migrated at their first unlock.
+FORMAT_VERSION = 2
+LEGACY_VERSION = 1
 KINDS = ("branch", "office")
+SETTINGS = "vault_settings"  # the encrypted settings: {"id": name, "value": ...}
+MARKER = "vault_json"  # a setting: vault.json's version, so a downgrade is seen
+# What version 1 kept in vault.json's plaintext ``info`` and version 2 keeps
+# as encrypted settings: info key -> setting name (``ui.idle_minutes`` is nested).
+MOVED_INFO = {"office": "office"}
+MOVED_UI = {"idle_minutes": "idle_minutes"}
+MAC_INFO = b"branchtool vault.json mac"
+HISTORY_INFO = b"branchtool history record hash"
 
 
 def _identity_file_text(identity: str, recipient: str) -> bytes:
@@ -59,6 +85,18 @@ Signer = Callable[[bytes, str], str]  # (data, trusted comment) -> .minisig text
 # the new key), after the new key is on disk and before it becomes current; it
 # returns text to keep (encrypted) in vault.json with the retired key, or None.
 RotationHook = Callable[[str, Signer, Signer], str | None]
+
+
+def derive_key(identity: str, purpose: bytes) -> bytes:
+    """A 32-byte secret for ``purpose``, derived from the vault's identity: it
+    never leaves the vault and needs no file of its own."""
+    return hkdf(identity.encode("ascii"), None, purpose)
+
+
+def vault_mac(identity: str, doc: dict[str, Any]) -> str:
+    """HMAC-SHA-256 of vault.json's canonical JSON (without ``mac``)."""
+    body = canonical_json({k: v for k, v in doc.items() if k != "mac"})
+    return hmac.new(derive_key(identity, MAC_INFO), body, hashlib.sha256).hexdigest()
 
 
 def _parse_identity_file(text: bytes) -> str:
@@ -90,6 +128,9 @@ class Vault:
 
     @staticmethod
     def read_info(path: Path) -> dict[str, Any]:
+        """vault.json as it is on disk, *not yet authenticated* (that needs the
+        passphrase): good for the language and the name to show at unlock,
+        never for a decision."""
         try:
             doc = orjson.loads((Path(path) / VAULT_FILE).read_bytes())
         except FileNotFoundError:
@@ -122,6 +163,8 @@ class Vault:
         lock.acquire()
         try:
             return restore_backup(path / "data", chosen)
+        except OSError as exc:
+            raise WriteFailed(reason=type(exc).__name__) from None
         finally:
             lock.release()
 
@@ -136,7 +179,10 @@ class Vault:
         if cls.exists(path) or (path.is_dir() and any(
                 p.name != "lock" for p in path.iterdir())):
             raise VaultExists(path=str(path))
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            make_private_dir(path)
+        except OSError as exc:
+            raise WriteFailed(reason=type(exc).__name__) from None
         lock = VaultLock(path)
         lock.acquire()
         try:
@@ -148,7 +194,7 @@ class Vault:
                             age.encrypt(signing.to_text().encode(), [recipient]))
             encrypt, _ = cls._ciphers(identity, recipient)
             Store.initialize(path / "data", encrypt, io=io)
-            (path / "backups").mkdir(exist_ok=True)
+            make_private_dir(path / "backups")
             doc = {
                 "format": FORMAT_NAME,
                 "version": FORMAT_VERSION,
@@ -159,7 +205,8 @@ class Vault:
                 "signing_key_id": minisign.key_id(public_text),
                 "info": dict(info or {}),
             }
-            io.write_atomic(path / VAULT_FILE, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+            io.write_atomic(path / VAULT_FILE, _signed_json(identity, doc))
+            restrict(path / "lock", FILE_MODE)
         except OSError as exc:
             lock.release()
             raise WriteFailed(reason=type(exc).__name__) from None
@@ -178,24 +225,127 @@ class Vault:
         lock.acquire()
         try:
             identity = cls._unwrap_identity(path, passphrase, max_work_factor)
+            version = cls._authenticate(doc, identity)
             recipient = age.identity_to_recipient(identity)
             if recipient != doc.get("recipient"):
                 raise VaultCorrupt(file=VAULT_FILE)
             encrypt, decrypt = cls._ciphers(identity, recipient)
             signing = cls._open_signing_key(path, doc, decrypt, io)
+            _private(path)
+            try:
+                finish_restore(path / "data")
+            except OSError as exc:
+                raise WriteFailed(reason=type(exc).__name__) from None
             store = Store(path / "data", encrypt, decrypt, io=io,
-                          backups=path / "backups", **store_options)
+                          backups=path / "backups",
+                          history_key=derive_key(identity, HISTORY_INFO), **store_options)
+        except OSError as exc:  # a file held by another program (Windows), permissions
+            lock.release()
+            raise VaultUnreadable(reason=_reason(exc)) from None
         except BaseException:
             lock.release()
             raise
-        return cls(path, doc, identity, signing, store, lock, io)
+        vault = cls(path, doc, identity, signing, store, lock, io)
+        try:
+            vault._settle_version(version)
+        except BaseException:
+            vault.close(compact=False)
+            raise
+        return vault
+
+    @staticmethod
+    def _authenticate(doc: dict[str, Any], identity: str) -> int:
+        """vault.json's version, once its MAC (version 2) checks out. A
+        version 1 file has no MAC: it is migrated (``_settle_version``)."""
+        version = doc.get("version")
+        if version == LEGACY_VERSION and "mac" not in doc:
+            return LEGACY_VERSION
+        if version != FORMAT_VERSION:
+            raise VaultCorrupt(file=VAULT_FILE)
+        mac = doc.get("mac")
+        if not isinstance(mac, str) or not hmac.compare_digest(mac, vault_mac(identity, doc)):
+            raise VaultEdited(file=VAULT_FILE)
+        return FORMAT_VERSION
+
+    def _settle_version(self, version: int) -> None:
+        """Bring vault.json and the encrypted settings into step at unlock.
+
+        - A version 1 vault.json is migrated: what it held in plaintext that
+          decides where data goes (``MOVED_INFO``, ``MOVED_UI``) becomes
+          encrypted settings, and vault.json is rewritten as version 2 with
+          its MAC and a sealed copy of what moved. A store that already
+          records version 2 makes a version 1 file an edit (a downgrade).
+        - A version 2 vault.json over a store without the marker is a restore
+          of ``data/`` from before the migration: the sealed copy puts the
+          settings back, so the data and its settings stay consistent.
+        """
+        stored = self.setting(MARKER)
+        if version == LEGACY_VERSION:
+            if stored is not None:
+                raise VaultEdited(file=VAULT_FILE)
+            self._migrate()
+        elif stored is None:
+            moved = self._unseal(self._doc.get("moved"))
+            with self.batch():
+                for name, value in moved.items():
+                    self.set_setting(name, value)
+                self.set_setting(MARKER, {"version": FORMAT_VERSION})
+
+    def _migrate(self) -> None:
+        doc = dict(self._doc)
+        info = dict(doc.get("info") or {})
+        moved: dict[str, Any] = {}
+        for key, name in MOVED_INFO.items():
+            if key in info:
+                moved[name] = info.pop(key)
+        ui = info.get("ui")
+        if isinstance(ui, dict):
+            ui = dict(ui)
+            for key, name in MOVED_UI.items():
+                if key in ui:
+                    moved[name] = ui.pop(key)
+            info["ui"] = ui
+        doc["info"], doc["version"] = info, FORMAT_VERSION
+        if moved:
+            doc["moved"] = self._seal(moved)
+        with self.batch():
+            for name, value in moved.items():
+                self.set_setting(name, value)
+            self.set_setting(MARKER, {"version": FORMAT_VERSION})
+        self._write_doc(doc)
+
+    def _seal(self, value: Any) -> str:
+        return base64.b64encode(age.encrypt(canonical_json(value), [self.recipient])).decode()
+
+    def _unseal(self, sealed: Any) -> dict[str, Any]:
+        if not isinstance(sealed, str):
+            return {}
+        try:
+            value = orjson.loads(self.decrypt(base64.b64decode(sealed, validate=True)))
+        except (ValueError, age.AgeError):
+            raise VaultCorrupt(file=VAULT_FILE) from None
+        return value if isinstance(value, dict) else {}
+
+    def _write_doc(self, doc: dict[str, Any]) -> None:
+        """vault.json, rewritten whole with a fresh MAC; ``WriteFailed`` if not."""
+        try:
+            self._io.write_atomic(self.path / VAULT_FILE, _signed_json(self.identity, doc))
+        except OSError as exc:
+            raise WriteFailed(reason=type(exc).__name__) from None
+        self._doc = {**doc, "mac": vault_mac(self.identity, doc)}
 
     @staticmethod
     def _read_signing_key(path: Path, name: str, decrypt: Callable[[bytes], bytes],
                           io: FileIO) -> minisign.SecretKey:
         try:
-            return minisign.SecretKey.from_text(decrypt(io.read_bytes(path / name)).decode())
-        except (OSError, ValueError):
+            raw = io.read_bytes(path / name)
+        except FileNotFoundError:
+            raise VaultCorrupt(file=name, missing=True) from None
+        except OSError as exc:
+            raise VaultUnreadable(reason=_reason(exc)) from None
+        try:
+            return minisign.SecretKey.from_text(decrypt(raw).decode())
+        except ValueError:
             raise VaultCorrupt(file=name) from None
 
     @classmethod
@@ -237,6 +387,8 @@ class Vault:
 
     @staticmethod
     def _unwrap_identity(path: Path, passphrase: str, max_work_factor: int) -> str:
+        if not passphrase:
+            raise WrongPassphrase()
         try:
             raw = (path / IDENTITY_FILE).read_bytes()
         except FileNotFoundError:
@@ -399,13 +551,12 @@ class Vault:
             self._discard(pending)
             raise
         try:
-            self._io.write_atomic(self.path / VAULT_FILE,
-                                  orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+            self._io.write_atomic(self.path / VAULT_FILE, _signed_json(self.identity, doc))
         except OSError as exc:
             if not self._lists_key(new_public):  # the write did not land: undo step 1
                 self._discard(pending)
                 raise WriteFailed(reason=type(exc).__name__) from None
-        self._doc, self._signing = doc, new
+        self._doc, self._signing = {**doc, "mac": vault_mac(self.identity, doc)}, new
         with contextlib.suppress(OSError):  # else open finishes it
             self._io.replace(pending, self.path / SIGNING_FILE)
             self._io.fsync_dir(self.path)
@@ -423,16 +574,34 @@ class Vault:
             self._io.unlink(path)
 
     def update_info(self, **changes: Any) -> None:
-        """Change the plaintext, non-sensitive vault.json info (atomically)."""
+        """Change the plaintext, non-sensitive vault.json info (atomically):
+        only what may be read before unlocking (names, language, theme).
+        Anything that decides where data goes or whom to trust is a
+        ``set_setting`` instead."""
         with self._doc_lock:
             doc = dict(self._doc)
             doc["info"] = {**self._doc.get("info", {}), **changes}
-            try:
-                self._io.write_atomic(self.path / VAULT_FILE,
-                                      orjson.dumps(doc, option=orjson.OPT_INDENT_2))
-            except OSError as exc:
-                raise WriteFailed(reason=type(exc).__name__) from None
-            self._doc = doc
+            self._write_doc(doc)
+
+    # -- encrypted settings ----------------------------------------------------------
+    def setting(self, name: str, default: Any = None) -> Any:
+        """An encrypted setting (a copy), or ``default`` when it was never set."""
+        doc = self.partition(SETTINGS).get(name)
+        return default if doc is None else doc.get("value", default)
+
+    def settings(self) -> dict[str, Any]:
+        """Every encrypted setting, name -> value (copies)."""
+        return {d["id"]: d.get("value") for d in self.partition(SETTINGS).all()}
+
+    def set_setting(self, name: str, value: Any) -> None:
+        """Keep ``value`` (JSON data) as the encrypted setting ``name``: one
+        journal write, in the history; ``None`` removes it."""
+        part = self.partition(SETTINGS)
+        if value is None:
+            if name in part:
+                part.remove(name)
+        else:
+            part.upsert({"id": name, "value": value})
 
     # -- the store -----------------------------------------------------------------------
     @property
@@ -492,6 +661,36 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _reason(exc: OSError) -> str:
+    return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def _signed_json(identity: str, doc: dict[str, Any]) -> bytes:
+    """vault.json's bytes: ``doc`` with its MAC."""
+    body = {k: v for k, v in doc.items() if k != "mac"}
+    return orjson.dumps({**body, "mac": vault_mac(identity, body)},
+                        option=orjson.OPT_INDENT_2)
+
+
+def _private(path: Path) -> None:
+    """Narrow a vault made before folders were 0700 and files 0600 (POSIX)."""
+    restrict(path, DIR_MODE)
+    for sub in ("data", "backups"):
+        folder = path / sub
+        if folder.is_dir() and not folder.is_symlink():
+            restrict(folder, DIR_MODE)
+            for child in folder.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    restrict(child, DIR_MODE)
+                    for file in child.iterdir():
+                        restrict(file, FILE_MODE)
+                else:
+                    restrict(child, FILE_MODE)
+    for file in path.iterdir():
+        if not file.is_dir():
+            restrict(file, FILE_MODE)
 
 
 def created_at(doc: dict[str, Any]) -> dt.datetime | None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the CCTV age vectors and the reference binaries."""
+"""Shared fixtures: the vendored CCTV age vectors and the reference binaries."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+AGE_VECTORS = REPO_ROOT / "tests" / "vectors" / "age"
+
+
 @pytest.fixture(scope="session")
 def age_testkit_dir() -> Path:
-    """The C2SP CCTV age test vectors in ``../shared/testkit/age``."""
-    path = (REPO_ROOT.parent / "shared" / "testkit" / "age").resolve()
-    if not path.is_dir():
-        pytest.skip(f"age test vectors not found at {path} (expected ../shared/testkit/age)")
-    return path
+    """The C2SP CCTV age test vectors, vendored in ``tests/vectors/age`` (with
+    their LICENSE and README). A clone alone runs them: a missing folder fails."""
+    assert AGE_VECTORS.is_dir(), f"the vendored age test vectors are missing: {AGE_VECTORS}"
+    return AGE_VECTORS
 
 
 def _binary(name: str) -> str:

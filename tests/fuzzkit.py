@@ -282,6 +282,8 @@ class LineOp:
         elif self.kind == "join":  # glue a line to the next
             if i + 1 < n:
                 lines[i] = lines[i].rstrip(b"\r\n") + lines.pop(i + 1)
+        elif self.kind == "repeat":  # two lines (a stanza) many times: a bloated header
+            lines[i:i] = lines[i:i + 2] * (self.j % 3000)
         else:
             raise ValueError(self.kind)
         return b"".join(lines)
@@ -318,6 +320,7 @@ def line_op() -> st.SearchStrategy[LineOp]:
         st.builds(LineOp, st.just("pad"), idx, st.just(0), st.sampled_from([b" ", b"\t", b"  "])),
         st.builds(LineOp, st.just("split"), idx, idx),
         st.builds(LineOp, st.just("join"), idx),
+        st.builds(LineOp, st.just("repeat"), idx, st.integers(1, 3000)),
         st.just(LineOp("crlf_all")),
     )
 
@@ -1394,6 +1397,10 @@ _SEMANTIC: list[tuple[tuple[Any, ...], Any]] = [
     *((("branch", "name"), v) for v in ("", "x" * 5000)),
     *((("bundle_id",), v) for v in ("", "../../etc", "@self", "@first_id", "@next_id",
                                      "x" * 500)),
+    # issue 13: a record's field of the wrong type (a signed bundle of another program)
+    *((("data", "roster", 0, field), v) for field in ("name", "gender", "phone")
+      for v in (["张三", "李四"], 5, None, {"a": 1}, True)),
+    *((("data", "checkins", 0, "date"), v) for v in ([], 20261120)),
 ]
 
 
@@ -1492,6 +1499,8 @@ _ENTRY_EDITS: list[dict[str, Any]] = [
     {"partition": "roster"}, {"partition": "checkins/"}, {"partition": ""},
     {"partition": "care/2026-11"}, {"record": ""}, {"record": "@a_record"},
     {"time": "garbage"}, {"time": None}, {"hash": None}, {"extra": [1, 2]},
+    # issue 13: an entry as a bare link (a kind not carried), right or wrong
+    {"@link": "keep"}, {"@link": "0" * 64}, {"@link": None},
 ]
 
 
@@ -1504,7 +1513,16 @@ def apply_doc_edits(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any],
                 target = entries[edit.path % len(entries)]
                 change = _ENTRY_EDITS[edit.path % len(_ENTRY_EDITS)]
                 if change.get("record") == "@a_record":  # a record the office holds
-                    change = {"record": world.bundles[2].doc["history"]["entries"][0]["record"]}
+                    full = [e for e in world.bundles[2].doc["history"]["entries"]
+                            if "record" in e]  # links only name no record
+                    change = {"record": full[0]["record"]}
+                if "@link" in change:  # keep only its link, its hash kept or replaced
+                    link = {k: target.get(k) for k in ("seq", "prev", "entry")}
+                    if change["@link"] != "keep":
+                        link["entry"] = change["@link"]
+                    target.clear()
+                    target.update(link)
+                    continue
                 target.update(change)
             continue
         if edit.action == "semantic":
@@ -1546,7 +1564,7 @@ def apply_doc_edits(world: OfficeWorld, bundle: Bundle, doc: dict[str, Any],
 @dataclass(frozen=True)
 class TarMember:
     name: str
-    kind: bytes
+    kind: bytes  # b"@": not a member but a raw 512-byte block of ``data`` (a bad header)
     data: str  # "json", "sig", "empty", "garbage"
     pax: tuple[tuple[str, str], ...] = ()
 
@@ -1569,7 +1587,9 @@ def tar_members() -> st.SearchStrategy[list[TarMember]]:
                          "bundle.json", "0,1,2", "BINARY", "1.0", ""])), max_size=2).map(tuple)
     member = st.builds(TarMember, names, kinds,
                        st.sampled_from(["json", "sig", "empty", "garbage"]), pax)
-    return st.lists(member, max_size=4)
+    # issue 13: a block GNU tar skips ("Skipping to next header") between members
+    raw = st.builds(TarMember, st.just(""), st.just(b"@"), st.sampled_from(["garbage", "json"]))
+    return st.lists(st.one_of(member, member, member, raw), max_size=5)
 
 
 def build_tar(members: Sequence[TarMember], bundle: Bundle, fmt_choice: int) -> bytes | None:
@@ -1580,6 +1600,11 @@ def build_tar(members: Sequence[TarMember], bundle: Bundle, fmt_choice: int) -> 
     try:
         with tarfile.open(fileobj=out, mode="w", format=formats[fmt_choice % 3]) as tar:
             for m in members:
+                if m.kind == b"@":
+                    block = (contents[m.data] + b"X" * 512)[:512]
+                    out.write(block)
+                    tar.offset += len(block)
+                    continue
                 info = tarfile.TarInfo(m.name)
                 info.type = m.kind
                 data = contents[m.data]
@@ -1616,7 +1641,7 @@ def bundle_mutations() -> st.SearchStrategy[BundleMutation]:
         st.sampled_from(["file", "file", "tar", "members", "json", "doc", "doc", "doc", "sig"]),
         st.one_of(byte_ops(), edits()).map(tuple),
         doc_edits().map(tuple), tar_members().map(tuple),
-        st.sampled_from(["keep", "a", "a", "a", "b", "c", "d"]),
+        st.sampled_from(["keep", "a", "a", "a", "b", "c", "d", "legacy-a"]),
         st.sampled_from(["office", "office", "office", "both", "other"]),
         st.integers(0, 2),
         st.one_of(st.just(()), st.lists(st.integers(0, 2), max_size=2).map(tuple)))
@@ -1632,6 +1657,11 @@ def _sign(world: OfficeWorld, doc_json: bytes, doc: Any, signer: str,
         comment = fmt.trusted_comment(doc, hashlib.sha256(doc_json).hexdigest())
     except (KeyError, TypeError, IndexError):
         comment = "branchtool bundle"
+    if signer == "legacy-a":  # the branch's own key, in the refused Ed form
+        try:
+            return legacy_signature(doc_json, world.signers["a"], comment)
+        except ValueError:
+            return legacy_signature(doc_json, world.signers["a"], "branchtool bundle")
     try:
         return minisign.sign(doc_json, world.signers[signer], comment)
     except ValueError:  # a comment minisign cannot carry (a line break)
@@ -1727,17 +1757,22 @@ def _check_accepted(world: OfficeWorld, ex: BundleMutation, data: bytes,
 
     bundle = world.bundles[ex.base % len(world.bundles)]
     tar = age.decrypt(data, [world.identity])
-    json_bytes, _ = fmt.unpack(tar)
+    json_bytes, signature = fmt.unpack(tar)
     if not resigned:
         assert json_bytes == bundle.json, "accepted a bundle.json its branch never signed"
         assert bundle.name != "first", "accepted the first bundle twice"
     doc = fmt.decode(json_bytes)
+    from branchtool.bundles.scope import check_records
+
+    check_records(doc)  # an accepted bundle's records hold text where defined
+    assert minisign.parse_signature(signature).prehashed, "accepted a legacy signature"
     assert doc["recipient"] == world.recipient
     assert doc["branch"]["code"] == "A1"
     assert doc["signer_key_id"] == world.signers["a"].key_id
     assert doc["sequence"] > world.bundles[2].doc["sequence"]
     history = doc["history"]
-    report = verify_chain(history["entries"], history["base"]["seq"], history["base"]["hash"])
+    report = verify_chain(history["entries"], history["base"]["seq"], history["base"]["hash"],
+                          links=True)
     assert report.ok and (report.head_seq, report.head_hash) == (
         history["head"]["seq"], history["head"]["hash"]), "accepted a broken chain"
     # The office can still show each day the bundle reports (its status reads

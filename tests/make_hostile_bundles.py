@@ -15,16 +15,28 @@ gets:
 
 Every hostile bundle is built from genuine ones, changed in exactly one way,
 and re-signed where the case needs a valid signature, so that each reaches the
-check it is aimed at. (The 300 MB string is made on the fly by its test.)
+check it is aimed at. (The 300 MB string and the 128 MiB unsigned bomb are
+made on the fly by their tests.)
+
+Issue 13 added the shapes of its findings: an age header of a thousand
+stanzas, a tar that hides a second bundle.json behind a corrupt header, a
+legacy (non-prehashed) signature, nesting that is parsed only once signed, a
+signed value bomb over the parse budget, and a signed roster name that is a
+list.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
+import os
 import shutil
+import subprocess
 import sys
 import tarfile
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +50,7 @@ from branchtool.bundles import format as fmt
 from branchtool.session import Session
 from storage import age, minisign
 from storage.records import sha256_hex
+from tests.fuzzkit import legacy_signature
 from tests.officekit import OFFICE_PASSPHRASE, Clock, enrol, export, make_branch, make_office
 
 OVERSIZE = (256 << 20) + 1
@@ -49,6 +62,32 @@ def seal(doc: dict[str, Any], sign: Signer, recipients: list[str]) -> bytes:
     json_bytes = fmt.encode(doc)
     signature = sign(json_bytes, fmt.trusted_comment(doc, sha256_hex(json_bytes)))
     return age.encrypt(fmt.pack(json_bytes, signature, 0), recipients)
+
+
+def signed_comment(data: bytes, code: str = "A1", seq: int = 4,
+                   day: str = "2026-11-20") -> str:
+    """A trusted comment claiming ``data`` as bundle.json (for raw shapes)."""
+    return (f"branchtool bundle branch={code} seq={seq} period={day}..{day} "
+            f"sha256={sha256_hex(data)}")
+
+
+def members_only(members: list[tuple[str, bytes, bytes]]) -> bytes:
+    """The members' header and data blocks, without the end-of-archive zeros."""
+    tar = tar_of(members)
+    end = 0
+    for _, _, data in members:
+        end += 512 + -(-len(data) // 512) * 512
+    return tar[:end]
+
+
+def hidden_second_bundle(json_bytes: bytes, signature: str, other: bytes) -> bytes:
+    """The two members, then a header block that fails its checksum, then a
+    second tar with another bundle.json: branchtool used to stop at the bad
+    block; GNU tar skips it ("Skipping to next header") and extracts the
+    second bundle.json over the first."""
+    first = members_only([(fmt.JSON_NAME, tarfile.REGTYPE, json_bytes),
+                          (fmt.SIG_NAME, tarfile.REGTYPE, signature.encode())])
+    return first + b"X" * 512 + tar_of([(fmt.JSON_NAME, tarfile.REGTYPE, other)])
 
 
 def tar_of(members: list[tuple[str, bytes, bytes]]) -> bytes:
@@ -76,6 +115,124 @@ def _opened(session: Session, path: Path) -> tuple[dict[str, Any], bytes, bytes,
 
 def _header_size(data: bytes) -> int:
     return data.index(b"\n", data.index(b"\n--- ") + 1) + 1
+
+
+# -- bombs: built as streams (never whole in memory), imported in a subprocess -------
+class _TarStream:
+    """A tar of bundle.json (``head`` + ``piece`` * ``count`` + ``tail``) and
+    its signature, read in pieces."""
+
+    def __init__(self, head: bytes, piece: bytes, count: int, tail: bytes,
+                 signature: str) -> None:
+        size = len(head) + len(piece) * count + len(tail)
+        json_info = tarfile.TarInfo(fmt.JSON_NAME)
+        json_info.size = size
+        sig = signature.encode()
+        sig_info = tarfile.TarInfo(fmt.SIG_NAME)
+        sig_info.size = len(sig)
+        self.parts = iter([
+            json_info.tobuf(tarfile.USTAR_FORMAT), head, *([piece] * count), tail,
+            b"\0" * (-size % 512), sig_info.tobuf(tarfile.USTAR_FORMAT), sig,
+            b"\0" * (-len(sig) % 512), b"\0" * 1024])
+        self.buffer = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.buffer) < size:
+            part = next(self.parts, None)
+            if part is None:
+                break
+            self.buffer += part
+        if size < 0:
+            data, self.buffer = self.buffer, b""
+        else:
+            data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+
+class _Pieces:
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = iter(parts)
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self.parts, b"")
+
+
+def write_bomb(path: Path, recipient: str, size: int, signer: minisign.SecretKey,
+               code: str = "A1", seq: int = 2) -> None:
+    """A ``bundle.json`` of ``[[],[],…]`` about ``size`` bytes, signed by
+    ``signer`` with a trusted comment claiming branch ``code``, tarred and
+    sealed to ``recipient``, written to ``path`` in 192 KiB pieces."""
+    piece = b"[]," * 65536
+    head, tail, count = b"[", b"[]]", size // len(piece)
+    sha = hashlib.sha256(head)
+    for _ in range(count):
+        sha.update(piece)
+    sha.update(tail)
+    comment = (f"branchtool bundle branch={code} seq={seq} period=2026-11-20..2026-11-20 "
+               f"sha256={sha.hexdigest()}")
+    signature = minisign.sign_stream(_Pieces([head, *([piece] * count), tail]),  # type: ignore[arg-type]
+                                     signer, comment)
+    with path.open("wb") as out:
+        age.encrypt_stream(_TarStream(head, piece, count, tail, signature), out,  # type: ignore[arg-type]
+                           [recipient])
+
+
+def write_header_bomb(path: Path, size: int) -> int:
+    """An age file whose header is ``size`` bytes of X25519 stanzas (random
+    shares and bodies) then a MAC line and a short payload; returns the
+    number of stanzas."""
+    share = base64.b64encode(os.urandom(32)).rstrip(b"=")
+    body = base64.b64encode(os.urandom(32)).rstrip(b"=")
+    stanza = b"-> X25519 " + share + b"\n" + body + b"\n"
+    count = size // len(stanza) // 4096 * 4096
+    with path.open("wb") as out:
+        out.write(b"age-encryption.org/v1\n")
+        for _ in range(count // 4096):
+            out.write(stanza * 4096)
+        out.write(b"--- " + base64.b64encode(os.urandom(32)).rstrip(b"=") + b"\n")
+        out.write(os.urandom(16 + 1024))
+    return count
+
+
+PROBE = textwrap.dedent("""
+    import json, resource, sys, time
+    sys.path.insert(0, sys.argv[1])
+    from pathlib import Path
+    from branchtool.office.service import OfficeService
+    from storage.vault import Vault
+
+    def status(field):  # this process's own figures (ru_maxrss would count the parent's)
+        for line in open("/proc/self/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    # a runaway allocation must fail here, not take the machine with it
+    resource.setrlimit(resource.RLIMIT_AS, (status("VmSize") + 3 * 1024 ** 3,) * 2)
+    vault = Vault.open(Path(sys.argv[2]), sys.argv[3])
+    office = OfficeService(vault)
+    out = []
+    for name in sys.argv[4:]:
+        before = status("VmHWM")
+        start = time.perf_counter()
+        [result] = office.import_paths([Path(name)])
+        out.append({"reason": result.reason, "verdict": result.verdict,
+                    "seconds": round(time.perf_counter() - start, 3),
+                    "peak_before": before, "growth": status("VmHWM") - before})
+    vault.close()
+    print(json.dumps(out))
+""")
+
+
+def probe_import(office_dir: Path, passphrase: str, files: list[Path]) -> list[dict[str, Any]]:
+    """Import ``files`` one by one in a fresh process (Linux); each one's
+    verdict, time and how far it raised the process's peak resident memory
+    (VmHWM). The process may not allocate 3 GB more than it started with."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(root), str(office_dir), passphrase,
+         *map(str, files)], capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise AssertionError(done.stderr[-2000:])
+    return orjson.loads(done.stdout.splitlines()[-1])
 
 
 def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
@@ -124,7 +281,16 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
         return {**orjson.loads(orjson.dumps(doc)), **fields}
 
     broken = changed(doc4)
-    broken["history"]["entries"][0]["hash"] = "0" * 64
+    full = [e for e in broken["history"]["entries"] if "partition" in e]  # not links only
+    full[0]["hash"] = "0" * 64
+    listed_name = changed(doc4)
+    listed_name["data"]["roster"][0]["name"] = ["张三", "李四"]
+    deep = b"[" * 10_000 + b"]" * 10_000
+    bomb = b"[" + b"[]," * 5_000_000 + b"[]]"  # 15 MB, 10 million values
+    forged = fmt.encode(changed(doc4, branch={"code": "A1", "name": "伪造的支部"}))
+    crowd = [age.generate_identity()[1] for _ in range(999)]
+    secret = a.vault._signing  # the branch's own key, for a legacy-form signature
+    legacy = legacy_signature(json4, secret, fmt.trusted_comment(doc4, sha256_hex(json4)))
     flipped = bytearray(a4)
     flipped[_header_size(a4) + 16 + 1000] ^= 0x01
     json_entry = (fmt.JSON_NAME, tarfile.REGTYPE, json4)
@@ -151,8 +317,16 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
                                "tar_duplicate"),
         "wrong-types": (seal(changed(doc4, sequence=str(doc4["sequence"])), sign_a, me),
                         "schema"),
-        "deep-nesting": (age.encrypt(fmt.pack(b"[" * 10_000 + b"]" * 10_000, sig4, 0), me),
-                         "json"),
+        "deep-nesting": (age.encrypt(fmt.pack(deep, sign_a(deep, signed_comment(deep)), 0),
+                                     me), "json"),
+        "unsigned-deep-nesting": (age.encrypt(fmt.pack(deep, sig4, 0), me), "signature"),
+        "header-thousand-stanzas": (age.encrypt(tar4, me + crowd), "header_too_large"),
+        "tar-hidden-second-bundle": (age.encrypt(hidden_second_bundle(json4, sig4, forged), me),
+                                     "tar_trailing"),
+        "legacy-signature": (age.encrypt(fmt.pack(json4, legacy, 0), me), "legacy_signature"),
+        "signed-value-bomb": (age.encrypt(fmt.pack(bomb, sign_a(bomb, signed_comment(bomb)), 0),
+                                          me), "too_many_values"),
+        "roster-name-is-a-list": (seal(listed_name, sign_a, me), "record_type"),
         "replayed-older-sequence": (a_paths[1].read_bytes(), "rollback"),
         "same-sequence-other-content": (seal(changed(doc3, bundle_id="01XXXXXXXXXXXXXXXXXXXXXXXX"),
                                              sign_a, me), "conflict"),

@@ -1,4 +1,9 @@
-"""The C2SP CCTV age test vectors (../shared/testkit/age), one test per file.
+"""The C2SP CCTV age test vectors, one test per file.
+
+The vectors are vendored in ``tests/vectors/age`` (BSD-3-Clause, see its
+LICENSE) and listed, with their SHA-256, in ``tests/vectors/age.sha256``: the
+tests are made from that list, so a vector missing or altered in a checkout
+fails its test rather than vanishing from the run.
 
 Each vector that needs no post-quantum key gives exactly the expected result:
 success with the right payload hash, or the named failure class. For
@@ -20,8 +25,14 @@ import pytest
 from storage import age
 
 HERE = Path(__file__).resolve().parent
-VECTORS_DIR = (HERE.parent.parent / "shared" / "testkit" / "age").resolve()
+VECTORS_DIR = HERE / "vectors" / "age"
+MANIFEST = HERE / "vectors" / "age.sha256"
 NOT_VECTORS = {"README.md", "LICENSE"}
+# The CCTV set as vendored: 143 vectors; 124 name no post-quantum key, and
+# hybrid_x25519_arg, which lists a classic key beside a hybrid one and has
+# only classic stanzas, runs with its classic key: 125 run, 18 are skipped.
+ALL_VECTORS = 143
+CLASSIC_VECTORS = 125
 
 EXPECTED_ERROR: dict[str, type[age.AgeError]] = {
     "header failure": age.HeaderError,
@@ -100,18 +111,27 @@ def parse_vector(path: Path) -> Vector:
     return vector
 
 
+def manifest() -> dict[str, str]:
+    """Vector name -> SHA-256, as vendored."""
+    listed = {}
+    for line in MANIFEST.read_text(encoding="ascii").splitlines():
+        digest, name = line.split(maxsplit=1)
+        listed[name.lstrip("*")] = digest
+    return listed
+
+
 def vector_names() -> list[str]:
-    if not VECTORS_DIR.is_dir():
-        return []
-    return sorted(
-        p.name for p in VECTORS_DIR.iterdir() if p.is_file() and p.name not in NOT_VECTORS
-    )
+    return sorted(manifest())
 
 
 def vector_keys(name: str) -> list[tuple[str, str]]:
-    """The ``key: value`` lines of a vector's textual header (cheap, for collection)."""
-    with (VECTORS_DIR / name).open("rb") as f:
-        head = f.read(4096).split(b"\n\n", 1)[0].decode()
+    """The ``key: value`` lines of a vector's textual header (cheap, for
+    collection); none for a missing file, whose own test then fails."""
+    try:
+        with (VECTORS_DIR / name).open("rb") as f:
+            head = f.read(4096).split(b"\n\n", 1)[0].decode()
+    except FileNotFoundError:
+        return []
     return [(k, v) for k, _, v in (line.partition(": ") for line in head.split("\n"))]
 
 
@@ -137,8 +157,17 @@ def sha256(data: bytes) -> str:
 
 
 def test_vectors_present(age_testkit_dir: Path) -> None:
-    names = vector_names()
-    assert len(names) > 100, "expected the full CCTV age vector set"
+    """Every vendored vector is there, byte for byte, and nothing else: a
+    checkout that lost or altered one (a CRLF conversion) fails here."""
+    listed = manifest()
+    assert len(listed) == ALL_VECTORS
+    on_disk = {p.name for p in age_testkit_dir.iterdir() if p.name not in NOT_VECTORS}
+    assert on_disk == set(listed)
+    for name, digest in listed.items():
+        assert sha256((age_testkit_dir / name).read_bytes()) == digest, name
+    assert (age_testkit_dir / "LICENSE").is_file()
+    classic = [n for n in listed if not parse_vector(age_testkit_dir / n).needs_post_quantum]
+    assert len(classic) == CLASSIC_VECTORS
 
 
 @pytest.mark.parametrize("name", vector_names())

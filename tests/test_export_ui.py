@@ -120,11 +120,12 @@ async def test_office_key_is_set_only_after_confirming_its_fingerprint(
         app.screen.query_one("#okey-path", Input).value = str(pub)
         await pilot.click("#okey-read")
         await pilot.pause()
-        assert office.key.fingerprint in str(app.screen.query_one("#okey-new").render())
+        assert office.key.fingerprint in str(
+            app.screen.query_one("#okey-new-fingerprint").render())
         await pilot.click("#okey-use")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert office.key.fingerprint in app.screen.question
+        assert office.key.fingerprint in app.screen.fingerprints[0]
         assert branch.bundles.office() is None  # nothing before the answer
         await pilot.click("#yes")
         await settle(app, pilot)
@@ -141,7 +142,8 @@ async def test_office_key_is_set_only_after_confirming_its_fingerprint(
         await pilot.click("#okey-use")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert office.key.fingerprint in app.screen.question
+        assert office.key.fingerprint in app.screen.fingerprints[0]  # the old one first
+        assert len(app.screen.fingerprints) == 2
         await pilot.click("#no")
         await pilot.pause()
         assert isinstance(app.screen, OfficeKeyScreen)

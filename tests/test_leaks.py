@@ -123,9 +123,10 @@ def test_every_section_leaves_no_plaintext(tmp_path: Path) -> None:
             _user_text(session.vault.partition(name).all(), needles)
         sections = {n.split("/")[0] for n in names}
         info = session.vault.info
-    # vault.json names the branch and the office in plaintext by design (they
-    # are shown before unlocking); text that is part of those names is public
-    public = [info["branch_name"].encode(), info["office"]["name"].encode()]
+    # vault.json names the branch in plaintext by design (shown before
+    # unlocking); text that is part of that name is public. The office's key
+    # and name are encrypted settings now: they must not appear in plaintext.
+    public = [info["branch_name"].encode()]
     needles = {n for n in needles if not any(n in name for name in public)}
     assert {"roster", "checkins", "contacts", "notices", "care", "tasks"} <= sections
     assert len(needles) > 100

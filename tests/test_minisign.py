@@ -253,15 +253,20 @@ def test_legacy_signature_verifies(keypair: tuple[SecretKey, str]) -> None:
     secret, pub = keypair
     sig = legacy_signature(DATA, secret, "old style")
     assert not minisign.parse_signature(sig).prehashed
-    assert minisign.verify(DATA, sig, pub) == "old style"
-    assert minisign.verify_stream(io.BytesIO(DATA), sig, pub) == "old style"
+    assert minisign.verify(DATA, sig, pub, allow_legacy=True) == "old style"
+    assert minisign.verify_stream(io.BytesIO(DATA), sig, pub, allow_legacy=True) == "old style"
     with pytest.raises(BadSignatureError):
-        minisign.verify(DATA + b"x", sig, pub)
+        minisign.verify(DATA + b"x", sig, pub, allow_legacy=True)
 
 
-def test_legacy_can_be_refused(keypair: tuple[SecretKey, str]) -> None:
+def test_legacy_is_refused_unless_asked(keypair: tuple[SecretKey, str]) -> None:
+    """Issue 13: only prehashed (``ED``) signatures by default."""
     secret, pub = keypair
     sig = legacy_signature(DATA, secret, "old style")
+    with pytest.raises(LegacySignatureError):
+        minisign.verify(DATA, sig, pub)
+    with pytest.raises(LegacySignatureError):
+        minisign.verify_stream(io.BytesIO(DATA), sig, pub)
     with pytest.raises(LegacySignatureError):
         minisign.verify(DATA, sig, pub, allow_legacy=False)
     with pytest.raises(LegacySignatureError):
@@ -369,8 +374,11 @@ def test_global_signature_from_another_signature(keypair: tuple[SecretKey, str])
 
 def test_algorithm_downgrade_to_legacy(signed: str, keypair: tuple[SecretKey, str]) -> None:
     blob = unb64(lines(signed)[1])
-    with pytest.raises(BadSignatureError):
+    with pytest.raises(LegacySignatureError):
         minisign.verify(DATA, _with_blob(signed, b"Ed" + blob[2:]), keypair[1])
+    with pytest.raises(BadSignatureError):
+        minisign.verify(DATA, _with_blob(signed, b"Ed" + blob[2:]), keypair[1],
+                        allow_legacy=True)
 
 
 def test_legacy_relabelled_as_prehashed(keypair: tuple[SecretKey, str]) -> None:

@@ -141,13 +141,13 @@ def test_branchtool_verifies_minisign(
     parsed = minisign.parse_signature(sig_text)
     assert parsed.prehashed is (not legacy)
     pub_text = pub.read_text()
-    assert minisign.verify(data, sig_text, pub_text) == "ref trusted 评论"
-    assert minisign.verify_file(f, sig_text, pub_text) == "ref trusted 评论"
+    assert minisign.verify(data, sig_text, pub_text, allow_legacy=legacy) == "ref trusted 评论"
+    assert minisign.verify_file(f, sig_text, pub_text, allow_legacy=legacy) == "ref trusted 评论"
     with pytest.raises(BadSignatureError):
-        minisign.verify(data + b"!", sig_text, pub_text)
+        minisign.verify(data + b"!", sig_text, pub_text, allow_legacy=legacy)
     tampered = sig_text.replace("ref trusted", "ref trusteD")
     with pytest.raises(BadGlobalSignatureError):
-        minisign.verify(data, tampered, pub_text)
+        minisign.verify(data, tampered, pub_text, allow_legacy=legacy)
     if legacy:
         with pytest.raises(minisign.LegacySignatureError):
             minisign.verify(data, sig_text, pub_text, allow_legacy=False)

@@ -70,6 +70,14 @@ EXPECTED = {
     "tar-duplicate-name.bundle.age": "tar_duplicate",
     "wrong-types.bundle.age": "schema",
     "deep-nesting.bundle.age": "json",
+    # issue 13: nothing unsigned is parsed, headers and parsing are bounded, the
+    # tar holds exactly two members, ED signatures only, records type-checked
+    "unsigned-deep-nesting.bundle.age": "signature",
+    "header-thousand-stanzas.bundle.age": "header_too_large",
+    "tar-hidden-second-bundle.bundle.age": "tar_trailing",
+    "legacy-signature.bundle.age": "legacy_signature",
+    "signed-value-bomb.bundle.age": "too_many_values",
+    "roster-name-is-a-list.bundle.age": "record_type",
     "replayed-older-sequence.bundle.age": "rollback",
     "same-sequence-other-content.bundle.age": "conflict",
     "broken-chain.bundle.age": "chain",

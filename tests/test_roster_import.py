@@ -256,8 +256,9 @@ def test_export_then_import_gives_the_same_roster(tmp_path: Path, session: Sessi
         other.lock()
 
 
-def test_exported_workbook_keeps_ids_as_text_and_dates_as_dates(tmp_path: Path,
-                                                               roster: RosterService) -> None:
+def test_exported_workbook_is_all_text(tmp_path: Path, roster: RosterService) -> None:
+    """Every cell text (issue 13, no formulas out): ID numbers keep their
+    digits, dates read as ISO text, and nothing is a number or a formula."""
     _fill(roster)
     path = tmp_path / "r.xlsx"
     roster_io.export(roster, path)
@@ -266,9 +267,10 @@ def test_exported_workbook_keeps_ids_as_text_and_dates_as_dates(tmp_path: Path,
     row = {h: c for h, c in zip(header, sheet[4], strict=True)}  # 张三, third in pinyin order
     assert row["姓名"].value == "张三"
     assert row["身份证号"].value == ID_A and row["身份证号"].number_format == "@"
-    assert row["转正日期"].value == dt.datetime(2011, 6, 15)
+    assert row["转正日期"].value == "2011-06-15"
     assert row["入党日期"].value == "2010-06"
     assert row["政治面貌"].value == "正式党员"
+    assert all(c.data_type == "s" for line in sheet.iter_rows() for c in line if c.value)
 
 
 def test_export_to_an_unwritable_place(tmp_path: Path, roster: RosterService) -> None:

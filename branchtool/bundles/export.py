@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 OUTBOX = "outbox"
 SETTINGS_LOG = "settings_log"
+OFFICE_SETTING = "office"  # the encrypted setting holding the office key
 Progress = Callable[[int, int], None]
 DEEDS_REPORT = "deeds"  # the deeds material (先进典型事迹材料), see reports.bundled
 
@@ -80,13 +81,22 @@ class BundleService:
 
     # -- the office key ----------------------------------------------------------
     def office(self) -> KeyFile | None:
-        office = self.vault.info.get("office")
+        """The office key, an encrypted setting (never vault.json's plaintext)."""
+        office = self.vault.setting(OFFICE_SETTING)
         if not office:
             return None
         return KeyFile(format=office["format"], name=office["name"],
                        recipient=office["recipient"],
                        minisign_public_key=office["minisign_public_key"],
                        code=office.get("code", ""))
+
+    def logged_office_fingerprint(self) -> str | None:
+        """The office key's fingerprint as the settings log last recorded it."""
+        events = [d for d in self.vault.partition(SETTINGS_LOG).all()
+                  if d.get("event") == "office_key"]
+        if not events:
+            return None
+        return max(events, key=lambda d: (str(d.get("time", "")), str(d["id"]))).get("new")
 
     def read_office_key(self, path: Path) -> KeyFile:
         """Parse an office.pub so the user can compare its fingerprint first."""
@@ -95,13 +105,14 @@ class BundleService:
     def set_office_key(self, key: KeyFile) -> None:
         """Use ``key`` from now on; the change is logged in the history."""
         old = self.office()
-        self.vault.partition(SETTINGS_LOG).insert({
-            "time": utc_now(), "event": "office_key",
-            "old": old.fingerprint if old else None, "new": key.fingerprint,
-            "name": key.name,
-        })
         try:
-            self.vault.update_info(office=key.to_dict())
+            with self.vault.batch():
+                self.vault.partition(SETTINGS_LOG).insert({
+                    "time": utc_now(), "event": "office_key",
+                    "old": old.fingerprint if old else None, "new": key.fingerprint,
+                    "name": key.name,
+                })
+                self.vault.set_setting(OFFICE_SETTING, key.to_dict())
         except StorageError as exc:
             raise UserError(exc.key, **exc.params) from None
 
@@ -137,6 +148,9 @@ class BundleService:
         office = self.office()
         if office is None:
             raise UserError("export.no_office_key")
+        logged = self.logged_office_fingerprint()
+        if logged is not None and logged != office.fingerprint:
+            raise UserError("export.office_key_not_logged")
         return office
 
     def preview(self, period: Period, redaction: str = DEFAULT_REDACTION,
@@ -212,7 +226,9 @@ class BundleService:
         advance()
         base = last["head"] if last else {"seq": 0, "hash": GENESIS}
         seq, head_hash = vault.store.head
-        entries = vault.history(since_seq=base["seq"])
+        # only the kinds carried show what changed; the others, links only
+        entries = [e if any(k.holds(e["partition"]) for k in all_kinds) else fmt.link_only(e)
+                   for e in vault.history(since_seq=base["seq"])]
         advance()
         doc = {
             "format": fmt.FORMAT,

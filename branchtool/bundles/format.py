@@ -7,7 +7,11 @@ hand: ``age -d -i office-key.txt X.bundle.age | tar x && minisign -Vm
 bundle.json -p branch.pub``.
 
 Reading is strict and bounded: every check here raises ``BundleRejected``
-with its own reason before anything is trusted or written.
+with its own reason before anything is trusted or written. The tar is walked
+block by block (exactly the two members, then only zero blocks to the end:
+what ``tar x`` extracts by hand is what was checked), and bundle.json is
+parsed only once its signature checked out (``office.opening``), and then
+only if its size and count of values fit a bounded memory budget.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ import io
 import re
 import tarfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from branchtool.errors import UserError
+from storage import history
 
 FORMAT = "branchtool-bundle"
 VERSION = 1
@@ -31,6 +37,14 @@ MAX_FILE = 256 << 20  # the office's default size cap, before decrypting
 MAX_SIG = 4096
 MAX_DEPTH = 32
 MAX_STRING = 1 << 20  # one string field (a rendered report may be long)
+# What parsing bundle.json may cost, estimated before parsing: a parsed JSON
+# value costs at most VALUE_COST bytes beyond its text (measured with orjson on
+# the costliest shapes: one-character strings, small objects), and the text is
+# held while it is parsed. A month of 300 people's records (6 MB, 440,000
+# values) costs 50 MB; the budget keeps the worst file under 400 MB.
+VALUE_COST = 80
+PARSE_BUDGET = 360 << 20
+BLOCK = 512  # tar block
 REDACTIONS = ("full", "standard", "counts")
 # A bundle a day for 270 years. Bounds the gap an office lists as missing.
 MAX_SEQUENCE = 100_000
@@ -40,6 +54,9 @@ _CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # the exporter writes a ULID
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_COMMENT = re.compile(r"^branchtool bundle branch=(?P<code>[A-Za-z0-9_-]{1,32}) "
+                     r"seq=(?P<seq>[0-9]{1,6}) period=[0-9-]{10}\.\.[0-9-]{10} "
+                     r"sha256=(?P<sha256>[0-9a-f]{64})$")
 
 
 class BundleRejected(UserError):
@@ -60,6 +77,25 @@ def trusted_comment(doc: Mapping[str, Any], json_sha256: str) -> str:
             f"period={doc['period']['from']}..{doc['period']['to']} sha256={json_sha256}")
 
 
+@dataclass(frozen=True)
+class Claim:
+    """What a signature's trusted comment says of bundle.json: read before
+    anything is verified (to find the key), trusted once the signature is."""
+
+    code: str
+    sequence: int
+    sha256: str
+
+
+def claim_of(comment: str) -> Claim:
+    """The branch, sequence and SHA-256 a trusted comment names, or
+    ``BundleRejected("signature")``."""
+    match = _COMMENT.match(comment)
+    if match is None:
+        raise BundleRejected("signature")
+    return Claim(match["code"], int(match["seq"]), match["sha256"])
+
+
 # -- the tar ----------------------------------------------------------------------
 def pack(json_bytes: bytes, signature: str, mtime: int) -> bytes:
     """A deterministic USTAR archive of the two files, nothing else."""
@@ -74,38 +110,65 @@ def pack(json_bytes: bytes, signature: str, mtime: int) -> bytes:
     return out.getvalue()
 
 
-def unpack(tar_bytes: bytes) -> tuple[bytes, str]:
-    """(bundle.json bytes, signature text), or ``BundleRejected("tar")``."""
-    members: dict[str, bytes] = {}
-    try:
-        with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as tar:
-            for count, member in enumerate(tar, start=1):
-                if count > 2:
-                    raise BundleRejected("tar_members")
-                if member.name not in (JSON_NAME, SIG_NAME):
-                    raise BundleRejected("tar_path")
-                if member.name in members:
-                    raise BundleRejected("tar_duplicate")
-                if not member.isreg():
-                    raise BundleRejected("tar_type")
-                limit = MAX_SIG if member.name == SIG_NAME else MAX_FILE
-                if member.size > limit:
-                    raise BundleRejected("content_too_large")
-                handle = tar.extractfile(member)
-                if handle is None:
-                    raise BundleRejected("tar_type")
-                members[member.name] = handle.read()
-    except BundleRejected:
-        raise
-    except Exception:  # tarfile is not written for hostile input (e.g. ValueError
-        raise BundleRejected("tar") from None  # from a bad pax header): a bad tar
-    if set(members) != {JSON_NAME, SIG_NAME}:
+def _members(view: memoryview) -> dict[str, tuple[int, int]]:
+    """Walk the archive block by block: exactly two headers, each a regular
+    file named ``bundle.json`` or ``bundle.json.minisig``, then nothing but
+    zero blocks to the end. Returns name -> (start, end) of its data."""
+    members: dict[str, tuple[int, int]] = {}
+    pos = 0
+    while len(members) < 2:
+        block = bytes(view[pos: pos + BLOCK])
+        if len(block) < BLOCK or not block.strip(b"\0"):
+            raise BundleRejected("tar_members")  # the end before two members
+        try:
+            info = tarfile.TarInfo.frombuf(block, "utf-8", "strict")
+        except (tarfile.TarError, ValueError, UnicodeDecodeError):
+            raise BundleRejected("tar") from None
+        if info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
+            raise BundleRejected("tar_type")
+        if info.name not in (JSON_NAME, SIG_NAME):
+            raise BundleRejected("tar_path")
+        if info.name in members:
+            raise BundleRejected("tar_duplicate")
+        if info.size > (MAX_SIG if info.name == SIG_NAME else MAX_FILE):
+            raise BundleRejected("content_too_large")
+        start = pos + BLOCK
+        if start + info.size > len(view):
+            raise BundleRejected("tar")
+        members[info.name] = (start, start + info.size)
+        pos = start + -(-info.size // BLOCK) * BLOCK
+    after = bytes(view[pos: pos + BLOCK])
+    if after.strip(b"\0"):  # a third header, or garbage GNU tar would skip past
+        try:
+            tarfile.TarInfo.frombuf(after, "utf-8", "strict")
+        except (tarfile.TarError, ValueError, UnicodeDecodeError):
+            raise BundleRejected("tar_trailing") from None
         raise BundleRejected("tar_members")
+    for at in range(pos, len(view), 1 << 20):  # the rest: end-of-archive zeros only
+        if bytes(view[at: at + (1 << 20)]).strip(b"\0"):
+            raise BundleRejected("tar_trailing")
+    return members
+
+
+def unpack(tar: bytes | bytearray) -> tuple[bytes | bytearray, str]:
+    """(bundle.json bytes, signature text), or ``BundleRejected``. Given a
+    ``bytearray`` (the importer's decrypted plaintext), bundle.json is cut out
+    of it in place rather than copied: it *becomes* the JSON."""
+    view = memoryview(tar)
     try:
-        signature = members[SIG_NAME].decode("utf-8")
+        members = _members(view)
+    finally:
+        view.release()
+    (json_start, json_end), (sig_start, sig_end) = members[JSON_NAME], members[SIG_NAME]
+    try:
+        signature = bytes(tar[sig_start:sig_end]).decode("utf-8")
     except UnicodeDecodeError:
         raise BundleRejected("signature") from None
-    return members[JSON_NAME], signature
+    if isinstance(tar, bytearray):
+        del tar[json_end:]
+        del tar[:json_start]
+        return tar, signature
+    return tar[json_start:json_end], signature
 
 
 # -- bundle.json ---------------------------------------------------------------------
@@ -114,9 +177,21 @@ def encode(doc: Mapping[str, Any]) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
 
 
-def decode(data: bytes) -> dict[str, Any]:
+def parse_cost(data: bytes | bytearray) -> int:
+    """An upper bound of the bytes parsing ``data`` takes, text included,
+    from a count of its structural characters (at C speed, no parsing): each
+    value but the first follows a ``[``, ``,`` or ``:``; each ``{`` is a dict.
+    Characters inside strings count too, which only raises the bound."""
+    values = 1 + sum(data.count(c) for c in (b"[", b"{", b",", b":"))
+    return VALUE_COST * values + 2 * len(data)
+
+
+def decode(data: bytes | bytearray) -> dict[str, Any]:
     """Parse and check the schema; ``BundleRejected("schema", field=...)`` names
-    the first field that is wrong."""
+    the first field that is wrong. Text whose parse would cost more than
+    ``PARSE_BUDGET`` is refused unparsed (``too_many_values``)."""
+    if parse_cost(data) > PARSE_BUDGET:
+        raise BundleRejected("too_many_values")
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -181,6 +256,17 @@ def _moment(text: str) -> dt.datetime | None:
 
 def _in_range(value: dt.date | None) -> bool:
     return value is not None and FIRST_YEAR <= value.year <= LAST_YEAR
+
+
+# A history entry of a kind the bundle does not carry travels as a link only:
+# its place in the chain (seq, prev) and its own hash, which the next entry's
+# ``prev`` names, so the office can follow the chain without learning what
+# changed, where or when.
+LINK_KEYS = history.LINK_KEYS
+
+
+def link_only(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {"seq": entry["seq"], "prev": entry["prev"], "entry": entry["entry"]}
 
 
 def carried_kinds(doc: Mapping[str, Any]) -> list[str]:
@@ -266,6 +352,11 @@ def _check_schema(doc: Any) -> None:
     for entry in entries:  # thousands in a month: exact types, as orjson makes them
         if type(entry) is not dict:
             raise BundleRejected("schema", field="history.entries")
+        if len(entry) == len(LINK_KEYS) and entry.keys() == LINK_KEYS:
+            if (type(entry["seq"]) is not int or type(entry["prev"]) is not str
+                    or type(entry["entry"]) is not str or not _HEX64.match(entry["entry"])):
+                raise BundleRejected("schema", field="history.entries")
+            continue
         for key, kind in fields:
             if type(entry.get(key)) is not kind:
                 raise BundleRejected("schema", field=f"history.entries.{key}")

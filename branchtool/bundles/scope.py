@@ -18,6 +18,7 @@ weekly reports and the figures (counts only) always travel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,12 @@ class ExportKind:
         if redaction != "standard" or self.record is None:
             return ()
         return tuple(f.key for f in self.record.fields if f.redact == "standard")
+
+    def holds(self, partition: str) -> bool:
+        """Whether the partition named is one of this kind's."""
+        if self.partition.endswith("/"):
+            return partition.startswith(self.partition)
+        return partition == self.partition
 
     def partitions(self, vault: Vault, period: Period) -> list[str]:
         if not self.partition.endswith("/"):
@@ -175,6 +182,33 @@ def choose(names: Iterable[str] | None = None) -> Content:
         kinds=tuple(k.name for k in kinds() if k.name in wanted or k.name not in grouped),
         reports_left_out=frozenset(r for g in every if g.name not in chosen
                                    for r in g.reports))
+
+
+_RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def check_records(doc: dict[str, Any]) -> None:
+    """Every record a (signed) bundle carries holds text in each field its
+    kind's record definition declares (values are stored as text): a roster
+    ``name`` that is a list, from another program or a faulty branch, would
+    otherwise crash the office's view of the branch. The first wrong value
+    refuses the bundle (``BundleRejected("record_type")``) naming the kind,
+    the record and the field. A field left out (withheld) is no problem; a
+    kind this version does not know is kept as sent."""
+    from branchtool.bundles.format import BundleRejected
+
+    by_name = {k.name: k for k in kinds()}
+    for kind, records in doc["data"].items():
+        export = by_name.get(kind)
+        if export is None or export.record is None:
+            continue
+        keys = [f.key for f in export.record.fields]
+        for index, record in enumerate(records, start=1):
+            for key in keys:
+                if key in record and type(record[key]) is not str:
+                    rid = record["id"]
+                    raise BundleRejected("record_type", kind=kind, field=key,
+                                         record=rid if _RECORD_ID.match(rid) else f"#{index}")
 
 
 _loaded = False

@@ -4,17 +4,30 @@ Each area registers its subcommands from its own module (see ``COMMAND_MODULES``
 this module only builds the parser, resolves the vault folder and turns the
 domain errors a user can cause into one line on stderr and a non-zero exit.
 Heavy imports (textual, openpyxl) happen inside the commands that need them.
+
+What it prints goes through ``_Guarded``: a control character in a name or
+file name (an ESC sequence, a carriage return) reaches the terminal spelled
+out, never obeyed. On Windows stdout and stderr are UTF-8 (a redirected
+console would be cp936 and fail on a rare character), and a pipe closed by
+its reader (``EINVAL`` there) ends the command quietly like ``EPIPE``. Any
+other error ends in one sentence and exit status 1: no traceback, nothing
+of the data.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TextIO
 
 from branchtool import i18n
 from branchtool.errors import UserError, describe
+from branchtool.shown import spelled_for_output
 from storage.errors import StorageError
 
 # Each module defines ``register(subparsers)``; its handlers take ``args``
@@ -46,7 +59,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Guarded:
+    """A text stream that spells out control characters (``\\u001b``) and
+    turns Windows' ``EINVAL`` on a closed pipe into ``BrokenPipeError``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(spelled_for_output(text))
+        except OSError as exc:
+            if exc.errno == errno.EINVAL and sys.platform == "win32":
+                raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe") from None
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            if exc.errno == errno.EINVAL and sys.platform == "win32":
+                raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe") from None
+            raise
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def use_utf8_on_windows() -> None:
+    """Windows gives a redirected stdout the ANSI code page (cp936): UTF-8."""
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def _guarded_output() -> Iterator[None]:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Guarded(out), _Guarded(err)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    use_utf8_on_windows()
+    with _guarded_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the help texts are built.
     for i, arg in enumerate(argv):
@@ -74,10 +140,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (``branchtool list ... | head``): not an error
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass  # not a real file (a test's capture): nothing to silence
         return 0
+    except Exception as exc:  # the last resort: one sentence, no traceback, no data
+        if os.environ.get("BRANCHTOOL_DEBUG"):
+            raise
+        print(i18n.t("cli.error_prefix", message=i18n.t("cli.unexpected",
+                                                        kind=type(exc).__name__)),
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from branchtool.keyfiles import (
     fingerprint,
     read_office_key,
 )
-from branchtool.session import branch_code_problem
+from branchtool.session import Session, branch_code_problem
 from storage.errors import StorageError, VaultCorrupt
 from storage.fsio import DEFAULT_IO
 from storage.vault import Vault
@@ -71,14 +71,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     problem = branch_code_problem(code)
     if problem:
         raise UserError(problem)
-    info: dict[str, Any] = {"branch_code": code, "branch_name": args.branch_name.strip()}
-    if args.office_key:
-        info["office"] = read_office_key(args.office_key).to_dict()
+    office = read_office_key(args.office_key) if args.office_key else None
     if Vault.exists(path):
         raise UserError("cli.init.exists", path=str(path))
     secret = passphrase.new(args)
-    vault = Vault.create(path, secret, kind="branch", info=info)
-    vault.close()
+    session = Session(path)
+    try:
+        session.create(code, args.branch_name.strip(), secret, check_passphrase=False)
+        if office is not None:
+            session.bundles.set_office_key(office)
+    finally:
+        session.lock()
     print(i18n.t("cli.init.done", path=str(path)))
     return 0
 
@@ -95,19 +98,25 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
-    path = vault_dir(args)
-    doc = Vault.read_info(path)
-    info = doc.get("info", {})
-    rows = [
-        (i18n.t("keys.kind"), i18n.t(f"keys.kind.{doc.get('kind')}")),
-        (i18n.t("keys.branch"), f"{info.get('branch_code', '')} {info.get('branch_name', '')}"),
-        (i18n.t("keys.age_recipient"), doc["recipient"]),
-        (i18n.t("keys.minisign_key_id"), doc["signing_key_id"]),
-        (i18n.t("keys.minisign_public_key"),
-         doc["signing_public_key"].strip().splitlines()[-1]),
-        (i18n.t("keys.fingerprint"), fingerprint(doc["recipient"], doc["signing_public_key"])),
-    ]
-    office = info.get("office")
+    """The vault's keys, once unlocked: vault.json alone is not trusted (an
+    edit would show someone else's key as this branch's)."""
+    vault = open_vault(args)
+    try:
+        info = vault.info
+        rows = [
+            (i18n.t("keys.kind"), i18n.t(f"keys.kind.{vault.kind}")),
+            (i18n.t("keys.branch"),
+             f"{info.get('branch_code', '')} {info.get('branch_name', '')}"),
+            (i18n.t("keys.age_recipient"), vault.recipient),
+            (i18n.t("keys.minisign_key_id"), vault.signing_key_id),
+            (i18n.t("keys.minisign_public_key"),
+             vault.signing_public_key.strip().splitlines()[-1]),
+            (i18n.t("keys.fingerprint"),
+             fingerprint(vault.recipient, vault.signing_public_key)),
+        ]
+        office = vault.setting("office")  # bundles.export.OFFICE_SETTING
+    finally:
+        vault.close()
     if office:
         rows.append((i18n.t("keys.office"), f"{office['name']} "
                      f"({fingerprint(office['recipient'], office['minisign_public_key'])})"))
@@ -117,14 +126,18 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_export(args: argparse.Namespace) -> int:
-    """The branch's public key file for enrolment at the office (no passphrase
-    needed: everything in it is public and comes from vault.json)."""
-    doc = Vault.read_info(vault_dir(args))
-    info = doc.get("info", {})
-    key = KeyFile(format=BRANCH_FORMAT if doc["kind"] == "branch" else OFFICE_FORMAT,
-                  name=info.get("branch_name") or info.get("office_name", ""),
-                  code=info.get("branch_code", ""), recipient=doc["recipient"],
-                  minisign_public_key=doc["signing_public_key"])
+    """The branch's public key file for enrolment at the office. It needs the
+    passphrase: the keys come from the authenticated vault, never from
+    vault.json alone (an edited copy would enrol someone else's key)."""
+    vault = open_vault(args)
+    try:
+        info = vault.info
+        key = KeyFile(format=BRANCH_FORMAT if vault.kind == "branch" else OFFICE_FORMAT,
+                      name=info.get("branch_name") or info.get("office_name", ""),
+                      code=info.get("branch_code", ""), recipient=vault.recipient,
+                      minisign_public_key=vault.signing_public_key)
+    finally:
+        vault.close()
     try:
         DEFAULT_IO.write_atomic(args.out, key.to_bytes())
     except OSError:

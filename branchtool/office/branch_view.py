@@ -191,6 +191,12 @@ class ViewSession(Session):
     def save_settings(self, settings: Any) -> None:
         raise UserError(READ_ONLY)
 
+    def setting(self, name: str, default: Any = None) -> Any:
+        return default  # a branch's settings do not travel in its bundles
+
+    def set_setting(self, name: str, value: Any) -> None:
+        raise UserError(READ_ONLY)
+
     def lock(self) -> None:
         self._services.clear()
         self._view = None

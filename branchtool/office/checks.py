@@ -1,9 +1,11 @@
 """The checks that need what the office holds: whose key signed the bundle,
 whom it is for, and whether it continues what this branch sent before.
 
-5. the signature, by the trusted (current) key of the branch the bundle names
-   (``unknown_branch``, ``wrong_branch``, ``untrusted``, ``retired``,
-   ``revoked``, ``signature``);
+5. the signature over the raw bundle.json bytes, before they are parsed
+   (``signed_by``, called by ``opening.open_bundle``), by the trusted
+   (current) key of the branch its trusted comment names (``unknown_branch``,
+   ``wrong_branch``, ``untrusted``, ``retired``, ``revoked``, ``signature``;
+   a legacy, non-prehashed ``Ed`` signature is ``legacy_signature``);
 6. the signed ``recipient`` names this office (``wrong_office``);
 7. the sequence: greater than the last accepted (``rollback``; the same
    sequence with other content is ``conflict``; a bundle already accepted is a
@@ -22,7 +24,7 @@ from typing import Any
 import orjson
 
 from branchtool.bundles import format as fmt
-from branchtool.office.opening import History, Opened
+from branchtool.office.opening import History, Opened, Verify
 from branchtool.office.trust import CURRENT, REVOKED, current_key
 from storage import minisign
 from storage.history import GENESIS, OPS
@@ -51,40 +53,52 @@ class KeyIndex:
                 self.by_id.setdefault(key["key_id"], []).append((branch["code"], key))
 
 
-def _verifies(opened: Opened, key: dict[str, Any]) -> bool:
+def _verifies(data: bytes | bytearray, sig: minisign.Signature, key: dict[str, Any]) -> bool:
     try:
-        minisign.verify(opened.json_bytes, opened.signature, key["minisign_public_key"])
+        minisign.verify(data, sig, key["minisign_public_key"])
     except minisign.MinisignError:
         return False
     return True
 
 
-def check_signature(opened: Opened, keys: KeyIndex) -> None:
+def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex) -> minisign.Signature:
+    """Verify ``signature`` over the raw bundle.json bytes ``data``, which are
+    not parsed: the branch is the one the trusted comment names, and the
+    comment's SHA-256 must be the bytes'. Only prehashed (``ED``) signatures
+    are accepted. Returns the verified signature (its comment is then
+    trusted); raises ``BundleRejected``."""
     try:
-        sig = minisign.parse_signature(opened.signature)
+        sig = minisign.parse_signature(signature)
     except minisign.MinisignError:
         raise fmt.BundleRejected("signature") from None
-    branch = keys.branches.get(opened.code)
+    if not sig.prehashed:
+        raise fmt.BundleRejected("legacy_signature")
+    claim = fmt.claim_of(sig.trusted_comment)
+    branch = keys.branches.get(claim.code)
     if branch is None:
         raise fmt.BundleRejected("unknown_branch")
     current = current_key(branch)
     if current is not None and sig.key_id == current["key_id"]:
-        if not _verifies(opened, current):
+        if not _verifies(data, sig, current):
             raise fmt.BundleRejected("signature")
-        if (sig.trusted_comment != fmt.trusted_comment(opened.doc, opened.json_sha256)
-                or opened.doc["signer_key_id"] != sig.key_id):
+        if hashlib.sha256(data).hexdigest() != claim.sha256:
             raise fmt.BundleRejected("signature")
-        return
+        return sig
     for code, key in keys.by_id.get(sig.key_id, []):
-        if not _verifies(opened, key):
+        if not _verifies(data, sig, key):
             continue
-        if code == opened.code:
+        if code == claim.code:
             raise fmt.BundleRejected("revoked" if key["state"] == REVOKED else "retired")
         if key["state"] == CURRENT:
             raise fmt.BundleRejected("wrong_branch")
     if current is None:
         raise fmt.BundleRejected("revoked")
     raise fmt.BundleRejected("untrusted")
+
+
+def signed_by(keys: KeyIndex) -> Verify:
+    """The ``verify`` step ``opening.open_bundle`` runs before parsing."""
+    return lambda data, signature: check_signed(data, signature, keys)
 
 
 def check_recipient(opened: Opened, office_recipient: str) -> None:
@@ -96,24 +110,29 @@ def walk_chain(entries: list[dict[str, Any]], base_seq: int, base_hash: str
                ) -> tuple[int | None, list[str], dict[str, tuple[str, str, str]]]:
     """One pass over a bundle's history entries: the same checks as
     ``storage.history.verify_chain`` (sequence, link, operation, each entry's
-    hash), and what the later checks keep. Returns (the first broken sequence
-    or None, each entry's hash, record -> (partition, op, time) of its last
-    change)."""
+    hash; an entry of a kind the bundle does not carry is a link only, whose
+    hash the next entry's ``prev`` vouches for), and what the later checks
+    keep. Returns (the first broken sequence or None, each entry's hash,
+    record -> (partition, op, time) of its last change)."""
     hashes: list[str] = []
     last_op: dict[str, tuple[str, str, str]] = {}
     expected, prev = base_seq + 1, base_hash
     dumps, sort, sha256 = orjson.dumps, orjson.OPT_SORT_KEYS, hashlib.sha256
     for entry in entries:
-        if entry.get("seq") != expected or entry.get("prev") != prev \
-                or entry.get("op") not in OPS:
+        if entry.get("seq") != expected or entry.get("prev") != prev:
             return expected, hashes, last_op
-        body = dict(entry)
-        digest = body.pop("entry", None)
-        body.pop("id", None)
-        if sha256(dumps(body, option=sort)).hexdigest() != digest:
-            return expected, hashes, last_op
+        if entry.keys() == fmt.LINK_KEYS:  # a kind not carried: only its link
+            digest = entry["entry"]
+        else:
+            if entry.get("op") not in OPS:
+                return expected, hashes, last_op
+            body = dict(entry)
+            digest = body.pop("entry", None)
+            body.pop("id", None)
+            if sha256(dumps(body, option=sort)).hexdigest() != digest:
+                return expected, hashes, last_op
+            last_op[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
         hashes.append(digest)
-        last_op[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
         prev, expected = digest, expected + 1
     return None, hashes, last_op
 

@@ -27,7 +27,7 @@ from branchtool.office.checks import (
     Verdict,
     check_recipient,
     check_sequence_and_chain,
-    check_signature,
+    signed_by,
     summarize_history,
 )
 from branchtool.office.model import (
@@ -173,8 +173,7 @@ class Importer:
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             try:
-                item = open_bundle(path, identity, self.max_size)
-                check_signature(item, keys)
+                item = open_bundle(path, identity, self.max_size, signed_by(keys))
                 item.json_bytes = b""  # verified; only its hash is kept
                 check_recipient(item, self.vault.recipient)
                 summarize_history(item)

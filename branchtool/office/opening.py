@@ -1,13 +1,20 @@
-"""Opening a bundle file at the office: the checks that need no trust store.
+"""Opening a bundle file at the office: the checks that come before the
+office's own records (sequence, chain), each failure its own
+``BundleRejected`` reason, and nothing parsed that was not signed:
 
-In the issue's order, each failure its own ``BundleRejected`` reason:
-
-1. size cap, from the file's size, before reading or decrypting (``too_large``);
-2. age decryption with the office's identity, in memory (``not_age``,
-   ``not_for_us``, ``truncated``, ``damaged``);
-3. the tar: exactly ``bundle.json`` and ``bundle.json.minisig``
-   (``format.unpack``);
-4. bundle.json against the schema (``format.decode``).
+1. a regular file no larger than the cap, from its size, before reading
+   (``unreadable``, ``too_large``);
+2. the age header, bounded (``header_too_large``: a real bundle has one or
+   two stanzas), then decryption with the office's identity, streamed from
+   the file into memory (``not_age``, ``not_for_us``, ``truncated``,
+   ``damaged``);
+3. the tar, walked block by block: exactly ``bundle.json`` and
+   ``bundle.json.minisig``, then only zero blocks (``format.unpack``);
+4. the signature over the raw bundle.json bytes, with the key enrolled for
+   the branch its trusted comment names (``verify``: ``office.checks``);
+5. only then bundle.json is parsed, within a memory budget, against the
+   schema (``format.decode``), and matched with what the signature said;
+6. every record against its kind's record definition (``scope.check_records``).
 
 Nothing decrypted is written anywhere.
 """
@@ -15,19 +22,28 @@ Nothing decrypted is written anywhere.
 from __future__ import annotations
 
 import hashlib
-import io
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from branchtool.bundles import format as fmt
+from branchtool.bundles.scope import check_records
 from branchtool.office.model import human_size
-from storage import age
+from storage import age, minisign
 from storage.age.stream import CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE
+from storage.fsio import open_regular
 
 AGE_MAGIC = b"age-encryption.org/v1\n"
 ARMOR_MAGIC = b"-----BEGIN AGE ENCRYPTED FILE-----"
 NONCE_SIZE = 16
+# A bundle is encrypted to the office and to the branch itself: two X25519
+# stanzas of about 130 bytes. Anything far beyond is refused before unwrapping.
+MAX_STANZAS = 8
+MAX_HEADER = 8 * 1024
+# (raw bundle.json, signature text) -> the verified signature, or BundleRejected
+Verify = Callable[[bytes | bytearray, str], minisign.Signature]
 
 
 @dataclass
@@ -53,7 +69,7 @@ class Opened:
     file: Path
     size: int
     file_sha256: str
-    json_bytes: bytes
+    json_bytes: bytes | bytearray
     json_sha256: str
     signature: str
     doc: dict[str, Any]
@@ -68,80 +84,113 @@ class Opened:
         return int(self.doc["sequence"])
 
 
-def read_capped(path: Path, max_size: int) -> bytes:
-    """The file's bytes, refusing anything over ``max_size`` unread."""
-    try:
-        size = path.stat().st_size
-        if size > max_size:
-            raise fmt.BundleRejected("too_large", limit=human_size(max_size))
-        with path.open("rb") as handle:
-            data = handle.read(max_size + 1)
-    except OSError:
-        raise fmt.BundleRejected("unreadable") from None
-    if len(data) > max_size:  # it grew while we looked
-        raise fmt.BundleRejected("too_large", limit=human_size(max_size))
-    return data
+class _Reader:
+    """The bundle file, read once: hashed and counted as it goes, refusing
+    to read past ``limit`` (a file that grows while it is read)."""
+
+    def __init__(self, handle: BinaryIO, limit: int) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+
+    def _take(self, data: bytes | memoryview) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise fmt.BundleRejected("too_large", limit=human_size(self.limit))
+        self.sha256.update(data)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self._take(data)
+        return data
+
+    def readinto(self, view: memoryview) -> int:
+        count = self.handle.readinto(view) or 0
+        self._take(view[:count])
+        return count
 
 
-class _Counter:
-    """A sink that only counts the plaintext it is given (nothing is kept)."""
+class _Plain:
+    """Where the decrypted tar goes: one growing buffer (no copies)."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.data = bytearray()
 
     def write(self, data: bytes) -> int:
-        self.count += len(data)
+        self.data += data
         return len(data)
 
 
-def _header_size(data: bytes) -> int | None:
-    mac = data.find(b"\n--- ")
+def _open(path: Path) -> BinaryIO:
+    """The bundle file, if it is a regular file (``fsio.open_regular``)."""
+    try:
+        return open_regular(path)
+    except OSError:
+        raise fmt.BundleRejected("unreadable") from None
+
+
+def _header_size(head: bytes) -> int | None:
+    mac = head.find(b"\n--- ")
     if mac < 0:
         return None
-    end = data.find(b"\n", mac + 1)
+    end = head.find(b"\n", mac + 1)
     return None if end < 0 else end + 1
 
 
-def _payload_reason(data: bytes, identity: age.X25519Identity) -> str:
-    """After a payload failure: ``truncated`` if the failing chunk is the last,
-    shorter-than-full piece of the file (a copy cut short), else ``damaged``."""
-    header = _header_size(data)
-    if header is None:
-        return "damaged"
-    sink = _Counter()
-    try:
-        age.decrypt_stream(io.BytesIO(data), sink, [identity])  # type: ignore[arg-type]
-    except age.AgeError:
-        pass
-    failed_at = (sink.count // CHUNK_SIZE) * ENCRYPTED_CHUNK_SIZE
-    remaining = len(data) - header - NONCE_SIZE - failed_at
-    return "truncated" if remaining < ENCRYPTED_CHUNK_SIZE else "damaged"
+def _failure(exc: age.AgeError, header: int | None, size: int, released: int) -> str:
+    """``truncated`` for a copy cut short (the header ends early, or the
+    failing chunk is the last, shorter-than-full piece), else ``damaged``."""
+    if isinstance(exc, age.PayloadError):
+        if header is None:
+            return "damaged"
+        failed_at = (released // CHUNK_SIZE) * ENCRYPTED_CHUNK_SIZE
+        remaining = size - header - NONCE_SIZE - failed_at
+        return "truncated" if remaining < ENCRYPTED_CHUNK_SIZE else "damaged"
+    if isinstance(exc, age.MissingNonceError) or (
+            isinstance(exc, age.HeaderError) and header is None):
+        return "truncated"
+    return "damaged"
 
 
-def decrypt(data: bytes, identity: age.X25519Identity) -> bytes:
-    try:
-        return age.decrypt(data, [identity])
-    except age.NoIdentityMatchError:
-        raise fmt.BundleRejected("not_for_us") from None
-    except age.AgeError as exc:
-        if not (data.startswith(AGE_MAGIC) or data.startswith(ARMOR_MAGIC)):
-            raise fmt.BundleRejected("not_age") from None
-        if isinstance(exc, age.PayloadError):
-            raise fmt.BundleRejected(_payload_reason(data, identity)) from None
-        if isinstance(exc, age.MissingNonceError) or (
-                isinstance(exc, age.HeaderError) and _header_size(data) is None):
-            raise fmt.BundleRejected("truncated") from None
-        raise fmt.BundleRejected("damaged") from None
+def _decrypt(path: Path, identity: age.X25519Identity, max_size: int
+             ) -> tuple[bytearray, int, str]:
+    """(plaintext, file size, file SHA-256); steps 1 and 2."""
+    with _open(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_size:
+            raise fmt.BundleRejected("too_large", limit=human_size(max_size))
+        head = handle.read(len(ARMOR_MAGIC))
+        handle.seek(0)
+        reader, plain = _Reader(handle, max_size), _Plain()
+        try:
+            age.decrypt_stream(reader, plain, [identity],  # type: ignore[arg-type]
+                               max_stanzas=MAX_STANZAS, max_header=MAX_HEADER)
+        except OSError:
+            raise fmt.BundleRejected("unreadable") from None
+        except age.HeaderTooLargeError:
+            raise fmt.BundleRejected("header_too_large") from None
+        except age.NoIdentityMatchError:
+            raise fmt.BundleRejected("not_for_us") from None
+        except age.AgeError as exc:
+            if not (head.startswith(AGE_MAGIC) or head.startswith(ARMOR_MAGIC)):
+                raise fmt.BundleRejected("not_age") from None
+            handle.seek(0)
+            header = _header_size(handle.read(MAX_HEADER + 64))
+            raise fmt.BundleRejected(_failure(exc, header, size, len(plain.data))) from None
+    return plain.data, reader.size, reader.sha256.hexdigest()
 
 
-def open_bundle(path: Path, identity: age.X25519Identity, max_size: int) -> Opened:
-    """Steps 1-4 for one file; ``BundleRejected`` with the first failure."""
-    data = read_capped(path, max_size)
-    size, file_sha256 = len(data), hashlib.sha256(data).hexdigest()
-    tar = decrypt(data, identity)
-    del data
-    json_bytes, signature = fmt.unpack(tar)
-    del tar
+def open_bundle(path: Path, identity: age.X25519Identity, max_size: int,
+                verify: Verify) -> Opened:
+    """Steps 1-6 for one file; ``BundleRejected`` with the first failure."""
+    plain, size, file_sha256 = _decrypt(path, identity, max_size)
+    json_bytes, signature = fmt.unpack(plain)  # cut out of the plaintext, not copied
+    sig = verify(json_bytes, signature)
+    json_sha256 = hashlib.sha256(json_bytes).hexdigest()
     doc = fmt.decode(json_bytes)
-    return Opened(path, size, file_sha256, json_bytes,
-                  hashlib.sha256(json_bytes).hexdigest(), signature, doc)
+    if (sig.trusted_comment != fmt.trusted_comment(doc, json_sha256)
+            or doc["signer_key_id"] != sig.key_id):
+        raise fmt.BundleRejected("signature")
+    check_records(doc)
+    return Opened(path, size, file_sha256, json_bytes, json_sha256, signature, doc)

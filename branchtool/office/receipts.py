@@ -31,7 +31,7 @@ from branchtool.keyfiles import fingerprint
 from branchtool.office.model import Clock, iso_utc, local_now
 from storage import minisign
 from storage.errors import StorageError
-from storage.fsio import DEFAULT_IO, FileIO
+from storage.fsio import DEFAULT_IO, FileIO, read_regular
 from storage.vault import Vault
 
 if TYPE_CHECKING:
@@ -169,8 +169,7 @@ def apply_receipt(session: Session, data: bytes) -> ReceiptResult:
 
 def import_receipt_file(session: Session, path: Path) -> ReceiptResult:
     try:
-        with Path(path).open("rb") as handle:
-            data = handle.read(MAX_SIZE + 1)
+        data = read_regular(Path(path), MAX_SIZE)
     except OSError:
         raise UserError("receipt.unreadable", path=str(path)) from None
     return apply_receipt(session, data)

@@ -23,6 +23,7 @@ import orjson
 
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile
+from branchtool.shown import has_unsafe
 from storage import age, minisign
 
 FORMAT = "branchtool-key-rotation"
@@ -86,6 +87,8 @@ def parse_rotation(data: bytes) -> Rotation:
                       _str(new, "minisign_public_key"), code=_str(inner, "code"))
         age.X25519Recipient.parse(key.recipient)
         minisign.PublicKey.parse(key.minisign_public_key)
+        if has_unsafe(key.name) or has_unsafe(key.code):
+            raise ValueError("name")  # escape codes or line breaks: not shown, refused
         return Rotation(key.code, key.name, _str(inner, "old_fingerprint"), key,
                         _str(inner, "time"), statement, _str(outer, "signature"),
                         _str(outer, "new_signature"))

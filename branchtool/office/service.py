@@ -30,6 +30,7 @@ from branchtool.office.model import (
 from branchtool.office.rotation import Rotation, parse_rotation
 from branchtool.office.trust import TrustStore
 from storage.errors import StorageError
+from storage.fsio import read_regular
 from storage.vault import Vault
 
 if TYPE_CHECKING:
@@ -86,8 +87,7 @@ class OfficeService:
     @staticmethod
     def read_rotation(path: Path) -> Rotation:
         try:
-            with Path(path).open("rb") as handle:
-                data = handle.read(1 << 20)
+            data = read_regular(Path(path), 1 << 20)
         except OSError:
             raise UserError("office.rotation.unreadable", path=str(path)) from None
         return parse_rotation(data)

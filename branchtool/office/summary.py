@@ -165,15 +165,18 @@ def xlsx_bytes(overview: Overview) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from branchtool.cells import safe_value
+
     book = Workbook()
     book.remove(book.active)
     for table in tables(overview):
         sheet = book.create_sheet(_sheet_name(table.title))
-        sheet.append(table.headers)
+        rows = [table.headers, *([_number(v) for v in row] for row in table.rows)]
+        for number, row in enumerate(rows, start=1):  # a branch's name is never a formula
+            for col, value in enumerate(row, start=1):
+                safe_value(sheet.cell(row=number, column=col), value)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_number(v) for v in row])
         sheet.freeze_panes = "A2"
         for column, header in zip(sheet.columns, table.headers, strict=True):
             width = max([len(str(header))] + [len(str(c.value or "")) for c in column])

@@ -3,7 +3,9 @@ one sheet per table, headed by the table's column names. Counts stay numbers,
 amounts numbers in yuan, shares numbers shown as percentages, so the office
 can add them up.
 
-openpyxl is imported only here, and only when a workbook is written.
+Text never becomes a formula (``branchtool.cells``): a report quotes names
+and notes people typed. openpyxl is imported only here, and only when a
+workbook is written.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from branchtool import i18n
+from branchtool.cells import safe_value, text_cell
 from branchtool.reports import text
 from branchtool.reports.document import (
     Amount,
@@ -80,7 +83,7 @@ def _summary(book: Any, doc: Document, taken: set[str]) -> None:
             elif isinstance(block, Table):
                 lines.append((i18n.t("report.xlsx.see_sheet", name=block.name), False))
     for row, (line, bold) in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=line)
+        cell = text_cell(sheet.cell(row=row, column=1), line)
         if bold:
             cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 100
@@ -90,14 +93,14 @@ def _table(book: Any, table: Table, taken: set[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     sheet = book.create_sheet(sheet_title(table.name, taken))
-    sheet.append(table.headers)
-    for cell in sheet[1]:
+    for col, header in enumerate(table.headers, start=1):
+        cell = text_cell(sheet.cell(row=1, column=col), header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
-    for row in table.rows:
-        values = [_value(c) for c in row]
-        sheet.append([v for v, _ in values])
-        for cell, (_, number_format) in zip(sheet[sheet.max_row], values, strict=True):
+    for number, row in enumerate(table.rows, start=2):
+        for col, item in enumerate(row, start=1):
+            value, number_format = _value(item)
+            cell = safe_value(sheet.cell(row=number, column=col), value)
             if number_format:
                 cell.number_format = number_format
     sheet.freeze_panes = "A2"

@@ -8,7 +8,6 @@ number and reason), then ``commit`` the plan as ONE journal batch.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,11 +153,11 @@ def commit(roster: RosterService, import_plan: ImportPlan, on_duplicate: str = S
 
 
 # -- export --------------------------------------------------------------------
-def _export_value(fdef: FieldDef, value: str, xlsx: bool) -> object:
+def _export_value(fdef: FieldDef, value: str) -> object:
+    """Choices by their label; everything else as stored (every cell of an
+    export is text: ``tables.write_sheet``)."""
     if fdef.kind is Kind.CHOICE:
         return fdef.choice_label(value)
-    if fdef.kind is Kind.DATE and xlsx and len(value) == 10:
-        return dt.date.fromisoformat(value)  # a real date cell; month precision stays text
     return value
 
 
@@ -169,10 +168,6 @@ def export(roster: RosterService, path: str | os.PathLike[str],
     that importing the file again gives the same records."""
     if people is None:
         people = roster.query(RosterQuery(status=ALL_STATUSES))
-    xlsx = str(path).lower().endswith(".xlsx")
-    columns = [
-        tables.Column(f.label, max(f.width, 10) + 2, f.kind in (Kind.IDCARD, Kind.PHONE))
-        for f in PERSON.fields
-    ]
-    rows = ([_export_value(f, person[f.key], xlsx) for f in PERSON.fields] for person in people)
+    columns = [tables.Column(f.label, max(f.width, 10) + 2) for f in PERSON.fields]
+    rows = ([_export_value(f, person[f.key]) for f in PERSON.fields] for person in people)
     return tables.write_sheet(path, columns, rows, title=i18n.t("roster.export.sheet_title"))

@@ -129,13 +129,17 @@ def encrypt(
     return _armor(data) if armor else data
 
 
-def decrypt(ciphertext: Buffer, identities: Sequence[str | Identity]) -> bytes:
-    """Decrypt a binary or armored age file; no plaintext unless all of it authenticates."""
+def decrypt(ciphertext: Buffer, identities: Sequence[str | Identity], *,
+            max_stanzas: int | None = None, max_header: int | None = None) -> bytes:
+    """Decrypt a binary or armored age file; no plaintext unless all of it
+    authenticates. ``max_stanzas``/``max_header`` (bytes) bound the header of
+    an untrusted file (:class:`HeaderTooLargeError`, before any unwrapping)."""
     ids = _identities(identities)
     view = memoryview(ciphertext).cast("B")
     if not _is_binary(bytes(view[: len(VERSION_PREFIX)])):
         view = memoryview(dearmor(view))
-    header = parse_header(Source(_MemoryReader(view)))
+    header = parse_header(Source(_MemoryReader(view)), max_stanzas=max_stanzas,
+                          max_size=max_header)
     file_key = _file_key(header, ids)
     payload = view[header.size :]
     if len(payload) < NONCE_SIZE:
@@ -199,11 +203,14 @@ def decrypt_stream(
     *,
     passphrase: str | bytes | None = None,
     max_work_factor: int = DEFAULT_MAX_WORK_FACTOR,
+    max_stanzas: int | None = None,
+    max_header: int | None = None,
 ) -> None:
     """Decrypt ``src`` (binary or armored) to ``dst`` one authenticated chunk at a time.
 
     Raises at the first failure, after writing the chunks that authenticated
     before it: stream into a temporary destination and discard it on error.
+    ``max_stanzas``/``max_header`` bound the header as in :func:`decrypt`.
     """
     all_identities: list[str | Identity] = list(identities)
     if passphrase is not None:
@@ -212,7 +219,7 @@ def decrypt_stream(
     source = Source(src)
     if not _is_binary(source.peek(len(VERSION_PREFIX))):
         source = Source(ArmorReader(source))
-    header = parse_header(source)
+    header = parse_header(source, max_stanzas=max_stanzas, max_size=max_header)
     file_key = _file_key(header, ids)
     nonce = source.read(NONCE_SIZE)
     if len(nonce) < NONCE_SIZE:

@@ -36,6 +36,11 @@ class UnsupportedVersionError(MalformedHeaderError):
     """The version line is not ``age-encryption.org/v1``."""
 
 
+class HeaderTooLargeError(HeaderError):
+    """The header has more stanzas or bytes than the caller's bound allows
+    (checked while reading it, before any stanza is unwrapped)."""
+
+
 class Base64Error(HeaderError):
     """A header value (body line, argument, MAC) is not canonical, unpadded base64."""
 

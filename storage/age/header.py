@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import hashes, hmac
 from storage.age.errors import (
     Base64Error,
     HeaderError,
+    HeaderTooLargeError,
     HMACError,
     MalformedHeaderError,
     UnsupportedVersionError,
@@ -130,22 +131,34 @@ def encode_header(stanzas: list[Stanza], file_key: bytes) -> bytes:
 
 
 class _Lines:
-    """Whole header lines from a :class:`Source`, counted for error messages."""
+    """Whole header lines from a :class:`Source`, counted for error messages
+    and, given ``max_size``, bounded: reading stops at the first line that
+    would take the header past it."""
 
-    def __init__(self, src: Source) -> None:
+    def __init__(self, src: Source, max_size: int | None = None) -> None:
         self.src = src
         self.number = 0
         self.read: list[bytes] = []
+        self.size = 0
+        self.max_size = max_size
 
     def next(self) -> bytes:
         """The next line without its LF; a header line must end with LF."""
+        limit = MAX_LINE
+        if self.max_size is not None:
+            limit = min(limit, max(self.max_size - self.size, 1))
         try:
-            line = self.src.readline(MAX_LINE)
+            line = self.src.readline(limit)
         except LineTooLongError:
+            if self.max_size is not None and limit < MAX_LINE:
+                raise HeaderTooLargeError("the header is larger than allowed") from None
             raise MalformedHeaderError(f"header line {self.number + 1} is too long") from None
         if not line.endswith(b"\n"):
             raise MalformedHeaderError("the header is truncated")
         self.number += 1
+        self.size += len(line)
+        if self.max_size is not None and self.size > self.max_size:
+            raise HeaderTooLargeError("the header is larger than allowed")
         self.read.append(line)
         return line[:-1]
 
@@ -180,9 +193,14 @@ def _read_stanza(lines: _Lines) -> Stanza:
     return Stanza(names[0], tuple(names[1:]), bytes(body))
 
 
-def parse_header(src: Source) -> Header:
-    """Read the header from ``src``, leaving it at the first payload byte."""
-    lines = _Lines(src)
+def parse_header(src: Source, *, max_stanzas: int | None = None,
+                 max_size: int | None = None) -> Header:
+    """Read the header from ``src``, leaving it at the first payload byte.
+
+    ``max_stanzas`` and ``max_size`` (bytes) bound what a caller accepts from
+    an untrusted file: :class:`HeaderTooLargeError` is raised as soon as the
+    header goes past either, before any stanza is unwrapped."""
+    lines = _Lines(src, max_size)
     first = src.peek(len(INTRO))
     if not first:
         raise MalformedHeaderError("the file is empty")
@@ -202,6 +220,8 @@ def parse_header(src: Source) -> Header:
         if len(mark) < len(MAC_PREFIX):
             raise MalformedHeaderError("the header is truncated")
         if mark != MAC_PREFIX:
+            if max_stanzas is not None and len(stanzas) >= max_stanzas:
+                raise HeaderTooLargeError(f"the header has more than {max_stanzas} stanzas")
             stanzas.append(_read_stanza(lines))
             continue
         line = lines.next()
