@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
