@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from branchtool.bundles import providers
-from branchtool.bundles.scope import kinds
+from branchtool.bundles.scope import Period, kinds
 from branchtool.errors import UserError
 from branchtool.office.service import OfficeService
 from branchtool.session import Session
@@ -245,27 +245,33 @@ def test_a_new_timestamp_alone_is_not_a_change() -> None:
 
 def test_a_check_in_corrected_after_reporting(office: OfficeService, a: Session,
                                               tmp_path: Path) -> None:
-    """Check-ins are filed by day: a correction to a day already reported is
-    flagged, with its new values when the next bundle carries that day, and
-    with the old values only (the history entry) when it does not."""
+    """Check-ins are filed by day: a correction to a day already reported
+    travels, with its new values, in the next bundle whatever its period, and
+    the office counts that day again."""
     assert "checkins" in {k.name for k in kinds()}
     usb = tmp_path / "usb"
     yesterday = TODAY - dt.timedelta(days=1)
-    office.import_paths([export(a, usb, start=yesterday)])
+    office.import_paths([export(a, usb, day=yesterday)])
+    before = office.overview(yesterday).rows[0].health
     sheet = a.health.day(yesterday)
-    person, old = next(iter(sheet.items()))
-    a.health.record(yesterday, person, {"temperature": "38.5"})
+    person, old = next((p, c) for p, c in sheet.items()
+                       if not c.get("symptoms") and c.get("temperature", "36") < "37")
+    a.health.record(yesterday, person, {"temperature": "37.9", "symptoms": "fever"})
     today_person = next(iter(a.health.day(TODAY)))
     a.health.record(TODAY, today_person, {"temperature": "39.1"})
+    assert a.bundles.preview(Period(TODAY, TODAY)).revised == {"checkins": 1}
     [result] = office.import_paths([export(a, usb)])  # today only
     assert result.verdict == "accepted"
-    flagged = {c["record"]: c for c in office.changes("A1") if c["kind"] == "checkins"}
-    late = next(c for c in flagged.values() if not c["new_known"])
-    assert late["op"] == "update" and late["fields"]["temperature"][0] == old["temperature"]
-    fresh = next(c for c in flagged.values() if c["new_known"])
-    assert fresh["fields"]["temperature"][1] == "39.1"
-    days = {r["date"] for r in office.latest_records("A1", "checkins", [f"{TODAY:%Y-%m}"])}
-    assert days == {yesterday.isoformat(), TODAY.isoformat()}
+    [late] = [c for c in office.changes("A1") if c["record"] == f"{yesterday}:{person}"]
+    assert late["op"] == "update" and late["new_known"]
+    assert late["fields"]["temperature"] == [old["temperature"], "37.9"]
+    assert late["fields"]["symptoms"] == [None, "fever"]
+    held = {r["id"]: r for r in office.latest_records("A1", "checkins", [f"{TODAY:%Y-%m}"])}
+    assert held[f"{yesterday}:{person}"]["temperature"] == "37.9"
+    assert {r["date"] for r in held.values()} == {yesterday.isoformat(), TODAY.isoformat()}
+    after = office.overview(yesterday).rows[0].health
+    assert (after["fever"], after["symptom"]) == (before["fever"] + 1, before["symptom"] + 1)
+    assert after["reported"] == before["reported"]
 
 
 def _chain(count: int) -> list[dict]:
