@@ -21,7 +21,7 @@ whole and carrying fewer records says the others are gone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,15 +162,21 @@ class ReportedRecords:
 
 
 def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
-                 last_op: dict[str, tuple[str, str, str]]) -> list[Change]:
+                 last_op: dict[str, tuple[str, str, str]],
+                 later: Collection[str] | None = None) -> list[Change]:
     """Fold an accepted bundle's records into what the office holds; return
     the records it changed after they had been reported. ``last_op`` is the
-    bundle's history: record -> (partition, op, time) of its last change."""
+    bundle's history: record -> (partition, op, time) of its last change.
+
+    ``later``: for a late file filling a missing sequence, the records that
+    files after it (already accepted) changed: what the office holds of
+    those is newer and stays; nothing is taken as gone for not being sent."""
     known = kinds()
     by_name = {k.name: k for k in known}
     redaction = doc["redaction"]
-    carried_kind = set(carried_kinds(doc))
-    touched = dict(last_op)
+    carried_kind = set(carried_kinds(doc)) if later is None else set()
+    newer = later or ()
+    touched = {r: op for r, op in last_op.items() if r not in newer}
     changes: list[Change] = []
     carried: set[str] = set()
     before: dict[int, str | None] = {}  # each bucket's redaction before this bundle
@@ -179,6 +185,8 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
         day_field = _day_field(kind)
         buckets: dict[str, _Bucket] = {}
         for record in records:
+            if record["id"] in newer:
+                continue
             day = day_of(record.get(day_field)) if day_field else ""
             bucket = buckets.get(day)
             if bucket is None:
