@@ -88,8 +88,10 @@ def test_a_rejection_among_good_files_keeps_the_good_ones(
     bad = usb / "B2-000001-20261120.bundle.age"
     export(b, tmp_path / "elsewhere").rename(bad)
     bad.write_bytes(bad.read_bytes()[:-1])
-    assert verdicts(office.import_paths([usb])) == [
-        ("A1", 1, "accepted", None), (None, None, "rejected", "truncated")]
+    results = office.import_paths([usb])
+    assert verdicts(results) == [  # the damaged file's branch: what its name says
+        ("A1", 1, "accepted", None), ("B2", 1, "rejected", "truncated")]
+    assert results[1].claimed and results[1].day == TODAY.isoformat()
     assert bad.exists() and good.exists()
 
 

@@ -111,7 +111,7 @@ def check_signature(opened: Opened, keys: KeyIndex) -> None:
         raise fmt.BundleRejected("signature") from None
     branch = keys.branches.get(opened.code)
     if branch is None:
-        raise fmt.BundleRejected("unknown_branch")
+        raise fmt.BundleRejected("unknown_branch", code=opened.code)
     current = current_key(branch)
     if current is not None and sig.key_id == current["key_id"]:
         if not _verifies(opened, current):

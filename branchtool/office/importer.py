@@ -19,7 +19,7 @@ from typing import Any
 from branchtool import i18n
 from branchtool.bundles import format as fmt
 from branchtool.errors import UserError
-from branchtool.office import topics
+from branchtool.office import imports, topics
 from branchtool.office.changes import Change, ReportedRecords, apply_bundle
 from branchtool.office.checks import (
     Duplicate,
@@ -71,27 +71,30 @@ class FileResult:
     missing: list[int] = field(default_factory=list)
     changes: int = 0
     filled: bool = False  # a late file that filled its missing sequence
+    claimed: bool = False  # ``branch``/``sequence`` are what the file says, unverified
+    day: str | None = None  # the day it is for (see ``imports``)
 
     def message(self) -> str:
-        if self.verdict == REJECTED:
-            return i18n.t(f"bundle.reject.{self.reason}", **self.params)
         if self.verdict == DUPLICATE:
             return i18n.t("office.import.duplicate")
-        if self.filled:
-            parts = [i18n.t("office.import.filled", sequence=self.sequence)]
-        elif self.missing:
-            parts = [i18n.t("office.import.accepted_gap",
-                            missing=", ".join(str(n) for n in self.missing))]
-        else:
-            parts = [i18n.t("office.import.accepted")]
+        parts = [imports.message(self.entry(""))]
         if self.changes:
             parts.append(i18n.t("office.import.changes", count=self.changes))
         return " ".join(parts)
 
+    def entry(self, time: str) -> dict[str, Any]:
+        """The import log's document of this file."""
+        return {"time": time, "file": imports.printable(Path(self.file).name),
+                "verdict": self.verdict, "reason": self.reason, "params": self.params,
+                "branch": self.branch, "claimed": self.claimed, "sequence": self.sequence,
+                "day": self.day, "missing": self.missing, "filled": self.filled,
+                "changes": self.changes}
+
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.file), "verdict": self.verdict, "reason": self.reason,
-                "branch": self.branch, "sequence": self.sequence, "missing": self.missing,
-                "filled": self.filled, "changes": self.changes, "message": self.message()}
+                "branch": self.branch, "sequence": self.sequence, "claimed": self.claimed,
+                "day": self.day, "missing": self.missing, "filled": self.filled,
+                "changes": self.changes, "message": self.message()}
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -145,10 +148,17 @@ def _fold(branch: dict[str, Any], opened: Opened, verdict: Verdict, changes: lis
             revised[d] = seq
         else:
             revised.pop(d, None)
+    # what the dashboard of a past day shows of the file that reported it
+    sent = branch.setdefault("sent", {})
+    sent[str(seq)] = {"period": doc["period"], "created": doc["created"],
+                      "imported": imported, "current": topics.current(doc["figures"]),
+                      "changes": len(changes)}
     horizon = (end - dt.timedelta(days=KEEP_DAYS)).isoformat()
     for table in (days, health, revised):
         for old in [d for d in table if d < horizon]:
             del table[old]
+    for old in [s for s, v in sent.items() if v["period"]["to"] < horizon]:
+        del sent[old]
     if not verdict.late:
         branch["current"] = topics.current(doc["figures"])
         branch["counts"] = doc["counts"]
@@ -249,18 +259,22 @@ class Importer:
         results: list[FileResult | None] = [None] * len(files)
         opened: list[tuple[int, Opened]] = []
         total = len(files) + 1
+        today = self.now().date().isoformat()
         for index, path in enumerate(files):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
+            item: Opened | None = None
+            verified = False
             try:
                 item = open_bundle(path, identity, self.max_size)
                 check_signature(item, keys)
+                verified = True
                 item.json_bytes = b""  # verified; only its hash is kept
                 check_recipient(item, self.vault.recipient)
                 summarize_history(item)
                 opened.append((index, item))
             except fmt.BundleRejected as exc:
-                results[index] = self._rejected(path, exc)
+                results[index] = self._rejected(path, exc, today, item, verified)
             if progress:
                 progress(index + 1, total)
         imported = iso_utc(self.now())
@@ -274,7 +288,8 @@ class Importer:
         used_ids = {bundle_id for b in branches.values() for _, _, bundle_id in b["accepted"]}
         for index, item in opened:
             branch = branches[item.code]
-            base = FileResult(item.file, ACCEPTED, branch=item.code, sequence=item.sequence)
+            base = FileResult(item.file, ACCEPTED, branch=item.code, sequence=item.sequence,
+                              day=item.doc["period"]["to"])
             try:
                 verdict = check_sequence_and_chain(item, branch, gaps.of(branch))
                 if item.doc["bundle_id"] in used_ids:
@@ -284,7 +299,7 @@ class Importer:
                 results[index] = base
                 continue
             except fmt.BundleRejected as exc:
-                results[index] = self._rejected(item.file, exc, item)
+                results[index] = self._rejected(item.file, exc, today, item, True)
                 continue
             used_ids.add(item.doc["bundle_id"])
             assert item.history is not None
@@ -296,20 +311,31 @@ class Importer:
             accepted.append((item, verdict, changes))
             base.missing, base.changes, base.filled = verdict.missing, len(changes), verdict.late
             results[index] = base
-        if accepted:
-            self._commit(accepted, branches, reported, gaps, imported, partition)
+        done = [r for r in results if r is not None]
+        logged = [r.entry(imported) for r in done if r.verdict != DUPLICATE]
+        if accepted or logged:
+            self._commit(accepted, branches, reported, gaps, imported, partition, logged)
         if progress:
             progress(total, total)
-        return [r for r in results if r is not None]
+        return done
 
     @staticmethod
-    def _rejected(path: Path, exc: fmt.BundleRejected, item: Opened | None = None) -> FileResult:
-        return FileResult(path, REJECTED, exc.reason, dict(exc.params),
-                          item.code if item else None, item.sequence if item else None)
+    def _rejected(path: Path, exc: fmt.BundleRejected, today: str, item: Opened | None,
+                  verified: bool) -> FileResult:
+        """A refusal, with the branch, sequence and day the file is for as far
+        as they are known (see ``imports``)."""
+        result = FileResult(path, REJECTED, exc.reason, dict(exc.params), day=today)
+        if item is not None:
+            result.branch, result.sequence = item.code, item.sequence
+            result.day, result.claimed = item.doc["period"]["to"], not verified
+        elif (hint := imports.name_hint(Path(path).name)) is not None:
+            result.branch, result.sequence, result.day = hint.code, hint.sequence, hint.day
+            result.claimed = True
+        return result
 
     def _commit(self, accepted: list[tuple[Opened, Verdict, list[Change]]],
                 branches: dict[str, dict[str, Any]], reported: ReportedRecords, gaps: Gaps,
-                imported: str, partition: str) -> None:
+                imported: str, partition: str, logged: list[dict[str, Any]]) -> None:
         vault = self.vault
         codes = {item.code for item, _, _ in accepted}
         change_part = partition_of(CHANGES, month_of(imported))
@@ -325,5 +351,7 @@ class Importer:
                             [c.to_doc(item.code, item.doc, imported) for c in changes])
                 reported.write()
                 gaps.write()
+                if logged:
+                    vault.partition(imports.partition_for(imported)).insert_many(logged)
         except StorageError as exc:
             raise UserError(exc.key, **exc.params) from None

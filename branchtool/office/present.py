@@ -4,6 +4,7 @@ Markdown, from the catalogs (zh-CN or English)."""
 from __future__ import annotations
 
 from branchtool import i18n
+from branchtool.office import imports
 from branchtool.office.status import BranchRow, Overview, Rate, Totals
 
 DASH = "—"
@@ -35,6 +36,12 @@ def period(row: BranchRow) -> str:
 
 def arrival(row: BranchRow) -> str:
     if not row.reported:
+        if row.refused is not None:
+            return i18n.t("office.day.damaged" if imports.is_damaged(row.refused)
+                          else "office.day.refused")
+        if not row.expected:
+            return i18n.t("office.day.revoked" if row.key_status != "current"
+                          else "office.day.not_enrolled")
         return i18n.t("office.day.missing")
     return i18n.t("office.day.arrival",
                   state=i18n.t("office.day.zero" if row.zero else "office.day.reported"),

@@ -12,7 +12,7 @@ from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, read_key_file
 from branchtool.office import changes as change_log
-from branchtool.office import receipts, status
+from branchtool.office import imports, receipts, status
 from branchtool.office.changes import ReportedRecords
 from branchtool.office.create import office_key, require_office
 from branchtool.office.importer import FileResult, Importer, Progress, collect_files
@@ -106,8 +106,9 @@ class OfficeService:
         return self.trust.branches()
 
     def overview(self, day: dt.date | None = None) -> status.Overview:
-        return status.overview(self.vault.partition(BRANCHES).all(), day or self.today(),
-                               self.settings(), self.tz)
+        day = day or self.today()
+        return status.overview(self.vault.partition(BRANCHES).all(), day, self.settings(),
+                               self.tz, imports.refused_on(self.vault, day))
 
     def bundles_of(self, code: str) -> list[dict[str, Any]]:
         """Every accepted bundle of a branch, newest first (with reports)."""

@@ -1,0 +1,115 @@
+"""The import log: every file an import accepted or refused — its name, when,
+the verdict and reason, the branch when known — kept in the office vault
+(``imports/YYYY-MM``, by the month of the import), so a refusal is still
+there after a lock or a restart, the dashboard can say "文件损坏，待重交"
+instead of "未报", and the receipts can tell the branch to send it again.
+
+A file already imported before changes nothing and is not logged again.
+
+The branch of a refused file is what the file says when it could be opened
+(its signed-but-unverified ``branch.code``), else what its name says
+(``<code>-<seq>-<yyyymmdd>.bundle.age``); either way only a claim, marked so
+(``claimed``). The day it is for: its period's last day, else the date in
+its name, else the day it was imported (the office's local day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from branchtool import i18n
+from branchtool.office.model import month_of, parse_iso, partition_of
+
+IMPORTS = "imports"
+# Reasons that mean the file itself is damaged or not a bundle (copy it again),
+# as against a file that is whole but not acceptable (a key, a sequence...).
+DAMAGED = frozenset({"unreadable", "not_age", "truncated", "damaged", "tar", "tar_members",
+                     "tar_path", "tar_duplicate", "tar_type", "content_too_large", "json",
+                     "schema", "too_large"})
+NAME = re.compile(r"^([A-Za-z0-9_-]{1,32})-([0-9]{6})-([0-9]{8})\.bundle\.age$")
+NAME_MAX = 120  # characters of a file name kept
+
+
+def printable(text: str, limit: int = NAME_MAX) -> str:
+    """A file name as it may be shown: control characters (a hostile name's
+    escape codes) replaced, and not longer than ``limit``."""
+    clean = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class NameHint:
+    code: str
+    sequence: int
+    day: str  # ISO
+
+
+def name_hint(file_name: str) -> NameHint | None:
+    """What an exported bundle's file name says (``B01-000002-20261205.bundle.age``)."""
+    match = NAME.match(file_name)
+    if match is None:
+        return None
+    raw = match.group(3)
+    try:
+        day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:])).isoformat()
+    except ValueError:
+        return None
+    return NameHint(match.group(1), int(match.group(2)), day)
+
+
+def is_damaged(reason: str | None) -> bool:
+    return reason in DAMAGED
+
+
+def log(vault: Any, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The entries of the months named (all by default), newest first."""
+    names = vault.partitions(IMPORTS + "/")
+    if months is not None:
+        wanted = {partition_of(IMPORTS, m) for m in months}
+        names = [n for n in names if n in wanted]
+    out: list[dict[str, Any]] = []
+    for name in names:
+        out.extend(vault.partition(name).all())
+    out.sort(key=lambda e: (e["time"], e["id"]), reverse=True)
+    return out
+
+
+def months_around(day: dt.date) -> list[str]:
+    """The import months that may hold files for ``day``: its own and the next."""
+    after = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return [f"{day:%Y-%m}", f"{after:%Y-%m}"]
+
+
+def refused_on(vault: Any, day: dt.date) -> dict[str, dict[str, Any]]:
+    """branch -> the latest refusal of a file for ``day`` attributed to it."""
+    out: dict[str, dict[str, Any]] = {}
+    key = day.isoformat()
+    for entry in log(vault, months_around(day)):  # newest first
+        if entry["verdict"] == "rejected" and entry.get("branch") and entry.get("day") == key:
+            out.setdefault(entry["branch"], entry)
+    return out
+
+
+def partition_for(time: str) -> str:
+    return partition_of(IMPORTS, month_of(time))
+
+
+def local_day(time: str, tz: dt.tzinfo | None) -> str:
+    moment = parse_iso(time)
+    return moment.astimezone(tz).date().isoformat() if moment else ""
+
+
+def message(entry: dict[str, Any]) -> str:
+    """The entry's verdict in one sentence, in the current language."""
+    if entry["verdict"] == "rejected":
+        return i18n.t(f"bundle.reject.{entry['reason']}", **(entry.get("params") or {}))
+    if entry.get("filled"):
+        return i18n.t("office.import.filled", sequence=entry.get("sequence"))
+    if entry.get("missing"):
+        return i18n.t("office.import.accepted_gap",
+                      missing=", ".join(str(n) for n in entry["missing"]))
+    return i18n.t("office.import.accepted")
