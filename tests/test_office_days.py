@@ -143,3 +143,36 @@ def test_a_refused_file_is_not_silence(office: OfficeService, branches: dict, cl
     bad.unlink()
     office.import_paths([export(branches["B2"], usb, day=TODAY)])
     assert {r.code: r for r in office.overview(TODAY).rows}["B2"].reported
+
+
+def test_the_receipt_tells_the_branch_its_file_was_refused(
+    office: OfficeService, branches: dict, clock: Clock, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A signed notice with the receipts: the branch reads, in its language,
+    that its file #1 of the day was damaged and should be copied again."""
+    from branchtool.office.receipts import apply_receipt
+
+    usb = tmp_path / "usb"
+    b = branches["B2"]
+    bad = export(b, usb, day=TODAY)
+    genuine = bad.read_bytes()
+    bad.write_bytes(genuine[:-40])
+    clock.at(TODAY, 9)
+    office.import_paths([usb])
+    out = tmp_path / "receipts"
+    out.mkdir()
+    written = office.write_receipts(out)
+    assert [p.name for p in written] == [f"B2-receipt-{TODAY:%Y%m%d}.json"]  # nothing else sent
+    i18n.set_language("zh-CN")
+    result = apply_receipt(b, written[0].read_bytes())
+    assert result.marked == [] and len(result.refused) == 1
+    notice = result.refused[0]
+    assert bad.name in notice and "序号 1" in notice and "不完整" in notice
+    assert "重新完整地拷贝" in notice
+    # the genuine copy arrives: the next receipt says nothing more about it
+    bad.write_bytes(genuine)
+    assert [r.verdict for r in office.import_paths([bad])] == ["accepted"]
+    [again] = office.write_receipts(out)
+    result = apply_receipt(b, again.read_bytes())
+    assert result.refused == [] and result.marked == [1]
