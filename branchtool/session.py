@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from branchtool.bundles.export import BundleService
+    from branchtool.contact import Contact
     from branchtool.services.alerts import AlertService
     from branchtool.services.care import CareService
     from branchtool.services.contacts import ContactService
@@ -117,6 +118,24 @@ class Session:
 
     def save_settings(self, settings: UiSettings) -> None:
         self.vault.update_info(ui=settings.to_info())
+
+    # -- the secretary's contact: encrypted settings ---------------------------
+    def contact(self) -> Contact:
+        """The branch secretary's name and phone (``branchtool.contact``)."""
+        from branchtool import contact
+
+        return contact.read(self.vault)
+
+    def save_contact(self, name: str, phone: str) -> Contact:
+        from branchtool import contact
+        from storage.errors import StorageError
+
+        cleaned = contact.clean(name, phone)
+        try:
+            contact.save(self.vault, cleaned)
+        except StorageError as exc:
+            raise _user_error(exc) from None
+        return cleaned
 
     # -- create, unlock, lock ------------------------------------------------
     def create(self, code: str, name: str, secret: str, *,

@@ -108,9 +108,13 @@ class BundleService:
             raise UserError(exc.key, **exc.params) from None
 
     def branch_key(self) -> KeyFile:
+        """The branch's key file, with the secretary to phone."""
+        from dataclasses import replace
+
         from branchtool.keys_rotation import branch_key
 
-        return branch_key(self.vault)
+        secretary = self.session.contact()
+        return replace(branch_key(self.vault), secretary=secretary.name, phone=secretary.phone)
 
     # -- the outbox ------------------------------------------------------------------
     def outbox(self) -> list[dict[str, Any]]:
@@ -233,7 +237,7 @@ class BundleService:
             "format": fmt.FORMAT,
             "version": fmt.VERSION,
             "bundle_id": new_id(),
-            "branch": {"code": info.get("branch_code", ""), "name": info.get("branch_name", "")},
+            "branch": self._branch(info),
             "signer_key_id": vault.signing_key_id,
             "recipient": office.recipient,
             "office_name": office.name,
@@ -251,6 +255,15 @@ class BundleService:
                         "entries": entries},
         }
         return _Built(doc, office, deeds)
+
+    def _branch(self, info: dict[str, Any]) -> dict[str, Any]:
+        """Who sends: the code and name, and the secretary to phone when set."""
+        out: dict[str, Any] = {"code": info.get("branch_code", ""),
+                               "name": info.get("branch_name", "")}
+        secretary = self.session.contact()
+        if secretary:
+            out["secretary"] = secretary.to_json()
+        return out
 
     def export(self, out_dir: Path, period: Period | None = None,
                redaction: str = DEFAULT_REDACTION,

@@ -4,11 +4,13 @@ vault check/backups/restore/compact."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from branchtool import i18n, passphrase
+from branchtool import contact, i18n, passphrase
 from branchtool.cli.common import open_vault, vault_dir
 from branchtool.errors import UserError
 from branchtool.keyfiles import (
@@ -29,6 +31,8 @@ def register(sub: Any) -> None:
     init.add_argument("--branch-code", required=True, help=i18n.t("cli.init.branch_code"))
     init.add_argument("--branch-name", required=True, help=i18n.t("cli.init.branch_name"))
     init.add_argument("--office-key", type=Path, help=i18n.t("cli.init.office_key"))
+    init.add_argument("--secretary", default="", help=i18n.t("cli.init.secretary"))
+    init.add_argument("--phone", default="", help=i18n.t("cli.init.phone"))
     init.set_defaults(handler=cmd_init)
 
     passwd = sub.add_parser("passwd", help=i18n.t("cli.passwd.help"))
@@ -74,11 +78,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     info: dict[str, Any] = {"branch_code": code, "branch_name": args.branch_name.strip()}
     if args.office_key:
         info["office"] = read_office_key(args.office_key).to_dict()
+    secretary = contact.clean(args.secretary, args.phone)
     if Vault.exists(path):
         raise UserError("cli.init.exists", path=str(path))
     secret = passphrase.new(args)
     vault = Vault.create(path, secret, kind="branch", info=info)
-    vault.close()
+    try:
+        if secretary:
+            contact.save(vault, secretary)  # encrypted, like every record
+    finally:
+        vault.close()
     print(i18n.t("cli.init.done", path=str(path)))
     return 0
 
@@ -98,9 +107,12 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     path = vault_dir(args)
     doc = Vault.read_info(path)
     info = doc.get("info", {})
+    who = (i18n.t("keys.office_name"), str(info.get("office_name", ""))) \
+        if doc.get("kind") == "office" else \
+        (i18n.t("keys.branch"), f"{info.get('branch_code', '')} {info.get('branch_name', '')}")
     rows = [
         (i18n.t("keys.kind"), i18n.t(f"keys.kind.{doc.get('kind')}")),
-        (i18n.t("keys.branch"), f"{info.get('branch_code', '')} {info.get('branch_name', '')}"),
+        who,
         (i18n.t("keys.age_recipient"), doc["recipient"]),
         (i18n.t("keys.minisign_key_id"), doc["signing_key_id"]),
         (i18n.t("keys.minisign_public_key"),
@@ -117,20 +129,40 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_export(args: argparse.Namespace) -> int:
-    """The branch's public key file for enrolment at the office (no passphrase
-    needed: everything in it is public and comes from vault.json)."""
+    """The branch's public key file for enrolment at the office. The keys are
+    public (vault.json); the secretary's name and phone are encrypted, so
+    they go in when the vault can be unlocked (a passphrase given, or typed
+    at a terminal), and the file says nothing of them otherwise."""
     doc = Vault.read_info(vault_dir(args))
     info = doc.get("info", {})
     key = KeyFile(format=BRANCH_FORMAT if doc["kind"] == "branch" else OFFICE_FORMAT,
                   name=info.get("branch_name") or info.get("office_name", ""),
                   code=info.get("branch_code", ""), recipient=doc["recipient"],
                   minisign_public_key=doc["signing_public_key"])
+    if doc["kind"] == "branch":
+        secretary = _secretary(args)
+        if secretary is None:
+            print(i18n.t("cli.keys.export.no_contact"), file=sys.stderr)
+        else:
+            key = replace(key, secretary=secretary.name, phone=secretary.phone)
     try:
         DEFAULT_IO.write_atomic(args.out, key.to_bytes())
     except OSError:
         raise UserError("cli.keys.write_failed", path=str(args.out)) from None
     print(i18n.t("cli.keys.export.done", path=str(args.out), fingerprint=key.fingerprint))
     return 0
+
+
+def _secretary(args: argparse.Namespace) -> contact.Contact | None:
+    """The secretary's contact, when a passphrase is at hand; ``None`` if not."""
+    if not (os.environ.get("BRANCHTOOL_PASSPHRASE") is not None
+            or getattr(args, "passphrase_file", None) or sys.stdin.isatty()):
+        return None
+    vault = open_vault(args)
+    try:
+        return contact.read(vault)
+    finally:
+        vault.close()
 
 
 def _confirm(args: argparse.Namespace, question_key: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from branchtool import i18n
+from branchtool import contact, i18n
 from branchtool.bundles import format as fmt
 from branchtool.errors import UserError
 from branchtool.office import imports, topics
@@ -167,6 +167,9 @@ def _fold(branch: dict[str, Any], opened: Opened, verdict: Verdict, changes: lis
             if isinstance(doc["figures"].get("health"), dict) else None
         if isinstance(first_day, str) and len(first_day) == 10:
             branch["first_day"] = first_day
+        secretary = contact.from_json(doc["branch"].get("secretary"))
+        if secretary:
+            branch["contact"] = secretary.to_json()
     branch["changes_total"] = branch.get("changes_total", 0) + len(changes)
 
 
