@@ -41,11 +41,34 @@ class Change:
     fields: dict[str, list[Any]]  # field -> [old, new]; new is None when not carried
     time: str | None  # the branch's history time of the change, when known
     new_known: bool
+    subject: dict[str, str] = field(default_factory=dict)  # see ``subject_of``
 
     def to_doc(self, code: str, bundle: Doc, imported: str) -> Doc:
         return {"branch": code, "sequence": bundle["sequence"], "bundle_id": bundle["bundle_id"],
                 "kind": self.kind, "record": self.record, "op": self.op, "fields": self.fields,
-                "time": self.time, "new_known": self.new_known, "imported": imported}
+                "time": self.time, "new_known": self.new_known, "imported": imported,
+                "subject": self.subject}
+
+
+def subject_of(kind: ExportKind | None, record: Doc) -> dict[str, str]:
+    """Whom or what a changed record is about, for the clerk: the person (by
+    id; the office names them from the roster it holds), a title, a day."""
+    out: dict[str, str] = {}
+    person = record.get("person")
+    if kind is not None and kind.name == "roster":
+        person = record.get("id")
+        if isinstance(record.get("name"), str):
+            out["name"] = record["name"]
+    if isinstance(person, str) and person:
+        out["person"] = person
+    for key in ("title", "name"):
+        if key not in out and isinstance(record.get(key), str) and record[key]:
+            out["title"] = record[key]
+            break
+    day = record.get(kind.date_field) if kind is not None and kind.date_field else None
+    if isinstance(day, str) and day:
+        out["day"] = day[:10]
+    return out
 
 
 def _kind_for_partition(name: str, known: list[ExportKind]) -> tuple[str, str] | None:
@@ -67,7 +90,9 @@ def _day_field(kind: ExportKind | None) -> str | None:
     return kind.date_field
 
 
-BOOKKEEPING = frozenset({"updated_at"})  # changes with nothing else are not flagged
+# when a record was written, not what it says: a change of these alone is not
+# flagged, and they are not shown as changed fields
+BOOKKEEPING = frozenset({"updated_at", "at", "created_at"})
 
 
 def diff(old: Doc, new: Doc, same_redaction: bool) -> dict[str, list[Any]]:
@@ -199,7 +224,8 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
                 fields = diff(old, record, before[id(bucket)] == redaction)
                 if fields:
                     time = touched.get(record["id"], ("", "", None))[2]
-                    changes.append(Change(kind_name, record["id"], "update", fields, time, True))
+                    changes.append(Change(kind_name, record["id"], "update", fields, time, True,
+                                          subject_of(kind, {**old, **record})))
             held[record["id"]] = record
             carried.add(record["id"])
         if (kind is not None and kind.date_field is None and not kind.partition.endswith("/")
@@ -220,7 +246,8 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
             del bucket.doc["records"][record_id]
             bucket.dirty = True
         fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
-        changes.append(Change(place[0], record_id, op, fields, time, False))
+        changes.append(Change(place[0], record_id, op, fields, time, False,
+                              subject_of(by_name.get(place[0]), old)))
     return changes
 
 
@@ -235,7 +262,9 @@ def _drop_absent(bucket: _Bucket, present: set[str], touched: dict[str, tuple[st
         info = touched.pop(record_id, None)
         if info is not None and info[1] == "remove":
             fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
-            changes.append(Change(kind, record_id, "remove", fields, info[2], False))
+            changes.append(Change(kind, record_id, "remove", fields, info[2], False,
+                                  subject_of(next((k for k in kinds() if k.name == kind), None),
+                                             old)))
 
 
 def changes_for(vault: Vault, code: str | None = None) -> list[Doc]:

@@ -1,11 +1,20 @@
-"""The dashboard in words: the lines the CLI prints and the daily summary's
-Markdown, from the catalogs (zh-CN or English)."""
+"""The office in words: the dashboard's lines the CLI prints and the daily
+summary's Markdown, and a change after reporting as the clerk reads it (the
+person by name, the fields by their labels, old and new values as the
+branch's screens show them), from the catalogs (zh-CN or English)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
 from branchtool import i18n
+from branchtool.bundles.scope import kinds
 from branchtool.office import imports
+from branchtool.office.changes import BOOKKEEPING
 from branchtool.office.status import BranchRow, Overview, Rate, Totals
+from branchtool.records.fields import RecordDef
 
 DASH = "—"
 
@@ -96,3 +105,69 @@ def overview_lines(overview: Overview) -> list[str]:
     lines.extend(totals_lines(t))
     lines.extend(rate_line(r) for r in overview.rates)
     return lines
+
+
+# -- changes after reporting ----------------------------------------------------------
+NOT_SHOWN = BOOKKEEPING | {"id", "person"}  # the person is the change's subject
+
+
+def record_of(kind: str) -> RecordDef | None:
+    return next((k.record for k in kinds() if k.name == kind), None)
+
+
+def kind_label(kind: str) -> str:
+    key = f"bundle.kind.{kind}"
+    return i18n.t(key) if key in i18n.catalog(i18n.language()) else kind
+
+
+def field_label(record: RecordDef | None, key: str) -> str:
+    if record is not None and key in record.by_key:
+        return record.field(key).label
+    return key
+
+
+def show_value(record: RecordDef | None, key: str, value: Any) -> str:
+    """A reported value as the branch's screens would show it."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, list):
+        return i18n.t("office.list_separator").join(show_value(record, key, v) for v in value)
+    if not isinstance(value, str):
+        return str(value)
+    if record is not None and key in record.by_key:
+        return record.field(key).display(value) or DASH
+    return value
+
+
+def change_keys(change: Mapping[str, Any]) -> list[str]:
+    """The fields a change shows: what the record says, not when it was written."""
+    return [k for k in change["fields"] if k not in NOT_SHOWN]
+
+
+def change_fields(change: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, old value, new value) of each field the change shows."""
+    record = record_of(change["kind"])
+    out = []
+    for key in change_keys(change):
+        old, new = change["fields"][key]
+        out.append((field_label(record, key), show_value(record, key, old),
+                    show_value(record, key, new) if change["new_known"]
+                    else i18n.t("office_ui.change.not_sent")))
+    return out
+
+
+def change_subject(change: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """Whom (or what) a change is about: the person by name (from the roster
+    the office holds), else a title; and the day, for a record of a day."""
+    subject = change.get("subject") or {}
+    person = subject.get("person")
+    if person is None and change["kind"] == "checkins" and ":" in change["record"]:
+        person = change["record"].split(":", 1)[1]  # changes kept before subjects were
+    who = names.get(person or "") or subject.get("name") or subject.get("title") or DASH
+    day = subject.get("day")
+    if day and len(day) == 10:
+        try:
+            return f"{who} {i18n.format_date(dt.date.fromisoformat(day))}"
+        except ValueError:
+            pass
+    return who

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, read_key_file
+from branchtool.office import abnormal, imports, receipts, status
 from branchtool.office import changes as change_log
-from branchtool.office import imports, receipts, status
 from branchtool.office.changes import ReportedRecords
 from branchtool.office.create import office_key, require_office
 from branchtool.office.importer import FileResult, Importer, Progress, collect_files
@@ -109,6 +109,14 @@ class OfficeService:
         day = day or self.today()
         return status.overview(self.vault.partition(BRANCHES).all(), day, self.settings(),
                                self.tz, imports.refused_on(self.vault, day))
+
+    def abnormal(self, day: dt.date | None = None) -> abnormal.AbnormalList:
+        """The named list of the abnormal of the day (``abnormal``)."""
+        return abnormal.abnormal_on(self.vault, self.trust.branches(), day or self.today())
+
+    def import_log(self, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Every file imported or refused, newest first (``imports``)."""
+        return imports.log(self.vault, months)
 
     def bundles_of(self, code: str) -> list[dict[str, Any]]:
         """Every accepted bundle of a branch, newest first (with reports)."""
