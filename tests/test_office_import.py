@@ -319,3 +319,20 @@ def test_the_office_walks_a_chain_as_the_store_verifies_it(tamper: str) -> None:
         assert hashes[-1] == report.head_hash and len(hashes) == report.head_seq
         last = [e for e in entries if e["record"] == "r1"][-1]
         assert last_op["r1"] == ("roster", last["op"], last["time"])
+
+
+def test_an_alert_going_its_course_is_not_a_change(office: OfficeService, a: Session,
+                                                   tmp_path: Path) -> None:
+    """An alert's episode growing by a day, or being handled, is how alerts
+    live, not a correction of what was reported."""
+    usb = tmp_path / "usb"
+    office.import_paths([export(a, usb)])
+    alert = next(doc for doc in a.vault.partition("alerts").all() if doc["status"] == "open")
+    a.vault.partition("alerts").update(alert["id"], {"status": "handled", "note": "已复测"})
+    person = next(iter(a.roster.people()))
+    a.roster.edit(person.id, {"unit": "更正后的班级"})
+    [result] = office.import_paths([export(a, usb)])
+    assert result.changes == 1
+    assert [c["kind"] for c in office.changes("A1")] == ["roster"]
+    held = {d["id"]: d for d in office.latest_records("A1", "alerts")}
+    assert held[alert["id"]]["status"] == "handled"  # what the office holds follows

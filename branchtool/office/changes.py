@@ -6,7 +6,8 @@ and kind, or per branch, kind and day for kinds filed by day, so that a daily
 import rewrites only what it brings. When a bundle is accepted:
 
 - a record it carries that the office already holds with other values is
-  flagged, with the old and new value of each changed field;
+  flagged, with the old and new value of each changed field (but an alert
+  going its course, ``RAISED``);
 - a history entry that updates or removes a record the office holds, when the
   bundle does not carry the record's new values (e.g. a check-in corrected
   outside the bundle's period, or a removal), is flagged with the old values.
@@ -93,6 +94,10 @@ def _day_field(kind: ExportKind | None) -> str | None:
 # when a record was written, not what it says: a change of these alone is not
 # flagged, and they are not shown as changed fields
 BOOKKEEPING = frozenset({"updated_at", "at", "created_at"})
+# kinds the branch's rules raise and carry on from day to day (an alert's
+# episode grows, then is handled): their updates are their course, not a
+# correction of what was reported (the check-in corrected under one is flagged)
+RAISED = frozenset({"alerts"})
 
 
 def diff(old: Doc, new: Doc, same_redaction: bool) -> dict[str, list[Any]]:
@@ -222,7 +227,7 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
             old = held.get(record["id"])
             if old is not None:
                 fields = diff(old, record, before[id(bucket)] == redaction)
-                if fields:
+                if fields and kind_name not in RAISED:
                     time = touched.get(record["id"], ("", "", None))[2]
                     changes.append(Change(kind_name, record["id"], "update", fields, time, True,
                                           subject_of(kind, {**old, **record})))
@@ -245,6 +250,8 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
         if op == "remove":
             del bucket.doc["records"][record_id]
             bucket.dirty = True
+        if op == "update" and place[0] in RAISED:
+            continue
         fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
         changes.append(Change(place[0], record_id, op, fields, time, False,
                               subject_of(by_name.get(place[0]), old)))
