@@ -168,7 +168,7 @@ async def test_enrol_a_branch_after_seeing_its_fingerprint(world: dict[str, Path
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        key = OfficeService.read_branch_key(world["c3"])
+        key = OfficeService.of(session).read_branch_key(world["c3"])
         assert key.fingerprint in app.screen.question and "C3" in app.screen.question
         await pilot.click("#yes")
         await pilot.pause()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
-from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, read_key_file
+from branchtool.keyfiles import BRANCH_FORMAT, OFFICE_FORMAT, KeyFile, read_key_file
 from branchtool.office import abnormal, imports, receipts, status
 from branchtool.office import changes as change_log
 from branchtool.office.changes import ReportedRecords
@@ -79,9 +79,21 @@ class OfficeService:
     def trust(self) -> TrustStore:
         return TrustStore(self.vault, self.now)
 
-    @staticmethod
-    def read_branch_key(path: Path) -> KeyFile:
-        return read_key_file(Path(path), BRANCH_FORMAT)
+    def read_branch_key(self, path: Path) -> KeyFile:
+        """A branch's key file; an office's (this one's own ``office.pub``,
+        say) is named as such, not as a broken file."""
+        try:
+            return read_key_file(Path(path), BRANCH_FORMAT)
+        except UserError as error:
+            if error.key != "keyfile.invalid":
+                raise
+            try:
+                office = read_key_file(Path(path), OFFICE_FORMAT)
+            except UserError:
+                raise error from None
+            own = office.fingerprint == self.key().fingerprint
+            raise UserError("office.trust.own_key" if own else "office.trust.office_key",
+                            name=office.name) from None
 
     @staticmethod
     def read_rotation(path: Path) -> Rotation:
