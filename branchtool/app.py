@@ -80,7 +80,13 @@ class BranchApp(App[None]):
 
     def show_main(self) -> None:
         self.idle.touch()
+        self.title = self._title()
         self.push_screen(main_screen_for(self.session, self.today))
+
+    def _title(self) -> str:
+        from screens.office_main import is_office
+
+        return i18n.t("app.title.office" if is_office(self.session) else "app.title")
 
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
@@ -178,7 +184,7 @@ class BranchApp(App[None]):
         if settings.language != i18n.language():
             i18n.set_language(settings.language)
             localize_bindings(self)
-            self.title = i18n.t("app.title")
+            self.title = self._title()
             if isinstance(self.screen, MainScreen | OfficeMainScreen):
                 self.switch_screen(main_screen_for(self.session, self.today))
         self.notify(i18n.t("settings.saved"))

@@ -129,6 +129,13 @@ class RecordTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
+    def set_columns(self, columns: Sequence[FieldDef]) -> None:
+        """Other columns (or the same with other widths, fitted to the rows)."""
+        self.columns = tuple(columns)
+        self._widths = ("", [])
+        self._layout = ((0, ""), [])
+        self.refresh()
+
     def set_sort(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
         self.refresh()
