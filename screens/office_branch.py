@@ -31,6 +31,7 @@ from screens.office_rows import (
     CHANGE_COLUMNS,
     PERSON_COLUMN,
     Line,
+    OfficeTable,
     RecordLine,
     bundle_line,
     change_line,
@@ -111,12 +112,12 @@ class OfficeBranchScreen(Screen[None], LockAware):
                 yield Select([], prompt=i18n.t("office_ui.pick_kind"), id="branch-kind",
                              compact=True)
                 with Vertical(id="branch-data-box"):
-                    yield RecordTable(_columns(None), id="branch-data")
+                    yield OfficeTable(_columns(None), id="branch-data")
             with TabPane(i18n.t("office_ui.tab.changes"), id="tab-changes"):
-                yield RecordTable(CHANGE_COLUMNS, empty_text=i18n.t("office_ui.no_changes"),
+                yield OfficeTable(CHANGE_COLUMNS, empty_text=i18n.t("office_ui.no_changes"),
                                   id="branch-changes")
             with TabPane(i18n.t("office_ui.tab.bundles"), id="tab-bundles"):
-                yield RecordTable(BUNDLE_COLUMNS, id="branch-bundles")
+                yield OfficeTable(BUNDLE_COLUMNS, id="branch-bundles")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -228,7 +229,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
                      self.office.latest_records(self.code, "roster")}
         box = self.query_one("#branch-data-box", Vertical)
         await box.remove_children()
-        table = RecordTable(columns, empty_text=i18n.t("office_ui.no_records"),
+        table = OfficeTable(columns, empty_text=i18n.t("office_ui.no_records"),
                             id="branch-data")
         await box.mount(table)
         table.set_rows([RecordLine(str(d.get("id", "")), d, columns, names) for d in docs])

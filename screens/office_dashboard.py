@@ -41,6 +41,7 @@ from screens.office_rows import (
     ABNORMAL_COLUMNS,
     BRANCH_COLUMNS,
     LOG_IMPORT_COLUMNS,
+    OfficeTable,
     abnormal_line,
     branch_line,
     fit,
@@ -145,13 +146,13 @@ class OfficeDashboard(Vertical, LockAware):
         yield Static(id="office-head")
         with TabbedContent(id="office-tabs"):
             with TabPane(t("office_ui.dash_tab.branches"), id="office-tab-branches"):
-                yield RecordTable(BRANCH_COLUMNS, empty_text=t("office.status.no_branches"),
+                yield OfficeTable(BRANCH_COLUMNS, empty_text=t("office.status.no_branches"),
                                   id="office-branches")
             with TabPane(t("office_ui.dash_tab.abnormal"), id="office-tab-abnormal"):
-                yield RecordTable(ABNORMAL_COLUMNS, empty_text=t("office_ui.no_abnormal"),
+                yield OfficeTable(ABNORMAL_COLUMNS, empty_text=t("office_ui.no_abnormal"),
                                   id="office-abnormal")
             with TabPane(t("office_ui.dash_tab.log"), id="office-tab-log"):
-                yield RecordTable(LOG_IMPORT_COLUMNS, empty_text=t("office_ui.no_log"),
+                yield OfficeTable(LOG_IMPORT_COLUMNS, empty_text=t("office_ui.no_log"),
                                   id="office-log")
         yield Static(id="office-totals")
         with Horizontal(id="office-buttons"):
@@ -181,6 +182,8 @@ class OfficeDashboard(Vertical, LockAware):
             return
         self._load(day)
         self.abnormal, self.import_log = None, []
+        self.query_one("#office-tabs", TabbedContent).get_tab(  # its count is the day's
+            "office-tab-abnormal").label = i18n.t("office_ui.dash_tab.abnormal")  # type: ignore[assignment]
         self._load_tab()
 
     @work(thread=True, exclusive=True, group=OVERVIEW, exit_on_error=False)
@@ -266,7 +269,8 @@ class OfficeDashboard(Vertical, LockAware):
     def show_log(self, entries: list[dict[str, Any]]) -> None:
         self.import_log = entries
         table = self.query_one("#office-log", RecordTable)
-        columns, lines = fit(LOG_IMPORT_COLUMNS, [log_import_line(e) for e in entries])
+        columns, lines = fit(LOG_IMPORT_COLUMNS, [log_import_line(e) for e in entries],
+                             table.row_width() or self.size.width - 2)
         table.set_columns(columns)
         table.set_rows(lines)
 

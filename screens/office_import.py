@@ -27,7 +27,7 @@ from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_dashboard import OfficeChanged
-from screens.office_rows import IMPORT_COLUMNS, fit, import_line
+from screens.office_rows import IMPORT_COLUMNS, OfficeTable, fit, import_line
 from screens.record_table import RecordTable
 
 IMPORT = "office-import"
@@ -137,7 +137,7 @@ class OfficeImportPane(Vertical, LockAware):
         yield Static(i18n.t("office_ui.import.note"), id="office-import-note")
         yield ProgressBar(id="office-import-progress", show_eta=False, classes="-idle")
         yield Static(id="office-import-summary")
-        yield RecordTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
+        yield OfficeTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
                           id="office-import-results")
 
     def on_show(self) -> None:
@@ -217,7 +217,8 @@ class OfficeImportPane(Vertical, LockAware):
         summary.update(text)
         summary.set_class(counts["rejected"] > 0, "-rejected")
         table = self.query_one("#office-import-results", RecordTable)
-        columns, lines = fit(IMPORT_COLUMNS, [import_line(i, r) for i, r in enumerate(results)])
+        columns, lines = fit(IMPORT_COLUMNS, [import_line(i, r) for i, r in enumerate(results)],
+                             table.row_width())
         table.set_columns(columns)
         table.set_rows(lines)
         if results:

@@ -25,8 +25,17 @@ from branchtool.office.present import DASH, field_label, kind_label, show_value 
 from branchtool.office.status import BranchRow
 from branchtool.office.trust import current_key
 from branchtool.records.fields import FieldDef
+from screens.record_table import RecordTable
 
 COLUMN_RECORD = "office_col"  # labels: office_col.field.<key>
+
+
+class OfficeTable(RecordTable):
+    """The office's tables: rows drawn beside the scrollbar, not under it (a
+    long list's last column is not cut by it)."""
+
+    def row_width(self) -> int:
+        return self.scrollable_size.width
 ELLIPSIS = "…"
 
 
@@ -84,12 +93,19 @@ def cut(text: str, cells: int) -> str:
     return set_cell_size(text, cells - 1).rstrip() + ELLIPSIS
 
 
-def fit(columns: Sequence[FieldDef], lines: Sequence[Line]
+def fit(columns: Sequence[FieldDef], lines: Sequence[Line], width: int = 0
         ) -> tuple[tuple[FieldDef, ...], list[Line]]:
     """The columns as wide as their longest cell (up to each one's limit) and
-    the lines, a cell past its column's limit ending in "…"."""
+    the lines, a cell past its column's limit ending in "…". ``width``: the
+    table's, when known: the last column may then take what the others leave."""
     widths = [c.column_width() for c in columns]
     limits = [LIMITS.get(c.key, 0) for c in columns]
+    if width and limits[-1]:
+        for line in lines:
+            for n, text in enumerate(line.values[:-1]):
+                widths[n] = max(widths[n], min(cell_len(text), limits[n] or cell_len(text)))
+        left = width - 4 - sum(w + 1 for w in widths[:-1])  # and a scrollbar
+        limits[-1] = max(12, left)  # what the others leave, or drop it (Enter shows it)
     for line in lines:
         for n, text in enumerate(line.values):
             size = cell_len(text)

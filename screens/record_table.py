@@ -155,7 +155,7 @@ class RecordTable(ScrollView, can_focus=True):
     def visible_columns(self, width: int | None = None) -> list[tuple[int, FieldDef, int]]:
         """(index, column, cells) of the columns that fit ``width``: the
         highest priority first, shown in definition order."""
-        width = self.size.width if width is None else width
+        width = self.row_width() if width is None else width
         key = (width, i18n.language())
         if self._layout[0] != key:
             self._layout = (key, self._fit(width))
@@ -187,8 +187,12 @@ class RecordTable(ScrollView, can_focus=True):
                         self.get_component_rich_style("record-table--muted"))
         return super().render_lines(crop)
 
+    def row_width(self) -> int:
+        """The cells a row is drawn in."""
+        return self.size.width
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.row_width()
         base, cursor, muted = self._styles
         if y == 0:
             return self._line(self._header_text(), width,

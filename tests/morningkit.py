@@ -37,6 +37,8 @@ YESTERDAY = MORNING - dt.timedelta(days=1)
 DEPARTMENTS = ("软件工程系本科生", "计算机科学系本科生", "信息安全系研究生", "数学系本科生",
                "物理系研究生", "化学系本科生", "外国语学院本科生", "经济管理学院研究生",
                "机关", "图书馆", "后勤保障部", "离退休教职工")
+SECRETARIES = ("王秀英", "李建国", "张丽", "刘伟", "陈静", "杨帆", "赵敏", "黄海波", "周婷",
+               "吴磊", "徐慧", "孙志强")
 LATE, DAMAGED, SILENT, CORRECTED, REVOKED = "B02", "B03", "B04", "B01", "B06"
 
 
@@ -96,6 +98,8 @@ def build(root: Path, branches: int = 5, people: int = 8) -> Morning:
             session = make_branch(path, code, name, office, people=people, days=3, seed=n + 1,
                                   today=YESTERDAY)
             session.clock = lambda: watch["now"]
+            if code != SILENT:  # the silent branch never said whom to phone
+                session.save_contact(SECRETARIES[n % len(SECRETARIES)], f"138 0013 {n:04d}")
             enrol(office, session)
             sessions[code] = session
             morning.branches[code] = path

@@ -77,10 +77,7 @@ class FileResult:
     def message(self) -> str:
         if self.verdict == DUPLICATE:
             return i18n.t("office.import.duplicate")
-        parts = [imports.message(self.entry(""))]
-        if self.changes:
-            parts.append(i18n.t("office.import.changes", count=self.changes))
-        return " ".join(parts)
+        return imports.message(self.entry(""))
 
     def entry(self, time: str) -> dict[str, Any]:
         """The import log's document of this file."""

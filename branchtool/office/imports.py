@@ -108,8 +108,12 @@ def message(entry: dict[str, Any]) -> str:
     if entry["verdict"] == "rejected":
         return i18n.t(f"bundle.reject.{entry['reason']}", **(entry.get("params") or {}))
     if entry.get("filled"):
-        return i18n.t("office.import.filled", sequence=entry.get("sequence"))
-    if entry.get("missing"):
-        return i18n.t("office.import.accepted_gap",
+        text = i18n.t("office.import.filled", sequence=entry.get("sequence"))
+    elif entry.get("missing"):
+        text = i18n.t("office.import.accepted_gap",
                       missing=", ".join(str(n) for n in entry["missing"]))
-    return i18n.t("office.import.accepted")
+    else:
+        text = i18n.t("office.import.accepted")
+    if entry.get("changes"):
+        text += " " + i18n.t("office.import.changes", count=entry["changes"])
+    return text
