@@ -20,7 +20,7 @@ from textual.widgets import Footer, Markdown, Select, Static, TabbedContent, Tab
 from branchtool import i18n
 from branchtool.bundles.scope import ExportKind, kinds
 from branchtool.errors import UserError
-from branchtool.office import present
+from branchtool.office import imports, present
 from branchtool.office.service import OfficeService
 from branchtool.office.trust import current_key
 from branchtool.records.fields import FieldDef
@@ -183,6 +183,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
                    imported=present.when(last.get("imported"))),
             i18n.t("office_ui.overview.missing", missing=", ".join(
                 str(n) for n in branch.get("missing", [])) or present.DASH),
+            *self._refused(last),
             i18n.t("office_ui.overview.changes", last=branch.get("changes_last", 0),
                    total=branch.get("changes_total", 0)),
         ]
@@ -197,6 +198,17 @@ class OfficeBranchScreen(Screen[None], LockAware):
                 f"{kind_label(k)} {n}" for k, n in self.bundle["counts"].items())
             lines.append(i18n.t("office_ui.overview.counts", counts=counts or present.DASH))
         return "\n".join(lines)
+
+    def _refused(self, last: Mapping[str, Any]) -> list[str]:
+        """The branch's latest refused file, when none was accepted since."""
+        for entry in self.office.import_log():
+            if entry["time"] <= str(last.get("imported") or ""):
+                break
+            if entry["verdict"] == "rejected" and entry.get("branch") == self.code:
+                return [i18n.t("office_ui.overview.refused", file=entry["file"],
+                               time=present.when(entry["time"]),
+                               reason=imports.message(entry))]
+        return []
 
     def forget_data(self) -> None:
         self.bundle = None

@@ -115,9 +115,9 @@ class OfficeDashboard(Vertical, LockAware):
         Binding("ctrl+r", "refresh", "office_ui.key.refresh"),
         # priority: the day's input would take Ctrl+E (to the end)
         Binding("ctrl+e", "summary", "office_ui.key.summary", priority=True),
-        Binding("ctrl+g", "receipts", "office_ui.key.receipts"),
+        Binding("ctrl+g", "receipts", "office_ui.key.receipts", show=False),  # a button too
         Binding("f6", "settings", "office_ui.key.settings"),
-        Binding("ctrl+f", "filter", "office_ui.key.filter"),
+        Binding("ctrl+f", "filter", "office_ui.key.filter", show=False),
         *(Binding(f"f{n + 2}", f"tab('{tab}')", f"office_ui.dash_tab.{tab}", show=False)
           for n, tab in enumerate(TABS)),
     ]
@@ -229,7 +229,8 @@ class OfficeDashboard(Vertical, LockAware):
         self.query_one("#office-deadline", Static).update(
             i18n.t("office_ui.deadline", deadline=overview.deadline))
         self._show_rows()
-        self.query_one("#office-totals", Static).update("\n".join(lines[totals_from:]))
+        totals = [*lines[totals_from:totals_from + 3], present.rates_line(overview.rates)]
+        self.query_one("#office-totals", Static).update("\n".join(totals))
         tabs = self.query_one("#office-tabs", TabbedContent)
         tabs.get_tab("office-tab-branches").label = i18n.t(  # type: ignore[assignment]
             "office_ui.dash_tab.branches_count", shown=len(self._rows()),

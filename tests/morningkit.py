@@ -144,6 +144,36 @@ def build(root: Path, branches: int = 5, people: int = 8) -> Morning:
     return morning
 
 
+def import_morning(morning: Morning) -> None:
+    """This morning's stick imported at 09:50, as the clerk would."""
+    office = open_office(morning.office)
+    try:
+        office.import_paths([morning.usb])
+    finally:
+        office.vault.close()
+
+
+@contextlib.contextmanager
+def office_time_zone() -> Iterator[None]:
+    """The office's wall clock in UTC+8, whatever the machine's (the
+    deadline and the times shown are the office's local ones)."""
+    import os
+    import time
+
+    tzset = getattr(time, "tzset", lambda: None)  # POSIX: where the suite runs
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"
+    tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        tzset()
+
+
 def open_office(path: Path, clock: Clock | None = None) -> OfficeService:
     from storage.vault import Vault
     from tests.officekit import OFFICE_PASSPHRASE

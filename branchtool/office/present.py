@@ -95,6 +95,13 @@ def rate_line(rate: Rate) -> str:
                   on_time=rate.on_time, on_time_share=percent(rate.on_time_share))
 
 
+def rates_line(rates: list[Rate]) -> str:
+    """Every reporting rate in one line (the dashboard's)."""
+    return i18n.t("office.status.rates", rates=i18n.t("office.list_separator").join(
+        i18n.t("office.status.rate_short", days=r.days, received_share=percent(r.received_share),
+               on_time_share=percent(r.on_time_share)) for r in rates))
+
+
 def overview_lines(overview: Overview) -> list[str]:
     t = overview.totals
     lines = [i18n.t("office.status.head", date=overview.date, deadline=overview.deadline,
