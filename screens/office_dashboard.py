@@ -182,8 +182,7 @@ class OfficeDashboard(Vertical, LockAware):
             return
         self._load(day)
         self.abnormal, self.import_log = None, []
-        self.query_one("#office-tabs", TabbedContent).get_tab(  # its count is the day's
-            "office-tab-abnormal").label = i18n.t("office_ui.dash_tab.abnormal")  # type: ignore[assignment]
+        self._label("abnormal", i18n.t("office_ui.dash_tab.abnormal"))  # the count is the day's
         self._load_tab()
 
     @work(thread=True, exclusive=True, group=OVERVIEW, exit_on_error=False)
@@ -231,10 +230,15 @@ class OfficeDashboard(Vertical, LockAware):
         self._show_rows()
         totals = [*lines[totals_from:totals_from + 3], present.rates_line(overview.rates)]
         self.query_one("#office-totals", Static).update("\n".join(totals))
-        tabs = self.query_one("#office-tabs", TabbedContent)
-        tabs.get_tab("office-tab-branches").label = i18n.t(  # type: ignore[assignment]
-            "office_ui.dash_tab.branches_count", shown=len(self._rows()),
-            count=len(overview.rows))
+        self._label("branches", i18n.t("office_ui.dash_tab.branches_count",
+                                       shown=len(self._rows()), count=len(overview.rows)))
+
+    def _label(self, tab: str, text: str) -> None:
+        """A tab's label, changed only when it says something new (a label
+        change lays the tabs out again)."""
+        found = self.query_one("#office-tabs", TabbedContent).get_tab(f"office-tab-{tab}")
+        if str(found.label) != text:
+            found.label = text  # type: ignore[assignment]
 
     def _rows(self) -> list[BranchRow]:
         if self.overview is None:
@@ -263,9 +267,8 @@ class OfficeDashboard(Vertical, LockAware):
                                                 for n, p in enumerate(found.people)])
         table.set_columns(columns)
         table.set_rows(lines)
-        tabs = self.query_one("#office-tabs", TabbedContent)
-        tabs.get_tab("office-tab-abnormal").label = i18n.t(  # type: ignore[assignment]
-            "office_ui.dash_tab.abnormal_count", count=len(found.people))
+        self._label("abnormal", i18n.t("office_ui.dash_tab.abnormal_count",
+                                       count=len(found.people)))
 
     def show_log(self, entries: list[dict[str, Any]]) -> None:
         self.import_log = entries

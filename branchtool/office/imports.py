@@ -88,8 +88,12 @@ def refused_on(vault: Any, day: dt.date) -> dict[str, dict[str, Any]]:
     """branch -> the latest refusal of a file for ``day`` attributed to it."""
     out: dict[str, dict[str, Any]] = {}
     key = day.isoformat()
-    for entry in log(vault, months_around(day)):  # newest first
-        if entry["verdict"] == "rejected" and entry.get("branch") and entry.get("day") == key:
+    names = set(vault.partitions(IMPORTS + "/"))
+    entries = [e for month in months_around(day)
+               if (name := partition_of(IMPORTS, month)) in names
+               for e in vault.partition(name).find(day=key)]
+    for entry in sorted(entries, key=lambda e: (e["time"], e["id"]), reverse=True):
+        if entry["verdict"] == "rejected" and entry.get("branch"):
             out.setdefault(entry["branch"], entry)
     return out
 

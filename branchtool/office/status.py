@@ -121,6 +121,7 @@ class Clockwork:
     def __init__(self, settings: OfficeSettings, tz: dt.tzinfo | None) -> None:
         self.deadline = settings.deadline_time()
         self.tz = tz
+        self._days: dict[str | None, str | None] = {}
 
     def on_time(self, sent: str | None, day: str) -> bool:
         moment = parse_iso(sent)
@@ -133,8 +134,14 @@ class Clockwork:
 
 
     def local_day(self, moment: str | None) -> str | None:
-        parsed = parse_iso(moment)
-        return parsed.astimezone(self.tz).date().isoformat() if parsed else None
+        """The office's day of a stored moment (asked for each branch and day
+        of the rates: worked out once)."""
+        found = self._days.get(moment, "")
+        if found == "":
+            parsed = parse_iso(moment)
+            found = self._days[moment] = \
+                parsed.astimezone(self.tz).date().isoformat() if parsed else None
+        return found
 
 
 def shown_bundle(branch: dict[str, Any], day: str) -> tuple[int | None, dict[str, Any]]:
