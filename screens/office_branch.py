@@ -252,6 +252,23 @@ class OfficeBranchScreen(Screen[None], LockAware):
         if change is not None:
             self.app.push_screen(ChangeScreen(change, self.names))
 
+    @on(RecordTable.Opened, "#branch-bundles")
+    def _open_bundle(self, event: RecordTable.Opened) -> None:
+        """Enter on a bundle: its reports (the first of them shown)."""
+        names = sorted(name for name, (seq, _) in self.reports.items()
+                       if self._bundle_sequence(event.row_id) == seq)
+        if not names:
+            return
+        self.action_tab("reports")
+        select = self.query_one("#branch-report", Select)
+        select.value = next((n for n in names if n.startswith("daily/")), names[0])
+        select.focus()
+
+    def _bundle_sequence(self, bundle_id: str) -> int | None:
+        table = self.query_one("#branch-bundles", RecordTable)
+        row = next((r for r in table.rows if r.id == bundle_id), None)
+        return int(row.cells()[0]) if row is not None else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":  # only once the branch has reported something
             return self.bundle is not None or None

@@ -56,6 +56,7 @@ class FileVerdictScreen(ModalScreen[None]):
         width: 76; max-width: 100%; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
+    FileVerdictScreen .file-title { text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "dialog.key.close"),
@@ -92,7 +93,7 @@ class FileVerdictScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(i18n.t("office_ui.file.title"), classes="okey-title")
+            yield Static(i18n.t("office_ui.file.title"), classes="file-title")
             yield Static("\n".join(self.lines), id="file-verdict")
 
     def action_close(self) -> None:

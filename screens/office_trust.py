@@ -89,6 +89,13 @@ class TrustPane(Vertical, LockAware):
         log.set_columns(columns)
         log.set_rows(lines)
 
+    @on(RecordTable.Opened, "#trust-branches")
+    def _open(self, event: RecordTable.Opened) -> None:
+        """Enter on a branch: its page, as on the dashboard."""
+        from screens.office_branch import OfficeBranchScreen
+
+        self.app.push_screen(OfficeBranchScreen(self.session, event.row_id))
+
     def forget_data(self) -> None:
         self.query_one("#trust-branches", RecordTable).set_rows([])
         self.query_one("#trust-log", RecordTable).set_rows([])

@@ -86,6 +86,9 @@ def test_the_office_knows_whom_to_phone(tmp_path: Path) -> None:
     assert office.trust.require("A1")["contact"] == {"name": NAME, "phone": PHONE}
     row = office.overview(TODAY).rows[0]
     assert row.contact == {"name": NAME, "phone": PHONE} and not row.reported
+    from branchtool.office.present import overview_lines
+
+    assert f"{NAME} {PHONE}" in overview_lines(office.overview(TODAY))[1]  # the CLI's status
     # a new secretary: the next bundle says so (signed), and the office follows
     a.save_contact("李建国", "13800138000")
     sent = export(a, tmp_path / "usb")

@@ -57,7 +57,8 @@ def store_digest(office_dir: Path) -> dict[str, str]:
                     vault.partition(name).all(), key=lambda d: d["id"]),
                     option=orjson.OPT_SORT_KEYS)).hexdigest()
                 for name in vault.partitions()
-                if not name.startswith((IMPORTS + "/", "history/"))}
+                if not name.startswith((IMPORTS + "/", "history/"))
+                and len(vault.partition(name))}  # one only read is not a change
     finally:
         vault.close()
 

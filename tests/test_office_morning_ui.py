@@ -208,6 +208,14 @@ async def test_a_branch_page_names_whom_and_what(morning: Morning) -> None:
         reports.value = f"daily/{morningkit.YESTERDAY}"
         await settle(app, pilot)
         assert "疫情防控日报" in screen.query_one("#branch-report-text", Markdown).source
+        # Enter on the first bundle in the Bundles tab: its reports
+        await pilot.press("alt+5")
+        bundles = screen.query_one("#branch-bundles", RecordTable)
+        bundles.focus()
+        bundles.move_to(len(bundles.rows) - 1)  # #1, the oldest
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert reports.value == f"daily/{morningkit.YESTERDAY}"
         # the correction: by the person's name, the fields by their labels, new values
         await pilot.press("alt+4")
         changes = screen.query_one("#branch-changes", RecordTable)

@@ -68,11 +68,17 @@ def missing(row: BranchRow) -> str:
     return shown + (" …" if len(row.missing) > 8 else "")
 
 
+def contact(row: BranchRow) -> str:
+    """Whom to phone: the secretary and the number, or a dash."""
+    name, phone = row.contact.get("name", ""), row.contact.get("phone", "")
+    return " ".join(p for p in (name, phone) if p) or DASH
+
+
 def row_line(row: BranchRow) -> str:
     return i18n.t("office.status.row", code=row.code, name=row.name,
                   seq=count(row.last_sequence), period=period(row), arrival=arrival(row),
                   missing=missing(row), alerts=count(row.open_alerts), key=key_status(row),
-                  changes=row.changes_last)
+                  changes=row.changes_last, contact=contact(row))
 
 
 def totals_lines(totals: Totals) -> list[str]:
