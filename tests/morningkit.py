@@ -26,6 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from branchtool import demo
 from branchtool.bundles import export as bundle_export
 from branchtool.bundles.scope import Period
 from branchtool.office.service import OfficeService
@@ -97,6 +98,9 @@ def build(root: Path, branches: int = 5, people: int = 8) -> Morning:
             path = root / "branches" / code
             session = make_branch(path, code, name, office, people=people, days=3, seed=n + 1,
                                   today=YESTERDAY)
+            # the services the demo built run on the wall clock: open it again on ours
+            session.lock()
+            session.unlock(demo.PASSPHRASE)
             session.clock = lambda: watch["now"]
             if code != SILENT:  # the silent branch never said whom to phone
                 session.save_contact(SECRETARIES[n % len(SECRETARIES)], f"138 0013 {n:04d}")
