@@ -229,7 +229,8 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
 
     term = start(workdir, office_vault)
     try:
-        term.wait_for("党委办公室", "口令", OFFICE_NAME)  # the office's name, not "（）" (regression)
+        # the office's name, not "（）" (regression), under the office's title
+        term.wait_for("党委办公室", "口令", OFFICE_NAME)
         term.type(OFFICE_PASS)
         term.wait_for("•" * len(OFFICE_PASS))
         term.press("Enter")
