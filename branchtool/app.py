@@ -31,7 +31,7 @@ from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
 from screens.help import HelpScreen, key_groups
 from screens.main import MainScreen
-from screens.office_main import OfficeMainScreen, main_screen_for
+from screens.office_main import OfficeMainScreen, is_office, main_screen_for
 from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
@@ -87,6 +87,7 @@ class BranchApp(App[None]):
     def show_main(self) -> None:
         self._read_unlocked_settings()
         self.idle.touch()
+        self.title = self._title()
         self.push_screen(main_screen_for(self.session, self.today))
 
     def _read_unlocked_settings(self) -> None:
@@ -101,6 +102,9 @@ class BranchApp(App[None]):
         control characters spelled out (``branchtool.shown``)."""
         super().notify(shown(message, lines=True), title=shown(title), severity=severity,
                        timeout=timeout, markup=False)
+
+    def _title(self) -> str:
+        return i18n.t("app.title.office" if is_office(self.session) else "app.title")
 
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
@@ -226,7 +230,7 @@ class BranchApp(App[None]):
         if settings.language != i18n.language():
             i18n.set_language(settings.language)
             localize_bindings(self)
-            self.title = i18n.t("app.title")
+            self.title = self._title()
             if isinstance(self.screen, MainScreen | OfficeMainScreen):
                 self.switch_screen(main_screen_for(self.session, self.today))
         self.notify(i18n.t("settings.saved"))

@@ -9,11 +9,12 @@ each other over the phone before trusting a key.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import orjson
 
+from branchtool import contact
 from branchtool.errors import UserError
 from branchtool.shown import has_unsafe
 from storage import age, minisign
@@ -39,6 +40,9 @@ class KeyFile:
     recipient: str
     minisign_public_key: str
     code: str = ""
+    # the branch secretary, whom the office phones (``branchtool.contact``)
+    secretary: str = ""
+    phone: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -55,6 +59,8 @@ class KeyFile:
                "fingerprint": self.fingerprint}
         if self.code:
             doc["code"] = self.code
+        if self.secretary or self.phone:
+            doc["secretary"] = {"name": self.secretary, "phone": self.phone}
         return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
 
     def to_dict(self) -> dict[str, str]:
@@ -78,6 +84,11 @@ def parse_key_file(data: bytes, expected_format: str) -> KeyFile:
         )
         age.X25519Recipient.parse(key.recipient)
         minisign.PublicKey.parse(key.minisign_public_key)
+        if "secretary" in doc:
+            secretary = contact.from_json(doc["secretary"])
+            if secretary is None:
+                raise ValueError("secretary")
+            key = replace(key, secretary=secretary.name, phone=secretary.phone)
     except (ValueError, KeyError, TypeError):
         raise UserError("keyfile.invalid") from None
     if "fingerprint" in doc and doc["fingerprint"] != key.fingerprint:

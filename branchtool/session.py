@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from branchtool.bundles.export import BundleService
+    from branchtool.contact import Contact
     from branchtool.services.alerts import AlertService
     from branchtool.services.care import CareService
     from branchtool.services.contacts import ContactService
@@ -151,6 +152,22 @@ class Session:
             self.vault.set_setting(name, value)
         except StorageError as exc:
             raise _user_error(exc) from None
+
+    # -- the secretary's contact: an encrypted setting --------------------------
+    def contact(self) -> Contact:
+        """The branch secretary's name and phone (``branchtool.contact``)."""
+        from branchtool import contact
+
+        return contact.read(self)
+
+    def save_contact(self, name: str, phone: str) -> Contact:
+        """Keep the secretary's name and phone as typed (trimmed and checked:
+        ``UserError`` with what is wrong)."""
+        from branchtool import contact
+
+        cleaned = contact.clean(name, phone)
+        contact.save(self, cleaned)
+        return cleaned
 
     # -- create, unlock, lock ------------------------------------------------
     def create(self, code: str, name: str, secret: str, *,

@@ -358,6 +358,8 @@ class BundlePane(VerticalScroll, LockAware):
             else:
                 result = worker.result
                 self.notify(i18n.t("export_ui.receipt.done", marked=len(result.marked)))
+                for notice in result.refused:  # the office could not take these files
+                    self.notify(notice, severity="warning", timeout=30)
                 self._fill_outbox()
         elif event.state is WorkerState.ERROR:
             error = worker.error

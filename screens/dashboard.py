@@ -242,7 +242,8 @@ class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
         compute the figures; runs in a thread, posts the result."""
         worker = get_current_worker()
         try:
-            session.alerts.refresh()
+            if not session.read_only:  # the office sees the alerts the branch reported
+                session.alerts.refresh()
             board = figures.compute(session.health, session.contacts, session.notices,
                                     session.alerts, session.health.today())
         except VaultCorrupt:
@@ -269,6 +270,7 @@ class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
+        self.query_one(FigureTable).set_lines(event.text, [])  # not "computing" forever
         self.notify(event.text, severity="error")
 
     def forget_data(self) -> None:

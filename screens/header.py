@@ -1,4 +1,5 @@
-"""The header line: the program, the branch, and today's date."""
+"""The header line: the program (the branch's workbench or the office's),
+whose it is, and today's date."""
 
 from __future__ import annotations
 
@@ -26,17 +27,21 @@ class BranchHeader(Widget):
     }
     """
 
-    def __init__(self, branch: str, today: Callable[[], dt.date]) -> None:
+    def __init__(self, branch: str, today: Callable[[], dt.date],
+                 title: str | None = None) -> None:
+        """``title``: the program's name on this screen (the branch's
+        workbench by default; the office's own for the office)."""
         super().__init__(id="header")
         self.branch = branch
         self.today = today
+        self.title = title
 
     def on_mount(self) -> None:
         self.set_interval(60, self.refresh)  # the date turns at midnight
 
     def render(self) -> Text:
         day = self.today()
-        left = f" {i18n.t('app.title')} · {self.branch}"
+        left = f" {self.title or i18n.t('app.title')} · {self.branch}"
         right = f"{i18n.format_date(day)} {weekday(day)} "
         gap = max(1, self.size.width - cell_len(left) - cell_len(right))
         return Text(left + " " * gap + right, style="bold", no_wrap=True, overflow="ellipsis")

@@ -1,8 +1,9 @@
-"""One branch as the office sees it, read-only: its last bundle and key, the
-reports it sent (rendered Markdown), its latest data (each kind with the
-columns the branch's own lists use), the bundles received, and the records
-it changed after reporting them, with old and new values. ``v`` opens the
-branch's own screens over its reported data (``screens.branch_view``)."""
+"""One branch as the office sees it, read-only: whom to phone, its last
+bundle and key, the reports of every bundle it sent (rendered Markdown), its
+latest data (each kind with the columns the branch's own lists use), the
+bundles received, and the records it changed after reporting them — whose,
+which fields, old and new values. ``v`` opens the branch's own screens over
+its reported data (``screens.branch_view``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from textual.widgets import Footer, Markdown, Select, TabbedContent, TabPane
 from branchtool import i18n
 from branchtool.bundles.scope import ExportKind, kinds
 from branchtool.errors import UserError
-from branchtool.office import present
+from branchtool.office import imports, present
 from branchtool.office.service import OfficeService
 from branchtool.office.trust import current_key
 from branchtool.records.fields import FieldDef
@@ -29,12 +30,13 @@ from screens.office_rows import (
     BUNDLE_COLUMNS,
     CHANGE_COLUMNS,
     PERSON_COLUMN,
+    Line,
+    OfficeTable,
     RecordLine,
     bundle_line,
     change_line,
-    field_label,
+    fit,
     kind_label,
-    show_value,
 )
 from screens.plain import Static
 from screens.record_table import RecordTable
@@ -49,27 +51,26 @@ def _columns(kind: ExportKind | None) -> tuple[FieldDef, ...]:
 
 
 class ChangeScreen(ModalScreen[None]):
-    """A change after reporting: each field, old value and new."""
+    """A change after reporting: whom it is about, each field by its label,
+    old value and new."""
 
     CSS_PATH = "office_branch.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "dialog.key.cancel")]
 
-    def __init__(self, change: Mapping[str, Any]) -> None:
+    def __init__(self, change: Mapping[str, Any], names: Mapping[str, str]) -> None:
         super().__init__()
         self.change = change
+        self.names = names
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         change = self.change
-        record = next((k.record for k in kinds() if k.name == change["kind"]), None)
         lines = [i18n.t("office_ui.change.head", kind=kind_label(change["kind"]),
+                        subject=present.change_subject(change, self.names),
                         op=i18n.t(f"office_ui.op.{change['op']}"), sequence=change["sequence"],
                         when=present.when(change.get("time")))]
-        for key, (old, new) in change["fields"].items():
-            lines.append(i18n.t("office_ui.change.field", field=field_label(record, key),
-                                old=show_value(record, key, old),
-                                new=show_value(record, key, new) if change["new_known"]
-                                else i18n.t("office_ui.change.not_sent")))
+        lines += [i18n.t("office_ui.change.field", field=label, old=old, new=new)
+                  for label, old, new in present.change_fields(change)]
         with VerticalScroll(classes="office-change"):
             yield Static("\n".join(lines))
 
@@ -92,6 +93,8 @@ class OfficeBranchScreen(Screen[None], LockAware):
         self.session = session
         self.code = code
         self.bundle: dict[str, Any] | None = None
+        self.reports: dict[str, tuple[int, str]] = {}  # name -> (sequence, Markdown)
+        self.names: dict[str, str] = {}  # the reported roster: person id -> name
         self.change_docs: dict[str, dict[str, Any]] = {}
         self.months: list[str] = []  # of the kinds filed by day, shown in the data tab
         localize_bindings(self)
@@ -110,12 +113,12 @@ class OfficeBranchScreen(Screen[None], LockAware):
                 yield Select([], prompt=i18n.t("office_ui.pick_kind"), id="branch-kind",
                              compact=True)
                 with Vertical(id="branch-data-box"):
-                    yield RecordTable(_columns(None), id="branch-data")
+                    yield OfficeTable(_columns(None), id="branch-data")
             with TabPane(i18n.t("office_ui.tab.changes"), id="tab-changes"):
-                yield RecordTable(CHANGE_COLUMNS, empty_text=i18n.t("office_ui.no_changes"),
+                yield OfficeTable(CHANGE_COLUMNS, empty_text=i18n.t("office_ui.no_changes"),
                                   id="branch-changes")
             with TabPane(i18n.t("office_ui.tab.bundles"), id="tab-bundles"):
-                yield RecordTable(BUNDLE_COLUMNS, id="branch-bundles")
+                yield OfficeTable(BUNDLE_COLUMNS, id="branch-bundles")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -133,13 +136,20 @@ class OfficeBranchScreen(Screen[None], LockAware):
             self.app.notify(error.message(), severity="error")
             return
         self.bundle = office.latest_bundle(self.code)
+        bundles = office.bundles_of(self.code)  # newest first
         self.refresh_bindings()
         self.query_one("#branch-title", Static).update(
             i18n.t("office_ui.branch_title", code=branch["code"], name=branch["name"]))
         self.query_one("#branch-overview", Static).update(self._overview(branch))
-        reports = sorted((self.bundle or {}).get("reports", {}))
+        # every report of every bundle kept, the newest copy of each, newest day first
+        self.reports = {}
+        for bundle in bundles:
+            for name, text in bundle.get("reports", {}).items():
+                self.reports.setdefault(name, (bundle["sequence"], text))
+        ordered = sorted(self.reports.items(), key=lambda item: item[0].partition("/")[0])
+        ordered.sort(key=lambda item: item[0].partition("/")[2], reverse=True)  # newest day
         self.query_one("#branch-report", Select).set_options(
-            [(_report_label(name), name) for name in reports])
+            [(_report_label(name, seq), name) for name, (seq, _) in ordered])
         # what the office holds, not only what the last bundle carried
         self.months = office.reported_months(self.code)
         counts = office.held_counts(self.code, self.months)
@@ -147,16 +157,25 @@ class OfficeBranchScreen(Screen[None], LockAware):
             [(f"{kind_label(k)} ({n})", k) for k, n in counts.items()])
         changes = office.changes(self.code)
         self.change_docs = {c["id"]: c for c in changes}
-        self.query_one("#branch-changes", RecordTable).set_rows(
-            [change_line(c, [field_label(_record(c["kind"]), k) for k in c["fields"]])
-             for c in changes])
-        self.query_one("#branch-bundles", RecordTable).set_rows(
-            [bundle_line(b) for b in office.bundles_of(self.code)])
+        self.names = {p["id"]: str(p.get("name", "")) for p in
+                      office.latest_records(self.code, "roster") if isinstance(p.get("id"), str)}
+        self._fill("#branch-changes", CHANGE_COLUMNS,
+                   [change_line(c, self.names) for c in changes])
+        self._fill("#branch-bundles", BUNDLE_COLUMNS, [bundle_line(b) for b in bundles])
+
+    def _fill(self, selector: str, columns: tuple[FieldDef, ...], lines: list[Line]) -> None:
+        table = self.query_one(selector, RecordTable)
+        fitted, shown = fit(columns, lines)
+        table.set_columns(fitted)
+        table.set_rows(shown)
 
     def _overview(self, branch: Mapping[str, Any]) -> str:
         key = current_key(dict(branch))
         last = branch.get("last") or {}
+        contact = branch.get("contact") or {}
         lines = [
+            i18n.t("office_ui.overview.contact", name=contact.get("name") or present.DASH,
+                   phone=contact.get("phone") or present.DASH),
             i18n.t("office_ui.overview.key", status=i18n.t(
                 f"office.key_status.{'active' if key else 'revoked'}"),
                 fingerprint=key["fingerprint"] if key else present.DASH),
@@ -165,6 +184,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
                    imported=present.when(last.get("imported"))),
             i18n.t("office_ui.overview.missing", missing=", ".join(
                 str(n) for n in branch.get("missing", [])) or present.DASH),
+            *self._refused(last),
             i18n.t("office_ui.overview.changes", last=branch.get("changes_last", 0),
                    total=branch.get("changes_total", 0)),
         ]
@@ -180,9 +200,20 @@ class OfficeBranchScreen(Screen[None], LockAware):
             lines.append(i18n.t("office_ui.overview.counts", counts=counts or present.DASH))
         return "\n".join(lines)
 
+    def _refused(self, last: Mapping[str, Any]) -> list[str]:
+        """The branch's latest refused file, when none was accepted since."""
+        for entry in self.office.import_log():
+            if entry["time"] <= str(last.get("imported") or ""):
+                break
+            if entry["verdict"] == "rejected" and entry.get("branch") == self.code:
+                return [i18n.t("office_ui.overview.refused", file=entry["file"],
+                               time=present.when(entry["time"]),
+                               reason=imports.message(entry))]
+        return []
+
     def forget_data(self) -> None:
         self.bundle = None
-        self.change_docs = {}
+        self.reports, self.names, self.change_docs = {}, {}, {}
         for selector in ("#branch-data", "#branch-changes", "#branch-bundles"):
             self.query_one(selector, RecordTable).set_rows([])
         self.query_one("#branch-overview", Static).update("")
@@ -192,9 +223,8 @@ class OfficeBranchScreen(Screen[None], LockAware):
 
     @on(Select.Changed, "#branch-report")
     def _report(self, event: Select.Changed) -> None:
-        text = "" if event.value is Select.NULL or self.bundle is None \
-            else self.bundle["reports"].get(str(event.value), "")
-        self.query_one("#branch-report-text", Markdown).update(text)
+        found = None if event.value is Select.NULL else self.reports.get(str(event.value))
+        self.query_one("#branch-report-text", Markdown).update(found[1] if found else "")
 
     @on(Select.Changed, "#branch-kind")
     async def _kind(self, event: Select.Changed) -> None:
@@ -212,7 +242,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
                      self.office.latest_records(self.code, "roster")}
         box = self.query_one("#branch-data-box", Vertical)
         await box.remove_children()
-        table = RecordTable(columns, empty_text=i18n.t("office_ui.no_records"),
+        table = OfficeTable(columns, empty_text=i18n.t("office_ui.no_records"),
                             id="branch-data")
         await box.mount(table)
         table.set_rows([RecordLine(str(d.get("id", "")), d, columns, names) for d in docs])
@@ -221,7 +251,24 @@ class OfficeBranchScreen(Screen[None], LockAware):
     def _open_change(self, event: RecordTable.Opened) -> None:
         change = self.change_docs.get(event.row_id)
         if change is not None:
-            self.app.push_screen(ChangeScreen(change))
+            self.app.push_screen(ChangeScreen(change, self.names))
+
+    @on(RecordTable.Opened, "#branch-bundles")
+    def _open_bundle(self, event: RecordTable.Opened) -> None:
+        """Enter on a bundle: its reports (the first of them shown)."""
+        names = sorted(name for name, (seq, _) in self.reports.items()
+                       if self._bundle_sequence(event.row_id) == seq)
+        if not names:
+            return
+        self.action_tab("reports")
+        select = self.query_one("#branch-report", Select)
+        select.value = next((n for n in names if n.startswith("daily/")), names[0])
+        select.focus()
+
+    def _bundle_sequence(self, bundle_id: str) -> int | None:
+        table = self.query_one("#branch-bundles", RecordTable)
+        row = next((r for r in table.rows if r.id == bundle_id), None)
+        return int(row.cells()[0]) if row is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":  # only once the branch has reported something
@@ -243,10 +290,6 @@ class OfficeBranchScreen(Screen[None], LockAware):
         self.dismiss(None)
 
 
-def _record(kind: str) -> Any:
-    return next((k.record for k in kinds() if k.name == kind), None)
-
-
 def _span(period: Mapping[str, str] | None) -> str:
     if not period:
         return present.DASH
@@ -254,8 +297,8 @@ def _span(period: Mapping[str, str] | None) -> str:
         f"{period['from']}..{period['to']}"
 
 
-def _report_label(name: str) -> str:
+def _report_label(name: str, sequence: int) -> str:
     kind, _, day = name.partition("/")
     key = f"report.kind.{kind}"
     label = i18n.t(key) if key in i18n.catalog(i18n.language()) else kind
-    return f"{label} {day}".strip()
+    return i18n.t("office_ui.report_option", report=f"{label} {day}".strip(), sequence=sequence)

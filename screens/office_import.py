@@ -1,30 +1,33 @@
 """Importing bundles at the office: a folder (a USB stick) or files, a
 progress bar, and a verdict per file — accepted, already imported, or
-rejected with its one-sentence reason. The import runs in a worker; a
-rejected file is never moved or deleted."""
+rejected with its one-sentence reason; Enter shows a file's whole verdict.
+The import runs in a worker; a rejected file is never moved or deleted, and
+the import log keeps it (the dashboard's 导入记录)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from branchtool import i18n
 from branchtool.errors import UserError
+from branchtool.office import imports, present
 from branchtool.office.importer import FileResult
 from branchtool.office.service import OfficeService
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.office_dashboard import OfficeChanged
-from screens.office_rows import IMPORT_COLUMNS, import_line
+from screens.office_rows import IMPORT_COLUMNS, OfficeTable, fit, import_line
 from screens.plain import Static
 from screens.record_table import RecordTable
 
@@ -42,6 +45,60 @@ class ImportProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ImportProgress)
+
+
+class FileVerdictScreen(ModalScreen[None]):
+    """One file's verdict in full: name, branch and sequence, when, the
+    verdict and its reason, what to do."""
+
+    DEFAULT_CSS = """
+    FileVerdictScreen { align: center middle; }
+    FileVerdictScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    FileVerdictScreen .file-title { text-style: bold; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "dialog.key.close"),
+        Binding("enter", "close", "dialog.key.close", show=False),
+    ]
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+        localize_bindings(self)
+
+    @classmethod
+    def of_result(cls, result: FileResult) -> FileVerdictScreen:
+        return cls.of_entry({**result.entry(""), "file": str(result.file)})
+
+    @classmethod
+    def of_entry(cls, entry: dict[str, Any]) -> FileVerdictScreen:
+        t = i18n.t
+        lines = [t("office_ui.file.name", file=imports.printable(str(entry["file"]), 400))]
+        if entry.get("time"):
+            lines.append(t("office_ui.file.time", time=present.when(entry["time"])))
+        if entry.get("branch"):
+            lines.append(t("office_ui.file.claimed" if entry.get("claimed")
+                           else "office_ui.file.branch", code=entry["branch"],
+                           sequence=present.count(entry.get("sequence")),
+                           day=entry.get("day") or present.DASH))
+        lines.append(t("office_ui.file.verdict",
+                       verdict=t(f"office.verdict.{entry['verdict']}"),
+                       message=imports.message(entry)))
+        if entry["verdict"] == "rejected":
+            lines.append(t("office_ui.file.damaged_next" if imports.is_damaged(entry["reason"])
+                           else "office_ui.file.refused_next"))
+        return cls(lines)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(i18n.t("office_ui.file.title"), classes="file-title")
+            yield Static("\n".join(self.lines), id="file-verdict")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 def split_paths(text: str) -> list[Path]:
@@ -82,7 +139,7 @@ class OfficeImportPane(Vertical, LockAware):
         yield Static(i18n.t("office_ui.import.note"), id="office-import-note")
         yield ProgressBar(id="office-import-progress", show_eta=False, classes="-idle")
         yield Static(id="office-import-summary")
-        yield RecordTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
+        yield OfficeTable(IMPORT_COLUMNS, empty_text=i18n.t("office_ui.import.empty"),
                           id="office-import-results")
 
     def on_show(self) -> None:
@@ -161,9 +218,21 @@ class OfficeImportPane(Vertical, LockAware):
         summary = self.query_one("#office-import-summary", Static)
         summary.update(text)
         summary.set_class(counts["rejected"] > 0, "-rejected")
-        self.query_one("#office-import-results", RecordTable).set_rows(
-            [import_line(i, r) for i, r in enumerate(results)])
+        table = self.query_one("#office-import-results", RecordTable)
+        columns, lines = fit(IMPORT_COLUMNS, [import_line(i, r) for i, r in enumerate(results)],
+                             table.row_width())
+        table.set_columns(columns)
+        table.set_rows(lines)
+        if results:
+            table.focus()
         self.app.notify(text, severity="warning" if counts["rejected"] else "information")
+
+    @on(RecordTable.Opened, "#office-import-results")
+    def _open(self, event: RecordTable.Opened) -> None:
+        """A file's whole verdict: at 80 columns the reason may not fit its row."""
+        index = int(event.row_id)
+        if 0 <= index < len(self.results):
+            self.app.push_screen(FileVerdictScreen.of_result(self.results[index]))
 
     def forget_data(self) -> None:
         self.results = []

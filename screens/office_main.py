@@ -14,7 +14,9 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widget import Widget
 
+from branchtool import i18n
 from branchtool.session import Session
+from screens.commands import PaletteCommand
 from screens.office_dashboard import OfficeChanged, OfficeDashboard
 from screens.office_import import OfficeImportPane
 from screens.office_trust import TrustPane
@@ -49,6 +51,53 @@ class OfficeMainScreen(SectionsScreen):
 
     def header_name(self) -> str:
         return str(self.session.info().get("office_name", ""))
+
+    def header_title(self) -> str:
+        return i18n.t("app.title.office")
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The sections' commands, and who this office is (its fingerprint)."""
+        from branchtool.office.create import office_key
+
+        key = office_key(self.session.vault)
+        return [*super().palette_commands(),
+                PaletteCommand(i18n.t("office_ui.cmd.identity", name=key.name),
+                               i18n.t("office_ui.cmd.identity_help",
+                                      fingerprint=key.fingerprint), self._show_identity),
+                PaletteCommand(i18n.t("office_ui.cmd.write_key"),
+                               i18n.t("office_ui.cmd.write_key_help"), self._write_key)]
+
+    def _show_identity(self) -> None:
+        from screens.settings import office_identity
+
+        self.notify(office_identity(self.session), timeout=20)
+
+    def _write_key(self) -> None:
+        from pathlib import Path
+
+        from screens.path_prompt import PathScreen
+
+        self.app.push_screen(PathScreen(i18n.t("office_ui.key_file_title"), Path.home(),
+                                        ok=i18n.t("office_ui.write"),
+                                        note=i18n.t("office_ui.cmd.write_key_help"),
+                                        must_exist=True), self._key_folder)
+
+    def _key_folder(self, folder: object) -> None:
+        from pathlib import Path
+
+        from branchtool.errors import UserError
+        from branchtool.office.create import office_key, write_key_file
+
+        if folder is None:
+            return
+        key = office_key(self.session.vault)
+        try:
+            path = write_key_file(key, Path(str(folder)))
+        except UserError as error:
+            self.notify(error.message(), severity="error")
+            return
+        self.notify(i18n.t("office_ui.key_written", path=str(path),
+                           fingerprint=key.fingerprint), timeout=20)
 
     @on(OfficeChanged)
     def _office_changed(self) -> None:

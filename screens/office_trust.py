@@ -25,7 +25,14 @@ from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.office_dashboard import OfficeChanged
-from screens.office_rows import LOG_COLUMNS, TRUST_COLUMNS, log_line, trust_line
+from screens.office_rows import (
+    LOG_COLUMNS,
+    TRUST_COLUMNS,
+    OfficeTable,
+    fit,
+    log_line,
+    trust_line,
+)
 from screens.path_prompt import PathScreen
 from screens.plain import Static
 from screens.record_table import RecordTable
@@ -56,10 +63,10 @@ class TrustPane(Vertical, LockAware):
             yield Button(i18n.t("office_ui.trust.enrol"), variant="primary", id="trust-enrol")
             yield Button(i18n.t("office_ui.trust.rotate"), id="trust-rotate")
             yield Button(i18n.t("office_ui.trust.revoke"), variant="error", id="trust-revoke")
-        yield RecordTable(TRUST_COLUMNS, empty_text=i18n.t("office.status.no_branches"),
+        yield OfficeTable(TRUST_COLUMNS, empty_text=i18n.t("office.status.no_branches"),
                           id="trust-branches")
         yield Static(i18n.t("office_ui.trust.log"), id="trust-log-title")
-        yield RecordTable(LOG_COLUMNS, id="trust-log")
+        yield OfficeTable(LOG_COLUMNS, id="trust-log")
 
     def on_mount(self) -> None:
         self.reload_data()
@@ -75,10 +82,20 @@ class TrustPane(Vertical, LockAware):
         office = self.office
         table = self.query_one("#trust-branches", RecordTable)
         current = table.current
-        table.set_rows([trust_line(b) for b in office.branches()],
-                       keep=current.id if current else None)
-        self.query_one("#trust-log", RecordTable).set_rows(
-            [log_line(e) for e in reversed(office.trust.log())])
+        columns, lines = fit(TRUST_COLUMNS, [trust_line(b) for b in office.branches()])
+        table.set_columns(columns)
+        table.set_rows(lines, keep=current.id if current else None)
+        log = self.query_one("#trust-log", RecordTable)
+        columns, lines = fit(LOG_COLUMNS, [log_line(e) for e in reversed(office.trust.log())])
+        log.set_columns(columns)
+        log.set_rows(lines)
+
+    @on(RecordTable.Opened, "#trust-branches")
+    def _open(self, event: RecordTable.Opened) -> None:
+        """Enter on a branch: its page, as on the dashboard."""
+        from screens.office_branch import OfficeBranchScreen
+
+        self.app.push_screen(OfficeBranchScreen(self.session, event.row_id))
 
     def forget_data(self) -> None:
         self.query_one("#trust-branches", RecordTable).set_rows([])

@@ -129,6 +129,13 @@ class RecordTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
+    def set_columns(self, columns: Sequence[FieldDef]) -> None:
+        """Other columns (or the same with other widths, fitted to the rows)."""
+        self.columns = tuple(columns)
+        self._widths = ("", [])
+        self._layout = ((0, ""), [])
+        self.refresh()
+
     def set_sort(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
         self.refresh()
@@ -148,7 +155,7 @@ class RecordTable(ScrollView, can_focus=True):
     def visible_columns(self, width: int | None = None) -> list[tuple[int, FieldDef, int]]:
         """(index, column, cells) of the columns that fit ``width``: the
         highest priority first, shown in definition order."""
-        width = self.size.width if width is None else width
+        width = self.row_width() if width is None else width
         key = (width, i18n.language())
         if self._layout[0] != key:
             self._layout = (key, self._fit(width))
@@ -180,8 +187,12 @@ class RecordTable(ScrollView, can_focus=True):
                         self.get_component_rich_style("record-table--muted"))
         return super().render_lines(crop)
 
+    def row_width(self) -> int:
+        """The cells a row is drawn in."""
+        return self.size.width
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.row_width()
         base, cursor, muted = self._styles
         if y == 0:
             return self._line(self._header_text(), width,

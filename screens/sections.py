@@ -59,8 +59,12 @@ class SectionsScreen(Screen[None], LockAware):
     def header_name(self) -> str:
         raise NotImplementedError
 
+    def header_title(self) -> str | None:
+        """The program's name in the header (``None``: the branch's workbench)."""
+        return None
+
     def compose(self) -> ComposeResult:
-        yield BranchHeader(self.header_name(), self.today)
+        yield BranchHeader(self.header_name(), self.today, self.header_title())
         yield from self.compose_sections()
         yield Footer(compact=True)
 

@@ -1,5 +1,7 @@
-"""Settings kept with the vault: language, theme, minutes before auto-lock,
-and, in a branch vault, the alert thresholds of the epidemic watch (the same
+"""Settings kept with the vault: language, theme, minutes before auto-lock;
+in an office vault, who the office is (name and fingerprint); in a branch
+vault, the secretary's name and phone (encrypted; the office phones them),
+the alert thresholds of the epidemic watch (the same
 form as the dashboard's ``s``: ``screens.watch_settings.ThresholdFields``) and
 the keys: the office key and the branch's signing key, each in its own dialog
 that confirms and stores on its own (``OfficeKeyScreen``, ``KeyRotationScreen``).
@@ -14,11 +16,13 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select
 
-from branchtool import i18n
+from branchtool import contact, i18n
+from branchtool.contact import NAME_MAX, PHONE_MAX
+from branchtool.errors import UserError
 from branchtool.session import THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
@@ -35,6 +39,14 @@ def has_thresholds(session: Session | None) -> bool:
     return session is not None and session.unlocked and not is_office(session)
 
 
+def office_identity(session: Session) -> str:
+    """The office's name and fingerprint, as the branches compare it by phone."""
+    from branchtool.office.create import office_key
+
+    key = office_key(session.vault)
+    return i18n.t("settings.office_key_line", name=key.name, fingerprint=key.fingerprint)
+
+
 class SettingsScreen(ModalScreen[UiSettings | None]):
     CSS_PATH = "settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,6 +60,7 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         self.current = current
         self.session = session
         self.thresholds: ThresholdFields | None = None
+        self.contact_rows: list[FormRow] = []
         language = current.language or i18n.language()
         self.rows = [
             FormRow(i18n.t("settings.language"), Select(
@@ -65,14 +78,31 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
+        from screens.office_main import is_office
+
         if self.session is None:
             self.session = getattr(self.app, "session", None)
         if has_thresholds(self.session):
             assert self.session is not None
             self.thresholds = ThresholdFields(self.session.health, id="settings-thresholds")
-        with Vertical(classes="settings-box"):
+            secretary = self.session.contact()
+            self.contact_rows = [
+                FormRow(i18n.t("settings.secretary"), Input(
+                    secretary.name, compact=True, id="settings-secretary",
+                    max_length=NAME_MAX), key="secretary"),
+                FormRow(i18n.t("settings.phone"), Input(
+                    secretary.phone, compact=True, id="settings-phone",
+                    max_length=PHONE_MAX), key="phone"),
+            ]
+        with VerticalScroll(classes="settings-box"):
             yield Static(i18n.t("settings.title"), classes="settings-title")
             yield from self.rows
+            if self.session is not None and is_office(self.session):
+                yield Static(i18n.t("settings.office"), classes="settings-heading")
+                yield Static(office_identity(self.session), id="settings-office")
+            if self.contact_rows:
+                yield Static(i18n.t("settings.contact"), classes="settings-heading")
+                yield from self.contact_rows
             if self.thresholds is not None:
                 yield Static(i18n.t("watch.settings.title"), classes="settings-heading")
                 yield self.thresholds
@@ -94,14 +124,47 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
             self.rows[2].show_problem(i18n.t("settings.idle_range", maximum=MAX_IDLE_MINUTES))
             return
         self.rows[2].show_problem("")
+        if self.contact_rows and not self._check_contact():
+            return
         if self.thresholds is not None and self.thresholds.changed:
             if not self.thresholds.save():
                 return
             self._refresh_dashboards()
+        if self.contact_rows and not self._save_contact():
+            return
         self.dismiss(UiSettings(
             language=str(self.query_one("#settings-language", Select).value),
             theme=str(self.query_one("#settings-theme", Select).value),
             idle_minutes=minutes))
+
+    def _typed_contact(self) -> tuple[str, str]:
+        return (self.query_one("#settings-secretary", Input).value.strip(),
+                self.query_one("#settings-phone", Input).value.strip())
+
+    def _check_contact(self) -> bool:
+        """The secretary's name and phone as typed; False with the problem
+        shown beside its field."""
+        for row in self.contact_rows:
+            row.show_problem("")
+        found = contact.problem(*self._typed_contact())
+        if found is None:
+            return True
+        row = self.contact_rows[0 if found[0] == "name" else 1]
+        row.show_problem(i18n.t(found[1], maximum=NAME_MAX if found[0] == "name"
+                                else PHONE_MAX))
+        return False
+
+    def _save_contact(self) -> bool:
+        """Stored (encrypted) when changed."""
+        assert self.session is not None
+        name, phone = self._typed_contact()
+        if contact.Contact(name, phone) != self.session.contact():
+            try:
+                self.session.save_contact(name, phone)
+            except UserError as error:
+                self.contact_rows[0].show_problem(error.message())
+                return False
+        return True
 
     def _refresh_dashboards(self) -> None:
         """New thresholds change the figures: the dashboards under this dialog recompute."""

@@ -48,7 +48,8 @@ class UnlockScreen(Screen[list[str]]):
     def compose(self) -> ComposeResult:
         info = self.session.info()
         with Center(), Vertical(id="unlock-box"):
-            yield Static(i18n.t("app.title"), id="unlock-title")
+            yield Static(i18n.t("app.title.office" if "office_name" in info else "app.title"),
+                         id="unlock-title")
             code = info.get("branch_code", "")  # vault.json, not yet authenticated: shown
             yield Static(shown(i18n.t("app.unlock.branch", name=info.get("branch_name", ""),
                                       code=code) if code else info.get("office_name", "")),

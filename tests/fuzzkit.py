@@ -1314,14 +1314,35 @@ class OfficeWorld:
         shutil.copytree(self.pristine, self.work)
         vault = Vault.open(self.work, OFFICE_PASSPHRASE, max_work_factor=12)
         self.office = OfficeService(vault, now=self.clock, tz=TZ)
-        self.digest = folder_digest(self.work / "data")
+        self.digest = self.held_digest()
         self.status = self.status_json()
         self.resets += 1
 
+    def held_digest(self) -> dict[str, str]:
+        """Every partition's documents but the import log, which keeps each
+        refusal (and the history entries of that write)."""
+        from branchtool.office.imports import IMPORTS
+
+        vault = self.office.vault
+        return {name: hashlib.sha256(orjson.dumps(sorted(
+                    vault.partition(name).all(), key=lambda d: d["id"]),
+                    option=orjson.OPT_SORT_KEYS)).hexdigest()
+                for name in vault.partitions()
+                if not name.startswith((IMPORTS + "/", "history/"))
+                and len(vault.partition(name))}  # one only read is not a change
+
+    def refusals(self) -> int:
+        from branchtool.office.imports import log
+
+        return sum(1 for e in log(self.office.vault) if e["verdict"] == "rejected")
+
     def status_json(self) -> bytes:
-        """What ``office status --json`` prints."""
-        overview = self.office.overview(OFFICE_DAY)
-        return orjson.dumps(overview.to_json(), option=orjson.OPT_SORT_KEYS)
+        """What ``office status --json`` prints, but which refused file a
+        branch has (the refusal shows, by design)."""
+        overview = self.office.overview(OFFICE_DAY).to_json()
+        for row in overview["branches"]:
+            row.pop("refused", None)
+        return orjson.dumps(overview, option=orjson.OPT_SORT_KEYS)
 
     def close(self) -> None:
         if self.office is not None:
@@ -1713,12 +1734,15 @@ def check_office_import(world: OfficeWorld, ex: BundleMutation) -> None:
         path = world.file_path()
         path.write_bytes(content)
         paths.append(path)
+    refused_before = world.refusals()
     try:
         results = world.office.import_paths(paths)
     finally:
         for path in paths:
             path.unlink()
     assert [r.file for r in results] == paths, "one result per file, in order"
+    assert world.refusals() == refused_before + sum(
+        r.verdict == "rejected" for r in results), "each refusal is in the import log"
     for result in results:
         for lang in i18n.LANGUAGES:  # every verdict is said in both languages
             before = i18n.language()
@@ -1733,8 +1757,10 @@ def check_office_import(world: OfficeWorld, ex: BundleMutation) -> None:
             assert _catalog_has(f"bundle.reject.{result.reason}"), (
                 f"reason {result.reason!r} missing from a catalog")
     if not any(r.verdict == "accepted" for r in results):
-        assert folder_digest(world.work / "data") == world.digest, (
-            "a run that accepted nothing changed the office store")
+        held = world.held_digest()
+        changed = sorted(k for k in held.keys() | world.digest.keys()
+                         if held.get(k) != world.digest.get(k))
+        assert not changed, f"a run that accepted nothing changed what the office holds: {changed}"
         assert world.status_json() == world.status, "a run that accepted nothing changed the status"
         return
     try:
@@ -1904,7 +1930,7 @@ def check_key_files(world: OfficeWorld, ex: KeyFileMutation) -> None:
         trust.rotate(rotation)
     except UserError as exc:
         _user_error_ok(exc)
-        assert folder_digest(world.work / "data") == world.digest, (
+        assert world.held_digest() == world.digest, (
             "a refused rotation changed the office store")
         return
     try:  # applied: the genuine one, or one the branch's own current key signed

@@ -327,7 +327,11 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
         "signed-value-bomb": (age.encrypt(fmt.pack(bomb, sign_a(bomb, signed_comment(bomb)), 0),
                                           me), "too_many_values"),
         "roster-name-is-a-list": (seal(listed_name, sign_a, me), "record_type"),
-        "replayed-older-sequence": (a_paths[1].read_bytes(), "rollback"),
+        # #1 again, signed by A1 but not the #1 the office holds (2 is missing,
+        # and a late #2 that the chain proves would fill its gap)
+        "replayed-older-sequence": (seal(changed(_opened(a, a_paths[0])[0],
+                                                 bundle_id="01YYYYYYYYYYYYYYYYYYYYYYYY"),
+                                         sign_a, me), "rollback"),
         "same-sequence-other-content": (seal(changed(doc3, bundle_id="01XXXXXXXXXXXXXXXXXXXXXXXX"),
                                              sign_a, me), "conflict"),
         "broken-chain": (seal(broken, sign_a, me), "chain"),

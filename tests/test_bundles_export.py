@@ -476,3 +476,43 @@ def test_a_deed_changed_back_to_a_draft_meanwhile_is_left_alone(branch: Session)
     assert branch.deeds.mark_sent([first, *others, *others]) == others
     assert branch.deeds.get(first)["status"] == "draft"
     assert branch.deeds.mark_sent([first]) == []
+
+
+def test_a_bundle_carries_the_corrections_of_earlier_days(branch: Session, office: OfficeKeys,
+                                                           tmp_path: Path) -> None:
+    """Records filed by day changed since the last bundle travel with the next
+    one at its redaction level, with their day's figures; a record of a day
+    after the period waits for its own bundle; the first bundle, having no
+    "last", sends its period only."""
+    earlier, yesterday = TODAY - dt.timedelta(days=3), TODAY - dt.timedelta(days=1)
+    first = open_bundle(branch.bundles.export(tmp_path, Period(yesterday, yesterday)).path,
+                        office, branch)
+    assert {r["date"] for r in first["data"]["checkins"]} == {yesterday.isoformat()}
+    person = next(iter(branch.health.day(earlier)))
+    branch.health.record(earlier, person, {"temperature": "38.6", "note": "复测"})
+    second = open_bundle(branch.bundles.export(tmp_path, Period(yesterday, yesterday)).path,
+                         office, branch)
+    [corrected] = [r for r in second["data"]["checkins"] if r["date"] == earlier.isoformat()]
+    assert corrected["temperature"] == "38.6" and "note" not in corrected  # standard level
+    assert not any(r["date"] == TODAY.isoformat() for r in second["data"]["checkins"])
+    assert second["counts"]["checkins"] == len(second["data"]["checkins"])
+    days = second["figures"]["health"]["days"]
+    assert sorted(days) == [earlier.isoformat(), yesterday.isoformat()]
+    assert days[earlier.isoformat()] == first_figures(branch, earlier)
+    # nothing changed since: the next bundle is its period again
+    third = open_bundle(branch.bundles.export(tmp_path, Period(yesterday, yesterday)).path,
+                        office, branch)
+    assert {r["date"] for r in third["data"]["checkins"]} == {yesterday.isoformat()}
+    # at the counts level the figures still carry the corrected day
+    branch.health.record(earlier, person, {"temperature": "36.5"})
+    counts = open_bundle(branch.bundles.export(tmp_path, Period(yesterday, yesterday),
+                                               "counts").path, office, branch)
+    assert counts["data"]["checkins"] == [] and counts["counts"]["checkins"] == len(
+        third["data"]["checkins"]) + 1
+    assert earlier.isoformat() in counts["figures"]["health"]["days"]
+
+
+def first_figures(branch: Session, day: dt.date) -> dict:
+    from branchtool.reports.figures import health
+
+    return health(branch, Period(day, day))["days"][day.isoformat()]

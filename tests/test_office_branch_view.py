@@ -331,3 +331,100 @@ def test_the_view_counts_with_the_thresholds_the_branch_reported(world: dict[str
         view.lock()
     finally:
         office.lock()
+
+
+def test_the_daily_report_number_is_the_branchs(tmp_path: Path) -> None:
+    """第N期 counts from the day the branch's watch began, which the office's
+    view does not hold when only the latest days were sent (issue 22, item 3)."""
+    from branchtool.reports import daily
+
+    clock = Clock()
+    office = make_office(tmp_path / "office", clock)
+    a = make_branch(tmp_path / "a", "A1", "第一党支部", office, people=6, days=40, seed=2)
+    enrol(office, a)
+    sent = export(a, tmp_path / "usb")
+    assert [r.verdict for r in office.import_paths([sent])] == ["accepted"]
+    number = daily.issue_number(a, TODAY)
+    assert number == i18n.t("report.daily.number", n=40)
+    assert number in a.bundles.open_sent(sent)["reports"][f"daily/{TODAY}"]
+    office.vault.close()
+    session = open_office(tmp_path / "office")
+    view = view_of(session, "A1", clock)
+    try:
+        assert daily.issue_number(view, TODAY) == number
+        assert number in daily.build(view, TODAY).number
+    finally:
+        view.lock()
+        session.lock()
+        a.lock()
+
+
+@pytest.fixture
+def sent_before_the_deadline(tmp_path: Path) -> tuple[Path, Session, Clock]:
+    """A1 reported a day at 08:10, before its check-in deadline, with one
+    person not yet checked in: the missing alert was not raised yet."""
+    from branchtool.bundles.scope import Period
+
+    clock = Clock()
+    office = make_office(tmp_path / "office", clock)
+    a = make_branch(tmp_path / "a", "A1", "第一党支部", office, people=8, days=3, seed=6)
+    enrol(office, a)
+    day = TODAY + dt.timedelta(days=1)
+    a.clock = lambda: dt.datetime.combine(day, dt.time(8, 10))
+    people = a.health.active_people()
+    for person in people[1:]:
+        a.health.mark_normal(day, person.id)
+    a.alerts.refresh()
+    a.bundles.today = lambda: day
+    (tmp_path / "usb").mkdir()
+    sent = a.bundles.export(tmp_path / "usb", Period(day, day)).path
+    clock.at(day, 15)
+    assert [r.verdict for r in office.import_paths([sent])] == ["accepted"]
+    office.vault.close()
+    return tmp_path / "office", a, clock
+
+
+def test_the_view_shows_the_alerts_the_branch_reported(
+    sent_before_the_deadline: tuple[Path, Session, Clock]
+) -> None:
+    path, a, clock = sent_before_the_deadline
+    session = open_office(path)
+    view = view_of(session, "A1", clock)
+    try:
+        assert view.alerts.count_open() == a.alerts.count_open() > 0
+    finally:
+        view.lock()
+        session.lock()
+        a.lock()
+
+
+async def test_the_views_epidemic_overview_loads(
+    sent_before_the_deadline: tuple[Path, Session, Clock]
+) -> None:
+    """After the branch's check-in deadline the time rules would raise an
+    alert, which the read-only view cannot write: the overview still shows
+    the figures and the alerts reported (issue 22, item 10)."""
+    from branchtool.app import BranchApp
+    from screens.dashboard import DashboardPane, FigureTable
+
+    path, a, _ = sent_before_the_deadline
+    reported = a.alerts.count_open()
+    a.lock()
+    session = open_office(path)
+    app = BranchApp(session, today=lambda: TODAY + dt.timedelta(days=1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#office-branches", RecordTable).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.screen.action_view()  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        app.screen.action_section("watch")  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        await settle(app, pilot)
+        pane = app.screen.query_one(DashboardPane)
+        assert pane.loads == 1 and pane.board is not None
+        figures = pane.query_one(FigureTable)
+        assert figures.day_text == i18n.format_date(TODAY + dt.timedelta(days=1))
+        assert pane.board.alerts_open == reported
+    session.lock()

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from branchtool import i18n
+from branchtool.office.abnormal import CONTACT, FEVER, ISOLATED, SYMPTOM, TRAVEL
+from screens.office_dashboard import FILTERS, SORTS, TABS
 from screens.office_rows import (
+    ABNORMAL_COLUMNS,
     BRANCH_COLUMNS,
     BUNDLE_COLUMNS,
     CHANGE_COLUMNS,
     IMPORT_COLUMNS,
     LOG_COLUMNS,
+    LOG_IMPORT_COLUMNS,
     TRUST_COLUMNS,
 )
 from tests.test_i18n import ROOT, _literal_keys, test_chinese_text_only_in_the_catalogs
@@ -26,7 +30,7 @@ REASONS = ("unreadable", "not_age", "not_for_us", "truncated", "damaged", "too_l
            "content_too_large", "unknown_branch", "wrong_branch", "untrusted", "retired",
            "revoked", "signature", "wrong_office", "rollback", "conflict", "chain", "json",
            "schema", "version", "tar", "tar_members", "tar_path", "tar_duplicate", "tar_type",
-           "id_reused")
+           "id_reused", "gap_unlinked")
 BUILT = [
     *(f"bundle.reject.{r}" for r in REASONS),
     *(f"office.verdict.{v}" for v in ("accepted", "duplicate", "rejected")),
@@ -38,7 +42,18 @@ BUILT = [
     *(f"office_ui.tab.{t}" for t in ("overview", "reports", "data", "changes", "bundles")),
     *(f"office_ui.done.{g}" for g in ("office-summary", "office-receipts")),
     *(c.label_key for c in (*BRANCH_COLUMNS, *IMPORT_COLUMNS, *TRUST_COLUMNS, *LOG_COLUMNS,
-                            *BUNDLE_COLUMNS, *CHANGE_COLUMNS)),
+                            *BUNDLE_COLUMNS, *CHANGE_COLUMNS, *ABNORMAL_COLUMNS,
+                            *LOG_IMPORT_COLUMNS)),
+    *(f"office_ui.filter.{k}" for k in FILTERS),
+    *(f"office_ui.filter_cmd.{k}" for k in FILTERS if k != "all"),
+    *(f"office_ui.sort.{k}" for k in SORTS),
+    *(f"office_ui.dash_tab.{t}" for t in TABS),
+    *(f"office.day.{d}" for d in ("damaged", "refused", "revoked", "not_enrolled")),
+    *(f"office.abnormal.reason.{r}" for r in (FEVER, SYMPTOM, TRAVEL, CONTACT, ISOLATED)),
+    *(f"office.sheet.{t}" for t in ("reporting", "health", "isolation", "work", "notices",
+                                    "changes", "abnormal")),
+    *(f"office.col.{c}" for c in ("person", "temperature", "symptoms", "reasons",
+                                  "notice_coverage")),
     "office_col.field.id", "office_col.field.person",
 ]
 

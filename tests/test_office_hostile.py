@@ -1,6 +1,7 @@
 """The folder of hostile bundles (built by tests/make_hostile_bundles.py): each
-file is refused with its own reason and leaves the office store, and
-``office status --json``, byte for byte as they were."""
+file is refused with its own reason and leaves every record the office holds,
+and ``office status --json``, byte for byte as they were (the import log keeps
+the refusal)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,21 @@ def status_json(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def store_digest(office_dir: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((office_dir / "data").iterdir())}
+    """Every partition's documents but the import log, which keeps the refusal
+    (and the history entries of that one write)."""
+    from branchtool.office.imports import IMPORTS
+    from storage.vault import Vault
+
+    vault = Vault.open(office_dir, OFFICE_PASSPHRASE)
+    try:
+        return {name: hashlib.sha256(orjson.dumps(sorted(
+                    vault.partition(name).all(), key=lambda d: d["id"]),
+                    option=orjson.OPT_SORT_KEYS)).hexdigest()
+                for name in vault.partitions()
+                if not name.startswith((IMPORTS + "/", "history/"))
+                and len(vault.partition(name))}  # one only read is not a change
+    finally:
+        vault.close()
 
 
 def import_json(paths: list[Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict]]:
@@ -109,6 +123,19 @@ def test_each_hostile_bundle_is_refused_and_changes_nothing(
     assert status_json(capsys) == before
     assert store_digest(office_dir) == digest
     assert path.stat().st_size == size  # left where it was, untouched
+    assert [(e["file"], e["reason"]) for e in logged(office_dir)
+            if e["verdict"] == "rejected"] == [(name, EXPECTED[name])]
+
+
+def logged(office_dir: Path) -> list[dict]:
+    from branchtool.office.imports import log
+    from storage.vault import Vault
+
+    vault = Vault.open(office_dir, OFFICE_PASSPHRASE)
+    try:
+        return log(vault)
+    finally:
+        vault.close()
 
 
 def test_reasons_are_one_sentence_in_both_languages() -> None:

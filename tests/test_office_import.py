@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from branchtool.bundles import providers
-from branchtool.bundles.scope import kinds
+from branchtool.bundles.scope import Period, kinds
 from branchtool.errors import UserError
 from branchtool.office.service import OfficeService
 from branchtool.session import Session
@@ -56,13 +56,13 @@ def test_a_run_takes_each_branch_in_sequence_order_and_flags_gaps(
     office: OfficeService, a: Session, tmp_path: Path
 ) -> None:
     usb = tmp_path / "usb"
-    one, two, three = (export(a, usb) for _ in range(3))
+    one, _, three = (export(a, usb) for _ in range(3))
     results = office.import_paths([three, one])
     assert verdicts(results) == [("A1", 3, "accepted", None), ("A1", 1, "accepted", None)]
     assert results[0].missing == [2] and "2" in results[0].message()
-    assert verdicts(office.import_paths([two])) == [("A1", 2, "rejected", "rollback")]
     assert office.trust.require("A1")["missing"] == [2]
     assert office.overview(TODAY).rows[0].missing == [2]
+    assert verdicts(office.import_paths([one])) == [("A1", 1, "duplicate", None)]
 
 
 def test_one_run_is_one_journal_frame(office: OfficeService, a: Session, b: Session,
@@ -88,8 +88,10 @@ def test_a_rejection_among_good_files_keeps_the_good_ones(
     bad = usb / "B2-000001-20261120.bundle.age"
     export(b, tmp_path / "elsewhere").rename(bad)
     bad.write_bytes(bad.read_bytes()[:-1])
-    assert verdicts(office.import_paths([usb])) == [
-        ("A1", 1, "accepted", None), (None, None, "rejected", "truncated")]
+    results = office.import_paths([usb])
+    assert verdicts(results) == [  # the damaged file's branch: what its name says
+        ("A1", 1, "accepted", None), ("B2", 1, "rejected", "truncated")]
+    assert results[1].claimed and results[1].day == TODAY.isoformat()
     assert bad.exists() and good.exists()
 
 
@@ -245,27 +247,33 @@ def test_a_new_timestamp_alone_is_not_a_change() -> None:
 
 def test_a_check_in_corrected_after_reporting(office: OfficeService, a: Session,
                                               tmp_path: Path) -> None:
-    """Check-ins are filed by day: a correction to a day already reported is
-    flagged, with its new values when the next bundle carries that day, and
-    with the old values only (the history entry) when it does not."""
+    """Check-ins are filed by day: a correction to a day already reported
+    travels, with its new values, in the next bundle whatever its period, and
+    the office counts that day again."""
     assert "checkins" in {k.name for k in kinds()}
     usb = tmp_path / "usb"
     yesterday = TODAY - dt.timedelta(days=1)
-    office.import_paths([export(a, usb, start=yesterday)])
+    office.import_paths([export(a, usb, day=yesterday)])
+    before = office.overview(yesterday).rows[0].health
     sheet = a.health.day(yesterday)
-    person, old = next(iter(sheet.items()))
-    a.health.record(yesterday, person, {"temperature": "38.5"})
+    person, old = next((p, c) for p, c in sheet.items()
+                       if not c.get("symptoms") and c.get("temperature", "36") < "37")
+    a.health.record(yesterday, person, {"temperature": "37.9", "symptoms": "fever"})
     today_person = next(iter(a.health.day(TODAY)))
     a.health.record(TODAY, today_person, {"temperature": "39.1"})
+    assert a.bundles.preview(Period(TODAY, TODAY)).revised == {"checkins": 1}
     [result] = office.import_paths([export(a, usb)])  # today only
     assert result.verdict == "accepted"
-    flagged = {c["record"]: c for c in office.changes("A1") if c["kind"] == "checkins"}
-    late = next(c for c in flagged.values() if not c["new_known"])
-    assert late["op"] == "update" and late["fields"]["temperature"][0] == old["temperature"]
-    fresh = next(c for c in flagged.values() if c["new_known"])
-    assert fresh["fields"]["temperature"][1] == "39.1"
-    days = {r["date"] for r in office.latest_records("A1", "checkins", [f"{TODAY:%Y-%m}"])}
-    assert days == {yesterday.isoformat(), TODAY.isoformat()}
+    [late] = [c for c in office.changes("A1") if c["record"] == f"{yesterday}:{person}"]
+    assert late["op"] == "update" and late["new_known"]
+    assert late["fields"]["temperature"] == [old["temperature"], "37.9"]
+    assert late["fields"]["symptoms"] == [None, "fever"]
+    held = {r["id"]: r for r in office.latest_records("A1", "checkins", [f"{TODAY:%Y-%m}"])}
+    assert held[f"{yesterday}:{person}"]["temperature"] == "37.9"
+    assert {r["date"] for r in held.values()} == {yesterday.isoformat(), TODAY.isoformat()}
+    after = office.overview(yesterday).rows[0].health
+    assert (after["fever"], after["symptom"]) == (before["fever"] + 1, before["symptom"] + 1)
+    assert after["reported"] == before["reported"]
 
 
 def _chain(count: int) -> list[dict]:
@@ -311,3 +319,20 @@ def test_the_office_walks_a_chain_as_the_store_verifies_it(tamper: str) -> None:
         assert hashes[-1] == report.head_hash and len(hashes) == report.head_seq
         last = [e for e in entries if e["record"] == "r1"][-1]
         assert last_op["r1"] == ("roster", last["op"], last["time"])
+
+
+def test_an_alert_going_its_course_is_not_a_change(office: OfficeService, a: Session,
+                                                   tmp_path: Path) -> None:
+    """An alert's episode growing by a day, or being handled, is how alerts
+    live, not a correction of what was reported."""
+    usb = tmp_path / "usb"
+    office.import_paths([export(a, usb)])
+    alert = next(doc for doc in a.vault.partition("alerts").all() if doc["status"] == "open")
+    a.vault.partition("alerts").update(alert["id"], {"status": "handled", "note": "已复测"})
+    person = next(iter(a.roster.people()))
+    a.roster.edit(person.id, {"unit": "更正后的班级"})
+    [result] = office.import_paths([export(a, usb)])
+    assert result.changes == 1
+    assert [c["kind"] for c in office.changes("A1")] == ["roster"]
+    held = {d["id"]: d for d in office.latest_records("A1", "alerts")}
+    assert held[alert["id"]]["status"] == "handled"  # what the office holds follows

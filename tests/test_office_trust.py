@@ -185,3 +185,29 @@ def test_cli_list_log_revoke_rotate(office: OfficeService, branch: Session, tmp_
     assert events == ["enrol", "rotate", "revoke"]
     assert main(["--lang", "en", "office", "trust", "revoke"]) == 1
     assert "needs an argument" in capsys.readouterr().err
+
+
+def test_enrolling_an_office_key_by_mistake_says_so(tmp_path: Path) -> None:
+    """The office's own office.pub, or another office's, is named as what it
+    is, not as a broken branch key file (issue 22, item 15)."""
+    from branchtool.errors import UserError
+    from branchtool.office.create import create_office
+    from tests.officekit import OFFICE_PASSPHRASE, Clock, make_office
+
+    office = make_office(tmp_path / "office", Clock())
+    own = tmp_path / "office" / "office.pub"
+    with pytest.raises(UserError) as caught:
+        office.read_branch_key(own)
+    assert caught.value.key == "office.trust.own_key" and "office.pub" in caught.value.message()
+    other, _ = create_office(tmp_path / "other", "另一学院党委办公室", OFFICE_PASSPHRASE,
+                             out=tmp_path, work_factor=10, check_passphrase=False)
+    other.close()
+    with pytest.raises(UserError) as caught:
+        office.read_branch_key(tmp_path / "office.pub")
+    assert caught.value.key == "office.trust.office_key"
+    assert "另一学院党委办公室" in caught.value.message()
+    (tmp_path / "junk.pub").write_text("not a key", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        office.read_branch_key(tmp_path / "junk.pub")
+    assert caught.value.key == "keyfile.invalid"
+    office.vault.close()

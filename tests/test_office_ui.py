@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures_app import english, settle, toasts  # noqa: F401  (english: a fixture)
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> dict[str, Path]:
+def world(tmp_path: Path) -> dict[str, Any]:
     """An office (closed) with A1 enrolled and two bundles imported (the second
     corrects a note), B2 enrolled with nothing sent, and in ``usb`` a new
     bundle of B2 plus a damaged file; C3's key file not yet enrolled."""
@@ -46,6 +47,7 @@ def world(tmp_path: Path) -> dict[str, Path]:
     person = next(iter(a.roster.people()))
     a.roster.edit(person.id, {"unit": "corrected after reporting"})
     office.import_paths([export(a, sent)])
+    edited = str(person["name"])
     usb = tmp_path / "usb"
     export(b, usb)
     (usb / "broken.bundle.age").write_bytes(b"not an age file")
@@ -53,7 +55,8 @@ def world(tmp_path: Path) -> dict[str, Path]:
     for session in (a, b, c):
         session.lock()
     office.vault.close()
-    return {"office": tmp_path / "office", "usb": usb, "c3": tmp_path / "C3.pub"}
+    return {"office": tmp_path / "office", "usb": usb, "c3": tmp_path / "C3.pub",
+            "edited": edited}
 
 
 def office_app(path: Path):  # type: ignore[no-untyped-def]
@@ -92,12 +95,16 @@ async def test_dashboard_and_a_branch_read_only(world: dict[str, Path]) -> None:
         await pilot.press("alt+4")
         changes = screen.query_one("#branch-changes", RecordTable)
         [row] = changes.rows
-        assert PERSON.field("unit").label in row.cells()[4]
+        # who changed what: the person by name, the fields by their labels, no bookkeeping
+        person = world["edited"]
+        assert row.cells()[3] == person and row.cells()[5] == PERSON.field("unit").label
         changes.focus()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ChangeScreen)
-        assert "corrected after reporting" in str(app.screen.query_one("Static").render())
+        shown = str(app.screen.query_one("Static").render())
+        assert person in shown and "corrected after reporting" in shown
+        assert "updated_at" not in shown and "→" in shown
         await pilot.press("escape")
         await pilot.press("alt+3")
         kinds = screen.query_one("#branch-kind", Select)
@@ -168,7 +175,7 @@ async def test_enrol_a_branch_after_seeing_its_fingerprint(world: dict[str, Path
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        key = OfficeService.read_branch_key(world["c3"])
+        key = OfficeService.of(session).read_branch_key(world["c3"])
         assert "C3" in app.screen.question and key.fingerprint not in app.screen.question
         # the fingerprint has a widget of its own: a name cannot cover it
         assert key.fingerprint in str(app.screen.query_one("#confirm-fingerprint-0").render())

@@ -229,12 +229,13 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
 
     term = start(workdir, office_vault)
     try:
-        term.wait_for("口令", OFFICE_NAME)  # the office's name, not "（）" (regression)
+        # the office's name, not "（）" (regression), under the office's title
+        term.wait_for("党委办公室", "口令", OFFICE_NAME)
         term.type(OFFICE_PASS)
         term.wait_for("•" * len(OFFICE_PASS))
         term.press("Enter")
         # the dashboard, its table with the focus (its keys in the footer)
-        term.wait_for(f"支部工作台 · {OFFICE_NAME}", "截止", BRANCH_CODE, "未报", "⏎ 查看")
+        term.wait_for(f"党委办公室 · {OFFICE_NAME}", "截止", BRANCH_CODE, "未报", "⏎ 查看")
 
         # -- import the stick: Ctrl+PageDown to the import section, the folder, Ctrl+S ----
         term.press("C-NPage")  # (Alt+2 does not reach the app in tmux or xterm)

@@ -47,6 +47,8 @@ class Preview:
     history_entries: int = 0
     content: Content | None = None  # None: everything (a Preview made by hand)
     deeds_to_report: int = 0  # deeds marked for reporting that become reported
+    # of ``counts``: records of earlier days changed since the last bundle
+    revised: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,13 @@ class BundleService:
             raise UserError(exc.key, **exc.params) from None
 
     def branch_key(self) -> KeyFile:
+        """The branch's key file, with the secretary to phone."""
+        from dataclasses import replace
+
         from branchtool.keys_rotation import branch_key
 
-        return branch_key(self.vault)
+        secretary = self.session.contact()
+        return replace(branch_key(self.vault), secretary=secretary.name, phone=secretary.phone)
 
     # -- the outbox ------------------------------------------------------------------
     def outbox(self) -> list[dict[str, Any]]:
@@ -163,10 +169,15 @@ class BundleService:
         base_seq = last["head"]["seq"] if last else 0
         preview = Preview(sequence=(last["sequence"] + 1) if last else 1, period=period,
                           redaction=redaction, office_name=office.name, content=chosen)
+        changed = changed_records(self.vault.history(since_seq=base_seq)) if last else {}
         for kind in kinds():
             if kind.name not in chosen.kinds:
                 continue
-            preview.counts[kind.name] = sum(1 for _ in kind.records(self.vault, period))
+            sent = {doc["id"] for doc in kind.records(self.vault, period)}
+            revised = sum(1 for _ in kind.revised(self.vault, period, changed, sent))
+            preview.counts[kind.name] = len(sent) + revised
+            if revised:
+                preview.revised[kind.name] = revised
             if redaction == "standard":
                 preview.withheld[kind.name] = kind.withheld(redaction)
         preview.reports = [name for name, _ in providers.planned(
@@ -206,35 +217,44 @@ class BundleService:
             if progress:
                 progress(step, steps)
 
+        base = last["head"] if last else {"seq": 0, "hash": GENESIS}
+        seq, head_hash = vault.store.head
+        entries = vault.history(since_seq=base["seq"])
+        changed = changed_records(entries) if last else {}  # the first: its period only
         data: dict[str, list[dict[str, Any]]] = {}
         counts: dict[str, int] = {}
+        earlier: set[dt.date] = set()  # days before the period that records correct
+        first = period.start.isoformat()
         for kind in all_kinds:
             withheld = kind.withheld(redaction)
-            records = []
-            for doc in kind.records(vault, period):
+            records = list(kind.records(vault, period))
+            sent = {doc["id"] for doc in records}
+            for doc in kind.revised(vault, period, changed, sent):
+                records.append(doc)
+                day = str(doc.get(kind.date_field, ""))[:10]
+                if _is_day(day) and day < first:
+                    earlier.add(dt.date.fromisoformat(day))
+            for doc in records:
                 for key in withheld:
                     doc.pop(key, None)
-                records.append(doc)
             counts[kind.name] = len(records)
             data[kind.name] = [] if redaction == "counts" else records
             advance()
-        figures = providers.figures(self.session, period)
+        figures = providers.figures(self.session, period, earlier)
         advance()
         reports = providers.reports(self.session, period, redaction,
                                     left_out=chosen.reports_left_out)
         deeds = self._deeds_sent(reports, redaction)
         advance()
-        base = last["head"] if last else {"seq": 0, "hash": GENESIS}
-        seq, head_hash = vault.store.head
         # only the kinds carried show what changed; the others, links only
         entries = [e if any(k.holds(e["partition"]) for k in all_kinds) else fmt.link_only(e)
-                   for e in vault.history(since_seq=base["seq"])]
+                   for e in entries]
         advance()
         doc = {
             "format": fmt.FORMAT,
             "version": fmt.VERSION,
             "bundle_id": new_id(),
-            "branch": {"code": info.get("branch_code", ""), "name": info.get("branch_name", "")},
+            "branch": self._branch(info),
             "signer_key_id": vault.signing_key_id,
             "recipient": office.recipient,
             "office_name": office.name,
@@ -252,6 +272,15 @@ class BundleService:
                         "entries": entries},
         }
         return _Built(doc, office, deeds)
+
+    def _branch(self, info: dict[str, Any]) -> dict[str, Any]:
+        """Who sends: the code and name, and the secretary to phone when set."""
+        out: dict[str, Any] = {"code": info.get("branch_code", ""),
+                               "name": info.get("branch_name", "")}
+        secretary = self.session.contact()
+        if secretary:
+            out["secretary"] = secretary.to_json()
+        return out
 
     def export(self, out_dir: Path, period: Period | None = None,
                redaction: str = DEFAULT_REDACTION,
@@ -345,6 +374,27 @@ class BundleService:
                 continue
             return fmt.decode(json_bytes)
         raise fmt.BundleRejected("signature")
+
+
+def changed_records(entries: Iterable[dict[str, Any]]) -> dict[str, set[str]]:
+    """partition -> ids of the records that history ``entries`` inserted or
+    updated and did not remove afterwards (what changed since the last bundle)."""
+    out: dict[str, set[str]] = {}
+    for entry in entries:
+        ids = out.setdefault(entry["partition"], set())
+        if entry["op"] == "remove":
+            ids.discard(entry["record"])
+        else:
+            ids.add(entry["record"])
+    return out
+
+
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def describe_period(period: Period) -> str:

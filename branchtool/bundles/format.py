@@ -26,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from branchtool import contact
 from branchtool.errors import UserError
 from storage import history
 
@@ -307,6 +308,8 @@ def _check_schema(doc: Any) -> None:
     if not _CODE.match(_require(branch, "code", str, "branch.")):
         raise BundleRejected("schema", field="branch.code")
     _require(branch, "name", str, "branch.")
+    if "secretary" in branch and contact.from_json(branch["secretary"]) is None:
+        raise BundleRejected("schema", field="branch.secretary")
     _require(doc, "signer_key_id", str)
     _require(doc, "recipient", str)
     seq = _require(doc, "sequence", int)

@@ -181,6 +181,6 @@ def roster_figures(session: Session, period: Period) -> dict[str, Any]:
 
 add_figures("roster", roster_figures)
 for _name, _provider in report_figures.FIGURES.items():
-    add_figures(_name, _provider)
+    add_figures(_name, _provider, revisable=_name in report_figures.REVISABLE)
 for _report, (_label, _plan, _render) in bundled.PROVIDERS.items():
     add_report(_report, _label, _plan, _render)

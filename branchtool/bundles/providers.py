@@ -40,11 +40,19 @@ class ReportProvider:
 
 
 _FIGURES: dict[str, FigureProvider] = {}
+_REVISABLE: set[str] = set()  # providers that take the earlier days a bundle corrects
 _REPORTS: dict[str, ReportProvider] = {}
 
 
-def add_figures(name: str, provider: FigureProvider) -> None:
+def add_figures(name: str, provider: FigureProvider, *, revisable: bool = False) -> None:
+    """``revisable``: ``provider`` also takes the earlier days, before the
+    period, whose records the bundle corrects (``provider(session, period,
+    days)``), and gives their figures too."""
     _FIGURES[name] = provider
+    if revisable:
+        _REVISABLE.add(name)
+    else:
+        _REVISABLE.discard(name)
 
 
 def add_report(kind: str, label_key: str, plan: ReportPlan, render: ReportRender) -> None:
@@ -61,9 +69,14 @@ def report_name(kind: str, day: dt.date) -> str:
     return f"{kind}/{day.isoformat()}"
 
 
-def figures(session: Session, period: Period) -> dict[str, Any]:
+def figures(session: Session, period: Period,
+            earlier: Collection[dt.date] = ()) -> dict[str, Any]:
+    """Every area's figures for the period; ``earlier``: days before it whose
+    records the bundle corrects (their figures are counted again)."""
     _load()
-    return {name: provider(session, period) for name, provider in _FIGURES.items()}
+    return {name: provider(session, period, earlier)  # type: ignore[call-arg]
+            if name in _REVISABLE and earlier else provider(session, period)
+            for name, provider in _FIGURES.items()}
 
 
 def planned(session: Session, period: Period, redaction: str,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,28 @@ class ExportKind:
                 if self.date_field and not period.contains(str(doc.get(self.date_field, ""))):
                     continue
                 if self.keep is not None and not self.keep(doc):
+                    continue
+                yield doc
+
+    def revised(self, vault: Vault, period: Period, changed: Mapping[str, Collection[str]],
+                sent: Collection[str]) -> Iterable[dict[str, Any]]:
+        """The records of a kind filed by day changed since the last bundle
+        (``changed``: partition -> record ids, from the history) that the
+        period does not select (not in ``sent``): a correction of an earlier
+        day travels with the next bundle, whatever day it belongs to. A record
+        of a day after the period is left for the bundle of its day. (Kinds
+        not filed by day are sent whole, as far as the period reaches.)"""
+        if not self.date_field:
+            return
+        last = period.end.isoformat()
+        for name, ids in changed.items():
+            if not self.holds(name):
+                continue
+            wanted = sorted(i for i in ids if i not in sent)
+            for doc in vault.partition(name).get_many(wanted) if wanted else ():
+                if self.keep is not None and not self.keep(doc):
+                    continue
+                if str(doc.get(self.date_field, ""))[:10] > last:
                     continue
                 yield doc
 

@@ -201,13 +201,15 @@ def _trust_list(args: argparse.Namespace) -> int:
 
 
 def _trust_log(args: argparse.Namespace) -> int:
+    from branchtool.office.present import when
+
     with office_service(args) as office:
         events = office.trust.log()
     for event in events:
         if args.json:
             print(orjson.dumps({k: v for k, v in event.items() if k != "id"}).decode())
         else:
-            print(i18n.t("cli.office.trust.event", time=event["time"], code=event["branch"],
+            print(i18n.t("cli.office.trust.event", time=when(event["time"]), code=event["branch"],
                          event=i18n.t(f"office.trust_event.{event['event']}"),
                          fingerprint=event["fingerprint"]))
     return 0

@@ -32,6 +32,8 @@ def cmd_receipt_import(args: argparse.Namespace) -> int:
         print(i18n.t("cli.receipt.already", count=len(result.already)))
     if result.not_received:
         print(i18n.t("cli.receipt.not_received", sequences=_numbers(result.not_received)))
+    for notice in result.refused:
+        print(notice)
     if result.mismatched:
         print(i18n.t("cli.receipt.mismatched", sequences=_numbers(result.mismatched)))
         return 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from branchtool import i18n, passphrase
+from branchtool import contact, i18n, passphrase
 from branchtool.cli.common import open_vault, vault_dir
 from branchtool.errors import UserError
 from branchtool.keyfiles import (
@@ -29,6 +30,8 @@ def register(sub: Any) -> None:
     init.add_argument("--branch-code", required=True, help=i18n.t("cli.init.branch_code"))
     init.add_argument("--branch-name", required=True, help=i18n.t("cli.init.branch_name"))
     init.add_argument("--office-key", type=Path, help=i18n.t("cli.init.office_key"))
+    init.add_argument("--secretary", default="", help=i18n.t("cli.init.secretary"))
+    init.add_argument("--phone", default="", help=i18n.t("cli.init.phone"))
     init.set_defaults(handler=cmd_init)
 
     passwd = sub.add_parser("passwd", help=i18n.t("cli.passwd.help"))
@@ -72,6 +75,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if problem:
         raise UserError(problem)
     office = read_office_key(args.office_key) if args.office_key else None
+    secretary = contact.clean(args.secretary, args.phone)
     if Vault.exists(path):
         raise UserError("cli.init.exists", path=str(path))
     secret = passphrase.new(args)
@@ -80,6 +84,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         session.create(code, args.branch_name.strip(), secret, check_passphrase=False)
         if office is not None:
             session.bundles.set_office_key(office)
+        if secretary:
+            contact.save(session, secretary)  # an encrypted setting, like the office key
     finally:
         session.lock()
     print(i18n.t("cli.init.done", path=str(path)))
@@ -99,14 +105,17 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_keys_show(args: argparse.Namespace) -> int:
     """The vault's keys, once unlocked: vault.json alone is not trusted (an
-    edit would show someone else's key as this branch's)."""
+    edit would show someone else's key as this branch's). An office vault
+    names the office."""
     vault = open_vault(args)
     try:
         info = vault.info
+        who = (i18n.t("keys.office_name"), str(info.get("office_name", ""))) \
+            if vault.kind == "office" else \
+            (i18n.t("keys.branch"), f"{info.get('branch_code', '')} {info.get('branch_name', '')}")
         rows = [
             (i18n.t("keys.kind"), i18n.t(f"keys.kind.{vault.kind}")),
-            (i18n.t("keys.branch"),
-             f"{info.get('branch_code', '')} {info.get('branch_name', '')}"),
+            who,
             (i18n.t("keys.age_recipient"), vault.recipient),
             (i18n.t("keys.minisign_key_id"), vault.signing_key_id),
             (i18n.t("keys.minisign_public_key"),
@@ -126,9 +135,10 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_export(args: argparse.Namespace) -> int:
-    """The branch's public key file for enrolment at the office. It needs the
-    passphrase: the keys come from the authenticated vault, never from
-    vault.json alone (an edited copy would enrol someone else's key)."""
+    """The branch's public key file for enrolment at the office, with the
+    secretary to phone. It needs the passphrase: the keys come from the
+    authenticated vault, never from vault.json alone (an edited copy would
+    enrol someone else's key), and the name and phone are encrypted."""
     vault = open_vault(args)
     try:
         info = vault.info
@@ -136,8 +146,13 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
                       name=info.get("branch_name") or info.get("office_name", ""),
                       code=info.get("branch_code", ""), recipient=vault.recipient,
                       minisign_public_key=vault.signing_public_key)
+        secretary = contact.read(vault) if vault.kind == "branch" else None
     finally:
         vault.close()
+    if secretary:
+        key = replace(key, secretary=secretary.name, phone=secretary.phone)
+    elif secretary is not None:  # a branch that has not said whom to phone
+        print(i18n.t("cli.keys.export.no_contact"), file=sys.stderr)
     try:
         DEFAULT_IO.write_atomic(args.out, key.to_bytes())
     except OSError:

@@ -52,11 +52,15 @@ class BranchView:
     """A read-only, vault-like view of one branch's reported records (the
     ``StoreLike`` the branch's services take)."""
 
-    def __init__(self, office: Vault, code: str, name: str, months: list[str]) -> None:
+    def __init__(self, office: Vault, code: str, name: str, months: list[str],
+                 first_day: str | None = None) -> None:
         self._office = office
         self._reported = ReportedRecords(office)
         self.code = code
         self.name = name
+        # the first day the branch's watch recorded (its report numbers count
+        # from it), when that is before the months the view holds
+        self.first_day = first_day
         self._store = _ReadOnlyStore()
         self._partitions: dict[str, Partition] = {}
         self._kinds = {k.partition: k for k in kinds()}
@@ -116,6 +120,8 @@ class BranchView:
                     doc = days[day] = health.blank_day(day)
                     doc["expected"] = expected
                 health.add_to_day(doc, person, checkin, 1)
+        if self.first_day and (not days or self.first_day < min(days)):
+            days[self.first_day] = health.blank_day(self.first_day)  # where the watch began
         return days
 
     def _open_alerts(self) -> dict[str, Doc]:
@@ -185,7 +191,7 @@ class ViewSession(Session):
             branch = office.trust.require(self.code)
             self.as_of = as_of(branch, self._now())
             self._view = BranchView(office.vault, self.code, str(branch.get("name", "")),
-                                    office.reported_months(self.code))
+                                    office.reported_months(self.code), branch.get("first_day"))
         return self._view
 
     def save_settings(self, settings: Any) -> None:

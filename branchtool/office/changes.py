@@ -6,7 +6,8 @@ and kind, or per branch, kind and day for kinds filed by day, so that a daily
 import rewrites only what it brings. When a bundle is accepted:
 
 - a record it carries that the office already holds with other values is
-  flagged, with the old and new value of each changed field;
+  flagged, with the old and new value of each changed field (but an alert
+  going its course, ``RAISED``);
 - a history entry that updates or removes a record the office holds, when the
   bundle does not carry the record's new values (e.g. a check-in corrected
   outside the bundle's period, or a removal), is flagged with the old values.
@@ -21,7 +22,7 @@ whole and carrying fewer records says the others are gone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,11 +42,34 @@ class Change:
     fields: dict[str, list[Any]]  # field -> [old, new]; new is None when not carried
     time: str | None  # the branch's history time of the change, when known
     new_known: bool
+    subject: dict[str, str] = field(default_factory=dict)  # see ``subject_of``
 
     def to_doc(self, code: str, bundle: Doc, imported: str) -> Doc:
         return {"branch": code, "sequence": bundle["sequence"], "bundle_id": bundle["bundle_id"],
                 "kind": self.kind, "record": self.record, "op": self.op, "fields": self.fields,
-                "time": self.time, "new_known": self.new_known, "imported": imported}
+                "time": self.time, "new_known": self.new_known, "imported": imported,
+                "subject": self.subject}
+
+
+def subject_of(kind: ExportKind | None, record: Doc) -> dict[str, str]:
+    """Whom or what a changed record is about, for the clerk: the person (by
+    id; the office names them from the roster it holds), a title, a day."""
+    out: dict[str, str] = {}
+    person = record.get("person")
+    if kind is not None and kind.name == "roster":
+        person = record.get("id")
+        if isinstance(record.get("name"), str):
+            out["name"] = record["name"]
+    if isinstance(person, str) and person:
+        out["person"] = person
+    for key in ("title", "name"):
+        if key not in out and isinstance(record.get(key), str) and record[key]:
+            out["title"] = record[key]
+            break
+    day = record.get(kind.date_field) if kind is not None and kind.date_field else None
+    if isinstance(day, str) and day:
+        out["day"] = day[:10]
+    return out
 
 
 def _kind_for_partition(name: str, known: list[ExportKind]) -> tuple[str, str] | None:
@@ -67,7 +91,13 @@ def _day_field(kind: ExportKind | None) -> str | None:
     return kind.date_field
 
 
-BOOKKEEPING = frozenset({"updated_at"})  # changes with nothing else are not flagged
+# when a record was written, not what it says: a change of these alone is not
+# flagged, and they are not shown as changed fields
+BOOKKEEPING = frozenset({"updated_at", "at", "created_at"})
+# kinds the branch's rules raise and carry on from day to day (an alert's
+# episode grows, then is handled): their updates are their course, not a
+# correction of what was reported (the check-in corrected under one is flagged)
+RAISED = frozenset({"alerts"})
 
 
 def diff(old: Doc, new: Doc, same_redaction: bool) -> dict[str, list[Any]]:
@@ -162,15 +192,21 @@ class ReportedRecords:
 
 
 def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
-                 last_op: dict[str, tuple[str, str, str]]) -> list[Change]:
+                 last_op: dict[str, tuple[str, str, str]],
+                 later: Collection[str] | None = None) -> list[Change]:
     """Fold an accepted bundle's records into what the office holds; return
     the records it changed after they had been reported. ``last_op`` is the
-    bundle's history: record -> (partition, op, time) of its last change."""
+    bundle's history: record -> (partition, op, time) of its last change.
+
+    ``later``: for a late file filling a missing sequence, the records that
+    files after it (already accepted) changed: what the office holds of
+    those is newer and stays; nothing is taken as gone for not being sent."""
     known = kinds()
     by_name = {k.name: k for k in known}
     redaction = doc["redaction"]
-    carried_kind = set(carried_kinds(doc))
-    touched = dict(last_op)
+    carried_kind = set(carried_kinds(doc)) if later is None else set()
+    newer = later or ()
+    touched = {r: op for r, op in last_op.items() if r not in newer}
     changes: list[Change] = []
     carried: set[str] = set()
     before: dict[int, str | None] = {}  # each bucket's redaction before this bundle
@@ -179,6 +215,8 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
         day_field = _day_field(kind)
         buckets: dict[str, _Bucket] = {}
         for record in records:
+            if record["id"] in newer:
+                continue
             day = day_of(record.get(day_field)) if day_field else ""
             bucket = buckets.get(day)
             if bucket is None:
@@ -189,9 +227,10 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
             old = held.get(record["id"])
             if old is not None:
                 fields = diff(old, record, before[id(bucket)] == redaction)
-                if fields:
+                if fields and kind_name not in RAISED:
                     time = touched.get(record["id"], ("", "", None))[2]
-                    changes.append(Change(kind_name, record["id"], "update", fields, time, True))
+                    changes.append(Change(kind_name, record["id"], "update", fields, time, True,
+                                          subject_of(kind, {**old, **record})))
             held[record["id"]] = record
             carried.add(record["id"])
         if (kind is not None and kind.date_field is None and not kind.partition.endswith("/")
@@ -211,8 +250,11 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
         if op == "remove":
             del bucket.doc["records"][record_id]
             bucket.dirty = True
+        if op == "update" and place[0] in RAISED:
+            continue
         fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
-        changes.append(Change(place[0], record_id, op, fields, time, False))
+        changes.append(Change(place[0], record_id, op, fields, time, False,
+                              subject_of(by_name.get(place[0]), old)))
     return changes
 
 
@@ -227,7 +269,9 @@ def _drop_absent(bucket: _Bucket, present: set[str], touched: dict[str, tuple[st
         info = touched.pop(record_id, None)
         if info is not None and info[1] == "remove":
             fields = {k: [v, None] for k, v in sorted(old.items()) if k != "id"}
-            changes.append(Change(kind, record_id, "remove", fields, info[2], False))
+            changes.append(Change(kind, record_id, "remove", fields, info[2], False,
+                                  subject_of(next((k for k in kinds() if k.name == kind), None),
+                                             old)))
 
 
 def changes_for(vault: Vault, code: str | None = None) -> list[Doc]:

@@ -9,10 +9,19 @@ whom it is for, and whether it continues what this branch sent before.
 6. the signed ``recipient`` names this office (``wrong_office``);
 7. the sequence: greater than the last accepted (``rollback``; the same
    sequence with other content is ``conflict``; a bundle already accepted is a
-   no-op, ``Duplicate``);
+   no-op, ``Duplicate``), or one of the sequences missing;
 8. the previous bundle's hash and the history chain continue what the office
    holds (``chain``); a gap is accepted and its sequences flagged missing, and
    then only the bundle's own chain from its ``history.base`` is verified.
+
+A missing sequence arriving late fills its gap when the chain proves it is
+the file the branch sent there: its bundle.json's SHA-256 is the ``previous``
+hash that the next file, already accepted, carries (and its history ends
+where that file's begins), and it continues the file before it (its
+``previous`` hash and history base), whichever of the two the office holds.
+With neither neighbour held it waits (``gap_unlinked``); anything else older
+stays a ``rollback``. The office keeps what that takes (``Link``, partition
+``gaps``) only while a branch has sequences missing.
 """
 
 from __future__ import annotations
@@ -39,6 +48,42 @@ class Verdict:
     """What the checks found for a bundle that may be accepted."""
 
     missing: list[int] = field(default_factory=list)
+    late: bool = False  # it fills a missing sequence, below the last accepted
+
+
+@dataclass
+class Link:
+    """What the office keeps of an accepted bundle beside a missing sequence:
+    enough to check a late file against it, and the records its history
+    changed (a late file never overwrites what a later one sent)."""
+
+    sequence: int
+    json_sha256: str
+    previous_sha256: str | None
+    base: dict[str, Any] | None
+    head: dict[str, Any]
+    touched: list[str] = field(default_factory=list)
+
+    def to_doc(self, code: str) -> dict[str, Any]:
+        return {"id": link_id(code, self.sequence), "branch": code, "sequence": self.sequence,
+                "json_sha256": self.json_sha256, "previous_sha256": self.previous_sha256,
+                "base": self.base, "head": self.head, "touched": self.touched}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Link:
+        return cls(doc["sequence"], doc["json_sha256"], doc.get("previous_sha256"),
+                   doc.get("base"), doc["head"], list(doc.get("touched", [])))
+
+    @classmethod
+    def of(cls, opened: Opened) -> Link:
+        history = opened.history
+        assert history is not None
+        return cls(opened.sequence, opened.json_sha256, opened.doc["previous_sha256"],
+                   history.base, history.head, sorted(history.last_op))
+
+
+def link_id(code: str, sequence: int) -> str:
+    return f"{code}|{sequence:06d}"
 
 
 class KeyIndex:
@@ -76,7 +121,7 @@ def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex) -> min
     claim = fmt.claim_of(sig.trusted_comment)
     branch = keys.branches.get(claim.code)
     if branch is None:
-        raise fmt.BundleRejected("unknown_branch")
+        raise fmt.BundleRejected("unknown_branch", code=claim.code)
     current = current_key(branch)
     if current is not None and sig.key_id == current["key_id"]:
         if not _verifies(data, sig, current):
@@ -150,13 +195,18 @@ def summarize_history(opened: Opened) -> None:
     history["entries"] = []
 
 
-def check_sequence_and_chain(opened: Opened, branch: dict[str, Any]) -> Verdict:
+def check_sequence_and_chain(opened: Opened, branch: dict[str, Any],
+                             links: dict[int, Link] | None = None) -> Verdict:
+    """``links``: the branch's ``Link``s by sequence (needed when it has
+    sequences missing)."""
     doc, seq, history = opened.doc, opened.sequence, opened.history
     assert history is not None, "summarize_history first"
     if any(sha == opened.json_sha256 for _, sha, _ in branch.get("accepted", [])):
         raise Duplicate()
     last = branch.get("last")
     if last is not None and seq < last["sequence"]:
+        if seq in branch.get("missing", []):
+            return _check_late(opened, links or {})
         raise fmt.BundleRejected("rollback")
     if last is not None and seq == last["sequence"]:
         raise fmt.BundleRejected("conflict")
@@ -187,3 +237,30 @@ def _check_overlap(history: History, held: dict[str, Any]) -> None:
     elif (base["seq"] < held["seq"]
           and history.hashes[held["seq"] - base["seq"] - 1] != held["hash"]):
         raise fmt.BundleRejected("chain")
+
+
+def _check_late(opened: Opened, links: dict[int, Link]) -> Verdict:
+    """A missing sequence, late: proven by the accepted file after it, the one
+    before it, or both when both are held."""
+    history, seq = opened.history, opened.sequence
+    assert history is not None
+    if not history.chain_ok:
+        raise fmt.BundleRejected("chain")
+    after, before = links.get(seq + 1), links.get(seq - 1)
+    if after is not None and (after.previous_sha256 != opened.json_sha256
+                              or (after.base is not None and after.base != history.head)):
+        raise fmt.BundleRejected("chain")
+    if seq == 1:
+        if opened.doc["previous_sha256"] is not None or \
+                (history.base["seq"], history.base["hash"]) != (0, GENESIS):
+            raise fmt.BundleRejected("chain")
+        before_proves = True
+    elif before is not None:
+        if opened.doc["previous_sha256"] != before.json_sha256 or history.base != before.head:
+            raise fmt.BundleRejected("chain")
+        before_proves = True
+    else:
+        before_proves = False
+    if after is None and not before_proves:
+        raise fmt.BundleRejected("gap_unlinked", sequence=seq, before=seq - 1, after=seq + 1)
+    return Verdict(late=True)

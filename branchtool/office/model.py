@@ -12,6 +12,8 @@ Partitions of an office vault:
 ``records/YYYY-MM`` document per branch and kind, or per branch, kind and day for
                     kinds a branch keeps in monthly partitions (check-ins)
 ``changes/YYYY-MM`` records changed after they were reported, with old and new values
+``gaps``            while a branch has sequences missing: what the office keeps of
+                    the files beside them to check a late file (``checks.Link``)
 ``office_settings`` the report deadline and the import size cap
 """
 
@@ -30,6 +32,7 @@ TRUST_LOG = "trust_log"
 BUNDLES = "bundles"
 RECORDS = "records"
 CHANGES = "changes"
+GAPS = "gaps"
 SETTINGS = "office_settings"
 SETTINGS_ID = "office"
 

@@ -10,7 +10,11 @@ office's minisign key.
 The statement names the office (name, age recipient, minisign key id), the
 branch code, the time it was issued, every bundle accepted from the branch
 (sequence, bundle id, SHA-256 of its bundle.json, when it was imported), the
-highest sequence accepted and the sequences still missing. Nothing personal.
+highest sequence accepted, the sequences still missing, and the files of the
+branch the office refused in the last ``REFUSED_DAYS`` days and has not
+received since (``refused``: file name, when, the sequence and day it was
+for, the reason's code and its values): the branch reads "your file #1 of
+12-05 was damaged: copy it again" in its own language. Nothing personal.
 By hand: write the ``receipt`` string to ``r.json`` and the signature to
 ``r.json.minisig``, then ``minisign -Vm r.json -p office-minisign.pub``.
 
@@ -20,15 +24,18 @@ the vault's settings before it marks any outbox entry received.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.keyfiles import fingerprint
-from branchtool.office.model import Clock, iso_utc, local_now
+from branchtool.office import imports
+from branchtool.office.model import Clock, iso_utc, local_now, parse_iso
 from storage import minisign
 from storage.errors import StorageError
 from storage.fsio import DEFAULT_IO, FileIO, read_regular
@@ -40,6 +47,8 @@ if TYPE_CHECKING:
 FORMAT = "branchtool-receipt"
 VERSION = 1
 MAX_SIZE = 4 << 20
+REFUSED_DAYS = 30  # refusals a receipt still tells about
+REFUSED_MAX = 50
 OUTBOX = "outbox"  # the branch's outbox partition (branchtool.bundles.export)
 
 
@@ -47,7 +56,27 @@ def receipt_name(code: str, day: str) -> str:
     return f"{code}-receipt-{day.replace('-', '')}.json"
 
 
-def make_receipt(vault: Vault, branch: dict[str, Any], issued: str) -> bytes:
+def refusals(vault: Vault, branch: dict[str, Any], issued: str) -> list[dict[str, Any]]:
+    """The branch's files refused in the last ``REFUSED_DAYS`` days whose
+    sequence has not been received since, newest first."""
+    moment = parse_iso(issued)
+    horizon = iso_utc(moment - dt.timedelta(days=REFUSED_DAYS)) if moment else ""
+    received = {seq for seq, _, _ in branch.get("accepted", [])}
+    out = []
+    for entry in imports.log(vault):
+        if entry["time"] < horizon:
+            break
+        if (entry["verdict"] != "rejected" or entry.get("branch") != branch["code"]
+                or entry.get("sequence") in received):
+            continue
+        out.append({"file": entry["file"], "time": entry["time"], "reason": entry["reason"],
+                    "params": {k: str(v) for k, v in (entry.get("params") or {}).items()},
+                    "sequence": entry.get("sequence"), "day": entry.get("day")})
+    return out[:REFUSED_MAX]
+
+
+def make_receipt(vault: Vault, branch: dict[str, Any], issued: str,
+                 refused: list[dict[str, Any]] | None = None) -> bytes:
     accepted = sorted(branch.get("accepted", []))
     statement = orjson.dumps({
         "format": FORMAT, "version": VERSION,
@@ -58,6 +87,7 @@ def make_receipt(vault: Vault, branch: dict[str, Any], issued: str) -> bytes:
                      for seq, sha, bundle_id in accepted],
         "up_to": accepted[-1][0] if accepted else 0,
         "missing": list(branch.get("missing", [])),
+        "refused": refused if refused is not None else refusals(vault, branch, issued),
     }, option=orjson.OPT_SORT_KEYS)
     comment = (f"branchtool receipt branch={branch['code']} "
                f"up_to={accepted[-1][0] if accepted else 0} issued={issued}")
@@ -68,7 +98,8 @@ def make_receipt(vault: Vault, branch: dict[str, Any], issued: str) -> bytes:
 
 def write_receipts(vault: Vault, branches: list[dict[str, Any]], out_dir: Path, *,
                    now: Clock = local_now, io: FileIO = DEFAULT_IO) -> list[Path]:
-    """One receipt per branch that has sent anything, written atomically."""
+    """One receipt per branch that has sent anything (or whose file was
+    refused), written atomically."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UserError("office.no_folder", path=str(out_dir))
@@ -76,11 +107,12 @@ def write_receipts(vault: Vault, branches: list[dict[str, Any]], out_dir: Path, 
     issued = iso_utc(moment)
     written: list[Path] = []
     for branch in branches:
-        if not branch.get("accepted"):
+        refused = refusals(vault, branch, issued)
+        if not branch.get("accepted") and not refused:
             continue
         path = out_dir / receipt_name(branch["code"], moment.date().isoformat())
         try:
-            io.write_atomic(path, make_receipt(vault, branch, issued))
+            io.write_atomic(path, make_receipt(vault, branch, issued, refused))
         except OSError:
             raise UserError("office.receipt.write_failed", path=str(path)) from None
         written.append(path)
@@ -96,6 +128,7 @@ class ReceiptResult:
     already: list[int] = field(default_factory=list)  # marked before
     mismatched: list[int] = field(default_factory=list)  # office holds other content
     not_received: list[int] = field(default_factory=list)  # sent, not in the receipt
+    refused: list[str] = field(default_factory=list)  # the office's notices, one a file
 
 
 def parse_receipt(data: bytes, office_public_key: str) -> dict[str, Any]:
@@ -123,7 +156,12 @@ def parse_receipt(data: bytes, office_public_key: str) -> dict[str, Any]:
                 or not isinstance(doc.get("received"), list)
                 or not all(isinstance(r, dict) and isinstance(r.get("sequence"), int)
                            and isinstance(r.get("json_sha256"), str)
-                           for r in doc["received"])):
+                           for r in doc["received"])
+                or not isinstance(doc.get("refused", []), list)
+                or not all(isinstance(r, dict) and isinstance(r.get("file"), str)
+                           and isinstance(r.get("reason"), str)
+                           and isinstance(r.get("params", {}), dict)
+                           for r in doc.get("refused", []))):
             raise ValueError("statement")
     except (ValueError, AttributeError):
         raise UserError("receipt.invalid") from None
@@ -164,7 +202,26 @@ def apply_receipt(session: Session, data: bytes) -> ReceiptResult:
                     result.marked.append(seq)
     except StorageError as exc:
         raise UserError(exc.key, **exc.params) from None
+    result.refused = [refusal_notice(r) for r in doc.get("refused", [])]
     return result
+
+
+def refusal_notice(refused: dict[str, Any]) -> str:
+    """One refusal as the branch reads it, in its own language."""
+    reason = str(refused.get("reason", ""))
+    key = f"bundle.reject.{reason}"
+    params = {k: str(v) for k, v in (refused.get("params") or {}).items()
+              if isinstance(k, str)}
+    try:
+        why = i18n.t(key, **params) if key in i18n.catalog(i18n.language()) else reason
+    except (KeyError, IndexError, ValueError):  # a reason this program words otherwise
+        why = reason
+    sequence = refused.get("sequence")
+    again = "receipt.refused.copy_again" if reason in imports.DAMAGED else \
+        "receipt.refused.see_office"
+    return i18n.t("receipt.refused", file=imports.printable(str(refused.get("file", ""))),
+                  sequence=sequence if isinstance(sequence, int) else "—",
+                  day=str(refused.get("day") or "—"), why=why, next=i18n.t(again))
 
 
 def import_receipt_file(session: Session, path: Path) -> ReceiptResult:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
-from branchtool.keyfiles import BRANCH_FORMAT, KeyFile, read_key_file
+from branchtool.keyfiles import BRANCH_FORMAT, OFFICE_FORMAT, KeyFile, read_key_file
+from branchtool.office import abnormal, imports, receipts, status
 from branchtool.office import changes as change_log
-from branchtool.office import receipts, status
 from branchtool.office.changes import ReportedRecords
 from branchtool.office.create import office_key, require_office
 from branchtool.office.importer import FileResult, Importer, Progress, collect_files
@@ -80,9 +80,21 @@ class OfficeService:
     def trust(self) -> TrustStore:
         return TrustStore(self.vault, self.now)
 
-    @staticmethod
-    def read_branch_key(path: Path) -> KeyFile:
-        return read_key_file(Path(path), BRANCH_FORMAT)
+    def read_branch_key(self, path: Path) -> KeyFile:
+        """A branch's key file; an office's (this one's own ``office.pub``,
+        say) is named as such, not as a broken file."""
+        try:
+            return read_key_file(Path(path), BRANCH_FORMAT)
+        except UserError as error:
+            if error.key != "keyfile.invalid":
+                raise
+            try:
+                office = read_key_file(Path(path), OFFICE_FORMAT)
+            except UserError:
+                raise error from None
+            own = office.fingerprint == self.key().fingerprint
+            raise UserError("office.trust.own_key" if own else "office.trust.office_key",
+                            name=office.name) from None
 
     @staticmethod
     def read_rotation(path: Path) -> Rotation:
@@ -106,8 +118,17 @@ class OfficeService:
         return self.trust.branches()
 
     def overview(self, day: dt.date | None = None) -> status.Overview:
-        return status.overview(self.vault.partition(BRANCHES).all(), day or self.today(),
-                               self.settings(), self.tz)
+        day = day or self.today()
+        return status.overview(self.vault.partition(BRANCHES).all(), day, self.settings(),
+                               self.tz, imports.refused_on(self.vault, day))
+
+    def abnormal(self, day: dt.date | None = None) -> abnormal.AbnormalList:
+        """The named list of the abnormal of the day (``abnormal``)."""
+        return abnormal.abnormal_on(self.vault, self.trust.branches(), day or self.today())
+
+    def import_log(self, months: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Every file imported or refused, newest first (``imports``)."""
+        return imports.log(self.vault, months)
 
     def bundles_of(self, code: str) -> list[dict[str, Any]]:
         """Every accepted bundle of a branch, newest first (with reports)."""

@@ -5,7 +5,14 @@ A branch's report for day D arrived when an accepted bundle's period covers D;
 it was on time when that bundle was created (its signed ``created``, the
 branch's clock) by the deadline of day D in the office's time zone. Whether a
 day is a zero report comes from the bundle's health figures (``topics``).
-Everything here reads the ``branches`` documents only, never the records.
+
+Day D is shown as it was: the bundle that reported D (or, when none did, the
+last one sent before D) gives the sequence, period, alerts and other current
+figures; a branch is expected on D while a key of it was trusted that day (a
+revoked branch is not, from the day after); a file for D that the import
+refused shows as such (``imports``), not as silence.
+Everything here reads the ``branches`` documents (and the refusals handed
+in), never the records.
 """
 
 from __future__ import annotations
@@ -40,6 +47,9 @@ class BranchRow:
     changes_total: int
     health: dict[str, int] | None
     current: dict[str, int | None] = field(default_factory=dict)
+    expected: bool = True  # owes a report on the day (a key of it trusted that day)
+    refused: str | None = None  # not reported, but a file for the day was refused: why
+    contact: dict[str, str] = field(default_factory=dict)  # the secretary: name, phone
 
 
 @dataclass
@@ -111,6 +121,7 @@ class Clockwork:
     def __init__(self, settings: OfficeSettings, tz: dt.tzinfo | None) -> None:
         self.deadline = settings.deadline_time()
         self.tz = tz
+        self._days: dict[str | None, str | None] = {}
 
     def on_time(self, sent: str | None, day: str) -> bool:
         moment = parse_iso(sent)
@@ -122,33 +133,68 @@ class Clockwork:
         return local <= limit
 
 
-def branch_row(branch: dict[str, Any], day: str, clock: Clockwork) -> BranchRow:
+    def local_day(self, moment: str | None) -> str | None:
+        """The office's day of a stored moment (asked for each branch and day
+        of the rates: worked out once)."""
+        found = self._days.get(moment, "")
+        if found == "":
+            parsed = parse_iso(moment)
+            found = self._days[moment] = \
+                parsed.astimezone(self.tz).date().isoformat() if parsed else None
+        return found
+
+
+def shown_bundle(branch: dict[str, Any], day: str) -> tuple[int | None, dict[str, Any]]:
+    """(sequence, what the office kept of it) of the bundle day ``day`` shows:
+    the latest that covers the day or ended before it."""
+    sent = {int(k): v for k, v in (branch.get("sent") or {}).items()}
+    last = branch.get("last")
+    if last and last["sequence"] not in sent:  # imported before the office kept each
+        sent[last["sequence"]] = {"period": last["period"], "created": last["created"],
+                                  "imported": last["imported"],
+                                  "current": branch.get("current") or {},
+                                  "changes": branch.get("changes_last", 0)}
+    before = [seq for seq, kept in sent.items() if kept["period"]["from"] <= day]
+    if not before:
+        return None, {}
+    return max(before), sent[max(before)]
+
+
+def branch_row(branch: dict[str, Any], day: str, clock: Clockwork,
+               refused: dict[str, Any] | None = None) -> BranchRow:
     key = current_key(branch)
-    last = branch.get("last") or {}
+    seq, shown = shown_bundle(branch, day)
     arrival = branch.get("days", {}).get(day)
     health = branch.get("health", {}).get(day)
-    current = branch.get("current") or {}
+    current = shown.get("current") or {}
     return BranchRow(
         code=branch["code"], name=branch["name"],
         key_status="current" if key else "revoked",
         fingerprint=key["fingerprint"] if key else None,
-        last_sequence=last.get("sequence"), last_period=last.get("period"),
-        last_created=last.get("created"), last_imported=last.get("imported"),
+        last_sequence=seq, last_period=shown.get("period"),
+        last_created=shown.get("created"), last_imported=shown.get("imported"),
         reported=arrival is not None,
         on_time=clock.on_time(arrival["sent"], day) if arrival else None,
         zero=topics.is_zero_day(health) if (arrival and health) else None,
-        missing=list(branch.get("missing", [])),
+        missing=[m for m in branch.get("missing", []) if seq is None or m < seq],
         open_alerts=current.get("open_alerts"),
-        changes_last=int(branch.get("changes_last", 0)),
+        changes_last=int(shown.get("changes", 0)),
         changes_total=int(branch.get("changes_total", 0)),
-        health=health, current=dict(current),
+        health=health if arrival else None, current=dict(current),
+        expected=expected_on(branch, day, clock),
+        refused=refused["reason"] if (refused and arrival is None) else None,
+        contact=dict(branch.get("contact") or {}),
     )
 
 
-def _expected_on(branch: dict[str, Any], day: str) -> bool:
-    """A branch owes a report on each day from its enrolment on, while trusted."""
-    enrolled = parse_iso(branch.get("enrolled"))
-    return enrolled is not None and enrolled.date().isoformat() <= day
+def expected_on(branch: dict[str, Any], day: str, clock: Clockwork) -> bool:
+    """A branch owes a report on each day one of its keys was trusted (from
+    its enrolment on; after a revocation, until a new key is enrolled)."""
+    for key in branch.get("keys", []):
+        since, until = clock.local_day(key.get("since")), clock.local_day(key.get("until"))
+        if since is not None and since <= day and (until is None or day <= until):
+            return True
+    return False
 
 
 def rate(branches: list[dict[str, Any]], end: dt.date, days: int, clock: Clockwork) -> Rate:
@@ -156,7 +202,7 @@ def rate(branches: list[dict[str, Any]], end: dt.date, days: int, clock: Clockwo
     for n in range(days):
         day = (end - dt.timedelta(days=n)).isoformat()
         for branch in branches:
-            if not _expected_on(branch, day):
+            if not expected_on(branch, day, clock):
                 continue
             out.expected += 1
             arrival = branch.get("days", {}).get(day)
@@ -167,12 +213,19 @@ def rate(branches: list[dict[str, Any]], end: dt.date, days: int, clock: Clockwo
 
 
 def overview(branches: list[dict[str, Any]], day: dt.date, settings: OfficeSettings,
-             tz: dt.tzinfo | None = None) -> Overview:
+             tz: dt.tzinfo | None = None,
+             refused: dict[str, dict[str, Any]] | None = None) -> Overview:
+    """``refused``: branch -> the latest refusal of a file for ``day`` (``imports``)."""
     clock = Clockwork(settings, tz)
     key = day.isoformat()
-    rows = [branch_row(b, key, clock) for b in sorted(branches, key=lambda b: b["code"])]
-    totals = Totals(branches=len(rows))
+    refused = refused or {}
+    rows = [branch_row(b, key, clock, refused.get(b["code"]))
+            for b in sorted(branches, key=lambda b: b["code"])]
+    totals = Totals()
     for row in rows:
+        if not row.expected and not row.reported:
+            continue
+        totals.branches += 1
         totals.reported += row.reported
         totals.on_time += bool(row.on_time)
         totals.zero += bool(row.zero)

@@ -1,20 +1,27 @@
-"""The college summary: .xlsx (a sheet per topic, a row per branch) and the
-college's daily report as .md or .docx. Counts only: no one's personal data."""
+"""The college summary of a day, as the office hands it upward: .xlsx (a
+sheet per topic, a row per branch, the college's totals), and the college's
+daily report as .docx (``summary_docx``: an official document's layout) or
+.md. Besides the counts, the named list of the abnormal (``abnormal``), at the
+redaction each branch chose.
+
+The tables are typed: a count is a number, a rate a fraction (the .xlsx
+stores numbers as numbers and rates as percentages), an unknown ``None``
+(shown "—").
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
 from branchtool.errors import UserError
+from branchtool.office.abnormal import AbnormalList
 from branchtool.office.present import (
     DASH,
     arrival,
-    count,
     key_status,
     missing,
     percent,
@@ -30,183 +37,239 @@ if TYPE_CHECKING:
     from branchtool.office.service import OfficeService
 
 KINDS = ("md", "docx", "xlsx")
+TEXT, COUNT, RATE = "text", "count", "rate"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # its header: office.col.<key>
+    kind: str = TEXT
+
+    @property
+    def header(self) -> str:
+        return i18n.t(f"office.col.{self.key}")
 
 
 @dataclass
 class Table:
-    title: str
-    headers: list[str]
+    key: str  # its title: office.sheet.<key>
+    columns: list[Column]
     rows: list[list[Any]]
+    totals: list[Any] | None = None  # the college's row
+    note: str = ""  # a line under the table
+
+    @property
+    def title(self) -> str:
+        return i18n.t(f"office.sheet.{self.key}")
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
 
 
-def _h(key: str) -> str:
-    return i18n.t(f"office.col.{key}")
+@dataclass
+class Summary:
+    """Everything one day's summary says."""
+
+    office: str
+    overview: Overview
+    abnormal: AbnormalList
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.overview.date)
+
+    @property
+    def title(self) -> str:
+        return i18n.t("office.summary.title", office=self.office)
+
+    @property
+    def date_line(self) -> str:
+        return i18n.t("office.summary.date", date=i18n.format_date(self.day),
+                      deadline=self.overview.deadline)
+
+
+def shown(value: Any, column: Column) -> str:
+    """A cell as text (Markdown, .docx)."""
+    if value is None:
+        return DASH
+    if column.kind == RATE:
+        return percent(value)
+    return str(value)
 
 
 def _health(row: BranchRow, key: str) -> int | None:
     return row.health.get(key) if row.health else None
 
 
-def _coverage(row: BranchRow) -> str:
-    if not row.health or not row.health.get("expected"):
-        return DASH
-    return percent(row.health.get("reported", 0) / row.health["expected"])
+def _share(part: int | None, whole: int | None) -> float | None:
+    return part / whole if part is not None and whole else None
 
 
-def tables(overview: Overview) -> list[Table]:
-    rows = overview.rows
-    return [
-        Table(i18n.t("office.sheet.reporting"),
-              [_h(k) for k in ("code", "name", "arrival", "sequence", "period", "created",
-                               "missing", "key")],
-              [[r.code, r.name, arrival(r), count(r.last_sequence), period(r),
-                when(r.last_created), missing(r), key_status(r)] for r in rows]),
-        Table(i18n.t("office.sheet.health"),
-              [_h(k) for k in ("code", "name", "expected", "reported", "coverage", "fever",
-                               "symptom", "risk")],
-              [[r.code, r.name, *(count(_health(r, k)) for k in ("expected", "reported")),
-                _coverage(r), *(count(_health(r, k)) for k in ("fever", "symptom", "risk"))]
-               for r in rows]),
-        Table(i18n.t("office.sheet.isolation"),
-              [_h(k) for k in ("code", "name", "observation", "quarantine")],
-              [[r.code, r.name, count(_health(r, "observation")),
-                count(_health(r, "quarantine"))] for r in rows]),
-        Table(i18n.t("office.sheet.work"),
-              [_h(k) for k in ("code", "name", "alerts", "care", "overdue")],
-              [[r.code, r.name, count(r.open_alerts), count(r.current.get("care_open")),
-                count(r.current.get("tasks_overdue"))] for r in rows]),
-        Table(i18n.t("office.sheet.notices"),
-              [_h(k) for k in ("code", "name", "notices_expected", "notices_confirmed",
-                               "coverage")],
-              [[r.code, r.name, count(r.current.get("notices_expected")),
-                count(r.current.get("notices_confirmed")),
-                _notice_coverage(r)] for r in rows]),
-        Table(i18n.t("office.sheet.changes"),
-              [_h(k) for k in ("code", "name", "changes_last", "changes_total")],
-              [[r.code, r.name, r.changes_last, r.changes_total] for r in rows]),
-    ]
+def _sum(values: list[Any]) -> int | None:
+    numbers = [v for v in values if isinstance(v, int)]
+    return sum(numbers) if numbers else None
 
 
-def _notice_coverage(row: BranchRow) -> str:
-    expected = row.current.get("notices_expected")
-    confirmed = row.current.get("notices_confirmed")
-    if not expected or confirmed is None:
-        return DASH
-    return percent(confirmed / expected)
+def _totals(rows: list[list[Any]], columns: list[Column], label: str) -> list[Any]:
+    """The college's row: the label under the name, each count summed."""
+    out: list[Any] = []
+    for n, column in enumerate(columns):
+        if n == 1:
+            out.append(label)
+        elif column.kind == COUNT:
+            out.append(_sum([row[n] for row in rows]))
+        else:
+            out.append(None if column.kind == RATE else "")
+    return out
 
 
-def _facts(overview: Overview) -> list[str]:
+def _rate_total(totals: list[Any], columns: list[Column], part: str, whole: str) -> None:
+    keys = [c.key for c in columns]
+    for n, column in enumerate(columns):
+        if column.kind == RATE:
+            totals[n] = _share(totals[keys.index(part)], totals[keys.index(whole)])
+
+
+def tables(overview: Overview, abnormal: AbnormalList) -> list[Table]:
+    rows = [r for r in overview.rows if r.expected or r.reported]
+    label = i18n.t("office.summary.college")
+    c = Column
+    out: list[Table] = []
+
+    columns = [c("code"), c("name"), c("arrival"), c("sequence", COUNT), c("period"),
+               c("created"), c("missing"), c("key")]
+    out.append(Table("reporting", columns,
+                     [[r.code, r.name, arrival(r), r.last_sequence, period(r),
+                       when(r.last_created), missing(r), key_status(r)] for r in rows],
+                     ["", label, i18n.t("office.summary.reported_of",
+                                        reported=overview.totals.reported,
+                                        branches=overview.totals.branches),
+                      None, "", "", "", ""]))
+
+    columns = [c("code"), c("name"), c("expected", COUNT), c("reported", COUNT),
+               c("coverage", RATE), c("fever", COUNT), c("symptom", COUNT), c("risk", COUNT)]
+    body = [[r.code, r.name, _health(r, "expected"), _health(r, "reported"),
+             _share(_health(r, "reported"), _health(r, "expected")),
+             *(_health(r, k) for k in ("fever", "symptom", "risk"))] for r in rows]
+    totals = _totals(body, columns, label)
+    _rate_total(totals, columns, "reported", "expected")
+    out.append(Table("health", columns, body, totals))
+
+    columns = [c("code"), c("name"), c("observation", COUNT), c("quarantine", COUNT)]
+    body = [[r.code, r.name, _health(r, "observation"), _health(r, "quarantine")]
+            for r in rows]
+    out.append(Table("isolation", columns, body, _totals(body, columns, label)))
+
+    columns = [c("code"), c("name"), c("alerts", COUNT), c("care", COUNT), c("overdue", COUNT)]
+    body = [[r.code, r.name, r.open_alerts, r.current.get("care_open"),
+             r.current.get("tasks_overdue")] for r in rows]
+    out.append(Table("work", columns, body, _totals(body, columns, label)))
+
+    columns = [c("code"), c("name"), c("notices_expected", COUNT),
+               c("notices_confirmed", COUNT), c("notice_coverage", RATE)]
+    body = [[r.code, r.name, r.current.get("notices_expected"),
+             r.current.get("notices_confirmed"),
+             _share(r.current.get("notices_confirmed"), r.current.get("notices_expected"))]
+            for r in rows]
+    totals = _totals(body, columns, label)
+    _rate_total(totals, columns, "notices_confirmed", "notices_expected")
+    out.append(Table("notices", columns, body, totals))
+
+    columns = [c("code"), c("name"), c("changes_last", COUNT), c("changes_total", COUNT)]
+    body = [[r.code, r.name, r.changes_last, r.changes_total] for r in rows]
+    out.append(Table("changes", columns, body, _totals(body, columns, label)))
+
+    out.append(abnormal_table(abnormal))
+    return out
+
+
+def abnormal_table(found: AbnormalList) -> Table:
+    columns = [Column("code"), Column("name"), Column("person"), Column("temperature"),
+               Column("symptoms"), Column("reasons")]
+    body: list[list[Any]] = [[p.code, p.branch, p.name, p.temperature or None,
+                              p.symptoms or None, p.reasons_text()] for p in found.people]
+    note = ""
+    if found.counts_only:
+        note = i18n.t("office.summary.counts_only", branches=i18n.t(
+            "office.list_separator").join(
+            i18n.t("office.summary.counts_only_branch", code=b.code,
+                   fever=b.health.get("fever", 0), symptom=b.health.get("symptom", 0),
+                   risk=b.health.get("risk", 0),
+                   isolated=b.health.get("observation", 0) + b.health.get("quarantine", 0))
+            for b in found.counts_only))
+    totals = ["", i18n.t("office.summary.people", count=len(found.people)), "", None, None, ""]
+    return Table("abnormal", columns, body, totals, note)
+
+
+def facts(overview: Overview) -> list[str]:
+    """The overview in sentences."""
+    reporting, health = fact_groups(overview)
+    return reporting + health
+
+
+def fact_groups(overview: Overview) -> tuple[list[str], list[str]]:
+    """(who reported, and the reporting rates; the college's figures)."""
     t = overview.totals
-    late = [r.code for r in overview.rows if r.reported and not r.on_time]
-    absent = [r.code for r in overview.rows if not r.reported]
+    rows = [r for r in overview.rows if r.expected or r.reported]
+    late = [r.code for r in rows if r.reported and not r.on_time]
+    absent = [r.code for r in rows if not r.reported and r.refused is None]
+    refused = [r.code for r in rows if not r.reported and r.refused is not None]
+    separator = i18n.t("office.list_separator")
     lines = [i18n.t("office.summary.reporting", branches=t.branches, reported=t.reported,
                     on_time=t.on_time, zero=t.zero)]
     if absent:
-        lines.append(i18n.t("office.summary.absent",
-                            codes=i18n.t("office.list_separator").join(absent)))
+        lines.append(i18n.t("office.summary.absent", codes=separator.join(absent)))
+    if refused:
+        lines.append(i18n.t("office.summary.refused", codes=separator.join(refused)))
     if late:
         lines.append(i18n.t("office.summary.late", deadline=overview.deadline,
-                            codes=i18n.t("office.list_separator").join(late)))
-    lines.extend(totals_lines(t))
+                            codes=separator.join(late)))
     lines.extend(rate_line(r) for r in overview.rates)
-    return lines
+    return lines, totals_lines(t)
 
 
-def _title(office_name: str, overview: Overview) -> tuple[str, str]:
-    day = dt.date.fromisoformat(overview.date)
-    return (i18n.t("office.summary.title", office=office_name),
-            i18n.t("office.summary.date", date=i18n.format_date(day)))
+def build(office: OfficeService, day: dt.date) -> Summary:
+    overview = office.overview(day)
+    found = office.abnormal(day)
+    return Summary(office.name, overview, found, tables(overview, found))
 
 
-def markdown(office_name: str, overview: Overview) -> str:
-    title, date = _title(office_name, overview)
-    out = [f"# {title}", "", date, "", f"## {i18n.t('office.summary.overview')}", ""]
-    out.extend(f"- {line}" for line in _facts(overview))
-    for table in tables(overview):
+def markdown(summary: Summary) -> str:
+    out = [f"# {summary.title}", "", summary.date_line, "",
+           f"## {i18n.t('office.summary.overview')}", ""]
+    out.extend(f"- {line}" for line in facts(summary.overview))
+    for table in summary.tables:
         out += ["", f"## {table.title}", "", "| " + " | ".join(table.headers) + " |",
                 "|" + "---|" * len(table.headers)]
-        out += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.rows]
+        for row in [*table.rows, *([table.totals] if table.totals else [])]:
+            out.append("| " + " | ".join(_cell(shown(v, c)) for v, c in
+                                         zip(row, table.columns, strict=True)) + " |")
+        if table.note:
+            out += ["", table.note]
     return "\n".join(out) + "\n"
 
 
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def docx_bytes(office_name: str, overview: Overview) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    title, date = _title(office_name, overview)
-    document = Document()
-    heading = document.add_heading(title, level=0)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    dated = document.add_paragraph(date)
-    dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_heading(i18n.t("office.summary.overview"), level=1)
-    for line in _facts(overview):
-        document.add_paragraph(line, style="List Bullet")
-    for table in tables(overview):
-        document.add_heading(table.title, level=1)
-        grid = document.add_table(rows=1, cols=len(table.headers))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
-            cell.text = text
-        for row in table.rows:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = _cell(value)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def xlsx_bytes(overview: Overview) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from branchtool.cells import safe_value
-
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables(overview):
-        sheet = book.create_sheet(_sheet_name(table.title))
-        rows = [table.headers, *([_number(v) for v in row] for row in table.rows)]
-        for number, row in enumerate(rows, start=1):  # a branch's name is never a formula
-            for col, value in enumerate(row, start=1):
-                safe_value(sheet.cell(row=number, column=col), value)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for column, header in zip(sheet.columns, table.headers, strict=True):
-            width = max([len(str(header))] + [len(str(c.value or "")) for c in column])
-            sheet.column_dimensions[column[0].column_letter].width = min(40, width + 4)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_name(title: str) -> str:
-    for bad in "[]:*?/\\":
-        title = title.replace(bad, " ")
-    return title[:31]
-
-
-def _number(value: Any) -> Any:
-    return int(value) if isinstance(value, str) and value.isdigit() else value
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
 
 
 def export(office: OfficeService, path: Path, day: dt.date, kind: str | None) -> Path:
     kind = kind or path.suffix.lstrip(".").lower()
     if kind not in KINDS:
         raise UserError("office.summary.bad_format")
-    overview = office.overview(day)
+    summary = build(office, day)
     if kind == "md":
-        data = markdown(office.name, overview).encode("utf-8")
+        data = markdown(summary).encode("utf-8")
     elif kind == "docx":
-        data = docx_bytes(office.name, overview)
+        from branchtool.office.summary_docx import docx_bytes
+
+        data = docx_bytes(summary)
     else:
-        data = xlsx_bytes(overview)
+        from branchtool.office.summary_xlsx import xlsx_bytes
+
+        data = xlsx_bytes(summary)
     try:
         DEFAULT_IO.write_atomic(path, data)
     except OSError:

@@ -43,7 +43,12 @@ def new_branch(key: KeyFile, time: str) -> dict[str, Any]:
     return {"id": key.code, "code": key.code, "name": key.name, "enrolled": time,
             "status": ACTIVE, "keys": [key_entry(key, time, "enrolled")], "last": None,
             "accepted": [], "missing": [], "days": {}, "figures": {}, "counts": {},
-            "changes_total": 0, "changes_last": 0}
+            "changes_total": 0, "changes_last": 0, "contact": key_contact(key)}
+
+
+def key_contact(key: KeyFile) -> dict[str, str]:
+    """The secretary a key file names (the latest bundle's supersedes it)."""
+    return {"name": key.secretary, "phone": key.phone} if (key.secretary or key.phone) else {}
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,8 @@ class TrustStore:
                 self._retire(branch, time)
                 branch["keys"].append(key_entry(key, time, "reenrolled"))
                 branch["status"], branch["name"] = ACTIVE, key.name
+                if key_contact(key):
+                    branch["contact"] = key_contact(key)
                 self.vault.partition(BRANCHES).replace(key.code, branch)
                 self._log("reenrol", key.code, key.name, key.fingerprint,
                           preview.old_fingerprint, time)

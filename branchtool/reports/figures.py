@@ -7,6 +7,8 @@ redaction level, the counts-only one included.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from branchtool import money
@@ -21,12 +23,17 @@ if TYPE_CHECKING:
     from branchtool.session import Session
 
 
-def health(session: Session, period: Period) -> dict[str, Any]:
+def health(session: Session, period: Period, earlier: Collection[dt.date] = ()
+           ) -> dict[str, Any]:
     """Per day: expected, reported, missing, fever, symptom, risk, observation
     and quarantine (roster people and outside contacts, as the daily report
-    counts them), and the contacts' follow-ups due, done and ending."""
+    counts them), and the contacts' follow-ups due, done and ending. Also for
+    the ``earlier`` days, before the period, whose records the bundle
+    corrects: the office counts them again."""
     days = list(period.days())
     series = session.health.series(period.end, len(days))
+    for day in sorted(d for d in set(earlier) if d < period.start):
+        series += session.health.series(day, 1)
     contacts = session.contacts
     out: dict[str, dict[str, int]] = {}
     for figures in series:
@@ -130,5 +137,7 @@ def records(session: Session, period: Period) -> dict[str, Any]:
     }
 
 
+# the providers that also count the earlier days a bundle corrects
+REVISABLE = frozenset({"health"})
 FIGURES = {"health": health, "contacts": contacts, "alerts": alerts, "care": care,
            "tasks": tasks, "notices": notices, "records": records}
