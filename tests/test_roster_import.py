@@ -175,7 +175,7 @@ def test_defaults_fill_empty_cells(tmp_path: Path, roster: RosterService) -> Non
 def test_a_sheet_without_names_is_refused(tmp_path: Path, roster: RosterService) -> None:
     path = write_xlsx(tmp_path / "x.xlsx", [["学号", "电话"], ["1", "13800138000"]])
     sheet, mapping = roster_io.read(path)
-    assert mapping == [None, "phone"]
+    assert mapping == ["school_number", "phone"]
     with pytest.raises(UserError) as caught:
         roster_io.plan(roster, sheet, mapping)
     assert caught.value.key == "roster.import.no_name_column"

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     DATE = "date"
     IDCARD = "idcard"
     PHONE = "phone"
+    CODE = "code"  # an identifier such as 学号: no spaces, compared exactly
 
 
 @dataclass(frozen=True)
@@ -167,9 +168,20 @@ class FieldDef:
             value = checks.normalize_phone(text)
             key = checks.phone_problem(value)
             return value, (self.problem(key) if key else None)
+        if self.kind is Kind.CODE:
+            text = normalize_code(text)
         if len(text) > self.max_length:
             return text, self.problem("field.too_long", maximum=self.max_length)
         return text, None
+
+
+def normalize_code(text: str) -> str:
+    """An identifier as stored: no spaces, full-width letters and digits as
+    ASCII, upper case ("２０２１ｃｓ01" -> "2021CS01")."""
+    return "".join(text.split()).translate(_FULL_WIDTH).upper()
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 
 def _fold(text: str) -> str:

@@ -100,7 +100,7 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
     columns = [(i, key) for i, key in enumerate(mapping) if key]
     defaults = dict(defaults or {})
     result = ImportPlan(sheet.name, roster_version=roster.version)
-    first_row_of: dict[str, int] = {}
+    first_row_of: dict[tuple[str, str], int] = {}
     for number, cells in sheet.rows:
         raw: dict[str, object] = {}
         for i, key in columns:
@@ -111,17 +111,15 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
             continue
         for key, value in defaults.items():
             raw.setdefault(key, value)
-        id_field = PERSON.field("id_number")
-        id_number, id_problem = id_field.parse(raw.get("id_number"))
-        existing = roster.find_id_number(id_number) if id_number and not id_problem else None
+        existing, keys = _existing(roster, raw)
         values, problems = roster.clean(raw, existing)
-        if id_number and not id_problem:
-            if id_number in first_row_of:
-                problems.append(Problem("roster.import.repeated_id", "id_number",
-                                        {"row": first_row_of[id_number]},
-                                        Ref("person.field.id_number")))
+        for key, value in keys:  # an ID number or 学号 twice in the file
+            if (key, value) in first_row_of:
+                problems.append(Problem("roster.import.repeated_id", key,
+                                        {"row": first_row_of[key, value]},
+                                        Ref(f"person.field.{key}")))
             else:
-                first_row_of[id_number] = number
+                first_row_of[key, value] = number
         if problems:
             result.bad.append(BadRow(number, problems))
         elif existing is not None:
@@ -131,6 +129,21 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
         else:
             result.new.append(ImportRow(number, values))
     return result
+
+
+def _existing(roster: RosterService, raw: Mapping[str, object]
+              ) -> tuple[str | None, list[tuple[str, str]]]:
+    """The person already on the roster that the row is (by ID number, else by
+    学号/工号), and the row's valid identifiers."""
+    keys: list[tuple[str, str]] = []
+    existing = None
+    for key, find in (("id_number", roster.find_id_number),
+                      ("school_number", roster.find_school_number)):
+        value, problem = PERSON.field(key).parse(raw.get(key))
+        if value and not problem:
+            keys.append((key, value))
+            existing = existing or find(value)
+    return existing, keys
 
 
 def commit(roster: RosterService, import_plan: ImportPlan, on_duplicate: str = SKIP,
@@ -169,7 +182,7 @@ def export(roster: RosterService, path: str | os.PathLike[str],
         people = roster.query(RosterQuery(status=ALL_STATUSES))
     xlsx = str(path).lower().endswith(".xlsx")
     columns = [
-        tables.Column(f.label, max(f.width, 10) + 2, f.kind in (Kind.IDCARD, Kind.PHONE))
+        tables.Column(f.label, max(f.width, 10) + 2, f.kind in (Kind.IDCARD, Kind.PHONE, Kind.CODE))
         for f in PERSON.fields
     ]
     rows = ([_export_value(f, person[f.key], xlsx) for f in PERSON.fields] for person in people)
