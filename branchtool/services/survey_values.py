@@ -146,7 +146,9 @@ def _choice(key: str, raw: object, mapped: Mapping[str, str], answer: Answer) ->
         answer.cells[key] = mapped[folded]
         return
     code = _choice_code(key, text, folded)
-    if code is None:
+    if code is None and key == "location" and split_place(text)[0]:
+        _place(text, answer)  # "是否在校" answered with where one is: keep it as the place
+    elif code is None:
         answer.held.append(text)
     else:
         answer.cells[key] = code
@@ -222,7 +224,7 @@ def split_place(text: str) -> tuple[str, str]:
             if not parts:
                 return full, ""
             first = parts[0]
-            city = words.CITY_END.match(first)
+            city = words.CITY_END.match(first) or words.PREFECTURE_END.match(first)
             city_name = city.group(1) if city else first
             return full, city_name[: CHECKIN.field("city").max_length]
     return "", ""

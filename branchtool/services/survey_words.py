@@ -109,6 +109,7 @@ PROVINCES = (
 )
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # Where a city's name ends in free text ("广州市天河区", "恩施土家族苗族自治州").
-CITY_END = re.compile(r"^(.{1,12}?(?:自治州|地区|盟|市|州))")
+CITY_END = re.compile(r"^(.{1,12}?(?:市|自治州|地区|盟))")
+PREFECTURE_END = re.compile(r"^(.{1,12}?州)")
 # Between the parts of a place: "广东省-广州市-天河区", "广东省/广州市", "广东省 广州市".
 PLACE_PARTS = re.compile(r"\s*[-－—–/／|,，、\s]\s*")
