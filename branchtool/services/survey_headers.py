@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.fields import _fold
 from branchtool.records.person import PERSON
+from branchtool.services import survey_words as words
 from branchtool.services.survey_words import SUBMITTED as SUBMITTED_WORDS
 from branchtool.services.survey_words import TOOL_COLUMNS, TOOL_MARKS, fold
 from branchtool.tables import Sheet
@@ -34,46 +35,16 @@ IMPORTED_FIELDS = tuple(f.key for f in CHECKIN.fields if f.key != "source")
 # Fields whose question may be spread over one column per option.
 OPTION_FIELDS = ("symptoms", "risk_travel", "case_contact", "isolation", "location")
 
-_NUMBERING = re.compile(
-    r"^\s*(?:第\s*\d+\s*题|[(（\[【]\s*\d+\s*[)）\]】]|[QqＱ]\s*\d+(?:[.\-_]\d+)?\s*[、.．:：)）_\-]?"
-    r"|\d+(?:\.\d+)?\s*[、.．:：)）_\-]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _NOTE = re.compile(r"[(（\[【〖][^)）\]】〗]*[)）\]】〗]")
-_NOTE_WORDS = ("多选", "单选", "必填", "选填", "必答", "可选", "请", "填空", "下拉", "℃", "°c",
-               "摄氏", "如", "例", "格式", "题")
 # "question:option", "question - option", "question_option", "question|option".
 _OPTION_SPLIT = re.compile(r"^(.+?)\s*(?:[:：|｜_]|\s[-—–]\s|—|--)\s*([^:：|｜_]+?)\s*$")
 _OPTION_TAIL = re.compile(r"^(.+?)\s*[(（\[【〖]([^)）\]】〗]+)[)）\]】〗]\s*$")
 
-# Keyword rules for questions worded freely: (field, words one of which it
-# holds, words it must not hold). First match wins: the specific before the broad.
-_KEYWORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("id_number", ("身份证", "证件号"), ()),
-    ("school_number", ("学号", "工号", "学工号"), ("姓名",)),
-    ("name", ("姓名", "名字", "填表人", "填写人", "填报人", "本人姓名"),
-     ("联系人", "家长", "监护人", "紧急", "辅导员", "班主任", "拼音", "英文")),
-    ("phone", ("手机", "电话", "联系方式"), ("家长", "监护人", "紧急", "联系人", "辅导员")),
-    ("case_contact", ("接触",), ()),
-    ("risk_travel", ("14天", "十四天", "近期", "两周", "旅居", "途经", "到过", "去过", "前往",
-                     "出行", "行程", "外出", "离开"), ()),
-    ("isolation", ("隔离", "医学观察", "健康监测", "居家观察"), ()),
-    ("temperature", ("体温", "温度"), ()),
-    ("symptom_other", ("其他症状", "症状说明", "症状描述", "其它症状"), ()),
-    ("symptoms", ("症状", "身体状况", "健康状况", "身体情况", "健康情况", "身体是否", "不适"),
-     ()),
-    ("location", ("是否在校", "在校", "返校", "离校", "在家还是"), ()),
-    ("province", ("省份", "所在省"), ("城市",)),
-    ("city", ("城市", "地市", "所在市"), ()),
-    ("place", ("所在地", "位置", "地址", "居住地", "现居", "定位", "所在城市", "住址", "在哪"),
-     ()),
-    ("note", ("备注", "说明", "其他情况", "补充", "其他需要", "留言"), ()),
-    ("date", ("日期",), ("出生",)),
-)
-_RISK_WORDS = ("风险", "疫区", "湖北", "武汉", "境外", "中高", "疫情", "封控", "管控")
 
 
 def question_text(header: str) -> str:
     """The question without its number: ``"5、目前所在地"`` -> ``"目前所在地"``."""
-    return _NUMBERING.sub("", str(header)).strip()
+    return words.NUMBERING.sub("", str(header)).strip()
 
 
 def _without_notes(text: str) -> str:
@@ -103,14 +74,14 @@ def match_question(header: str) -> str | None:
 
 def _by_keywords(text: str) -> str | None:
     folded = fold(text)
-    for key, words, unless in _KEYWORDS:
-        if any(w in folded for w in words) and not any(u in folded for u in unless):
-            if key == "risk_travel" and not any(w in folded for w in _RISK_WORDS):
+    for key, found, unless in words.QUESTION_KEYWORDS:
+        if any(w in folded for w in found) and not any(u in folded for u in unless):
+            if key == "risk_travel" and not any(w in folded for w in words.RISK_WORDS):
                 continue
-            if key == "date" and "时间" in folded:
+            if key == "date" and words.TIME in folded:
                 continue
             return key
-    if "时间" in folded and any(w in folded for w in ("提交", "填写", "打卡", "填报")):
+    if words.TIME in folded and any(w in folded for w in words.SUBMIT_VERBS):
         return SUBMITTED
     return None
 
@@ -137,7 +108,7 @@ def _option_parts(header: str) -> tuple[str, str] | None:
         match = pattern.match(text)
         if match:
             question, option = match.group(1).strip(), match.group(2).strip()
-            if question and option and not any(w in fold(option) for w in _NOTE_WORDS):
+            if question and option and not any(w in fold(option) for w in words.NOTE_WORDS):
                 return question, option
     return None
 
