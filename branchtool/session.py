@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from branchtool.services.care import CareService
     from branchtool.services.contacts import ContactService
     from branchtool.services.deeds import DeedService
+    from branchtool.services.folders import Folders
     from branchtool.services.health import HealthService
     from branchtool.services.member_records import MemberRecordService
     from branchtool.services.notices import NoticeService
@@ -322,6 +323,16 @@ class Session:
 
             service = self._services["notices"] = NoticeService(
                 self.vault, self.roster, now=self._watch_clock())
+        return service
+
+    @property
+    def folders(self) -> Folders:
+        """The last folder used and the stick folder (file dialogs, default paths)."""
+        service = self._services.get("folders")
+        if service is None:
+            from branchtool.services.folders import PARTITION, Folders
+
+            service = self._services["folders"] = Folders(self.vault.partition(PARTITION))
         return service
 
     @property

@@ -97,6 +97,7 @@ class ImportCheckinsScreen(ImportDialog[int]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "commit", "watch.import.key.commit", priority=True),
+        Binding("ctrl+o", "browse", "picker.key.browse"),
         Binding("f4", "templates", "watch.import.key.templates"),
         Binding("escape", "cancel", "form.key.cancel"),
     ]

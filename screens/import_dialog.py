@@ -29,6 +29,10 @@ from branchtool.errors import UserError
 from branchtool.session import Session
 from branchtool.tables import Sheet
 from screens.base import localize_bindings
+from screens.file_picker import FilePicker, Mode, clean_path
+
+# What the reader takes (the reader's own list, and the formats it may grow to).
+READABLE = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
 IGNORE = ""  # the column select's value for "not imported"
 ResultT = TypeVar("ResultT")
@@ -60,6 +64,8 @@ class ImportDialog(Screen[ResultT]):
                 yield Input(self.start_path, placeholder=self.t("path"), compact=True,
                             id=f"{self.ID}-path", classes="imp-path")
                 yield from self.compose_file_options()
+                yield Button(i18n.t("picker.browse"), id=f"{self.ID}-browse", compact=True,
+                             classes="imp-read")
                 yield Button(self.t("read"), id=f"{self.ID}-read", compact=True,
                              classes="imp-read")
             yield Static(self.t("intro"), id=f"{self.ID}-info", classes="imp-info")
@@ -135,10 +141,25 @@ class ImportDialog(Screen[ResultT]):
     # -- step 1: read the file -----------------------------------------------------------
     @on(Input.Submitted)
     def read_file(self) -> None:
-        path = self.query_one(f"#{self.ID}-path", Input).value.strip()
-        if path and not self.busy:
+        path = clean_path(self.query_one(f"#{self.ID}-path", Input).value)
+        if path is not None and not self.busy:
             self._say(self.t("reading"))
-            self._read(Path(path).expanduser())
+            self._read(path)
+
+    def action_browse(self) -> None:
+        """The file dialog, starting where the last file came from."""
+        if self.busy:
+            return
+        field = self.query_one(f"#{self.ID}-path", Input)
+        typed = clean_path(field.value)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                field.value = str(path)
+                self.read_file()
+
+        self.app.push_screen(FilePicker(self.t("title"), mode=Mode.OPEN, start=typed,
+                                        suffixes=READABLE), chosen)
 
     @work(thread=True, exclusive=True, group="import-plan", exit_on_error=False)
     def _read(self, path: Path) -> tuple[Sheet, list[str | None]]:
@@ -218,6 +239,7 @@ class ImportDialog(Screen[ResultT]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         action = {f"{self.ID}-read": self.read_file,
+                  f"{self.ID}-browse": self.action_browse,
                   f"{self.ID}-commit": self.action_commit,
                   f"{self.ID}-cancel": self.action_cancel}.get(event.button.id or "")
         if action is not None:

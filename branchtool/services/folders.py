@@ -1,0 +1,89 @@
+"""The folders the file dialogs start in: the last one used and the stick
+folder set in the Send section (where bundles go). Kept in the encrypted
+vault (a path can hold the user's name), partition ``preferences``, which
+no bundle carries.
+
+A dialog starts in the last folder used, else the stick folder, else the
+first removable drive or volume, else the home folder; files written by
+default go to the stick folder, else the last folder, never the current
+directory."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any, Protocol
+
+from branchtool.errors import UserError
+from storage.errors import StorageError
+
+PARTITION = "preferences"
+DOC_ID = "folders"
+
+
+class PartitionLike(Protocol):
+    def get(self, record_id: str) -> dict[str, Any] | None: ...
+    def upsert(self, doc: dict[str, Any]) -> str: ...
+
+
+def _existing_dir(text: str) -> Path | None:
+    if not text:
+        return None
+    path = Path(text)
+    try:
+        return path if path.is_dir() else None
+    except OSError:  # a drive that is gone
+        return None
+
+
+class Folders:
+    def __init__(self, partition: PartitionLike) -> None:
+        self._part = partition
+        doc = partition.get(DOC_ID) or {}
+        self._stick = str(doc.get("stick", ""))
+        self._last = str(doc.get("last", ""))
+
+    @property
+    def stick(self) -> Path | None:
+        """The stick folder, when it is there (plugged in)."""
+        return _existing_dir(self._stick)
+
+    @property
+    def last(self) -> Path | None:
+        return _existing_dir(self._last)
+
+    def start(self) -> Path:
+        """Where a file dialog opens."""
+        from storage.places import drives_and_mounts
+
+        for folder in (self.last, self.stick):
+            if folder is not None:
+                return folder
+        for place in drives_and_mounts():
+            if place.removable and _existing_dir(str(place.path)):
+                return place.path
+        return Path.home()
+
+    def default_folder(self) -> Path:
+        """Where a file is written unless the user says otherwise."""
+        for folder in (self.stick, self.last):
+            if folder is not None:
+                return folder
+        return self.start()
+
+    def remember(self, path: Path) -> None:
+        """A file or folder the user just chose: its folder starts the next dialog."""
+        folder = path if path.is_dir() else path.parent
+        self._save(last=str(folder.resolve()))
+
+    def set_stick(self, folder: Path) -> None:
+        self._save(stick=str(folder.resolve()), last=str(folder.resolve()))
+
+    def _save(self, **changes: str) -> None:
+        if all(getattr(self, f"_{k}") == v for k, v in changes.items()):
+            return
+        for key, value in changes.items():
+            setattr(self, f"_{key}", value)
+        # a read-only view (the office's) keeps none; a failing disk loses only this
+        with contextlib.suppress(UserError, StorageError):
+            self._part.upsert({"id": DOC_ID, "stick": self._stick, "last": self._last})
