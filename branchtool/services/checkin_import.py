@@ -364,9 +364,10 @@ def plan(health: HealthService, roster: RosterService, sheet: Sheet,
     held: dict[tuple[str, str], HeldValue] = {}
     latest: dict[tuple[str, str], int] = {}  # (person, day) -> index in result.rows
     twice: dict[tuple[str, str], Twice] = {}
+    cache: dict[tuple[Any, ...], answers.Answer] = {}
     for number, row in sheet.rows:
         person_cells = {k: row[i] for i, k in columns.person if not _blank(row[i])}
-        cells, row_held = _read_answers(row, columns, values, settings.fever_threshold)
+        cells, row_held = _read_answers(row, columns, values, settings.fever_threshold, cache)
         submitted = row[columns.submitted] if columns.submitted is not None else None
         date_cell = row[columns.date] if columns.date is not None else None
         if not person_cells and not cells and not row_held:
@@ -403,7 +404,8 @@ def plan(health: HealthService, roster: RosterService, sheet: Sheet,
 
 
 def _read_answers(row: Sequence[object], columns: _Columns, values: ValueMap | None,
-                  threshold: str) -> tuple[dict[str, object], list[tuple[str, str]]]:
+                  threshold: str, cache: dict[tuple[Any, ...], answers.Answer]
+                  ) -> tuple[dict[str, object], list[tuple[str, str]]]:
     """A row's check-in cells and the answers in it not understood."""
     cells: dict[str, object] = {}
     held: list[tuple[str, str]] = []
@@ -421,7 +423,11 @@ def _read_answers(row: Sequence[object], columns: _Columns, values: ValueMap | N
             raw_by_key[key] = options if key == "symptoms" else options[0]
     # the place first: a column of its own says more than what a place implies
     for key in sorted(raw_by_key, key=lambda k: k != "place"):
-        answer = answers.interpret(key, raw_by_key[key], values, threshold)
+        raw = raw_by_key[key]
+        memo = (key, tuple(raw) if isinstance(raw, list) else raw, type(raw))
+        answer = cache.get(memo)
+        if answer is None:  # a morning's answers repeat: each read once
+            answer = cache[memo] = answers.interpret(key, raw, values, threshold)
         cells.update(answer.cells)
         held.extend((key, text) for text in answer.held)
     return cells, held
