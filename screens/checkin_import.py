@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static
 
 from branchtool import i18n
@@ -167,7 +168,7 @@ class ImportCheckinsScreen(ImportDialog[int]):
         self.plan = plan
         self._show_template()
         self._show_held(plan)
-        self.query_one("#ci-preview", Static).update(self._preview_text(plan))
+        self.query_one("#ci-preview", Static).update(Content(self._preview_text(plan)))
         days = i18n.t("list.separator").join(
             i18n.format_date(dt.date.fromisoformat(d)) for d in sorted(plan.days))
         updates = sum(1 for r in plan.rows if r.existing)
@@ -196,8 +197,8 @@ class ImportCheckinsScreen(ImportDialog[int]):
         if prepared is None:
             line.update("")
         elif prepared.template is not None:
-            line.update(i18n.t("watch.import.template", name=prepared.template.name,
-                               uses=prepared.template.uses))
+            line.update(Content(i18n.t("watch.import.template", name=prepared.template.name,
+                                       uses=prepared.template.uses)))
         else:
             line.update(i18n.t("watch.import.new_template"))
 
@@ -211,7 +212,7 @@ class ImportCheckinsScreen(ImportDialog[int]):
         rows: list[Label | Horizontal] = [Label(i18n.t("watch.import.held_title"),
                                                 classes="imp-heading")]
         for held in plan.held:
-            rows.append(Horizontal(Label(held.describe(), classes="ci-held-text"),
+            rows.append(Horizontal(Label(Content(held.describe()), classes="ci-held-text"),
                                    HeldSelect(held.key, held.answer), classes="ci-held-row"))
         box.mount_all(rows)
 

@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -86,7 +87,7 @@ def _safe_dir(path: Path) -> bool:
 
 class PlaceOption(Option):
     def __init__(self, path: Path, label: str) -> None:
-        super().__init__(label)
+        super().__init__(Content(label))  # a volume's name is not markup
         self.path = path
 
 
@@ -115,9 +116,9 @@ class FilePicker(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         start = self._start_folder()
         with Vertical(classes="fp-box"):
-            yield Static(self.title_text, classes="fp-title")
+            yield Static(Content(self.title_text), classes="fp-title")
             if self.note:
-                yield Static(self.note, classes="fp-note path-note")
+                yield Static(Content(self.note), classes="fp-note path-note")
             with Horizontal(classes="fp-panes"):
                 yield OptionList(*self._places(), id="fp-places")
                 listing = DirectoryNavigation(start)
@@ -271,7 +272,7 @@ class FilePicker(ModalScreen[Path | None]):
         self.dismiss(path)
 
     def _say(self, text: str) -> None:
-        self.query_one("#path-message", Static).update(text)
+        self.query_one("#path-message", Static).update(Content(text))
 
     @on(Button.Pressed, "#path-cancel")
     def action_cancel(self) -> None:

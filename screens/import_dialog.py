@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
@@ -167,15 +168,15 @@ class ImportDialog(Screen[ResultT]):
 
     async def _show_sheet(self, sheet: Sheet, mapping: list[str | None]) -> None:
         self.sheet = sheet
-        self.query_one(f"#{self.ID}-info", Static).update(self.t(
-            "file_info", name=sheet.name, rows=len(sheet.rows), columns=len(sheet.headers)))
+        self.query_one(f"#{self.ID}-info", Static).update(Content(self.t(
+            "file_info", name=sheet.name, rows=len(sheet.rows), columns=len(sheet.headers))))
         box = self.query_one(f"#{self.ID}-mapping", Vertical)
         await box.remove_children()
         options = self.column_options()
         rows: list[Widget] = [Label(self.t("mapping"), classes="imp-heading")]
         for i, (header, key) in enumerate(zip(sheet.headers, mapping, strict=True)):
             rows.append(Horizontal(
-                Label(header or self.t("unnamed", n=i + 1), classes="imp-header"),
+                Label(Content(header or self.t("unnamed", n=i + 1)), classes="imp-header"),
                 Select(options, value=key or IGNORE, allow_blank=False, compact=True,
                        id=f"{self.MAP_ID}-{i}"),
                 classes="imp-map-row"))
@@ -247,7 +248,7 @@ class ImportDialog(Screen[ResultT]):
 
     def _say(self, message: str, *, error: bool = False) -> None:
         label = self.query_one(f"#{self.ID}-message", Static)
-        label.update(message)
+        label.update(Content(message))  # names a file: never markup
         label.set_class(error, "-error")
 
     def action_cancel(self) -> None:

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
@@ -95,7 +96,7 @@ class SurveyTemplatesScreen(ModalScreen[None]):
     def reload(self, keep: str | None = None) -> None:
         self.templates = self.session.survey_templates.all()
         choose = self.query_one("#st-choose", Select)
-        choose.set_options([(t.name, t.id) for t in self.templates])
+        choose.set_options([(Content(t.name), t.id) for t in self.templates])
         has = bool(self.templates)
         for node in ("#st-delete", "#st-name", "#st-rename"):
             self.query_one(node).disabled = not has
@@ -128,7 +129,7 @@ class SurveyTemplatesScreen(ModalScreen[None]):
         rows: list[Widget] = [Label(i18n.t("survey_ui.columns"), classes="st-heading")]
         for question, key in template.columns.items():
             rows.append(Horizontal(
-                Label(template.titles.get(question, question), classes="st-label"),
+                Label(Content(template.titles.get(question, question)), classes="st-label"),
                 ColumnSelect(question, options, key or ""), classes="st-row"))
         rows.append(Label(i18n.t("survey_ui.values"), classes="st-heading"))
         if not template.value_count():
@@ -137,8 +138,9 @@ class SurveyTemplatesScreen(ModalScreen[None]):
             for answer, value in mapped.items():
                 written = template.spellings.get(key, {}).get(answer, answer)
                 rows.append(Horizontal(
-                    Label(i18n.t("survey_ui.value_label", label=CHECKIN.field(key).label,
-                                 answer=written), classes="st-label"),
+                    Label(Content(i18n.t("survey_ui.value_label",
+                                         label=CHECKIN.field(key).label, answer=written)),
+                          classes="st-label"),
                     ValueSelect(key, answer, value), classes="st-row"))
         body = self.query_one("#st-body", VerticalScroll)
         self._filling = True
@@ -204,7 +206,7 @@ class SurveyTemplatesScreen(ModalScreen[None]):
             yes=i18n.t("survey_ui.delete"), no=i18n.t("dialog.cancel"), danger=True), answered)
 
     def _say(self, text: str) -> None:
-        self.query_one("#st-message", Static).update(text)
+        self.query_one("#st-message", Static).update(Content(text))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -107,3 +107,29 @@ async def test_a_template_is_reviewed_and_edited(watch: Watch, tmp_path: Path) -
         await settle(app, pilot)
         assert s.survey_templates.all()[0].name == "每日健康打卡"
         assert review.query_one("#st-choose", Select).value == template.id
+
+
+async def test_a_hostile_export_is_shown_as_text(watch: Watch, tmp_path: Path) -> None:
+    """Markup and terminal escape codes in headers, names and answers are shown
+    as characters: nothing crashes, nothing is obeyed."""
+    from surveykit import write_csv
+
+    s = watch.session
+    path = write_csv(tmp_path / "[red]x]].csv", [
+        ["提交时间", "姓名", "体温", "[/]备注\x1b[2J"],
+        ["2024-06-01 07:00", "张三", "[/red]\x1b]0;pwned\x07", "[link=x]y"],
+        ["2024-06-01 07:01", "周九[/]\x1b[31m", "36.5", ""],
+    ])
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_watch(app, pilot, "checkins")
+        screen = await _read(app, pilot, path)
+        plan = screen.plan
+        assert plan is not None
+        [held] = plan.held
+        assert "\x1b" not in held.text and "\x07" not in held.text
+        assert [(i.row, i.written) for i in plan.unmatched] == [(3, "周九[/] [31m")]
+        assert "[/red]" in held.describe()
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, ImportCheckinsScreen))
+        assert s.health.day(NOW.date())[watch.ids[0]]["note"] == "[link=x]y"

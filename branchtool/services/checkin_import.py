@@ -297,7 +297,13 @@ def _cell_text(raw: object) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return str(raw).strip()
+    return printable(str(raw)).strip()
+
+
+def printable(text: str) -> str:
+    """Text from a file as it may be shown: no control characters (a cell
+    holding terminal escape codes shows as the characters, not as commands)."""
+    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _name_key(name: str) -> str:
@@ -394,7 +400,8 @@ def plan(health: HealthService, roster: RosterService, sheet: Sheet,
             continue
         for key, text in row_held:
             group = held.setdefault((key, fold(text)), HeldValue(
-                key, fold(text), text, _header_of(sheet, mapping, key)))
+                key, fold(text), printable(text)[:60], printable(_header_of(sheet, mapping,
+                                                                            key))))
             group.rows.append(number)
         _add(result, planned, latest, twice)
     result.held = sorted(held.values(), key=lambda h: (-len(h.rows), h.rows[0]))

@@ -153,7 +153,8 @@ class TemplateStore:
         now = self._now()
         columns = {column_id(h): key or "" for h, key in zip(headers, mapping, strict=True)
                    if h}
-        titles = {column_id(h): headers_mod.question_text(h) or h for h in headers if h}
+        titles = {column_id(h): _name(headers_mod.question_text(h) or h)[:80]
+                  for h in headers if h}
         clean_values = {f: dict(v) for f, v in values.items() if v}
         known = {f: dict(v) for f, v in (spellings or {}).items()}
         if template_id is not None:
@@ -213,4 +214,4 @@ class TemplateStore:
 
 
 def _name(name: str) -> str:
-    return " ".join(name.split())[:NAME_LENGTH]
+    return " ".join("".join(c if c.isprintable() else " " for c in name).split())[:NAME_LENGTH]
