@@ -350,3 +350,28 @@ def test_the_preview_says_who_is_newly_abnormal_late_twice_and_missing(
     before = watch.frames()
     ci.commit(s.health, s.roster, plan)
     assert watch.frames() == before + 1  # one batch
+
+
+def test_cli_maps_a_column_by_hand_and_keeps_it(cli: Watch, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_csv(tmp_path / "q.csv", [
+        ["提交时间", "1、姓名", "2、今天怎么样", "3、体温"],
+        ["2024-05-31 07:00", "张三", "有点咳嗽", "36.5"]])
+    assert run(cli, "checkin", "import", str(path), "--map", "今天怎么样=备注",
+               "--json") == 0
+    capsys.readouterr()
+    assert run(cli, "checkin", "template", "list") == 0
+    listing = capsys.readouterr().out
+    assert "1. q.csv：3 个问题" in listing
+    # the next file of the questionnaire: the column goes to the note by itself
+    again = write_csv(tmp_path / "q2.csv", [
+        ["提交时间", "1、姓名", "2、今天怎么样", "3、体温"],
+        ["2024-06-01 07:00", "李四", "挺好", "36.6"]])
+    assert run(cli, "checkin", "import", str(again), "--dry-run") == 0
+    assert "套用问卷模板“q.csv”" in capsys.readouterr().out
+    assert run(cli, "list", "checkins", "--date", "2024-05-31", "--json") == 0
+    assert run(cli, "checkin", "template", "delete", "1") == 0
+    assert "已删除模板“q.csv”" in capsys.readouterr().out
+    assert run(cli, "checkin", "template", "show", "1") == 1
+    assert run(cli, "checkin", "import", str(again), "--value", "体温:x=hot") == 1
+    assert "不能记为" in capsys.readouterr().err

@@ -185,4 +185,4 @@ def signature(headers: Sequence[str]) -> frozenset[str]:
     """A questionnaire's identity: its questions' texts without their numbers
     (a tool renumbers when a question is added) and without its own columns."""
     return frozenset(f for f in (fold(question_text(h)) for h in headers if h)
-                     if f and f not in TOOL_COLUMNS)
+                     if f and f not in TOOL_COLUMNS and f not in SUBMITTED_WORDS)
