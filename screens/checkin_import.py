@@ -247,9 +247,12 @@ class ImportCheckinsScreen(ImportDialog[int]):
                                                       name=self._person_name(r.person))
                                                for r in plan.renamed[:LIST_MAX])))
         for day, people in sorted(plan.missing.items()):
-            lines.append(i18n.t("watch.import.missing", count=len(people),
-                                date=i18n.format_date(dt.date.fromisoformat(day)),
-                                names=names(people) or "—"))
+            date = i18n.format_date(dt.date.fromisoformat(day))
+            lines.append(i18n.t("watch.import.missing", count=len(people), date=date,
+                                names=names(people)) if people
+                         else i18n.t("watch.import.none_missing", date=date))
+        if i18n.language() == "zh-CN":  # wrap at the width, not at the spaces around numbers
+            lines = [line.replace(" ", "\u00a0") for line in lines]
         return "\n".join(lines)
 
     def _person_name(self, person_id: str) -> str:

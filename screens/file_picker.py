@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual_fspicker.parts import DirectoryNavigation
 from textual_fspicker.suggest_path import SuggestPath
@@ -85,6 +85,15 @@ def _safe_dir(path: Path) -> bool:
         return False
 
 
+class QuotedSuggestPath(SuggestPath):
+    """Completion that also works after the quote a pasted path begins with."""
+
+    async def get_suggestion(self, value: str) -> str | None:
+        quote = value[:1] if value[:1] in QUOTES else ""
+        suggestion = await super().get_suggestion(value[len(quote):])
+        return quote + suggestion if suggestion else suggestion
+
+
 class PlaceOption(Option):
     def __init__(self, path: Path, label: str) -> None:
         super().__init__(Content(label))  # a volume's name is not markup
@@ -96,7 +105,6 @@ class FilePicker(ModalScreen[Path | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "dialog.key.cancel"),
         Binding("ctrl+up", "up", "picker.key.up"),
-        Binding("ctrl+l", "places", "picker.key.places", show=False),
     ]
 
     def __init__(self, title: str, *, mode: Mode = Mode.OPEN, start: Path | None = None,
@@ -119,6 +127,7 @@ class FilePicker(ModalScreen[Path | None]):
             yield Static(Content(self.title_text), classes="fp-title")
             if self.note:
                 yield Static(Content(self.note), classes="fp-note path-note")
+            yield Static(id="fp-where")
             with Horizontal(classes="fp-panes"):
                 yield OptionList(*self._places(), id="fp-places")
                 listing = DirectoryNavigation(start)
@@ -127,12 +136,13 @@ class FilePicker(ModalScreen[Path | None]):
             yield Static(i18n.t("picker.path"), classes="fp-label")
             initial = "" if self.mode is Mode.OPEN else str(
                 start / self.file_name if self.file_name else start)
-            yield Input(initial, id="path-input", suggester=SuggestPath(root=start),
-                        placeholder=i18n.t(f"picker.placeholder.{self.mode}"))
+            yield Input(initial, id="path-input", suggester=QuotedSuggestPath(root=start),
+                        placeholder=i18n.t(f"picker.placeholder.{self.mode}"), compact=True)
             yield Static(id="path-message")
             with Horizontal(classes="fp-buttons"):
                 yield Button(self.ok, variant="primary", id="path-ok")
                 yield Button(i18n.t("dialog.cancel"), id="path-cancel")
+            yield Footer(compact=True)
 
     def _start_folder(self) -> Path:
         if self.start is not None:
@@ -166,6 +176,7 @@ class FilePicker(ModalScreen[Path | None]):
         return options
 
     def on_mount(self) -> None:
+        self._show_where()
         field = self.query_one("#path-input", Input)
         field.focus()
         field.cursor_position = len(field.value)
@@ -190,6 +201,7 @@ class FilePicker(ModalScreen[Path | None]):
     def _moved(self, event: DirectoryNavigation.Changed) -> None:
         event.stop()
         location = self.navigation.location
+        self._show_where()
         field = self.query_one("#path-input", Input)
         suggester = field.suggester
         if isinstance(suggester, SuggestPath):
@@ -201,6 +213,10 @@ class FilePicker(ModalScreen[Path | None]):
         elif self.mode is Mode.FOLDER:
             field.value = str(location)
         self._say("")
+
+    def _show_where(self) -> None:
+        self.query_one("#fp-where", Static).update(
+            Content(i18n.t("picker.where", folder=str(self.navigation.location))))
 
     @on(DirectoryNavigation.Selected)
     def _selected(self, event: DirectoryNavigation.Selected) -> None:
@@ -219,9 +235,6 @@ class FilePicker(ModalScreen[Path | None]):
 
     def action_up(self) -> None:
         self.go(self.navigation.location.parent)
-
-    def action_places(self) -> None:
-        self.query_one("#fp-places", OptionList).focus()
 
     # -- accepting ---------------------------------------------------------------------
     @on(Input.Submitted, "#path-input")
