@@ -248,6 +248,9 @@ class FilePicker(ModalScreen[Path | None]):
             path = self.navigation.location / path
         if self.mode in (Mode.OPEN, Mode.SAVE) and _safe_dir(path):
             self.go(path)  # a folder typed: go there, as a dialog does
+            if self.mode is Mode.OPEN:
+                self.query_one("#path-input", Input).value = ""
+                self.navigation.focus()  # the arrows pick the file
             return
         problem = self.problem(path)
         if problem is not None:

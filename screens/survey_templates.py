@@ -72,7 +72,6 @@ class SurveyTemplatesScreen(ModalScreen[None]):
         self.session = session
         self.templates: list[Template] = []
         self.current: Template | None = None
-        self._filling = False
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -143,21 +142,18 @@ class SurveyTemplatesScreen(ModalScreen[None]):
                           classes="st-label"),
                     ValueSelect(key, answer, value), classes="st-row"))
         body = self.query_one("#st-body", VerticalScroll)
-        self._filling = True
         body.remove_children()
         body.mount_all(rows)
-        self.call_after_refresh(self._filled)
-
-    def _filled(self) -> None:
-        self._filling = False
 
     # -- changes, saved as made ------------------------------------------------------------
     @on(Select.Changed, ".st-select")
     def _changed(self, event: Select.Changed) -> None:
-        if self._filling or self.current is None or event.value is Select.NULL:
+        if self.current is None or event.value is Select.NULL:
             return
         store = self.session.survey_templates
         control = event.control
+        if not self._differs(control, str(event.value)):
+            return  # a select showing what is stored (as it mounts): nothing to save
         try:
             if isinstance(control, ColumnSelect):
                 self.current = store.set_column(self.current.id, control.question,
@@ -174,6 +170,17 @@ class SurveyTemplatesScreen(ModalScreen[None]):
             self._say(error.message())
             return
         self._say(i18n.t("survey_ui.saved"))
+
+    def _differs(self, control: object, value: str) -> bool:
+        current = self.current
+        if current is None:
+            return False
+        if isinstance(control, ColumnSelect):
+            return current.columns.get(control.question, "") != value
+        if isinstance(control, ValueSelect):
+            stored = current.values.get(control.key, {}).get(control.answer)
+            return value == FORGET or stored != ("" if value == BLANK_VALUE else value)
+        return False
 
     @on(Button.Pressed, "#st-rename")
     @on(Input.Submitted, "#st-name")

@@ -92,11 +92,13 @@ async def test_a_template_is_reviewed_and_edited(watch: Watch, tmp_path: Path) -
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, ImportCheckinsScreen))
         await pilot.press("ctrl+o")
+        before = watch.frames()
         await pilot.press("f4")
         review = app.screen
         assert isinstance(review, SurveyTemplatesScreen)
         await settle(app, pilot)
         assert "1 个答案对应" in static(app, "#st-info")
+        assert watch.frames() == before  # looking writes nothing
         [value] = list(review.query(ValueSelect))
         value.value = "fever"  # "正常范围" now counts as a fever
         await settle(app, pilot)
