@@ -53,8 +53,9 @@ async def test_the_same_questionnaire_on_two_days_needs_no_choice_the_second_tim
         [held] = plan.held
         assert held.describe() == "3 行的体温写的是『体温正常』"
         assert "第一次导入这份问卷" in static(app, "#ci-template")
-        assert "新出现异常 1 人：王五（发热、有症状）" in static(app, "#ci-preview").replace("\xa0", " ")
-        assert "未填 1 人：孙七" in static(app, "#ci-preview").replace("\xa0", " ")
+        preview = static(app, "#ci-preview").replace("\xa0", " ")
+        assert "新出现异常 1 人：王五（发热、有症状）" in preview
+        assert "未填 1 人：孙七" in preview
         [choice] = list(screen.query(HeldSelect))
         choice.value = "-"  # "record nothing": one choice for the three rows
         await until(pilot, lambda: screen.plan is not None and not screen.plan.held)
@@ -135,3 +136,25 @@ async def test_a_hostile_export_is_shown_as_text(watch: Watch, tmp_path: Path) -
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not isinstance(app.screen, ImportCheckinsScreen))
         assert s.health.day(NOW.date())[watch.ids[0]]["note"] == "[link=x]y"
+
+
+async def test_reading_the_file_again_keeps_the_choices_made(watch: Watch,
+                                                            tmp_path: Path) -> None:
+    """Enter on the path again used to start from the guesses."""
+    s = watch.session
+    app = make_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_watch(app, pilot, "checkins")
+        screen = await _read(app, pilot, wjx_xlsx(tmp_path / "d.xlsx",
+                                                  morning(NOW.date(), "36.5")))
+        assert screen.sheet is not None
+        column = screen.sheet.headers.index("10、其他需要说明的情况：")
+        choice = screen.query_one(f"#ci-map-{column}", Select)
+        assert choice.value == "note"
+        choice.value = ""  # not imported, by hand
+        await settle(app, pilot)
+        screen.query_one("#ci-path", Input).focus()
+        await pilot.press("enter")  # read again
+        await until(pilot, lambda: screen.plan is not None
+                    and screen.query_one(f"#ci-map-{column}", Select).value == "")
+        assert screen.mapping[column] is None

@@ -36,6 +36,13 @@ def _existing_dir(text: str) -> Path | None:
         return None
 
 
+def _absolute(folder: Path) -> str:
+    try:
+        return str(folder.resolve())
+    except OSError:  # a drive not ready (Windows): keep it as given
+        return str(folder.absolute())
+
+
 class Folders:
     def __init__(self, partition: PartitionLike) -> None:
         self._part = partition
@@ -73,11 +80,11 @@ class Folders:
 
     def remember(self, path: Path) -> None:
         """A file or folder the user just chose: its folder starts the next dialog."""
-        folder = path if path.is_dir() else path.parent
-        self._save(last=str(folder.resolve()))
+        folder = path if _existing_dir(str(path)) else path.parent
+        self._save(last=_absolute(folder))
 
     def set_stick(self, folder: Path) -> None:
-        self._save(stick=str(folder.resolve()), last=str(folder.resolve()))
+        self._save(stick=_absolute(folder), last=_absolute(folder))
 
     def _save(self, **changes: str) -> None:
         if all(getattr(self, f"_{k}") == v for k, v in changes.items()):
