@@ -175,6 +175,18 @@ class FieldDef:
         return text, None
 
 
+def first_only(keys: Iterable[str | None]) -> list[str | None]:
+    """Column keys with each key kept for its first column only (a sheet
+    with two 姓名 columns imports the first)."""
+    taken: set[str] = set()
+    out: list[str | None] = []
+    for key in keys:
+        out.append(None if key in taken else key)
+        if key:
+            taken.add(key)
+    return out
+
+
 def normalize_code(text: str) -> str:
     """An identifier as stored: no spaces, full-width letters and digits as
     ASCII, upper case ("２０２１ｃｓ01" -> "2021CS01")."""

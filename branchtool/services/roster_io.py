@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from branchtool import i18n, tables
 from branchtool.errors import UserError
-from branchtool.records.fields import FieldDef, Kind, Problem, Ref
+from branchtool.records.fields import FieldDef, Kind, Problem, Ref, first_only
 from branchtool.records.person import PERSON
 from branchtool.services.roster import ALL_STATUSES, Person, RosterQuery, RosterService
 from branchtool.tables import Sheet
@@ -31,16 +31,7 @@ def read(path: str | os.PathLike[str]) -> tuple[Sheet, list[str | None]]:
 
 def guess_mapping(headers: Sequence[str]) -> list[str | None]:
     """The field each header names; a field is given to its first column only."""
-    taken: set[str] = set()
-    mapping: list[str | None] = []
-    for header in headers:
-        key = PERSON.match_header(header) if header else None
-        if key in taken:
-            key = None
-        if key:
-            taken.add(key)
-        mapping.append(key)
-    return mapping
+    return first_only(PERSON.match_header(h) if h else None for h in headers)
 
 
 @dataclass

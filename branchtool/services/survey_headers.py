@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from branchtool.records.checkin import CHECKIN
-from branchtool.records.fields import _fold
+from branchtool.records.fields import _fold, first_only
 from branchtool.records.person import PERSON
 from branchtool.services import survey_words as words
 from branchtool.services.survey_words import SUBMITTED as SUBMITTED_WORDS
@@ -119,23 +119,15 @@ def guess_mapping(headers: Sequence[str]) -> list[str | None]:
     that question's options."""
     parts = [_option_parts(h) if h else None for h in headers]
     shared = Counter(fold(p[0]) for p in parts if p)
-    taken: set[str] = set()
-    mapping: list[str | None] = []
-    for header, part in zip(headers, parts, strict=True):
-        key: str | None = None
+
+    def key_of(header: str, part: tuple[str, str] | None) -> str | None:
         if part and shared[fold(part[0])] >= 2:
             field = match_question(part[0])
             if field in OPTION_FIELDS:
-                mapping.append(f"{field}{OPTION}{part[1]}")
-                continue
-        if header:
-            key = match_question(header)
-        if key in taken:
-            key = None
-        if key:
-            taken.add(key)
-        mapping.append(key)
-    return mapping
+                return f"{field}{OPTION}{part[1]}"
+        return match_question(header) if header else None
+
+    return first_only(key_of(h, p) for h, p in zip(headers, parts, strict=True))
 
 
 def split_option(key: str) -> tuple[str, str]:
