@@ -52,6 +52,21 @@ def test_the_same_id_number_twice_is_refused(roster: RosterService) -> None:
     assert caught.value.message() == "该身份证号已在花名册中"
 
 
+def test_a_school_number_is_optional_unique_and_found(roster: RosterService) -> None:
+    first = roster.add(person("甲", school_number=" 2021ｃｓ 01 "))  # as typed in a hurry
+    assert roster.get(first)["school_number"] == "2021CS01"
+    roster.add(person("乙"))  # none: fine
+    roster.add(person("丙"))  # two without one: fine too
+    with pytest.raises(InvalidRecord) as caught:
+        roster.add(person("丁", school_number="2021cs01"))
+    assert caught.value.message() == "该学号/工号已在花名册中"
+    assert roster.find_school_number("2021cs01") == first
+    assert [p.id for p in roster.query(RosterQuery(text="2021cs"))] == [first]
+    roster.edit(first, {"school_number": "2021CS02"})
+    assert roster.find_school_number("2021CS01") is None
+    roster.add(person("丁", school_number="2021CS01"))  # freed by the edit
+
+
 def test_edit_changes_only_the_given_fields(roster: RosterService) -> None:
     pid = roster.add(person("王五", phone="13800138000", group="第一党小组"))
     roster.edit(pid, {"group": "第二党小组"})
