@@ -56,14 +56,15 @@ class ProblemRow:
         return (str(self.row), self.written, self.reason)
 
 
-def column_options(mapping: list[str | None] | None = None) -> list[tuple[str, str]]:
-    """Every key a column may hold (and the option columns the file has)."""
+def column_options(mapping: list[str | None] | None = None) -> list[tuple[Content, str]]:
+    """Every key a column may hold (and the option columns the file has: their
+    labels quote the file, so they are text, never markup)."""
     from branchtool.services.survey_headers import IMPORTED_FIELDS, PERSON_KEYS
 
     keys: list[str] = [*PERSON_KEYS, ci.SUBMITTED, *IMPORTED_FIELDS]
     keys += [k for k in dict.fromkeys(mapping or []) if k and k not in keys]
-    return [(i18n.t("watch.import.ignore"), IGNORE)] + [
-        (survey_review.key_label(k), k) for k in keys]
+    return [(Content(i18n.t("watch.import.ignore")), IGNORE)] + [
+        (Content(survey_review.key_label(k)), k) for k in keys]
 
 
 def value_options(key: str) -> list[tuple[str, str]]:
@@ -125,7 +126,7 @@ class ImportCheckinsScreen(ImportDialog[int]):
         yield Vertical(id="ci-held")
         yield Static(id="ci-preview")
 
-    def column_options(self) -> list[tuple[str, str]]:
+    def column_options(self) -> list[tuple[Content, str]]:
         return column_options(self.prepared.mapping if self.prepared else None)
 
     def read_sheet(self, path: Path, sheet_name: str | None) -> tuple[Sheet, list[str | None]]:

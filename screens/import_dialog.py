@@ -16,6 +16,7 @@ The shared look is ``import_dialog.tcss`` (by class, ``.imp-...``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -105,7 +106,8 @@ class ImportDialog(Screen[ResultT]):
         """What stands before the message in the action bar."""
         yield from ()
 
-    def column_options(self) -> list[tuple[str, str]]:
+    def column_options(self) -> Sequence[tuple[str | Content, str]]:
+        """The column selects' choices (labels quoting a file: ``Content``)."""
         raise NotImplementedError
 
     def more_mapping_rows(self) -> list[Widget]:
@@ -189,7 +191,7 @@ class ImportDialog(Screen[ResultT]):
         choice = self.query_one(f"#{self.ID}-sheet", Select)
         if self.sheet_path != path or self.sheet_names != sheets:
             with choice.prevent(Select.Changed):
-                choice.set_options([(s, s) for s in sheets])
+                choice.set_options([(Content(s), s) for s in sheets])  # a file's names
         self.sheet_path, self.sheet_names = path, sheets
         with choice.prevent(Select.Changed):
             if current is None:

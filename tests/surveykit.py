@@ -21,7 +21,9 @@ the file one tool would give for them:
   体温 ("36.5度"), 有无症状, 是否在校, 14天内去过风险地区 (有/无/Y/N), 备注, and
   填报日期.
 
-Only synthetic people, from the test vault (healthkit's NAMES).
+Only synthetic people, from the test vault (healthkit's NAMES). ``day_answers``
+is the tests' morning; the same morning saved by LibreOffice as .xls and .ods
+is in tests/tables/ (``make_table_fixtures.py``).
 """
 
 from __future__ import annotations
@@ -107,6 +109,21 @@ def wjx_xlsx(path: Path, answers: Sequence[Answer]) -> Path:
     return write_xlsx(path, [WJX_HEADERS, *wjx_rows(answers)])
 
 
+def wjx_days_xlsx(path: Path, days: dict[str, Sequence[Answer]], notes: str = "") -> Path:
+    """A workbook a secretary keeps: a sheet per day's 问卷星 export, named as
+    she names them ("5月31日"), and a sheet of notes when ``notes`` are given."""
+    book = openpyxl.Workbook()
+    del book["Sheet"]
+    for title, answers in days.items():
+        sheet = book.create_sheet(title)
+        for row in [WJX_HEADERS, *wjx_rows(answers)]:
+            sheet.append(row)
+    if notes:
+        book.create_sheet("说明").append([notes])
+    book.save(path)
+    return path
+
+
 def wjx_csv(path: Path, answers: Sequence[Answer], encoding: str = "gbk") -> Path:
     return write_csv(path, [WJX_HEADERS, *wjx_rows(answers)], encoding)
 
@@ -167,3 +184,52 @@ def class_xlsx(path: Path, answers: Sequence[Answer], day: dt.date) -> Path:
                      "、".join(a.symptoms) if a.symptoms else "无", a.place, a.travel,
                      a.note, day])
     return write_xlsx(path, rows, merged_title=len(header))
+
+
+# -- the tests' morning ----------------------------------------------------------------------
+DAY = dt.date(2024, 5, 31)  # yesterday for the test vault's clock (2024-06-01 11:00)
+SCHOOL = ("2021001", "2021002", "2021003", "2021004", "2021005")
+
+
+def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute, 12))
+
+
+def day_answers(day: dt.date = DAY) -> list[Answer]:
+    """One morning: 张三 with fever and cough, 李四 normal but answering twice,
+    王五 back from a risk area in home quarantine, 赵六 late; 孙七 silent."""
+    from fixtures_app import id_number
+
+    return [
+        Answer("张三", at(7, 30, day), phone="13800000000", school_number=SCHOOL[0],
+               id_number=id_number(order=100), temperature="38.2℃", symptoms=("发热", "干咳")),
+        Answer("李四", at(7, 40, day), phone="13800000001", school_number=SCHOOL[1],
+               id_number=id_number(order=101), temperature="36.9"),
+        Answer("李四", at(8, 5, day), phone="13800000001", school_number=SCHOOL[1],
+               id_number=id_number(order=101), temperature="36.6"),
+        Answer("王五", at(8, 10, day), phone="13800000002", school_number=SCHOOL[2],
+               id_number=id_number(order=102), temperature="36.4", travel="是",
+               isolation="居家隔离", place="湖北省-武汉市-洪山区"),
+        Answer("赵六", at(10, 45, day), phone="13800000003", school_number=SCHOOL[3],
+               id_number=id_number(order=103), temperature="36.5度"),
+    ]
+
+
+def class_answers(day: dt.date = DAY) -> list[Answer]:
+    """The morning as a class's sheet asks it: 是否在校 and 有/无/Y/N."""
+    answers = day_answers(day)
+    answers[0].place = "在校"
+    answers[3].place, answers[3].travel = "在家", "有"
+    answers[4].temperature, answers[4].travel = "36.5 °C", "N"
+    answers[1].travel = answers[2].travel = "无"
+    answers[0].travel = "Y"
+    return answers
+
+
+# The morning as each tool's .xlsx (the .xls and .ods in tests/tables/ are these, saved
+# by LibreOffice as ``<tool>.xls`` and ``<tool>.ods``).
+MORNING = {
+    "wjx": lambda path: wjx_xlsx(path, day_answers()),
+    "tencent": lambda path: tencent_xlsx(path, day_answers()),
+    "class": lambda path: class_xlsx(path, class_answers(), DAY),
+}

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixtures_app import chinese, make_app, settle, until  # noqa: F401
+from fixtures_app import PASSPHRASE, chinese, make_app, settle, until  # noqa: F401
 from healthkit import Watch, clock, watch  # noqa: F401
 from textual.widgets import Input, OptionList, Static
 
+from branchtool.errors import UserError
 from screens.file_picker import FilePicker, Mode, clean_path
 from storage import places
 
@@ -166,6 +167,38 @@ def test_files_written_by_default_go_to_the_stick_folder(watch: Watch, tmp_path:
     assert folders.default_folder() == stick.resolve()  # files still go to the stick
     stick.rmdir()  # the stick pulled out
     assert folders.default_folder() == elsewhere.resolve()
+
+
+def test_the_folder_memory_is_an_encrypted_setting(watch: Watch, tmp_path: Path) -> None:
+    """One place for settings: the stick folder decides where files go, so it
+    is kept with the office key (``vault_settings``), read back at unlock; a
+    value of the wrong shape (another version's) is no crash, and the office's
+    read-only view of a branch keeps none."""
+    from branchtool.services.folders import SETTING, Folders
+
+    s = watch.session
+    stick = tmp_path / "E"
+    stick.mkdir()
+    s.folders.set_stick(stick)
+    assert s.setting(SETTING) == {"stick": str(stick.resolve()), "last": str(stick.resolve())}
+    s.lock()
+    s.unlock(PASSPHRASE)
+    assert s.folders.stick == stick.resolve()
+    s.set_setting(SETTING, ["not", "a", "dict"])
+    assert Folders(s).stick is None
+    s.set_setting(SETTING, {"stick": 7, "last": "a\0b"})
+    assert (Folders(s).stick, Folders(s).last) == (None, None)
+
+    class ReadOnly:
+        def setting(self, name: str, default: object = None) -> object:
+            return default
+
+        def set_setting(self, name: str, value: object) -> None:
+            raise UserError("office.view.read_only")
+
+    view = Folders(ReadOnly())
+    view.remember(stick / "a.xlsx")  # kept for the dialog's life, not stored: no error
+    assert view.last == stick.resolve()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")

@@ -67,6 +67,20 @@ def test_a_school_number_is_optional_unique_and_found(roster: RosterService) -> 
     roster.add(person("丁", school_number="2021CS01"))  # freed by the edit
 
 
+def test_a_school_number_a_csv_wrote_in_scientific_notation_is_refused() -> None:
+    """Excel's CSV of a 学号 column it took for numbers: "2.02101E+09" lost
+    its digits, as an ID number does (issue 21's sentence); a number cell
+    that kept them, and a code with an E in it, are fine."""
+    from branchtool.records.person import PERSON
+
+    field = PERSON.field("school_number")
+    value, problem = field.parse("2.02101E+09")
+    assert value == "" and problem is not None and problem.key == "field.number_cell"
+    assert problem.message().startswith("学号/工号在表格中被存成了数字，末几位已丢失")
+    assert field.parse(2021010101.0) == ("2021010101", None)
+    assert field.parse("2021e05") == ("2021E05", None)
+
+
 def test_edit_changes_only_the_given_fields(roster: RosterService) -> None:
     pid = roster.add(person("王五", phone="13800138000", group="第一党小组"))
     roster.edit(pid, {"group": "第二党小组"})

@@ -14,27 +14,28 @@ import pytest
 from fixtures_app import PASSPHRASE, chinese, id_number  # noqa: F401
 from healthkit import NAMES, TODAY, Watch, add_people, clock, watch  # noqa: F401
 from surveykit import (
-    Answer,
+    DAY,
+    MORNING,
+    SCHOOL,
+    class_answers,
     class_xlsx,
+    day_answers,
     jinshuju_xlsx,
     mikecrm_csv,
     tencent_xlsx,
     wjx_csv,
+    wjx_days_xlsx,
     wjx_xlsx,
     write_csv,
 )
 
+from branchtool import tables
 from branchtool.cli import main
 from branchtool.services import checkin_import as ci
 from branchtool.services import survey_headers as sh
 from branchtool.services import survey_values as sv
 
-DAY = dt.date(2024, 5, 31)  # yesterday for the vault's clock (2024-06-01 11:00)
-SCHOOL = ("2021001", "2021002", "2021003", "2021004", "2021005")
-
-
-def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute, 12))
+TABLES = Path(__file__).parent / "tables"
 
 
 def numbered(watch: Watch) -> Watch:
@@ -42,24 +43,6 @@ def numbered(watch: Watch) -> Watch:
     for person_id, number in zip(watch.ids, SCHOOL, strict=True):
         watch.session.roster.edit(person_id, {"school_number": number})
     return watch
-
-
-def day_answers(day: dt.date = DAY) -> list[Answer]:
-    """One morning: 张三 with fever and cough, 李四 normal but answering twice,
-    王五 back from a risk area in home quarantine, 赵六 late; 孙七 silent."""
-    return [
-        Answer("张三", at(7, 30, day), phone="13800000000", school_number=SCHOOL[0],
-               id_number=id_number(order=100), temperature="38.2℃", symptoms=("发热", "干咳")),
-        Answer("李四", at(7, 40, day), phone="13800000001", school_number=SCHOOL[1],
-               id_number=id_number(order=101), temperature="36.9"),
-        Answer("李四", at(8, 5, day), phone="13800000001", school_number=SCHOOL[1],
-               id_number=id_number(order=101), temperature="36.6"),
-        Answer("王五", at(8, 10, day), phone="13800000002", school_number=SCHOOL[2],
-               id_number=id_number(order=102), temperature="36.4", travel="是",
-               isolation="居家隔离", place="湖北省-武汉市-洪山区"),
-        Answer("赵六", at(10, 45, day), phone="13800000003", school_number=SCHOOL[3],
-               id_number=id_number(order=103), temperature="36.5度"),
-    ]
 
 
 def run(w: Watch, *args: str) -> int:
@@ -106,15 +89,73 @@ def test_each_tools_export_imports_with_no_hand_mapping(
         "quarantine": 1}
 
 
+@pytest.mark.parametrize("name", ["wjx.xls", "wjx.ods", "tencent.xls", "tencent.ods",
+                                  "class.xls", "class.ods"])
+def test_each_tools_export_saved_as_xls_or_ods_imports_as_its_xlsx(
+        cli: Watch, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """The same morning as LibreOffice saved it (tests/tables/): the same columns,
+    the same answers read, the same preview as the tool's own .xlsx."""
+    tool = name.split(".")[0]
+    xlsx = MORNING[tool](tmp_path / f"{tool}.xlsx")
+    reports = []
+    for path in (xlsx, TABLES / name):
+        assert run(cli, "checkin", "import", str(path), "--dry-run", "--json") == 0
+        report = json.loads(capsys.readouterr().out)
+        reports.append({k: v for k, v in report.items() if k not in ("file", "sheet")})
+    assert reports[0] == reports[1]
+    report = reports[1]
+    assert (report["matched"], report["unmatched"], report["invalid"], report["held"]) == (
+        4, [], [], [])
+    if tool != "class":  # a class's sheet has no submission time: no twice, no late
+        assert report["superseded"] == [3] and [r["name"] for r in report["late"]] == ["赵六"]
+    assert report["missing"] == {DAY.isoformat(): ["孙七"]}
+
+
+def test_a_template_kept_from_the_xlsx_applies_to_the_ods(
+        cli: Watch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The questionnaire is known by its questions, whatever file it came in."""
+    xlsx = MORNING["wjx"](tmp_path / "wjx.xlsx")
+    assert run(cli, "checkin", "import", str(xlsx), "--map", "来源=备注", "--json") == 0
+    capsys.readouterr()
+    assert run(cli, "checkin", "import", str(TABLES / "wjx.ods"), "--dry-run", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["template"] == "wjx.xlsx" and report["matched"] == 4
+
+
+def test_a_workbook_of_several_days_asks_which_sheet(
+        cli: Watch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = DAY - dt.timedelta(days=1)
+    path = wjx_days_xlsx(tmp_path / "打卡汇总.xlsx", {
+        f"{day.month}月{day.day}日": day_answers(day) for day in (before, DAY)},
+        notes="每天的导出各放一页。")
+    with pytest.raises(tables.SheetChoice) as caught:
+        ci.prepare(path)
+    assert caught.value.sheets == ["5月30日", "5月31日"]  # not the notes
+    assert run(cli, "checkin", "import", str(path), "--json") == 1
+    assert "--sheet" in capsys.readouterr().err
+    assert run(cli, "checkin", "import", str(path), "--sheet", "5月31日", "--json") == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["sheet"] == "5月31日" and report["stored"] and report["matched"] == 4
+    assert "读取的是工作表“5月31日”" in captured.err
+    assert report["days"] == {DAY.isoformat(): 4}
+
+
+def test_a_survey_sheet_beside_a_sheet_of_notes_is_read_without_asking(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = MORNING["tencent"](tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("统计", 0).append(["应报", 5, "已报", 4])
+    book.save(path)
+    prepared = ci.prepare(path)
+    assert prepared.sheet.sheet == "Sheet" and prepared.tool == "tencent"
+    assert prepared.sheet.note_texts() == ["读取的是工作表“Sheet”（文件中共 2 个工作表）。"]
+
+
 def test_a_class_sheet_with_a_title_row_and_its_own_words(
         cli: Watch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    answers = day_answers()
-    answers[0].place = "在校"
-    answers[3].place, answers[3].travel = "在家", "有"
-    answers[4].temperature, answers[4].travel = "36.5 °C", "N"
-    answers[1].travel = answers[2].travel = "无"
-    answers[0].travel = "Y"
-    path = class_xlsx(tmp_path / "2101班.xlsx", answers, DAY)
+    path = class_xlsx(tmp_path / "2101班.xlsx", class_answers(), DAY)
     sheet, mapping = ci.read(path)
     assert sheet.headers[:3] == ["序号", "学号", "姓名"]
     assert mapping == [None, "school_number", "name", "temperature", "symptoms", "location",

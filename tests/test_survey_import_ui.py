@@ -14,6 +14,7 @@ from healthkit import NOW, Watch, clock, open_watch, static, watch  # noqa: F401
 from surveykit import Answer, wjx_xlsx
 from textual.widgets import Input, Select
 
+from branchtool import i18n
 from screens.checkin_import import HeldSelect, ImportCheckinsScreen
 from screens.survey_templates import SurveyTemplatesScreen, ValueSelect
 
@@ -158,3 +159,71 @@ async def test_reading_the_file_again_keeps_the_choices_made(watch: Watch,
         await until(pilot, lambda: screen.plan is not None
                     and screen.query_one(f"#ci-map-{column}", Select).value == "")
         assert screen.mapping[column] is None
+
+
+async def test_a_workbook_of_several_days_asks_which_sheet_and_any_format_reads(
+        watch: Watch, tmp_path: Path) -> None:
+    """A workbook with a sheet per day: the dialog asks which (the reader's
+    sheet choice beside the path); the choices made are kept as the
+    questionnaire's template, which the same questionnaire saved as .ods
+    (tests/tables/wjx.ods) then finds by itself."""
+    from surveykit import wjx_days_xlsx
+
+    s = watch.session
+    path = wjx_days_xlsx(tmp_path / "打卡汇总.xlsx", {
+        f"{day.month}月{day.day}日": morning(day, "体温正常")
+        for day in (NOW.date() - dt.timedelta(days=1), NOW.date())})
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_watch(app, pilot, "checkins")
+        await pilot.press("ctrl+o")
+        screen = app.screen
+        assert isinstance(screen, ImportCheckinsScreen)
+        screen.query_one("#ci-path", Input).value = f'"{path}"'  # Explorer's "Copy as path"
+        await pilot.press("enter")
+        choice = screen.query_one("#ci-sheet", Select)
+        await until(pilot, lambda: choice.display)
+        assert screen.sheet is None
+        assert static(app, "#ci-message") == i18n.t("table.choose_sheet")
+        choice.value = "6月1日"
+        await until(pilot, lambda: screen.plan is not None)
+        assert screen.sheet is not None and screen.sheet.sheet == "6月1日"
+        assert "读取的是工作表“6月1日”" in static(app, "#ci-info")
+        assert len(screen.plan.held) == 1  # 体温正常, in every row of the day
+        await until(pilot, lambda: bool(screen.query(HeldSelect)))
+        [select] = list(screen.query(HeldSelect))
+        select.value = "-"
+        await until(pilot, lambda: screen.plan is not None and not screen.plan.held)
+        assert screen.plan.days == {NOW.date().isoformat(): 4}
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, ImportCheckinsScreen))
+        assert len(s.health.day(NOW.date())) == 4
+        assert s.health.day(NOW.date() - dt.timedelta(days=1)) == {}  # the other sheet
+        # the same questionnaire as LibreOffice saves it: the template, no sheet choice
+        screen = await _read(app, pilot, Path(__file__).parent / "tables" / "wjx.ods")
+        assert "已套用问卷模板『打卡汇总.xlsx』" in static(app, "#ci-template")
+        assert not screen.query_one("#ci-sheet", Select).display
+        assert screen.plan is not None and screen.plan.problems == 0
+
+
+async def test_option_columns_with_markup_in_their_names_are_shown_as_text(
+        watch: Watch, tmp_path: Path) -> None:
+    """A question spread over one column per option, whose option names hold
+    markup: the column choices name them as typed (a Select would read them
+    as markup and fail)."""
+    from surveykit import write_csv
+
+    path = write_csv(tmp_path / "opt.csv", [
+        ["提交时间", "姓名", "5、症状:[/]发热", "5、症状:[@click=app.quit]干咳"],
+        ["2024-06-01 07:00", "张三", "1", "0"],
+    ])
+    app = make_app(watch.session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_watch(app, pilot, "checkins")
+        screen = await _read(app, pilot, path)
+        assert screen.mapping[2:] == ["symptoms|[/]发热", "symptoms|[@click=app.quit]干咳"]
+        choice = screen.query_one("#ci-map-3", Select)
+        assert "[@click=app.quit]干咳" in str(choice.query_one("SelectCurrent Static").render())
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, ImportCheckinsScreen))
+        assert watch.session.health.day(NOW.date())[watch.ids[0]]["symptoms"] == "fever"
