@@ -6,7 +6,9 @@ Builds a vault with ``--people`` people (one batch), then writes one morning's
 export for all of them the way the tools do (tests/surveykit.py: 问卷星 .xlsx
 and its GBK .csv, 腾讯问卷 .xlsx with one column per symptom option, 金数据
 .xlsx, 麦客 .csv), with a few answers the importer does not understand (held),
-a few late and a few twice. For each, times what the import dialog does
+a few late and a few twice; with LibreOffice (``soffice``) installed, the
+问卷星 and 腾讯问卷 files saved as .xls and .ods too (what the reader,
+``tables.read_sheet``, takes besides). For each, times what the import dialog does
 before it shows the preview: ``prepare`` (read the file, find the header row,
 recognise the columns, look the template up) and ``plan`` (match every row,
 read every answer, the preview: newly abnormal, late, twice, not answered).
@@ -19,6 +21,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -115,6 +119,10 @@ def main() -> None:
             "金数据 .xlsx": jinshuju_xlsx(Path(tmp) / "jinshuju.xlsx", morning),
             "麦客 .csv": mikecrm_csv(Path(tmp) / "mikecrm.csv", morning),
         }
+        soffice = shutil.which("soffice")
+        for label, stem in (("问卷星", "wjx"), ("腾讯问卷", "tencent")):
+            for fmt in ("xls", "ods") if soffice else ():
+                files[f"{label} .{fmt}"] = saved_as(soffice, Path(tmp) / f"{stem}.xlsx", fmt)
         print(f"roster of {len(roster)} people; {len(morning)} answers per file "
               f"(goal: read to preview < 1 s)")
         for label, file in files.items():
@@ -135,7 +143,17 @@ def main() -> None:
                   f"({len(plan.rows)} matched, {plan.problems} problems, "
                   f"{sum(len(h.rows) for h in plan.held)} held, {len(plan.late)} late, "
                   f"{len(plan.twice)} twice, {len(plan.concerns)} newly abnormal)")
+        if not soffice:
+            print("(soffice not found: no .xls or .ods; apt-get install libreoffice-calc-nogui)")
         vault.close()
+
+
+def saved_as(soffice: str, source: Path, fmt: str) -> Path:
+    """``source`` saved by LibreOffice as ``fmt`` beside it."""
+    subprocess.run([soffice, f"-env:UserInstallation=file://{source.parent}/profile",
+                    "--headless", "--convert-to", fmt, "--outdir", str(source.parent),
+                    str(source)], check=True, capture_output=True, timeout=600)
+    return source.with_suffix(f".{fmt}")
 
 
 if __name__ == "__main__":
