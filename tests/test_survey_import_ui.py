@@ -191,6 +191,7 @@ async def test_a_workbook_of_several_days_asks_which_sheet_and_any_format_reads(
         assert "读取的是工作表“6月1日”" in static(app, "#ci-info")
         assert len(screen.plan.held) == 1  # 体温正常, in every row of the day
         await until(pilot, lambda: bool(screen.query(HeldSelect)))
+        await settle(app, pilot)  # the select composed (its value shown) before it is set
         [select] = list(screen.query(HeldSelect))
         select.value = "-"
         await until(pilot, lambda: screen.plan is not None and not screen.plan.held)
