@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from branchtool import tables
 from branchtool.records.person import PERSON
-from branchtool.services import checkin_import
+from branchtool.services import survey_headers
 
 SURVEY = ["序号", "提交答卷时间", "所用时间", "来源", "1、姓名", "2、手机号码", "3、今日体温",
           "4、是否有以下症状", "5、当前所在地", "6、所在省份", "7、近14天是否到过中高风险地区"]
@@ -91,7 +91,7 @@ def main() -> None:
     soffice = shutil.which("soffice")
     with tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
-        cases = [("survey", 3_000, SURVEY, survey_rows, checkin_import.match_header),
+        cases = [("survey", 3_000, SURVEY, survey_rows, survey_headers.header_score),
                  ("roster", 30_000, ROSTER, roster_rows, PERSON.match_header)]
         print(f"{'file':<28}{'rows':>8}{'size':>10}{'read_sheet':>12}{'openpyxl':>10}")
         for stem, n, headers, make, match in cases:

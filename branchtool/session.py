@@ -27,10 +27,12 @@ if TYPE_CHECKING:
     from branchtool.services.care import CareService
     from branchtool.services.contacts import ContactService
     from branchtool.services.deeds import DeedService
+    from branchtool.services.folders import Folders
     from branchtool.services.health import HealthService
     from branchtool.services.member_records import MemberRecordService
     from branchtool.services.notices import NoticeService
     from branchtool.services.roster import RosterService
+    from branchtool.services.survey_templates import TemplateStore
     from branchtool.services.tasks import TaskService
     from storage.vault import Vault
 
@@ -375,6 +377,27 @@ class Session:
 
             service = self._services["notices"] = NoticeService(
                 self.vault, self.roster, now=self._watch_clock())
+        return service
+
+    @property
+    def folders(self) -> Folders:
+        """The last folder used and the stick folder (file dialogs, default paths)."""
+        service = self._services.get("folders")
+        if service is None:
+            from branchtool.services.folders import Folders
+
+            service = self._services["folders"] = Folders(self)
+        return service
+
+    @property
+    def survey_templates(self) -> TemplateStore:
+        """The questionnaires' column and answer choices (check-in import)."""
+        service = self._services.get("survey_templates")
+        if service is None:
+            from branchtool.services.survey_templates import PARTITION, TemplateStore
+
+            service = self._services["survey_templates"] = TemplateStore(
+                self.vault.partition(PARTITION))
         return service
 
     def __enter__(self) -> Session:

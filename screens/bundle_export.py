@@ -42,6 +42,7 @@ from branchtool.errors import UserError
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
 from screens.office_key import OfficeKeyScreen, describe_key
 from screens.path_prompt import PathScreen
 
@@ -105,7 +106,9 @@ class BundlePane(VerticalScroll, LockAware):
             yield Input(placeholder=i18n.t("export_ui.bundle.to"), compact=True, id="bundle-to")
         with Horizontal(classes="bundle-row"):
             yield Static(i18n.t("export_ui.bundle.folder"), classes="bundle-label")
-            yield Input(str(Path.cwd()), compact=True, id="bundle-folder")
+            yield Input(compact=True, id="bundle-folder",
+                        placeholder=i18n.t("export_ui.bundle.folder_hint"))
+            yield Button(i18n.t("picker.browse"), id="bundle-browse", compact=True)
         with Horizontal(classes="bundle-row"):
             yield Static(i18n.t("export_ui.bundle.redaction"), classes="bundle-label")
             with RadioSet(id="bundle-redaction", compact=True):
@@ -155,6 +158,9 @@ class BundlePane(VerticalScroll, LockAware):
         shown = self.query_one("#bundle-office", Static)
         shown.update(i18n.t("export_ui.bundle.office_line", key=describe_key(office)))
         shown.set_class(office is None, "-missing")
+        folder = self.query_one("#bundle-folder", Input)
+        if not folder.value.strip():  # the stick folder set last time (or the last used)
+            folder.value = str(self.session.folders.default_folder())
         start, end = self.query_one("#bundle-from", Input), self.query_one("#bundle-to", Input)
         if not start.value or not end.value:
             period = bundles.default_period()
@@ -268,7 +274,13 @@ class BundlePane(VerticalScroll, LockAware):
             return
         if self.previewed is None or self.previewed != choice:
             return  # the preview of this choice is not shown yet
-        folder = Path(self.query_one("#bundle-folder", Input).value.strip()).expanduser()
+        folder = clean_path(self.query_one("#bundle-folder", Input).value)
+        problem = i18n.t("export_ui.path.empty") if folder is None else \
+            save_problem(folder / "_")
+        if folder is None or problem is not None:  # says why; the typed folder stays
+            self._message(problem or "")
+            self.notify(problem or "", severity="error")
+            return
         self.query_one("#bundle-write", Button).disabled = True
         bar = self.query_one("#bundle-progress", ProgressBar)
         bar.update(total=None, progress=0)
@@ -289,6 +301,7 @@ class BundlePane(VerticalScroll, LockAware):
                                                                progress=message.done)
 
     def _exported(self, result: ExportResult) -> None:
+        self.session.folders.set_stick(result.path.parent)  # the next export's default
         bar = self.query_one("#bundle-progress", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         self._message(i18n.t("export_ui.bundle.done", path=str(result.path),
@@ -319,7 +332,7 @@ class BundlePane(VerticalScroll, LockAware):
                       fingerprint=key.fingerprint)
         self.app.push_screen(
             PathScreen(i18n.t("export_ui.branch_key.title"),
-                       Path.cwd() / sending.default_key_name(self.session),
+                       default_folder(self.app) / sending.default_key_name(self.session),
                        ok=i18n.t("export_ui.branch_key.ok"), note=note),
             lambda path: path is not None and self._write_key(path))
 
@@ -330,9 +343,22 @@ class BundlePane(VerticalScroll, LockAware):
     @on(Button.Pressed, "#bundle-receipt")
     def receipt(self) -> None:
         self.app.push_screen(
-            PathScreen(i18n.t("export_ui.receipt.title"), Path.cwd(),
-                       ok=i18n.t("export_ui.receipt.ok"), must_exist=True),
+            FilePicker(i18n.t("export_ui.receipt.title"), mode=Mode.OPEN,
+                       ok=i18n.t("export_ui.receipt.ok")),
             lambda path: path is not None and self._import_receipt(path))
+
+    @on(Button.Pressed, "#bundle-browse")
+    def browse_folder(self) -> None:
+        field = self.query_one("#bundle-folder", Input)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                field.value = str(path)
+                field.focus()
+
+        self.app.push_screen(FilePicker(i18n.t("export_ui.bundle.folder_title"),
+                                        mode=Mode.FOLDER, start=clean_path(field.value)),
+                             chosen)
 
     @work(thread=True, exclusive=True, group=RECEIPT, exit_on_error=False)
     def _import_receipt(self, path: Path) -> Any:

@@ -21,11 +21,12 @@ from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
 from screens.plain import Static
 
 
-def default_path(today: dt.date) -> Path:
-    return Path.cwd() / f"{i18n.t('roster.export.file_stem')}-{today:%Y%m%d}.xlsx"
+def default_name(today: dt.date) -> str:
+    return f"{i18n.t('roster.export.file_stem')}-{today:%Y%m%d}.xlsx"
 
 
 class ExportScreen(ModalScreen[None]):
@@ -44,7 +45,10 @@ class ExportScreen(ModalScreen[None]):
         with Vertical(classes="export-box"):
             yield Static(i18n.t("roster_export.title"), classes="export-title")
             yield Static(i18n.t("roster_export.path_label"))
-            yield Input(str(default_path(dt.date.today())), id="export-path")
+            with Horizontal(classes="export-path-row"):
+                yield Input(str(default_folder(self.app) / default_name(dt.date.today())),
+                            id="export-path")
+                yield Button(i18n.t("picker.browse"), id="export-browse", compact=True)
             yield Checkbox(i18n.t("roster_export.only_shown", n=len(self.shown)), id="export-shown")
             yield Static(id="export-message")
             with Horizontal(classes="export-buttons"):
@@ -57,7 +61,14 @@ class ExportScreen(ModalScreen[None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-ok")
     def _ok(self) -> None:
-        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        path = clean_path(self.query_one("#export-path", Input).value)
+        if path is None:
+            self.query_one("#export-message", Static).update(i18n.t("export_ui.path.empty"))
+            return
+        problem = save_problem(path)
+        if problem is not None:  # says why; the typed path stays
+            self.query_one("#export-message", Static).update(problem)
+            return
         if path.exists():
             question = ConfirmScreen(i18n.t("roster_export.overwrite", name=path.name),
                                      yes=i18n.t("roster_export.replace"),
@@ -87,6 +98,22 @@ class ExportScreen(ModalScreen[None]):
                 raise error  # type: ignore[misc]
             self.query_one("#export-message", Static).update(error.message())
             self.query_one("#export-ok", Button).disabled = False
+
+    @on(Button.Pressed, "#export-browse")
+    def _browse(self) -> None:
+        field = self.query_one("#export-path", Input)
+        typed = clean_path(field.value)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                field.value = str(path)
+                self._start(path)
+
+        self.app.push_screen(FilePicker(
+            i18n.t("roster_export.title"), mode=Mode.SAVE,
+            start=typed.parent if typed is not None else None,
+            name=typed.name if typed is not None else default_name(dt.date.today()),
+            ok=i18n.t("roster_export.ok")), chosen)
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

@@ -16,12 +16,14 @@ The shared look is ``import_dialog.tcss`` (by class, ``.imp-...``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select
@@ -30,8 +32,9 @@ from textual.worker import Worker, WorkerState
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.session import Session
-from branchtool.tables import Sheet, SheetChoice
+from branchtool.tables import READABLE, Sheet, SheetChoice
 from screens.base import localize_bindings
+from screens.file_picker import FilePicker, Mode, clean_path
 from screens.plain import Label, Static
 
 IGNORE = ""  # the column select's value for "not imported"
@@ -71,6 +74,8 @@ class ImportDialog(Screen[ResultT]):
                 sheets.display = False
                 yield sheets
                 yield from self.compose_file_options()
+                yield Button(i18n.t("picker.browse"), id=f"{self.ID}-browse", compact=True,
+                             classes="imp-read")
                 yield Button(self.t("read"), id=f"{self.ID}-read", compact=True,
                              classes="imp-read")
             yield Static(self.t("intro"), id=f"{self.ID}-info", classes="imp-info")
@@ -101,7 +106,8 @@ class ImportDialog(Screen[ResultT]):
         """What stands before the message in the action bar."""
         yield from ()
 
-    def column_options(self) -> list[tuple[str, str]]:
+    def column_options(self) -> Sequence[tuple[str | Content, str]]:
+        """The column selects' choices (labels quoting a file: ``Content``)."""
         raise NotImplementedError
 
     def more_mapping_rows(self) -> list[Widget]:
@@ -147,10 +153,9 @@ class ImportDialog(Screen[ResultT]):
     # -- step 1: read the file -----------------------------------------------------------
     @on(Input.Submitted)
     def read_file(self) -> None:
-        # Explorer's "Copy as path" puts the path in double quotes.
-        path = self.query_one(f"#{self.ID}-path", Input).value.strip().strip('"').strip()
-        if path and not self.busy:
-            file = Path(path).expanduser()
+        # Explorer's "Copy as path" puts the path in quotes: clean_path takes them off.
+        file = clean_path(self.query_one(f"#{self.ID}-path", Input).value)
+        if file is not None and not self.busy:
             choice = self.query_one(f"#{self.ID}-sheet", Select)
             if file != self.sheet_path:
                 choice.display = False
@@ -159,6 +164,21 @@ class ImportDialog(Screen[ResultT]):
             name = None if choice.is_blank() else str(choice.value)
             self._say(self.t("reading"))
             self._read(file, name)
+
+    def action_browse(self) -> None:
+        """The file dialog, starting where the last file came from."""
+        if self.busy:
+            return
+        field = self.query_one(f"#{self.ID}-path", Input)
+        typed = clean_path(field.value)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                field.value = str(path)
+                self.read_file()
+
+        self.app.push_screen(FilePicker(self.t("title"), mode=Mode.OPEN, start=typed,
+                                        suffixes=READABLE), chosen)
 
     @on(Select.Changed, ".imp-sheet")
     def _sheet_chosen(self, event: Select.Changed) -> None:
@@ -171,7 +191,7 @@ class ImportDialog(Screen[ResultT]):
         choice = self.query_one(f"#{self.ID}-sheet", Select)
         if self.sheet_path != path or self.sheet_names != sheets:
             with choice.prevent(Select.Changed):
-                choice.set_options([(s, s) for s in sheets])
+                choice.set_options([(Content(s), s) for s in sheets])  # a file's names
         self.sheet_path, self.sheet_names = path, sheets
         with choice.prevent(Select.Changed):
             if current is None:
@@ -190,21 +210,21 @@ class ImportDialog(Screen[ResultT]):
 
     async def _show_sheet(self, sheet: Sheet, mapping: list[str | None]) -> None:
         self.sheet = sheet
-        if len(sheet.sheets) > 1:
-            path = self.query_one(f"#{self.ID}-path", Input).value.strip().strip('"').strip()
-            self._offer_sheets(Path(path).expanduser(), sheet.sheets, sheet.sheet)
+        file = clean_path(self.query_one(f"#{self.ID}-path", Input).value)
+        if len(sheet.sheets) > 1 and file is not None:
+            self._offer_sheets(file, sheet.sheets, sheet.sheet)
         else:
             self.query_one(f"#{self.ID}-sheet", Select).display = False
         info = [self.t("file_info", name=sheet.name, rows=len(sheet.rows),
                        columns=len(sheet.headers)), *sheet.note_texts()]
-        self.query_one(f"#{self.ID}-info", Static).update("\n".join(info))
+        self.query_one(f"#{self.ID}-info", Static).update(Content("\n".join(info)))
         box = self.query_one(f"#{self.ID}-mapping", Vertical)
         await box.remove_children()
         options = self.column_options()
         rows: list[Widget] = [Label(self.t("mapping"), classes="imp-heading")]
         for i, (header, key) in enumerate(zip(sheet.headers, mapping, strict=True)):
             rows.append(Horizontal(
-                Label(header or self.t("unnamed", n=i + 1), classes="imp-header"),
+                Label(Content(header or self.t("unnamed", n=i + 1)), classes="imp-header"),
                 Select(options, value=key or IGNORE, allow_blank=False, compact=True,
                        id=f"{self.MAP_ID}-{i}"),
                 classes="imp-map-row"))
@@ -275,6 +295,7 @@ class ImportDialog(Screen[ResultT]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         action = {f"{self.ID}-read": self.read_file,
+                  f"{self.ID}-browse": self.action_browse,
                   f"{self.ID}-commit": self.action_commit,
                   f"{self.ID}-cancel": self.action_cancel}.get(event.button.id or "")
         if action is not None:
@@ -282,7 +303,7 @@ class ImportDialog(Screen[ResultT]):
 
     def _say(self, message: str, *, error: bool = False) -> None:
         label = self.query_one(f"#{self.ID}-message", Static)
-        label.update(message)
+        label.update(Content(message))  # names a file: never markup
         label.set_class(error, "-error")
 
     def action_cancel(self) -> None:

@@ -45,6 +45,7 @@ class ImportRosterScreen(ImportDialog[bool], LockAware):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "commit", "roster_import.key.commit", priority=True),
+        Binding("ctrl+o", "browse", "picker.key.browse"),
         Binding("escape", "cancel", "roster_import.key.cancel"),
     ]
 

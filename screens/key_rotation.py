@@ -26,6 +26,7 @@ from branchtool.errors import UserError, describe
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.file_picker import default_folder
 from screens.plain import Static
 from storage.errors import StorageError
 
@@ -97,7 +98,7 @@ class KeyRotationScreen(ModalScreen[bool]):
                 folder = Path(field.value.strip() or ".").expanduser()
                 if folder.is_dir():
                     return folder
-        return Path.cwd()
+        return default_folder(self.app)
 
     def _show_state(self) -> None:
         """The current key, the rotations so far, and the file names that follow."""

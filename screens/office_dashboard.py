@@ -37,6 +37,7 @@ from branchtool.office.status import BranchRow, Overview
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.file_picker import FilePicker, Mode, default_folder
 from screens.office_rows import (
     ABNORMAL_COLUMNS,
     BRANCH_COLUMNS,
@@ -342,7 +343,7 @@ class OfficeDashboard(Vertical, LockAware):
     @on(Button.Pressed, "#office-summary-button")
     def action_summary(self) -> None:
         day = self.day() or self._today()
-        default = Path.home() / f"college-{day:%Y%m%d}.xlsx"
+        default = default_folder(self.app) / f"college-{day:%Y%m%d}.xlsx"
         self.app.push_screen(PathScreen(i18n.t("office_ui.summary_title"), default,
                                         ok=i18n.t("office_ui.save"),
                                         note=i18n.t("office_ui.summary_note")),
@@ -354,9 +355,9 @@ class OfficeDashboard(Vertical, LockAware):
 
     @on(Button.Pressed, "#office-receipts-button")
     def action_receipts(self) -> None:
-        self.app.push_screen(PathScreen(i18n.t("office_ui.receipts_title"), Path.home(),
+        self.app.push_screen(FilePicker(i18n.t("office_ui.receipts_title"), mode=Mode.FOLDER,
                                         ok=i18n.t("office_ui.write"),
-                                        note=i18n.t("office_ui.receipts_note"), must_exist=True),
+                                        note=i18n.t("office_ui.receipts_note")),
                              lambda path: self._write_receipts(path) if path else None)
 
     @work(thread=True, group=RECEIPTS, exit_on_error=False)

@@ -147,11 +147,12 @@ class OfficeImportPane(Vertical, LockAware):
 
     @on(Button.Pressed, "#office-import-browse")
     def action_browse(self) -> None:
-        from screens.office_picker import PickScreen
+        from screens.file_picker import FilePicker, Mode
 
         paths = split_paths(self.query_one("#office-import-paths", Input).value)
-        start = paths[-1] if paths and paths[-1].is_dir() else Path.home()
-        self.app.push_screen(PickScreen(start), self._picked)
+        self.app.push_screen(FilePicker(i18n.t("office_ui.pick.title"), mode=Mode.EXISTING,
+                                        start=paths[-1] if paths else None,
+                                        ok=i18n.t("office_ui.pick.use_folder")), self._picked)
 
     def _picked(self, path: Path | None) -> None:
         if path is None:

@@ -26,6 +26,7 @@ from branchtool.reports.document import Document
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
 from screens.plain import Static
 
@@ -138,7 +139,7 @@ class ReportsPane(Vertical, LockAware):
         doc = self.document
         if doc is None:
             return
-        default = Path.cwd() / reports.file_name(doc, fmt)
+        default = default_folder(self.app) / reports.file_name(doc, fmt)
         self.app.push_screen(
             PathScreen(i18n.t("export_ui.report.save_title", title=doc.title), default,
                        ok=i18n.t("export_ui.report.save")),

@@ -16,8 +16,14 @@ survey's tab-separated text named .xls; and three workbooks whose two cells
 lie far apart (A1 and Z200000, A1 and IV60000), which calamine would lay out
 as millions of cells.
 
+The survey tools' exports of the check-in tests' morning (``surveykit``:
+问卷星 with its text times and ``┋``, 腾讯问卷 with date-time cells and one
+column per option ticked 1/0, a class's sheet with a merged title and date
+cells) are saved as .xls and .ods too: ``wjx.xls``, ``tencent.ods``…
+
 Run from the repository: ``python tests/make_table_fixtures.py`` (needs
-``soffice``: ``apt-get install --no-install-recommends libreoffice-calc-nogui``).
+``soffice``: ``apt-get install --no-install-recommends libreoffice-calc-nogui``);
+``python tests/make_table_fixtures.py surveys`` makes the survey tools' files only.
 """
 
 from __future__ import annotations
@@ -176,6 +182,22 @@ def build(out: Path = OUT) -> list[Path]:
             far_cells(src, far)
             for fmt in fmts:
                 made.append(_move(soffice(src, fmt, work / fmt), out / f"far-cells.{fmt}"))
+    return made + build_surveys(out)
+
+
+def build_surveys(out: Path = OUT) -> list[Path]:
+    """The check-in tests' morning as each survey tool exports it, as .xls and .ods."""
+    from surveykit import MORNING
+
+    if shutil.which("soffice") is None:
+        raise SystemExit("soffice not found: apt-get install libreoffice-calc-nogui")
+    made: list[Path] = []
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
+        for tool, write in MORNING.items():
+            src = write(work / f"{tool}.xlsx")
+            for fmt in ("xls", "ods"):
+                made.append(_move(soffice(src, fmt, work / fmt), out / f"{tool}.{fmt}"))
     return made
 
 
@@ -185,5 +207,5 @@ def _move(source: Path, target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    for path in build():
+    for path in build_surveys() if sys.argv[1:] == ["surveys"] else build():
         print(f"{path.relative_to(HERE.parent)}  {path.stat().st_size:>7} bytes")

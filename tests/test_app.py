@@ -153,8 +153,9 @@ async def test_ctrl_l_locks_drops_the_data_and_keeps_the_form(session: Session) 
         assert isinstance(form, RecordForm)
         assert form.values["name"] == "李四"  # the unsaved input survived the lock
         assert len(main.query_one(RecordTable).rows) == 1
-        form.rows[8].widget.value = "student"  # category
-        form.rows[9].widget.value = "league"  # stage
+        rows = {row.key: row for row in form.rows}
+        rows["category"].widget.value = "student"
+        rows["stage"].widget.value = "league"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

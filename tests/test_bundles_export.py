@@ -112,7 +112,8 @@ def test_redaction_levels_withhold_exactly_what_they_say(
     assert all(name not in counts for name in names)
     assert fmt.decode(counts)["counts"]["roster"] == len(fmt.decode(full)["data"]["roster"])
     preview = branch.bundles.preview(period, "standard")
-    assert set(preview.withheld["roster"]) == {"id_number", "phone", "address", "notes"}
+    assert set(preview.withheld["roster"]) == {"id_number", "phone", "school_number", "address",
+                                                  "notes"}
 
 
 @pytest.mark.parametrize("fault", ["full_disk", "half_written", "folder_vanished",

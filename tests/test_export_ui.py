@@ -169,7 +169,8 @@ async def test_the_preview_says_what_each_redaction_level_sends(
         lines = {line.name: line for line in pane.preview.sections}
         assert {n: line.count for n, line in lines.items()} == expected.counts
         assert lines["roster"].withheld == tuple(
-            PERSON.field(key).label for key in ("id_number", "phone", "address", "notes"))
+            PERSON.field(key).label for key in ("id_number", "phone", "school_number", "address",
+                                               "notes"))
         assert CARE.field("description").label in lines["care"].withheld
         assert lines["roster"].sent == lines["roster"].count > 0
         assert "随附报告" in str(pane.query_one("#bundle-message").render())

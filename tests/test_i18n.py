@@ -75,7 +75,7 @@ def test_every_field_and_choice_of_a_person_has_labels() -> None:
 CHINESE_AS_DATA = {ROOT / p for p in (
     "branchtool/demo_care.py", "branchtool/demo_data.py", "branchtool/demo_health.py",
     "branchtool/pinyin.py", "branchtool/i18n.py", "branchtool/records/health_fields.py",
-    "branchtool/reports/docx_writer.py",
+    "branchtool/reports/docx_writer.py", "branchtool/services/survey_words.py",
 )}
 
 

@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 from fixtures_app import english, settle, toasts  # noqa: F401  (english: a fixture)
-from textual.widgets import DirectoryTree, Input, Markdown, Select
+from textual.widgets import Input, Markdown, Select
 
 from branchtool.office.service import OfficeService
 from branchtool.records.person import PERSON
 from branchtool.session import Session
 from screens.confirm import ConfirmScreen
+from screens.file_picker import FilePicker
 from screens.office_branch import ChangeScreen, OfficeBranchScreen
 from screens.office_dashboard import OfficeDashboard
 from screens.office_import import OfficeImportPane
 from screens.office_init import OfficeInitScreen
 from screens.office_main import OfficeMainScreen
-from screens.office_picker import PickScreen
 from screens.office_trust import TrustPane
 from screens.path_prompt import PathScreen
 from screens.record_table import RecordTable
@@ -133,15 +133,10 @@ async def test_import_a_folder_with_a_verdict_per_file(world: dict[str, Path]) -
         pane.action_browse()
         await settle(app, pilot)
         picker = app.screen
-        assert isinstance(picker, PickScreen)
-        tree = picker.query_one(DirectoryTree)
-        await pilot.pause()
-        for _ in range(20):  # down to the usb folder
-            node = tree.cursor_node
-            if node is not None and node.data is not None and node.data.path == world["usb"]:
-                break
-            await pilot.press("down")
-        await pilot.press("ctrl+u")
+        assert isinstance(picker, FilePicker)  # opened where the typed path points
+        assert picker.navigation.location == world["usb"].parent
+        picker.query_one("#path-input", Input).value = f'"{world["usb"]}"'  # Copy as path
+        await pilot.press("enter")
         await pilot.pause()
         assert pane.query_one("#office-import-paths", Input).value == str(world["usb"])
         await pilot.press("enter")

@@ -175,7 +175,7 @@ def test_defaults_fill_empty_cells(tmp_path: Path, roster: RosterService) -> Non
 def test_a_sheet_without_names_is_refused(tmp_path: Path, roster: RosterService) -> None:
     path = write_xlsx(tmp_path / "x.xlsx", [["学号", "电话"], ["1", "13800138000"]])
     sheet, mapping = roster_io.read(path)
-    assert mapping == [None, "phone"]
+    assert mapping == ["school_number", "phone"]
     with pytest.raises(UserError) as caught:
         roster_io.plan(roster, sheet, mapping)
     assert caught.value.key == "roster.import.no_name_column"
@@ -279,3 +279,21 @@ def test_export_to_an_unwritable_place(tmp_path: Path, roster: RosterService) ->
     assert caught.value.key == "table.unwritable"
     with pytest.raises(UserError):
         roster_io.export(roster, tmp_path / "r.pdf")
+
+
+def test_a_roster_with_school_numbers_finds_people_by_them(tmp_path: Path,
+                                                          roster: RosterService) -> None:
+    known = roster.add({"name": "张三", "category": "student", "stage": "league",
+                        "school_number": "2021001"})
+    path = write_xlsx(tmp_path / "class.xlsx", [
+        ["学号", "姓名", "手机"],
+        [2021001, "张三", "13800138000"],  # a number cell, as Excel keeps it
+        ["2021002", "李四", ""],
+        ["2021002", "王五", ""],  # the same 学号 twice in the file
+    ])
+    sheet, mapping = roster_io.read(path)
+    assert mapping == ["school_number", "name", "phone"]
+    plan = roster_io.plan(roster, sheet, mapping, {"category": "student", "stage": "league"})
+    assert [(r.row, r.existing) for r in plan.duplicates] == [(2, known)]
+    assert [r.row for r in plan.new] == [3]
+    assert [(b.row, b.problems[0].key) for b in plan.bad] == [(4, "roster.import.repeated_id")]

@@ -197,7 +197,7 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
         term.type("导出本支部")
         term.wait_for("导出本支部公钥文件，交党委办公室登记")
         term.press("Enter")
-        dialog = term.wait_for("导出本支部公钥", "文件路径")
+        dialog = term.wait_for("导出本支部公钥", "路径（")
         branch_print = re.search(FINGERPRINT, dialog)
         assert branch_print, dialog
         replace_input(term, f"{BRANCH_CODE}.pub", str(usb / f"{BRANCH_CODE}.pub"))

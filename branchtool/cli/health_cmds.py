@@ -34,8 +34,26 @@ def register(sub: Any) -> None:
     imp.add_argument("--dry-run", action="store_true", help=i18n.t("cli.checkin.import.dry_run"))
     imp.add_argument("--skip-problems", action="store_true",
                      help=i18n.t("cli.checkin.import.skip_problems"))
+    imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                     help=i18n.t("cli.checkin.import.map"))
+    imp.add_argument("--value", action="append", default=[], metavar="FIELD:ANSWER=VALUE",
+                     help=i18n.t("cli.checkin.import.value"))
+    imp.add_argument("--no-template", action="store_true",
+                     help=i18n.t("cli.checkin.import.no_template"))
     imp.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
     imp.set_defaults(handler=cmd_import)
+    template = actions.add_parser("template", help=i18n.t("cli.checkin.template.help"))
+    taction = template.add_subparsers(dest="template_command", metavar="ACTION", required=True)
+    tlist = taction.add_parser("list", help=i18n.t("cli.checkin.template.list"))
+    tlist.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+    tlist.set_defaults(handler=cmd_template_list)
+    tshow = taction.add_parser("show", help=i18n.t("cli.checkin.template.show"))
+    tshow.add_argument("template", metavar="N", help=i18n.t("cli.checkin.template.number"))
+    tshow.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+    tshow.set_defaults(handler=cmd_template_show)
+    tdelete = taction.add_parser("delete", help=i18n.t("cli.checkin.template.delete"))
+    tdelete.add_argument("template", metavar="N", help=i18n.t("cli.checkin.template.number"))
+    tdelete.set_defaults(handler=cmd_template_delete)
 
     health = sub.add_parser("health", help=i18n.t("cli.health.help"))
     haction = health.add_subparsers(dest="health_command", metavar="ACTION", required=True)
@@ -82,27 +100,34 @@ def _print_json(value: Any) -> None:
 # -- checkin import ------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
     from branchtool.errors import UserError
-    from branchtool.services import checkin_import
+    from branchtool.services import checkin_import as ci
 
     session = open_session(args)
     try:
-        sheet, mapping = checkin_import.read(args.file, args.sheet)
+        templates = None if args.no_template else session.survey_templates
+        prepared = ci.prepare(args.file, templates, sheet_name=args.sheet)
+        sheet = prepared.sheet
         for note in sheet.note_texts():
             print(note, file=sys.stderr)
-        plan = checkin_import.plan(session.health, session.roster, sheet, mapping,
-                                   day=args.date)
-        counts = checkin_import.summary_counts(plan)
+        mapping = _mapping(sheet.headers, prepared.mapping, args.map)
+        values = _values(prepared.values, args.value)
+        plan = ci.plan(session.health, session.roster, sheet, mapping,
+                       day=args.date, values=values)
+        counts = ci.summary_counts(plan, session.roster)
+        counts["template"] = prepared.template.name if prepared.template else ""
         stored = False
         if not args.dry_run and plan.rows and (args.skip_problems or not plan.problems):
-            checkin_import.commit(session.health, session.roster, plan)
+            ci.commit(session.health, session.roster, plan)
             stored = True
+            if not args.no_template:
+                ci.remember(session.survey_templates, prepared, mapping, values, plan)
         counts["stored"] = stored
         counts["sheet"] = sheet.sheet
         counts["hidden_rows"] = sheet.hidden_rows
         if args.json:
             _print_json(counts)
         else:
-            _print_plan(plan, stored)
+            _print_plan(session, prepared, plan, stored)
         if plan.problems and not args.skip_problems and not args.dry_run:
             raise UserError("checkin.import.has_problems", count=plan.problems)
         if not plan.rows:
@@ -112,18 +137,196 @@ def cmd_import(args: argparse.Namespace) -> int:
         session.lock()
 
 
-def _print_plan(plan: Any, stored: bool) -> None:
+def _check_field(name: str) -> str | None:
+    """A check-in field or person key named by its key or label; ``-`` ignores."""
+    from branchtool.errors import UserError
+    from branchtool.services import checkin_import as ci
+    from branchtool.services.survey_headers import IMPORTED_FIELDS, OPTION, PERSON_KEYS
+
+    if name in ("-", ""):
+        return None
+    field, _, option = name.partition(OPTION)
+    known = (*PERSON_KEYS, ci.SUBMITTED, *IMPORTED_FIELDS)
+    key = field if field in known else ci.match_header(field)
+    if key is None or key not in known:
+        raise UserError("cli.roster.unknown_field", field=field)
+    return f"{key}{OPTION}{option}" if option else key
+
+
+def _mapping(headers: list[str], guessed: list[str | None],
+             overrides: list[str]) -> list[str | None]:
+    from branchtool.errors import UserError
+    from branchtool.services.survey_headers import question_text
+
+    mapping = list(guessed)
+    for text in overrides:
+        column, sep, field = text.rpartition("=")
+        if not sep or not column.strip():
+            raise UserError("cli.roster.bad_pair", text=text)
+        column = column.strip()
+        questions = [question_text(h) for h in headers]
+        if column.isdigit() and 1 <= int(column) <= len(headers):
+            index = int(column) - 1
+        elif column in headers:
+            index = headers.index(column)
+        elif column in questions:
+            index = questions.index(column)
+        else:
+            raise UserError("cli.roster.unknown_column", column=column)
+        mapping[index] = _check_field(field.strip())
+    return mapping
+
+
+def _values(saved: dict[str, dict[str, str]], pairs: list[str]) -> dict[str, dict[str, str]]:
+    """The template's answer mapping plus ``FIELD:ANSWER=VALUE`` pairs
+    (VALUE: a choice's label or code; empty for "record nothing")."""
+    from branchtool.errors import UserError
+    from branchtool.records.checkin import CHECKIN
+    from branchtool.records.fields import _choice_lookup, _fold
+    from branchtool.services import survey_values
+    from branchtool.services.survey_words import fold
+
+    values = {k: dict(v) for k, v in saved.items()}
+    for text in pairs:
+        left, sep, value = text.rpartition("=")
+        field, colon, answer = left.partition(":")
+        if not sep or not colon or not answer.strip():
+            raise UserError("cli.checkin.bad_value", text=text)
+        key = _check_field(field.strip())
+        allowed = survey_values.choices_for(key or "")
+        if key is None or not allowed:
+            raise UserError("cli.checkin.unmappable", field=field)
+        value = value.strip()
+        if key == "temperature":
+            code = value if value in allowed else (
+                survey_values.FEVER if _fold(value) in _fever_words() else None)
+            if value in ("", "-"):
+                code = survey_values.BLANK
+        else:
+            code = survey_values.BLANK if value in ("", "-") else \
+                _choice_lookup(CHECKIN.field(key)).get(_fold(value))
+        if code is None or code not in allowed:
+            raise UserError("cli.checkin.bad_choice", field=CHECKIN.field(key).label,
+                            value=value)
+        values.setdefault(key, {})[fold(answer)] = code
+    return values
+
+
+def _fever_words() -> set[str]:
+    from branchtool.records.fields import _catalog_variants, _fold
+
+    return {_fold(v) for v in _catalog_variants("checkin.import.value.fever")}
+
+
+def _print_plan(session: Session, prepared: Any, plan: Any, stored: bool) -> None:
+    from branchtool.records.checkin import CHECKIN
+
+    def name(person_id: str) -> str:
+        person = session.roster.person(person_id)
+        return person["name"] if person is not None else ""
+
+    sep = i18n.t("list.separator")
+    if prepared.template is not None:
+        print(i18n.t("cli.checkin.import.template", name=prepared.template.name))
     updates = sum(1 for r in plan.rows if r.existing)
     print(i18n.t("cli.checkin.import.counts", file=plan.file, matched=len(plan.rows),
                  updates=updates, unmatched=len(plan.unmatched),
                  ambiguous=len(plan.ambiguous), bad=len(plan.bad)))
-    for issue in sorted([*plan.unmatched, *plan.ambiguous], key=lambda i: i.row):
-        print(i18n.t("cli.checkin.import.row", row=issue.row, reason=issue.reason()))
-    for bad in plan.bad:
-        print(i18n.t("cli.checkin.import.row", row=bad.row, reason=bad.reason()))
-    if plan.superseded:
-        print(i18n.t("cli.checkin.import.superseded", count=len(plan.superseded)))
+    for issue in sorted([*plan.unmatched, *plan.ambiguous, *plan.bad], key=lambda i: i.row):
+        print(i18n.t("cli.checkin.import.row", row=issue.row,
+                     written=issue.written or i18n.t("checkin.import.no_name"),
+                     reason=issue.reason()))
+    if plan.held:
+        print(i18n.t("cli.checkin.import.held_title"))
+        for held in plan.held:
+            print("  " + held.describe())
+        print(i18n.t("cli.checkin.import.held_hint", field=CHECKIN.field(plan.held[0].key).label,
+                     text=plan.held[0].text))
+    for row in plan.renamed:
+        print(i18n.t("cli.checkin.import.renamed", row=row.row, written=row.written,
+                     name=name(row.person)))
+    for twice in plan.twice:
+        print(i18n.t("cli.checkin.import.twice", name=name(twice.person), kept=twice.kept,
+                     dropped=sep.join(str(r) for r in twice.dropped)))
+    for concern in plan.concerns:
+        reasons = sep.join(i18n.t(f"checkin.concern.{c}") for c in concern.reasons)
+        print(i18n.t("cli.checkin.import.concern", name=name(concern.person), reasons=reasons,
+                     date=concern.day))
+    if plan.late:
+        print(i18n.t("cli.checkin.import.late", count=len(plan.late), deadline=plan.deadline,
+                     names=sep.join(name(r.person) for r in plan.late)))
+    for day, people in sorted(plan.missing.items()):
+        names = sep.join(name(p) for p in people[:30]) + ("…" if len(people) > 30 else "")
+        print(i18n.t("cli.checkin.import.missing", date=day, count=len(people),
+                     names=names or "—"))
     print(i18n.t("cli.checkin.import.stored" if stored else "cli.checkin.import.not_stored"))
+
+
+# -- checkin template -------------------------------------------------------------------
+def _template(session: Session, number: str) -> Any:
+    from branchtool.errors import UserError
+
+    templates = session.survey_templates.all()
+    if number.isdigit() and 1 <= int(number) <= len(templates):
+        return templates[int(number) - 1]
+    for template in templates:
+        if template.id == number or template.name == number:
+            return template
+    raise UserError("survey.template.not_found")
+
+
+def _template_doc(template: Any) -> dict[str, Any]:
+    return {"id": template.id, "name": template.name, "questions": len(template.questions),
+            "columns": template.columns, "values": template.values,
+            "spellings": template.spellings, "used_at": template.used_at,
+            "uses": template.uses}
+
+
+def cmd_template_list(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    try:
+        templates = session.survey_templates.all()
+        if args.json:
+            _print_json([_template_doc(t) for t in templates])
+            return 0
+        if not templates:
+            print(i18n.t("cli.checkin.template.none"))
+        for n, template in enumerate(templates, 1):
+            print(i18n.t("cli.checkin.template.line", n=n, name=template.name,
+                         questions=len(template.questions), values=template.value_count(),
+                         used=i18n.format_stamp(template.used_at) if template.used_at else "—",
+                         uses=template.uses))
+        return 0
+    finally:
+        session.lock()
+
+
+def cmd_template_show(args: argparse.Namespace) -> int:
+    from branchtool.services import survey_review
+
+    session = open_session(args)
+    try:
+        template = _template(session, args.template)
+        if args.json:
+            _print_json(_template_doc(template))
+            return 0
+        print(template.name)
+        for line in survey_review.describe(template):
+            print("  " + line)
+        return 0
+    finally:
+        session.lock()
+
+
+def cmd_template_delete(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    try:
+        template = _template(session, args.template)
+        session.survey_templates.delete(template.id)
+        print(i18n.t("cli.checkin.template.deleted", name=template.name))
+        return 0
+    finally:
+        session.lock()
 
 
 # -- health summary and settings ---------------------------------------------------------

@@ -17,9 +17,11 @@ from branchtool.records.health_fields import MultiChoiceField, TemperatureField,
 SYMPTOMS = ("fever", "dry_cough", "fatigue", "sore_throat", "diarrhea", "dyspnea", "other")
 LOCATIONS = ("campus", "home")
 YES_NO = ("no", "yes")
-ISOLATIONS = ("none", "home_quarantine", "central_quarantine", "medical_observation")
+ISOLATIONS = ("none", "home_quarantine", "central_quarantine", "medical_observation",
+              "home_monitoring")
 QUARANTINE = ("home_quarantine", "central_quarantine")
-OBSERVATION = ("medical_observation",)
+# Watched, not confined: medical observation and 居家健康监测.
+OBSERVATION = ("medical_observation", "home_monitoring")
 SOURCES = ("self", "proxy", "import")
 # Document keys that are not fields of the definition.
 META = ("id", "person", "at", "updated_at")
@@ -33,6 +35,9 @@ CHECKIN_FIELDS = (
     FieldDef("location", Kind.CHOICE, choices=LOCATIONS, width=4, priority=40),
     FieldDef("province", max_length=20),
     FieldDef("city", max_length=20, width=8, priority=30),
+    # Where the person is, as they wrote it ("广东省-广州市-天河区", "学校东区宿舍"):
+    # province and city are taken from it where they can be.
+    FieldDef("place", Kind.NOTE, max_length=80, redact="standard"),
     FieldDef("risk_travel", Kind.CHOICE, choices=YES_NO, width=4, priority=50),
     FieldDef("case_contact", Kind.CHOICE, choices=YES_NO, width=4, priority=50),
     FieldDef("isolation", Kind.CHOICE, choices=ISOLATIONS, default="none", width=8,
@@ -48,7 +53,11 @@ def _problem(key: str, field: str) -> Problem:
 
 
 def check_details(values: dict[str, str]) -> Iterator[Problem]:
-    """"Other" symptoms need words; being at home needs the province."""
+    """"Other" symptoms need words; being at home needs the province. A
+    survey's answers are kept as the person gave them (an imported "在家"
+    without a province is still the answer they gave)."""
+    if values.get("source") == "import":
+        return
     if "other" in split_codes(values.get("symptoms", "")) and not values.get("symptom_other"):
         yield _problem("checkin.check.other_needs_text", "symptom_other")
     if values.get("location") == "home" and not values.get("province"):

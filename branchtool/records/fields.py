@@ -32,6 +32,7 @@ class Kind(StrEnum):
     DATE = "date"
     IDCARD = "idcard"
     PHONE = "phone"
+    CODE = "code"  # an identifier such as 学号: no spaces, compared exactly
 
 
 @dataclass(frozen=True)
@@ -170,12 +171,37 @@ class FieldDef:
             value = checks.normalize_phone(text)
             key = checks.phone_problem(value)
             return value, (self.problem(key) if key else None)
+        if self.kind is Kind.CODE:
+            if "+" in text and _SCIENTIFIC.fullmatch(text):  # a CSV's "2.02101E+09"
+                return "", self.problem("field.number_cell")
+            text = normalize_code(text)
         if len(text) > self.max_length:
             return text, self.problem("field.too_long", maximum=self.max_length)
         return text, None
 
 
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+
+
+def first_only(keys: Iterable[str | None]) -> list[str | None]:
+    """Column keys with each key kept for its first column only (a sheet
+    with two 姓名 columns imports the first)."""
+    taken: set[str] = set()
+    out: list[str | None] = []
+    for key in keys:
+        out.append(None if key in taken else key)
+        if key:
+            taken.add(key)
+    return out
+
+
+def normalize_code(text: str) -> str:
+    """An identifier as stored: no spaces, full-width letters and digits as
+    ASCII, upper case ("２０２１ｃｓ01" -> "2021CS01")."""
+    return "".join(text.split()).translate(_FULL_WIDTH).upper()
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 
 def _fold(text: str) -> str:

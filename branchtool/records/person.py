@@ -37,6 +37,10 @@ PERSON_FIELDS = (
     FieldDef("education", Kind.CHOICE, choices=EDUCATIONS),
     FieldDef("id_number", Kind.IDCARD, width=18, priority=10, redact="standard"),
     FieldDef("phone", Kind.PHONE, width=11, priority=30, redact="standard"),
+    # 学号 (students) or 工号 (staff): unique where given; surveys that ask for
+    # it are matched on it.
+    FieldDef("school_number", Kind.CODE, width=12, priority=8, max_length=30,
+             redact="standard"),
     FieldDef("category", Kind.CHOICE, required=True, choices=CATEGORIES, priority=60, width=4),
     FieldDef("stage", Kind.CHOICE, required=True, choices=STAGES, width=12, priority=80),
     FieldDef("applied_on", Kind.DATE),

@@ -18,7 +18,14 @@ from typing import Any, Protocol
 
 from branchtool import i18n, pinyin
 from branchtool.errors import UserError
-from branchtool.records.fields import FieldDef, InvalidRecord, Kind, Problem, Ref
+from branchtool.records.fields import (
+    FieldDef,
+    InvalidRecord,
+    Kind,
+    Problem,
+    Ref,
+    normalize_code,
+)
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
 
 PARTITION = "roster"
@@ -54,7 +61,8 @@ class Person:
         name = doc.get("name", "")
         self.search = "\x1f".join(
             (name.lower(), pinyin.initials(name), pinyin.spelled(name),
-             doc.get("id_number", "").lower(), doc.get("phone", ""))
+             doc.get("id_number", "").lower(), doc.get("phone", ""),
+             doc.get("school_number", "").lower())
         )
         self.name_key = pinyin.sort_key(name, surname=True)
         self._cells: tuple[str, ...] = ()
@@ -123,6 +131,7 @@ class RosterService:
         self._now = now
         self._people: dict[str, Person] = {}
         self._by_id_number: dict[str, str] = {}
+        self._by_school_number: dict[str, str] = {}
         self.version = next(_VERSIONS)  # changes whenever the roster does
         self._orders: dict[tuple[str, bool], list[Person]] = {}
         self._last: tuple[RosterQuery, list[Person]] | None = None
@@ -149,6 +158,10 @@ class RosterService:
 
     def find_id_number(self, id_number: str) -> str | None:
         return self._by_id_number.get(id_number.strip().upper())
+
+    def find_school_number(self, number: str) -> str | None:
+        """The person with this 学号/工号 (written any way ``normalize_code`` reads)."""
+        return self._by_school_number.get(normalize_code(number)) if number else None
 
     def groups(self) -> list[str]:
         """The party groups in use, in pinyin order."""
@@ -221,10 +234,12 @@ class RosterService:
             person = self._require(person_id)
             base = {f.key: person[f.key] for f in PERSON.fields}
         doc, problems = PERSON.clean(values, base=base)
-        holder = self._by_id_number.get(doc["id_number"]) if doc["id_number"] else None
-        if holder is not None and holder != person_id:
-            problems.append(Problem("roster.duplicate_id", "id_number", {},
-                                    Ref("person.field.id_number")))
+        for key, index in (("id_number", self._by_id_number),
+                           ("school_number", self._by_school_number)):
+            holder = index.get(doc[key]) if doc[key] else None
+            if holder is not None and holder != person_id:
+                problems.append(Problem("roster.duplicate_id", key, {},
+                                        Ref(f"person.field.{key}")))
         return doc, problems
 
     # -- writing -----------------------------------------------------------
@@ -306,18 +321,24 @@ class RosterService:
 
     def _remember(self, doc: dict[str, Any]) -> None:
         old = self._people.get(doc["id"])
-        if old is not None and old["id_number"]:
-            self._by_id_number.pop(old["id_number"], None)
+        if old is not None:
+            self._unindex(old)
         person = Person(doc)
         self._people[person.id] = person
         if person["id_number"]:
             self._by_id_number[person["id_number"]] = person.id
+        if person["school_number"]:
+            self._by_school_number[person["school_number"]] = person.id
         self._changed()
 
+    def _unindex(self, person: Person) -> None:
+        for key, index in (("id_number", self._by_id_number),
+                           ("school_number", self._by_school_number)):
+            if person[key] and index.get(person[key]) == person.id:
+                del index[person[key]]
+
     def _forget(self, person_id: str) -> None:
-        person = self._people.pop(person_id)
-        if person["id_number"]:
-            self._by_id_number.pop(person["id_number"], None)
+        self._unindex(self._people.pop(person_id))
         self._changed()
 
     def _changed(self) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from branchtool import i18n, tables
 from branchtool.errors import UserError
-from branchtool.records.fields import FieldDef, Kind, Problem, Ref
+from branchtool.records.fields import FieldDef, Kind, Problem, Ref, first_only
 from branchtool.records.person import PERSON
 from branchtool.services.roster import ALL_STATUSES, Person, RosterQuery, RosterService
 from branchtool.tables import Sheet
@@ -32,16 +32,7 @@ def read(path: str | os.PathLike[str],
 
 def guess_mapping(headers: Sequence[str]) -> list[str | None]:
     """The field each header names; a field is given to its first column only."""
-    taken: set[str] = set()
-    mapping: list[str | None] = []
-    for header in headers:
-        key = PERSON.match_header(header) if header else None
-        if key in taken:
-            key = None
-        if key:
-            taken.add(key)
-        mapping.append(key)
-    return mapping
+    return first_only(PERSON.match_header(h) if h else None for h in headers)
 
 
 @dataclass
@@ -101,7 +92,7 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
     columns = [(i, key) for i, key in enumerate(mapping) if key]
     defaults = dict(defaults or {})
     result = ImportPlan(sheet.name, roster_version=roster.version)
-    first_row_of: dict[str, int] = {}
+    first_row_of: dict[tuple[str, str], int] = {}
     for number, cells in sheet.rows:
         raw: dict[str, object] = {}
         for i, key in columns:
@@ -112,17 +103,15 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
             continue
         for key, value in defaults.items():
             raw.setdefault(key, value)
-        id_field = PERSON.field("id_number")
-        id_number, id_problem = id_field.parse(raw.get("id_number"))
-        existing = roster.find_id_number(id_number) if id_number and not id_problem else None
+        existing, keys = _existing(roster, raw)
         values, problems = roster.clean(raw, existing)
-        if id_number and not id_problem:
-            if id_number in first_row_of:
-                problems.append(Problem("roster.import.repeated_id", "id_number",
-                                        {"row": first_row_of[id_number]},
-                                        Ref("person.field.id_number")))
+        for key, value in keys:  # an ID number or 学号 twice in the file
+            if (key, value) in first_row_of:
+                problems.append(Problem("roster.import.repeated_id", key,
+                                        {"row": first_row_of[key, value]},
+                                        Ref(f"person.field.{key}")))
             else:
-                first_row_of[id_number] = number
+                first_row_of[key, value] = number
         if problems:
             result.bad.append(BadRow(number, problems))
         elif existing is not None:
@@ -132,6 +121,21 @@ def plan(roster: RosterService, sheet: Sheet, mapping: Sequence[str | None],
         else:
             result.new.append(ImportRow(number, values))
     return result
+
+
+def _existing(roster: RosterService, raw: Mapping[str, object]
+              ) -> tuple[str | None, list[tuple[str, str]]]:
+    """The person already on the roster that the row is (by ID number, else by
+    学号/工号), and the row's valid identifiers."""
+    keys: list[tuple[str, str]] = []
+    existing = None
+    for key, find in (("id_number", roster.find_id_number),
+                      ("school_number", roster.find_school_number)):
+        value, problem = PERSON.field(key).parse(raw.get(key))
+        if value and not problem:
+            keys.append((key, value))
+            existing = existing or find(value)
+    return existing, keys
 
 
 def commit(roster: RosterService, import_plan: ImportPlan, on_duplicate: str = SKIP,
