@@ -52,8 +52,8 @@ MESSAGES = {
                      "请装 64 位的 Python（python.org 的 “Windows installer (64-bit)”）。",
                      "This Python is 32-bit ({machine}); the kit only carries 64-bit parts. "
                      "Install the 64-bit Python (python.org's \"Windows installer (64-bit)\")."),
-    "python_arch": ("这台电脑的 Python 是 {machine} 版，安装包里没有它用的组件"
-                    "（Windows 只带 x86-64，macOS 带 arm64 和 x86-64，Linux 带 x86-64 和 aarch64）。",
+    "python_arch": ("这台电脑的 Python 是 {machine} 版，安装包里没有它用的组件（Windows 只带 "
+                    "x86-64，macOS 带 arm64 和 x86-64，Linux 带 x86-64 和 aarch64）。",
                     "This Python is built for {machine}, which the kit does not carry parts for "
                     "(Windows: x86-64; macOS: arm64 and x86-64; Linux: x86-64 and aarch64)."),
     "python_store": ("这是微软应用商店（Microsoft Store）的 Python：它把数据悄悄改存到别处，"
@@ -174,7 +174,7 @@ def python_problem(version: tuple[int, int] | None = None, *, executable: str | 
     bits = bits or (64 if sys.maxsize > 2**32 else 32)
     windows = sys.platform == "win32" if windows is None else windows
     if not SUPPORTED[0] <= version <= SUPPORTED[1]:
-        return InstallError("python_old", version="%d.%d" % version)
+        return InstallError("python_old", version="{}.{}".format(*version))
     if bits != 64:
         return InstallError("python_32bit", machine=machine)
     known = ("amd64", "x86_64") if windows else ("amd64", "x86_64", "arm64", "aarch64")
