@@ -113,9 +113,10 @@ def test_sha256sums_signed_with_minisign_verify_with_both_tools(
     public = (tmp_path / "kit.pub").read_text(encoding="utf-8")
     signature = (kit / "SHA256SUMS.minisig").read_text(encoding="utf-8")
     assert "9.9.9" in minisign.verify((kit / "SHA256SUMS").read_bytes(), signature, public)
-    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=kit, capture_output=True,
-                           check=False)
-    assert check.returncode == 0
+    if shutil.which("sha256sum"):
+        check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=kit, capture_output=True,
+                               check=False)
+        assert check.returncode == 0
     (kit / "SHA256SUMS").write_text((kit / "SHA256SUMS").read_text(encoding="utf-8")
                                     .replace("wheels/a", "wheels/b"), encoding="utf-8")
     with pytest.raises(minisign.MinisignError):
@@ -239,6 +240,7 @@ def test_the_menu_entry_quotes_the_command(inst) -> None:
     assert "Terminal=true" in entry
 
 
+@POSIX_ONLY
 def test_the_posix_launcher_links_and_says_how_to_reach_it(inst, tmp_path: Path) -> None:
     venv = tmp_path / ".branchtool" / "venv"
     (venv / "bin").mkdir(parents=True)
