@@ -39,9 +39,22 @@ IDLE_MINUTES = 10
 THEMES = ("textual-dark", "textual-light")
 
 
+# Names Windows gives to devices, in any case and whatever follows a dot:
+# "CON.pub" opens the console, not a file.
+WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL",
+                                  *(f"COM{i}" for i in range(10)),
+                                  *(f"LPT{i}" for i in range(10))})
+
+
 def branch_code_problem(code: str) -> str | None:
-    """The catalog key of what is wrong with a branch code, or ``None``."""
-    return None if _CODE.fullmatch(code) else "cli.init.bad_code"
+    """The catalog key of what is wrong with a branch code (its template
+    takes ``code``), or ``None``. The code names files (``<code>.pub``,
+    bundles, receipts), so it must be a file name on every system."""
+    if not _CODE.fullmatch(code):
+        return "cli.init.bad_code"
+    if code.upper() in WINDOWS_DEVICE_NAMES:
+        return "cli.init.reserved_code"
+    return None
 
 
 @dataclass(frozen=True)
@@ -129,7 +142,7 @@ class Session:
         code, name = code.strip(), name.strip()
         problem = branch_code_problem(code)
         if problem:
-            raise UserError(problem)
+            raise UserError(problem, code=code)
         if not name:
             raise UserError("session.name_required")
         if check_passphrase:

@@ -112,6 +112,9 @@ for package in (branchtool, screens, storage):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if not info.name.endswith(".__main__"):  # that one runs the command line
             importlib.import_module(info.name)
+sys.path.insert(0, "bench")  # the benchmarks import each other by plain name
+for path in sorted(__import__("pathlib").Path("bench").glob("*.py")):
+    importlib.import_module(path.stem)
 blocked = sorted({"pty", "termios", "fcntl", "resource", "pwd", "grp"} & set(sys.modules))
 print("imported", len(sys.modules), "blocked", blocked)
 '''
@@ -125,8 +128,9 @@ def _without_posix_modules(tmp_path: Path) -> dict[str, str]:
 def test_every_module_and_test_module_imports_without_posix_only_modules(
         tmp_path: Path) -> None:
     """What WINDOWS.md checked by hand, kept: with pty, termios, fcntl,
-    resource, pwd and grp unimportable, every product module imports and
-    pytest collects every test module (ptykit imports pty only when run)."""
+    resource, pwd and grp unimportable, every product module and benchmark
+    imports and pytest collects every test module (ptykit imports pty only
+    when it runs a program; bench/timing reads memory without resource)."""
     root = Path(__file__).resolve().parent.parent
     env = _without_posix_modules(tmp_path)
     done = subprocess.run([sys.executable, "-c", IMPORT_EVERYTHING], cwd=root, env=env,
@@ -184,3 +188,69 @@ def test_no_directory_is_opened_for_fsync_on_windows(
     io.fsync_dir(tmp_path)
     assert tmp_path not in opened
     assert (tmp_path / "vault.json").read_bytes() == b"{}"
+
+
+# -- names Windows reserves (WINDOWS.md item 11) ------------------------------------------
+@pytest.mark.parametrize("code", ["CON", "con", "Prn", "AUX", "nul", "COM1", "com9", "LPT1",
+                                  "lpt0", "COM0"])
+def test_device_names_are_refused_as_branch_codes(code: str) -> None:
+    from branchtool.session import branch_code_problem
+
+    assert branch_code_problem(code) == "cli.init.reserved_code"
+
+
+@pytest.mark.parametrize("code", ["CON1", "CONS", "COM10", "NULL", "LPT", "CS01", "A-1"])
+def test_names_near_device_names_are_fine(code: str) -> None:
+    from branchtool.session import branch_code_problem
+
+    assert branch_code_problem(code) is None
+
+
+def test_init_and_create_say_why_a_device_name_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from branchtool import i18n
+    from branchtool.cli import main
+    from branchtool.errors import UserError
+    from branchtool.session import Session
+
+    monkeypatch.setenv("BRANCHTOOL_HOME", str(tmp_path / "v"))
+    monkeypatch.setenv("BRANCHTOOL_PASSPHRASE", PW)
+    try:
+        assert main(["--lang", "en", "init", "--branch-code", "Com1", "--branch-name", "x"]) == 1
+        assert "Com1 is a name Windows keeps for a device" in capsys.readouterr().err
+        assert not (tmp_path / "v").exists()
+        with pytest.raises(UserError) as err:
+            Session(tmp_path / "w").create("nul", "第一支部", PW)
+        assert err.value.key == "cli.init.reserved_code" and "nul" in err.value.message()
+    finally:
+        i18n.set_language("zh-CN")
+
+
+def test_enrolment_refuses_codes_that_differ_only_in_case(tmp_path: Path) -> None:
+    """Receipts and bundles are named by branch code; on Windows and macOS
+    cs01-receipt-….json and CS01-receipt-….json are one file."""
+    from branchtool.errors import UserError
+    from branchtool.keyfiles import BRANCH_FORMAT, KeyFile
+    from storage import age, minisign
+    from tests.officekit import Clock, make_office
+
+    def key(code: str) -> KeyFile:
+        _, public = minisign.generate_keypair()
+        _, recipient = age.generate_identity()
+        return KeyFile(BRANCH_FORMAT, "第一党支部", recipient, public, code=code)
+
+    office = make_office(tmp_path / "office", Clock())
+    try:
+        office.trust.enrol(key("CS01"))
+        with pytest.raises(UserError) as err:
+            office.trust.preview(key("cs01"))
+        assert err.value.key == "office.trust.code_case_clash"
+        assert err.value.params == {"code": "cs01", "other": "CS01"}
+        with pytest.raises(UserError) as err:
+            office.trust.enrol(key("AUX"))
+        assert err.value.key == "office.trust.reserved_code"
+        office.trust.enrol(key("CS02"))
+        assert [b["code"] for b in office.trust.branches()] == ["CS01", "CS02"]
+    finally:
+        office.vault.close()

@@ -70,7 +70,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     code = args.branch_code.strip()
     problem = branch_code_problem(code)
     if problem:
-        raise UserError(problem)
+        raise UserError(problem, code=code)
     info: dict[str, Any] = {"branch_code": code, "branch_name": args.branch_name.strip()}
     if args.office_key:
         info["office"] = read_office_key(args.office_key).to_dict()
