@@ -6,6 +6,7 @@ The only core module that imports textual.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from textual.worker import WorkerState
 import screens
 from branchtool import i18n
 from branchtool.idle import IdleTimer
+from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
+from screens.ascii_mode import redraw, set_ascii_borders
 from screens.base import LockAware, localize_bindings
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
@@ -61,11 +64,14 @@ class BranchApp(App[None]):
                               else self.settings.idle_minutes * 60, clock)
         self.title = i18n.t("app.title")
         self.theme = self.settings.theme
+        set_ascii_borders(self.settings.borders == "ascii")
         localize_bindings(self)
 
     # -- start ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.set_interval(self.idle.check_every, self.lock_if_idle)
+        for warning in startup_warnings(self.session.path):  # Store Python, OneDrive, conhost
+            self.notify(warning, severity="warning", timeout=30)
         if self.session.unlocked:
             self.show_main()
         elif self.session.exists():
@@ -161,8 +167,7 @@ class BranchApp(App[None]):
         self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] \
             if self.theme in THEMES else THEMES[0]
         if self.session.unlocked:
-            self._save_settings(UiSettings(self.settings.language, self.theme,
-                                           self.settings.idle_minutes))
+            self._save_settings(dataclasses.replace(self.settings, theme=self.theme))
 
     def action_settings(self) -> None:
         if self.session.unlocked and not isinstance(self.screen, SettingsScreen):
@@ -171,6 +176,9 @@ class BranchApp(App[None]):
     def _settings_chosen(self, settings: UiSettings | None) -> None:
         if settings is None:
             return
+        if settings.borders != self.settings.borders:
+            set_ascii_borders(settings.borders == "ascii")
+            redraw(self)  # every widget draws again, with the new characters
         self._save_settings(settings)
         self.theme = settings.theme
         if not self.fixed_idle:

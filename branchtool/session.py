@@ -37,6 +37,7 @@ DEFAULT_WORK_FACTOR = 18
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 IDLE_MINUTES = 10
 THEMES = ("textual-dark", "textual-light")
+BORDERS = ("unicode", "ascii")  # ascii: for the old Windows console window
 
 
 # Names Windows gives to devices, in any case and whatever follows a dot:
@@ -60,11 +61,13 @@ def branch_code_problem(code: str) -> str | None:
 @dataclass(frozen=True)
 class UiSettings:
     """Preferences kept in the plaintext vault.json (nothing sensitive), so
-    they apply before unlocking: language, theme, idle minutes before auto-lock."""
+    they apply before unlocking: language, theme, idle minutes before auto-lock,
+    and how borders are drawn."""
 
     language: str = ""
     theme: str = THEMES[0]
     idle_minutes: int = IDLE_MINUTES
+    borders: str = BORDERS[0]
 
     @classmethod
     def from_info(cls, info: dict[str, Any]) -> UiSettings:
@@ -72,16 +75,18 @@ class UiSettings:
         language = raw.get("language", "")
         theme = raw.get("theme", THEMES[0])
         minutes = raw.get("idle_minutes", IDLE_MINUTES)
+        borders = raw.get("borders", BORDERS[0])
         return cls(
             language=language if language in i18n.LANGUAGES else "",
             theme=theme if theme in THEMES else THEMES[0],
             idle_minutes=minutes if isinstance(minutes, int) and 1 <= minutes <= 240
             else IDLE_MINUTES,
+            borders=borders if borders in BORDERS else BORDERS[0],
         )
 
     def to_info(self) -> dict[str, Any]:
         return {"language": self.language, "theme": self.theme,
-                "idle_minutes": self.idle_minutes}
+                "idle_minutes": self.idle_minutes, "borders": self.borders}
 
 
 def _user_error(exc: Exception) -> UserError:
