@@ -34,6 +34,7 @@ from screens.main import MainScreen
 from screens.office_main import OfficeMainScreen, main_screen_for
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
+from screens.win32_input import keep_ime_characters
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
@@ -65,6 +66,7 @@ class BranchApp(App[None]):
         self.title = i18n.t("app.title")
         self.theme = self.settings.theme
         set_ascii_borders(self.settings.borders == "ascii")
+        keep_ime_characters()  # Windows: Shift punctuation from a Chinese input method
         localize_bindings(self)
 
     # -- start ---------------------------------------------------------------------------

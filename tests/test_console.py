@@ -8,6 +8,7 @@ readable file is saved there)."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -198,3 +199,111 @@ def test_textual_still_has_what_ascii_mode_swaps() -> None:
     assert len(ScrollBarRender.VERTICAL_BARS) == 8
     assert ToggleButton.BUTTON_LEFT == "▐" and Bar.BAR == "━"
 
+
+
+# -- Chinese punctuation typed with Shift through an input method (WINDOWS.md item 2) ----------
+class _Callable:
+    """Whatever the driver module takes from kernel32 at import: callable,
+    with settable ``argtypes``/``restype``."""
+
+    def __call__(self, *args: object) -> int:
+        return 1
+
+
+class _ImportKernel32:
+    def __getattr__(self, name: str) -> _Callable:
+        return _Callable()
+
+
+class _ScriptedKernel32:
+    """A console that delivers one batch of key records, then asks to stop."""
+
+    def __init__(self, module, keys: list[tuple[int, int, str]], stop) -> None:  # type: ignore[no-untyped-def]
+        self.module, self.keys, self.stop = module, keys, stop
+
+    def WaitForMultipleObjects(self, *args: object) -> int:
+        return 0  # the input handle is ready
+
+    def ReadConsoleInputW(self, handle, records, length, count) -> int:  # type: ignore[no-untyped-def]
+        array = records._obj
+        for index, (vk, state, char) in enumerate(self.keys):
+            record = array[index]
+            record.EventType = 0x0001
+            key = record.Event.KeyEvent
+            key.bKeyDown, key.wRepeatCount, key.wVirtualKeyCode = 1, 1, vk
+            key.uChar.UnicodeChar, key.dwControlKeyState = char, state
+        count._obj.value = len(self.keys)
+        self.stop.set()
+        return 1
+
+
+@pytest.fixture
+def win32_driver(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Textual's real Windows input module, imported here with stand-ins for
+    msvcrt and kernel32 (it touches them at import)."""
+    import ctypes
+    import importlib
+    import types
+
+    import textual.drivers
+
+    monkeypatch.setitem(sys.modules, "msvcrt", types.ModuleType("msvcrt"))
+    monkeypatch.setattr(ctypes, "WinDLL", lambda *a, **k: _ImportKernel32(), raising=False)
+    sys.modules.pop("textual.drivers.win32", None)
+    module = importlib.import_module("textual.drivers.win32")
+    yield module
+    sys.modules.pop("textual.drivers.win32", None)
+    if hasattr(textual.drivers, "win32"):
+        delattr(textual.drivers, "win32")
+
+
+SHIFT = 0x0010
+MICROSOFT_PINYIN = [
+    (0, SHIFT, "？"),      # Shift+/ in Chinese mode: VK 0, Shift held, the character
+    (0, SHIFT, "《"),
+    (0, SHIFT, "\x00"),   # a bare Shift: no character, still dropped
+    (0x41, 0, "a"),       # an ordinary key
+]
+
+
+def _typed(module, keys: list[tuple[int, int, str]], *, patched: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run the driver's real input loop over one batch of console records;
+    the characters of the key events it sends to the app."""
+    import threading
+
+    from textual import events
+
+    from screens.win32_input import keep_ime_characters
+
+    stop = threading.Event()
+    module.KERNEL32 = _ScriptedKernel32(module, keys, stop)
+    if patched:
+        assert keep_ime_characters(module)
+        assert keep_ime_characters(module)  # twice is once
+    received: list[object] = []
+    app = types_namespace(log=types_namespace(error=lambda *a: received.append(a)))
+    module.EventMonitor(None, app, stop, received.append).run()
+    return [e.character for e in received if isinstance(e, events.Key)]
+
+
+def types_namespace(**values: object) -> object:
+    import types
+
+    return types.SimpleNamespace(**values)
+
+
+def test_textual_drops_shift_punctuation_from_an_input_method(win32_driver) -> None:  # type: ignore[no-untyped-def]
+    """The bug, in Textual's own driver code: only "a" gets through."""
+    assert _typed(win32_driver, MICROSOFT_PINYIN, patched=False) == ["a"]
+
+
+def test_the_patch_keeps_it_and_still_drops_bare_modifiers(win32_driver) -> None:  # type: ignore[no-untyped-def]
+    assert _typed(win32_driver, MICROSOFT_PINYIN, patched=True) == ["？", "《", "a"]
+    # everything else the driver takes from kernel32 reaches the real one
+    assert win32_driver.KERNEL32.WaitForMultipleObjects() == 0
+
+
+def test_the_patch_is_installed_only_where_the_windows_driver_is() -> None:
+    from screens.win32_input import keep_ime_characters
+
+    assert keep_ime_characters() is (sys.platform == "win32")
