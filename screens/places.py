@@ -20,6 +20,6 @@ def confirm_unsynced(node: DOMNode, path: Path, proceed: Callable[[], object]) -
     if warning is None:
         proceed()
         return
-    node.app.push_screen(ConfirmScreen(warning, yes=i18n.t("platform.export_anyway"),
-                                  no=i18n.t("dialog.cancel")),
-                    lambda yes: proceed() if yes else None)
+    question = ConfirmScreen(warning, yes=i18n.t("platform.export_anyway"),
+                             no=i18n.t("dialog.cancel"))
+    node.app.push_screen(question, lambda yes: proceed() if yes else None)
