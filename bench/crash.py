@@ -329,6 +329,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=sorted(SCENARIOS))
     args = parser.parse_args()
+    if sys.platform == "win32":
+        sys.exit("bench/crash.py forks and sends SIGKILL: it runs on Linux or macOS only")
     rng = random.Random(args.seed)
     total = Tally()
     print(f"{'scenario':10} {'kills':>6} {'acked':>7} {'corrupt':>8} {'lost':>6} "

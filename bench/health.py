@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import resource
 import shutil
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, timed
+from timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, rss_text, timed
 
 from branchtool import demo
 from branchtool.records.checkin import CHECKIN
@@ -266,7 +265,7 @@ def main() -> None:
         finally:
             shutil.rmtree(backup, ignore_errors=True)
         print(f"fsync on this disk: median {ms(fsync_median(path.parent, 50))}; "
-              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+              f"{rss_text()}")
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import fsync_median
+from timing import fsync_median, peak_rss_mb, sync_disks
 from tinydb import Query, TinyDB
 
 from storage.store import Store
@@ -58,8 +56,8 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _mb(value: float | None) -> str:
+    return f"{value:7.0f}" if value is not None else f"{'?':>7}"
 
 
 def open_beyond_scrypt(path: Path, partitions: list[str]) -> tuple[float, float]:
@@ -97,7 +95,7 @@ def bench_ours(size: int, folder: Path) -> dict:
     part = vault.partition("checkins/2026-11")
     open_total = time.perf_counter() - start
     ids = part.ids()
-    os.sync()  # let the snapshot's write-back finish: it would slow the first fsyncs
+    sync_disks()  # let the snapshot's write-back finish: it would slow the first fsyncs
     fsync = fsync_median(folder, 50)
 
     # Time each insert's own fsync too, to tell our work from the disk's.
@@ -253,7 +251,7 @@ def main() -> None:
         print(f"{size:>9} {'ours':6} {ms(o['insert_p50'])} {ms(o['insert_p95'])} "
               f"{ms(o['update_p50'])} {ms(o['update_p95'])} {ms(o['search_scan'])} "
               f"{ms(o['search_indexed'])} {ms(o['open_without_scrypt'])} "
-              f"{ms(o['open_with_scrypt'])} {ms(o['compaction'])} {o['rss_mb']:7.0f}")
+              f"{ms(o['open_with_scrypt'])} {ms(o['compaction'])} {_mb(o['rss_mb'])}")
         s = r.get("stock")
         if s:
             print(f"{'':>9} {'stock':6} {ms(s['insert_p50'])} {ms(s['insert_p95'])} "

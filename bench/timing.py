@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,54 @@ def percentile(values: list[float], q: float) -> float:
     """The nearest-rank ``q`` quantile (0..1) of ``values``."""
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory in MiB, or None where it cannot be
+    read. ``resource`` is POSIX only (ru_maxrss: KiB on Linux, bytes on
+    macOS); Windows reports the peak working set through psapi."""
+    try:
+        import resource
+    except ImportError:
+        return _windows_peak_working_set_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _windows_peak_working_set_mb() -> float | None:
+    if sys.platform != "win32":
+        return None
+    import ctypes
+    from ctypes import wintypes
+
+    class Counters(ctypes.Structure):
+        _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD),
+                    *((name, ctypes.c_size_t) for name in (
+                        "PeakWorkingSetSize", "WorkingSetSize", "QuotaPeakPagedPoolUsage",
+                        "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage",
+                        "QuotaNonPagedPoolUsage", "PagefileUsage", "PeakPagefileUsage"))]
+
+    counters = Counters()
+    counters.cb = ctypes.sizeof(Counters)
+    process = ctypes.windll.kernel32.GetCurrentProcess()  # type: ignore[attr-defined]
+    if not ctypes.windll.psapi.GetProcessMemoryInfo(  # type: ignore[attr-defined]
+            process, ctypes.byref(counters), counters.cb):
+        return None
+    return counters.PeakWorkingSetSize / (1024 * 1024)
+
+
+def rss_text() -> str:
+    """``"peak RSS 123 MB"``, or ``"peak RSS unknown"``."""
+    peak = peak_rss_mb()
+    return "peak RSS unknown" if peak is None else f"peak RSS {peak:.0f} MB"
+
+
+def sync_disks() -> None:
+    """``os.sync()`` where there is one (POSIX): lets earlier write-back finish
+    before a timing; Windows has no such call and flushes per file."""
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
 
 
 def timed(run: Callable[[], T]) -> tuple[T, float]:

@@ -6,6 +6,7 @@ The only core module that imports textual.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -24,8 +25,10 @@ import screens
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.idle import IdleTimer
+from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
 from branchtool.shown import shown
+from screens.ascii_mode import redraw, set_ascii_borders
 from screens.base import LockAware, localize_bindings
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
@@ -35,6 +38,7 @@ from screens.office_main import OfficeMainScreen, is_office, main_screen_for
 from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
+from screens.win32_input import keep_ime_characters
 from storage.errors import StorageError
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -67,11 +71,15 @@ class BranchApp(App[None]):
         self.title = i18n.t("app.title")
         self.theme = self.settings.theme
         self._filters.append(ControlFilter())  # no control character reaches the terminal
+        set_ascii_borders(self.settings.borders == "ascii")
+        keep_ime_characters()  # Windows: Shift punctuation from a Chinese input method
         localize_bindings(self)
 
     # -- start ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.set_interval(self.idle.check_every, self.lock_if_idle)
+        for warning in startup_warnings(self.session.path):  # Store Python, OneDrive, conhost
+            self.notify(warning, severity="warning", timeout=30)
         if self.session.unlocked:
             self.show_main()
         elif self.session.exists():
@@ -213,8 +221,7 @@ class BranchApp(App[None]):
         self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)] \
             if self.theme in THEMES else THEMES[0]
         if self.session.unlocked:
-            self._save_settings(UiSettings(self.settings.language, self.theme,
-                                           self.settings.idle_minutes))
+            self._save_settings(dataclasses.replace(self.settings, theme=self.theme))
 
     def action_settings(self) -> None:
         if self.session.unlocked and not isinstance(self.screen, SettingsScreen):
@@ -223,6 +230,9 @@ class BranchApp(App[None]):
     def _settings_chosen(self, settings: UiSettings | None) -> None:
         if settings is None:
             return
+        if settings.borders != self.settings.borders:
+            set_ascii_borders(settings.borders == "ascii")
+            redraw(self)  # every widget draws again, with the new characters
         self._save_settings(settings)
         self.theme = settings.theme
         if not self.fixed_idle:

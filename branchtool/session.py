@@ -40,37 +40,55 @@ DEFAULT_WORK_FACTOR = 18
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 IDLE_MINUTES = 10
 THEMES = ("textual-dark", "textual-light")
+BORDERS = ("unicode", "ascii")  # ascii: for the old Windows console window
+
+
+# Names Windows gives to devices, in any case and whatever follows a dot:
+# "CON.pub" opens the console, not a file.
+WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL",
+                                  *(f"COM{i}" for i in range(10)),
+                                  *(f"LPT{i}" for i in range(10))})
 
 
 def branch_code_problem(code: str) -> str | None:
-    """The catalog key of what is wrong with a branch code, or ``None``."""
-    return None if _CODE.fullmatch(code) else "cli.init.bad_code"
+    """The catalog key of what is wrong with a branch code (its template
+    takes ``code``), or ``None``. The code names files (``<code>.pub``,
+    bundles, receipts), so it must be a file name on every system."""
+    if not _CODE.fullmatch(code):
+        return "cli.init.bad_code"
+    if code.upper() in WINDOWS_DEVICE_NAMES:
+        return "cli.init.reserved_code"
+    return None
 
 
 @dataclass(frozen=True)
 class UiSettings:
-    """Preferences: the language and theme are kept in the plaintext
-    vault.json (nothing sensitive), so they apply before unlocking; the idle
-    minutes before auto-lock are an encrypted setting (an edit to a plain
-    file must not switch the lock off), known once unlocked."""
+    """Preferences: the language, theme and borders are kept in the plaintext
+    vault.json (nothing sensitive; covered by its MAC, so an edit is refused
+    at unlock), so they apply before unlocking; the idle minutes before
+    auto-lock are an encrypted setting (an edit to a plain file must not
+    switch the lock off), known once unlocked."""
 
     language: str = ""
     theme: str = THEMES[0]
     idle_minutes: int = IDLE_MINUTES
+    borders: str = BORDERS[0]
 
     @classmethod
     def from_info(cls, info: dict[str, Any]) -> UiSettings:
         raw = info.get("ui") if isinstance(info.get("ui"), dict) else {}
         language = raw.get("language", "")
         theme = raw.get("theme", THEMES[0])
+        borders = raw.get("borders", BORDERS[0])
         return cls(
             language=language if language in i18n.LANGUAGES else "",
             theme=theme if theme in THEMES else THEMES[0],
+            borders=borders if borders in BORDERS else BORDERS[0],
         )
 
     def to_info(self) -> dict[str, Any]:
         """What vault.json keeps: the idle minutes are not in it."""
-        return {"language": self.language, "theme": self.theme}
+        return {"language": self.language, "theme": self.theme, "borders": self.borders}
 
 
 def idle_minutes(value: Any) -> int:
@@ -182,7 +200,7 @@ class Session:
         code, name = code.strip(), name.strip()
         problem = branch_code_problem(code)
         if problem:
-            raise UserError(problem)
+            raise UserError(problem, code=code)
         if not name:
             raise UserError("session.name_required")
         if check_passphrase:

@@ -34,9 +34,10 @@ class CreateVaultScreen(VaultForm):
 
     def field_problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        code_problem = branch_code_problem(self.value("code").strip())
+        code = self.value("code").strip()
+        code_problem = branch_code_problem(code)
         if code_problem:
-            found["code"] = i18n.t(code_problem)
+            found["code"] = i18n.t(code_problem, code=code)
         if not self.value("name").strip():
             found["name"] = i18n.t("session.name_required")
         return found

@@ -22,6 +22,7 @@ from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
 from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
+from screens.places import confirm_unsynced
 from screens.plain import Static
 
 
@@ -78,6 +79,9 @@ class ExportScreen(ModalScreen[None]):
             self._start(path)
 
     def _start(self, path: Path) -> None:
+        confirm_unsynced(self, path, lambda: self._write_now(path))
+
+    def _write_now(self, path: Path) -> None:
         people = self.shown if self.query_one("#export-shown", Checkbox).value else None
         self.query_one("#export-ok", Button).disabled = True
         self.query_one("#export-message", Static).update(i18n.t("roster_export.writing"))

@@ -49,6 +49,7 @@ from screens.office_rows import (
     log_import_line,
 )
 from screens.path_prompt import PathScreen
+from screens.places import confirm_unsynced
 from screens.plain import Static
 from screens.record_table import RecordTable
 
@@ -347,7 +348,9 @@ class OfficeDashboard(Vertical, LockAware):
         self.app.push_screen(PathScreen(i18n.t("office_ui.summary_title"), default,
                                         ok=i18n.t("office_ui.save"),
                                         note=i18n.t("office_ui.summary_note")),
-                             lambda path: self._write_summary(path, day) if path else None)
+                             lambda path: confirm_unsynced(
+                                 self, path, lambda: self._write_summary(path, day))
+                             if path else None)
 
     @work(thread=True, group=SUMMARY, exit_on_error=False)
     def _write_summary(self, path: Path, day: dt.date) -> Path:

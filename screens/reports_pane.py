@@ -28,6 +28,7 @@ from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
+from screens.places import confirm_unsynced
 from screens.plain import Static
 
 BUILD, WRITE = "report-build", "report-write"
@@ -143,7 +144,8 @@ class ReportsPane(Vertical, LockAware):
         self.app.push_screen(
             PathScreen(i18n.t("export_ui.report.save_title", title=doc.title), default,
                        ok=i18n.t("export_ui.report.save")),
-            lambda path: path is not None and self._write(doc, path, fmt))
+            lambda path: path is not None and confirm_unsynced(
+                self, path, lambda: self._write(doc, path, fmt)))
 
     @work(thread=True, exclusive=True, group=WRITE, exit_on_error=False)
     def _write(self, doc: Document, path: Path, fmt: str) -> Path:

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Select
 from branchtool import contact, i18n
 from branchtool.contact import NAME_MAX, PHONE_MAX
 from branchtool.errors import UserError
-from branchtool.session import THEMES, Session, UiSettings
+from branchtool.session import BORDERS, THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
 from screens.plain import Static
@@ -74,6 +74,10 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
             FormRow(i18n.t("settings.idle_minutes"), Input(
                 str(current.idle_minutes), type="integer", compact=True,
                 id="settings-idle"), key="idle"),
+            FormRow(i18n.t("platform.borders"), Select(
+                [(i18n.t(f"platform.borders.{kind}"), kind) for kind in BORDERS],
+                value=current.borders, allow_blank=False, compact=True,
+                id="settings-borders"), key="borders"),
         ]
         localize_bindings(self)
 
@@ -135,7 +139,8 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         self.dismiss(UiSettings(
             language=str(self.query_one("#settings-language", Select).value),
             theme=str(self.query_one("#settings-theme", Select).value),
-            idle_minutes=minutes))
+            idle_minutes=minutes,
+            borders=str(self.query_one("#settings-borders", Select).value)))
 
     def _typed_contact(self) -> tuple[str, str]:
         return (self.query_one("#settings-secretary", Input).value.strip(),

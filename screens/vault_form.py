@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, passphrase
 from branchtool.errors import UserError
+from branchtool.platform_checks import shown_path
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.form import FormRow
@@ -54,7 +55,7 @@ class VaultForm(Screen[bool]):
         with VerticalScroll(id=f"{self.ID}-box", classes="vault-box"):
             yield Static(i18n.t(f"{self.TEXT}.title"), id=f"{self.ID}-title",
                          classes="vault-title")
-            yield Static(i18n.t(f"{self.TEXT}.intro", path=str(self.session.path)),
+            yield Static(i18n.t(f"{self.TEXT}.intro", path=shown_path(self.session.path)),
                          id=f"{self.ID}-intro", classes="vault-intro")
             for key, row in self.rows.items():
                 yield row

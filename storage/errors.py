@@ -39,6 +39,13 @@ class VaultBusy(StorageError):
     key = "storage.vault_busy"
 
 
+class LockNotFile(StorageError):
+    """The vault's lock file is a link, a folder, a FIFO or a hard link:
+    branchtool never makes one, and opening it could write through it."""
+
+    key = "storage.lock_not_file"
+
+
 class VaultCorrupt(StorageError):
     """A file failed authentication or does not parse: corruption or tampering."""
 

@@ -38,3 +38,26 @@ def age_bin() -> str:
 def minisign_bin() -> str:
     """Path of the reference ``minisign`` binary."""
     return _binary("minisign")
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``python -m build`` of this checkout (the sdist, then the wheel from the
+    sdist, so the sdist is proved complete). Without build isolation: the
+    test extras carry setuptools and build, so no index is needed here."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir",
+                           str(out), str(REPO_ROOT)], cwd=REPO_ROOT, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def wheel(dist: Path) -> Path:
+    """The branchtool wheel ``python -m build`` made."""
+    [found] = dist.glob("branchtool-*-py3-none-any.whl")
+    return found

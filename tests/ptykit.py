@@ -1,15 +1,21 @@
 """Drive a program that reads a passphrase from its terminal, as ``age`` does
-(it reads /dev/tty, never stdin). POSIX only. Used by the interop tests and by
+(it reads /dev/tty, never stdin). POSIX only: ``pty`` is imported when a
+program is run, so importing this module works on Windows too (the tests
+that call it skip there, see ``POSIX_PTY``). Used by the interop tests and by
 bench/formats.py."""
 
 from __future__ import annotations
 
 import os
-import pty
 import re
 import select
 import signal
+import sys
 import time
+
+POSIX_PTY = sys.platform != "win32"
+"""Whether ``run_in_pty`` can run here (for ``pytest.mark.skipif``)."""
+NO_PTY_REASON = "drives a program through a pseudo-terminal (POSIX only)"
 
 _PROMPT = re.compile(rb"passphrase[^\n]*:\s*$", re.IGNORECASE)
 
@@ -18,6 +24,8 @@ def run_in_pty(argv: list[str], answer: str, timeout: float = 60.0) -> tuple[int
     """Run ``argv`` with a new pty as its controlling terminal, typing ``answer``
     and Enter at every passphrase prompt. Returns (exit code, terminal output);
     raises ``TimeoutError`` (after killing the program) when it hangs."""
+    import pty
+
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:

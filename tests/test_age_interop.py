@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from storage import age
-from tests.ptykit import run_in_pty
+from tests.ptykit import NO_PTY_REASON, POSIX_PTY, run_in_pty
 
 pytestmark = pytest.mark.interop
 
@@ -25,6 +25,8 @@ _PROMPT = re.compile(rb"passphrase[^\n]*:\s*$", re.IGNORECASE)
 
 
 def run_with_terminal(argv: list[str], answer: str, timeout: float = TIMEOUT) -> tuple[int, bytes]:
+    if not POSIX_PTY:
+        pytest.skip(NO_PTY_REASON)
     try:
         return run_in_pty(argv, answer, timeout)
     except TimeoutError as exc:

@@ -21,7 +21,7 @@ import os
 import stat
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -37,7 +37,7 @@ from branchtool.office.receipts import receipt_name
 from branchtool.services import roster_io
 from branchtool.session import Session, UiSettings
 from storage import age, fsio, minisign
-from storage.errors import VaultEdited
+from storage.errors import LockNotFile, VaultEdited
 from storage.vault import SETTINGS, Vault
 from tests.officekit import (
     OFFICE_PASSPHRASE,
@@ -170,6 +170,66 @@ def test_the_journal_is_never_opened_through_a_link(tmp_path: Path) -> None:
         fsio.DEFAULT_IO.open_append(link)
 
 
+def _vault_with_planted_lock(tmp_path: Path, plant: Callable[[Path, Path], None]
+                             ) -> tuple[Path, Path, bytes]:
+    """A vault whose ``lock`` was replaced by ``plant(lock, identity)``."""
+    path = tmp_path / "v"
+    Vault.create(path, "pw", work_factor=10).close()
+    identity = path / "identity.age"
+    (path / "lock").unlink()
+    plant(path / "lock", identity)
+    return path, identity, identity.read_bytes()
+
+
+@pytest.mark.skipif(not POSIX, reason="symlinks need privileges on Windows")
+@pytest.mark.parametrize("plant", ["symlink", "dangling", "hardlink", "folder", "fifo"])
+def test_a_planted_lock_file_is_refused_and_nothing_is_written_through_it(
+        tmp_path: Path, plant: str) -> None:
+    """The lock truncates what it opens and writes its holder record: a
+    ``lock`` planted as a link to ``identity.age`` would destroy the vault's
+    only key, a dangling link would create a file wherever it points."""
+    elsewhere = tmp_path / "created-elsewhere"
+
+    def planted(lock: Path, identity: Path) -> None:
+        if plant == "symlink":
+            lock.symlink_to(identity)
+        elif plant == "dangling":
+            lock.symlink_to(elsewhere)
+        elif plant == "hardlink":
+            os.link(identity, lock)
+        elif plant == "folder":
+            lock.mkdir()
+        else:
+            os.mkfifo(lock)
+
+    path, identity, before = _vault_with_planted_lock(tmp_path, planted)
+    with pytest.raises(LockNotFile) as caught:
+        Vault.open(path, "pw")
+    assert caught.value.params == {"file": "lock"}
+    assert identity.read_bytes() == before
+    assert not elsewhere.exists()
+    session = Session(path)  # the app and the CLI: one sentence naming the file
+    with pytest.raises(UserError) as shown:
+        session.unlock("pw")
+    assert shown.value.key == "storage.lock_not_file"
+
+
+@pytest.mark.skipif(not POSIX, reason="symlinks need privileges on Windows")
+def test_a_planted_lock_link_in_the_cli_is_one_sentence(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, identity, before = _vault_with_planted_lock(
+        tmp_path, lambda lock, identity: lock.symlink_to(identity))
+    monkeypatch.setenv("BRANCHTOOL_PASSPHRASE", "pw")
+    assert main(["--lang", "en", "--data-dir", str(path), "vault", "check"]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "lock" in err and "link" in err and "Traceback" not in err
+    assert identity.read_bytes() == before
+    (path / "lock").unlink()  # what the sentence says to do
+    assert main(["--data-dir", str(path), "vault", "check"]) == 0
+    assert stat.S_IMODE((path / "lock").lstat().st_mode) == 0o600
+
+
 # -- finding 8: owner-only ------------------------------------------------------------------
 def _modes(root: Path) -> dict[str, int]:
     return {str(p.relative_to(root)): stat.S_IMODE(p.lstat().st_mode)
@@ -248,7 +308,7 @@ def test_an_office_key_edited_into_vault_json_never_receives_a_bundle(
         Vault.open(path, demo.PASSPHRASE)
 
 
-@pytest.mark.parametrize("edit", ["idle", "name", "own_key", "downgrade", "mac"])
+@pytest.mark.parametrize("edit", ["idle", "name", "borders", "own_key", "downgrade", "mac"])
 def test_any_edit_of_vault_json_is_refused(tmp_path: Path, edit: str) -> None:
     path = tmp_path / "v"
     session = Session(path, work_factor=10)
@@ -262,6 +322,8 @@ def test_any_edit_of_vault_json_is_refused(tmp_path: Path, edit: str) -> None:
             doc["info"].setdefault("ui", {})["idle_minutes"] = 240
         elif edit == "name":
             doc["info"]["branch_name"] = "别的支部"
+        elif edit == "borders":  # a display preference is under the MAC too
+            doc["info"]["ui"]["borders"] = "ascii"
         elif edit == "own_key":
             doc["recipient"] = other
         elif edit == "downgrade":  # pose as a version 1 file to be "migrated"
@@ -293,7 +355,8 @@ def _as_version_1(path: Path, passphrase: str, office: KeyFile, idle: int) -> No
         doc.pop("moved", None)
         doc["version"] = 1
         doc["info"]["office"] = office.to_dict()
-        doc["info"]["ui"] = {"language": "zh-CN", "theme": "textual-dark", "idle_minutes": idle}
+        doc["info"]["ui"] = {"language": "zh-CN", "theme": "textual-dark",
+                             "idle_minutes": idle, "borders": "ascii"}
 
     _edit_vault_json(path, old)
 
@@ -310,9 +373,11 @@ def test_a_version_1_vault_migrates_at_first_unlock(world: dict) -> None:
     doc = orjson.loads((path / "vault.json").read_bytes())
     assert doc["version"] == 2 and "office" not in doc["info"]
     assert "idle_minutes" not in doc["info"]["ui"] and "mac" in doc
+    assert doc["info"]["ui"]["borders"] == "ascii"  # a display preference stays, under the MAC
     assert key.recipient.encode() not in (path / "vault.json").read_bytes()
     branch.unlock(demo.PASSPHRASE)
     assert branch.settings().idle_minutes == 7
+    assert branch.settings().borders == "ascii"
     assert export(branch, world["tmp"] / "next").exists()  # the office still gets it
     branch.lock()
     # data/ restored from before the migration: the settings come back with it

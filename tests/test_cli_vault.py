@@ -41,20 +41,20 @@ def test_wrong_passphrase_is_one_line_and_nonzero(env: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "branchtool", "--lang", "en", "vault", "check"],
         env={**_env(env), "BRANCHTOOL_PASSPHRASE": "wrong one"},
-        capture_output=True, text=True, check=False)
+        capture_output=True, text=True, encoding="utf-8", check=False)
     assert done.returncode != 0
     assert done.stderr.strip() == "Error: The passphrase is wrong."
     done = subprocess.run(
         [sys.executable, "-m", "branchtool", "vault", "check"],
         env={**_env(env), "BRANCHTOOL_PASSPHRASE": "wrong one"},
-        capture_output=True, text=True, check=False)
+        capture_output=True, text=True, encoding="utf-8", check=False)
     assert done.stderr.strip() == "错误：口令不正确。"
 
 
 def _env(home: Path) -> dict[str, str]:
     import os
 
-    return {**os.environ, "BRANCHTOOL_HOME": str(home)}
+    return {**os.environ, "BRANCHTOOL_HOME": str(home), "PYTHONIOENCODING": "utf-8"}
 
 
 def test_passwd(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

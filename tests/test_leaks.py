@@ -21,8 +21,10 @@ PEOPLE = [
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "branchtool", *args], env=env,
-                          capture_output=True, text=True, check=False, timeout=120)
+    # UTF-8 both ways: Windows would otherwise decode with the ANSI code page
+    return subprocess.run([sys.executable, "-m", "branchtool", *args],
+                          env={**env, "PYTHONIOENCODING": "utf-8"}, capture_output=True,
+                          text=True, encoding="utf-8", check=False, timeout=120)
 
 
 def test_cli_session_leaves_no_plaintext(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from storage import age, minisign
 from storage.errors import VaultBusy, VaultCorrupt, VaultExists, WriteFailed, WrongPassphrase
 from storage.fsio import FileIO
 from storage.vault import Vault
-from tests.ptykit import run_in_pty
+from tests.ptykit import NO_PTY_REASON, POSIX_PTY, run_in_pty
 from tests.storekit import FaultyIO
 
 PW = "correct horse battery"
@@ -168,6 +168,7 @@ def test_no_plaintext_on_disk(vault_path: Path, tmp_path: Path) -> None:
                 assert needle not in data, f"{needle!r} found in {path.name}"
 
 
+@pytest.mark.skipif(not POSIX_PTY, reason=NO_PTY_REASON)
 def test_reference_age_opens_identity_and_every_snapshot(
     vault_path: Path, tmp_path: Path, age_bin: str
 ) -> None:

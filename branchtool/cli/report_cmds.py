@@ -11,6 +11,7 @@ from branchtool import i18n, reports
 from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS
 from branchtool.cli.bundle_cmds import parse_day
 from branchtool.cli.common import open_session
+from branchtool.platform_checks import warn_if_synced
 
 
 def register(sub: Any) -> None:
@@ -34,4 +35,5 @@ def cmd_report(args: argparse.Namespace) -> int:
         doc = reports.build(session, args.kind, day, start=start, redaction=args.redaction)
         path = reports.write(doc, args.out, fmt)
     print(i18n.t("cli.report.done", path=str(path)))
+    warn_if_synced(path)
     return 0

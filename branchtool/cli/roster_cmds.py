@@ -9,6 +9,7 @@ from typing import Any
 from branchtool import i18n
 from branchtool.cli.common import open_vault
 from branchtool.errors import UserError
+from branchtool.platform_checks import warn_if_synced
 from branchtool.records.person import PERSON
 from branchtool.services import roster_io
 from branchtool.services.roster import PARTITION, RosterService
@@ -121,4 +122,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         vault.close()
     print(i18n.t("roster_export.done", n=count, path=args.file))
+    warn_if_synced(args.file)
     return 0

@@ -73,7 +73,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     code = args.branch_code.strip()
     problem = branch_code_problem(code)
     if problem:
-        raise UserError(problem)
+        raise UserError(problem, code=code)
     office = read_office_key(args.office_key) if args.office_key else None
     secretary = contact.clean(args.secretary, args.phone)
     if Vault.exists(path):

@@ -90,12 +90,20 @@ class TrustStore:
     # -- enrolling --------------------------------------------------------------
     def preview(self, key: KeyFile) -> EnrolPreview:
         problem = branch_code_problem(key.code)
+        if problem == "cli.init.reserved_code":
+            raise UserError("office.trust.reserved_code", code=key.code)
         if problem:
             raise UserError("office.trust.bad_code")
         if self._key_in_use(key.fingerprint, key.code):
             raise UserError("office.trust.key_in_use")
         branch = self.get(key.code)
         if branch is None:
+            # receipts and bundles are named by code: on Windows and macOS
+            # "cs01" and "CS01" name the same file
+            for other in self.branches():
+                if other["code"].casefold() == key.code.casefold():
+                    raise UserError("office.trust.code_case_clash", code=key.code,
+                                    other=other["code"])
             return EnrolPreview(key.code, key.name, key.fingerprint, NEW)
         for old in branch["keys"]:
             if old["fingerprint"] == key.fingerprint and old["state"] != CURRENT:
