@@ -36,6 +36,7 @@ from typing import Any
 import orjson
 
 from storage import history as hist
+from storage.compression import compress, decompress
 from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
 from storage.fsio import DEFAULT_IO, FileIO, make_private_dir, retry_busy
 from storage.partition import Doc, Partition
@@ -161,12 +162,16 @@ class Store:
         backups: Path | None = None,
         keep_backups: int = 5,
         history_key: bytes | None = None,
+        compressed: bool = True,
     ) -> None:
         self.folder = folder
         # history entries hash each record's new content with this secret
         # (docs/formats.md, "History"); None: unkeyed, for tests of the store
         self._history_key = history_key
-        self._encrypt, self._decrypt = encrypt, decrypt
+        # Each plaintext is compressed (zstd) before it is encrypted; what was
+        # written uncompressed (before issue 19) reads as it is.
+        self._encrypt = (lambda plain: encrypt(compress(plain))) if compressed else encrypt
+        self._decrypt = lambda raw: decompress(decrypt(raw))
         self.io, self.clock = io, clock
         self.compact_frames, self.compact_bytes = compact_frames, compact_bytes
         self.backups, self.keep_backups = backups, keep_backups
@@ -186,12 +191,14 @@ class Store:
 
     # -- creation -------------------------------------------------------------
     @staticmethod
-    def initialize(folder: Path, encrypt: Cipher, *, io: FileIO = DEFAULT_IO) -> None:
+    def initialize(folder: Path, encrypt: Cipher, *, io: FileIO = DEFAULT_IO,
+                   compressed: bool = True) -> None:
         make_private_dir(folder)
         io.write_atomic(folder / journal_name(1), b"")
         state = {"v": FORMAT, "gen": 1, "seq": 0, "time": utc_now(),
                  "head": {"seq": 0, "hash": hist.GENESIS}, "partitions": {}}
-        io.write_atomic(folder / STATE_FILE, encrypt(orjson.dumps(state)))
+        plain = orjson.dumps(state)
+        io.write_atomic(folder / STATE_FILE, encrypt(compress(plain) if compressed else plain))
 
     # -- opening ----------------------------------------------------------------
     def _corrupt(self, name: str, **params: Any) -> VaultCorrupt:
@@ -232,6 +239,7 @@ class Store:
         except FileNotFoundError:
             raise self._corrupt(name, missing=True) from None
         offset, frames, expected = 0, 0, None
+        self._journal_plain = 0  # the frames' plaintext bytes: what replay parses
         while offset < len(data):
             if len(data) - offset < LENGTH.size:
                 break  # torn length prefix
@@ -245,7 +253,8 @@ class Store:
                 break  # torn body: the write was never acknowledged
             last = offset + LENGTH.size + length == len(data)
             try:
-                frame = orjson.loads(self._decrypt(body))
+                plain = self._decrypt(body)
+                frame = orjson.loads(plain)
             except (ValueError, orjson.JSONDecodeError):
                 if last and not any(body):
                     break  # zero-filled tail left by a crash
@@ -263,6 +272,7 @@ class Store:
                 self.seq = seq
             offset += LENGTH.size + length
             frames += 1
+            self._journal_plain += len(plain)
         if offset < len(data):
             self._cut_torn_tail(offset, len(data) - offset)
         self._journal_size = offset
@@ -441,6 +451,7 @@ class Store:
                 self._broken = True  # the file may hold a partial frame: reopen to recover
             raise WriteFailed(reason=_reason(exc)) from None
         self._journal_size += len(blob)
+        self._journal_plain += len(plaintext)
         self._journal_frames += 1
         self.seq = seq
         for op in ops:
@@ -458,7 +469,7 @@ class Store:
     # -- compaction ----------------------------------------------------------------
     def _maybe_compact(self) -> None:
         if (self._journal_frames >= self.compact_frames
-                or self._journal_size >= self.compact_bytes):
+                or self._journal_plain >= self.compact_bytes):
             try:
                 self.compact()
             except WriteFailed as exc:  # the write itself is safe in the journal
@@ -514,7 +525,7 @@ class Store:
             self.gen, self._manifest, self._state_seq = new_gen, manifest, self.seq
             self._dirty.clear()
             self._journal = self.io.open_append(self._journal_path)
-            self._journal_size = self._journal_frames = 0
+            self._journal_size = self._journal_frames = self._journal_plain = 0
             old_journal.close()
             self._remove_orphans()
 
