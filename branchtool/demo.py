@@ -176,8 +176,9 @@ def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, se
                    check_passphrase=False)
     try:
         ctx = DemoContext(session, random.Random(seed), people, days, today or dt.date.today())
-        for part in DEMO_PARTS:
-            part(ctx)
+        with session.vault.store.compaction_deferred():  # one compaction, at the end
+            for part in DEMO_PARTS:
+                part(ctx)
     except BaseException:
         session.lock()
         shutil.rmtree(path, ignore_errors=True)  # never leave a half-built demo behind

@@ -77,6 +77,22 @@ class _PartitionTable(Table):
         raise TypeError("partitions are written through the store's journal")
 
 
+SHARED_LENGTH = 26  # a ULID: person ids, dates, codes and short answers are shared
+
+
+def share_values(docs: Iterable[Doc], shared: dict[str, str]) -> None:
+    """Make equal short text values of the documents one object (``shared``
+    holds each first seen): a month of check-ins repeats the same dates,
+    answers, places and person ids thousands of times, and each parsed copy
+    would otherwise cost its own 50-80 bytes. Documents are never changed in
+    place once stored, so sharing an immutable ``str`` is invisible."""
+    keep = shared.setdefault
+    for doc in docs:
+        for key, value in doc.items():
+            if type(value) is str and len(value) <= SHARED_LENGTH:
+                doc[key] = keep(value, value)  # the same key: the dict keeps its size
+
+
 def _index_key(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
@@ -100,6 +116,7 @@ class Partition:
         self._source = source
         self._table = _PartitionTable(_MemoryStorage(name, docs), name, cache_size=32)
         self._indexes: dict[str, dict[Any, set[str]]] = {}
+        self._shared: dict[str, str] = {}  # share_values' strings
 
     # -- reads -------------------------------------------------------------
     def get(self, record_id: str) -> Doc | None:
@@ -269,6 +286,7 @@ class Partition:
         ids = [i for i, d in docs.items() if type(d) is int]
         with bulk():
             parsed = self._parse_many(ids, [self._bytes(docs[i]) for i in ids])
+            share_values(parsed, self._shared)
         for record_id, doc in zip(ids, parsed, strict=True):
             docs[record_id] = doc  # an existing key: the order stays
         self._unparsed = 0
@@ -300,6 +318,7 @@ class Partition:
         if doc is None:
             self._docs.pop(record_id, None)
         else:
+            share_values((doc,), self._shared)
             self._docs[record_id] = doc
         if len(self._table._query_cache):
             self._table.clear_cache()
@@ -308,6 +327,7 @@ class Partition:
         doc = self._docs.get(record_id)
         if type(doc) is int:
             doc = self._docs[record_id] = self._parse(record_id, doc)
+            share_values((doc,), self._shared)
             self._one_parsed()
         return doc
 

@@ -181,6 +181,7 @@ class Store:
         self._pending: dict[str, list[dict[str, Any]]] = {}
         self._dirty: set[str] = set()
         self._txn: _Txn | None = None
+        self._deferred = 0  # inside compaction_deferred(): no compaction on the way
         self._broken = False
         self._closed = False
         self._load_state()
@@ -467,7 +468,23 @@ class Store:
             raise WriteFailed(reason="reopen")
 
     # -- compaction ----------------------------------------------------------------
+    @contextlib.contextmanager
+    def compaction_deferred(self) -> Iterator[None]:
+        """Many large writes in a row (building the demo semester): no
+        compaction until the end, then one. Each compaction rewrites every
+        partition the journal touched, so compacting every few frames while a
+        month's partition grows would write it again and again."""
+        with self.lock:
+            self._deferred += 1
+            try:
+                yield
+            finally:
+                self._deferred -= 1
+            self._maybe_compact()
+
     def _maybe_compact(self) -> None:
+        if self._deferred:
+            return
         if (self._journal_frames >= self.compact_frames
                 or self._journal_plain >= self.compact_bytes):
             try:
