@@ -615,3 +615,41 @@ def test_a_compressed_plaintext_that_does_not_hold_together_is_corruption(
         return
     with pytest.raises(VaultCorrupt):
         make_store(folder).partition("roster")
+
+
+def test_check_finds_a_record_changed_behind_the_history(folder: Path) -> None:
+    store = make_store(folder, history_key=b"h" * 32)
+    ids = store.partition("roster").insert_many(person(i) for i in range(8))
+    store.partition("checkins/2026-11").insert({"id": "2026-11-02:a", "t": "36.5"})
+    store.close()
+    _rewrite(folder, "roster", lambda p: p.replace(b'"name":"p5"', b'"name":"p9"', 1))
+    store = make_store(folder, history_key=b"h" * 32)
+    assert store.check() == ["record:roster"]
+    assert not store.is_loaded("roster")  # read for the check, not kept
+    assert store.partition("roster").get(ids[5])["name"] == "p9"
+    store.close()
+
+
+def test_check_follows_the_chain_across_months_a_clock_set_back_mixed(folder: Path) -> None:
+    times = iter(["2026-12-01T00:00:00.000Z"] * 3 + ["2026-11-30T00:00:00.000Z"] * 3
+                 + ["2026-12-02T00:00:00.000Z"] * 100)
+    store = make_store(folder, clock=lambda: next(times))
+    for i in range(4):
+        store.partition("roster").insert(person(i))
+    assert store.partitions("history/") == ["history/2026-11", "history/2026-12"]
+    store.close()
+    store = make_store(folder)
+    assert store.check() == []
+    store.close()
+
+
+def test_check_names_a_broken_history_chain(folder: Path) -> None:
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(3))
+    store.partition("roster").insert(person(4))
+    [month] = store.partitions("history/")
+    store.close()
+    _rewrite(folder, month, lambda p: p.replace(b'"op":"insert"', b'"op":"update"', 1))
+    store = make_store(folder)
+    assert store.check()[0].startswith("history:entry@")
+    store.close()
