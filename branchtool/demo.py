@@ -176,7 +176,7 @@ def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, se
                    check_passphrase=False)
     try:
         ctx = DemoContext(session, random.Random(seed), people, days, today or dt.date.today())
-        with session.vault.store.compaction_deferred():  # one compaction, at the end
+        with session.vault.store.compaction_deferred(backup=False):  # one, at the end
             for part in DEMO_PARTS:
                 part(ctx)
     except BaseException:

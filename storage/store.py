@@ -471,26 +471,30 @@ class Store:
 
     # -- compaction ----------------------------------------------------------------
     @contextlib.contextmanager
-    def compaction_deferred(self) -> Iterator[None]:
+    def compaction_deferred(self, *, backup: bool = True) -> Iterator[None]:
         """Many large writes in a row (building the demo semester): no
         compaction until the end, then one. Each compaction rewrites every
         partition the journal touched, so compacting every few frames while a
-        month's partition grows would write it again and again."""
+        month's partition grows would write it again and again. ``backup``:
+        whether that compaction keeps a backup set (a store being built has
+        nothing to back up: its journal would be the set, as large as all it
+        holds)."""
         with self.lock:
             self._deferred += 1
             try:
                 yield
             finally:
                 self._deferred -= 1
-            self._maybe_compact()
+            if not self._deferred:
+                self._maybe_compact(backup=backup)
 
-    def _maybe_compact(self) -> None:
+    def _maybe_compact(self, *, backup: bool = True) -> None:
         if self._deferred:
             return
         if (self._journal_frames >= self.compact_frames
                 or self._journal_plain >= self.compact_bytes):
             try:
-                self.compact()
+                self.compact(backup=backup)
             except WriteFailed as exc:  # the write itself is safe in the journal
                 self.notices.append(Notice("storage.compaction_failed", dict(exc.params)))
 
@@ -498,7 +502,7 @@ class Store:
     def needs_compaction(self) -> bool:
         return self._journal_frames > 0
 
-    def compact(self) -> None:
+    def compact(self, *, backup: bool = True) -> None:
         """Snapshot every changed partition and start a new journal generation.
 
         Order: backup links, new snapshots, new empty journal, then ``state.age``
@@ -513,7 +517,8 @@ class Store:
                 raise RuntimeError("cannot compact inside a batch")
             if self._journal_frames == 0 and not self._dirty:
                 return
-            self._backup()
+            if backup:
+                self._backup()
             new_gen = self.gen + 1
             manifest = dict(self._manifest)
             written: list[Path] = []
