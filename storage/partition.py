@@ -136,7 +136,7 @@ class Partition:
             if not self._unparsed:
                 return deep_copy([self._docs[i] for i in wanted])
             with bulk(freeze=False):
-                return self._parse_many(wanted, self._encoded(wanted)[1])
+                return self._parse_many(*self._joined(wanted))
 
     def all(self) -> list[Doc]:
         with self._store.lock:
@@ -145,7 +145,7 @@ class Partition:
             # One parse of every document's bytes (the parsed ones written out
             # again) makes the copies; the partition stays as it is.
             with bulk(freeze=False):
-                return self._parse_many(*self._encoded())
+                return self._parse_many(*self._joined())
 
     def view(self) -> list[Doc]:
         """The live documents, in order, not copies: for a caller that only
@@ -265,10 +265,11 @@ class Partition:
             raise self._corrupt()
         return doc
 
-    def _parse_many(self, ids: list[str], raw: list[bytes]) -> list[Doc]:
-        """Many documents' bytes in one parse, checked as ``_parse`` checks one."""
+    def _parse_many(self, ids: list[str], joined: bytes | bytearray) -> list[Doc]:
+        """Many documents' bytes, joined with ``,``, in one parse, checked as
+        ``_parse`` checks one."""
         try:
-            docs = orjson.loads(b"[" + b",".join(raw) + b"]")
+            docs = orjson.loads(b"[" + joined + b"]")
         except orjson.JSONDecodeError:
             raise self._corrupt() from None
         if len(docs) != len(ids):
@@ -285,20 +286,32 @@ class Partition:
         docs = self._docs
         ids = [i for i, d in docs.items() if type(d) is int]
         with bulk():
-            parsed = self._parse_many(ids, [self._bytes(docs[i]) for i in ids])
+            parsed = self._parse_many(*self._joined(ids))
             share_values(parsed, self._shared)
         for record_id, doc in zip(ids, parsed, strict=True):
             docs[record_id] = doc  # an existing key: the order stays
         self._unparsed = 0
         self._blob, self._ends = b"", []
 
-    def _encoded(self, ids: list[str] | None = None) -> tuple[list[str], list[bytes]]:
-        """The ids (default: all, in order) and their documents' JSON bytes (for
-        a snapshot): documents never parsed are written back as they were read."""
+    def _joined(self, ids: list[str] | None = None, gap: bytes = b","
+                ) -> tuple[list[str], bytearray]:
+        """The ids (default: all, in order) and their documents' JSON bytes
+        joined with ``gap`` (for a parse, or a snapshot): documents never
+        parsed are written back as they were read. One growing buffer: a
+        bytes object per document, kept until the join, would cost the
+        allocator far more than the bytes themselves."""
         docs = self._docs
         ids = list(docs) if ids is None else ids
-        encode, raw = orjson.dumps, self._bytes
-        return ids, [raw(d) if type(d) is int else encode(d) for d in map(docs.__getitem__, ids)]
+        out = bytearray()
+        encode, blob, ends, skip = orjson.dumps, memoryview(self._blob), self._ends, self._gap
+        for n, doc in enumerate(map(docs.__getitem__, ids)):
+            if n:
+                out += gap
+            if type(doc) is int:
+                out += blob[ends[doc - 1] + skip if doc else 0: ends[doc]]
+            else:
+                out += encode(doc)
+        return ids, out
 
     # -- used by the store only ------------------------------------------------
     def _put(self, record_id: str, doc: Doc | None) -> None:

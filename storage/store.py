@@ -63,17 +63,23 @@ _DOC_GAP = b",\n"  # between two documents (no document holds a raw newline)
 _DOC_SEPARATOR = re.compile(re.escape(_DOC_GAP))
 
 
-def encode_snapshot(name: str, gen: int, seq: int, ids: list[str], docs: list[bytes]) -> bytes:
+def encode_snapshot(name: str, gen: int, seq: int, ids: list[str],
+                    body: bytes | bytearray) -> bytearray:
     """A version 2 snapshot's plaintext: still one JSON object, laid out so
     the documents can be found without parsing them. The first line holds
     every key but the documents (``ids`` in order) and ends with
     ``"docs":[``; then each document's compact JSON on its own line (compact
-    JSON has no raw newline), ``,`` ending every line but the last; then ``]}``."""
+    JSON has no raw newline), ``,`` ending every line but the last; then ``]}``.
+    ``body`` is the documents' JSON already joined with ``_DOC_GAP``."""
     head = orjson.dumps({"v": SNAPSHOT_FORMAT, "partition": name, "gen": gen, "seq": seq,
                          "ids": ids, "docs": []})
     if not head.endswith(_DOCS_OPEN + b"]}"):  # orjson keeps the keys' order
         raise RuntimeError("snapshot header out of order")
-    return head[:-2] + b"\n" + _DOC_GAP.join(docs) + _DOCS_CLOSE
+    out = bytearray(head[:-2])
+    out += b"\n"
+    out += body
+    out += _DOCS_CLOSE
+    return out
 
 
 def decode_snapshot(plain: bytes) -> tuple[dict[str, Any], dict[str, Any], bytes, list[int]]:
@@ -526,7 +532,7 @@ class Store:
                 for name in sorted(self._dirty):
                     part = self.partition(name)
                     raw = self._encrypt(encode_snapshot(name, new_gen, self.seq,
-                                                        *part._encoded()))
+                                                        *part._joined(gap=_DOC_GAP)))
                     path = self.folder / snapshot_name(name, new_gen)
                     written.append(path)
                     self.io.write_atomic(path, raw)
