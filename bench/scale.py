@@ -12,7 +12,9 @@ of the code that decides what is written (``storage/``, the demo generator):
 a second run with the same code reuses it and prints the generation figures
 measured when it was built. Every command and screen is timed in a fresh
 child process (cold: nothing cached in the process), its peak memory read
-from the kernel (``wait4``'s ``ru_maxrss``): Linux/macOS only. The machine's
+from the kernel (``wait4``'s ``ru_maxrss``): Linux/macOS only; with
+compiled modules cached (``PYTHONDONTWRITEBYTECODE`` is dropped for the
+children), as in an installed program. The machine's
 other load changes the times: run it when the machine is quiet, twice.
 
 Memory per loaded document: resident memory after every partition is read
@@ -47,8 +49,9 @@ def child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
     """(seconds, peak resident MiB, stdout) of one child process, reaped with
     ``wait4`` so that its own peak memory is known."""
     start = time.perf_counter()
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+                            env={**base, "PYTHONPATH": str(ROOT), **(env or {})})
     # Read the pipes to the end, then reap with wait4 (communicate would reap).
     out = proc.stdout.read()  # type: ignore[union-attr]
     err = proc.stderr.read()  # type: ignore[union-attr]

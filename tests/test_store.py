@@ -653,3 +653,37 @@ def test_check_names_a_broken_history_chain(folder: Path) -> None:
     store = make_store(folder)
     assert store.check()[0].startswith("history:entry@")
     store.close()
+
+
+def test_compaction_deferred_compacts_once_at_the_end(folder: Path, tmp_path: Path) -> None:
+    backups = tmp_path / "backups"
+    store = make_store(folder, compact_frames=3, backups=backups)
+    with store.compaction_deferred(backup=False):
+        for i in range(10):
+            store.partition("roster").insert(person(i))
+        assert store.gen == 1 and store.needs_compaction  # ten frames, none compacted
+    assert store.gen == 2 and not store.needs_compaction
+    assert not backups.exists()  # that one compaction kept no set
+    for i in range(3):
+        store.partition("roster").insert(person(i))
+    assert store.gen == 3 and len(list(backups.iterdir())) == 1  # as before, outside
+    store.close()
+    store = make_store(folder)
+    assert len(store.partition("roster")) == 13 and store.check() == []
+    store.close()
+
+
+def test_shared_values_are_invisible_to_readers(folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("checkins/2026-11").insert_many(
+        {"id": f"2026-11-01:p{i}", "date": "2026-11-01", "note": "x" * 40} for i in range(4))
+    store.close()
+    store = make_store(folder)
+    month = store.partition("checkins/2026-11")
+    live = month.view()
+    assert live[0]["date"] is live[3]["date"]  # one object for the repeated date
+    assert live[0]["note"] is not live[3]["note"]  # a long text is not shared
+    copy = month.get(ids[1])
+    copy["date"] = "changed"
+    assert month.get(ids[1])["date"] == "2026-11-01" and live[1]["date"] == "2026-11-01"
+    store.close()
