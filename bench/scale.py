@@ -165,6 +165,25 @@ def probe_memory(vault: Path) -> dict[str, Any]:
             "held_per_doc": (held - before) * 2**20 / max(1, count)}
 
 
+def probe_daily(vault: Path, day: str, days: int) -> dict[str, Any]:
+    """``days`` days of use: unlock, a whole day's check-ins (the last day's
+    again, a day later each time) in one batch, lock (compaction and its
+    backup set); the time of each lock."""
+    closes = []
+    for n in range(1, days + 1):
+        session = _unlock(vault)
+        health = session.health
+        new = (dt.date.fromisoformat(day) + dt.timedelta(days=n)).isoformat()
+        skip = {"id", "person", "at"}
+        rows = [(pid, {**{k: v for k, v in doc.items() if k not in skip}, "date": new})
+                for pid, doc in health.day(day).items()]
+        health.write(rows)
+        start = time.perf_counter()
+        session.lock()
+        closes.append(time.perf_counter() - start)
+    return {"closes": closes}
+
+
 def probe_rows(vault: Path, out: Path) -> dict[str, Any]:
     """Every partition's documents as JSON lines ``partition\\tid\\tjson``."""
     import orjson
@@ -238,6 +257,8 @@ def run_probe(argv: list[str]) -> None:
         result = probe_sheet(Path(rest[0]), rest[1])
     elif name == "memory":
         result = probe_memory(Path(rest[0]))
+    elif name == "daily":
+        result = probe_daily(Path(rest[0]), rest[1], int(rest[2]))
     elif name == "rows":
         result = probe_rows(Path(rest[0]), Path(rest[1]))
     elif name == "sql_build":
@@ -330,6 +351,7 @@ def main() -> None:
     data, backups = disk_usage(vault / "data", vault / "backups")
     row("vault on disk (data + backups)", f"{mb(data + backups)} ({mb(data)} + {mb(backups)})",
         "< 150 MB", *s("size"))
+    daily_rows(vault, day)
     for what, argv, key in (("`health summary --json`", ("health", "summary", "--json"),
                              "summary"),
                             ("`list roster --json`", ("list", "roster", "--json"), "roster"),
@@ -350,6 +372,22 @@ def main() -> None:
         ratio = f"{took / age_s:.1f}x `age -d` ({age_s:.2f} s)" if age_s else "no `age`"
         row(f"office import, {args.bundles} bundles ({size / 2**20:.0f} MiB)",
             f"{took:.2f} s, {size / 2**20 / took:.0f} MiB/s, {ratio}", "< 3 s, < 5x")
+
+
+def daily_rows(vault: Path, day: str, days: int = 5) -> None:
+    """The vault after ``days`` days of daily use, on a copy: what backups cost."""
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-daily-"))
+    try:
+        copy = work / "vault"
+        shutil.copytree(vault, copy)
+        _, _, found = probe("daily", str(copy), day, str(days))
+        data, backups = disk_usage(copy / "data", copy / "backups")
+        closes = ", ".join(f"{c:.1f}" for c in found["closes"])
+        row(f"... after {days} days of use (a day's check-ins, then lock)",
+            f"{mb(data + backups)} ({mb(data)} + {mb(backups)}); each lock {closes} s",
+            "< 150 MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def sqlite_rows(vault: Path, day: str) -> dict[str, dict[str, str]]:
