@@ -147,6 +147,34 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+class _Appended:
+    """History entries written while their month's partition is not loaded:
+    their JSON, ``,``-separated, in one buffer (a dict per entry would cost a
+    kilobyte each, and a semester writes half a million)."""
+
+    __slots__ = ("buf", "count")
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.count = 0
+
+    def add(self, entry: Doc) -> Callable[[], None]:
+        """Append one entry; return what takes it back out."""
+        size, count = len(self.buf), self.count
+        if self.count:
+            self.buf += b","
+        self.buf += orjson.dumps(entry)
+        self.count += 1
+
+        def undo() -> None:
+            del self.buf[size:]
+            self.count = count
+        return undo
+
+    def docs(self) -> list[Doc]:
+        return orjson.loads(b"[" + self.buf + b"]") if self.count else []
+
+
 @dataclass
 class _Txn:
     ops: list[dict[str, Any]] = field(default_factory=list)
@@ -187,6 +215,7 @@ class Store:
         self.notices: list[Notice] = []
         self._loaded: dict[str, Partition] = {}
         self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._appended: dict[str, _Appended] = {}  # after _pending's, in order
         self._dirty: set[str] = set()
         self._txn: _Txn | None = None
         self._deferred = 0  # inside compaction_deferred(): no compaction on the way
@@ -332,6 +361,9 @@ class Store:
                                      gap=len(_DOC_GAP), source=file)
                     for op in self._pending.pop(name, []):
                         part._put(op["id"], op.get("d"))
+                    appended = self._appended.pop(name, None)
+                    for doc in appended.docs() if appended else ():
+                        part._put(doc["id"], doc)
                 self._loaded[name] = part
             return part
 
@@ -374,6 +406,7 @@ class Store:
 
     def partitions(self, prefix: str = "") -> list[str]:
         names = set(self._manifest) | set(self._pending) | set(self._loaded)
+        names.update(self._appended)
         return sorted(n for n in names if n.startswith(prefix))
 
     def is_loaded(self, name: str) -> bool:
@@ -429,9 +462,7 @@ class Store:
             part._put(entry["id"], entry)
             txn.undo.append(lambda: part._put(entry["id"], None))
         else:
-            pending = self._pending.setdefault(name, [])
-            pending.append(op)
-            txn.undo.append(pending.pop)
+            txn.undo.append(self._appended.setdefault(name, _Appended()).add(entry))
         txn.ops.append(op)
         self._head = (entry["seq"], entry["entry"])
 
@@ -606,7 +637,7 @@ class Store:
         """The partition if it is loaded (or the journal changed it), else
         its snapshot read (and so authenticated) into a partition the store
         does not keep: ``check`` reads each in turn without holding them all."""
-        if name in self._loaded or name in self._pending:
+        if name in self._loaded or name in self._pending or name in self._appended:
             return self.partition(name)
         with _bulk(freeze=False):
             docs, blob, ends, file = self._load_docs(name)
@@ -698,6 +729,7 @@ class Store:
                 self._journal.close()
                 self._loaded.clear()
                 self._pending.clear()
+                self._appended.clear()
                 self._closed = True
 
 

@@ -687,3 +687,29 @@ def test_shared_values_are_invisible_to_readers(folder: Path) -> None:
     copy["date"] = "changed"
     assert month.get(ids[1])["date"] == "2026-11-01" and live[1]["date"] == "2026-11-01"
     store.close()
+
+
+def test_a_failed_write_takes_its_history_entry_back_from_an_unloaded_month(
+        folder: Path) -> None:
+    io = FaultyIO()
+    store = make_store(folder, io=io)
+    store.partition("roster").insert(person(0))
+    store.close()
+    store = make_store(folder, io=io)
+    [month] = store.partitions("history/")
+    store.partition("roster").insert(person(1))
+    assert not store.is_loaded(month) and store._appended[month].count == 1
+    io.fail = "append"
+    with pytest.raises(WriteFailed), store.batch():
+        store.partition("roster").insert(person(2))
+        store.partition("roster").insert(person(3))
+    io.fail = None
+    assert store._appended[month].count == 1
+    store.partition("roster").insert(person(4))
+    assert [e["seq"] for e in store.history()] == [1, 2, 3]
+    assert store.verify_history().ok and store.check() == []
+    store.close()
+    store = make_store(folder)
+    assert [d["name"] for d in store.partition("roster").all()] == ["p0", "p1", "p4"]
+    assert store.check() == []
+    store.close()
