@@ -152,24 +152,39 @@ class _Appended:
     their JSON, ``,``-separated, in one buffer (a dict per entry would cost a
     kilobyte each, and a semester writes half a million)."""
 
-    __slots__ = ("buf", "count")
+    __slots__ = ("buf", "ends", "ids")
 
     def __init__(self) -> None:
         self.buf = bytearray()
-        self.count = 0
+        self.ids: list[str] = []
+        self.ends: list[int] = []  # where each entry's JSON ends in buf
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
 
     def add(self, entry: Doc) -> Callable[[], None]:
         """Append one entry; return what takes it back out."""
-        size, count = len(self.buf), self.count
-        if self.count:
+        size, count = len(self.buf), len(self.ids)
+        if count:
             self.buf += b","
         self.buf += orjson.dumps(entry)
-        self.count += 1
+        self.ids.append(entry["id"])
+        self.ends.append(len(self.buf))
 
         def undo() -> None:
-            del self.buf[size:]
-            self.count = count
+            del self.buf[size:], self.ids[count:], self.ends[count:]
         return undo
+
+    def join_to(self, body: bytearray, gap: bytes) -> None:
+        """Each entry's JSON added to ``body``, ``gap`` before each (and
+        before the first if ``body`` holds documents already)."""
+        view, start = memoryview(self.buf), 0
+        for end in self.ends:
+            if body:
+                body += gap
+            body += view[start:end]
+            start = end + 1  # the "," between two
 
     def docs(self) -> list[Doc]:
         return orjson.loads(b"[" + self.buf + b"]") if self.count else []
@@ -561,14 +576,16 @@ class Store:
             written: list[Path] = []
             try:
                 for name in sorted(self._dirty):
-                    part = self.partition(name)
-                    raw = self._encrypt(encode_snapshot(name, new_gen, self.seq,
-                                                        *part._joined(gap=_DOC_GAP)))
+                    ids, body = self._appended_snapshot(name)
+                    if body is None:
+                        ids, body = self.partition(name)._joined(gap=_DOC_GAP)
+                    raw = self._encrypt(encode_snapshot(name, new_gen, self.seq, ids, body))
+                    del body
                     path = self.folder / snapshot_name(name, new_gen)
                     written.append(path)
                     self.io.write_atomic(path, raw)
                     manifest[name] = {"file": path.name, "gen": new_gen,
-                                      "seq": self.seq, "count": len(part)}
+                                      "seq": self.seq, "count": len(ids)}
                 journal = self.folder / journal_name(new_gen)
                 written.append(journal)
                 self.io.write_atomic(journal, b"")
@@ -584,11 +601,29 @@ class Store:
                 raise WriteFailed(reason=_reason(exc)) from None
             old_journal = self._journal
             self.gen, self._manifest, self._state_seq = new_gen, manifest, self.seq
+            self._appended.clear()  # in their months' new snapshots now
             self._dirty.clear()
             self._journal = self.io.open_append(self._journal_path)
             self._journal_size = self._journal_frames = self._journal_plain = 0
             old_journal.close()
             self._remove_orphans()
+
+    def _appended_snapshot(self, name: str) -> tuple[list[str], bytearray | None]:
+        """A month of history that only gained entries while it was not
+        loaded: its snapshot's documents as they were read, then the new
+        entries as they were written, none parsed. (ids, None) otherwise."""
+        appended = self._appended.get(name)
+        if appended is None or name in self._loaded or name in self._pending:
+            return [], None
+        with _bulk(freeze=False):
+            docs, blob, ends, file = self._load_docs(name)
+        if not docs.keys().isdisjoint(appended.ids):
+            return [], None  # an id seen twice: the usual way decides
+        old = Partition(self, name, docs, blob=blob, ends=ends, gap=len(_DOC_GAP), source=file)
+        ids, body = old._joined(gap=_DOC_GAP)
+        del old, docs, blob
+        appended.join_to(body, _DOC_GAP)
+        return ids + appended.ids, body
 
     # -- backups ---------------------------------------------------------------------
     def _backup(self) -> None:

@@ -713,3 +713,25 @@ def test_a_failed_write_takes_its_history_entry_back_from_an_unloaded_month(
     assert [d["name"] for d in store.partition("roster").all()] == ["p0", "p1", "p4"]
     assert store.check() == []
     store.close()
+
+
+def test_a_month_of_history_not_loaded_is_compacted_without_being_parsed(
+        folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(3))
+    store.close()
+    for round_ in range(3):  # each: new entries after the snapshot's, then compaction
+        store = make_store(folder)
+        store.partition("roster").update(ids[round_], {"name": f"round {round_}"})
+        store.partition("roster").insert(person(10 + round_))
+        [month] = store.partitions("history/")
+        store.compact()
+        assert not store.is_loaded(month) and not store._appended
+        store.close()
+    store = make_store(folder)
+    history = store.history()
+    assert [e["seq"] for e in history] == list(range(1, len(history) + 1)) and len(history) == 9
+    assert store.check() == [] and len(store.partition("roster")) == 6
+    plain = _plain(_snapshot(folder, month))
+    assert plain.count(b"\n") == 10  # the v2 layout: a line per entry
+    store.close()
