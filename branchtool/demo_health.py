@@ -89,6 +89,7 @@ def epidemic_watch(ctx: DemoContext) -> None:
             times[len(rows)] = dt.datetime.combine(day, dt.time(7, rng.randrange(60),
                                                                 rng.randrange(60)))
             rows.append((person.id, doc))
+        ctx.history_on(day)
         with vault.batch():  # a day's writes: one journal frame, one fsync
             health.write(rows, times=times)
             _follow_ups(rng, contacts, day, today)
