@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need=()
-for tool in age minisign tmux; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
+for tool in age minisign tmux zstd; do command -v "$tool" >/dev/null 2>&1 || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo -n"
   if $SUDO apt-get update -qq >/dev/null 2>&1 \

@@ -36,6 +36,12 @@ class DemoContext:
     days: int
     today: dt.date
     person_ids: list[str] = field(default_factory=list)  # filled by the roster part
+    # The day the store's clock gives the history entries and journal frames:
+    # the semester's first day, then each simulated day (``history_on``).
+    history_day: list[dt.date] = field(default_factory=list)
+
+    def history_on(self, day: dt.date) -> None:
+        self.history_day[:] = [day]
 
 
 def _pick_weighted(rng: random.Random, options: tuple[tuple[str, int], ...]) -> str:
@@ -176,8 +182,19 @@ def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, se
                    check_passphrase=False)
     try:
         ctx = DemoContext(session, random.Random(seed), people, days, today or dt.date.today())
-        for part in DEMO_PARTS:
-            part(ctx)
+        store = session.vault.store
+        ctx.history_on(ctx.today - dt.timedelta(days=max(1, days) - 1))
+        real_clock = store.clock
+        # A semester's history is written as it happened, month by month (a
+        # month's partition is what each later compaction rewrites), not all
+        # in the month the demo is built.
+        store.clock = lambda: f"{ctx.history_day[0]:%Y-%m-%d}T12:00:00.000Z"
+        try:
+            with store.compaction_deferred(backup=False):  # one, at the end
+                for part in DEMO_PARTS:
+                    part(ctx)
+        finally:
+            store.clock = real_clock
     except BaseException:
         session.lock()
         shutil.rmtree(path, ignore_errors=True)  # never leave a half-built demo behind

@@ -230,8 +230,10 @@ def records_part(ctx: DemoContext) -> None:
 
 
 def care_and_accountability(ctx: DemoContext) -> None:
-    """The part ``demo.DEMO_PARTS`` runs: care, tasks, records and deeds."""
-    care_part(ctx)
-    task_part(ctx)
-    records_part(ctx)
+    """The part ``demo.DEMO_PARTS`` runs: care, tasks, records and deeds
+    (one journal frame)."""
+    with ctx.session.vault.batch():
+        care_part(ctx)
+        task_part(ctx)
+        records_part(ctx)
 

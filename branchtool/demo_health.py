@@ -89,11 +89,14 @@ def epidemic_watch(ctx: DemoContext) -> None:
             times[len(rows)] = dt.datetime.combine(day, dt.time(7, rng.randrange(60),
                                                                 rng.randrange(60)))
             rows.append((person.id, doc))
-        health.write(rows, times=times)
-        _follow_ups(rng, contacts, day, today)
-    alerts.refresh(dt.datetime.combine(today, dt.time(11, 30)))
-    _handle_some(rng, alerts, today)
-    _notices(rng, notices, today)
+        ctx.history_on(day)
+        with vault.batch():  # a day's writes: one journal frame, one fsync
+            health.write(rows, times=times)
+            _follow_ups(rng, contacts, day, today)
+    with vault.batch():
+        alerts.refresh(dt.datetime.combine(today, dt.time(11, 30)))
+        _handle_some(rng, alerts, today)
+        _notices(rng, notices, today)
 
 
 def _whereabouts(rng: random.Random, people: list[Any]) -> dict[str, tuple[str, str, str]]:

@@ -77,6 +77,22 @@ class _PartitionTable(Table):
         raise TypeError("partitions are written through the store's journal")
 
 
+SHARED_LENGTH = 26  # a ULID: person ids, dates, codes and short answers are shared
+
+
+def share_values(docs: Iterable[Doc], shared: dict[str, str]) -> None:
+    """Make equal short text values of the documents one object (``shared``
+    holds each first seen): a month of check-ins repeats the same dates,
+    answers, places and person ids thousands of times, and each parsed copy
+    would otherwise cost its own 50-80 bytes. Documents are never changed in
+    place once stored, so sharing an immutable ``str`` is invisible."""
+    keep = shared.setdefault
+    for doc in docs:
+        for key, value in doc.items():
+            if type(value) is str and len(value) <= SHARED_LENGTH:
+                doc[key] = keep(value, value)  # the same key: the dict keeps its size
+
+
 def _index_key(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
@@ -100,6 +116,7 @@ class Partition:
         self._source = source
         self._table = _PartitionTable(_MemoryStorage(name, docs), name, cache_size=32)
         self._indexes: dict[str, dict[Any, set[str]]] = {}
+        self._shared: dict[str, str] = {}  # share_values' strings
 
     # -- reads -------------------------------------------------------------
     def get(self, record_id: str) -> Doc | None:
@@ -119,7 +136,7 @@ class Partition:
             if not self._unparsed:
                 return deep_copy([self._docs[i] for i in wanted])
             with bulk(freeze=False):
-                return self._parse_many(wanted, self._encoded(wanted)[1])
+                return self._parse_many(*self._joined(wanted))
 
     def all(self) -> list[Doc]:
         with self._store.lock:
@@ -128,7 +145,7 @@ class Partition:
             # One parse of every document's bytes (the parsed ones written out
             # again) makes the copies; the partition stays as it is.
             with bulk(freeze=False):
-                return self._parse_many(*self._encoded())
+                return self._parse_many(*self._joined())
 
     def view(self) -> list[Doc]:
         """The live documents, in order, not copies: for a caller that only
@@ -248,10 +265,11 @@ class Partition:
             raise self._corrupt()
         return doc
 
-    def _parse_many(self, ids: list[str], raw: list[bytes]) -> list[Doc]:
-        """Many documents' bytes in one parse, checked as ``_parse`` checks one."""
+    def _parse_many(self, ids: list[str], joined: bytes | bytearray) -> list[Doc]:
+        """Many documents' bytes, joined with ``,``, in one parse, checked as
+        ``_parse`` checks one."""
         try:
-            docs = orjson.loads(b"[" + b",".join(raw) + b"]")
+            docs = orjson.loads(b"[" + joined + b"]")
         except orjson.JSONDecodeError:
             raise self._corrupt() from None
         if len(docs) != len(ids):
@@ -268,19 +286,32 @@ class Partition:
         docs = self._docs
         ids = [i for i, d in docs.items() if type(d) is int]
         with bulk():
-            parsed = self._parse_many(ids, [self._bytes(docs[i]) for i in ids])
+            parsed = self._parse_many(*self._joined(ids))
+            share_values(parsed, self._shared)
         for record_id, doc in zip(ids, parsed, strict=True):
             docs[record_id] = doc  # an existing key: the order stays
         self._unparsed = 0
         self._blob, self._ends = b"", []
 
-    def _encoded(self, ids: list[str] | None = None) -> tuple[list[str], list[bytes]]:
-        """The ids (default: all, in order) and their documents' JSON bytes (for
-        a snapshot): documents never parsed are written back as they were read."""
+    def _joined(self, ids: list[str] | None = None, gap: bytes = b","
+                ) -> tuple[list[str], bytearray]:
+        """The ids (default: all, in order) and their documents' JSON bytes
+        joined with ``gap`` (for a parse, or a snapshot): documents never
+        parsed are written back as they were read. One growing buffer: a
+        bytes object per document, kept until the join, would cost the
+        allocator far more than the bytes themselves."""
         docs = self._docs
         ids = list(docs) if ids is None else ids
-        encode, raw = orjson.dumps, self._bytes
-        return ids, [raw(d) if type(d) is int else encode(d) for d in map(docs.__getitem__, ids)]
+        out = bytearray()
+        encode, blob, ends, skip = orjson.dumps, memoryview(self._blob), self._ends, self._gap
+        for n, doc in enumerate(map(docs.__getitem__, ids)):
+            if n:
+                out += gap
+            if type(doc) is int:
+                out += blob[ends[doc - 1] + skip if doc else 0: ends[doc]]
+            else:
+                out += encode(doc)
+        return ids, out
 
     # -- used by the store only ------------------------------------------------
     def _put(self, record_id: str, doc: Doc | None) -> None:
@@ -300,6 +331,7 @@ class Partition:
         if doc is None:
             self._docs.pop(record_id, None)
         else:
+            share_values((doc,), self._shared)
             self._docs[record_id] = doc
         if len(self._table._query_cache):
             self._table.clear_cache()
@@ -308,6 +340,7 @@ class Partition:
         doc = self._docs.get(record_id)
         if type(doc) is int:
             doc = self._docs[record_id] = self._parse(record_id, doc)
+            share_values((doc,), self._shared)
             self._one_parsed()
         return doc
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -36,11 +38,12 @@ from typing import Any
 import orjson
 
 from storage import history as hist
+from storage.compression import compress, decompress
 from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
 from storage.fsio import DEFAULT_IO, FileIO, make_private_dir, retry_busy
 from storage.partition import Doc, Partition
 from storage.partition import bulk as _bulk
-from storage.records import keyed_record_hash, record_hash
+from storage.records import canonical_json, keyed_record_hash, record_hash, sha256_hex
 
 Cipher = Callable[[bytes], bytes]
 
@@ -60,17 +63,23 @@ _DOC_GAP = b",\n"  # between two documents (no document holds a raw newline)
 _DOC_SEPARATOR = re.compile(re.escape(_DOC_GAP))
 
 
-def encode_snapshot(name: str, gen: int, seq: int, ids: list[str], docs: list[bytes]) -> bytes:
+def encode_snapshot(name: str, gen: int, seq: int, ids: list[str],
+                    body: bytes | bytearray) -> bytearray:
     """A version 2 snapshot's plaintext: still one JSON object, laid out so
     the documents can be found without parsing them. The first line holds
     every key but the documents (``ids`` in order) and ends with
     ``"docs":[``; then each document's compact JSON on its own line (compact
-    JSON has no raw newline), ``,`` ending every line but the last; then ``]}``."""
+    JSON has no raw newline), ``,`` ending every line but the last; then ``]}``.
+    ``body`` is the documents' JSON already joined with ``_DOC_GAP``."""
     head = orjson.dumps({"v": SNAPSHOT_FORMAT, "partition": name, "gen": gen, "seq": seq,
                          "ids": ids, "docs": []})
     if not head.endswith(_DOCS_OPEN + b"]}"):  # orjson keeps the keys' order
         raise RuntimeError("snapshot header out of order")
-    return head[:-2] + b"\n" + _DOC_GAP.join(docs) + _DOCS_CLOSE
+    out = bytearray(head[:-2])
+    out += b"\n"
+    out += body
+    out += _DOCS_CLOSE
+    return out
 
 
 def decode_snapshot(plain: bytes) -> tuple[dict[str, Any], dict[str, Any], bytes, list[int]]:
@@ -138,6 +147,49 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+class _Appended:
+    """History entries written while their month's partition is not loaded:
+    their JSON, ``,``-separated, in one buffer (a dict per entry would cost a
+    kilobyte each, and a semester writes half a million)."""
+
+    __slots__ = ("buf", "ends", "ids")
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.ids: list[str] = []
+        self.ends: list[int] = []  # where each entry's JSON ends in buf
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def add(self, entry: Doc) -> Callable[[], None]:
+        """Append one entry; return what takes it back out."""
+        size, count = len(self.buf), len(self.ids)
+        if count:
+            self.buf += b","
+        self.buf += orjson.dumps(entry)
+        self.ids.append(entry["id"])
+        self.ends.append(len(self.buf))
+
+        def undo() -> None:
+            del self.buf[size:], self.ids[count:], self.ends[count:]
+        return undo
+
+    def join_to(self, body: bytearray, gap: bytes) -> None:
+        """Each entry's JSON added to ``body``, ``gap`` before each (and
+        before the first if ``body`` holds documents already)."""
+        view, start = memoryview(self.buf), 0
+        for end in self.ends:
+            if body:
+                body += gap
+            body += view[start:end]
+            start = end + 1  # the "," between two
+
+    def docs(self) -> list[Doc]:
+        return orjson.loads(b"[" + self.buf + b"]") if self.count else []
+
+
 @dataclass
 class _Txn:
     ops: list[dict[str, Any]] = field(default_factory=list)
@@ -161,12 +213,16 @@ class Store:
         backups: Path | None = None,
         keep_backups: int = 5,
         history_key: bytes | None = None,
+        compressed: bool = True,
     ) -> None:
         self.folder = folder
         # history entries hash each record's new content with this secret
         # (docs/formats.md, "History"); None: unkeyed, for tests of the store
         self._history_key = history_key
-        self._encrypt, self._decrypt = encrypt, decrypt
+        # Each plaintext is compressed (zstd) before it is encrypted; what was
+        # written uncompressed (before issue 19) reads as it is.
+        self._encrypt = (lambda plain: encrypt(compress(plain))) if compressed else encrypt
+        self._decrypt = lambda raw: decompress(decrypt(raw))
         self.io, self.clock = io, clock
         self.compact_frames, self.compact_bytes = compact_frames, compact_bytes
         self.backups, self.keep_backups = backups, keep_backups
@@ -174,8 +230,10 @@ class Store:
         self.notices: list[Notice] = []
         self._loaded: dict[str, Partition] = {}
         self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._appended: dict[str, _Appended] = {}  # after _pending's, in order
         self._dirty: set[str] = set()
         self._txn: _Txn | None = None
+        self._deferred = 0  # inside compaction_deferred(): no compaction on the way
         self._broken = False
         self._closed = False
         self._load_state()
@@ -186,12 +244,14 @@ class Store:
 
     # -- creation -------------------------------------------------------------
     @staticmethod
-    def initialize(folder: Path, encrypt: Cipher, *, io: FileIO = DEFAULT_IO) -> None:
+    def initialize(folder: Path, encrypt: Cipher, *, io: FileIO = DEFAULT_IO,
+                   compressed: bool = True) -> None:
         make_private_dir(folder)
         io.write_atomic(folder / journal_name(1), b"")
         state = {"v": FORMAT, "gen": 1, "seq": 0, "time": utc_now(),
                  "head": {"seq": 0, "hash": hist.GENESIS}, "partitions": {}}
-        io.write_atomic(folder / STATE_FILE, encrypt(orjson.dumps(state)))
+        plain = orjson.dumps(state)
+        io.write_atomic(folder / STATE_FILE, encrypt(compress(plain) if compressed else plain))
 
     # -- opening ----------------------------------------------------------------
     def _corrupt(self, name: str, **params: Any) -> VaultCorrupt:
@@ -232,6 +292,7 @@ class Store:
         except FileNotFoundError:
             raise self._corrupt(name, missing=True) from None
         offset, frames, expected = 0, 0, None
+        self._journal_plain = 0  # the frames' plaintext bytes: what replay parses
         while offset < len(data):
             if len(data) - offset < LENGTH.size:
                 break  # torn length prefix
@@ -245,7 +306,8 @@ class Store:
                 break  # torn body: the write was never acknowledged
             last = offset + LENGTH.size + length == len(data)
             try:
-                frame = orjson.loads(self._decrypt(body))
+                plain = self._decrypt(body)
+                frame = orjson.loads(plain)
             except (ValueError, orjson.JSONDecodeError):
                 if last and not any(body):
                     break  # zero-filled tail left by a crash
@@ -263,6 +325,7 @@ class Store:
                 self.seq = seq
             offset += LENGTH.size + length
             frames += 1
+            self._journal_plain += len(plain)
         if offset < len(data):
             self._cut_torn_tail(offset, len(data) - offset)
         self._journal_size = offset
@@ -313,6 +376,9 @@ class Store:
                                      gap=len(_DOC_GAP), source=file)
                     for op in self._pending.pop(name, []):
                         part._put(op["id"], op.get("d"))
+                    appended = self._appended.pop(name, None)
+                    for doc in appended.docs() if appended else ():
+                        part._put(doc["id"], doc)
                 self._loaded[name] = part
             return part
 
@@ -355,6 +421,7 @@ class Store:
 
     def partitions(self, prefix: str = "") -> list[str]:
         names = set(self._manifest) | set(self._pending) | set(self._loaded)
+        names.update(self._appended)
         return sorted(n for n in names if n.startswith(prefix))
 
     def is_loaded(self, name: str) -> bool:
@@ -410,9 +477,7 @@ class Store:
             part._put(entry["id"], entry)
             txn.undo.append(lambda: part._put(entry["id"], None))
         else:
-            pending = self._pending.setdefault(name, [])
-            pending.append(op)
-            txn.undo.append(pending.pop)
+            txn.undo.append(self._appended.setdefault(name, _Appended()).add(entry))
         txn.ops.append(op)
         self._head = (entry["seq"], entry["entry"])
 
@@ -441,6 +506,7 @@ class Store:
                 self._broken = True  # the file may hold a partial frame: reopen to recover
             raise WriteFailed(reason=_reason(exc)) from None
         self._journal_size += len(blob)
+        self._journal_plain += len(plaintext)
         self._journal_frames += 1
         self.seq = seq
         for op in ops:
@@ -456,11 +522,31 @@ class Store:
             raise WriteFailed(reason="reopen")
 
     # -- compaction ----------------------------------------------------------------
-    def _maybe_compact(self) -> None:
-        if (self._journal_frames >= self.compact_frames
-                or self._journal_size >= self.compact_bytes):
+    @contextlib.contextmanager
+    def compaction_deferred(self, *, backup: bool = True) -> Iterator[None]:
+        """Many large writes in a row (building the demo semester): no
+        compaction until the end, then one. Each compaction rewrites every
+        partition the journal touched, so compacting every few frames while a
+        month's partition grows would write it again and again. ``backup``:
+        whether that compaction keeps a backup set (a store being built has
+        nothing to back up: its journal would be the set, as large as all it
+        holds)."""
+        with self.lock:
+            self._deferred += 1
             try:
-                self.compact()
+                yield
+            finally:
+                self._deferred -= 1
+            if not self._deferred:
+                self._maybe_compact(backup=backup)
+
+    def _maybe_compact(self, *, backup: bool = True) -> None:
+        if self._deferred:
+            return
+        if (self._journal_frames >= self.compact_frames
+                or self._journal_plain >= self.compact_bytes):
+            try:
+                self.compact(backup=backup)
             except WriteFailed as exc:  # the write itself is safe in the journal
                 self.notices.append(Notice("storage.compaction_failed", dict(exc.params)))
 
@@ -468,7 +554,7 @@ class Store:
     def needs_compaction(self) -> bool:
         return self._journal_frames > 0
 
-    def compact(self) -> None:
+    def compact(self, *, backup: bool = True) -> None:
         """Snapshot every changed partition and start a new journal generation.
 
         Order: backup links, new snapshots, new empty journal, then ``state.age``
@@ -483,20 +569,23 @@ class Store:
                 raise RuntimeError("cannot compact inside a batch")
             if self._journal_frames == 0 and not self._dirty:
                 return
-            self._backup()
+            if backup:
+                self._backup()
             new_gen = self.gen + 1
             manifest = dict(self._manifest)
             written: list[Path] = []
             try:
                 for name in sorted(self._dirty):
-                    part = self.partition(name)
-                    raw = self._encrypt(encode_snapshot(name, new_gen, self.seq,
-                                                        *part._encoded()))
+                    ids, body = self._appended_snapshot(name)
+                    if body is None:
+                        ids, body = self.partition(name)._joined(gap=_DOC_GAP)
+                    raw = self._encrypt(encode_snapshot(name, new_gen, self.seq, ids, body))
+                    del body
                     path = self.folder / snapshot_name(name, new_gen)
                     written.append(path)
                     self.io.write_atomic(path, raw)
                     manifest[name] = {"file": path.name, "gen": new_gen,
-                                      "seq": self.seq, "count": len(part)}
+                                      "seq": self.seq, "count": len(ids)}
                 journal = self.folder / journal_name(new_gen)
                 written.append(journal)
                 self.io.write_atomic(journal, b"")
@@ -512,11 +601,29 @@ class Store:
                 raise WriteFailed(reason=_reason(exc)) from None
             old_journal = self._journal
             self.gen, self._manifest, self._state_seq = new_gen, manifest, self.seq
+            self._appended.clear()  # in their months' new snapshots now
             self._dirty.clear()
             self._journal = self.io.open_append(self._journal_path)
-            self._journal_size = self._journal_frames = 0
+            self._journal_size = self._journal_frames = self._journal_plain = 0
             old_journal.close()
             self._remove_orphans()
+
+    def _appended_snapshot(self, name: str) -> tuple[list[str], bytearray | None]:
+        """A month of history that only gained entries while it was not
+        loaded: its snapshot's documents as they were read, then the new
+        entries as they were written, none parsed. (ids, None) otherwise."""
+        appended = self._appended.get(name)
+        if appended is None or name in self._loaded or name in self._pending:
+            return [], None
+        with _bulk(freeze=False):
+            docs, blob, ends, file = self._load_docs(name)
+        if not docs.keys().isdisjoint(appended.ids):
+            return [], None  # an id seen twice: the usual way decides
+        old = Partition(self, name, docs, blob=blob, ends=ends, gap=len(_DOC_GAP), source=file)
+        ids, body = old._joined(gap=_DOC_GAP)
+        del old, docs, blob
+        appended.join_to(body, _DOC_GAP)
+        return ids + appended.ids, body
 
     # -- backups ---------------------------------------------------------------------
     def _backup(self) -> None:
@@ -561,29 +668,86 @@ class Store:
                 report.problems.append("head")
             return report
 
+    def _transient(self, name: str) -> Partition:
+        """The partition if it is loaded (or the journal changed it), else
+        its snapshot read (and so authenticated) into a partition the store
+        does not keep: ``check`` reads each in turn without holding them all."""
+        if name in self._loaded or name in self._pending or name in self._appended:
+            return self.partition(name)
+        with _bulk(freeze=False):
+            docs, blob, ends, file = self._load_docs(name)
+        return Partition(self, name, docs, blob=blob, ends=ends, gap=len(_DOC_GAP),
+                         source=file)
+
+    def _history_slices(self, size: int = 50_000) -> Iterator[list[Doc]]:
+        """The history entries as stored, month by month, ``size`` at a time
+        (parsed copies, dropped by the caller before the next)."""
+        for name in self.partitions("history/"):
+            part = self._transient(name)
+            ids = part.ids()
+            for start in range(0, len(ids), size):
+                with _bulk(freeze=False):
+                    if part._unparsed:
+                        entries = part.get_many(ids[start: start + size])
+                    else:  # parsed in place: read, not copied
+                        entries = [part._raw(i) for i in ids[start: start + size]]
+                yield entries
+
     def check(self) -> list[str]:
-        """Load every partition (authenticating each file) and verify the history:
-        the chain, and that each record's latest entry hashes its current content."""
+        """Read every partition (authenticating each file) and verify the history:
+        the chain, and that each record's latest entry hashes its current content.
+        A month of history, then a partition, at a time: what is read is
+        dropped before the next (a semester is a million documents)."""
         problems: list[str] = []
         with self.lock:
-            for name in self.partitions():
-                self.partition(name)
-            report = self.verify_history()
+            latest: dict[str, dict[str, str | None]] = {}
+            report = hist.HistoryReport()
+            for entries in self._history_slices():
+                report = hist.verify_chain(entries, report.head_seq, report.head_hash)
+                if not report.ok:
+                    break
+                for entry in entries:
+                    latest.setdefault(entry["partition"], {})[entry["record"]] = entry["hash"]
+            if report.problem == "sequence":  # months out of order (a clock set back)
+                report = hist.verify_chain(self.history())
+                latest.clear()
+                for entry in self.history() if report.ok else ():
+                    latest.setdefault(entry["partition"], {})[entry["record"]] = entry["hash"]
+            if report.ok and (report.head_seq, report.head_hash) != self._head:
+                report.problems.append("head")
             if not report.ok:
                 problems.append(f"history:{report.problem or ','.join(report.problems)}"
                                 f"@{report.broken_at}")
                 return problems
-            latest: dict[tuple[str, str], str | None] = {}
-            for entry in self.history():
-                latest[(entry["partition"], entry["record"])] = entry["hash"]
-            for (name, record_id), digest in latest.items():
-                doc = self.partition(name)._raw(record_id)
-                if doc is None:
-                    ok = digest is None
-                else:  # entries written before the history was keyed hash plainly
-                    ok = digest in (self.record_hash(doc), record_hash(doc))
-                if not ok:
-                    problems.append(f"record:{name}")
+            key = self._history_key
+            keyed = None if key is None else hmac.new(key, digestmod=hashlib.sha256)
+            for name in self.partitions():
+                if name.startswith("history/") and name not in latest:
+                    continue  # read above
+                part = self._transient(name)  # authenticated, even with no entries
+                records = latest.get(name, {})
+                if not records:
+                    continue
+                with _bulk(freeze=False):
+                    if name in self._loaded:
+                        found = {i: part._raw(i) for i in records}
+                    else:
+                        found = dict(zip(part.ids(), part.all(), strict=True))
+                for record_id, digest in records.items():
+                    doc = found.get(record_id)
+                    if doc is None:
+                        ok = digest is None
+                    else:  # entries written before the history was keyed hash plainly
+                        data = canonical_json(doc)
+                        ok = False
+                        if keyed is not None:
+                            mac = keyed.copy()
+                            mac.update(data)
+                            ok = digest == mac.hexdigest()
+                        ok = ok or digest == sha256_hex(data)
+                    if not ok:
+                        problems.append(f"record:{name}")
+                del found
             return problems
 
     # -- closing ------------------------------------------------------------------------
@@ -600,6 +764,7 @@ class Store:
                 self._journal.close()
                 self._loaded.clear()
                 self._pending.clear()
+                self._appended.clear()
                 self._closed = True
 
 

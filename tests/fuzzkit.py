@@ -283,7 +283,12 @@ class LineOp:
             if i + 1 < n:
                 lines[i] = lines[i].rstrip(b"\r\n") + lines.pop(i + 1)
         elif self.kind == "repeat":  # two lines (a stanza) many times: a bloated header
-            lines[i:i] = lines[i:i + 2] * (self.j % 3000)
+            # at most 64 MiB more: two long lines of binary (a compressed
+            # plaintext has few newlines) 3000 times would exhaust the
+            # example's memory in the mutation itself, before any code tested
+            pair = lines[i:i + 2]
+            most = (64 << 20) // max(1, sum(map(len, pair)))
+            lines[i:i] = pair * min(self.j % 3000, most)
         else:
             raise ValueError(self.kind)
         return b"".join(lines)

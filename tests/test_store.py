@@ -5,14 +5,25 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+import orjson
 import pytest
+import zstandard
 from tinydb import Query
 
+from storage.compression import MAGIC
 from storage.errors import DuplicateRecord, RecordNotFound, VaultCorrupt, WriteFailed
 from storage.store import LENGTH, Store, frame_header, journal_name
 from tests.storekit import FaultyIO, TestCipher, folder_bytes
 
 CIPHER = TestCipher()
+
+
+def _plain(path: Path) -> bytes:
+    """A file's plaintext: decrypted, then decompressed with the standard zstd
+    decoder (what ``zstd -d`` does), as a recovery script would."""
+    plain = CIPHER.decrypt(path.read_bytes())
+    assert plain.startswith(MAGIC), "every file is compressed"
+    return zstandard.ZstdDecompressor().decompress(plain)
 
 
 def make_store(folder: Path, **options) -> Store:
@@ -357,13 +368,13 @@ def test_snapshot_v2_is_one_json_object_any_tool_reads(folder: Path) -> None:
     store.partition("empty").insert({"n": 1})
     store.partition("empty").remove(store.partition("empty").ids()[0])
     store.close()
-    plain = CIPHER.decrypt(_snapshot(folder, "roster").read_bytes())
+    plain = _plain(_snapshot(folder, "roster"))
     snap = json.loads(plain)  # the standard library, as a recovery script would
     assert snap["v"] == 2 and snap["partition"] == "roster" and snap["ids"] == ids
     assert [d["id"] for d in snap["docs"]] == ids
     assert snap["docs"][3] == {**person(3), "id": ids[3]}
     assert plain.count(b"\n") == 6  # the keys, a line per document, the end
-    empty = json.loads(CIPHER.decrypt(_snapshot(folder, "empty").read_bytes()))
+    empty = json.loads(_plain(_snapshot(folder, "empty")))
     assert empty["ids"] == [] and empty["docs"] == []
     store = make_store(folder)
     assert store.partition("empty").all() == []
@@ -376,7 +387,7 @@ def _as_v1(folder: Path, partition: str) -> None:
     import orjson
 
     path = _snapshot(folder, partition)
-    snap = orjson.loads(CIPHER.decrypt(path.read_bytes()))
+    snap = orjson.loads(_plain(path))
     old = {"v": 1, "partition": snap["partition"], "gen": snap["gen"], "seq": snap["seq"],
            "docs": dict(zip(snap["ids"], snap["docs"], strict=True))}
     path.write_bytes(CIPHER.encrypt(orjson.dumps(old)))
@@ -393,7 +404,7 @@ def test_version_1_snapshots_still_read_and_rewritten_as_version_2(folder: Path)
     assert roster._unparsed == 0  # version 1: parsed whole, as before
     roster.update(ids[0], {"name": "new"})
     store.close()
-    assert CIPHER.decrypt(_snapshot(folder, "roster").read_bytes()).startswith(b'{"v":2,')
+    assert _plain(_snapshot(folder, "roster")).startswith(b'{"v":2,')
     store = make_store(folder)
     assert store.partition("roster").get(ids[0])["name"] == "new"
     assert store.partition("roster").ids() == ids
@@ -431,13 +442,13 @@ def test_unparsed_documents_are_written_back_unchanged(folder: Path) -> None:
     store = make_store(folder)
     ids = store.partition("roster").insert_many(person(i) for i in range(6))
     store.close()
-    before = CIPHER.decrypt(_snapshot(folder, "roster").read_bytes())
+    before = _plain(_snapshot(folder, "roster"))
     store = make_store(folder)
     roster = store.partition("roster")
     roster.update(ids[2], {"name": "changed"})
     assert roster._unparsed == 5
     store.close()
-    after = CIPHER.decrypt(_snapshot(folder, "roster").read_bytes())
+    after = _plain(_snapshot(folder, "roster"))
     old, new = before.split(b"\n")[1:-1], after.split(b"\n")[1:-1]
     assert [a == b for a, b in zip(old, new, strict=True)] == [1, 1, 0, 1, 1, 1]
     store = make_store(folder)
@@ -461,7 +472,7 @@ def test_view_gives_the_live_documents(folder: Path) -> None:
 
 def _rewrite(folder: Path, partition: str, change) -> None:  # type: ignore[no-untyped-def]
     path = _snapshot(folder, partition)
-    path.write_bytes(CIPHER.encrypt(change(CIPHER.decrypt(path.read_bytes()))))
+    path.write_bytes(CIPHER.encrypt(change(_plain(path))))
 
 
 @pytest.mark.parametrize("change", [
@@ -546,4 +557,181 @@ def test_copies_parsed_from_a_snapshot_are_not_frozen(folder: Path) -> None:
     assert len(copies) == 10 and gc.get_freeze_count() == frozen
     roster.view()  # parsed in place: kept, frozen
     assert gc.get_freeze_count() > frozen
+    store.close()
+
+
+def test_a_store_written_uncompressed_opens_and_is_compressed_as_it_is_rewritten(
+        folder: Path) -> None:
+    """Before issue 19 nothing was compressed: state, snapshots and journal
+    frames are plain JSON under age. Such a store opens, and what is written
+    from then on is compressed, file by file."""
+    Store.initialize(folder, CIPHER.encrypt, io=FaultyIO(), compressed=False)
+    old = Store(folder, CIPHER.encrypt, CIPHER.decrypt, compressed=False)
+    ids = old.partition("roster").insert_many(person(i) for i in range(30))
+    old.partition("checkins/2026-11").insert({"id": "2026-11-01:a", "t": "36.5"})
+    old.close()
+    old = Store(folder, CIPHER.encrypt, CIPHER.decrypt, compressed=False)
+    old.partition("roster").update(ids[3], {"name": "in the journal"})
+    old.close(compact=False)
+    for path in [folder / "state.age", *folder.glob("*.snap.age")]:
+        assert CIPHER.decrypt(path.read_bytes()).startswith(b"{")
+    store = make_store(folder)
+    assert store.partition("roster").get(ids[3])["name"] == "in the journal"
+    assert store.partition("checkins/2026-11").get("2026-11-01:a")["t"] == "36.5"
+    assert store.check() == []
+    store.partition("roster").update(ids[4], {"name": "new"})
+    store.close()
+    assert orjson.loads(_plain(folder / "state.age"))["seq"] == store.seq
+    assert b"new" in _plain(_snapshot(folder, "roster"))
+    store = make_store(folder)
+    assert [d["name"] for d in store.partition("roster").get_many(ids[3:5])] == [
+        "in the journal", "new"]
+    assert store.partition("checkins/2026-11").all()[0]["t"] == "36.5"  # old file, kept
+    store.close()
+
+
+@pytest.mark.parametrize("tamper", ["no size", "trailing", "cut", "over the limit"])
+def test_a_compressed_plaintext_that_does_not_hold_together_is_corruption(
+        folder: Path, tamper: str) -> None:
+    from storage import compression
+
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(5))
+    store.close()
+    path = _snapshot(folder, "roster")
+    plain = _plain(path)
+    if tamper == "no size":
+        frame = zstandard.ZstdCompressor(write_content_size=False).compress(plain)
+    elif tamper == "trailing":
+        frame = compression.compress(plain) + compression.compress(b"{}")
+    elif tamper == "cut":
+        frame = compression.compress(plain)[:-5]
+    else:
+        frame = compression.compress(plain + b" " * 4096)
+    path.write_bytes(CIPHER.encrypt(frame))
+    if tamper == "over the limit":
+        with pytest.raises(ValueError):
+            compression.decompress(frame, limit=len(plain))
+        return
+    with pytest.raises(VaultCorrupt):
+        make_store(folder).partition("roster")
+
+
+def test_check_finds_a_record_changed_behind_the_history(folder: Path) -> None:
+    store = make_store(folder, history_key=b"h" * 32)
+    ids = store.partition("roster").insert_many(person(i) for i in range(8))
+    store.partition("checkins/2026-11").insert({"id": "2026-11-02:a", "t": "36.5"})
+    store.close()
+    _rewrite(folder, "roster", lambda p: p.replace(b'"name":"p5"', b'"name":"p9"', 1))
+    store = make_store(folder, history_key=b"h" * 32)
+    assert store.check() == ["record:roster"]
+    assert not store.is_loaded("roster")  # read for the check, not kept
+    assert store.partition("roster").get(ids[5])["name"] == "p9"
+    store.close()
+
+
+def test_check_follows_the_chain_across_months_a_clock_set_back_mixed(folder: Path) -> None:
+    times = iter(["2026-12-01T00:00:00.000Z"] * 3 + ["2026-11-30T00:00:00.000Z"] * 3
+                 + ["2026-12-02T00:00:00.000Z"] * 100)
+    store = make_store(folder, clock=lambda: next(times))
+    for i in range(4):
+        store.partition("roster").insert(person(i))
+    assert store.partitions("history/") == ["history/2026-11", "history/2026-12"]
+    store.close()
+    store = make_store(folder)
+    assert store.check() == []
+    store.close()
+
+
+def test_check_names_a_broken_history_chain(folder: Path) -> None:
+    store = make_store(folder)
+    store.partition("roster").insert_many(person(i) for i in range(3))
+    store.partition("roster").insert(person(4))
+    [month] = store.partitions("history/")
+    store.close()
+    _rewrite(folder, month, lambda p: p.replace(b'"op":"insert"', b'"op":"update"', 1))
+    store = make_store(folder)
+    assert store.check()[0].startswith("history:entry@")
+    store.close()
+
+
+def test_compaction_deferred_compacts_once_at_the_end(folder: Path, tmp_path: Path) -> None:
+    backups = tmp_path / "backups"
+    store = make_store(folder, compact_frames=3, backups=backups)
+    with store.compaction_deferred(backup=False):
+        for i in range(10):
+            store.partition("roster").insert(person(i))
+        assert store.gen == 1 and store.needs_compaction  # ten frames, none compacted
+    assert store.gen == 2 and not store.needs_compaction
+    assert not backups.exists()  # that one compaction kept no set
+    for i in range(3):
+        store.partition("roster").insert(person(i))
+    assert store.gen == 3 and len(list(backups.iterdir())) == 1  # as before, outside
+    store.close()
+    store = make_store(folder)
+    assert len(store.partition("roster")) == 13 and store.check() == []
+    store.close()
+
+
+def test_shared_values_are_invisible_to_readers(folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("checkins/2026-11").insert_many(
+        {"id": f"2026-11-01:p{i}", "date": "2026-11-01", "note": "x" * 40} for i in range(4))
+    store.close()
+    store = make_store(folder)
+    month = store.partition("checkins/2026-11")
+    live = month.view()
+    assert live[0]["date"] is live[3]["date"]  # one object for the repeated date
+    assert live[0]["note"] is not live[3]["note"]  # a long text is not shared
+    copy = month.get(ids[1])
+    copy["date"] = "changed"
+    assert month.get(ids[1])["date"] == "2026-11-01" and live[1]["date"] == "2026-11-01"
+    store.close()
+
+
+def test_a_failed_write_takes_its_history_entry_back_from_an_unloaded_month(
+        folder: Path) -> None:
+    io = FaultyIO()
+    store = make_store(folder, io=io)
+    store.partition("roster").insert(person(0))
+    store.close()
+    store = make_store(folder, io=io)
+    [month] = store.partitions("history/")
+    store.partition("roster").insert(person(1))
+    assert not store.is_loaded(month) and store._appended[month].count == 1
+    io.fail = "append"
+    with pytest.raises(WriteFailed), store.batch():
+        store.partition("roster").insert(person(2))
+        store.partition("roster").insert(person(3))
+    io.fail = None
+    assert store._appended[month].count == 1
+    store.partition("roster").insert(person(4))
+    assert [e["seq"] for e in store.history()] == [1, 2, 3]
+    assert store.verify_history().ok and store.check() == []
+    store.close()
+    store = make_store(folder)
+    assert [d["name"] for d in store.partition("roster").all()] == ["p0", "p1", "p4"]
+    assert store.check() == []
+    store.close()
+
+
+def test_a_month_of_history_not_loaded_is_compacted_without_being_parsed(
+        folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(3))
+    store.close()
+    for round_ in range(3):  # each: new entries after the snapshot's, then compaction
+        store = make_store(folder)
+        store.partition("roster").update(ids[round_], {"name": f"round {round_}"})
+        store.partition("roster").insert(person(10 + round_))
+        [month] = store.partitions("history/")
+        store.compact()
+        assert not store.is_loaded(month) and not store._appended
+        store.close()
+    store = make_store(folder)
+    history = store.history()
+    assert [e["seq"] for e in history] == list(range(1, len(history) + 1)) and len(history) == 9
+    assert store.check() == [] and len(store.partition("roster")) == 6
+    plain = _plain(_snapshot(folder, month))
+    assert plain.count(b"\n") == 10  # the v2 layout: a line per entry
     store.close()
