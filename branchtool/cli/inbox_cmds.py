@@ -54,6 +54,7 @@ def register_office(actions: Any) -> None:
     tadd.add_argument("--due", required=True, help=i18n.t("cli.inbox.task.due"))
     tadd.add_argument("--description", default="", help=i18n.t("cli.inbox.task.description"))
     tadd.add_argument("--report", default="", help=i18n.t("cli.inbox.task.report"))
+    tadd.add_argument("--issued", help=i18n.t("cli.inbox.issued"))
     tadd.add_argument("--to", metavar="CODE,...", help=i18n.t("cli.inbox.to"))
     tadd.set_defaults(handler=cmd_task_add)
 
@@ -109,7 +110,7 @@ def cmd_task_add(args: argparse.Namespace) -> int:
     with _outbox(args) as office:
         item = office.outbox.add_task(title=args.title, due=_day(args.due),
                                       description=args.description, report=args.report,
-                                      to=_codes(args.to))
+                                      issued_on=_day(args.issued), to=_codes(args.to))
     print(i18n.t("cli.inbox.task.added", title=item["title"], id=item["id"]))
     return 0
 
