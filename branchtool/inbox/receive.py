@@ -220,7 +220,7 @@ class InboxService:
         except StorageError as exc:
             self.session.forget_services("tasks", "notices")
             raise UserError(exc.key, **exc.params) from None
-        self.session.forget_services("notices")
+        self.session.notices.filed(new_notices)
         return result
 
     @staticmethod
