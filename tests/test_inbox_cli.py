@@ -33,7 +33,8 @@ def test_office_and_branch_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setenv("BRANCHTOOL_PASSPHRASE", OFFICE_PASSPHRASE)
     office = ["--data-dir", office_dir, "office"]
-    status, out, err = run(capsys, *office, "notice", "add", "--title", "关于做好疫情防控工作的通知",
+    status, out, err = run(capsys, *office, "notice", "add",
+                           "--title", "关于做好疫情防控工作的通知",
                          "--body-file", str(body), "--due", "2026-11-25", "--issued", "2026-11-20",
                          "--number", "院党组〔2020〕3号", "--ack", "--to", "CS01")
     assert status == 0 and "office send" in out, err
