@@ -271,6 +271,13 @@ class Session:
 
     close = lock
 
+    def forget_services(self, *names: str) -> None:
+        """Drop these services' in-memory state: they are built again from the
+        store when next used (after a write made beside them, or one that
+        failed half-way in memory)."""
+        for name in names:
+            self._services.pop(name, None)
+
     @property
     def unlocked(self) -> bool:
         return self._vault is not None

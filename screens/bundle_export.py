@@ -43,6 +43,7 @@ from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
+from screens.inbox_panel import InboxPanel
 from screens.office_key import OfficeKeyScreen, describe_key
 from screens.path_prompt import PathScreen
 
@@ -99,6 +100,7 @@ class BundlePane(VerticalScroll, LockAware):
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(id="bundle-office")
+        yield InboxPanel(self.session)  # the office's inbox files on the stick
         with Horizontal(classes="bundle-row", id="bundle-period"):
             yield Static(i18n.t("export_ui.bundle.period"), classes="bundle-label")
             yield Input(placeholder=i18n.t("export_ui.bundle.from"), compact=True,

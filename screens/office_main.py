@@ -19,6 +19,7 @@ from branchtool.session import Session
 from screens.commands import PaletteCommand
 from screens.office_dashboard import OfficeChanged, OfficeDashboard
 from screens.office_import import OfficeImportPane
+from screens.office_inbox import OfficeInboxPane
 from screens.office_trust import TrustPane
 from screens.sections import SectionsScreen, section_bindings
 
@@ -26,6 +27,7 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("dashboard", "office_ui.section.dashboard", OfficeDashboard),
     ("import", "office_ui.section.import", OfficeImportPane),
     ("trust", "office_ui.section.trust", TrustPane),
+    ("inbox", "inbox_ui.section", OfficeInboxPane),  # notices and tasks to the branches
 ]
 
 
@@ -102,5 +104,5 @@ class OfficeMainScreen(SectionsScreen):
     @on(OfficeChanged)
     def _office_changed(self) -> None:
         for pane in self.panes:
-            if isinstance(pane, OfficeDashboard | TrustPane):
+            if isinstance(pane, OfficeDashboard | TrustPane | OfficeInboxPane):
                 pane.reload_data()

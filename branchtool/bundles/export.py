@@ -240,7 +240,7 @@ class BundleService:
             counts[kind.name] = len(records)
             data[kind.name] = [] if redaction == "counts" else records
             advance()
-        figures = providers.figures(self.session, period, earlier)
+        figures = providers.figures(self.session, period, earlier, redaction)
         advance()
         reports = providers.reports(self.session, period, redaction,
                                     left_out=chosen.reports_left_out)

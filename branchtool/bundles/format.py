@@ -98,11 +98,13 @@ def claim_of(comment: str) -> Claim:
 
 
 # -- the tar ----------------------------------------------------------------------
-def pack(json_bytes: bytes, signature: str, mtime: int) -> bytes:
-    """A deterministic USTAR archive of the two files, nothing else."""
+def pack(json_bytes: bytes, signature: str, mtime: int,
+         names: tuple[str, str] = (JSON_NAME, SIG_NAME)) -> bytes:
+    """A deterministic USTAR archive of the two files, nothing else (an
+    inbox file passes its own ``names``)."""
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for name, data in ((JSON_NAME, json_bytes), (SIG_NAME, signature.encode())):
+        for name, data in zip(names, (json_bytes, signature.encode()), strict=True):
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(data), mtime, 0o644
             info.uid = info.gid = 0
@@ -111,10 +113,13 @@ def pack(json_bytes: bytes, signature: str, mtime: int) -> bytes:
     return out.getvalue()
 
 
-def _members(view: memoryview) -> dict[str, tuple[int, int]]:
+def _members(view: memoryview, names: tuple[str, str] = (JSON_NAME, SIG_NAME)
+             ) -> dict[str, tuple[int, int]]:
     """Walk the archive block by block: exactly two headers, each a regular
-    file named ``bundle.json`` or ``bundle.json.minisig``, then nothing but
-    zero blocks to the end. Returns name -> (start, end) of its data."""
+    file named ``names`` (``bundle.json`` and ``bundle.json.minisig``, or an
+    inbox file's two), then nothing but zero blocks to the end. Returns name
+    -> (start, end) of its data."""
+    _json_name, sig_name = names
     members: dict[str, tuple[int, int]] = {}
     pos = 0
     while len(members) < 2:
@@ -127,11 +132,11 @@ def _members(view: memoryview) -> dict[str, tuple[int, int]]:
             raise BundleRejected("tar") from None
         if info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
             raise BundleRejected("tar_type")
-        if info.name not in (JSON_NAME, SIG_NAME):
+        if info.name not in names:
             raise BundleRejected("tar_path")
         if info.name in members:
             raise BundleRejected("tar_duplicate")
-        if info.size > (MAX_SIG if info.name == SIG_NAME else MAX_FILE):
+        if info.size > (MAX_SIG if info.name == sig_name else MAX_FILE):
             raise BundleRejected("content_too_large")
         start = pos + BLOCK
         if start + info.size > len(view):
@@ -151,16 +156,18 @@ def _members(view: memoryview) -> dict[str, tuple[int, int]]:
     return members
 
 
-def unpack(tar: bytes | bytearray) -> tuple[bytes | bytearray, str]:
+def unpack(tar: bytes | bytearray, names: tuple[str, str] = (JSON_NAME, SIG_NAME)
+           ) -> tuple[bytes | bytearray, str]:
     """(bundle.json bytes, signature text), or ``BundleRejected``. Given a
     ``bytearray`` (the importer's decrypted plaintext), bundle.json is cut out
-    of it in place rather than copied: it *becomes* the JSON."""
+    of it in place rather than copied: it *becomes* the JSON. ``names``: the
+    two members (an inbox file's are ``inbox.json`` and its signature)."""
     view = memoryview(tar)
     try:
-        members = _members(view)
+        members = _members(view, names)
     finally:
         view.release()
-    (json_start, json_end), (sig_start, sig_end) = members[JSON_NAME], members[SIG_NAME]
+    (json_start, json_end), (sig_start, sig_end) = members[names[0]], members[names[1]]
     try:
         signature = bytes(tar[sig_start:sig_end]).decode("utf-8")
     except UnicodeDecodeError:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from branchtool.bundles.providers import add_figures, add_report
 from branchtool.bundles.scope import ContentGroup, ExportKind, Period, register, register_group
+from branchtool.inbox import reply as _inbox_reply
 from branchtool.records.alert import ALERT
 from branchtool.records.alert import OPEN as ALERT_OPEN
 from branchtool.records.care import CARE, VISIT
@@ -184,3 +185,6 @@ for _name, _provider in report_figures.FIGURES.items():
     add_figures(_name, _provider, revisable=_name in report_figures.REVISABLE)
 for _report, (_label, _plan, _render) in bundled.PROVIDERS.items():
     add_report(_report, _label, _plan, _render)
+
+# The office's notices and tasks: what the branch imported and how far each got.
+add_figures(_inbox_reply.FIGURES, _inbox_reply.figures, redacted=True)

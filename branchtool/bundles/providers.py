@@ -41,18 +41,23 @@ class ReportProvider:
 
 _FIGURES: dict[str, FigureProvider] = {}
 _REVISABLE: set[str] = set()  # providers that take the earlier days a bundle corrects
+_REDACTED: set[str] = set()  # providers that take the export's redaction level
 _REPORTS: dict[str, ReportProvider] = {}
 
 
-def add_figures(name: str, provider: FigureProvider, *, revisable: bool = False) -> None:
+def add_figures(name: str, provider: FigureProvider, *, revisable: bool = False,
+                redacted: bool = False) -> None:
     """``revisable``: ``provider`` also takes the earlier days, before the
     period, whose records the bundle corrects (``provider(session, period,
-    days)``), and gives their figures too."""
+    days)``), and gives their figures too. ``redacted``: it takes the
+    export's level (``provider(session, period, redaction=...)``) and gives
+    no free text at ``counts``."""
     _FIGURES[name] = provider
-    if revisable:
-        _REVISABLE.add(name)
-    else:
-        _REVISABLE.discard(name)
+    for flag, names in ((revisable, _REVISABLE), (redacted, _REDACTED)):
+        if flag:
+            names.add(name)
+        else:
+            names.discard(name)
 
 
 def add_report(kind: str, label_key: str, plan: ReportPlan, render: ReportRender) -> None:
@@ -70,12 +75,14 @@ def report_name(kind: str, day: dt.date) -> str:
 
 
 def figures(session: Session, period: Period,
-            earlier: Collection[dt.date] = ()) -> dict[str, Any]:
+            earlier: Collection[dt.date] = (), redaction: str = "standard") -> dict[str, Any]:
     """Every area's figures for the period; ``earlier``: days before it whose
     records the bundle corrects (their figures are counted again)."""
     _load()
     return {name: provider(session, period, earlier)  # type: ignore[call-arg]
-            if name in _REVISABLE and earlier else provider(session, period)
+            if name in _REVISABLE and earlier
+            else provider(session, period, redaction=redaction)  # type: ignore[call-arg]
+            if name in _REDACTED else provider(session, period)
             for name, provider in _FIGURES.items()}
 
 

@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "branchtool.cli.demo_cmd",
     "branchtool.cli.office_cmds",
     "branchtool.cli.receipt_cmds",
+    "branchtool.cli.inbox_cmds",
 )
 
 

@@ -72,6 +72,10 @@ def register(sub: Any) -> None:
                           help=i18n.t("cli.office.settings.max_size"))
     settings.set_defaults(handler=cmd_settings)
 
+    from branchtool.cli import inbox_cmds  # notices, tasks and settings to the branches
+
+    inbox_cmds.register_office(actions)
+
 
 @contextlib.contextmanager
 def office_service(args: argparse.Namespace) -> Iterator[OfficeService]:

@@ -19,6 +19,7 @@ from typing import Any
 from branchtool import contact, i18n
 from branchtool.bundles import format as fmt
 from branchtool.errors import UserError
+from branchtool.inbox import reply as inbox_reply
 from branchtool.office import imports, topics
 from branchtool.office.changes import Change, ReportedRecords, apply_bundle
 from branchtool.office.checks import (
@@ -167,6 +168,7 @@ def _fold(branch: dict[str, Any], opened: Opened, verdict: Verdict, changes: lis
         secretary = contact.from_json(doc["branch"].get("secretary"))
         if secretary:
             branch["contact"] = secretary.to_json()
+        inbox_reply.fold(branch, doc["figures"])  # the office's notices and tasks
     branch["changes_total"] = branch.get("changes_total", 0) + len(changes)
 
 

@@ -153,9 +153,11 @@ def _failure(exc: age.AgeError, header: int | None, size: int, released: int) ->
     return "damaged"
 
 
-def _decrypt(path: Path, identity: age.X25519Identity, max_size: int
-             ) -> tuple[bytearray, int, str]:
-    """(plaintext, file size, file SHA-256); steps 1 and 2."""
+def decrypt_file(path: Path, identity: age.X25519Identity, max_size: int
+                 ) -> tuple[bytearray, int, str]:
+    """(plaintext, file size, file SHA-256); steps 1 and 2. Shared by the
+    branch's reading of an inbox file (``branchtool.inbox.reader``), the
+    same construction in the other direction."""
     with _open(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > max_size:
@@ -184,7 +186,7 @@ def _decrypt(path: Path, identity: age.X25519Identity, max_size: int
 def open_bundle(path: Path, identity: age.X25519Identity, max_size: int,
                 verify: Verify) -> Opened:
     """Steps 1-6 for one file; ``BundleRejected`` with the first failure."""
-    plain, size, file_sha256 = _decrypt(path, identity, max_size)
+    plain, size, file_sha256 = decrypt_file(path, identity, max_size)
     json_bytes, signature = fmt.unpack(plain)  # cut out of the plaintext, not copied
     sig = verify(json_bytes, signature)
     json_sha256 = hashlib.sha256(json_bytes).hexdigest()

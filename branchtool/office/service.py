@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
+from branchtool.inbox.outbox import OfficeOutbox
 from branchtool.keyfiles import BRANCH_FORMAT, OFFICE_FORMAT, KeyFile, read_key_file
 from branchtool.office import abnormal, imports, receipts, status
 from branchtool.office import changes as change_log
@@ -119,8 +120,16 @@ class OfficeService:
 
     def overview(self, day: dt.date | None = None) -> status.Overview:
         day = day or self.today()
-        return status.overview(self.vault.partition(BRANCHES).all(), day, self.settings(),
-                               self.tz, imports.refused_on(self.vault, day))
+        branches = self.vault.partition(BRANCHES).all()
+        result = status.overview(branches, day, self.settings(), self.tz,
+                                 imports.refused_on(self.vault, day))
+        result.notices, result.tasks = self.outbox.coverage(branches, day)
+        return result
+
+    @property
+    def outbox(self) -> OfficeOutbox:
+        """What the office sends down: notices, tasks, settings (``branchtool.inbox``)."""
+        return OfficeOutbox(self.vault, now=self.now)
 
     def abnormal(self, day: dt.date | None = None) -> abnormal.AbnormalList:
         """The named list of the abnormal of the day (``abnormal``)."""

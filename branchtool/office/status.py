@@ -98,6 +98,9 @@ class Overview:
     rows: list[BranchRow]
     totals: Totals
     rates: list[Rate]
+    # the office's notices and tasks, per branch (``branchtool.inbox.reply.coverage``)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         totals = asdict(self.totals)
@@ -108,6 +111,7 @@ class Overview:
             "branches": [asdict(r) for r in self.rows], "totals": totals,
             "rates": [{**asdict(r), "received_share": _round(r.received_share),
                        "on_time_share": _round(r.on_time_share)} for r in self.rates],
+            "notices": self.notices, "tasks": self.tasks,
         }
 
 

@@ -229,6 +229,12 @@ class NoticeService:
             raise UserError("storage.record_not_found")
         return notice
 
+    def filed(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Notices written beside the service (the office's, filed by
+        ``branchtool.inbox.receive`` in its own journal write): known from now on."""
+        for doc in docs:
+            self._remember(dict(doc))
+
     def _remember(self, doc: dict[str, Any]) -> None:
         self._notices[doc["id"]] = doc
         self.version += 1
