@@ -21,11 +21,18 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from branchtool.errors import UserError
+
+# What a damaged or hostile archive raises while it is read: zipfile's own
+# errors, zlib's for a broken deflate stream, a short read, a member named but
+# absent, a compression method zipfile lacks.
+_BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError,
+           KeyError, NotImplementedError, RuntimeError)
 
 MAX_FILE_BYTES = 64 << 20  # a 30,000-row roster is 2–6 MB in any format
 MAX_UNZIPPED = 200 << 20  # all members of a ZIP workbook, as declared
@@ -144,8 +151,7 @@ def _zip_kind(data: bytes, name: str) -> str:
             mimetype = b""
             if "mimetype" in names and z.getinfo("mimetype").file_size < 200:
                 mimetype = z.read("mimetype").strip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError):
+    except (*_BROKEN, ValueError):
         raise refuse("table.bad_xlsx", name) from None
     if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
         kind = ODS
@@ -261,8 +267,7 @@ def _ooxml_parts(data: bytes, name: str, kind: str) -> dict[str, str]:
                           if s.tag.endswith("}sheet") or s.tag == "sheet"]
             else:
                 sheets = list(_xlsb_sheets(_small_member(z, "xl/workbook.bin")))
-    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, EOFError, ValueError,
-            KeyError, struct.error, UnicodeDecodeError, NotImplementedError, RuntimeError):
+    except (*_BROKEN, ElementTree.ParseError, ValueError, struct.error, UnicodeDecodeError):
         raise refuse(bad, name) from None
     return {sheet: targets[rid] for sheet, rid in sheets if rid in targets}
 
@@ -336,8 +341,7 @@ def _scan_xlsx_sheet(data: bytes, part: str, name: str) -> SheetScan:
                     scan.rows = max(scan.rows, max(map(int, rows)))
                     letters = max(set(columns), key=lambda c: (len(c), c))
                     scan.columns = max(scan.columns, _column_number(letters))
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError,
-            RuntimeError):
+    except _BROKEN:
         raise refuse("table.bad_xlsx", name) from None
     return scan
 
@@ -392,8 +396,7 @@ def _scan_ods(data: bytes, name: str) -> dict[str, SheetScan]:
                             scan.columns = max(scan.columns, col + repeat)
                             scan.rows = max(scan.rows, row + row_repeat)
                         col += repeat
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError,
-            RuntimeError):
+    except _BROKEN:
         raise refuse("table.bad_ods", name) from None
     return scans
 
@@ -543,7 +546,6 @@ def _scan_xlsb_sheet(data: bytes, part: str, name: str) -> SheetScan:
                     col = struct.unpack_from("<I", record)[0]
                     scan.rows = max(scan.rows, row + 1)
                     scan.columns = max(scan.columns, col + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError,
-            RuntimeError, struct.error):
+    except (*_BROKEN, struct.error):
         raise refuse("table.bad_xlsx", name) from None
     return scan

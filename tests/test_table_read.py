@@ -289,6 +289,29 @@ def test_a_member_larger_than_declared_is_damaged(tmp_path: Path) -> None:
     assert caught.value.key == "table.bad_xlsx"
 
 
+@pytest.mark.parametrize(("source", "member", "key"), [
+    ("roster.xlsx", "xl/worksheets/sheet1.xml", "table.bad_xlsx"),
+    ("roster.xlsx", "xl/workbook.xml", "table.bad_xlsx"),
+    ("roster.ods", "content.xml", "table.bad_ods"),
+])
+def test_a_broken_deflate_stream_is_damaged(tmp_path: Path, source: str, member: str,
+                                            key: str) -> None:
+    """A stick's bit flip in a member's compressed bytes: zlib's own error
+    (not zipfile's) is one sentence too, for every part the scan reads."""
+    data = bytearray((TABLES / source).read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo(member)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start] = 0x07  # a final block of the reserved type 3: "invalid block type"
+    path = tmp_path / f"flipped{Path(source).suffix}"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UserError) as caught:
+        roster_io.read(path)
+    assert caught.value.key == key
+
+
 def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:  # sparse: nothing is written to the disk
