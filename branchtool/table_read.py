@@ -16,10 +16,12 @@ trailing empty columns are left out; hidden rows are read, and said so.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,6 +147,30 @@ _DAMAGED = {"xlsx": "table.bad_xlsx", "xlsb": "table.bad_xlsx", "ods": "table.ba
             "xls": "table.bad_xls"}
 
 
+_STDERR_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _panics_unprinted() -> Iterator[None]:
+    """Rust prints a panic's message and backtrace on file descriptor 2
+    before Python sees the exception: over the app's screen, in words a
+    hostile file may shape. While calamine reads, descriptor 2 goes nowhere
+    (one reader at a time; descriptor 2 comes back whatever happens)."""
+    with _STDERR_LOCK:
+        try:
+            saved = os.dup(2)
+        except OSError:  # no descriptor 2 (a GUI launcher): nothing to guard
+            yield
+            return
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _calamine_failed(exc: BaseException, kind: str, name: str) -> UserError:
     if isinstance(exc, KeyboardInterrupt | SystemExit):
         raise exc
@@ -164,37 +190,38 @@ def _read_workbook(kind: str, data: bytes, name: str, match_header: HeaderMatch 
 
     book = Workbook(kind, data, name)
     book.check_all()
-    # calamine is not written for hostile files: whatever it raises while
-    # reading one (a Rust panic included, a BaseException), the file is damaged.
-    try:
-        calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except BaseException as exc:
-        raise _calamine_failed(exc, kind, name) from None
-    try:
-        meta = calamine.sheets_metadata
-        names = [m.name for m in meta]
-        visible = [m.name for m in meta if m.visible == python_calamine.SheetVisibleEnum.Visible
-                   and m.typ == python_calamine.SheetTypeEnum.WorkSheet] or names
-
-        def load(sheet: str) -> list[list[object]]:
-            scan = book.scan(sheet)
-            if scan.cells == 0 and kind != "xls":
-                return []
-            try:
-                return calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except BaseException as exc:
-                raise _calamine_failed(exc, kind, name) from None
-
-        if wanted is not None:
-            chosen = _named_sheet(wanted, names, name)
-            rows = load(chosen)
-        else:
-            chosen, rows = _choose_sheet(visible, load, match_header, name)
-    finally:
+    with _panics_unprinted():
+        # calamine is not written for hostile files: whatever it raises while
+        # reading one (a Rust panic included, a BaseException), the file is damaged.
         try:
-            calamine.close()
-        except BaseException:
-            pass
+            calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except BaseException as exc:
+            raise _calamine_failed(exc, kind, name) from None
+        try:
+            meta = calamine.sheets_metadata
+            names = [m.name for m in meta]
+            visible = [m.name for m in meta if m.visible == python_calamine.SheetVisibleEnum.Visible
+                       and m.typ == python_calamine.SheetTypeEnum.WorkSheet] or names
+
+            def load(sheet: str) -> list[list[object]]:
+                scan = book.scan(sheet)
+                if scan.cells == 0 and kind != "xls":
+                    return []
+                try:
+                    return calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                except BaseException as exc:
+                    raise _calamine_failed(exc, kind, name) from None
+
+            if wanted is not None:
+                chosen = _named_sheet(wanted, names, name)
+                rows = load(chosen)
+            else:
+                chosen, rows = _choose_sheet(visible, load, match_header, name)
+        finally:
+            try:
+                calamine.close()
+            except BaseException:
+                pass
     notes: list[tuple[str, dict[str, Any]]] = []
     if len(visible) > 1 or chosen not in visible:
         notes.append(("table.note.sheet", {"sheet": chosen, "count": len(names)}))

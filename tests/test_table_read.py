@@ -312,6 +312,26 @@ def test_a_broken_deflate_stream_is_damaged(tmp_path: Path, source: str, member:
     assert caught.value.key == key
 
 
+def test_a_cell_that_makes_calamine_panic_is_damaged_and_prints_nothing(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A date cell far out of range panics in calamine's Rust (chrono). The
+    file is damaged in one sentence, and Rust's panic message, written
+    straight to descriptor 2, never reaches the terminal under the app."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "入党时间"])
+    sheet.append(["张三", -1e12])
+    sheet["B2"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "panic.xlsx"
+    book.save(path)
+    with pytest.raises(UserError) as caught:
+        roster_io.read(path)
+    assert caught.value.key == "table.bad_xlsx"
+    assert "panicked" not in capfd.readouterr().err
+    print("still here", file=__import__("sys").stderr)  # descriptor 2 is back
+    assert "still here" in capfd.readouterr().err
+
+
 def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:  # sparse: nothing is written to the disk
