@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Select, SelectionList, TextArea
+from textual.widgets import Input, TextArea
 from textual.widgets.option_list import Option
 
 from branchtool import i18n
@@ -32,7 +32,7 @@ from branchtool.services.book import person_name
 from branchtool.services.roster import RosterQuery, RosterService
 from branchtool.session import Session
 from screens.form import FormRow, field_widget, widget_value
-from screens.plain import OptionList
+from screens.plain import OptionList, Select, SelectionList
 from screens.record_form import RecordForm
 
 MEMBER_STAGES = ("probationary", "member")

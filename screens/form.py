@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef, Kind
-from screens.plain import Label, Static
+from screens.plain import Label, Select, Static
 
 
 class FieldValidator(Validator):

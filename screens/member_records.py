@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -23,7 +23,7 @@ from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
-from screens.plain import Static
+from screens.plain import Select, Static
 from screens.record_table import RecordTable
 
 RECORDS, DEEDS = "records", "deeds"

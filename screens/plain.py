@@ -2,20 +2,24 @@
 
 Names, notes, file names and survey cells are data: Textual would read
 ``[red on red]…[/]`` or ``[@click=…]`` in them as markup (hidden text, an
-action on click). Screens import ``Static``, ``Label`` and ``OptionList``
-from here, where markup is off unless a caller turns it on for its own
-text; ``ControlFilter`` takes control characters out of every line drawn, so
+action on click). Screens import ``Static``, ``Label``, ``OptionList``,
+``Select`` and ``SelectionList`` from here, where markup is off unless a
+caller turns it on for its own text (a choice's label given as a ``str`` is
+shown as it is written: a group, task or report named ``[/]`` is a
+name); ``ControlFilter`` takes control characters out of every line drawn, so
 an ESC sequence in a name never reaches the terminal (``branchtool.shown``
 spells them out where the text itself is shown).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
 
 from rich.segment import Segment
 from textual import widgets
 from textual.color import Color
+from textual.content import Content
 from textual.filter import LineFilter
 
 from branchtool.shown import UNSAFE as _CONTROL
@@ -34,6 +38,28 @@ class Label(widgets.Label):
 class OptionList(widgets.OptionList):
     def __init__(self, *content: Any, markup: bool = False, **kwargs: Any) -> None:
         super().__init__(*content, markup=markup, **kwargs)
+
+
+T = TypeVar("T")
+
+
+def _text(label: Any) -> Any:
+    return Content(label) if isinstance(label, str) else label
+
+
+class Select(widgets.Select[T], Generic[T]):
+    def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__([(_text(label), value) for label, value in options], **kwargs)
+
+    def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
+        super().set_options([(_text(label), value) for label, value in options])
+
+
+class SelectionList(widgets.SelectionList[T], Generic[T]):
+    def _make_selection(self, selection: Any) -> Any:  # every (label, value[, on]) comes here
+        if isinstance(selection, tuple):
+            selection = (_text(selection[0]), *selection[1:])
+        return super()._make_selection(selection)
 
 
 class ControlFilter(LineFilter):

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from branchtool import i18n
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
@@ -25,6 +25,7 @@ from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
 from screens.import_roster import ImportRosterScreen
 from screens.person_detail import PersonDetail
+from screens.plain import Select
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, TextArea
+from textual.widgets import Button, Input, TextArea
 
 from branchtool import i18n
 from branchtool.records.task import TASK, TEMPLATES
@@ -21,7 +21,7 @@ from branchtool.session import Session
 from screens.base import ReadOnlyForm, localize_bindings
 from screens.care_form import CareForm
 from screens.form import FormRow
-from screens.plain import Static
+from screens.plain import Select, Static
 
 ALL_MEMBERS = "*"
 
