@@ -25,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from branchtool import demo, reports
-from branchtool.bundles.scope import REDACTIONS, Period
+from branchtool.bundles.scope import Period
+from branchtool.records.redaction import REDACTIONS
 from branchtool.session import Session
 from tests.bundlekit import make_office_keys
 

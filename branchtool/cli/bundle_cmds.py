@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Period, choose
+from branchtool.bundles.scope import Period, choose
 from branchtool.cli.common import open_session
 from branchtool.errors import UserError
+from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 
 
 def register(sub: Any) -> None:

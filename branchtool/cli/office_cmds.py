@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from branchtool import i18n, passphrase
-from branchtool.cli.common import open_vault, vault_dir
+from branchtool.cli.common import open_session, vault_dir
 from branchtool.errors import UserError
 
 if TYPE_CHECKING:
@@ -79,13 +79,11 @@ def register(sub: Any) -> None:
 
 @contextlib.contextmanager
 def office_service(args: argparse.Namespace) -> Iterator[OfficeService]:
-    from branchtool.office.service import OfficeService
-
-    vault = open_vault(args)
+    session = open_session(args, load=False)
     try:
-        yield OfficeService(vault)
+        yield session.office_service
     finally:
-        vault.close()
+        session.lock()
 
 
 def confirm(args: argparse.Namespace, question_key: str, **params: object) -> None:
