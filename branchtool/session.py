@@ -295,14 +295,14 @@ class Session:
         except StorageError as exc:
             raise translated(exc) from None
 
-    def check(self) -> list[str]:
+    def check(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
         """Read every file of the vault and its history (``vault check``): the
         problems found; a file that fails authentication raises
-        ``StoredDataError`` (``corrupt``)."""
+        ``StoredDataError`` (``corrupt``). ``progress(done, total)``."""
         from storage.errors import StorageError
 
         try:
-            return self.vault.check()
+            return self.vault.check(progress)
         except StorageError as exc:
             raise translated(exc) from None
 

@@ -67,6 +67,12 @@ class _Guarded:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
+    @property
+    def unguarded(self) -> TextIO:
+        """The stream itself, for rich (``cli.output``), which writes its own
+        control sequences and is handed only text already spelled out."""
+        return self._stream
+
     def write(self, text: str) -> int:
         try:
             return self._stream.write(spelled_for_output(text))

@@ -76,7 +76,5 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
         return 0
-    shown = [c for c in columns if c.shown_at(redaction(args))]
-    print_table([c.column_label for c in shown],
-                [[c.display(r.get(c.key, "")) for c in shown] for r in rows])
+    print_table([c for c in columns if c.shown_at(redaction(args))], rows)
     return 0

@@ -13,6 +13,7 @@ import orjson
 
 from branchtool import i18n, passphrase
 from branchtool.cli.common import open_session, vault_dir
+from branchtool.cli.output import progress
 from branchtool.errors import UserError
 
 if TYPE_CHECKING:
@@ -249,8 +250,9 @@ def _trust_rotate(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from branchtool.office.importer import REJECTED
 
-    with office_service(args) as office:
-        results = office.import_paths(args.paths)
+    with office_service(args) as office, \
+            progress(i18n.t("cli.progress.office_import"), i18n.t("cli.progress.files")) as step:
+        results = office.import_paths(args.paths, step)
     for result in results:
         print(_import_line(result, args.json))
     if not args.json:

@@ -11,6 +11,7 @@ from typing import Any
 
 from branchtool import contact, i18n, passphrase
 from branchtool.cli.common import open_session, reading, vault_dir
+from branchtool.cli.output import progress
 from branchtool.errors import KeyedError, StoredDataError, UserError
 from branchtool.keyfiles import (
     BRANCH_FORMAT,
@@ -224,8 +225,9 @@ def cmd_keys_rotation(args: argparse.Namespace) -> int:
 
 def cmd_vault_check(args: argparse.Namespace) -> int:
     try:
-        with reading(args) as session:
-            problems = session.check()
+        with reading(args) as session, \
+                progress(i18n.t("cli.progress.check"), i18n.t("cli.progress.steps")) as step:
+            problems = session.check(step)
     except StoredDataError as exc:
         if not exc.corrupt:
             raise
