@@ -3,10 +3,10 @@ the ``tests/fuzz/`` package) with many more examples per target.
 
 Run from the repository root:
 
-    python bench/fuzz.py                      # every target, 3000 examples each
-    python bench/fuzz.py --examples 20000 age minisign
-    python bench/fuzz.py --seconds 600        # as many as 10 minutes allow, shared
-    python bench/fuzz.py --seconds 600 --examples 5000   # whichever comes first
+    python -m bench.fuzz                      # every target, 3000 examples each
+    python -m bench.fuzz --examples 20000 age minisign
+    python -m bench.fuzz --seconds 600        # as many as 10 minutes allow, shared
+    python -m bench.fuzz --seconds 600 --examples 5000   # whichever comes first
 
 Prints, per target: iterations run, distinct failures (an exception's type and
 the innermost frame it was raised in; an invariant broken is an
@@ -30,13 +30,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from hypothesis import HealthCheck, given, settings
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
-from tests import fuzz  # noqa: E402
+from tests import fuzz
 
 PER_EXAMPLE_SECONDS = 60.0
 
