@@ -5,8 +5,9 @@ Redaction levels (``branchtool.records.redaction``, with the record
 definitions): ``full``, ``standard`` (a bundle's default: without the fields
 a record definition marks ``redact="standard"``) and ``counts`` (no records
 at all — counts per kind, figures and reports only). A record goes into a
-bundle as ``ExportKind.public(doc, redaction)``, its definition's
-``RecordDef.public`` less what the kind itself withholds.
+bundle without ``ExportKind.withheld(redaction)``: its definition's
+``RecordDef.withheld`` (the cut ``RecordDef.public`` makes) and what the kind
+itself adds (contacts' extensions).
 
 Content: the secretary chooses which groups of kinds a bundle carries (the
 app's sections: the roster, the epidemic watch, care, tasks, members' records,
@@ -26,7 +27,7 @@ from typing import Any
 
 from branchtool.errors import UserError
 from branchtool.records.fields import RecordDef
-from branchtool.records.redaction import COUNTS, STANDARD
+from branchtool.records.redaction import COUNTS
 from storage.vault import Vault
 
 
@@ -79,15 +80,6 @@ class ExportKind:
             return ()
         return self.record.withheld(redaction)
 
-    def public(self, doc: dict[str, Any], redaction: str) -> dict[str, Any]:
-        """``doc`` as a bundle at ``redaction`` carries it (a copy)."""
-        if self.record is None:
-            return dict(doc)
-        out = self.record.public(doc, redaction)
-        if redaction == STANDARD:
-            for key in self.withheld(redaction):
-                out.pop(key, None)  # what the kind adds to its definition's
-        return out
 
     def holds(self, partition: str) -> bool:
         """Whether the partition named is one of this kind's."""

@@ -33,13 +33,16 @@ def redaction(args: argparse.Namespace) -> str:
 
 
 def listed(rdef: RecordDef, doc: dict[str, Any], args: argparse.Namespace,
-        extra: Iterable[str] = ()) -> dict[str, Any]:
-    """``doc`` as a listing row at the level ``args`` ask for."""
+           extra: Iterable[str] = ()) -> dict[str, Any]:
+    """``doc`` as a listing row at the level ``args`` ask for: its id, every
+    field the level shows (``RecordDef.public``; a list of ids as a list),
+    then the ``extra`` keys it holds."""
     level = redaction(args)
     shown = rdef.public(doc, level)
+    withheld = rdef.withheld(level)
     out: dict[str, Any] = {"id": doc.get("id", "")}
     for fdef in rdef.fields:
-        if rdef.shows(fdef.key, level):
+        if fdef.key not in withheld:
             value = shown.get(fdef.key, "")
             out[fdef.key] = split_ids(value) if isinstance(fdef, RefListField) else value
     for key in extra:

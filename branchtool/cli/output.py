@@ -14,16 +14,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-
 from branchtool import i18n
 from branchtool.shown import spelled_for_output
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from branchtool.records.fields import FieldDef
+
+# rich is imported by the functions that draw: every command imports this
+# module (the parser is built whole), and most print a line or two.
 
 WIDE = 100_000  # a pipe: no line is cut
 
@@ -33,6 +33,8 @@ def console(stream: object | None = None) -> Console:
     characters out of whatever is printed (``cli._Guarded``); rich writes its
     own (bold, the bar's redraws), so it gets the stream behind the guard and
     every text it is handed is spelled out first (``spelled_for_output``)."""
+    from rich.console import Console
+
     out = sys.stdout if stream is None else stream
     raw = getattr(out, "unguarded", out)
     terminal = bool(getattr(raw, "isatty", lambda: False)())
@@ -56,6 +58,10 @@ def print_table(columns: Sequence[FieldDef], rows: Sequence[Mapping[str, Any]]) 
     its column shows it (``FieldDef.display``). On a terminal the columns that
     fit the window are drawn, the highest priority first (the name is never
     dropped), and a line on stderr says how many were left out."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.table import Table
+
     out = console()
     terminal = out.is_terminal
     headers = [spelled_for_output(c.column_label) for c in columns]
