@@ -1,6 +1,6 @@
 """Care and task lists at size: opening each list and saving an edit.
 
-    python bench/care_tasks.py [--cases 1000] [--tasks 10000] [--people 3000]
+    python -m bench.care_tasks [--cases 1000] [--tasks 10000] [--people 3000]
 
 Builds a vault with a roster of ``--people``, ``--cases`` care cases (three
 visits each), ``--tasks`` tasks, a record per ten tasks and a deed per
@@ -29,18 +29,13 @@ import argparse
 import datetime as dt
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, timed
-
+from bench.timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, timed
 from branchtool import demo
 from branchtool.records.person import PERSON
 from branchtool.session import Session

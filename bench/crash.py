@@ -1,6 +1,6 @@
 """The crash campaign: SIGKILL branchtool at random instants, then check.
 
-    python bench/crash.py [--kills 1000] [--seed 1]
+    python -m bench.crash [--kills 1000] [--seed 1]
 
 Scenarios, each a forked child doing real work and reporting every write it
 has had acknowledged through a pipe (an *intent* line before, an *ack* line
@@ -33,8 +33,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from branchtool import demo
 from branchtool.bundles import format as fmt

@@ -1,6 +1,6 @@
 """Export benchmark: a month's bundle and the daily report.
 
-    python bench/export.py [--people 300,3000] [--days 30]
+    python -m bench.export [--people 300,3000] [--days 30]
 
 For each size it builds the demo branch (``branchtool.demo``: check-ins every
 day, contacts, care cases, tasks, records), then for each redaction level
@@ -17,15 +17,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from branchtool import demo, reports
-from branchtool.bundles.scope import REDACTIONS, Period
+from branchtool.bundles.scope import Period
+from branchtool.records.redaction import REDACTIONS
 from branchtool.session import Session
 from tests.bundlekit import make_office_keys
 

@@ -1,6 +1,6 @@
 """Benchmark branchtool's age and minisign against the reference binaries.
 
-Run from the repository root:  python bench/formats.py
+Run from the repository root:  python -m bench.formats
 
 Prints one table; each row puts branchtool's figure beside the same operation
 done by Debian's `age` / `minisign` in the same run, and the ratio as
@@ -23,8 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from storage import minisign
 

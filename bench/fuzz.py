@@ -1,16 +1,16 @@
 """The long fuzzing run: the properties of tests/test_fuzz_*.py (all defined in
-tests/fuzzkit.py) with many more examples per target.
+the ``tests/fuzz/`` package) with many more examples per target.
 
 Run from the repository root:
 
-    python bench/fuzz.py                      # every target, 3000 examples each
-    python bench/fuzz.py --examples 20000 age minisign
-    python bench/fuzz.py --seconds 600        # as many as 10 minutes allow, shared
-    python bench/fuzz.py --seconds 600 --examples 5000   # whichever comes first
+    python -m bench.fuzz                      # every target, 3000 examples each
+    python -m bench.fuzz --examples 20000 age minisign
+    python -m bench.fuzz --seconds 600        # as many as 10 minutes allow, shared
+    python -m bench.fuzz --seconds 600 --examples 5000   # whichever comes first
 
 Prints, per target: iterations run, distinct failures (an exception's type and
 the innermost frame it was raised in; an invariant broken is an
-AssertionError at its line in fuzzkit), examples that failed, and the time
+AssertionError at its line in tests/fuzz), examples that failed, and the time
 taken; then one line per distinct failure with how often it happened and the
 first example. A failure does not stop the run. Each example runs under a
 time limit and a memory limit (a runaway allocation is a MemoryError, not the
@@ -30,13 +30,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from hypothesis import HealthCheck, given, settings
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
-from tests import fuzzkit  # noqa: E402
+from tests import fuzz
 
 PER_EXAMPLE_SECONDS = 60.0
 
@@ -62,7 +58,7 @@ class Tally:
     per_prop: dict[str, int] = field(default_factory=dict)
 
 
-def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
+def run_prop(world: object, prop: fuzz.Prop, examples: int, deadline: float,
              tally: Tally, seed: int | None) -> None:
     def body(ex: object) -> None:
         if time.monotonic() > deadline:
@@ -70,10 +66,10 @@ def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
         tally.iterations += 1
         tally.per_prop[prop.name] = tally.per_prop.get(prop.name, 0) + 1
         try:
-            fuzzkit.run_check(prop, world, ex, PER_EXAMPLE_SECONDS)
+            fuzz.run_check(prop, world, ex, PER_EXAMPLE_SECONDS)
         except Exception as exc:  # recorded, not raised: the run goes on
             tally.failing += 1
-            key = f"{prop.name}: {fuzzkit.failure_key(exc)}"
+            key = f"{prop.name}: {fuzz.failure_key(exc)}"
             failure = tally.failures.setdefault(key, Failure())
             failure.count += 1
             if failure.count == 1:
@@ -100,7 +96,7 @@ def run_prop(world: object, prop: fuzzkit.Prop, examples: int, deadline: float,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    names = [t.name for t in fuzzkit.TARGETS]
+    names = [t.name for t in fuzz.TARGETS]
     parser.add_argument("targets", nargs="*", metavar="TARGET",
                         help=f"some of: {', '.join(names)} (default: all)")
     parser.add_argument("--examples", type=int, default=None,
@@ -116,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.targets) - set(names)
     if unknown:
         parser.error(f"unknown target(s): {', '.join(sorted(unknown))}")
-    targets = [t for t in fuzzkit.TARGETS if not args.targets or t.name in args.targets]
+    targets = [t for t in fuzz.TARGETS if not args.targets or t.name in args.targets]
     if args.examples is None:
         args.examples = 3000 if args.seconds is None else 10**8
 

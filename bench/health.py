@@ -1,6 +1,6 @@
 """Epidemic-watch benchmark at the size of a big branch.
 
-    python bench/health.py [--people 3000] [--days 365] [--keep DIR]
+    python -m bench.health [--people 3000] [--days 365] [--keep DIR]
 
 Builds a vault with ``--people`` people and ``--days`` days of history ending
 yesterday (about 97% reporting each day, a few fevers and contacts, four
@@ -36,11 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, rss_text, timed
-
+from bench.timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, rss_text, timed
 from branchtool import demo
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.person import PERSON

@@ -1,7 +1,7 @@
 """What hostile files cost the office importer (issue 13's goal: no file of
 any size or shape costs more than 400 MB of memory or 2 s beyond reading it).
 
-    python bench/hostile.py [--people 300]
+    python -m bench.hostile [--people 300]
 
 Builds an office with branch A1 enrolled, then imports each file in a fresh
 process (tests/make_hostile_bundles.probe_import) and prints, per file: its
@@ -24,11 +24,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
-import sys
 import tempfile
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from branchtool.bundles import format as fmt
 from storage import minisign

@@ -4,7 +4,7 @@ run, and computing the dashboard for 50 and 500 branches.
 Goals (issue 8): 50 bundles under 10 s, dashboard under 200 ms (computed, and
 drawn: from asking for it to its rows on screen in the headless app).
 
-    python bench/office.py [--bundles 50] [--people 300] [--days 30]
+    python -m bench.office [--bundles 50] [--people 300] [--days 30]
 
 One demo branch is built and exported for a 30-day period (real check-ins,
 contacts, care, tasks, notices, reports and history); the bundle is then
@@ -21,12 +21,9 @@ import asyncio
 import datetime as dt
 import gc
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import orjson
 

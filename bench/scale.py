@@ -2,7 +2,7 @@
 beside its goal, and the same rows in SQLite (and SQLCipher, when the
 ``sqlcipher3`` module is installed) — what a user would pick instead.
 
-    python bench/scale.py [--people 3000] [--days 180] [--bundles 50]
+    python -m bench.scale [--people 3000] [--days 180] [--bundles 50]
                           [--cache DIR] [--rebuild] [--skip-office] [--skip-sqlite]
 
 The semester vault is built with ``branchtool demo`` in a child process (its
@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 PASSPHRASE = "demo"
 SCREEN = 22
@@ -69,7 +68,7 @@ def branchtool(vault: Path, *args: str) -> tuple[float, float, str]:
 
 
 def probe(name: str, *args: str) -> tuple[float, float, dict[str, Any]]:
-    took, peak, out = child([sys.executable, __file__, "--probe", name, *args])
+    took, peak, out = child([sys.executable, "-m", "bench.scale", "--probe", name, *args])
     return took, peak, json.loads(out.strip().splitlines()[-1])
 
 
@@ -271,9 +270,7 @@ def run_probe(argv: list[str]) -> None:
 # -- the office ---------------------------------------------------------------------
 def office_import(count: int) -> tuple[float, float, int]:
     """(import seconds, reference ``age -d`` seconds over the same files, bytes)."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from office import make_bundles  # bench/office.py
-
+    from bench.office import make_bundles
     from tests.officekit import Clock, make_office
 
     root = Path(tempfile.mkdtemp(prefix="bench-scale-office-"))

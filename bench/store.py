@@ -1,6 +1,6 @@
 """Store benchmark: branchtool's journaled encrypted store vs stock TinyDB.
 
-    python bench/store.py [--sizes 1000,10000,100000,1000000] [--year-people 3000]
+    python -m bench.store [--sizes 1000,10000,100000,1000000] [--year-people 3000]
 
 For each partition size (documents of about 250 bytes, health check-in
 shape) it prints single-insert and single-update latency (p50/p95), search by
@@ -23,12 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import fsync_median, peak_rss_mb, sync_disks
 from tinydb import Query, TinyDB
 
+from bench.timing import fsync_median, peak_rss_mb, sync_disks
 from storage.store import Store
 from storage.vault import Vault
 
@@ -237,9 +234,10 @@ def main() -> None:
         return
 
     def run(what: str) -> dict:
-        out = subprocess.run([sys.executable, __file__, "--child", what,
+        out = subprocess.run([sys.executable, "-m", "bench.store", "--child", what,
                               "--year-people", str(args.year_people)],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[1])
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     print("branchtool store vs stock TinyDB (JSONStorage, unencrypted); times in ms")

@@ -1,6 +1,6 @@
 """Reading a day's survey export to its preview, at the size of a big branch.
 
-    python bench/survey_import.py [--people 3000]
+    python -m bench.survey_import [--people 3000]
 
 Builds a vault with ``--people`` people (one batch), then writes one morning's
 export for all of them the way the tools do (tests/surveykit.py: 问卷星 .xlsx
@@ -23,17 +23,21 @@ import datetime as dt
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from surveykit import (  # noqa: E402
+from bench.timing import ms
+from branchtool import demo
+from branchtool.records.person import PERSON
+from branchtool.services import checkin_import as ci
+from branchtool.services.contacts import ContactService
+from branchtool.services.health import HealthService
+from branchtool.services.roster import PARTITION, RosterService
+from branchtool.services.survey_templates import PARTITION as TEMPLATES
+from branchtool.services.survey_templates import TemplateStore
+from storage.vault import Vault
+from tests.surveykit import (
     Answer,
     jinshuju_xlsx,
     mikecrm_csv,
@@ -41,17 +45,6 @@ from surveykit import (  # noqa: E402
     wjx_csv,
     wjx_xlsx,
 )
-from timing import ms  # noqa: E402
-
-from branchtool import demo  # noqa: E402
-from branchtool.records.person import PERSON  # noqa: E402
-from branchtool.services import checkin_import as ci  # noqa: E402
-from branchtool.services.contacts import ContactService  # noqa: E402
-from branchtool.services.health import HealthService  # noqa: E402
-from branchtool.services.roster import PARTITION, RosterService  # noqa: E402
-from branchtool.services.survey_templates import PARTITION as TEMPLATES  # noqa: E402
-from branchtool.services.survey_templates import TemplateStore  # noqa: E402
-from storage.vault import Vault  # noqa: E402
 
 PW = "bench passphrase"
 DAY = dt.date(2026, 11, 30)

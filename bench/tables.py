@@ -1,6 +1,6 @@
 """How long reading a spreadsheet takes, in every format the importers accept.
 
-Run from the repository root:  python bench/tables.py
+Run from the repository root:  python -m bench.tables
 
 Builds a 3,000-row survey export (问卷星's columns) and a 30,000-row roster
 with openpyxl, has LibreOffice (``soffice``, when installed) save each as .xls
@@ -18,13 +18,10 @@ import datetime as dt
 import io
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from branchtool import tables
 from branchtool.records.person import PERSON

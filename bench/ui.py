@@ -1,6 +1,6 @@
 """UI benchmark: the roster list at 300, 3,000 and 30,000 people.
 
-    python bench/ui.py [--sizes 300,3000,30000] [--keys 60]
+    python -m bench.ui [--sizes 300,3000,30000] [--keys 60]
 
 For each size it builds a demo vault, then drives the real app headless
 (Textual's Pilot, 120x40) and prints:
@@ -23,12 +23,9 @@ import argparse
 import asyncio
 import datetime as dt
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from branchtool import demo
 from branchtool.app import BranchApp

@@ -23,7 +23,7 @@ from textual.worker import WorkerState
 
 import screens
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import UserError, translated
 from branchtool.idle import IdleTimer
 from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
@@ -265,7 +265,7 @@ def _user_error(error: BaseException) -> UserError | None:
     if isinstance(error, UserError):
         return error
     if isinstance(error, StorageError):
-        return UserError(error.key, **error.params)
+        return translated(error)
     return None
 
 

@@ -174,8 +174,10 @@ DEMO_PARTS: list[DemoPart] = [roster_part, care_part, health_part]
 
 
 def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, seed: int = 1,
-          today: dt.date | None = None, work_factor: int = 18) -> Session:
-    """Create the demo vault at ``path`` and fill it; returns it unlocked."""
+          today: dt.date | None = None, work_factor: int = 18,
+          progress: Callable[[int, int], None] | None = None) -> Session:
+    """Create the demo vault at ``path`` and fill it; returns it unlocked.
+    ``progress(done, total)`` after each part (and the compaction)."""
     session = Session(Path(path), work_factor=work_factor)
     info: dict[str, Any] = {"demo": True, "demo_seed": seed}
     session.create(BRANCH_CODE, i18n.t("demo.branch_name"), PASSPHRASE, extra_info=info,
@@ -190,9 +192,14 @@ def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, se
         # in the month the demo is built.
         store.clock = lambda: f"{ctx.history_day[0]:%Y-%m-%d}T12:00:00.000Z"
         try:
+            steps = len(DEMO_PARTS) + 1
             with store.compaction_deferred(backup=False):  # one, at the end
-                for part in DEMO_PARTS:
+                for done, part in enumerate(DEMO_PARTS, start=1):
                     part(ctx)
+                    if progress:
+                        progress(done, steps)
+            if progress:
+                progress(steps, steps)
         finally:
             store.clock = real_clock
     except BaseException:

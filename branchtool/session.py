@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n, passphrase
-from branchtool.errors import UserError
+from branchtool.errors import UserError, translated
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from branchtool.bundles.export import BundleService
     from branchtool.contact import Contact
+    from branchtool.office.service import OfficeService
     from branchtool.services.alerts import AlertService
     from branchtool.services.care import CareService
     from branchtool.services.contacts import ContactService
@@ -96,11 +97,6 @@ def idle_minutes(value: Any) -> int:
         and 1 <= value <= 240 else IDLE_MINUTES
 
 
-def _user_error(exc: Exception) -> UserError:
-    """A storage error as the UserError the app and CLI show."""
-    return UserError(getattr(exc, "key", "storage.error"), **getattr(exc, "params", {}))
-
-
 class Session:
     # True for a branch's reported data viewed at the office (office/branch_view.py).
     read_only = False
@@ -132,7 +128,7 @@ class Session:
         try:
             return dict(Vault.read_info(self.path).get("info", {}))
         except StorageError as exc:
-            raise _user_error(exc) from None
+            raise translated(exc) from None
 
     @property
     def is_demo(self) -> bool:
@@ -156,7 +152,7 @@ class Session:
             try:
                 self.vault.update_info(ui=settings.to_info())
             except StorageError as exc:
-                raise _user_error(exc) from None
+                raise translated(exc) from None
 
     # -- encrypted settings (docs/internals.md) ----------------------------------
     def setting(self, name: str, default: Any = None) -> Any:
@@ -171,7 +167,7 @@ class Session:
         try:
             self.vault.set_setting(name, value)
         except StorageError as exc:
-            raise _user_error(exc) from None
+            raise translated(exc) from None
 
     # -- the secretary's contact: an encrypted setting --------------------------
     def contact(self) -> Contact:
@@ -215,61 +211,108 @@ class Session:
             self._vault = Vault.create(self.path, secret, kind="branch", info=info,
                                        work_factor=self.work_factor)
         except StorageError as exc:
-            raise _user_error(exc) from None
+            raise translated(exc) from None
         if office is not None:
             self.bundles.set_office_key(office)
 
-    def unlock(self, secret: str) -> list[str]:
+    def unlock(self, secret: str, *, load: bool = True) -> list[str]:
         """Open the vault (scrypt: call from a worker). Returns the recovery
-        notices to show, e.g. a torn last write that was dropped."""
-        from storage.errors import StorageError
+        notices to show, e.g. a torn last write that was dropped.
+
+        ``load``: authenticate and load every current partition now (the app:
+        a damaged file is found at unlock, not half-way through the work).
+        A command that reads a few partitions passes ``False``: each is
+        loaded, and authenticated, when first touched."""
+        from storage.errors import StorageError, VaultNotFound
         from storage.vault import Vault
 
         if self._vault is not None:
             return []
         if not Vault.exists(self.path):
-            raise UserError("storage.vault_not_found", path=str(self.path))
+            raise translated(VaultNotFound(path=str(self.path)))
         try:
             vault = Vault.open(self.path, secret)
         except StorageError as exc:
-            raise _user_error(exc) from None
+            raise translated(exc) from None
         try:
-            vault.load_current()
+            if load:
+                vault.load_current()
         except StorageError as exc:
             vault.close(compact=False)
-            raise _user_error(exc) from None
+            raise translated(exc) from None
         self._vault = vault
         return [i18n.t(n.key, **n.params) for n in vault.notices]
 
-    def latest_backup(self) -> str | None:
-        """The newest backup set's name, offered when a file fails its check."""
+    def backups(self) -> list[str]:
+        """The backup sets' names, newest first."""
         from storage.vault import Vault
 
-        backups = Vault.backups(self.path)
-        return backups[0].name if backups else None
+        return [folder.name for folder in Vault.backups(self.path)]
 
-    def restore_latest_backup(self) -> None:
-        """Put the newest backup set in place of data/ (the replaced folder is
-        kept beside it). Only while locked."""
+    def latest_backup(self) -> str | None:
+        """The newest backup set's name, offered when a file fails its check."""
+        backups = self.backups()
+        return backups[0] if backups else None
+
+    def restore_backup(self, backup: str | None = None) -> Path:
+        """Put a backup set (the newest by default) in place of data/; returns
+        the folder the replaced data was moved to. Only while locked."""
         from storage.errors import StorageError
         from storage.vault import Vault
 
         if self._vault is not None:
             raise UserError("session.restore_while_unlocked")
         try:
-            Vault.restore(self.path)
+            Vault.read_info(self.path)
+            return Vault.restore(self.path, backup)
         except StorageError as exc:
-            raise _user_error(exc) from None
+            raise translated(exc) from None
 
-    def lock(self) -> None:
+    def restore_latest_backup(self) -> None:
+        """Put the newest backup set in place of data/ (the replaced folder is
+        kept beside it). Only while locked."""
+        self.restore_backup()
+
+    def lock(self, *, compact: bool = True) -> None:
         """Drop the services (and their decrypted data) and close the vault,
-        which drops its key material and releases the writer lock."""
+        which drops its key material and releases the writer lock
+        (``compact=False``: without the compaction a close may do: a
+        command that only read)."""
         self._services.clear()
         vault, self._vault = self._vault, None
         if vault is not None:
-            vault.close()
+            vault.close(compact=compact)
 
     close = lock
+
+    # -- the vault as a whole -------------------------------------------------------
+    def change_passphrase(self, new: str) -> None:
+        """Re-wrap the vault's keys under ``new`` (scrypt: call from a worker)."""
+        from storage.errors import StorageError
+
+        try:
+            self.vault.change_passphrase(new)
+        except StorageError as exc:
+            raise translated(exc) from None
+
+    def check(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+        """Read every file of the vault and its history (``vault check``): the
+        problems found; a file that fails authentication raises
+        ``StoredDataError`` (``corrupt``). ``progress(done, total)``."""
+        from storage.errors import StorageError
+
+        try:
+            return self.vault.check(progress)
+        except StorageError as exc:
+            raise translated(exc) from None
+
+    def compact(self) -> None:
+        from storage.errors import StorageError
+
+        try:
+            self.vault.compact()
+        except StorageError as exc:
+            raise translated(exc) from None
 
     def forget_services(self, *names: str) -> None:
         """Drop these services' in-memory state: they are built again from the
@@ -402,6 +445,16 @@ class Session:
 
             service = self._services["notices"] = NoticeService(
                 self.vault, self.roster, now=self._watch_clock())
+        return service
+
+    @property
+    def office_service(self) -> OfficeService:
+        """The office's trust store, imports and overview (an office vault)."""
+        service = self._services.get("office_service")
+        if service is None:
+            from branchtool.office.service import OfficeService
+
+            service = self._services["office_service"] = OfficeService(self.vault)
         return service
 
     @property

@@ -18,9 +18,9 @@ from textual.widgets import Button, Input, Markdown, Select
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, reports
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS
 from branchtool.bundles.sending import parse_day, redaction_label
 from branchtool.errors import UserError
+from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.reports import markdown
 from branchtool.reports.document import Document
 from branchtool.session import Session

@@ -7,14 +7,28 @@ params. Params name files and numbers, never record contents or key material.
 from __future__ import annotations
 
 
-class StorageError(Exception):
-    key = "storage.error"
+class KeyedError(Exception):
+    """The base of every error a user can cause, in every layer: it carries a
+    message catalog ``key`` and ``params`` (names of files, numbers, never
+    record contents or key material), rendered by the core
+    (``branchtool.errors.describe``). ``exit_status`` is the command line's."""
+
+    key = "error"
+    exit_status = 1
 
     def __init__(self, key: str | None = None, /, **params: object) -> None:
         if key is not None:
             self.key = key
         self.params = params
         super().__init__(self.key, params)
+
+
+class StorageError(KeyedError):
+    """A failure of the stored files; services translate it at their boundary
+    (``branchtool.errors.translated``)."""
+
+    key = "storage.error"
+    exit_status = 2
 
     def __str__(self) -> str:
         detail = ", ".join(f"{k}={v}" for k, v in self.params.items())

@@ -693,11 +693,12 @@ class Store:
                         entries = [part._raw(i) for i in ids[start: start + size]]
                 yield entries
 
-    def check(self) -> list[str]:
+    def check(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
         """Read every partition (authenticating each file) and verify the history:
         the chain, and that each record's latest entry hashes its current content.
         A month of history, then a partition, at a time: what is read is
-        dropped before the next (a semester is a million documents)."""
+        dropped before the next (a semester is a million documents).
+        ``progress(done, total)``: the history counts one step, each partition one."""
         problems: list[str] = []
         with self.lock:
             latest: dict[str, dict[str, str | None]] = {}
@@ -721,7 +722,10 @@ class Store:
                 return problems
             key = self._history_key
             keyed = None if key is None else hmac.new(key, digestmod=hashlib.sha256)
-            for name in self.partitions():
+            names = self.partitions()
+            for done, name in enumerate(names, start=1):
+                if progress:
+                    progress(done, len(names) + 1)
                 if name.startswith("history/") and name not in latest:
                     continue  # read above
                 part = self._transient(name)  # authenticated, even with no entries
@@ -748,6 +752,8 @@ class Store:
                     if not ok:
                         problems.append(f"record:{name}")
                 del found
+            if progress:
+                progress(len(names) + 1, len(names) + 1)
             return problems
 
     # -- closing ------------------------------------------------------------------------

@@ -633,8 +633,8 @@ class Vault:
     def verify_history(self) -> HistoryReport:
         return self.store.verify_history()
 
-    def check(self) -> list[str]:
-        return self.store.check()
+    def check(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+        return self.store.check(progress)
 
     @property
     def notices(self) -> list[Notice]:

@@ -43,6 +43,8 @@ from typing import Any
 
 import orjson
 
+from tests.fuzz.minisign_fuzz import legacy_signature
+
 if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -50,7 +52,6 @@ from branchtool.bundles import format as fmt
 from branchtool.session import Session
 from storage import age, minisign
 from storage.records import sha256_hex
-from tests.fuzzkit import legacy_signature
 from tests.officekit import OFFICE_PASSPHRASE, Clock, enrol, export, make_branch, make_office
 
 OVERSIZE = (256 << 20) + 1

@@ -38,7 +38,7 @@ from branchtool.records.fields import Kind
 from branchtool.records.person import PERSON
 from storage import age, minisign
 from storage.records import canonical_json, sha256_hex
-from tests.fuzzkit import legacy_signature
+from tests.fuzz.minisign_fuzz import legacy_signature
 from tests.make_hostile_bundles import (
     hidden_second_bundle,
     probe_import,

@@ -114,12 +114,19 @@ def run_list(demo_vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch:
 def test_list_json_leaves_the_details_out(what: str, demo_vault: Path,
                                           capsys: pytest.CaptureFixture[str],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = json.loads(run_list(demo_vault, capsys, monkeypatch, what, "--json"))
+    rows = json.loads(run_list(demo_vault, capsys, monkeypatch, what, "--json",
+                               "--redaction", "standard"))
     assert rows
     for withheld in ("description", "measures", "findings", "follow_up"):
         if what not in ("tasks", "deeds"):
             assert all(withheld not in row for row in rows)
     assert all(row["id"] for row in rows)
+    # the default on the secretary's own machine is every field
+    full = json.loads(run_list(demo_vault, capsys, monkeypatch, what, "--json"))
+    assert [r["id"] for r in full] == [r["id"] for r in rows]
+    shown = {"care": "description", "visits": "findings", "records": "description"}
+    if what in shown:
+        assert all(shown[what] in row for row in full)
 
 
 def test_list_json_fields(demo_vault: Path, capsys: pytest.CaptureFixture[str],

@@ -88,13 +88,21 @@ def test_list_commands(cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     checkins = json.loads(out)
     assert status == 0 and len(checkins) > 40
     assert {"person_name", "temperature", "symptoms", "isolation", "at"} <= set(checkins[0])
-    assert not {"note", "symptom_other"} & set(checkins[0])
+    assert {"note", "symptom_other"} <= set(checkins[0])  # the default: full, her own machine
+    status, out = run(cli, capsys, "list", "checkins", "--date", "2024-05-31", "--json",
+                      "--redaction", "standard")
+    assert not {"note", "symptom_other"} & set(json.loads(out)[0])
+    status, out = run(cli, capsys, "list", "checkins", "--date", "2024-05-31", "--json",
+                      "--redaction", "counts")
+    assert json.loads(out) == {"count": len(checkins)}
 
     day = ("--date", TODAY.isoformat())
     status, out = run(cli, capsys, "list", "contacts", *day, "--json")
     contacts = json.loads(out)
     assert status == 0 and len(contacts) >= 3
-    assert not {"phone", "id_number", "source_case", "place", "note"} & set(contacts[0])
+    assert {"phone", "id_number", "source_case", "place", "note"} <= set(contacts[0])
+    status, out = run(cli, capsys, "list", "contacts", *day, "--json", "--redaction", "standard")
+    assert not {"phone", "id_number", "source_case", "place", "note"} & set(json.loads(out)[0])
     status, out = run(cli, capsys, "list", "contacts", "--all", "--json")
     assert len(json.loads(out)) > len(contacts)  # the released one too
 

@@ -13,10 +13,18 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given
 
-from tests import fuzzkit
-from tests.fuzzkit import BundleMutation, OfficeWorld
+from tests import fuzz
+from tests.fuzz.bundle_fuzz import (
+    BundleMutation,
+    KeyFileMutation,
+    OfficeWorld,
+    TarMember,
+    build_tar,
+    make_bundle_file,
+    semantic_edit,
+)
 
-IMPORT, FORMAT, KEYS = fuzzkit.BUNDLES.props
+IMPORT, FORMAT, KEYS = fuzz.BUNDLES.props
 
 
 @pytest.fixture(scope="module")
@@ -26,37 +34,37 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OfficeWorld]:
     w.close()
 
 
-@fuzzkit.suite(200)
+@fuzz.suite(200)
 @given(ex=IMPORT.strategy)
 def test_a_damaged_bundle_is_rejected_and_changes_nothing(world: OfficeWorld, ex) -> None:
-    fuzzkit.run_check(IMPORT, world, ex)
+    fuzz.run_check(IMPORT, world, ex)
 
 
-@fuzzkit.suite(150)
+@fuzz.suite(150)
 @given(ex=FORMAT.strategy)
 def test_unpack_and_decode_raise_only_bundle_rejected(world: OfficeWorld, ex) -> None:
-    fuzzkit.run_check(FORMAT, world, ex)
+    fuzz.run_check(FORMAT, world, ex)
 
 
-@fuzzkit.suite(80)
+@fuzz.suite(80)
 @given(ex=KEYS.strategy)
 def test_damaged_key_files_and_rotations_are_refused_and_change_nothing(world: OfficeWorld,
                                                                        ex) -> None:
-    fuzzkit.run_check(KEYS, world, ex)
+    fuzz.run_check(KEYS, world, ex)
 
 
 def test_the_genuine_rotation_is_applied_and_the_world_reset(world: OfficeWorld) -> None:
     resets = world.resets
-    fuzzkit.run_check(KEYS, world, fuzzkit.KeyFileMutation("rotation", (), "", "", "a"))
+    fuzz.run_check(KEYS, world, KeyFileMutation("rotation", (), "", "", "a"))
     assert world.resets == resets + 1
 
 
 def test_the_genuine_next_bundle_is_accepted_and_the_world_reset(world: OfficeWorld) -> None:
     resets = world.resets
-    ex = BundleMutation(0, "file", (fuzzkit.Op("append"),), (), (), "keep", "office", 0)
-    fuzzkit.run_check(IMPORT, world, ex)
+    ex = BundleMutation(0, "file", (fuzz.Op("append"),), (), (), "keep", "office", 0)
+    fuzz.run_check(IMPORT, world, ex)
     assert world.resets == resets + 1  # it was accepted, then the office put back
-    dup = BundleMutation(2, "file", (fuzzkit.Op("append"),), (), (), "keep", "office", 0)
+    dup = BundleMutation(2, "file", (fuzz.Op("append"),), (), (), "keep", "office", 0)
     IMPORT.check(world, dup)
     assert world.resets == resets + 1
 
@@ -78,10 +86,10 @@ def test_a_signed_bundle_with_an_impossible_sequence_or_date_is_a_schema_error(
     """Signed by the branch's own key (a buggy or stolen branch program): the
     office rejected none of these and crashed in the import or later in
     ``office status``."""
-    ex = BundleMutation(0, "doc", (), tuple(fuzzkit.semantic_edit(p, v) for p, v in edits),
+    ex = BundleMutation(0, "doc", (), tuple(semantic_edit(p, v) for p, v in edits),
                         (), "a", "office", 0)
     resets = world.resets
-    fuzzkit.run_check(IMPORT, world, ex)
+    fuzz.run_check(IMPORT, world, ex)
     assert world.resets == resets  # rejected, nothing to put back
 
 
@@ -91,8 +99,8 @@ def test_a_bad_pax_header_is_a_bad_tar(world: OfficeWorld) -> None:
     is not a regular file, without interpreting it."""
     from branchtool.bundles import format as fmt
 
-    members = [fuzzkit.TarMember("bundle.json", b"0", "json", (("GNU.sparse.size", "0,1,2"),))]
-    tar = fuzzkit.build_tar(members, world.bundles[0], 2)
+    members = [TarMember("bundle.json", b"0", "json", (("GNU.sparse.size", "0,1,2"),))]
+    tar = build_tar(members, world.bundles[0], 2)
     assert tar is not None
     with pytest.raises(fmt.BundleRejected) as err:
         fmt.unpack(tar)
@@ -108,15 +116,15 @@ def test_a_signed_bundle_reusing_or_lacking_a_bundle_id_is_rejected_alone(
         world: OfficeWorld, value: str, company: tuple[int, ...]) -> None:
     """These crashed the import, or failed the whole run (every other file's
     verdict lost) with "record exists" at the final write."""
-    ex = BundleMutation(1, "doc", (), (fuzzkit.semantic_edit(("bundle_id",), value),), (),
+    ex = BundleMutation(1, "doc", (), (semantic_edit(("bundle_id",), value),), (),
                         "a", "office", 0, company)
-    fuzzkit.run_check(IMPORT, world, ex)
+    fuzz.run_check(IMPORT, world, ex)
 
 
 def test_a_reused_bundle_id_has_its_own_reason(world: OfficeWorld) -> None:
-    ex = BundleMutation(1, "doc", (), (fuzzkit.semantic_edit(("bundle_id",), "@first_id"),),
+    ex = BundleMutation(1, "doc", (), (semantic_edit(("bundle_id",), "@first_id"),),
                         (), "a", "office", 0)
-    data, _ = fuzzkit.make_bundle_file(world, ex)
+    data, _ = make_bundle_file(world, ex)
     path = world.file_path()
     path.write_bytes(data)
     [result] = world.office.import_paths([path])

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given
 
-from tests import fuzzkit
-from tests.fuzzkit import SheetWorld
+from tests import fuzz
+from tests.fuzz.sheet_fuzz import Cell, SheetInput, SheetWorld, xlsx_bytes
 
-ROSTER, CHECKIN = fuzzkit.IMPORTERS.props
+ROSTER, CHECKIN = fuzz.IMPORTERS.props
 
 
 @pytest.fixture(scope="module")
@@ -24,23 +24,23 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SheetWorld]:
     w.close()
 
 
-@fuzzkit.suite(120)
+@fuzz.suite(120)
 @given(ex=ROSTER.strategy)
 def test_any_sheet_gives_a_roster_plan_or_a_user_error(world: SheetWorld, ex) -> None:
-    fuzzkit.run_check(ROSTER, world, ex)
+    fuzz.run_check(ROSTER, world, ex)
 
 
-@fuzzkit.suite(120)
+@fuzz.suite(120)
 @given(ex=CHECKIN.strategy)
 def test_any_sheet_gives_a_checkin_plan_or_a_user_error(world: SheetWorld, ex) -> None:
-    fuzzkit.run_check(CHECKIN, world, ex)
+    fuzz.run_check(CHECKIN, world, ex)
 
 
 # -- what the fuzzing found (fixed in branchtool/tables.py and branchtool/records/dates.py) ----
 
 def _sheet(world: SheetWorld, importer: str, headers: tuple[str, ...],
-           *rows: tuple[fuzzkit.Cell, ...], form: str = "xlsx") -> fuzzkit.SheetInput:
-    return fuzzkit.SheetInput(importer, form, False, headers, rows, "utf-8", ",", "\n", True, 0,
+           *rows: tuple[Cell, ...], form: str = "xlsx") -> SheetInput:
+    return SheetInput(importer, form, False, headers, rows, "utf-8", ",", "\n", True, 0,
                               (), b"", ".xlsx", None, None, False, False)
 
 
@@ -79,12 +79,11 @@ def test_a_workbook_openpyxl_could_not_read(world: SheetWorld, how: str) -> None
     from branchtool.errors import UserError
     from branchtool.services import roster_io
 
-    Cell = fuzzkit.Cell
     row = {"stylesheet": Cell("text", "张九"), "nan": Cell("n", "nan"),
            "shared string": Cell("s_bad")}[how]
     table = [[Cell("text", "姓名")], [row]]
     path = world.path(".xlsx")
-    path.write_bytes(fuzzkit.xlsx_bytes(world, table, quirky=how == "stylesheet"))
+    path.write_bytes(xlsx_bytes(world, table, quirky=how == "stylesheet"))
     if how == "shared string":
         with pytest.raises(UserError) as err:
             roster_io.read(path)
@@ -108,8 +107,7 @@ def test_an_infinite_number_in_a_date_column_is_a_bad_row(
     from branchtool.records import dates
 
     assert dates.parse(float(number)) is None
-    Cell = fuzzkit.Cell
     row = (Cell("text", "李四"), Cell("n", number), Cell("text", "学生" if importer == "roster"
                                                          else "36.5"), Cell("text", "群众"))
     prop = ROSTER if importer == "roster" else CHECKIN
-    fuzzkit.run_check(prop, world, _sheet(world, importer, headers, row))
+    fuzz.run_check(prop, world, _sheet(world, importer, headers, row))

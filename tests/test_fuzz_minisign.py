@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from tests import fuzzkit
-from tests.fuzzkit import MinisignWorld
+from tests import fuzz
+from tests.fuzz.minisign_fuzz import MinisignMutation, MinisignWorld
 
-MUTATED, GARBAGE, SECRET = fuzzkit.MINISIGN.props
+MUTATED, GARBAGE, SECRET = fuzz.MINISIGN.props
 
 
 @pytest.fixture(scope="module")
@@ -18,25 +18,25 @@ def world() -> MinisignWorld:
     return MinisignWorld.build()
 
 
-@fuzzkit.suite(300)
+@fuzz.suite(300)
 @given(ex=MUTATED.strategy)
 def test_an_altered_signature_key_comment_or_data_never_verifies(world: MinisignWorld,
                                                                  ex) -> None:
-    fuzzkit.run_check(MUTATED, world, ex)
+    fuzz.run_check(MUTATED, world, ex)
 
 
-@fuzzkit.suite(200)
+@fuzz.suite(200)
 @given(ex=GARBAGE.strategy)
 def test_arbitrary_signature_and_key_texts_raise_only_minisign_errors(world: MinisignWorld,
                                                                       ex) -> None:
-    fuzzkit.run_check(GARBAGE, world, ex)
+    fuzz.run_check(GARBAGE, world, ex)
 
 
-@fuzzkit.suite(100)
+@fuzz.suite(100)
 @given(ex=SECRET.strategy)
 def test_an_altered_secret_key_text_is_refused_or_the_same_key(world: MinisignWorld,
                                                                ex) -> None:
-    fuzzkit.run_check(SECRET, world, ex)
+    fuzz.run_check(SECRET, world, ex)
 
 
 def test_the_unaltered_signatures_verify(world: MinisignWorld) -> None:
@@ -44,6 +44,6 @@ def test_the_unaltered_signatures_verify(world: MinisignWorld) -> None:
 
     for index, text in world.signatures:
         minisign.verify(world.data[index], text, world.public_text, allow_legacy=True)
-        ex = fuzzkit.MinisignMutation(0, "signature", (fuzzkit.Op("append"),), "", False,
+        ex = MinisignMutation(0, "signature", (fuzz.Op("append"),), "", False,
                                       False, True)
         MUTATED.check(world, ex)

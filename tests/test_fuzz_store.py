@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from tests import fuzzkit
-from tests.fuzzkit import JournalPlan, StoreWorld
+from tests import fuzz
+from tests.fuzz.store_fuzz import JournalPlan, StoreWorld
 
-REPLAY, VAULT = fuzzkit.STORE.props
+REPLAY, VAULT = fuzz.STORE.props
 
 
 @pytest.fixture(scope="module")
@@ -20,17 +20,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> StoreWorld:
     return StoreWorld.build(tmp_path_factory.mktemp("fuzz-store"))
 
 
-@fuzzkit.suite(250)
+@fuzz.suite(250)
 @given(ex=REPLAY.strategy)
 def test_a_damaged_journal_opens_on_a_prefix_or_is_refused_unchanged(world: StoreWorld,
                                                                       ex) -> None:
-    fuzzkit.run_check(REPLAY, world, ex)
+    fuzz.run_check(REPLAY, world, ex)
 
 
-@fuzzkit.suite(40)
+@fuzz.suite(40)
 @given(ex=VAULT.strategy)
 def test_damaged_vault_files_are_refused_unchanged(world: StoreWorld, ex) -> None:
-    fuzzkit.run_check(VAULT, world, ex)
+    fuzz.run_check(VAULT, world, ex)
 
 
 @pytest.mark.parametrize("case", [0, 1])
@@ -52,7 +52,7 @@ def test_a_torn_or_zeroed_tail_is_cut_with_a_notice(world: StoreWorld, tail: str
     ((0, 2, 3), (), ()),  # a frame dropped
     ((0, 1), ((1, 0, False),), ()),  # a frame of the previous generation
     ((0, 1), ((1, 0, True),), ()),  # a frame under another key
-    (None, (), (fuzzkit.Op("flip", 40, 3),)),  # a flipped bit in the first frame
+    (None, (), (fuzz.Op("flip", 40, 3),)),  # a flipped bit in the first frame
 ], ids=["repeated", "swapped", "dropped", "old-generation", "other-key", "flipped"])
 @pytest.mark.parametrize("case", [0, 1], ids=["test-cipher", "age"])
 def test_tampering_followed_by_good_frames_is_refused(world: StoreWorld, case: int,
@@ -67,8 +67,8 @@ def test_tampering_followed_by_good_frames_is_refused(world: StoreWorld, case: i
     for name, data in store_case.files.items():
         (folder / name).write_bytes(data)
     (folder / store_case.journal_file).write_bytes(plan.journal(world))
-    before = fuzzkit.folder_bytes(folder)
+    before = fuzz.folder_bytes(folder)
     with pytest.raises(VaultCorrupt):
         Store(folder, store_case.encrypt, store_case.decrypt)
-    assert fuzzkit.folder_bytes(folder) == before
+    assert fuzz.folder_bytes(folder) == before
     REPLAY.check(world, plan)

@@ -18,7 +18,7 @@ from branchtool.inbox import format as fmt
 from branchtool.inbox.receive import ACCEPTED, InboxService
 from storage import age, minisign
 from tests import inboxkit
-from tests.fuzzkit import legacy_signature
+from tests.fuzz.minisign_fuzz import legacy_signature
 
 
 @pytest.fixture

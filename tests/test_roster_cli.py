@@ -105,6 +105,30 @@ def test_export_and_list(env: Session, tmp_path: Path,
     assert lines[0].split()[:2] == ["姓名", "性别"] and lines[2].startswith("张三")
 
 
+def test_list_roster_obeys_the_redaction(env: Session,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``list roster --json`` shows the ID number on the secretary's own
+    machine (the default, said in --help) and withholds it, the phone and the
+    address at ``standard``, as a standard bundle does; ``counts`` names nobody."""
+    assert main(["list", "roster", "--json"]) == 0
+    full = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
+    assert full["张三"]["id_number"] == id_number()
+    assert main(["list", "roster", "--json", "--redaction", "standard"]) == 0
+    standard = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in standard] == ["李四", "张三"]
+    for withheld in ("id_number", "phone", "address", "notes"):
+        assert all(withheld not in p for p in standard)
+    assert id_number() not in json.dumps(standard)
+    assert main(["list", "roster", "--redaction", "standard"]) == 0
+    table = capsys.readouterr().out
+    assert "张三" in table and id_number() not in table and "身份证" not in table
+    assert main(["list", "roster", "--json", "--redaction", "counts"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"count": 2}
+    with pytest.raises(SystemExit):
+        main(["list", "roster", "--help"])
+    assert "full" in capsys.readouterr().out
+
+
 def test_demo_builds_reopens_and_refuses_a_real_vault(tmp_path: Path, env: Session,
                                                       vault_dir: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:

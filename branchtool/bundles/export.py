@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from branchtool import i18n
 from branchtool.bundles import format as fmt
 from branchtool.bundles import providers
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Content, Period, choose, kinds
+from branchtool.bundles.scope import Content, Period, choose, kinds
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile, read_office_key
+from branchtool.records.redaction import COUNTS, DEFAULT_REDACTION, REDACTIONS
 from storage import age, minisign
 from storage.errors import StorageError
 from storage.fsio import DEFAULT_IO, FileIO
@@ -226,6 +227,8 @@ class BundleService:
         earlier: set[dt.date] = set()  # days before the period that records correct
         first = period.start.isoformat()
         for kind in all_kinds:
+            # the record definition's cut (RecordDef.withheld), applied in place
+            # to the kind's own copies: a month is 100,000 documents
             withheld = kind.withheld(redaction)
             records = list(kind.records(vault, period))
             sent = {doc["id"] for doc in records}
@@ -234,11 +237,12 @@ class BundleService:
                 day = str(doc.get(kind.date_field, ""))[:10]
                 if _is_day(day) and day < first:
                     earlier.add(dt.date.fromisoformat(day))
-            for doc in records:
-                for key in withheld:
-                    doc.pop(key, None)
+            if redaction != COUNTS:
+                for doc in records:
+                    for key in withheld:
+                        doc.pop(key, None)
             counts[kind.name] = len(records)
-            data[kind.name] = [] if redaction == "counts" else records
+            data[kind.name] = [] if redaction == COUNTS else records
             advance()
         figures = providers.figures(self.session, period, earlier, redaction)
         advance()

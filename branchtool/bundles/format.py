@@ -28,6 +28,7 @@ import orjson
 
 from branchtool import contact
 from branchtool.errors import UserError
+from branchtool.records.redaction import REDACTIONS
 from storage import history
 
 FORMAT = "branchtool-bundle"
@@ -46,7 +47,6 @@ MAX_STRING = 1 << 20  # one string field (a rendered report may be long)
 VALUE_COST = 80
 PARSE_BUDGET = 360 << 20
 BLOCK = 512  # tar block
-REDACTIONS = ("full", "standard", "counts")
 # A bundle a day for 270 years. Bounds the gap an office lists as missing.
 MAX_SEQUENCE = 100_000
 MAX_KINDS = 256  # kinds a bundle may name in ``content``

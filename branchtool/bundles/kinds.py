@@ -29,6 +29,7 @@ from branchtool.records.deed import DEED, DRAFT, PROPOSED
 from branchtool.records.member_record import MEMBER_RECORD
 from branchtool.records.notice import NOTICE, RELAY
 from branchtool.records.person import ACTIVE, PERSON
+from branchtool.records.redaction import STANDARD
 from branchtool.records.task import OPEN as TASK_OPEN
 from branchtool.records.task import TASK
 from branchtool.reports import bundled
@@ -58,7 +59,7 @@ class SpanKind(ExportKind):
     also_withheld: tuple[str, ...] = ()
 
     def withheld(self, redaction: str) -> tuple[str, ...]:
-        more = self.also_withheld if redaction == "standard" else ()
+        more = self.also_withheld if redaction == STANDARD else ()
         return super().withheld(redaction) + more
 
     def records(self, vault: Vault, period: Period) -> Iterable[dict[str, Any]]:

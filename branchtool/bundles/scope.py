@@ -1,11 +1,13 @@
 """What a bundle may carry: each exportable record type, where it lives, how a
 period selects it and which of its fields each redaction level withholds.
 
-Redaction levels:
-- ``full``: every field of every record in scope;
-- ``standard`` (the default): without the fields a record definition marks
-  ``redact="standard"`` (ID numbers, phones, addresses, care descriptions);
-- ``counts``: no records at all — counts per kind, figures and reports only.
+Redaction levels (``branchtool.records.redaction``, with the record
+definitions): ``full``, ``standard`` (a bundle's default: without the fields
+a record definition marks ``redact="standard"``) and ``counts`` (no records
+at all — counts per kind, figures and reports only). A record goes into a
+bundle without ``ExportKind.withheld(redaction)``: its definition's
+``RecordDef.withheld`` (the cut ``RecordDef.public`` makes) and what the kind
+itself adds (contacts' extensions).
 
 Content: the secretary chooses which groups of kinds a bundle carries (the
 app's sections: the roster, the epidemic watch, care, tasks, members' records,
@@ -25,10 +27,8 @@ from typing import Any
 
 from branchtool.errors import UserError
 from branchtool.records.fields import RecordDef
+from branchtool.records.redaction import COUNTS
 from storage.vault import Vault
-
-REDACTIONS = ("full", "standard", "counts")
-DEFAULT_REDACTION = "standard"
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,12 @@ class ExportKind:
     keep: Callable[[dict[str, Any]], bool] | None = None
 
     def withheld(self, redaction: str) -> tuple[str, ...]:
-        if redaction != "standard" or self.record is None:
+        """The keys a bundle at ``redaction`` leaves out of each record it
+        carries (a counts-only bundle carries none)."""
+        if redaction == COUNTS or self.record is None:
             return ()
-        return tuple(f.key for f in self.record.fields if f.redact == "standard")
+        return self.record.withheld(redaction)
+
 
     def holds(self, partition: str) -> bool:
         """Whether the partition named is one of this kind's."""

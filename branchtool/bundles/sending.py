@@ -49,10 +49,6 @@ class PreviewView:
     left_out: list[str] = field(default_factory=list)  # content groups not sent
     deeds_to_report: int = 0
 
-    @property
-    def report_count(self) -> int:
-        return sum(n for _, n in self.reports)
-
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -79,10 +75,6 @@ def field_label(record: Any, key: str) -> str:
 def content_choices() -> list[tuple[str, str]]:
     """(name, label) of every content group, as the export screen lists them."""
     return [(group.name, i18n.t(group.label_key)) for group in groups()]
-
-
-def content_label(name: str) -> str:
-    return next((label for n, label in content_choices() if n == name), name)
 
 
 def describe(preview: Preview) -> PreviewView:

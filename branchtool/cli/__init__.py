@@ -26,9 +26,8 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from branchtool import i18n
-from branchtool.errors import UserError, describe
+from branchtool.errors import KeyedError, describe
 from branchtool.shown import spelled_for_output
-from storage.errors import StorageError
 
 # Each module defines ``register(subparsers)``; its handlers take ``args``
 # and return an exit status.
@@ -66,6 +65,12 @@ class _Guarded:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+
+    @property
+    def unguarded(self) -> TextIO:
+        """The stream itself, for rich (``cli.output``), which writes its own
+        control sequences and is handed only text already spelled out."""
+        return self._stream
 
     def write(self, text: str) -> int:
         try:
@@ -130,12 +135,9 @@ def _main(argv: Sequence[str] | None) -> int:
         handler = run_app
     try:
         return int(handler(args) or 0)
-    except UserError as exc:
-        print(i18n.t("cli.error_prefix", message=exc.message()), file=sys.stderr)
-        return exc.exit_status
-    except StorageError as exc:
+    except KeyedError as exc:  # a UserError (1), a storage failure (2): one sentence
         print(i18n.t("cli.error_prefix", message=describe(exc)), file=sys.stderr)
-        return 2
+        return exc.exit_status
     except KeyboardInterrupt:
         print(i18n.t("cli.interrupted"), file=sys.stderr)
         return 130

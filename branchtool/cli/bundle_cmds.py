@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS, Period, choose
+from branchtool.bundles.scope import Period, choose
 from branchtool.cli.common import open_session
+from branchtool.cli.output import progress
 from branchtool.errors import UserError
+from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 
 
 def register(sub: Any) -> None:
@@ -51,8 +53,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         default = bundles.default_period()
         end = parse_day(args.end) if args.end else default.end
         start = parse_day(args.start) if args.start else min(default.start, end)
-        result = bundles.export(args.out, Period(start, end), args.redaction,
-                                content=content)
+        with progress(i18n.t("cli.progress.export"), i18n.t("cli.progress.steps")) as step:
+            result = bundles.export(args.out, Period(start, end), args.redaction,
+                                    progress=step, content=content)
     print(result.path)
     if result.deeds_reported:
         print(i18n.t("export.deeds_reported", n=result.deeds_reported), file=sys.stderr)

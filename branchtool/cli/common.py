@@ -1,37 +1,44 @@
-"""What every headless command shares: finding and unlocking the vault."""
+"""What every headless command shares: finding and unlocking the vault.
+
+Every command reaches the vault through a ``Session`` (``open_session``), the
+same one the app and the office use: one wiring of the services, one
+translation of storage failures into sentences.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from branchtool import i18n, passphrase
+from branchtool import passphrase
 from branchtool.paths import resolve_vault_dir
 from branchtool.session import Session
-from storage.errors import VaultNotFound
-from storage.vault import Vault
 
 
 def vault_dir(args: argparse.Namespace) -> Path:
     return resolve_vault_dir(getattr(args, "data_dir", None))
 
 
-def open_vault(args: argparse.Namespace) -> Vault:
-    """Unlock the vault ``args`` point at, printing any recovery notices."""
-    path = vault_dir(args)
-    if not Vault.exists(path):
-        raise VaultNotFound(path=str(path))
-    vault = Vault.open(path, passphrase.current(args))
-    for notice in vault.notices:
-        print(i18n.t(notice.key, **notice.params), file=sys.stderr)
-    return vault
-
-
-def open_session(args: argparse.Namespace) -> Session:
-    """An unlocked ``Session`` on the vault ``args`` point at (use it with
-    ``with``: leaving the block locks the vault again)."""
+def open_session(args: argparse.Namespace, *, load: bool = True) -> Session:
+    """An unlocked ``Session`` on the vault ``args`` point at, its recovery
+    notices printed (use it with ``with``: leaving the block locks the vault
+    again). ``load=False``: partitions are read when first touched (a command
+    that reads a few of them)."""
     session = Session(vault_dir(args))
-    for notice in session.unlock(passphrase.current(args)):
+    for notice in session.unlock(passphrase.current(args), load=load):
         print(notice, file=sys.stderr)
     return session
+
+
+@contextmanager
+def reading(args: argparse.Namespace) -> Iterator[Session]:
+    """A session for a command that only reads: partitions loaded when
+    touched, no compaction when it locks."""
+    session = open_session(args, load=False)
+    try:
+        yield session
+    finally:
+        session.lock(compact=False)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
+from branchtool.cli.output import progress
 from branchtool.errors import UserError
 from branchtool.paths import demo_vault_dir
 from branchtool.session import DEFAULT_WORK_FACTOR, Session
@@ -45,7 +46,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(i18n.t("cli.demo.reopened", path=str(path), passphrase=demo.PASSPHRASE))
     else:
         print(i18n.t("cli.demo.building", people=args.people), flush=True)
-        session = demo.build(path, people=args.people, days=args.days, seed=args.seed)
+        with progress(i18n.t("cli.progress.demo"), i18n.t("cli.progress.parts")) as step:
+            session = demo.build(path, people=args.people, days=args.days, seed=args.seed,
+                                 progress=step)
         session.lock()
         print(i18n.t("cli.demo.built", path=str(path), passphrase=demo.PASSPHRASE))
     if args.no_open:

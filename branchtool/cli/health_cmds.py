@@ -2,9 +2,9 @@
 ``health settings``, and the ``list checkins|contacts|notices|relays``
 listers (``WATCH_LISTS``, added to ``list_cmds.LISTS``).
 
-Listings leave out every field marked ``redact="standard"`` (free text about
-a person's health, outside people's ID numbers and phones): a listing is not
-the place for them.
+Listings show the fields marked ``redact="standard"`` (free text about a
+person's health, outside people's ID numbers and phones) at ``--redaction
+full`` only (the default, on the secretary's own machine).
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
+from branchtool.cli.common import open_session
+from branchtool.cli.listing import Lister, Rows, listed
 
 if TYPE_CHECKING:
-    from branchtool.records.fields import FieldDef, RecordDef
     from branchtool.session import Session
-
-Rows = tuple[tuple["FieldDef", ...], list[dict[str, Any]]]
 
 
 def register(sub: Any) -> None:
@@ -66,17 +65,6 @@ def register(sub: Any) -> None:
     settings.add_argument("--missing-days", help=i18n.t("cli.health.settings.missing_days"))
     settings.add_argument("--deadline", help=i18n.t("cli.health.settings.deadline"))
     settings.set_defaults(handler=cmd_settings)
-
-
-def open_session(args: argparse.Namespace) -> Session:
-    from branchtool import passphrase
-    from branchtool.cli.common import vault_dir
-    from branchtool.session import Session
-
-    session = Session(vault_dir(args))
-    for notice in session.unlock(passphrase.current(args)):
-        print(notice, file=sys.stderr)
-    return session
 
 
 def _day(text: str | None, today: dt.date) -> dt.date:
@@ -372,94 +360,58 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 # -- list checkins|contacts|notices|relays -------------------------------------------------
-def _public(rdef: RecordDef, doc: dict[str, Any], extra: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Stored values without the withheld fields."""
-    out: dict[str, Any] = {"id": doc["id"]}
-    for key in extra:
-        if key in doc:
-            out[key] = doc[key]
-    for fdef in rdef.fields:
-        if not fdef.redact:
-            out[fdef.key] = doc.get(fdef.key, "")
-    return out
-
-
-def _services(vault: Any) -> Any:
-    """The watch services over an open vault (no session: the list command
-    opens the vault itself)."""
-    from branchtool.services.contacts import ContactService
-    from branchtool.services.health import HealthService
-    from branchtool.services.notices import NoticeService
-    from branchtool.services.roster import PARTITION, RosterService
-
-    roster = RosterService(vault.partition(PARTITION), vault.batch)
-    contacts = ContactService(vault, roster)
-    health = HealthService(vault, roster, isolation=contacts.person_isolation)
-    return argparse.Namespace(roster=roster, contacts=contacts, health=health,
-                              notices=NoticeService(vault, roster))
-
-
-def _name(s: Any, person_id: str) -> str:
-    person = s.roster.person(person_id) if person_id else None
-    return person["name"] if person is not None else ""
-
-
-def list_checkins(vault: Any, args: argparse.Namespace) -> Rows:
+def list_checkins(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.records.checkin import CHECKIN, expand
     from branchtool.records.fields import FieldDef
 
-    s = _services(vault)
-    day = _day(getattr(args, "date", None), s.health.today())
+    day = _day(getattr(args, "date", None), session.health.today())
     rows = []
-    for person in s.health.active_people():
-        doc = s.health.day(day).get(person.id)
+    for person in session.health.active_people():
+        doc = session.health.day(day).get(person.id)
         if doc is not None:
-            rows.append({**_public(CHECKIN, expand(doc), ("person",)),
+            rows.append({**listed(CHECKIN, expand(doc), args, ("person",)),
                          "person_name": person["name"], "at": doc.get("at", "")})
     name = FieldDef("person_name", width=8, record="checkin")
     return (name, *CHECKIN.columns), rows
 
 
-def list_contacts(vault: Any, args: argparse.Namespace) -> Rows:
+def list_contacts(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.records.contact import CONTACT
 
-    s = _services(vault)
-    today = _day(getattr(args, "date", None), s.health.today())
-    docs = s.contacts.all() if args.all else s.contacts.active_on(today)
-    rows = [{**_public(CONTACT, d, ("person",)), "name": s.contacts.name(d),
+    today = _day(getattr(args, "date", None), session.health.today())
+    docs = session.contacts.all() if args.all else session.contacts.active_on(today)
+    rows = [{**listed(CONTACT, d, args, ("person",)), "name": session.contacts.name(d),
              "extensions": len(d.get("extensions", []))} for d in docs]
     return CONTACT.columns, rows
 
 
-def list_notices(vault: Any, args: argparse.Namespace) -> Rows:
+def list_notices(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.records.notice import NOTICE
 
-    s = _services(vault)
-    today = _day(getattr(args, "date", None), s.health.today())
-    docs = s.notices.all() if args.all else s.notices.current(today)
+    today = _day(getattr(args, "date", None), session.health.today())
+    docs = session.notices.all() if args.all else session.notices.current(today)
     rows = []
     for doc in docs:
-        coverage = s.notices.coverage(doc["id"])
-        row = {k: v for k, v in _public(NOTICE, doc).items() if k != "text"}
-        row.update(expected=coverage.expected, relayed=coverage.relayed,
+        coverage = session.notices.coverage(doc["id"])
+        out = {k: v for k, v in listed(NOTICE, doc, args).items() if k != "text"}
+        out.update(expected=coverage.expected, relayed=coverage.relayed,
                    acknowledged=coverage.acknowledged)
-        rows.append(row)
+        rows.append(out)
     return NOTICE.columns, rows
 
 
-def list_relays(vault: Any, args: argparse.Namespace) -> Rows:
+def list_relays(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.records.fields import FieldDef
     from branchtool.records.notice import RELAY
 
-    s = _services(vault)
-    today = _day(getattr(args, "date", None), s.health.today())
-    notices = s.notices.all() if args.all else s.notices.current(today)
+    today = _day(getattr(args, "date", None), session.health.today())
+    notices = session.notices.all() if args.all else session.notices.current(today)
     rows = []
     for notice in notices:
-        relays = s.notices.relays(notice["id"])
-        for person in s.notices.audience(notice["id"]):
+        relays = session.notices.relays(notice["id"])
+        for person in session.notices.audience(notice["id"]):
             doc = relays.get(person.id) or {"id": "", **{f.key: "" for f in RELAY.fields}}
-            rows.append({**_public(RELAY, doc), "notice": notice["id"],
+            rows.append({**listed(RELAY, doc, args), "notice": notice["id"],
                          "notice_title": notice["title"], "person": person.id,
                          "person_name": person["name"]})
     columns = (FieldDef("notice_title", width=16, record="relay"),
@@ -471,7 +423,6 @@ def _date_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", help=i18n.t("cli.list.watch.date"))
 
 
-Lister = Callable[[Any, argparse.Namespace], Rows]
 WATCH_LISTS: dict[str, tuple[str, Lister]] = {
     "checkins": ("cli.list.checkins", list_checkins),
     "contacts": ("cli.list.contacts", list_contacts),

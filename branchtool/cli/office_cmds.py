@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from branchtool import i18n, passphrase
-from branchtool.cli.common import open_vault, vault_dir
+from branchtool.cli.common import open_session, vault_dir
+from branchtool.cli.output import progress
 from branchtool.errors import UserError
 
 if TYPE_CHECKING:
@@ -79,13 +80,11 @@ def register(sub: Any) -> None:
 
 @contextlib.contextmanager
 def office_service(args: argparse.Namespace) -> Iterator[OfficeService]:
-    from branchtool.office.service import OfficeService
-
-    vault = open_vault(args)
+    session = open_session(args, load=False)
     try:
-        yield OfficeService(vault)
+        yield session.office_service
     finally:
-        vault.close()
+        session.lock()
 
 
 def confirm(args: argparse.Namespace, question_key: str, **params: object) -> None:
@@ -251,8 +250,9 @@ def _trust_rotate(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from branchtool.office.importer import REJECTED
 
-    with office_service(args) as office:
-        results = office.import_paths(args.paths)
+    with office_service(args) as office, \
+            progress(i18n.t("cli.progress.office_import"), i18n.t("cli.progress.files")) as step:
+        results = office.import_paths(args.paths, step)
     for result in results:
         print(_import_line(result, args.json))
     if not args.json:

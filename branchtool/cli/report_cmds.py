@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n, reports
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS
 from branchtool.cli.bundle_cmds import parse_day
 from branchtool.cli.common import open_session
 from branchtool.platform_checks import warn_if_synced
+from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 
 
 def register(sub: Any) -> None:

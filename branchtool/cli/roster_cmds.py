@@ -7,12 +7,11 @@ import sys
 from typing import Any
 
 from branchtool import i18n
-from branchtool.cli.common import open_vault
+from branchtool.cli.common import open_session, reading
 from branchtool.errors import UserError
 from branchtool.platform_checks import warn_if_synced
 from branchtool.records.person import PERSON
 from branchtool.services import roster_io
-from branchtool.services.roster import PARTITION, RosterService
 
 
 def register(sub: Any) -> None:
@@ -87,9 +86,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     mapping = _mapping(sheet.headers, guessed, args.map)
     defaults = _defaults(args.default)
-    vault = open_vault(args)
+    session = open_session(args, load=False)
     try:
-        roster = RosterService(vault.partition(PARTITION), vault.batch)
+        roster = session.roster
         plan = roster_io.plan(roster, sheet, mapping, defaults)
         for bad in plan.bad:
             print(i18n.t("roster_import.bad_row", row=bad.row, reason=bad.reason()),
@@ -108,19 +107,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = roster_io.commit(roster, plan, roster_io.UPDATE if args.update
                                   else roster_io.SKIP)
     finally:
-        vault.close()
+        session.lock()
     print(i18n.t("roster_import.done", added=result.added, updated=result.updated,
                  skipped=result.skipped, bad=result.bad))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
-        roster = RosterService(vault.partition(PARTITION), vault.batch)
-        count = roster_io.export(roster, args.file)
-    finally:
-        vault.close()
+    with reading(args) as session:
+        count = roster_io.export(session.roster, args.file)
     print(i18n.t("roster_export.done", n=count, path=args.file))
     warn_if_synced(args.file)
     return 0

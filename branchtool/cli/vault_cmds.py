@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import contact, i18n, passphrase
-from branchtool.cli.common import open_vault, vault_dir
-from branchtool.errors import UserError
+from branchtool.cli.common import open_session, reading, vault_dir
+from branchtool.cli.output import progress
+from branchtool.errors import KeyedError, StoredDataError, UserError
 from branchtool.keyfiles import (
     BRANCH_FORMAT,
     OFFICE_FORMAT,
@@ -20,9 +21,7 @@ from branchtool.keyfiles import (
     read_office_key,
 )
 from branchtool.session import Session, branch_code_problem
-from storage.errors import StorageError, VaultCorrupt
 from storage.fsio import DEFAULT_IO
-from storage.vault import Vault
 
 
 def register(sub: Any) -> None:
@@ -76,7 +75,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise UserError(problem, code=code)
     office = read_office_key(args.office_key) if args.office_key else None
     secretary = contact.clean(args.secretary, args.phone)
-    if Vault.exists(path):
+    if Session(path).exists():
         raise UserError("cli.init.exists", path=str(path))
     secret = passphrase.new(args)
     session = Session(path)
@@ -93,12 +92,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
+    session = open_session(args, load=False)
     try:
         new = passphrase.new(args, env_name="BRANCHTOOL_NEW_PASSPHRASE")
-        vault.change_passphrase(new)
+        session.change_passphrase(new)
     finally:
-        vault.close()
+        session.lock()
     print(i18n.t("cli.passwd.done"))
     return 0
 
@@ -107,7 +106,8 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
     """The vault's keys, once unlocked: vault.json alone is not trusted (an
     edit would show someone else's key as this branch's). An office vault
     names the office."""
-    vault = open_vault(args)
+    session = open_session(args, load=False)
+    vault = session.vault
     try:
         info = vault.info
         who = (i18n.t("keys.office_name"), str(info.get("office_name", ""))) \
@@ -125,7 +125,7 @@ def cmd_keys_show(args: argparse.Namespace) -> int:
         ]
         office = vault.setting("office")  # bundles.export.OFFICE_SETTING
     finally:
-        vault.close()
+        session.lock()
     if office:
         rows.append((i18n.t("keys.office"), f"{office['name']} "
                      f"({fingerprint(office['recipient'], office['minisign_public_key'])})"))
@@ -139,7 +139,8 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
     secretary to phone. It needs the passphrase: the keys come from the
     authenticated vault, never from vault.json alone (an edited copy would
     enrol someone else's key), and the name and phone are encrypted."""
-    vault = open_vault(args)
+    session = open_session(args, load=False)
+    vault = session.vault
     try:
         info = vault.info
         key = KeyFile(format=BRANCH_FORMAT if vault.kind == "branch" else OFFICE_FORMAT,
@@ -148,7 +149,7 @@ def cmd_keys_export(args: argparse.Namespace) -> int:
                       minisign_public_key=vault.signing_public_key)
         secretary = contact.read(vault) if vault.kind == "branch" else None
     finally:
-        vault.close()
+        session.lock()
     if secretary:
         key = replace(key, secretary=secretary.name, phone=secretary.phone)
     elif secretary is not None:  # a branch that has not said whom to phone
@@ -175,7 +176,8 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     """A new signing key, and the statement the office applies to trust it."""
     from branchtool import keys_rotation
 
-    vault = open_vault(args)
+    session = open_session(args, load=False)
+    vault = session.vault
     try:
         old = keys_rotation.check_can_rotate(vault)
         keys_rotation.check_out(args.out)
@@ -189,7 +191,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         if not keys_rotation.write_statement(args.out, done.statement):
             raise UserError("keys.rotate.not_written", path=str(args.out))
     finally:
-        vault.close()
+        session.lock()
     print(i18n.t("keys.rotate.done", fingerprint=done.new_fingerprint, path=str(args.out)))
     print(i18n.t("keys.rotate.next", name=args.out.name))
     return 0
@@ -199,7 +201,8 @@ def cmd_keys_rotation(args: argparse.Namespace) -> int:
     """List the rotations kept in the vault, or write one's statement again."""
     from branchtool import keys_rotation
 
-    vault = open_vault(args)
+    session = open_session(args, load=False)
+    vault = session.vault
     try:
         if args.out is None:
             done = keys_rotation.rotations(vault)
@@ -211,7 +214,7 @@ def cmd_keys_rotation(args: argparse.Namespace) -> int:
             return 0
         data = keys_rotation.statement(vault, args.number)
     finally:
-        vault.close()
+        session.lock()
     try:
         DEFAULT_IO.write_atomic(args.out, data)
     except OSError:
@@ -222,17 +225,14 @@ def cmd_keys_rotation(args: argparse.Namespace) -> int:
 
 def cmd_vault_check(args: argparse.Namespace) -> int:
     try:
-        vault = open_vault(args)
-    except VaultCorrupt as exc:
+        with reading(args) as session, \
+                progress(i18n.t("cli.progress.check"), i18n.t("cli.progress.steps")) as step:
+            problems = session.check(step)
+    except StoredDataError as exc:
+        if not exc.corrupt:
+            raise
         _print_corrupt(args, exc)
         return 2
-    try:
-        problems = vault.check()
-    except VaultCorrupt as exc:
-        _print_corrupt(args, exc)
-        return 2
-    finally:
-        vault.close(compact=False)
     if problems:
         for problem in problems:
             print(i18n.t("cli.vault.check.problem", problem=problem), file=sys.stderr)
@@ -241,35 +241,33 @@ def cmd_vault_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_corrupt(args: argparse.Namespace, exc: StorageError) -> None:
+def _print_corrupt(args: argparse.Namespace, exc: KeyedError) -> None:
     print(i18n.t("cli.error_prefix", message=i18n.t(exc.key, **exc.params)), file=sys.stderr)
-    backups = Vault.backups(vault_dir(args))
-    if backups:
-        print(i18n.t("cli.vault.offer_backup", backup=backups[0].name), file=sys.stderr)
+    backup = Session(vault_dir(args)).latest_backup()
+    if backup:
+        print(i18n.t("cli.vault.offer_backup", backup=backup), file=sys.stderr)
 
 
 def cmd_vault_backups(args: argparse.Namespace) -> int:
-    backups = Vault.backups(vault_dir(args))
+    backups = Session(vault_dir(args)).backups()
     if not backups:
         print(i18n.t("cli.vault.backups.none"))
-    for folder in backups:
-        print(folder.name)
+    for name in backups:
+        print(name)
     return 0
 
 
 def cmd_vault_restore(args: argparse.Namespace) -> int:
-    path = vault_dir(args)
-    Vault.read_info(path)
-    aside = Vault.restore(path, args.backup)
+    aside = Session(vault_dir(args)).restore_backup(args.backup)
     print(i18n.t("cli.vault.restore.done", aside=str(aside)))
     return 0
 
 
 def cmd_vault_compact(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
+    session = open_session(args, load=False)
     try:
-        vault.compact()
+        session.compact()
     finally:
-        vault.close(compact=False)
+        session.lock(compact=False)
     print(i18n.t("cli.vault.compact.done"))
     return 0

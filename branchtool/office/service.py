@@ -48,7 +48,8 @@ class OfficeService:
 
     @classmethod
     def of(cls, session: Session) -> OfficeService:
-        return cls(session.vault)
+        """The session's (``session.office``): one wiring for app and CLI."""
+        return session.office_service
 
     # -- who we are ----------------------------------------------------------------
     @property

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from branchtool.records import dates
 from branchtool.records.fields import FieldDef, Kind, Problem, RecordDef, Ref
 from branchtool.records.health_fields import TemperatureField
 
@@ -107,7 +106,3 @@ FOLLOWUP = RecordDef("followup", FOLLOWUP_FIELDS)
 
 def followup_id(date: str, contact_id: str) -> str:
     return f"{date}:{contact_id}"
-
-
-def to_day(value: str) -> dt.date | None:
-    return dates.to_date(value) if len(value) == 10 else None

@@ -3,7 +3,8 @@
 A ``RecordDef`` lists a record type's ``FieldDef``s once; from that one list
 come the form (a widget per kind), validation (``RecordDef.clean``), the table
 columns (``width``/``priority``), the import header recognition and the labels
-(catalog keys ``<record>.field.<key>`` and ``<record>.<key>.<code>``).
+(catalog keys ``<record>.field.<key>`` and ``<record>.<key>.<code>``) and
+what each redaction level shows (``RecordDef.public``; ``FieldDef.redact``).
 
 Values are stored as text: free text as typed, choices as stable codes
 (``"student"``), dates as ISO text (see ``dates``). ``""`` means empty.
@@ -17,12 +18,14 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from rich.cells import cell_len
 
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records import checks, dates
+from branchtool.records.redaction import COUNTS, FULL, STANDARD, check_redaction
 
 
 class Kind(StrEnum):
@@ -92,6 +95,11 @@ class FieldDef:
     # ID numbers, phones, addresses and care descriptions ("" = never withheld
     # except at the counts-only level, which sends no records at all).
     redact: str = ""
+
+    def shown_at(self, redaction: str) -> bool:
+        """Whether this field is shown at ``redaction`` (no field is at
+        ``counts``)."""
+        return redaction == FULL or (redaction == STANDARD and self.redact != STANDARD)
 
     @property
     def label_key(self) -> str:
@@ -261,6 +269,29 @@ class RecordDef:
     @property
     def columns(self) -> tuple[FieldDef, ...]:
         return tuple(f for f in self.fields if f.width)
+
+    # -- redaction (branchtool.records.redaction) ------------------------------------
+    @cached_property
+    def _withheld(self) -> dict[str, tuple[str, ...]]:
+        return {level: tuple(f.key for f in self.fields if not f.shown_at(level))
+                for level in (FULL, STANDARD, COUNTS)}
+
+    def withheld(self, redaction: str) -> tuple[str, ...]:
+        """The keys of the fields left out at ``redaction`` (every field at
+        ``counts``, which shows no records)."""
+        return self._withheld[check_redaction(redaction)]
+
+    def shows(self, key: str, redaction: str) -> bool:
+        """Whether field ``key`` is shown at ``redaction``."""
+        return key not in self.withheld(redaction)
+
+    def public(self, doc: Mapping[str, Any], redaction: str) -> dict[str, Any]:
+        """A copy of ``doc`` without the fields ``redaction`` withholds (keys
+        the definition does not declare — ``id``, stamps — are kept)."""
+        withheld = self.withheld(redaction)
+        if not withheld:
+            return dict(doc)
+        return {k: v for k, v in doc.items() if k not in withheld}
 
     def blank(self) -> dict[str, str]:
         return {f.key: f.default for f in self.fields}

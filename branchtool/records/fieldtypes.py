@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from branchtool import i18n, money
@@ -97,10 +96,6 @@ class DateTimeField(FieldDef):
 def split_ids(value: str) -> list[str]:
     """The ids a stored reference list holds."""
     return value.split()
-
-
-def join_ids(ids: Iterable[str]) -> str:
-    return " ".join(dict.fromkeys(i for i in ids if i))
 
 
 @dataclass(frozen=True)

@@ -15,23 +15,23 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from branchtool import i18n
-from branchtool.bundles.scope import DEFAULT_REDACTION, REDACTIONS
-from branchtool.errors import UserError
 from branchtool.records.person import PERSON
+from branchtool.records.redaction import (
+    COUNTS,
+    DEFAULT_REDACTION,
+    FULL,
+    REDACTIONS,
+    STANDARD,
+    check_redaction,
+)
 from branchtool.reports.document import Document
 
 if TYPE_CHECKING:
     from branchtool.session import Session
 
-__all__ = ["DEFAULT_REDACTION", "REDACTIONS", "check_redaction", "names", "new_document"]
+__all__ = ["COUNTS", "DEFAULT_REDACTION", "FULL", "REDACTIONS", "STANDARD", "check_redaction",
+           "names", "new_document"]
 
-COUNTS, STANDARD, FULL = "counts", "standard", "full"
-
-
-def check_redaction(redaction: str) -> str:
-    if redaction not in REDACTIONS:
-        raise UserError("export.bad_redaction")
-    return redaction
 
 
 def new_document(session: Session, kind: str, day: dt.date, *, number: str = "",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from branchtool import i18n
 from branchtool.records.care import CARE, FOLLOWING, HARDSHIPS, METHODS, SEVERITIES, VISIT
 from branchtool.reports import text
-from branchtool.reports.base import COUNTS, FULL, check_redaction, new_document, person_name
+from branchtool.reports.base import COUNTS, check_redaction, new_document, person_name
 from branchtool.reports.document import Amount, Document, Section, Table
 from branchtool.reports.weekly import support_table
 from branchtool.services.care import OVERDUE, CareQuery
@@ -84,7 +84,7 @@ def _cases(section: Section, session: Session, start: dt.date, end: dt.date,
                CARE.field("hardship").label, CARE.field("severity").label,
                CARE.field("responsible").label, i18n.t("report.col.visits"),
                CARE.field("next_visit").label, CARE.field("status").label]
-    if redaction == FULL:
+    if CARE.shows("measures", redaction):
         headers.append(CARE.field("measures").label)
     table = Table(i18n.t("report.care.table.cases"), headers)
     rows = [r for r in care.cases(CareQuery(status=""))
@@ -98,7 +98,7 @@ def _cases(section: Section, session: Session, start: dt.date, end: dt.date,
                  CARE.field("next_visit").display(doc.get("next_visit", ""))
                  if doc.get("status") == FOLLOWING else "",
                  CARE.field("status").display(doc["status"])]
-        if redaction == FULL:
+        if CARE.shows("measures", redaction):
             cells.append(doc.get("measures", ""))
         table.rows.append(cells)
     if rows:

@@ -15,7 +15,6 @@ from branchtool.records.contact import CONTACT, FOLLOWUP, OBSERVATION_TYPES
 from branchtool.reports import text
 from branchtool.reports.base import (
     COUNTS,
-    FULL,
     category,
     check_redaction,
     new_document,
@@ -116,7 +115,7 @@ def _abnormal(section: Section, session: Session, summary: DaySummary, redaction
     for n, case in enumerate(summary.abnormal, start=1):
         checkin = case.checkin
         shown = symptoms.display(checkin.get("symptoms", ""))
-        if redaction == FULL and checkin.get("symptom_other"):
+        if CHECKIN.shows("symptom_other", redaction) and checkin.get("symptom_other"):
             shown = i18n.t("report.with_note", text=shown, note=checkin["symptom_other"])
         table.rows.append([
             n, person_name(session, case.person), category(session, case.person),

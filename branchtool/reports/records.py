@@ -13,7 +13,6 @@ from branchtool.records.member_record import KINDS, MEMBER_RECORD
 from branchtool.reports import text
 from branchtool.reports.base import (
     COUNTS,
-    FULL,
     check_redaction,
     name_order,
     new_document,
@@ -59,7 +58,7 @@ def build(session: Session, start: dt.date, end: dt.date,
     entries = doc.section(text.section_title(3, i18n.t("report.records.entries")))
     headers = [MEMBER_RECORD.field("date").label, i18n.t("report.col.name"), kind.label,
                i18n.t("report.col.tasks"), MEMBER_RECORD.field("recorded_by").label]
-    if redaction == FULL:
+    if MEMBER_RECORD.shows("description", redaction):
         headers.append(MEMBER_RECORD.field("description").label)
     table = Table(i18n.t("report.records.table.entries"), headers)
     for entry in summary.entries:
@@ -67,7 +66,7 @@ def build(session: Session, start: dt.date, end: dt.date,
                  person_name(session, entry["member"]), kind.choice_label(entry["kind"]),
                  len(split_ids(entry.get("tasks", ""))),
                  person_name(session, entry.get("recorded_by", ""))]
-        if redaction == FULL:
+        if MEMBER_RECORD.shows("description", redaction):
             cells.append(entry.get("description", ""))
         table.rows.append(cells)
     entries.add(table)

@@ -83,13 +83,6 @@ class LazyRows(Sequence[R], Generic[R]):
     def ids(self) -> list[str]:
         return [d["id"] for d in self._docs]
 
-    def index_of(self, record_id: str) -> int:
-        """The position of a record (-1 when it is not listed)."""
-        for i, doc in enumerate(self._docs):
-            if doc["id"] == record_id:
-                return i
-        return -1
-
 
 def ref_fields(rdef: RecordDef) -> list[FieldDef]:
     return [f for f in rdef.fields if isinstance(f, RefField | RefListField)]
