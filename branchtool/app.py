@@ -49,7 +49,8 @@ class BranchApp(App[None]):
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lock", "app.key.lock", priority=True),
-        Binding("f1", "help", "app.key.help"),
+        # Priority: a dialog (a modal screen) stops the app's other keys.
+        Binding("f1", "help", "app.key.help", priority=True),
         Binding("ctrl+p", "command_palette", "app.key.palette", priority=True, show=False),
         Binding("ctrl+q", "quit", "app.key.quit", priority=True, show=False),
         Binding("ctrl+t", "toggle_theme", "app.key.theme", show=False),
@@ -193,7 +194,9 @@ class BranchApp(App[None]):
 
     # -- help, palette, theme, settings -----------------------------------------------------
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
             self.push_screen(HelpScreen(key_groups(self.screen)))
 
     def action_command_palette(self) -> None:

@@ -93,7 +93,7 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
         Binding("ctrl+n", "add", "roster.key.add"),
         Binding("ctrl+o", "import", "roster.key.import", show=False),
         Binding("ctrl+s", "export", "roster.key.export", show=False),
-        Binding("down", "to_table", "roster.key.to_table", show=False),
+        Binding("down", "to_table", "table.key.down", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
