@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from rich.cells import cell_len, set_cell_size
 
 from branchtool import i18n
+from branchtool.records.fields import FieldDef
+from branchtool.records.fieldtypes import RefListField
 
 ELLIPSIS = "…"
 
@@ -44,17 +46,23 @@ def join_names(names: Sequence[str], cells: int,
         else cut(whole, cells)
 
 
-def shorten(text: str, cells: int) -> str:
-    """A table cell's text in at most ``cells`` cells: a list of names (joined
-    by the list separator) ends at a name with "等 N 人", other text in "…"."""
+def holds_names(column: FieldDef) -> bool:
+    """Whether a table column lists people (承办人, a deed's members)."""
+    return isinstance(column, RefListField) or column.key.endswith("names")
+
+
+def shorten(text: str, cells: int, *, names: bool = False) -> str:
+    """A table cell's text in at most ``cells`` cells: a list of ``names``
+    (joined by the list separator) ends at a name with "等 N 人", any other
+    text in "…"."""
     if cell_len(text) <= cells:
         return text
     separator = i18n.t("list.separator")
-    if separator in text:
+    if names and separator in text:
         return join_names(text.split(separator), cells)
     return cut(text, cells)
 
 
-def fit_cell(text: str, cells: int) -> str:
+def fit_cell(text: str, cells: int, *, names: bool = False) -> str:
     """``text`` as exactly ``cells`` cells: shortened with a sign, then padded."""
-    return set_cell_size(shorten(text, cells), cells)
+    return set_cell_size(shorten(text, cells, names=names), cells)

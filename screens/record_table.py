@@ -25,7 +25,7 @@ from textual.strip import Strip
 from branchtool import i18n
 from branchtool.records.fields import FieldDef
 from screens.base import localize_bindings
-from screens.cell_fit import fit_cell
+from screens.cell_fit import fit_cell, holds_names
 
 
 class Row(Protocol):
@@ -206,7 +206,8 @@ class RecordTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self.rows[index]
         cells = row.cells()
-        text = " ".join(fit_cell(cells[i], w) for i, _, w in self.visible_columns(width))
+        text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
+                        for i, c, w in self.visible_columns(width))
         if index == self.cursor:
             style = cursor
         elif getattr(row, "muted", False):

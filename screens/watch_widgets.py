@@ -11,7 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from screens.cell_fit import fit_cell
+from screens.cell_fit import fit_cell, holds_names
 from screens.record_table import RecordTable
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -66,6 +66,7 @@ class StyledTable(RecordTable):
             return super().render_line(y)
         width = self.size.width
         cells = self.rows[index].cells()
-        text = " ".join(fit_cell(cells[i], w) for i, _, w in self.visible_columns(width))
+        text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
+                        for i, c, w in self.visible_columns(width))
         style: Style = self.rich_style + self.get_component_rich_style(f"styled-table--{tone}")
         return Strip([Segment(set_cell_size(" " + text, width), style)], width)

@@ -25,12 +25,12 @@ FOUR = "程建国、宋雨萱、沈翔家、毛文哲"
 
 
 def test_a_list_of_names_ends_at_a_name_with_how_many() -> None:
-    assert shorten(FOUR, 40) == FOUR
-    assert shorten(FOUR, 24) == "程建国、宋雨萱等 4 人"
-    assert shorten(FOUR, 29) == "程建国、宋雨萱、沈翔家等 4 人"
-    assert shorten(FOUR, 14) == "程建国等 4 人"
+    assert shorten(FOUR, names=True, cells=40) == FOUR
+    assert shorten(FOUR, names=True, cells=24) == "程建国、宋雨萱等 4 人"
+    assert shorten(FOUR, names=True, cells=29) == "程建国、宋雨萱、沈翔家等 4 人"
+    assert shorten(FOUR, names=True, cells=14) == "程建国等 4 人"
     # Not even one whole name fits: it is cut with a sign, never silently.
-    assert shorten(FOUR, 12) == "程建…等 4 人"
+    assert shorten(FOUR, names=True, cells=12) == "程建…等 4 人"
 
 
 def test_other_text_ends_in_an_ellipsis_by_display_width() -> None:
@@ -38,10 +38,12 @@ def test_other_text_ends_in_an_ellipsis_by_display_width() -> None:
     assert cell_len(shorten("在家 石家庄", 9)) <= 9 and shorten("在家 石家庄", 9).endswith("…")
     assert cut("abc", 3) == "abc" and cut("abcd", 3) == "ab…"
     assert fit_cell("张三", 6) == "张三  "
+    # Reasons or symptoms listed with 、 are not people.
+    assert shorten("3 天未打卡、连续 3 天未打卡", 18) == "3 天未打卡、连续…"
 
 
 def test_english_names_end_with_and_n_more(english: Iterator[None]) -> None:
-    assert shorten("Ann, Bob, Carl, Dan", 18) == "Ann, Bob +2 more"
+    assert shorten("Ann, Bob, Carl, Dan", 18, names=True) == "Ann, Bob +2 more"
     assert join_names(["Ann", "Bob"], 20) == "Ann, Bob"
 
 
@@ -50,7 +52,7 @@ def test_english_names_end_with_and_n_more(english: Iterator[None]) -> None:
 def test_a_shortened_cell_fits_and_shows_only_whole_names_or_a_sign(
         names: list[str], cells: int) -> None:
     i18n.set_language("zh-CN")
-    text = shorten("、".join(names), cells)
+    text = shorten("、".join(names), cells, names=True)
     assert cell_len(text) <= cells
     if text != "、".join(names):
         assert text.endswith(("人", "…")), text
@@ -72,7 +74,7 @@ class _Row:
 
 async def test_a_table_row_shows_whole_names_and_how_many() -> None:
     columns = [FieldDef("title", width=16, record="task"),
-               FieldDef("assignees", width=10, record="task")]
+               FieldDef("assignee_names", width=10, record="task")]
 
     class TableApp(App[None]):
         def compose(self) -> ComposeResult:
