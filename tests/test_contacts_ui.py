@@ -57,10 +57,22 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
         assert [r.cells()[0] for r in pane.table.rows] == ["王五", "林秀英"]
 
 
+async def test_a_contact_registered_today_has_missed_nothing(watch: Watch) -> None:
+    s = watch.session
+    s.contacts.add({"name": "林秀英", "exposure_date": TODAY - dt.timedelta(days=3)})
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
+        assert pane.table.rows[0].cells()[4] == "明日起随访"
+        assert "今日待随访 0，已随访 0；昨日漏访 0；" in static(app, "#contacts-agenda")
+
+
 async def test_follow_up_extend_and_release(watch: Watch) -> None:
     s = watch.session
+    watch.clock.now = NOW - dt.timedelta(days=12)  # registered the day after exposure
     cid = s.contacts.add({"exposure_date": TODAY - dt.timedelta(days=13),
                           "contact_type": "密接"}, person_id=watch.ids[0])
+    watch.clock.now = NOW
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
