@@ -170,7 +170,9 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
         values = CONTACT.blank()
         if person_id is not None:
             person = self.session.roster.person(person_id)
-            values["name"] = person["name"] if person is not None else ""
+            if person is not None:  # the roster knows who they are and how to reach them
+                values.update(name=person["name"], phone=person["phone"] or "",
+                              id_number=person["id_number"] or "")
 
         def check(v: dict[str, Any]) -> list[Problem]:
             return contacts.clean(v, person_id=person_id)[1]

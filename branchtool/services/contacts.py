@@ -151,6 +151,8 @@ class ContactService:
             if person is None:
                 raise UserError("storage.record_not_found")
             doc["name"] = person["name"]
+            for key in ("phone", "id_number"):  # as the roster has them, unless typed
+                doc[key] = doc[key] or person[key] or ""
         elif not doc["name"]:
             problems.insert(0, Problem("field.required", "name", {}, Ref("contact.field.name")))
         if doc["exposure_date"] and doc["exposure_date"] > self._now().date().isoformat():
