@@ -200,6 +200,16 @@ class BranchApp(App[None]):
             self.push_screen(HelpScreen(key_groups(self.screen)))
 
     def action_command_palette(self) -> None:
+        if CommandPalette.is_open(self):
+            return
+        build = getattr(self.screen, "build_sections", None)
+        if build is not None and self.session.unlocked:
+            build()  # every section's commands, not only the one shown
+            self.call_after_refresh(self._open_palette)
+        else:
+            self._open_palette()
+
+    def _open_palette(self) -> None:
         if not CommandPalette.is_open(self):
             self.push_screen(Palette())
 
