@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, Protocol
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -35,6 +35,7 @@ class Row(Protocol):
 
 
 class RecordTable(ScrollView, can_focus=True):
+    SORTABLE: ClassVar[bool] = False  # whether the rows are sorted by a column (▲/▼)
     DEFAULT_CSS = """
     RecordTable {
         overflow-x: hidden;
@@ -138,6 +139,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.refresh()
 
     def set_sort(self, key: str, descending: bool) -> None:
+        if key != self.sort_key:
+            self._layout = ((0, ""), [])  # the sort column is always shown
         self.sort_key, self.descending = key, descending
         self.refresh()
 
@@ -150,7 +153,10 @@ class RecordTable(ScrollView, can_focus=True):
         """Each column's width in cells, in the current language."""
         lang = i18n.language()
         if self._widths[0] != lang:
-            self._widths = (lang, [c.column_width() for c in self.columns])
+            # A table that sorts has room in every header for the ▲ or ▼.
+            mark = 1 if self.SORTABLE else 0
+            self._widths = (lang, [max(c.column_width(), cell_len(c.column_label) + mark)
+                                   for c in self.columns])
         return self._widths[1]
 
     def visible_columns(self, width: int | None = None) -> list[tuple[int, FieldDef, int]]:
@@ -166,7 +172,11 @@ class RecordTable(ScrollView, can_focus=True):
         room = width - 1
         widths = self.widths
         chosen: set[int] = set()
-        for i in sorted(range(len(self.columns)), key=lambda i: -self.columns[i].priority):
+        # The column the rows are sorted by comes first: a list is never in
+        # the order of a column that is not shown.
+        for i in sorted(range(len(self.columns)),
+                        key=lambda i: (self.columns[i].key != self.sort_key,
+                                       -self.columns[i].priority)):
             if widths[i] + 1 <= room:
                 chosen.add(i)
                 room -= widths[i] + 1

@@ -34,6 +34,7 @@ STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
 
 class RosterTable(ReadOnlyGuard, RecordTable):
     WRITE_ACTIONS = frozenset({"edit", "archive"})
+    SORTABLE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "roster.key.edit"),
         Binding("delete", "archive", "roster.key.archive"),
