@@ -29,7 +29,7 @@ from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
 from branchtool.shown import shown
 from screens.ascii_mode import redraw, set_ascii_borders
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, localize_bindings, localize_builtin
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
 from screens.help import HelpScreen, key_groups
@@ -118,6 +118,12 @@ class BranchApp(App[None]):
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
             self.notify(notice, severity="warning", timeout=10)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Textual's own widgets (a drop-down's list) get their keys' words
+        from the catalogs too, so the footer never speaks English in Chinese."""
+        if localize_builtin(event.widget):
+            self.refresh_bindings()
 
     # -- locking -------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 from branchtool import i18n
-from screens.base import localize_bindings
+from screens.base import builtin_key, localize_bindings
 from screens.plain import Static
 
 _OWN_PACKAGES = ("screens", "branchtool")
@@ -36,7 +36,7 @@ def _describe(node: DOMNode, binding: Binding) -> str:
     own keys are listed only where the catalogs translate them)."""
     if binding.action in _own_actions(node):
         return binding.description
-    builtin = "help.builtin." + "_".join(binding.description.lower().split())
+    builtin = builtin_key(binding.description)
     return i18n.t(builtin) if builtin in i18n.catalog(i18n.DEFAULT_LANGUAGE) else ""
 
 

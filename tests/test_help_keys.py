@@ -192,3 +192,17 @@ def test_the_guides_key_tables_match_the_bindings(guide: str) -> None:
 
 def test_both_guides_document_the_same_keys() -> None:
     assert key_tables(DOCS / "guide.md") == key_tables(DOCS / "guide.en.md")
+
+
+# -- Textual's own keys speak the user's language -------------------------------------------
+async def test_an_open_drop_down_says_how_to_close_it_in_chinese(demo_session: Session) -> None:
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.screen.action_section("reports")
+        await settle(app, pilot)
+        app.screen.query_one("#report-kind").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.active_bindings["escape"].binding.description == "关闭菜单"
+        await pilot.press("escape")
