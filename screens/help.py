@@ -36,8 +36,13 @@ def _describe(node: DOMNode, binding: Binding) -> str:
     own keys are listed only where the catalogs translate them)."""
     if binding.action in _own_actions(node):
         return binding.description
+    known = i18n.catalog(i18n.DEFAULT_LANGUAGE)
     builtin = builtin_key(binding.description)
-    return i18n.t(builtin) if builtin in i18n.catalog(i18n.DEFAULT_LANGUAGE) else ""
+    if builtin in known:
+        return i18n.t(builtin)
+    # Already given its words by ``localize_builtin`` (the widget had the focus).
+    done = {i18n.t(key) for key in known if key.startswith("help.builtin.")}
+    return binding.description if binding.description in done else ""
 
 
 def _shown(widget: Widget) -> bool:
