@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures_app import demo_session, make_app, settle  # noqa: F401  (fixtures)
+from fixtures_app import chinese, demo_session, make_app, settle  # noqa: F401  (fixtures)
 from textual.binding import Binding
 from textual.screen import Screen
 

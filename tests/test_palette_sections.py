@@ -4,7 +4,7 @@ opened; a command of another section opens that section, then runs."""
 
 from __future__ import annotations
 
-from fixtures_app import demo_session, make_app, settle  # noqa: F401  (fixtures)
+from fixtures_app import chinese, demo_session, make_app, settle  # noqa: F401  (fixtures)
 from textual.command import CommandPalette
 
 from branchtool.session import Session

@@ -5,7 +5,7 @@ at any width, whichever column it is (性别 and 类别 included)."""
 from __future__ import annotations
 
 import pytest
-from fixtures_app import demo_session, make_app, settle  # noqa: F401  (fixtures)
+from fixtures_app import chinese, demo_session, make_app, settle  # noqa: F401  (fixtures)
 
 from branchtool.session import Session
 from screens.roster_pane import RosterPane, RosterTable
