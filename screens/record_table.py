@@ -181,6 +181,14 @@ class RecordTable(ScrollView, can_focus=True):
                 chosen.add(i)
                 room -= widths[i] + 1
         shown = [(i, c, widths[i]) for i, c in enumerate(self.columns) if i in chosen]
+        # Room to spare goes first to a column of names (up to three times its
+        # width: more of them whole), then to the last column.
+        at = next((k for k, (_, c, _) in enumerate(shown) if holds_names(c)), None)
+        if at is not None and room > 0:
+            i, column, cells = shown[at]
+            extra = min(room, cells * 2)
+            shown[at] = (i, column, cells + extra)
+            room -= extra
         if shown and room > 0:  # the last column gets the room that is left
             i, column, cells = shown[-1]
             shown[-1] = (i, column, cells + room)
