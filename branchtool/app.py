@@ -29,7 +29,7 @@ from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
 from branchtool.shown import shown
 from screens.ascii_mode import redraw, set_ascii_borders
-from screens.base import LockAware, localize_bindings
+from screens.base import LockAware, localize_bindings, localize_builtin
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
 from screens.help import HelpScreen, key_groups
@@ -49,7 +49,8 @@ class BranchApp(App[None]):
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lock", "app.key.lock", priority=True),
-        Binding("f1", "help", "app.key.help"),
+        # Priority: a dialog (a modal screen) stops the app's other keys.
+        Binding("f1", "help", "app.key.help", priority=True),
         Binding("ctrl+p", "command_palette", "app.key.palette", priority=True, show=False),
         Binding("ctrl+q", "quit", "app.key.quit", priority=True, show=False),
         Binding("ctrl+t", "toggle_theme", "app.key.theme", show=False),
@@ -117,6 +118,12 @@ class BranchApp(App[None]):
     def _notify_all(self, notices: list[str] | None) -> None:
         for notice in notices or []:
             self.notify(notice, severity="warning", timeout=10)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Textual's own widgets (a drop-down's list) get their keys' words
+        from the catalogs too, so the footer never speaks English in Chinese."""
+        if localize_builtin(event.widget):
+            self.refresh_bindings()
 
     # -- locking -------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -193,10 +200,22 @@ class BranchApp(App[None]):
 
     # -- help, palette, theme, settings -----------------------------------------------------
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
             self.push_screen(HelpScreen(key_groups(self.screen)))
 
     def action_command_palette(self) -> None:
+        if CommandPalette.is_open(self):
+            return
+        build = getattr(self.screen, "build_sections", None)
+        if build is not None and self.session.unlocked:
+            build()  # every section's commands, not only the one shown
+            self.call_after_refresh(self._open_palette)
+        else:
+            self._open_palette()
+
+    def _open_palette(self) -> None:
         if not CommandPalette.is_open(self):
             self.push_screen(Palette())
 

@@ -52,8 +52,10 @@ def epidemic_watch(ctx: DemoContext) -> None:
     session = ctx.session
     vault, roster = session.vault, session.roster
 
-    def clock() -> dt.datetime:
-        return dt.datetime.combine(today, dt.time(11, 30))
+    moment = [dt.datetime.combine(today, dt.time(11, 30))]
+
+    def clock() -> dt.datetime:  # the contacts are registered on their own days
+        return moment[0]
 
     contacts = ContactService(vault, roster, now=clock)
     health = HealthService(vault, roster, isolation=contacts.person_isolation, now=clock)
@@ -70,7 +72,8 @@ def epidemic_watch(ctx: DemoContext) -> None:
     sick = {p.id: first + dt.timedelta(days=rng.randrange(days))
             for p in rng.sample(people, max(1, len(people) // 60))}
     watched = rng.sample([p for p in people if p.id != stopped], min(3, len(people) - 1))
-    _contacts(rng, contacts, watched, today)
+    _contacts(rng, contacts, watched, today, moment)
+    moment[0] = dt.datetime.combine(today, dt.time(11, 30))
     for n in range(days):
         day = first + dt.timedelta(days=n)
         rows, times = [], {}
@@ -132,7 +135,9 @@ def _checkin(rng: random.Random, person_id: str, day: dt.date,
 
 
 def _contacts(rng: random.Random, contacts: ContactService, watched: list[Any],
-              today: dt.date) -> None:
+              today: dt.date, moment: list[dt.datetime]) -> None:
+    """Contacts registered the day after their exposure (``moment``: the
+    services' clock, set to each registration)."""
     plans = [  # (days since exposure, contact type, observation type)
         (10, "close", "home_quarantine"),
         (14, "secondary", "medical_observation"),  # ends today
@@ -140,12 +145,14 @@ def _contacts(rng: random.Random, contacts: ContactService, watched: list[Any],
     ]
     for person, (ago, kind, observe) in zip(watched, plans, strict=False):
         exposure = today - dt.timedelta(days=ago)
+        moment[0] = dt.datetime.combine(exposure + dt.timedelta(days=1), dt.time(17, 0))
         contact_id = contacts.add({
             "exposure_date": exposure, "contact_type": kind, "observation_type": observe,
             "source_case": rng.choice(SOURCE_CASES), "place": rng.choice(PLACES),
             "start_date": exposure + dt.timedelta(days=1),
         }, person_id=person.id)
         if ago == 20:
+            moment[0] = dt.datetime.combine(today, dt.time(11, 30))
             contacts.extend(contact_id, today + dt.timedelta(days=3), EXTEND_REASONS[1])
     outside = [  # an outside person under observation, one released last week
         ("林秀英", 6, "close", "home_quarantine", ""),
@@ -153,12 +160,14 @@ def _contacts(rng: random.Random, contacts: ContactService, watched: list[Any],
     ]
     for (name, ago, kind, observe, outcome), relation in zip(outside, RELATIONS, strict=False):
         exposure = today - dt.timedelta(days=ago)
+        moment[0] = dt.datetime.combine(exposure + dt.timedelta(days=1), dt.time(17, 0))
         contact_id = contacts.add({
             "name": name, "relation": relation, "exposure_date": exposure,
             "contact_type": kind, "observation_type": observe,
             "source_case": rng.choice(SOURCE_CASES), "place": PLACES[0],
         })
         if outcome:
+            moment[0] = dt.datetime.combine(today, dt.time(11, 30))
             contacts.close(contact_id, outcome, exposure + dt.timedelta(days=14))
 
 

@@ -13,7 +13,11 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from zxcvbn import zxcvbn
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -98,29 +102,58 @@ def new(args: object, *, env_name: str = "BRANCHTOOL_PASSPHRASE") -> str:
     return value
 
 
+# zxcvbn refuses more than 72 characters (its estimate grows with the length);
+# what follows them adds nothing to a passphrase's being guessed.
+ESTIMATED = 72
+# The kind of guess that finds a passphrase zxcvbn rates weakest, in words.
+WEAK_REASONS = {"dictionary": "passphrase.weak.common", "sequence": "passphrase.weak.sequence",
+                "repeat": "passphrase.weak.repeat", "spatial": "passphrase.weak.keyboard",
+                "date": "passphrase.weak.date", "regex": "passphrase.weak.year"}
+
+
+@dataclass(frozen=True)
+class Strength:
+    """How good a new passphrase is: ``bars`` 0–4 for the meter, the catalog
+    key of its word, and why it is refused (a sentence; "" if it is not)."""
+
+    bars: int
+    word: str
+    refused: str
+
+
+def assess(value: str) -> Strength:
+    """Rated by zxcvbn (the estimator Dropbox wrote): its weakest rating is
+    refused, as is anything shorter than ``MIN_LENGTH``."""
+    if not value:
+        return Strength(0, "app.create.strength.0", "")
+    if len(value) < MIN_LENGTH:
+        return Strength(1, "app.create.strength.1",
+                        i18n.t("passphrase.too_short", minimum=MIN_LENGTH))
+    result = zxcvbn(value[:ESTIMATED])
+    score = int(result["score"])
+    if score == 0:
+        return Strength(1, "app.create.strength.weakest",
+                        i18n.t("passphrase.too_weak", reason=_reason(result)))
+    return Strength(max(1, score), f"app.create.strength.rated{score}", "")
+
+
+def _reason(result: dict[str, Any]) -> str:
+    """Why zxcvbn rates a passphrase weakest: the kind of its longest part."""
+    longest = max(result["sequence"], key=lambda m: len(m.get("token", "")), default={})
+    pattern = "dictionary" if longest.get("l33t") or longest.get("reversed") \
+        else longest.get("pattern", "")
+    return i18n.t(WEAK_REASONS.get(pattern, "passphrase.weak.guessable"))
+
+
 def check_strength(value: str) -> None:
+    """``UserError`` saying why when ``value`` may not be a new passphrase."""
     if len(value) < MIN_LENGTH:
         raise UserError("passphrase.too_short", minimum=MIN_LENGTH)
+    result = zxcvbn(value[:ESTIMATED])
+    if int(result["score"]) == 0:
+        raise UserError("passphrase.too_weak", reason=_reason(result))
 
 
 def strength(value: str) -> int:
-    """0 (empty) to 4 (strong): length and the variety of character kinds."""
-    if not value:
-        return 0
-    kinds = sum(
-        (
-            any(c.islower() for c in value),
-            any(c.isupper() for c in value),
-            any(c.isdigit() for c in value),
-            any(not c.isalnum() for c in value),
-            any(ord(c) > 127 for c in value),
-        )
-    )
-    score = 1
-    if len(value) >= MIN_LENGTH:
-        score += 1
-    if len(value) >= 12 and kinds >= 2:
-        score += 1
-    if len(value) >= 16 and kinds >= 3:
-        score += 1
-    return min(score, 4)
+    """0 (empty) to 4 (strong), for the meter."""
+    return assess(value).bars

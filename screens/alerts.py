@@ -68,7 +68,8 @@ def handle_alert(screen: Any, session: Session, alert_id: str,
         if ok:
             done()
 
-    screen.app.push_screen(HandleAlertScreen(session, session.alerts.view(alert)), saved)
+    view = session.alerts.view_of(alert_id) or session.alerts.view(alert)
+    screen.app.push_screen(HandleAlertScreen(session, view), saved)
 
 
 class HandleAlertScreen(ReadOnlyForm, ModalScreen[bool], LockAware):
@@ -107,7 +108,7 @@ class HandleAlertScreen(ReadOnlyForm, ModalScreen[bool], LockAware):
     def action_save(self) -> None:
         note = self.query_one("#alert-note", Input).value
         try:
-            self.session.alerts.handle(self.view.id, note)
+            self.session.alerts.handle_all(self.view.ids or (self.view.id,), note)
         except UserError as exc:
             self.query_one("#alert-problem", Static).update(exc.message())
             return

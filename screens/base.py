@@ -28,6 +28,26 @@ def localize_bindings(node: DOMNode) -> None:
         ]
 
 
+def builtin_key(description: str) -> str:
+    """The catalog key of a description Textual gives its own keys
+    ("Dismiss menu": ``help.builtin.dismiss_menu``)."""
+    return "help.builtin." + "_".join(description.lower().split())
+
+
+def localize_builtin(node: DOMNode) -> bool:
+    """Give Textual's own keys of ``node`` (a drop-down's "Dismiss menu")
+    their description in the current language; whether any changed."""
+    known = i18n.catalog(i18n.DEFAULT_LANGUAGE)
+    table = node._bindings.key_to_bindings
+    changed = False
+    for key, bindings in table.items():
+        localized = [replace(b, description=i18n.t(builtin_key(b.description)))
+                     if builtin_key(b.description) in known else b for b in bindings]
+        changed = changed or localized != bindings
+        table[key] = localized
+    return changed
+
+
 def focus_if_lost(target: Widget) -> None:
     """Give ``target`` the focus when nothing visible has it: after a section
     was shown by a key (Ctrl+PageDown) the focus was left on the section just

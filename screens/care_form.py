@@ -34,6 +34,7 @@ from branchtool.session import Session
 from screens.form import FormRow, field_widget, widget_value
 from screens.plain import OptionList, Select, SelectionList
 from screens.record_form import RecordForm
+from screens.tick_list import TickList, ticked_first
 
 MEMBER_STAGES = ("probationary", "member")
 MATCHES = 6  # people shown under the person search
@@ -205,8 +206,7 @@ class CareForm(RecordForm):
         options = picker(self.initial) if callable(picker) \
             else member_options(self.session.roster, chosen)
         if isinstance(fdef, RefListField):
-            return SelectionList[str](*[(label, v, v in chosen) for label, v in options],
-                                      id=widget_id, compact=True)
+            return TickList(*ticked_first(options, chosen), id=widget_id, compact=True)
         select: Select[str] = Select(options, prompt=i18n.t("form.choose"), compact=True,
                                      value=value if value in {v for _, v in options}
                                      else Select.NULL, id=widget_id)
@@ -220,10 +220,10 @@ class CareForm(RecordForm):
         """Offer other choices in a reference field (e.g. the tasks of the member
         chosen), keeping what is chosen among them."""
         widget = self.query_one(f"#field-{key}")
-        if isinstance(widget, SelectionList):
+        if isinstance(widget, TickList):
             chosen = set(widget.selected)
             widget.clear_options()
-            widget.add_options([(label, v, v in chosen) for label, v in options])
+            widget.add_ticks(ticked_first(options, chosen))
         elif isinstance(widget, Select):
             widget.set_options(options)
 

@@ -26,6 +26,7 @@ from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
 from screens.form import FormRow, field_widget, widget_value
 from screens.plain import Static
+from screens.tick_list import TickList
 from storage.errors import StorageError
 
 HISTORY_DAYS = 7
@@ -34,8 +35,8 @@ HISTORY_DAYS = 7
 def symptom_list(value: str) -> SelectionList[str]:
     fdef = CHECKIN.field("symptoms")
     chosen = set(split_codes(value))
-    return SelectionList[str](*[(fdef.choice_label(c), c, c in chosen) for c in fdef.choices],
-                              id="field-symptoms", compact=True)
+    return TickList(*[(fdef.choice_label(c), c, c in chosen) for c in fdef.choices],
+                    id="field-symptoms", compact=True)
 
 
 def history_text(session: Session, person_id: str, day: dt.date) -> str:

@@ -50,13 +50,14 @@ QUICK = {"w": "well", "u": "unwell", "n": "unreached", "l": "lost"}
 
 
 class ContactRow:
-    __slots__ = ("doc", "followup", "id", "tone")
+    __slots__ = ("doc", "followup", "id", "today", "tone")
 
     def __init__(self, doc: dict[str, Any], followup: dict[str, Any] | None,
                  name: str, today: dt.date) -> None:
         self.id = doc["id"]
         self.doc = {**doc, "name": name}
         self.followup = followup
+        self.today = today
         if doc.get("outcome"):
             self.tone = "muted"
         elif rules.observation_ends_on(doc, today) or rules.release_overdue(doc, today):
@@ -65,8 +66,15 @@ class ContactRow:
             self.tone = ""
 
     def cells(self) -> tuple[str, ...]:
-        today = (FOLLOWUP.field("status").display(self.followup["status"]) if self.followup
-                 else i18n.t("watch.contacts.due") if not self.doc.get("outcome") else "")
+        if self.followup:
+            today = FOLLOWUP.field("status").display(self.followup["status"])
+        elif self.doc.get("outcome"):
+            today = ""
+        elif rules.observation_active(self.doc, self.today) \
+                and not rules.followup_due(self.doc, self.today):  # registered today
+            today = i18n.t("watch.contacts.due_tomorrow")
+        else:
+            today = i18n.t("watch.contacts.due")
         return tuple(today if c.key == "today" else c.display(self.doc.get(c.key, ""))
                      for c in COLUMNS)
 
@@ -162,7 +170,9 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
         values = CONTACT.blank()
         if person_id is not None:
             person = self.session.roster.person(person_id)
-            values["name"] = person["name"] if person is not None else ""
+            if person is not None:  # the roster knows who they are and how to reach them
+                values.update(name=person["name"], phone=person["phone"] or "",
+                              id_number=person["id_number"] or "")
 
         def check(v: dict[str, Any]) -> list[Problem]:
             return contacts.clean(v, person_id=person_id)[1]

@@ -99,7 +99,7 @@ class FigureTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "figure-table--header", "figure-table--alarm", "figure-table--cursor"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "watch.dash.key.open"),
+        Binding("enter", "open", "table.key.open"),
         Binding("up", "move(-1)", "table.key.up", show=False),
         Binding("down", "move(1)", "table.key.down", show=False),
     ]

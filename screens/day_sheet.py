@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,6 +27,7 @@ from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DayShee
 from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
+from screens.cell_fit import join_names
 from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
@@ -35,7 +37,6 @@ from screens.watch_widgets import StyledTable
 from storage.errors import StorageError, VaultCorrupt
 
 FILTERS = ("", MISSING, ABNORMAL)
-MISSING_SHOWN = 12  # names listed above the table before "+N"
 
 
 class SheetRow:
@@ -196,13 +197,17 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
         if self.only:
             counts += "  " + i18n.t(f"watch.sheet.only.{self.only}")
         self.query_one("#sheet-counts", Static).update(counts)
-        names = [p["name"] for p in missing[:MISSING_SHOWN]]
-        text = i18n.t("list.separator").join(names)
-        if len(missing) > MISSING_SHOWN:
-            text += i18n.t("watch.sheet.more", count=len(missing) - MISSING_SHOWN)
-        self.query_one("#sheet-missing", Static).update(
-            i18n.t("watch.sheet.missing", names=text) if missing
-            else i18n.t("watch.sheet.all_reported"))
+        # As many names as the line holds, then "等（另 N 人）": never a name cut.
+        line = self.query_one("#sheet-missing", Static)
+        room = (line.size.width or self.size.width or 80) - cell_len(
+            i18n.t("watch.sheet.missing", names=""))
+        text = join_names([p["name"] for p in missing], room,
+                          lambda _, rest: i18n.t("watch.sheet.more", count=rest))
+        line.update(i18n.t("watch.sheet.missing", names=text) if missing
+                    else i18n.t("watch.sheet.all_reported"))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_counts)
 
     def forget_data(self) -> None:
         self.workers.cancel_group(self, "sheet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
@@ -55,6 +56,9 @@ def widget_value(widget: Widget) -> str:
     raise TypeError(type(widget).__name__)
 
 
+LABEL_CELLS = 18  # a label's column, its padding included
+
+
 class FormRow(Vertical):
     """A label and its input on one line; the first problem on the next."""
 
@@ -82,6 +86,17 @@ class FormRow(Vertical):
                         classes="form-label" + (" -required" if self.required else ""))
             yield self.widget
         yield Static("", classes="form-problem")
+
+    def on_mount(self) -> None:
+        """The labels of a form are as wide as its longest (never wrapped
+        inside a word: "党委办公室公钥文 / 件"), up to a third of the screen."""
+        rows = [r for r in (self.parent.children if self.parent else ()) if isinstance(r, FormRow)]
+        longest = max((cell_len(r.label + (" *" if r.required else "")) for r in rows),
+                      default=0)
+        cells = min(max(LABEL_CELLS, longest + 1), max(LABEL_CELLS, self.app.size.width // 3))
+        if cells != LABEL_CELLS:
+            self.query_one(".form-label").styles.width = cells
+            self.query_one(".form-problem").styles.padding = (0, 0, 0, cells)
 
     def show_problem(self, message: str) -> None:
         self.query_one(".form-problem", Static).update(message)

@@ -11,9 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 from branchtool import i18n
-from screens.base import localize_bindings
+from screens.base import builtin_key, localize_bindings
 from screens.plain import Static
 
 _OWN_PACKAGES = ("screens", "branchtool")
@@ -35,17 +36,32 @@ def _describe(node: DOMNode, binding: Binding) -> str:
     own keys are listed only where the catalogs translate them)."""
     if binding.action in _own_actions(node):
         return binding.description
-    builtin = "help.builtin." + "_".join(binding.description.lower().split())
-    return i18n.t(builtin) if builtin in i18n.catalog(i18n.DEFAULT_LANGUAGE) else ""
+    known = i18n.catalog(i18n.DEFAULT_LANGUAGE)
+    builtin = builtin_key(binding.description)
+    if builtin in known:
+        return i18n.t(builtin)
+    # Already given its words by ``localize_builtin`` (the widget had the focus).
+    done = {i18n.t(key) for key in known if key.startswith("help.builtin.")}
+    return binding.description if binding.description in done else ""
+
+
+def _shown(widget: Widget) -> bool:
+    """Whether ``widget`` is on view: no section or panel hides it."""
+    return all(node.display for node in widget.ancestors_with_self
+               if isinstance(node, Widget))
 
 
 def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group title, [(key, what it does)]) for the app, the screen and every
-    widget on it that has keys of its own, each key listed once per group."""
+    widget on view that has keys of its own, each key listed once per group.
+    Sections not on view are left out; in front of a dialog only the app's
+    keys that reach through a dialog are listed."""
     app = screen.app
     nodes: list[tuple[str, DOMNode]] = [(i18n.t("help.group.app"), app)]
     nodes.append((i18n.t("help.group.screen"), screen))
-    for widget in screen.walk_children():
+    for widget in screen.walk_children(Widget):
+        if not _shown(widget):
+            continue
         title_key = getattr(widget, "HELP_TITLE", "")
         nodes.append((i18n.t(title_key) if title_key else i18n.t("help.group.screen"), widget))
     groups: dict[str, list[tuple[str, str]]] = {}
@@ -54,6 +70,8 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
         for _, binding in node._bindings:
             description = _describe(node, binding) if binding.description else ""
             if not description or binding.system or "super+" in binding.key:
+                continue
+            if node is app and screen.is_modal and not binding.priority:
                 continue
             key = app.get_key_display(binding)
             if (title, key, description) in seen:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from branchtool import i18n
 from branchtool.office import imports, present
@@ -25,6 +25,7 @@ from branchtool.office.present import DASH, field_label, kind_label, show_value 
 from branchtool.office.status import BranchRow
 from branchtool.office.trust import current_key
 from branchtool.records.fields import FieldDef
+from screens.cell_fit import cut
 from screens.record_table import RecordTable
 
 COLUMN_RECORD = "office_col"  # labels: office_col.field.<key>
@@ -36,7 +37,6 @@ class OfficeTable(RecordTable):
 
     def row_width(self) -> int:
         return self.scrollable_size.width
-ELLIPSIS = "…"
 
 
 def col(key: str, width: int, priority: int = 50) -> FieldDef:
@@ -84,13 +84,6 @@ class Line:
 
     def cells(self) -> tuple[str, ...]:
         return self.values
-
-
-def cut(text: str, cells: int) -> str:
-    """``text`` in at most ``cells`` cells, ending in "…" when it was longer."""
-    if cell_len(text) <= cells:
-        return text
-    return set_cell_size(text, cells - 1).rstrip() + ELLIPSIS
 
 
 def fit(columns: Sequence[FieldDef], lines: Sequence[Line], width: int = 0

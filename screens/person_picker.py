@@ -79,6 +79,15 @@ class PersonPicker(ModalScreen[str | None]):
             options.highlighted = 0
 
     @on(Input.Submitted, "#pick-search")
+    def _submitted(self) -> None:
+        """Enter in the search: the one person found is chosen; with several,
+        the list takes the keys (Enter again chooses the highlighted one)."""
+        options = self.query_one(OptionList)
+        if options.option_count == 1:
+            self.dismiss(options.get_option_at_index(0).id)
+        else:
+            self.action_to_list()
+
     def action_to_list(self) -> None:
         self.query_one(OptionList).focus()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, Protocol
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -25,6 +25,7 @@ from textual.strip import Strip
 from branchtool import i18n
 from branchtool.records.fields import FieldDef
 from screens.base import localize_bindings
+from screens.cell_fit import fit_cell, holds_names
 
 
 class Row(Protocol):
@@ -34,6 +35,7 @@ class Row(Protocol):
 
 
 class RecordTable(ScrollView, can_focus=True):
+    SORTABLE: ClassVar[bool] = False  # whether the rows are sorted by a column (▲/▼)
     DEFAULT_CSS = """
     RecordTable {
         overflow-x: hidden;
@@ -137,6 +139,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.refresh()
 
     def set_sort(self, key: str, descending: bool) -> None:
+        if key != self.sort_key:
+            self._layout = ((0, ""), [])  # the sort column is always shown
         self.sort_key, self.descending = key, descending
         self.refresh()
 
@@ -149,7 +153,10 @@ class RecordTable(ScrollView, can_focus=True):
         """Each column's width in cells, in the current language."""
         lang = i18n.language()
         if self._widths[0] != lang:
-            self._widths = (lang, [c.column_width() for c in self.columns])
+            # A table that sorts has room in every header for the ▲ or ▼.
+            mark = 1 if self.SORTABLE else 0
+            self._widths = (lang, [max(c.column_width(), cell_len(c.column_label) + mark)
+                                   for c in self.columns])
         return self._widths[1]
 
     def visible_columns(self, width: int | None = None) -> list[tuple[int, FieldDef, int]]:
@@ -165,11 +172,23 @@ class RecordTable(ScrollView, can_focus=True):
         room = width - 1
         widths = self.widths
         chosen: set[int] = set()
-        for i in sorted(range(len(self.columns)), key=lambda i: -self.columns[i].priority):
+        # The column the rows are sorted by comes first: a list is never in
+        # the order of a column that is not shown.
+        for i in sorted(range(len(self.columns)),
+                        key=lambda i: (self.columns[i].key != self.sort_key,
+                                       -self.columns[i].priority)):
             if widths[i] + 1 <= room:
                 chosen.add(i)
                 room -= widths[i] + 1
         shown = [(i, c, widths[i]) for i, c in enumerate(self.columns) if i in chosen]
+        # Room to spare goes first to a column of names (up to three times its
+        # width: more of them whole), then to the last column.
+        at = next((k for k, (_, c, _) in enumerate(shown) if holds_names(c)), None)
+        if at is not None and room > 0:
+            i, column, cells = shown[at]
+            extra = min(room, cells * 2)
+            shown[at] = (i, column, cells + extra)
+            room -= extra
         if shown and room > 0:  # the last column gets the room that is left
             i, column, cells = shown[-1]
             shown[-1] = (i, column, cells + room)
@@ -205,7 +224,8 @@ class RecordTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self.rows[index]
         cells = row.cells()
-        text = " ".join(set_cell_size(cells[i], w) for i, _, w in self.visible_columns(width))
+        text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
+                        for i, c, w in self.visible_columns(width))
         if index == self.cursor:
             style = cursor
         elif getattr(row, "muted", False):

@@ -175,10 +175,18 @@ class ReportsPane(Vertical, LockAware):
         self.query_one("#report-status", Static).update(message)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        return [PaletteCommand(i18n.t(f"export_ui.report.save_{fmt}"),
-                               i18n.t("export_ui.report.save_help"),
-                               lambda f=fmt: self.action_save(f))
-                for fmt in reports.FORMATS]
+        kinds = [PaletteCommand(i18n.t("export_ui.report.show", kind=i18n.t(f"report.kind.{k}")),
+                                i18n.t("export_ui.report.show_help"),
+                                lambda k=k: self.show_kind(k))
+                 for k in reports.KINDS]
+        return kinds + [PaletteCommand(i18n.t(f"export_ui.report.save_{fmt}"),
+                                       i18n.t("export_ui.report.save_help"),
+                                       lambda f=fmt: self.action_save(f))
+                        for fmt in reports.FORMATS]
+
+    def show_kind(self, kind: str) -> None:
+        """Preview the report ``kind`` (the list's choice changes with it)."""
+        self.query_one("#report-kind", Select).value = kind
 
     # -- locking -------------------------------------------------------------------------
     def forget_data(self) -> None:

@@ -35,6 +35,7 @@ STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
 
 class RosterTable(ReadOnlyGuard, RecordTable):
     WRITE_ACTIONS = frozenset({"edit", "archive"})
+    SORTABLE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "roster.key.edit"),
         Binding("delete", "archive", "roster.key.archive"),
@@ -94,7 +95,7 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
         Binding("ctrl+n", "add", "roster.key.add"),
         Binding("ctrl+o", "import", "roster.key.import", show=False),
         Binding("ctrl+s", "export", "roster.key.export", show=False),
-        Binding("down", "to_table", "roster.key.to_table", show=False),
+        Binding("down", "to_table", "table.key.down", show=False),
     ]
 
     def __init__(self, session: Session) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -117,17 +118,43 @@ class SectionsScreen(Screen[None], LockAware):
         at = ids.index(active) if active in ids else 0
         self.action_section(ids[(at + step) % len(ids)])
 
+    def build_sections(self) -> None:
+        """Build every section's pane not built yet, so that the palette can
+        offer its commands (their data still loads when first shown)."""
+        for sid, _, make in self.SECTION_LIST:
+            tab = self.query_one(f"#{self.SECTION_PREFIX}{sid}", TabPane)
+            if not tab.children:
+                tab.mount(make(self.session))
+
     def palette_commands(self) -> list[PaletteCommand]:
+        """Going to each section, then every built section's own commands:
+        the one shown first; another's opens its section, then runs."""
         commands = [
             PaletteCommand(i18n.t("app.cmd.go", section=i18n.t(title)),
                            i18n.t("app.cmd.go_help"), lambda s=sid: self.action_section(s))
             for sid, title, _ in self.SECTION_LIST
         ]
-        pane = self.active_pane
-        if pane is not None and hasattr(pane, "palette_commands"):
+        active = self.active_pane
+        others: list[PaletteCommand] = []
+        for sid, _, _ in self.SECTION_LIST:
+            tab = self.query_one(f"#{self.SECTION_PREFIX}{sid}", TabPane)
+            pane = tab.children[0] if tab.children else None
+            if pane is None or not hasattr(pane, "palette_commands"):
+                continue
             read_only = is_read_only(pane)
-            commands.extend(c for c in pane.palette_commands() if not (read_only and c.writes))
-        return commands
+            for command in pane.palette_commands():
+                if read_only and command.writes:
+                    continue
+                if pane is active:
+                    commands.append(command)
+                else:
+                    others.append(command._replace(
+                        callback=partial(self._in_section, sid, command.callback)))
+        return commands + others
+
+    def _in_section(self, sid: str, callback: Callable[[], object]) -> None:
+        self.action_section(sid)
+        self.call_after_refresh(callback)
 
     def forget_data(self) -> None:
         for pane in self.panes:

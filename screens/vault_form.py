@@ -82,18 +82,19 @@ class VaultForm(Screen[bool]):
             self._show_strength(event.value)
 
     def _show_strength(self, value: str) -> None:
-        score = passphrase.strength(value)
-        text = i18n.t("app.create.strength", bar="■" * score + "□" * (4 - score),
-                      word=i18n.t(f"app.create.strength.{score}"),
-                      minimum=passphrase.MIN_LENGTH)
+        verdict = passphrase.assess(value)
+        text = i18n.t("app.create.strength", bar="■" * verdict.bars + "□" * (4 - verdict.bars),
+                      word=i18n.t(verdict.word), minimum=passphrase.MIN_LENGTH)
         label = self.query_one(f"#{self.ID}-strength", Static)
         label.update(text)
-        label.set_class(score < 2, "-weak")
+        label.set_class(bool(verdict.refused) or verdict.bars < 2, "-weak")
 
     def passphrase_problems(self) -> dict[str, str]:
         secret = self.value("passphrase")
-        if len(secret) < passphrase.MIN_LENGTH:
-            return {"passphrase": i18n.t("passphrase.too_short", minimum=passphrase.MIN_LENGTH)}
+        refused = passphrase.assess(secret).refused if secret else i18n.t(
+            "passphrase.too_short", minimum=passphrase.MIN_LENGTH)
+        if refused:
+            return {"passphrase": refused}
         if self.value("repeat") != secret:
             return {"repeat": i18n.t("cli.passphrase_mismatch")}
         return {}

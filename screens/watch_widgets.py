@@ -11,6 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from screens.cell_fit import fit_cell, holds_names
 from screens.record_table import RecordTable
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -39,7 +40,7 @@ def coverage_bar(done: int, total: int, width: int = 10) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    return set_cell_size(text, width)
+    return fit_cell(text, width)
 
 
 class StyledTable(RecordTable):
@@ -65,6 +66,7 @@ class StyledTable(RecordTable):
             return super().render_line(y)
         width = self.size.width
         cells = self.rows[index].cells()
-        text = " ".join(set_cell_size(cells[i], w) for i, _, w in self.visible_columns(width))
+        text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
+                        for i, c, w in self.visible_columns(width))
         style: Style = self.rich_style + self.get_component_rich_style(f"styled-table--{tone}")
         return Strip([Segment(set_cell_size(" " + text, width), style)], width)

@@ -97,9 +97,11 @@ def test_follow_ups_only_inside_the_observation(watch: Watch) -> None:
 
 def test_the_agenda(watch: Watch) -> None:
     contacts = watch.session.contacts
+    watch.clock.now = NOW - dt.timedelta(days=2)  # registered two days ago
     a = contacts.add({"name": "甲", "exposure_date": day(5), "observation_type": "居家隔离"})
     b = contacts.add({"name": "乙", "exposure_date": day(14)})  # ends today
     c = contacts.add({"name": "丙", "exposure_date": day(16)})  # ended, no outcome
+    watch.clock.now = NOW
     contacts.follow_up(a, day(1), "well")
     contacts.follow_up(b, TODAY, "unwell")
     agenda = contacts.agenda(TODAY)
@@ -122,3 +124,19 @@ def test_removing_a_contact_takes_its_follow_ups_in_one_frame(watch: Watch) -> N
     contacts.remove(cid)
     assert watch.frames() == before + 1
     assert contacts.followups(cid) == [] and contacts.get(cid) is None
+
+
+def test_follow_ups_are_due_from_the_day_after_registration(watch: Watch) -> None:
+    contacts = watch.session.contacts
+    watch.clock.now = NOW.replace(hour=15)
+    # Registered today with an exposure five days ago: nothing missed yet.
+    cid = contacts.add({"name": "甲", "exposure_date": day(5)})
+    agenda = contacts.agenda(TODAY)
+    assert agenda.missed_yesterday == [] and agenda.due == []
+    assert agenda.by_type["medical_observation"] == 1  # under observation all the same
+    contacts.follow_up(cid, TODAY, "well")  # a call on the day is still recorded
+    assert [d["id"] for d in contacts.agenda(TODAY).done] == [cid]
+    tomorrow = contacts.agenda(TODAY + dt.timedelta(days=1))
+    assert [d["id"] for d in tomorrow.due] == [cid] and tomorrow.missed_yesterday == []
+    after = contacts.agenda(TODAY + dt.timedelta(days=2))
+    assert [d["id"] for d in after.missed_yesterday] == [cid]

@@ -31,10 +31,13 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, PersonPicker)
         await pilot.press(*"ww")  # pinyin initials of 王五
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")  # the one match is chosen at once
         form = app.screen
         assert isinstance(form, RecordForm)
         assert field(form, "name").value == "王五"
+        wang = s.roster.person(watch.ids[2])
+        assert field(form, "phone").value == wang["phone"]  # filled from the roster
+        assert field(form, "id_number").value == wang["id_number"]
         field(form, "exposure_date").value = "2024-05-28"
         field(form, "observation_type").value = "home_quarantine"
         await pilot.press("ctrl+s")
@@ -42,6 +45,7 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
         assert not isinstance(app.screen, RecordForm)
         [contact] = s.contacts.all()
         assert (contact["person"], contact["end_date"]) == (watch.ids[2], "2024-06-11")
+        assert (contact["phone"], contact["id_number"]) == (wang["phone"], wang["id_number"])
         assert "居家隔离 1" in static(app, "#contacts-agenda")
         await pilot.press("ctrl+e")  # an outside person: the name is required
         form = app.screen
@@ -57,10 +61,22 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
         assert [r.cells()[0] for r in pane.table.rows] == ["王五", "林秀英"]
 
 
+async def test_a_contact_registered_today_has_missed_nothing(watch: Watch) -> None:
+    s = watch.session
+    s.contacts.add({"name": "林秀英", "exposure_date": TODAY - dt.timedelta(days=3)})
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
+        assert pane.table.rows[0].cells()[4] == "明日起随访"
+        assert "今日待随访 0，已随访 0；昨日漏访 0；" in static(app, "#contacts-agenda")
+
+
 async def test_follow_up_extend_and_release(watch: Watch) -> None:
     s = watch.session
+    watch.clock.now = NOW - dt.timedelta(days=12)  # registered the day after exposure
     cid = s.contacts.add({"exposure_date": TODAY - dt.timedelta(days=13),
                           "contact_type": "密接"}, person_id=watch.ids[0])
+    watch.clock.now = NOW
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
@@ -129,3 +145,17 @@ async def test_referral_needs_an_outcome(watch: Watch) -> None:
         doc = s.contacts.get(cid)
         assert (doc["outcome"], doc["outcome_date"], doc["note"]) == (
             "referred", "2024-06-01", "转市第一医院发热门诊")
+
+
+async def test_the_picker_with_several_matches_waits_for_a_choice(watch: Watch) -> None:
+    app = make_app(watch.session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_watch(app, pilot, "contacts")
+        await pilot.press("ctrl+n")
+        picker = app.screen
+        assert isinstance(picker, PersonPicker)
+        await pilot.press("enter")  # everyone listed: Enter moves to the list
+        assert app.screen is picker
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordForm)

@@ -156,3 +156,22 @@ def test_alert_reasons_in_english(watch: Watch) -> None:
     s.health.record(TODAY, watch.ids[0], {"temperature": "38.0"})
     i18n.set_language("en")
     assert s.alerts.why(s.alerts.open()[0]) == "Fever 38.0 °C"
+
+
+def test_fever_and_symptoms_on_one_day_are_one_alert_with_both_reasons(watch: Watch) -> None:
+    s = watch.session
+    s.health.record(TODAY, watch.ids[0], {"temperature": "38.1", "symptoms": "干咳"})
+    s.health.record(TODAY, watch.ids[1], {"symptoms": "干咳"})
+    assert len(s.alerts.open()) == 3  # the rules' episodes are kept apart ...
+    views = s.alerts.views()
+    assert s.alerts.count_open() == len(views) == 2  # ... shown one per person and day
+    [both] = [v for v in views if v.who == "张三"]
+    assert both.why == "发热 38.1℃、有症状" and len(both.ids) == 2
+    assert s.alerts.view_of(both.ids[1]) == both
+    before = watch.frames()
+    s.alerts.handle_all(both.ids, "已电话联系，复测体温正常")
+    assert watch.frames() == before + 1
+    assert [a["status"] for a in s.alerts.for_person(watch.ids[0])] == [HANDLED, HANDLED]
+    assert s.alerts.count_open() == 1
+    with pytest.raises(UserError):
+        s.alerts.handle_all(both.ids, "再处置一次")

@@ -175,8 +175,10 @@ def test_day_summary_lists_what_the_report_needs(watch: Watch) -> None:
     s.health.record(TODAY, watch.ids[0], {"temperature": "38.5", "symptoms": "发热┋乏力"})
     s.health.record(TODAY, watch.ids[1], {"isolation": "医学观察"})
     s.health.mark_normal(TODAY, watch.ids[2])
+    watch.clock.now = NOW - dt.timedelta(days=1)  # registered yesterday: due today
     outside = s.contacts.add({"name": "林秀英", "exposure_date": "2024-05-30",
                               "observation_type": "集中隔离"})
+    watch.clock.now = NOW
     summary = s.health.day_summary(TODAY, contacts=s.contacts)
     assert set(summary.reported) == set(watch.ids[:3])
     assert set(summary.missing) == set(watch.ids[3:])

@@ -117,8 +117,11 @@ class FieldDef:
 
     def column_width(self) -> int:
         """Cells the column needs in the current language: the declared width,
-        widened to the header and, for choices, to the longest label."""
+        widened to the header, for choices to the longest label and for
+        dates to the longest date (no date loses its 日)."""
         labels = [self.column_label] + [self.choice_label(c) for c in self.choices]
+        if self.kind is Kind.DATE:
+            labels.append(dates.display("2000-12-31"))
         return max(self.width, *(cell_len(label) for label in labels))
 
     def choice_key(self, code: str) -> str:

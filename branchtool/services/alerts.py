@@ -18,6 +18,7 @@ Every alert stays in ``alerts`` (the history); the open ones are also kept in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,7 +44,9 @@ _ONE_DAY = dt.timedelta(days=1)
 
 @dataclass(frozen=True)
 class AlertView:
-    """An alert as a list shows it: who, why, since when."""
+    """An alert as a list shows it: who, why, since when. The alerts of one
+    person that start on the same day (a fever and symptoms) are one view,
+    listing every reason; handling it handles them all (``ids``)."""
 
     id: str
     rule: str
@@ -52,6 +55,7 @@ class AlertView:
     since: str  # as the current language writes the day
     status: str
     doc: dict[str, Any]
+    ids: tuple[str, ...] = ()
 
 
 class AlertService:
@@ -99,13 +103,34 @@ class AlertService:
         """Open alerts (or every alert) as a list shows them: the latest day
         first, in rule order, then by name."""
         alerts = self._part.all() if everything else self._open.all()
-        views = [self.view(a) for a in alerts]
+        views = [self._joined(group) for group in _by_person_and_day(alerts)]
         views.sort(key=lambda v: (v.doc["since"], -rules.RULES.index(v.rule), v.who),
                    reverse=True)
         return views
 
     def count_open(self) -> int:
-        return len(self._open)
+        """Open alerts to handle: one per person and day."""
+        return len(_by_person_and_day(self._open.all()))
+
+    def view_of(self, alert_id: str) -> AlertView | None:
+        """The view (with the person's other alerts of that day) that holds
+        the alert ``alert_id``."""
+        alert = self._part.get(alert_id)
+        if alert is None:
+            return None
+        subject = (self._part.find(person=alert["person"]) if alert.get("person")
+                   else self._part.find(contact=alert.get("contact", "")))
+        for group in _by_person_and_day(subject):
+            if any(a["id"] == alert_id for a in group):
+                return self._joined(group)
+        return self.view(alert)
+
+    def _joined(self, group: list[dict[str, Any]]) -> AlertView:
+        first = self.view(group[0])
+        if len(group) == 1:
+            return dataclasses.replace(first, ids=(first.id,))
+        why = i18n.t("list.separator").join(self.why(a) for a in group)
+        return dataclasses.replace(first, why=why, ids=tuple(a["id"] for a in group))
 
     def for_person(self, person_id: str) -> list[dict[str, Any]]:
         """A person's alerts, handled ones included, the latest first."""
@@ -159,6 +184,15 @@ class AlertService:
             raise InvalidRecord(problems)
         self._write(alert_id, {**values, "updated_at": stamp(self._now())})
         return self._part.get(alert_id) or {}
+
+    def handle_all(self, alert_ids: tuple[str, ...], note: str) -> None:
+        """Handle the alerts of one view with one note, in one frame."""
+        still_open = [i for i in alert_ids if (self._part.get(i) or {}).get("status") == OPEN]
+        if not still_open:
+            raise UserError("alert.not_open")
+        with self._store.batch():
+            for alert_id in still_open:
+                self.handle(alert_id, note)
 
     # -- raising ---------------------------------------------------------------------
     def on_checkin(self, day: dt.date, person_id: str, old: dict[str, Any] | None,
@@ -259,6 +293,16 @@ class AlertService:
             else:
                 continue  # a day inside an episode: the episode stands
             self._write(alert["id"], {**changes, "updated_at": stamp(self._now())})
+
+
+def _by_person_and_day(alerts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The alerts grouped by who, the day they start and their status, each
+    group in rule order."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for alert in sorted(alerts, key=_order):
+        subject = alert.get("person") or "contact:" + alert.get("contact", "")
+        groups.setdefault((subject, alert["since"], alert["status"]), []).append(alert)
+    return list(groups.values())
 
 
 def _order(alert: Mapping[str, Any]) -> tuple[str, int, str]:

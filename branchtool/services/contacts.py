@@ -123,13 +123,14 @@ class ContactService:
                 agenda.by_type[doc["observation_type"]] += 1
                 followup = today_done.get(doc["id"])
                 if followup is None:
-                    agenda.due.append(dict(doc))
+                    if rules.followup_due(doc, when):
+                        agenda.due.append(dict(doc))
                 else:
                     agenda.done.append(dict(doc))
                     agenda.by_status[followup["status"]] += 1
                 if rules.observation_ends_on(doc, when):
                     agenda.ending.append(dict(doc))
-            if rules.observation_active(doc, yesterday) and doc["id"] not in yesterday_done:
+            if rules.followup_due(doc, yesterday) and doc["id"] not in yesterday_done:
                 agenda.missed_yesterday.append(dict(doc))
             if rules.release_overdue(doc, when):
                 agenda.overdue.append(dict(doc))
@@ -150,6 +151,8 @@ class ContactService:
             if person is None:
                 raise UserError("storage.record_not_found")
             doc["name"] = person["name"]
+            for key in ("phone", "id_number"):  # as the roster has them, unless typed
+                doc[key] = doc[key] or person[key] or ""
         elif not doc["name"]:
             problems.insert(0, Problem("field.required", "name", {}, Ref("contact.field.name")))
         if doc["exposure_date"] and doc["exposure_date"] > self._now().date().isoformat():

@@ -155,6 +155,14 @@ def observation_active(contact: Mapping[str, Any], day: dt.date) -> bool:
     return outcome_on is None or outcome_on > day
 
 
+def followup_due(contact: Mapping[str, Any], day: dt.date) -> bool:
+    """A follow-up is due on ``day``: under observation, and registered
+    before that day (from the day after registration; a contact registered
+    today with an earlier exposure has missed nothing yet)."""
+    registered = _day(str(contact.get("created_at", ""))[:10])
+    return observation_active(contact, day) and (registered is None or registered < day)
+
+
 def observation_ends_on(contact: Mapping[str, Any], day: dt.date) -> bool:
     """``day`` is the last day of a still open observation."""
     return (not contact.get("outcome") and contact.get("end_date") == day.isoformat()
