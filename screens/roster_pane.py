@@ -25,6 +25,7 @@ from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
 from screens.import_roster import ImportRosterScreen
 from screens.person_detail import PersonDetail
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 
@@ -32,13 +33,14 @@ Done = Callable[[], None]
 STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
 
 
-class RosterTable(ReadOnlyGuard, RecordTable):
+class RosterTable(ReadOnlyGuard, PersonRows, RecordTable):
     WRITE_ACTIONS = frozenset({"edit", "archive"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "roster.key.edit"),
         Binding("delete", "archive", "roster.key.archive"),
         Binding("s", "sort_next", "roster.key.sort", show=False),
         Binding("r", "reverse", "roster.key.reverse", show=False),
+        PERSON_KEY,
     ]
 
     @property

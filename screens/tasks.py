@@ -6,7 +6,7 @@ move it on (start, progress, done with evidence, cancel)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -29,6 +29,7 @@ from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.task_form import BulkTaskForm, NoteScreen, task_form
@@ -38,19 +39,27 @@ OVERDUE, ALL, BY_MEMBER = "overdue", "all", "members"
 VIEWS = (OPEN_STATUSES, OVERDUE, *STATUSES, ALL, BY_MEMBER)
 
 
-class TaskTable(ReadOnlyGuard, FlaggedTable):
+class TaskTable(ReadOnlyGuard, PersonRows, FlaggedTable):
     WRITE_ACTIONS = frozenset({"edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "task.key.edit"),
+        PERSON_KEY,
     ]
+
+    def person_of(self, row: Any) -> str | None:
+        """The one person a task is assigned to (several: the first)."""
+        assignees = row.doc.get("assignees", "").split()
+        return assignees[0] if assignees else None
 
     def action_edit(self) -> None:
         if self.current is not None:
             self.query_ancestor(TasksPane).edit(self.current.id)
 
 
-class LoadTable(FlaggedTable):
+class LoadTable(PersonRows, FlaggedTable):
     """One row per member: open, overdue and done tasks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
 
 
 class TasksPane(ReadOnlyGuard, Vertical, LockAware):

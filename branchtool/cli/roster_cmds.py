@@ -12,7 +12,7 @@ from branchtool.errors import UserError
 from branchtool.platform_checks import warn_if_synced
 from branchtool.records.person import PERSON
 from branchtool.services import roster_io
-from branchtool.services.roster import PARTITION, RosterService
+from branchtool.services.roster import CHANGES, PARTITION, RosterService
 
 
 def register(sub: Any) -> None:
@@ -89,7 +89,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     defaults = _defaults(args.default)
     vault = open_vault(args)
     try:
-        roster = RosterService(vault.partition(PARTITION), vault.batch)
+        roster = RosterService(vault.partition(PARTITION), vault.batch,
+                               changes=vault.partition(CHANGES))
         plan = roster_io.plan(roster, sheet, mapping, defaults)
         for bad in plan.bad:
             print(i18n.t("roster_import.bad_row", row=bad.row, reason=bad.reason()),

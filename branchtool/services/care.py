@@ -256,6 +256,12 @@ class CareService(RecordBook):
     def visit(self, visit_id: str) -> Doc | None:
         return self.visit_book.get(visit_id)
 
+    def cases_of(self, person_id: str) -> list[Doc]:
+        """Copies of the cases opened for a roster person, the latest first."""
+        found = [d for d in self._docs.values() if d.get("person") == person_id]
+        return [dict(d) for d in sorted(found, key=lambda d: (d.get("opened_on", ""), d["id"]),
+                                        reverse=True)]
+
     def responsible_for(self, person_id: str) -> list[CaseRow]:
         """The open cases a member is responsible for."""
         return [r for r in self.cases() if r.doc.get("responsible") == person_id]

@@ -142,6 +142,20 @@ class NoticeService:
         """Person id -> relay record of a notice."""
         return {d["person"]: d for d in self._relays.find(notice=notice_id)}
 
+    def for_person(self, person_id: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """The notices a person was relayed, or whose audience they belong
+        to, each with its relay to them (``None``: not reached), latest first."""
+        person = self._roster.person(person_id)
+        relays = {d["notice"]: d for d in self._relays.find(person=person_id)}
+        out = []
+        for notice in self.all():
+            relay = relays.get(notice["id"])
+            if relay is None and (person is None or person.status != ACTIVE or (
+                    notice["audience"] != "everyone" and person["stage"] not in MEMBER_STAGES)):
+                continue
+            out.append((notice, relay))
+        return out
+
     def relay(self, notice_id: str, person_ids: Iterable[str], method: str,
               on: dt.date | str, by: str = "") -> int:
         """Record that the notice was relayed to these people (one batch).
