@@ -20,7 +20,7 @@ from branchtool.records import dates
 from branchtool.records.care import CARE, VISIT
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.contact import CONTACT, FOLLOWUP
-from branchtool.records.notice import RELAY
+from branchtool.records.notice import RELAY, method_text
 from branchtool.records.person import PERSON
 from branchtool.services import health_rules as rules
 
@@ -149,7 +149,7 @@ def notice_lines(session: Any, person_id: str) -> list[Line]:
         else:
             state = _join(i18n.t("person_page.notice.relayed",
                                  on=dates.display(relay["relayed_on"])),
-                          _choice(RELAY, "method", relay.get("method", "")),
+                          method_text(relay),
                           _choice(RELAY, "response", relay.get("response", ""))
                           or i18n.t("person_page.notice.no_response"))
         done = relay is not None and bool(relay.get("relayed_on"))

@@ -18,7 +18,7 @@ from textual.widgets import Footer
 from branchtool import i18n
 from branchtool.errors import UserError, describe
 from branchtool.records.fields import FieldDef, RecordDef
-from branchtool.records.notice import NOTICE, RELAY
+from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -46,10 +46,11 @@ AUDIENCE_COLUMNS = (
     RELAY.field("check_note"),
 )
 RELAY_FORM = RecordDef("relay", (
-    dataclasses.replace(RELAY.field("method"), required=True),
+    dataclasses.replace(RELAY.field("method"), required=True, choices=METHODS),
+    RELAY.field("method_other"),
     dataclasses.replace(RELAY.field("relayed_on"), required=True),
     RELAY.field("relayed_by"),
-))
+), checks=(check_relay,))
 NOTE_FORM = RecordDef("relay", (dataclasses.replace(RELAY.field("check_note"), required=True),))
 
 
@@ -160,6 +161,7 @@ class AudienceRow:
 
     def cells(self) -> tuple[str, ...]:
         return tuple(self.person["name"] if c.key == "person_name"
+                     else method_text(self.doc) if c.key == "method"
                      else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
 
 
@@ -248,7 +250,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         index = self.table.cursor
         try:
             count = self.session.notices.relay(self.notice_id, person_ids, how["method"],
-                                               how["relayed_on"], how.get("relayed_by", ""))
+                                               how["relayed_on"], how.get("relayed_by", ""),
+                                               method_other=how.get("method_other", ""))
         except (UserError, StorageError) as exc:
             self.notify(describe(exc), severity="error")
             return
@@ -259,7 +262,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
 
     def _ask_how(self, person_ids: list[str]) -> None:
         today = self.session.health.today().isoformat()
-        values = self.how or {"method": "", "relayed_on": today, "relayed_by": ""}
+        values = self.how or {"method": "", "method_other": "", "relayed_on": today,
+                              "relayed_by": ""}
 
         def save(values: dict[str, Any]) -> str:
             self._relay(person_ids, {k: str(v) for k, v in values.items()})

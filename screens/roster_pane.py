@@ -117,6 +117,8 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
                          compact=True, id="filter-stage")
             yield Select([], prompt=i18n.t("roster.filter.group"), compact=True,
                          id="filter-group")
+            yield Select([], prompt=i18n.t("roster.filter.unit"), compact=True,
+                         id="filter-unit")
             yield Select([(i18n.t(f"roster.filter.status.{s or 'all'}"), s)
                           for s in STATUS_FILTERS],
                          allow_blank=False, value=ACTIVE, compact=True, id="filter-status")
@@ -143,7 +145,8 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
         return RosterQuery(
             text=self.query_one("#roster-search", Input).value,
             category=self._select("category"), stage=self._select("stage"),
-            group=self._select("group"), status=self._select("status"),
+            group=self._select("group"), unit=self._select("unit"),
+            status=self._select("status"),
             sort=self.sort, descending=self.descending,
         )
 
@@ -159,21 +162,23 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
                                             total=roster.count(ACTIVE))
 
     def reload_data(self, keep: str | None = None) -> None:
-        """Fill the group filter and the list again (after an unlock or a write);
-        the cursor stays on ``keep`` if given, else on the current row."""
-        groups = self.session.roster.groups()
-        group = self.query_one("#filter-group", Select)
-        chosen = self._select("group")
-        with group.prevent(Select.Changed):
-            group.set_options([(g, g) for g in groups])
-            if chosen in groups:
-                group.value = chosen
+        """Fill the group and class filters and the list again (after an unlock
+        or a write); the cursor stays on ``keep`` if given, else on the current row."""
+        roster = self.session.roster
+        for name, names in (("group", roster.groups()), ("unit", roster.units())):
+            select = self.query_one(f"#filter-{name}", Select)
+            chosen = self._select(name)
+            with select.prevent(Select.Changed):
+                select.set_options([(n, n) for n in names])
+                if chosen in names:
+                    select.value = chosen
         self.refresh_rows(keep)
 
     def forget_data(self) -> None:
         self.table.set_rows([])
         self.query_one(Count).text = ""
         self.query_one("#filter-group", Select).set_options([])
+        self.query_one("#filter-unit", Select).set_options([])
 
 
     @on(Input.Changed, "#roster-search")

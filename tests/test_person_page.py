@@ -41,7 +41,7 @@ def busy(watch: Watch) -> Watch:
     s.care.add_visit(case, {"date": day(3), "method": "phone", "findings": "已申请临时补助",
                             "visitor": li, "support": "money", "amount": "500"})
     relayed = s.notices.add({"issued_on": day(4), "title": "关于做好疫情防控工作的通知"})
-    s.notices.relay(relayed, [zhang], "wechat", day(3))
+    s.notices.relay(relayed, [zhang], "wechat_group", day(3))
     s.notices.respond(relayed, zhang, "acknowledged")
     s.notices.add({"issued_on": day(1), "title": "关于开展主题党日活动的通知"})
     s.roster.edit(zhang, {"group": "学生第二党小组"})
@@ -73,7 +73,7 @@ def test_the_page_gathers_everything_about_one_person(busy: Watch) -> None:
         "    2024年5月29日  电话 · 慰问金 500.00 元 · 已申请临时补助"]
     assert texts(page, "notices") == [
         "2024年5月31日  关于开展主题党日活动的通知 · 未传达",
-        "2024年5月28日  关于做好疫情防控工作的通知 · 2024年5月29日 传达 · 微信 · 已阅知"]
+        "2024年5月28日  关于做好疫情防控工作的通知 · 2024年5月29日 传达 · 微信群 · 已阅知"]
     assert [line.flag for line in page.sections["notices"]] == [True, False]
     roster = texts(page, "roster")
     assert len(roster) == 2

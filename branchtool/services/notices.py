@@ -157,7 +157,7 @@ class NoticeService:
         return out
 
     def relay(self, notice_id: str, person_ids: Iterable[str], method: str,
-              on: dt.date | str, by: str = "") -> int:
+              on: dt.date | str, by: str = "", *, method_other: str = "") -> int:
         """Record that the notice was relayed to these people (one batch).
         People already reached keep their first relay. Returns how many were
         newly reached."""
@@ -166,10 +166,11 @@ class NoticeService:
             raise ValueError(method)
         day = as_day(on)
         not_future(day, self._now())
-        values, problems = RELAY.clean({"method": method, "relayed_on": day, "relayed_by": by})
+        values, problems = RELAY.clean({"method": method, "method_other": method_other,
+                                        "relayed_on": day, "relayed_by": by})
         if problems:
             raise InvalidRecord(problems)
-        values = {k: values[k] for k in ("method", "relayed_on", "relayed_by")}
+        values = {k: values[k] for k in ("method", "method_other", "relayed_on", "relayed_by")}
         existing = self.relays(notice_id)
         now = stamp(self._now())
         count = 0

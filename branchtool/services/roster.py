@@ -99,6 +99,7 @@ class RosterQuery:
     category: str = ""
     stage: str = ""
     group: str = ""
+    unit: str = ""  # 班级或部门
     status: str = ACTIVE  # a status code, ARCHIVED_STATUSES, or ALL_STATUSES
     sort: str = "name"
     descending: bool = False
@@ -172,6 +173,11 @@ class RosterService:
         names = {p["group"] for p in self._people.values() if p["group"]}
         return sorted(names, key=pinyin.sort_key)
 
+    def units(self) -> list[str]:
+        """The classes and departments in use (班级或部门), in pinyin order."""
+        names = {p["unit"] for p in self._people.values() if p["unit"]}
+        return sorted(names, key=pinyin.sort_key)
+
     def count(self, status: str = ACTIVE) -> int:
         """How many people have ``status`` (or a status filter value)."""
         if self._counts is None:
@@ -204,7 +210,7 @@ class RosterService:
         rows = self._ordered(q.sort, q.descending)
         if q.status != ALL_STATUSES:
             rows = [p for p in rows if _status_matches(p.status, q.status)]
-        for key in ("category", "stage", "group"):
+        for key in ("category", "stage", "group", "unit"):
             wanted = getattr(q, key)
             if wanted:
                 rows = [p for p in rows if p.doc.get(key) == wanted]
