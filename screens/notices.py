@@ -42,6 +42,7 @@ AUDIENCE_COLUMNS = (
     RELAY.field("relayed_on"),
     RELAY.field("method"),
     RELAY.field("response"),
+    RELAY.field("responded_on"),
     RELAY.field("relayed_by"),
     RELAY.field("check_note"),
 )
@@ -52,6 +53,10 @@ RELAY_FORM = RecordDef("relay", (
     RELAY.field("relayed_by"),
 ), checks=(check_relay,))
 NOTE_FORM = RecordDef("relay", (dataclasses.replace(RELAY.field("check_note"), required=True),))
+CONFIRM_FORM = RecordDef("relay", (
+    dataclasses.replace(RELAY.field("response"), required=True),
+    RELAY.field("response_note"),
+))
 
 
 def coverage_text(coverage: Coverage) -> str:
@@ -167,7 +172,8 @@ class AudienceRow:
 
 class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One notice's coverage: the audience, the not reached first."""
-    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note"})
+    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note",
+                               "confirm_many"})
 
     CSS_PATH = "notices.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -176,6 +182,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         Binding("k", "respond('acknowledged')", "watch.notices.key.acknowledged", show=False),
         Binding("s", "respond('studied')", "watch.notices.key.studied", show=False),
         Binding("c", "check_note", "watch.notices.key.check_note"),
+        Binding("u", "pending", "progress.key.not_acknowledged"),
+        Binding("K", "confirm_many", "progress.key.confirm_many"),
         Binding("escape", "close", "dialog.key.close"),
     ]
 
@@ -184,6 +192,7 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.session = session
         self.notice_id = notice_id
         self.how: dict[str, str] | None = None  # the last relay's method, day and person
+        self.pending_only = False  # only those who have not acknowledged (未阅知)
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -217,6 +226,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         reached = [p for p in audience if relays.get(p.id, {}).get("relayed_on")]
         missing = [p for p in audience if not relays.get(p.id, {}).get("relayed_on")]
         rows = [AudienceRow(p, relays.get(p.id)) for p in missing + reached]
+        if self.pending_only:
+            rows = [r for r in rows if not r.doc.get("response")]
         current = self.table.current
         self.table.set_rows(rows, keep=keep or (current.id if current else None))
         self.query_one("#notice-title", Static).update(doc["title"])
@@ -233,7 +244,9 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             "watch.notices.coverage", relayed=coverage.relayed, expected=coverage.expected,
             bar=coverage_bar(coverage.relayed, coverage.expected, 20), share=share,
             acknowledged=coverage.acknowledged, studied=coverage.studied,
-            missing=len(coverage.not_reached)))
+            missing=len(coverage.not_reached))
+            + (i18n.t("progress.filter.not_acknowledged", count=len(rows))
+               if self.pending_only else ""))
 
     def forget_data(self) -> None:
         self.table.set_rows([])
@@ -313,6 +326,32 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             {"check_note": row.doc.get("check_note", "")},
             check=lambda v: NOTE_FORM.clean(v)[1], save=save),
             lambda _: self.reload_data(keep=row.id))
+
+    def action_pending(self) -> None:
+        self.pending_only = not self.pending_only
+        self.reload_data()
+
+    def action_confirm_many(self) -> None:
+        """Everyone listed who was relayed to and has not answered, confirmed
+        at once with one note ("在支部微信群接龙确认")."""
+        waiting = [r.id for r in self.table.rows if isinstance(r, AudienceRow)
+                   and r.doc.get("relayed_on") and not r.doc.get("response")]
+        if not waiting:
+            self.notify(i18n.t("progress.confirm.nobody"), severity="warning")
+            return
+
+        def save(values: dict[str, Any]) -> str:
+            count = self.session.notices.respond_many(
+                self.notice_id, waiting, str(values["response"]),
+                str(values.get("response_note", "")))
+            self.notify(i18n.t("progress.confirm.done", count=count))
+            return self.notice_id
+
+        self.app.push_screen(RecordForm(
+            CONFIRM_FORM, i18n.t("progress.confirm.title", count=len(waiting)),
+            {"response": "acknowledged", "response_note": ""},
+            check=lambda v: CONFIRM_FORM.clean(v)[1], save=save),
+            lambda _: self.reload_data())
 
     def action_close(self) -> None:
         self.dismiss(None)

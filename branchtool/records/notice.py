@@ -51,6 +51,9 @@ RELAY_FIELDS = (
     FieldDef("relayed_on", Kind.DATE, width=13, priority=70),
     FieldDef("relayed_by", width=8, priority=30, max_length=20),
     FieldDef("response", Kind.CHOICE, choices=RESPONSES, width=6, priority=50),
+    FieldDef("responded_on", Kind.DATE, width=13, priority=45),
+    # How the response was learnt ("在班级群里接龙确认").
+    FieldDef("response_note", Kind.NOTE, max_length=200),
     FieldDef("check_note", Kind.NOTE, max_length=300),
 )
 

@@ -196,11 +196,46 @@ class NoticeService:
         """Write the notice's reach from its relays (inside the caller's batch)."""
         self._store.partition(REACH).upsert(reach_doc(notice_id, relays))
 
-    def respond(self, notice_id: str, person_id: str, response: str) -> dict[str, Any]:
-        """The member acknowledged (已阅知) or studied (已学习) the notice."""
+    def respond(self, notice_id: str, person_id: str, response: str,
+                note: str = "") -> dict[str, Any]:
+        """The member acknowledged (已阅知) or studied (已学习) the notice
+        (today); ``""`` takes the response back."""
         if response not in ("", *RESPONSES):
             raise ValueError(response)
-        return self._change_relay(notice_id, person_id, {"response": response})
+        day = self._now().date().isoformat() if response else ""
+        return self._change_relay(notice_id, person_id, {
+            "response": response, "responded_on": day,
+            "response_note": note if response else ""})
+
+    def respond_many(self, notice_id: str, person_ids: Iterable[str], response: str,
+                     note: str = "") -> int:
+        """Several members confirmed at once ("these 12 in the group chat"),
+        with one note, in one write. Only those relayed to and not yet
+        answering count; returns how many."""
+        self._require(notice_id)
+        if response not in RESPONSES:
+            raise ValueError(response)
+        clean, problems = RELAY.clean({"response_note": note})
+        if problems:
+            raise InvalidRecord(problems)
+        relays = self.relays(notice_id)
+        now = self._now()
+        changes = {"response": response, "responded_on": now.date().isoformat(),
+                   "response_note": clean["response_note"], "updated_at": stamp(now)}
+        count = 0
+        with self._store.batch():
+            for person_id in dict.fromkeys(person_ids):
+                old = relays.get(person_id)
+                if old is None or not old.get("relayed_on") or old.get("response"):
+                    continue
+                doc = {**old, **changes}
+                self._relays.upsert(doc)
+                relays[person_id] = doc
+                count += 1
+            if count:
+                self._sum_up(notice_id, relays)
+        self.version += 1
+        return count
 
     def check_note(self, notice_id: str, person_id: str, note: str) -> dict[str, Any]:
         """A supervision check's note (督导检查) on this member's relay."""
