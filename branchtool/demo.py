@@ -132,7 +132,8 @@ def person_values(rng: random.Random, today: dt.date) -> dict[str, str]:
         "group": group if _RANK[stage] >= _RANK["applicant"] else "",
         "unit": unit,
         "address": address,
-        "notes": rng.choice(data.NOTES),
+        "notes": rng.choice(data.NOTES if category == "student"
+                            else data.SENIOR_STAFF_NOTES if age >= 50 else data.STAFF_NOTES),
         "status": rng.choices(("active", "transferred", "left"), weights=(96, 3, 1))[0],
     }
     values.update(_development(rng, stage, born, today))
@@ -171,6 +172,43 @@ def health_part(ctx: DemoContext) -> None:
 
 DemoPart = Callable[[DemoContext], None]
 DEMO_PARTS: list[DemoPart] = [roster_part, care_part, health_part]
+
+
+def office_path(branch_path: str | os.PathLike[str]) -> Path:
+    """Where the demo office lives: beside the demo branch (``demo-office``)."""
+    path = Path(branch_path)
+    return path.with_name(path.name + "-office")
+
+
+def is_demo_office(path: str | os.PathLike[str]) -> bool:
+    from storage.vault import Vault
+
+    target = Path(path)
+    return Vault.exists(target) and bool(Vault.read_info(target).get("info", {}).get("demo"))
+
+
+def build_office(branch: Session, path: str | os.PathLike[str], *,
+                 work_factor: int = 18) -> Path:
+    """The demo office beside the demo branch (passphrase ``demo``): the
+    branch is enrolled at it and sends to its key, so a newcomer can export
+    in the branch and import in the office (``branchtool --data-dir PATH``)."""
+    from branchtool.office.create import create_office
+    from branchtool.office.service import OfficeService
+
+    target = Path(path)
+    vault, _ = create_office(target, i18n.t("demo.office_name"), PASSPHRASE,
+                             work_factor=work_factor, check_passphrase=False)
+    try:
+        vault.update_info(demo=True)
+        office = OfficeService(vault)
+        office.trust.enrol(branch.bundles.branch_key())
+        branch.bundles.set_office_key(office.key())
+    except BaseException:
+        vault.close()
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    vault.close()
+    return target
 
 
 def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, seed: int = 1,

@@ -154,7 +154,10 @@ def task_part(ctx: DemoContext) -> None:
             due_day = rng.randint(-20, 7)
             due = dt.datetime.combine(today + dt.timedelta(days=due_day),
                                       dt.time(rng.choice((9, 12, 17, 18)), rng.choice((0, 30))))
-            created = due - dt.timedelta(days=template.days, hours=rng.randint(1, 8))
+            # Nothing is stamped after now: a task due next week was given out
+            # by this morning at the latest.
+            created = min(due - dt.timedelta(days=template.days, hours=rng.randint(1, 8)),
+                          noon - dt.timedelta(hours=4))
             if due < noon:
                 status = rng.choices(("done", "doing", "todo", "cancelled"), (70, 12, 10, 8))[0]
             else:
@@ -171,7 +174,7 @@ def task_part(ctx: DemoContext) -> None:
             log = [{"at": _minute(created), "text": "", "status": "todo"}]
             completed = ""
             if status in ("doing", "done"):
-                log.append({"at": _minute(created + dt.timedelta(hours=2)),
+                log.append({"at": _minute(min(created + dt.timedelta(hours=2), noon)),
                             "text": rng.choice(PROGRESS), "status": "doing"})
             if status == DONE:
                 late = rng.random() < 0.15
@@ -180,10 +183,14 @@ def task_part(ctx: DemoContext) -> None:
                 completed = _minute(min(finished, noon))
                 log.append({"at": completed, "text": "", "status": DONE})
             if status == "cancelled":
-                log.append({"at": _minute(created + dt.timedelta(days=1)),
+                log.append({"at": _minute(min(created + dt.timedelta(days=1), noon)),
                             "text": "任务调整", "status": "cancelled"})
+            extra: dict[str, Any] = {}
+            if status == "doing" and len(assignees) > 1:  # the first has done their part
+                extra["confirmed"] = {assignees[0]: {"on": log[-1]["at"][:10],
+                                                     "note": "当面确认"}}
             docs.append({**values, "log": log, "completed_at": completed,
-                         "template": template.code})
+                         "template": template.code, **extra})
     tasks.write_batch(docs)
 
 

@@ -40,5 +40,11 @@ DORM_ROOM = "{dorm}{floor}{room:02d}室"
 STREET = "{place}{road}{number}号"
 ROADS = ("学府路", "文化路", "中山路", "人民路", "建设路", "解放路", "和平路", "长江路")
 DORMS = ("学生公寓1栋", "学生公寓2栋", "学生公寓3栋", "学生公寓5栋", "研究生公寓A座")
+# Remarks that fit the person: a student's, a member of staff's (each ten
+# long, so that the demo's random draws stay as they were).
 NOTES = ("", "", "", "", "", "家庭经济困难，已建档", "入伍退役复学", "担任班长",
          "获国家奖学金", "校学生会干部")
+STAFF_NOTES = ("", "", "", "", "", "兼任班主任", "系教学秘书", "学生工作办公室辅导员",
+               "援疆支教返校", "工会小组长")
+SENIOR_STAFF_NOTES = ("", "", "", "", "", "明年退休", "返聘教授", "老干部联络员",
+                      "系主任", "教研室主任")

@@ -204,8 +204,8 @@ def _notices(rng: random.Random, notices: NoticeService, today: dt.date) -> None
         meeting = reached[: len(reached) // 2]
         wechat = reached[len(reached) // 2:]
         on = today - dt.timedelta(days=max(0, ago - 1))
-        notices.relay(notice_id, [p.id for p in meeting], "meeting", on, "支部书记")
-        notices.relay(notice_id, [p.id for p in wechat], "wechat", on, "组织委员")
+        notices.relay(notice_id, [p.id for p in meeting], "in_person", on, "支部书记")
+        notices.relay(notice_id, [p.id for p in wechat], "wechat_group", on, "组织委员")
         for person in reached:
             if rng.random() < 0.6:
                 notices.respond(notice_id, person.id, rng.choice(("acknowledged", "studied")))

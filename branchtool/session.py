@@ -336,11 +336,11 @@ class Session:
     def roster(self) -> RosterService:
         service = self._services.get("roster")
         if service is None:
-            from branchtool.services.roster import PARTITION, RosterService
+            from branchtool.services.roster import CHANGES, PARTITION, RosterService
 
             vault = self.vault
             service = self._services["roster"] = RosterService(
-                vault.partition(PARTITION), vault.batch)
+                vault.partition(PARTITION), vault.batch, changes=vault.partition(CHANGES))
         return service
 
     @property

@@ -22,6 +22,7 @@ from branchtool.records.fields import FieldDef, Kind
 from branchtool.services.alerts import AlertView
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
@@ -53,8 +54,11 @@ class AlertRow:
                 v.doc.get("note", ""))
 
 
-class AlertTable(StyledTable):
-    pass
+class AlertTable(PersonRows, StyledTable):
+    BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
+
+    def person_of(self, row: Any) -> str | None:
+        return row.view.doc.get("person")
 
 
 def handle_alert(screen: Any, session: Session, alert_id: str,

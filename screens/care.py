@@ -42,6 +42,7 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
 
@@ -87,13 +88,17 @@ def visit_form(session: Session, case_id: str, visit_id: str | None = None) -> C
 
 
 # -- the pane ---------------------------------------------------------------------------------
-class CaseTable(ReadOnlyGuard, FlaggedTable):
+class CaseTable(ReadOnlyGuard, PersonRows, FlaggedTable):
     WRITE_ACTIONS = frozenset({"visit", "edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "visit", "care.key.visit"),
         Binding("e", "edit", "care.key.edit"),
         Binding("a", "visits", "care.key.visits"),
+        PERSON_KEY,
     ]
+
+    def person_of(self, row: Any) -> str | None:
+        return row.doc.get("person")
 
     def action_visits(self) -> None:
         self.query_ancestor(CarePane).action_visits()
@@ -271,6 +276,16 @@ class VisitTable(ReadOnlyGuard, FlaggedTable):
             screen.delete_visit(self.current.id)
 
 
+class AllVisitsTable(PersonRows, FlaggedTable):
+    """Every case's visits: ``m`` opens the page of the person visited."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
+
+    def person_of(self, row: Any) -> str | None:
+        case = self.person_session().care._docs.get(row.doc.get("case", ""))
+        return case.get("person") if case else None
+
+
 class CaseDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One case: its details (the only place they show), its visits."""
     WRITE_ACTIONS = frozenset({"visit", "edit", "delete"})
@@ -439,8 +454,8 @@ class VisitsScreen(ModalScreen[None], LockAware):
                              allow_blank=False, value="days30", compact=True,
                              id="visits-period")
             yield Static(id="visits-totals")
-            yield FlaggedTable(VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
-                               id="visits-table")
+            yield AllVisitsTable(VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
+                                 id="visits-table")
             yield Footer(compact=True)
 
     def on_mount(self) -> None:

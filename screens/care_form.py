@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from branchtool import i18n
 from branchtool.records.fields import FieldDef, Kind, Problem, RecordDef
 from branchtool.records.fieldtypes import DateTimeField, RefField, RefListField, split_ids
+from branchtool.records.health_fields import MultiChoiceField, split_codes
 from branchtool.records.person import ACTIVE
 from branchtool.services.book import person_name
 from branchtool.services.roster import RosterQuery, RosterService
@@ -145,6 +146,9 @@ def value_of(widget: Widget) -> str:
     if isinstance(widget, TextArea):
         return widget.text
     if isinstance(widget, SelectionList):
+        if widget.has_class("multi-choice"):  # codes, in the definition's order
+            chosen = set(widget.selected)
+            return ",".join(str(o.value) for o in widget.options if o.value in chosen)
         return " ".join(str(v) for v in widget.selected)
     return widget_value(widget)
 
@@ -196,6 +200,11 @@ class CareForm(RecordForm):
         if fdef.kind is Kind.NOTE:
             return TextArea(value, id=widget_id, soft_wrap=True, compact=True,
                             classes="-tall" if tall else "")
+        if isinstance(fdef, MultiChoiceField):  # tick several
+            chosen = set(split_codes(value))
+            return SelectionList[str](*[(fdef.choice_label(c), c, c in chosen)
+                                        for c in fdef.choices],
+                                      id=widget_id, compact=True, classes="multi-choice")
         if not isinstance(fdef, RefField | RefListField):
             return None
         picker = self.pickers.get(fdef.key, "members" if isinstance(fdef, RefListField)

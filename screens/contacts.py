@@ -25,6 +25,7 @@ from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.person_picker import PersonPicker
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
@@ -47,6 +48,15 @@ CLOSING = RecordDef("contact", (
     CONTACT.field("note"),
 ))
 QUICK = {"w": "well", "u": "unwell", "n": "unreached", "l": "lost"}
+
+
+class ContactTable(PersonRows, StyledTable):
+    """The contacts: ``m`` opens a roster person's page (an outside contact has none)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
+
+    def person_of(self, row: Any) -> str | None:
+        return row.doc.get("person")
 
 
 class ContactRow:
@@ -103,7 +113,7 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="contacts-agenda")
-        yield StyledTable(COLUMNS, empty_text=i18n.t("watch.contacts.empty"),
+        yield ContactTable(COLUMNS, empty_text=i18n.t("watch.contacts.empty"),
                           id="contacts-table")
 
     @property

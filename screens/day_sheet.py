@@ -31,6 +31,7 @@ from screens.cell_fit import join_names
 from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
@@ -58,13 +59,14 @@ class SheetRow:
         return "alarm" if status == ABNORMAL else "muted" if status == MISSING else ""
 
 
-class SheetTable(ReadOnlyGuard, StyledTable):
+class SheetTable(ReadOnlyGuard, PersonRows, StyledTable):
     WRITE_ACTIONS = frozenset({"mark", "rest", "clear"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "mark", "watch.sheet.key.mark"),
         Binding("a", "rest", "watch.sheet.key.rest"),
         Binding("x", "clear", "watch.sheet.key.clear", show=False),
         Binding("n", "next_missing", "watch.sheet.key.next_missing", show=False),
+        PERSON_KEY,
     ]
 
     @property

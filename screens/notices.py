@@ -18,7 +18,7 @@ from textual.widgets import Footer
 from branchtool import i18n
 from branchtool.errors import UserError, describe
 from branchtool.records.fields import FieldDef, RecordDef
-from branchtool.records.notice import NOTICE, RELAY
+from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -42,15 +42,21 @@ AUDIENCE_COLUMNS = (
     RELAY.field("relayed_on"),
     RELAY.field("method"),
     RELAY.field("response"),
+    RELAY.field("responded_on"),
     RELAY.field("relayed_by"),
     RELAY.field("check_note"),
 )
 RELAY_FORM = RecordDef("relay", (
-    dataclasses.replace(RELAY.field("method"), required=True),
+    dataclasses.replace(RELAY.field("method"), required=True, choices=METHODS),
+    RELAY.field("method_other"),
     dataclasses.replace(RELAY.field("relayed_on"), required=True),
     RELAY.field("relayed_by"),
-))
+), checks=(check_relay,))
 NOTE_FORM = RecordDef("relay", (dataclasses.replace(RELAY.field("check_note"), required=True),))
+CONFIRM_FORM = RecordDef("relay", (
+    dataclasses.replace(RELAY.field("response"), required=True),
+    RELAY.field("response_note"),
+))
 
 
 def coverage_text(coverage: Coverage) -> str:
@@ -160,12 +166,14 @@ class AudienceRow:
 
     def cells(self) -> tuple[str, ...]:
         return tuple(self.person["name"] if c.key == "person_name"
+                     else method_text(self.doc) if c.key == "method"
                      else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
 
 
 class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One notice's coverage: the audience, the not reached first."""
-    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note"})
+    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note",
+                               "confirm_many"})
 
     CSS_PATH = "notices.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -174,6 +182,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         Binding("k", "respond('acknowledged')", "watch.notices.key.acknowledged", show=False),
         Binding("s", "respond('studied')", "watch.notices.key.studied", show=False),
         Binding("c", "check_note", "watch.notices.key.check_note"),
+        Binding("u", "pending", "progress.key.not_acknowledged"),
+        Binding("K", "confirm_many", "progress.key.confirm_many"),
         Binding("escape", "close", "dialog.key.close"),
     ]
 
@@ -182,6 +192,7 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.session = session
         self.notice_id = notice_id
         self.how: dict[str, str] | None = None  # the last relay's method, day and person
+        self.pending_only = False  # only those who have not acknowledged (未阅知)
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -215,6 +226,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         reached = [p for p in audience if relays.get(p.id, {}).get("relayed_on")]
         missing = [p for p in audience if not relays.get(p.id, {}).get("relayed_on")]
         rows = [AudienceRow(p, relays.get(p.id)) for p in missing + reached]
+        if self.pending_only:
+            rows = [r for r in rows if not r.doc.get("response")]
         current = self.table.current
         self.table.set_rows(rows, keep=keep or (current.id if current else None))
         self.query_one("#notice-title", Static).update(doc["title"])
@@ -231,7 +244,9 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             "watch.notices.coverage", relayed=coverage.relayed, expected=coverage.expected,
             bar=coverage_bar(coverage.relayed, coverage.expected, 20), share=share,
             acknowledged=coverage.acknowledged, studied=coverage.studied,
-            missing=len(coverage.not_reached)))
+            missing=len(coverage.not_reached))
+            + (i18n.t("progress.filter.not_acknowledged", count=len(rows))
+               if self.pending_only else ""))
 
     def forget_data(self) -> None:
         self.table.set_rows([])
@@ -248,7 +263,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         index = self.table.cursor
         try:
             count = self.session.notices.relay(self.notice_id, person_ids, how["method"],
-                                               how["relayed_on"], how.get("relayed_by", ""))
+                                               how["relayed_on"], how.get("relayed_by", ""),
+                                               method_other=how.get("method_other", ""))
         except (UserError, StorageError) as exc:
             self.notify(describe(exc), severity="error")
             return
@@ -259,7 +275,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
 
     def _ask_how(self, person_ids: list[str]) -> None:
         today = self.session.health.today().isoformat()
-        values = self.how or {"method": "", "relayed_on": today, "relayed_by": ""}
+        values = self.how or {"method": "", "method_other": "", "relayed_on": today,
+                              "relayed_by": ""}
 
         def save(values: dict[str, Any]) -> str:
             self._relay(person_ids, {k: str(v) for k, v in values.items()})
@@ -309,6 +326,32 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             {"check_note": row.doc.get("check_note", "")},
             check=lambda v: NOTE_FORM.clean(v)[1], save=save),
             lambda _: self.reload_data(keep=row.id))
+
+    def action_pending(self) -> None:
+        self.pending_only = not self.pending_only
+        self.reload_data()
+
+    def action_confirm_many(self) -> None:
+        """Everyone listed who was relayed to and has not answered, confirmed
+        at once with one note ("在支部微信群接龙确认")."""
+        waiting = [r.id for r in self.table.rows if isinstance(r, AudienceRow)
+                   and r.doc.get("relayed_on") and not r.doc.get("response")]
+        if not waiting:
+            self.notify(i18n.t("progress.confirm.nobody"), severity="warning")
+            return
+
+        def save(values: dict[str, Any]) -> str:
+            count = self.session.notices.respond_many(
+                self.notice_id, waiting, str(values["response"]),
+                str(values.get("response_note", "")))
+            self.notify(i18n.t("progress.confirm.done", count=count))
+            return self.notice_id
+
+        self.app.push_screen(RecordForm(
+            CONFIRM_FORM, i18n.t("progress.confirm.title", count=len(waiting)),
+            {"response": "acknowledged", "response_note": ""},
+            check=lambda v: CONFIRM_FORM.clean(v)[1], save=save),
+            lambda _: self.reload_data())
 
     def action_close(self) -> None:
         self.dismiss(None)

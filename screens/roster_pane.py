@@ -25,6 +25,7 @@ from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
 from screens.import_roster import ImportRosterScreen
 from screens.person_detail import PersonDetail
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Select
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
@@ -33,7 +34,7 @@ Done = Callable[[], None]
 STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
 
 
-class RosterTable(ReadOnlyGuard, RecordTable):
+class RosterTable(ReadOnlyGuard, PersonRows, RecordTable):
     WRITE_ACTIONS = frozenset({"edit", "archive"})
     SORTABLE = True
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,6 +42,7 @@ class RosterTable(ReadOnlyGuard, RecordTable):
         Binding("delete", "archive", "roster.key.archive"),
         Binding("s", "sort_next", "roster.key.sort", show=False),
         Binding("r", "reverse", "roster.key.reverse", show=False),
+        PERSON_KEY,
     ]
 
     @property
@@ -117,6 +119,8 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
                          compact=True, id="filter-stage")
             yield Select([], prompt=i18n.t("roster.filter.group"), compact=True,
                          id="filter-group")
+            yield Select([], prompt=i18n.t("roster.filter.unit"), compact=True,
+                         id="filter-unit")
             yield Select([(i18n.t(f"roster.filter.status.{s or 'all'}"), s)
                           for s in STATUS_FILTERS],
                          allow_blank=False, value=ACTIVE, compact=True, id="filter-status")
@@ -143,7 +147,8 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
         return RosterQuery(
             text=self.query_one("#roster-search", Input).value,
             category=self._select("category"), stage=self._select("stage"),
-            group=self._select("group"), status=self._select("status"),
+            group=self._select("group"), unit=self._select("unit"),
+            status=self._select("status"),
             sort=self.sort, descending=self.descending,
         )
 
@@ -159,21 +164,23 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
                                             total=roster.count(ACTIVE))
 
     def reload_data(self, keep: str | None = None) -> None:
-        """Fill the group filter and the list again (after an unlock or a write);
-        the cursor stays on ``keep`` if given, else on the current row."""
-        groups = self.session.roster.groups()
-        group = self.query_one("#filter-group", Select)
-        chosen = self._select("group")
-        with group.prevent(Select.Changed):
-            group.set_options([(g, g) for g in groups])
-            if chosen in groups:
-                group.value = chosen
+        """Fill the group and class filters and the list again (after an unlock
+        or a write); the cursor stays on ``keep`` if given, else on the current row."""
+        roster = self.session.roster
+        for name, names in (("group", roster.groups()), ("unit", roster.units())):
+            select = self.query_one(f"#filter-{name}", Select)
+            chosen = self._select(name)
+            with select.prevent(Select.Changed):
+                select.set_options([(n, n) for n in names])
+                if chosen in names:
+                    select.value = chosen
         self.refresh_rows(keep)
 
     def forget_data(self) -> None:
         self.table.set_rows([])
         self.query_one(Count).text = ""
         self.query_one("#filter-group", Select).set_options([])
+        self.query_one("#filter-unit", Select).set_options([])
 
 
     @on(Input.Changed, "#roster-search")

@@ -6,7 +6,7 @@ move it on (start, progress, done with evidence, cancel)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -19,38 +19,55 @@ from textual.widgets import Footer, Input, Select
 
 from branchtool import i18n
 from branchtool.errors import UserError
-from branchtool.records.fields import InvalidRecord
-from branchtool.records.fieldtypes import to_datetime
+from branchtool.records import dates
+from branchtool.records.fields import FieldDef, InvalidRecord, Kind, RecordDef
+from branchtool.records.fieldtypes import RefListField, to_datetime
 from branchtool.records.task import LOAD_COLUMNS, OPEN, STATUSES, TASK, TASK_COLUMNS
-from branchtool.services.book import names
-from branchtool.services.tasks import OPEN_STATUSES, TaskQuery
+from branchtool.services.book import names, person_name
+from branchtool.services.tasks import OPEN_STATUSES, TaskQuery, progress
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
+from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.task_form import BulkTaskForm, NoteScreen, task_form
+
+# Who has done their part of a task, with one note for all (K in a task).
+CONFIRM_TASK = RecordDef("progress", (
+    RefListField("people", required=True),
+    FieldDef("note", Kind.TEXT, max_length=200),
+))
 
 # The views of the list: by status (open, overdue, each status, all), or by member.
 OVERDUE, ALL, BY_MEMBER = "overdue", "all", "members"
 VIEWS = (OPEN_STATUSES, OVERDUE, *STATUSES, ALL, BY_MEMBER)
 
 
-class TaskTable(ReadOnlyGuard, FlaggedTable):
+class TaskTable(ReadOnlyGuard, PersonRows, FlaggedTable):
     WRITE_ACTIONS = frozenset({"edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "task.key.edit"),
+        PERSON_KEY,
     ]
+
+    def person_of(self, row: Any) -> str | None:
+        """The one person a task is assigned to (several: the first)."""
+        assignees = row.doc.get("assignees", "").split()
+        return assignees[0] if assignees else None
 
     def action_edit(self) -> None:
         if self.current is not None:
             self.query_ancestor(TasksPane).edit(self.current.id)
 
 
-class LoadTable(FlaggedTable):
+class LoadTable(PersonRows, FlaggedTable):
     """One row per member: open, overdue and done tasks."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
 
 
 class TasksPane(ReadOnlyGuard, Vertical, LockAware):
@@ -207,7 +224,8 @@ class TasksPane(ReadOnlyGuard, Vertical, LockAware):
 
 class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     """One task: what, who, when, its progress log, and the steps on it."""
-    WRITE_ACTIONS = frozenset({"progress", "start", "done", "cancel_task", "edit", "delete"})
+    WRITE_ACTIONS = frozenset({"progress", "start", "done", "cancel_task", "edit", "delete",
+                               "confirm_many"})
 
     CSS_PATH = "tasks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -215,6 +233,8 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         Binding("s", "start", "task.key.start"),
         Binding("d", "done", "task.key.done"),
         Binding("c", "cancel_task", "task.key.cancel"),
+        Binding("K", "confirm_many", "progress.key.confirm_done"),
+        Binding("u", "pending", "progress.key.not_done"),
         Binding("e", "edit", "task.key.edit"),
         Binding("ctrl+d", "delete", "task.key.delete", show=False),
         Binding("escape", "close", "dialog.key.close"),
@@ -226,6 +246,7 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.session = session
         self.task_id = task_id
         self.changed = changed
+        self.pending_only = False  # the assignees who have not done their part only
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -233,6 +254,7 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
             yield Static(id="task-title")
             with VerticalScroll(id="task-scroll"):
                 yield Static(id="task-fields")
+                yield Static(id="task-people")
                 yield Static(id="task-log")
             yield Footer(compact=True)
 
@@ -248,7 +270,7 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         status = doc["status"]
         if action == "start":
             return status == "todo" or None
-        if action in ("done", "cancel_task", "progress"):
+        if action in ("done", "cancel_task", "progress", "confirm_many"):
             return status in OPEN or None
         return True
 
@@ -276,6 +298,7 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
                 shown = fdef.display(value)
             table.add_row(fdef.label, shown or "—")
         self.query_one("#task-fields", Static).update(table)
+        self.query_one("#task-people", Static).update(self._people(doc))
         log = Table.grid(padding=(0, 2))
         log.add_column(style="dim", no_wrap=True)
         log.add_column(no_wrap=True)
@@ -287,6 +310,33 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.query_one("#task-log", Static).update(
             _titled(i18n.t("task.log.title"), log) if doc.get("log") else "")
         self.refresh_bindings()
+
+    def _people(self, doc: dict[str, Any]) -> Table:
+        """Each assignee's own status: done (with the day and the note) or not."""
+        done, total = progress(doc)
+        title = i18n.t("progress.task.people", done=done, total=total)
+        if self.pending_only:
+            title += i18n.t("progress.task.filter")
+        people = Table.grid(padding=(0, 2))
+        people.add_column(no_wrap=True)
+        people.add_column(no_wrap=True)
+        people.add_column()
+        confirmed = doc.get("confirmed") or {}
+        finished = doc["status"] == "done"
+        for person_id in doc.get("assignees", "").split():
+            mark = confirmed.get(person_id)
+            if self.pending_only and (mark or finished):
+                continue
+            name = person_name(self.session.roster, person_id)
+            if mark:
+                people.add_row(name, i18n.t("progress.task.done_on", date=dates.display(
+                    mark["on"])), mark.get("note", ""))
+            elif finished:
+                people.add_row(name, i18n.t("progress.task.done"), "")
+            else:
+                people.add_row(name, Text(TASK.field("status").display(doc["status"]),
+                                          style="yellow"), "")
+        return _titled(title, people)
 
     def _notice(self, notice_id: str) -> str:
         if not notice_id:
@@ -371,6 +421,36 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.app.push_screen(ConfirmScreen(i18n.t("task.delete.question"),
                                            yes=i18n.t("care.delete.yes"),
                                            no=i18n.t("dialog.cancel"), danger=True), answered)
+
+    def action_pending(self) -> None:
+        self.pending_only = not self.pending_only
+        self.reload_data()
+
+    def action_confirm_many(self) -> None:
+        """Tick who has done their part (everyone not yet, ticked to start
+        with), one note for all: one keystroke, one write."""
+        doc = self.session.tasks.get(self.task_id) or {}
+        confirmed = doc.get("confirmed") or {}
+        waiting = [p for p in doc.get("assignees", "").split() if p not in confirmed]
+        if not waiting:
+            return
+        options = [(person_name(self.session.roster, p), p) for p in waiting]
+
+        def save(values: dict[str, Any]) -> str:
+            chosen = str(values.get("people", "")).split()
+            count = self.session.tasks.confirm(self.task_id, chosen,
+                                               str(values.get("note", "")))
+            self.notify(i18n.t("progress.confirm.done", count=count))
+            return self.task_id
+
+        def check(values: dict[str, Any]) -> list[Any]:
+            return CONFIRM_TASK.clean(values)[1]
+
+        self.app.push_screen(CareForm(
+            CONFIRM_TASK, i18n.t("progress.task.confirm_title", count=len(waiting)),
+            {"people": " ".join(waiting), "note": ""}, check=check, save=save,
+            session=self.session, pickers={"people": lambda _: options}),
+            lambda saved: saved and (self.reload_data(), self.changed()))
 
     def action_close(self) -> None:
         self.dismiss(None)

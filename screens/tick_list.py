@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from textual import events
-from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import SelectionList
 from textual.widgets.option_list import OptionDoesNotExist
+
+from screens.plain import SelectionList
 
 TICKED = "X"
 UNTICKED = " "
@@ -36,16 +36,11 @@ class TickList(SelectionList[str]):
     """A ``SelectionList`` of plain-text labels that Space ticks at once."""
 
     def __init__(self, *selections: tuple[str, str, bool], **kwargs: object) -> None:
-        super().__init__(*(self._plain(s) for s in selections), **kwargs)  # type: ignore[arg-type]
-
-    @staticmethod
-    def _plain(selection: tuple[str, str, bool]) -> tuple[Content, str, bool]:
-        label, value, ticked = selection
-        return (Content(label), value, ticked)
+        super().__init__(*selections, **kwargs)  # type: ignore[arg-type]
 
     def add_ticks(self, selections: Iterable[tuple[str, str, bool]]) -> None:
         """Add options (label, value, ticked) with plain-text labels."""
-        self.add_options([self._plain(s) for s in selections])
+        self.add_options(list(selections))
 
     def on_focus(self, event: events.Focus) -> None:
         if self.highlighted is None and self.option_count:

@@ -116,7 +116,7 @@ async def test_the_care_case_form_checks_date_order_and_the_responsible(
         await pilot.press(*"钱", "enter")
         await pilot.pause()
         assert picker.value == branch["student"]
-        set_value(form, "hardship", "illness")
+        set_value(form, "hardship", ["family", "illness"])  # several at once
         set_value(form, "severity", "extreme")
         set_value(form, "description", "住院治疗，需要陪护")
         set_value(form, "opened_on", "2024-05-20")
@@ -141,8 +141,9 @@ async def test_the_care_case_form_checks_date_order_and_the_responsible(
         await save(pilot)
         assert isinstance(app.screen, MainScreen)
         rows = pane.table.rows
-        assert [r.cells()[:3] for r in rows] == [("钱同学", "疾病", "特别困难")]
+        assert [r.cells()[:3] for r in rows] == [("钱同学", "疾病、家庭变故", "特别困难")]
         assert len(session.care) == 1
+        assert session.care.cases()[0].doc["hardship"] == "illness,family"  # definition order
 
 
 async def test_the_visit_form_reads_amounts_and_moves_the_next_visit(
@@ -162,7 +163,7 @@ async def test_the_visit_form_reads_amounts_and_moves_the_next_visit(
         assert form_row(form, "visitor").widget.value == branch["li"]  # the responsible one
         set_value(form, "method", "home")
         set_value(form, "findings", "送去慰问金")
-        set_value(form, "support", "money")
+        set_value(form, "support", ["money", "counselling"])
         await save(pilot)
         assert form_row(form, "amount").problem == "发放慰问金时请填写金额"
         for typed, problem in [("12.345", "金额最多精确到分（两位小数）"),
@@ -184,6 +185,7 @@ async def test_the_visit_form_reads_amounts_and_moves_the_next_visit(
         assert isinstance(app.screen, CaseDetail)
         visit = session.care.visits(case_id)[0]
         assert visit.doc["amount"] == "1200.50"
+        assert visit.doc["support"] == "money,counselling"
         assert visit.cells()[-1] == "1,200.50 元"
         assert session.care.get(case_id)["next_visit"] == "2024-06-07"  # type: ignore[index]
 

@@ -298,3 +298,35 @@ def test_visits_of_a_period(care: CareService, people: dict[str, str]) -> None:
     assert [r.doc["date"] for r in may] == ["2024-05-31", "2024-05-01"]
     assert len(care.visits(case_id, end=dt.date(2024, 5, 1))) == 2
     assert len(care.visits(case_id)) == 4
+
+
+# -- several hardships, several kinds of support (issue 17) -------------------------------------
+def test_several_hardships_and_supports_and_the_old_single_values(
+        care: CareService, people: dict[str, str], session: Session) -> None:
+    both = care.add_case(case_values(people, hardship="疾病、经济困难"))
+    assert care.get(both)["hardship"] == "economic,illness"  # type: ignore[index]
+    # A case stored before, with one code, reads, filters and counts as it did.
+    old = care.add_case(case_values(people, hardship="study", person="", name="钱同学",
+                                    category="student"))
+    assert CARE.field("hardship").display(care.get(old)["hardship"]) == "学业"  # type: ignore[index]
+    assert {r.id for r in care.cases(CareQuery(hardship="illness"))} == {both}
+    assert {r.id for r in care.cases(CareQuery(hardship="economic"))} == {both}
+    assert {r.id for r in care.cases(CareQuery(hardship="study"))} == {old}
+    summary = care.summary(dt.date(2024, 5, 1), TODAY)
+    assert (summary.by_hardship["economic"], summary.by_hardship["illness"],
+            summary.by_hardship["study"]) == (1, 1, 1)
+    # One amount per visit, counted once, with the money; each support counted.
+    care.add_visit(both, visit_values(people, support=["counselling", "money"], amount="300"))
+    care.add_visit(both, visit_values(people, date="2024-05-21", support="goods",
+                                      amount="50"))
+    with pytest.raises(InvalidRecord) as caught:
+        care.add_visit(both, visit_values(people, date="2024-05-22",
+                                          support="counselling,study", amount="10"))
+    assert first_problem(caught) == ("amount", "care.check.amount_without_support")
+    totals = care.support_totals(dt.date(2024, 5, 1), TODAY)
+    assert totals.visits == 2 and totals.amount == Decimal("350")
+    assert (totals.by_type["money"].count, totals.by_type["money"].amount) == (1, Decimal("300"))
+    assert (totals.by_type["counselling"].count, totals.by_type["counselling"].amount) == (
+        1, Decimal("0"))
+    assert totals.by_type["goods"].amount == Decimal("50")
+    assert VISIT.field("support").display("money,counselling") == "慰问金、心理疏导"

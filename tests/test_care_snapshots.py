@@ -150,6 +150,35 @@ def test_member_page(snap_compare: Any, branch: Session) -> None:
     assert snap_compare(Harness(branch, TasksPane), run_before=page)
 
 
+def person_page(branch: Session, key: str) -> Callable[[Any], Any]:
+    """A person's page on one of its tabs: someone the demo gives a care
+    case and a close contact, if anyone has both."""
+    async def run(pilot: Any) -> None:
+        cared = [r.doc["person"] for r in branch.care.cases() if r.doc.get("person")]
+        contacted = {c["person"] for c in branch.contacts.all() if c.get("person")}
+        who = next((p for p in cared if p in contacted), cared[0])
+        await pilot.app.push_screen(MemberPage(branch, who))
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+
+    return run
+
+
+def test_person_page_checkins(snap_compare: Any, branch: Session) -> None:
+    assert snap_compare(Harness(branch, TasksPane), run_before=person_page(branch, "2"))
+
+
+def test_person_page_care(snap_compare: Any, branch: Session) -> None:
+    assert snap_compare(Harness(branch, TasksPane), run_before=person_page(branch, "4"),
+                        terminal_size=(120, 40))
+
+
+def test_person_page_contacts(snap_compare: Any, branch: Session) -> None:
+    assert snap_compare(Harness(branch, TasksPane), run_before=person_page(branch, "3"),
+                        terminal_size=(120, 40))
+
+
 def test_tasks_in_english(snap_compare: Any, branch: Session) -> None:
     i18n.set_language("en")
     assert snap_compare(Harness(branch, TasksPane), run_before=settle)

@@ -80,7 +80,7 @@ def test_office_and_branch_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         session.bundles.today = lambda: TODAY
         [notice] = [n for n in session.notices.all() if n.get("from_office")]
         people = session.notices.audience(notice["id"])
-        session.notices.relay(notice["id"], [p.id for p in people], "wechat", TODAY)
+        session.notices.relay(notice["id"], [p.id for p in people], "wechat_group", TODAY)
         path = export(session, tmp_path / "bundles")
 
     monkeypatch.setenv("BRANCHTOOL_PASSPHRASE", OFFICE_PASSPHRASE)

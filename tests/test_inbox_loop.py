@@ -42,7 +42,7 @@ def test_notice_and_task_reach_the_branch_and_coverage_comes_back(loop) -> None:
 
     # the secretary relays to three members, one acknowledges; answers the task
     audience = loop.a.notices.audience(notice["id"])
-    loop.a.notices.relay(notice["id"], [p.id for p in audience[:3]], "meeting", TODAY)
+    loop.a.notices.relay(notice["id"], [p.id for p in audience[:3]], "in_person", TODAY)
     loop.a.notices.respond(notice["id"], audience[0].id, "acknowledged")
     loop.a.tasks.edit(task["id"], {"assignees": audience[0].id,
                                    "evidence": "已报送两名党员事迹"})

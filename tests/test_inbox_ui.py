@@ -107,7 +107,7 @@ async def test_the_loop_in_the_app(tmp_path: Path, chinese: None) -> None:
         await pilot.press("R")  # relay to everyone not yet reached
         form = app.screen
         assert isinstance(form, RecordForm)
-        form.query_one("#field-method", Select).value = "meeting"
+        form.query_one("#field-method", Select).value = "in_person"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         coverage = session.notices.coverage(notice["id"])

@@ -23,10 +23,10 @@ def test_coverage_counts_the_members_reached(watch: Watch) -> None:
     nid = notices.add(NOTICE)
     assert len(notices.audience(nid)) == 5
     before = watch.frames()
-    assert notices.relay(nid, watch.ids[:3], "meeting", TODAY, "支部书记") == 3
+    assert notices.relay(nid, watch.ids[:3], "in_person", TODAY, "支部书记") == 3
     assert watch.frames() == before + 1
-    assert notices.relay(nid, watch.ids[:4], "wechat", TODAY) == 1  # the first relay stays
-    assert notices.relays(nid)[watch.ids[0]]["method"] == "meeting"
+    assert notices.relay(nid, watch.ids[:4], "wechat_group", TODAY) == 1  # the first relay stays
+    assert notices.relays(nid)[watch.ids[0]]["method"] == "in_person"
     coverage = notices.coverage(nid)
     assert (coverage.expected, coverage.relayed) == (5, 4)
     assert [p["name"] for p in coverage.not_reached] == ["孙七"]
@@ -71,13 +71,41 @@ def test_current_notices_and_checks(watch: Watch) -> None:
         notices.add({**NOTICE, "deadline": "2024-05-01"})
     assert caught.value.problems[0].key == "notice.check.deadline_before_issue"
     with pytest.raises(UserError) as caught:
-        notices.relay(due, [watch.ids[0]], "wechat", TODAY + dt.timedelta(days=1))
+        notices.relay(due, [watch.ids[0]], "wechat_group", TODAY + dt.timedelta(days=1))
     assert caught.value.key == "health.future_date"
 
 
 def test_removing_a_notice_takes_its_relays(watch: Watch) -> None:
     notices = watch.session.notices
     nid = notices.add(NOTICE)
-    notices.relay(nid, watch.ids, "wechat", TODAY)
+    notices.relay(nid, watch.ids, "wechat_group", TODAY)
     notices.remove(nid)
     assert notices.get(nid) is None and notices.relays(nid) == {}
+
+
+def test_the_relay_methods_and_other_with_its_words(watch: Watch) -> None:
+    from branchtool.records.notice import LEGACY_METHODS, METHODS, RELAY, method_text
+
+    notices = watch.session.notices
+    nid = notices.add(NOTICE)
+    labels = [RELAY.field("method").choice_label(m) for m in METHODS]
+    assert labels == ["微信群", "QQ群", "钉钉", "腾讯会议", "短信", "电话", "当面", "书面",
+                      "其他（注明）"]
+    with pytest.raises(InvalidRecord) as caught:
+        notices.relay(nid, watch.ids[:1], "other", TODAY)
+    assert caught.value.problems[0].key == "relay.check.other_needs_text"
+    assert notices.relay(nid, watch.ids[:1], "other", TODAY, method_other="班级群接龙") == 1
+    assert method_text(notices.relays(nid)[watch.ids[0]]) == "其他：班级群接龙"
+    assert notices.relay(nid, watch.ids[1:2], "qq_group", TODAY, method_other="x") == 1
+    assert notices.relays(nid)[watch.ids[1]]["method_other"] == ""  # only with "other"
+    with pytest.raises(ValueError):  # no longer offered for a new relay
+        notices.relay(nid, watch.ids[2:3], "meeting", TODAY)
+    # A relay stored before, with a method no longer offered, still reads and
+    # takes a response.
+    old = {"id": f"{nid}:{watch.ids[2]}", "notice": nid, "person": watch.ids[2],
+           "method": "meeting", "relayed_on": TODAY.isoformat(), "relayed_by": "",
+           "response": "", "check_note": "", "updated_at": "2024-06-01T01:00:00Z"}
+    watch.session.vault.partition("relays").upsert(old)
+    assert "meeting" in LEGACY_METHODS
+    assert method_text(notices.relays(nid)[watch.ids[2]]) == "支部会议"
+    assert notices.respond(nid, watch.ids[2], "acknowledged")["method"] == "meeting"

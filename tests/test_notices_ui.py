@@ -48,7 +48,7 @@ async def test_a_notice_is_relayed_to_every_member(watch: Watch) -> None:
         await pilot.press("space")  # 李四: how was it relayed?
         form = app.screen
         assert isinstance(form, RecordForm)
-        form.query_one("#field-method", Select).value = "meeting"
+        form.query_one("#field-method", Select).value = "in_person"
         field(form, "relayed_by").value = "支部书记"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -65,10 +65,16 @@ async def test_a_notice_is_relayed_to_every_member(watch: Watch) -> None:
         await pilot.press("R")  # the rest at once, by WeChat
         form = app.screen
         assert isinstance(form, RecordForm)
-        form.query_one("#field-method", Select).value = "wechat"
+        form.query_one("#field-method", Select).value = "other"  # says how, or is refused
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        form.query_one("#field-method_other", Input).value = "班级群接龙"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert static(app, "#notice-coverage").startswith("已传达 5/5")
+        assert s.notices.relays(nid)[watch.ids[0]]["method_other"] == "班级群接龙"
+        assert "其他：班级群接龙" in [r.cells()[2] for r in detail.table.rows]
         assert "未传达 0" in static(app, "#notice-coverage")
         detail.table.move_to(0)
         await pilot.press("s")  # studied

@@ -104,8 +104,9 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(wheel: Path, tmp_path:
     assert "usage: branchtool" in english.stdout and "党支部" not in english.stdout
     built = run([command, "demo", "--no-open"], cwd=tmp_path, env=env)
     assert "口令：demo" in built.stdout
-    vaults = list(home.rglob("vault.json"))
-    assert len(vaults) == 1 and vaults[0].parent.name == "demo"
+    vaults = sorted(home.rglob("vault.json"), key=lambda p: p.parent.name)
+    # the demo branch, and its demo office beside it
+    assert [p.parent.name for p in vaults] == ["demo", "demo-office"]
     # the package came from the venv, not from the checkout
     where = run([python, "-c", "import branchtool, screens, storage; "
                  "print(branchtool.__file__); print(screens.__file__)"], cwd=tmp_path, env=env)

@@ -169,7 +169,8 @@ def test_views_by_status_and_member(tasks: TaskService, members: list[str],
     assert [r.id for r in tasks.query(TaskQuery(overdue_only=True))] == [overdue]
     assert [r.id for r in tasks.query(TaskQuery(text="下"))] == [later]
     assert [r.id for r in tasks.query(TaskQuery(member=members[0]))] == [overdue, soon, later]
-    assert tasks.query()[0].cells() == ("逾期", "王一、李二", "2024年6月1日 08:00", "一般", "待办")
+    assert tasks.query()[0].cells() == ("逾期", "王一、李二", "2024年6月1日 08:00", "一般", "待办",
+                                        "0/2")
     load = {row.name: (row.open, row.overdue, row.done) for row in tasks.workload()}
     assert load == {"王一": (3, 1, 1), "李二": (2, 1, 1)}
     everyone = tasks.workload(everyone=True)

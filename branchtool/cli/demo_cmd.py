@@ -40,8 +40,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     session = Session(path, work_factor=DEFAULT_WORK_FACTOR)
     if session.exists() and not session.is_demo:
         raise UserError("cli.demo.not_demo", path=str(path))
+    office = demo.office_path(path)
     if session.exists() and args.fresh:
         shutil.rmtree(path)
+        if demo.is_demo_office(office):
+            shutil.rmtree(office)
     if session.exists():
         print(i18n.t("cli.demo.reopened", path=str(path), passphrase=demo.PASSPHRASE))
     else:
@@ -51,6 +54,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                  progress=step)
         session.lock()
         print(i18n.t("cli.demo.built", path=str(path), passphrase=demo.PASSPHRASE))
+    if not office.exists():  # a demo built before the demo office was
+        session.unlock(demo.PASSPHRASE)
+        try:
+            demo.build_office(session, office)
+        finally:
+            session.lock()
+    if demo.is_demo_office(office):
+        print(i18n.t("cli.demo.office", path=str(office), passphrase=demo.PASSPHRASE))
     if args.no_open:
         return 0
     from branchtool.cli.app_cmd import launch

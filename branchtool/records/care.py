@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from branchtool.records import dates
 from branchtool.records.fields import FieldDef, Kind, Problem, RecordDef, Ref
 from branchtool.records.fieldtypes import MoneyField, RefField
+from branchtool.records.health_fields import MultiChoiceField, split_codes
 
 HARDSHIPS = ("economic", "illness", "mental", "family", "quarantine", "study", "other")
 # In rising order: the list puts the gravest first.
@@ -29,7 +30,8 @@ CARE_FIELDS = (
     RefField("person", width=0),  # a roster person, or ...
     FieldDef("name", max_length=40),  # ... the name of someone not on the roster
     FieldDef("category", Kind.CHOICE, choices=CATEGORIES),  # theirs
-    FieldDef("hardship", Kind.CHOICE, required=True, choices=HARDSHIPS, width=12, priority=80),
+    # Several at once (经济困难 and 疾病); a record of one code reads as before.
+    MultiChoiceField("hardship", required=True, choices=HARDSHIPS, width=12, priority=80),
     FieldDef("severity", Kind.CHOICE, required=True, choices=SEVERITIES, width=8, priority=90),
     FieldDef("description", Kind.NOTE, required=True, max_length=2000, redact="standard"),
     RefField("responsible", required=True),
@@ -45,7 +47,7 @@ VISIT_FIELDS = (
     FieldDef("method", Kind.CHOICE, required=True, choices=METHODS, width=6, priority=60),
     RefField("visitor", required=True),
     FieldDef("findings", Kind.NOTE, required=True, max_length=2000, redact="standard"),
-    FieldDef("support", Kind.CHOICE, choices=SUPPORTS, width=8, priority=70),
+    MultiChoiceField("support", choices=SUPPORTS, width=8, priority=70),
     MoneyField("amount", width=12, priority=65),
     FieldDef("follow_up", Kind.NOTE, max_length=1000, redact="standard"),
     FieldDef("next_visit", Kind.DATE),
@@ -84,6 +86,14 @@ def clear_outsider(values: dict[str, str]) -> None:
         values["category"] = ""
 
 
+def amount_support(supports: list[str]) -> str:
+    """Which of a visit's supports its amount belongs to: the money, else the
+    first that can have an amount ("" when none can)."""
+    if "money" in supports:
+        return "money"
+    return next((s for s in supports if s in SUPPORT_WITH_AMOUNT), "")
+
+
 def check_visit(values: dict[str, str]) -> Iterator[Problem]:
     """No visit in the future; the next one after this one; an amount only
     with support that can have one, and money support always with one."""
@@ -92,10 +102,10 @@ def check_visit(values: dict[str, str]) -> Iterator[Problem]:
     if day and next_visit and not dates.precedes(day, next_visit):
         yield Problem("care.check.after", "next_visit", {"other": Ref("visit.field.date")},
                       Ref("visit.field.next_visit"))
-    support, amount = values.get("support", ""), values.get("amount", "")
-    if amount and support not in SUPPORT_WITH_AMOUNT:
+    support, amount = split_codes(values.get("support", "")), values.get("amount", "")
+    if amount and not set(support) & set(SUPPORT_WITH_AMOUNT):
         yield _problem("visit", "care.check.amount_without_support", "amount")
-    if support == "money" and not amount:
+    if "money" in support and not amount:
         yield _problem("visit", "care.check.amount_needed", "amount")
 
 

@@ -78,6 +78,7 @@ TASK_COLUMNS = (
     TASK.field("due"),
     TASK.field("priority"),
     TASK.field("status"),
+    FieldDef("progress", width=5, priority=65, record="task"),  # "8/12" of the assignees
 )
 # The workload view: one row per member.
 LOAD_COLUMNS = (

@@ -12,7 +12,7 @@ from branchtool import i18n
 from branchtool.records.alert import ALERT, CASE_CONTACT, FEVER, RISK_TRAVEL, SYMPTOM
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.contact import CONTACT, FOLLOWUP, OBSERVATION_TYPES
-from branchtool.reports import text
+from branchtool.reports import daily_day, text
 from branchtool.reports.base import (
     COUNTS,
     category,
@@ -62,6 +62,16 @@ def build(session: Session, day: dt.date, redaction: str = "standard", *,
               session.health.day(day) if entries is None else entries)
     _followups(doc.section(text.section_title(5, i18n.t("report.daily.followups"))),
                session, agenda, redaction)
+    # The rest of the day: alerts and their handling, observations begun and
+    # ending, care visits, notice relays (``daily_day``).
+    daily_day.alerts(doc.section(text.section_title(6, i18n.t("report.day.alerts_title"))),
+                     session, day, redaction)
+    daily_day.observations(doc.section(text.section_title(
+        7, i18n.t("report.day.observations_title"))), session, day, redaction)
+    daily_day.care(doc.section(text.section_title(8, i18n.t("report.day.care_title"))),
+                   session, day, redaction)
+    daily_day.notices(doc.section(text.section_title(9, i18n.t("report.day.notices_title"))),
+                      session, day)
     return doc
 
 

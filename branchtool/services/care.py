@@ -28,8 +28,10 @@ from branchtool.records.care import (
     SUPPORTS,
     VISIT,
     VISIT_COLUMNS,
+    amount_support,
 )
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, Ref
+from branchtool.records.health_fields import split_codes
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
 from branchtool.services.roster import PartitionLike, RosterService
 
@@ -211,7 +213,7 @@ class CareService(RecordBook):
         for doc in self._docs.values():
             if query.status and doc.get("status") != query.status:
                 continue
-            if query.hardship and doc.get("hardship") != query.hardship:
+            if query.hardship and query.hardship not in split_codes(doc.get("hardship", "")):
                 continue
             if query.severity and doc.get("severity") != query.severity:
                 continue
@@ -256,6 +258,12 @@ class CareService(RecordBook):
     def visit(self, visit_id: str) -> Doc | None:
         return self.visit_book.get(visit_id)
 
+    def cases_of(self, person_id: str) -> list[Doc]:
+        """Copies of the cases opened for a roster person, the latest first."""
+        found = [d for d in self._docs.values() if d.get("person") == person_id]
+        return [dict(d) for d in sorted(found, key=lambda d: (d.get("opened_on", ""), d["id"]),
+                                        reverse=True)]
+
     def responsible_for(self, person_id: str) -> list[CaseRow]:
         """The open cases a member is responsible for."""
         return [r for r in self.cases() if r.doc.get("responsible") == person_id]
@@ -281,13 +289,18 @@ class CareService(RecordBook):
         totals = SupportTotals()
         for visit in self.visits_between(start, end):
             totals.visits += 1
-            support = visit.get("support", "")
-            if not support:
+            supports = split_codes(visit.get("support", ""))
+            if not supports:
                 continue
             amount = money.from_text(visit.get("amount", ""))
-            entry = totals.by_type[support]
-            entry.count += 1
-            entry.amount += amount
+            # One amount per visit: it goes to the money, else to the first
+            # support that can have one; each support given counts once.
+            paid = amount_support(supports)
+            for support in supports:
+                entry = totals.by_type[support]
+                entry.count += 1
+                if support == paid:
+                    entry.amount += amount
             totals.amount += amount
         return totals
 
@@ -303,7 +316,8 @@ class CareService(RecordBook):
                 out.closed[doc["status"]] = out.closed.get(doc["status"], 0) + 1
             if opened <= last and (not closed or closed > last):
                 out.following += 1
-                out.by_hardship[doc["hardship"]] = out.by_hardship.get(doc["hardship"], 0) + 1
+                for code in split_codes(doc["hardship"]):
+                    out.by_hardship[code] = out.by_hardship.get(code, 0) + 1
                 out.by_severity[doc["severity"]] = out.by_severity.get(doc["severity"], 0) + 1
         visits = self.visits_between(start, end)
         out.visits_by_method = {m: sum(1 for v in visits if v["method"] == m) for m in METHODS}

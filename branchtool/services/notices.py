@@ -142,8 +142,22 @@ class NoticeService:
         """Person id -> relay record of a notice."""
         return {d["person"]: d for d in self._relays.find(notice=notice_id)}
 
+    def for_person(self, person_id: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """The notices a person was relayed, or whose audience they belong
+        to, each with its relay to them (``None``: not reached), latest first."""
+        person = self._roster.person(person_id)
+        relays = {d["notice"]: d for d in self._relays.find(person=person_id)}
+        out = []
+        for notice in self.all():
+            relay = relays.get(notice["id"])
+            if relay is None and (person is None or person.status != ACTIVE or (
+                    notice["audience"] != "everyone" and person["stage"] not in MEMBER_STAGES)):
+                continue
+            out.append((notice, relay))
+        return out
+
     def relay(self, notice_id: str, person_ids: Iterable[str], method: str,
-              on: dt.date | str, by: str = "") -> int:
+              on: dt.date | str, by: str = "", *, method_other: str = "") -> int:
         """Record that the notice was relayed to these people (one batch).
         People already reached keep their first relay. Returns how many were
         newly reached."""
@@ -152,10 +166,11 @@ class NoticeService:
             raise ValueError(method)
         day = as_day(on)
         not_future(day, self._now())
-        values, problems = RELAY.clean({"method": method, "relayed_on": day, "relayed_by": by})
+        values, problems = RELAY.clean({"method": method, "method_other": method_other,
+                                        "relayed_on": day, "relayed_by": by})
         if problems:
             raise InvalidRecord(problems)
-        values = {k: values[k] for k in ("method", "relayed_on", "relayed_by")}
+        values = {k: values[k] for k in ("method", "method_other", "relayed_on", "relayed_by")}
         existing = self.relays(notice_id)
         now = stamp(self._now())
         count = 0
@@ -181,11 +196,46 @@ class NoticeService:
         """Write the notice's reach from its relays (inside the caller's batch)."""
         self._store.partition(REACH).upsert(reach_doc(notice_id, relays))
 
-    def respond(self, notice_id: str, person_id: str, response: str) -> dict[str, Any]:
-        """The member acknowledged (已阅知) or studied (已学习) the notice."""
+    def respond(self, notice_id: str, person_id: str, response: str,
+                note: str = "") -> dict[str, Any]:
+        """The member acknowledged (已阅知) or studied (已学习) the notice
+        (today); ``""`` takes the response back."""
         if response not in ("", *RESPONSES):
             raise ValueError(response)
-        return self._change_relay(notice_id, person_id, {"response": response})
+        day = self._now().date().isoformat() if response else ""
+        return self._change_relay(notice_id, person_id, {
+            "response": response, "responded_on": day,
+            "response_note": note if response else ""})
+
+    def respond_many(self, notice_id: str, person_ids: Iterable[str], response: str,
+                     note: str = "") -> int:
+        """Several members confirmed at once ("these 12 in the group chat"),
+        with one note, in one write. Only those relayed to and not yet
+        answering count; returns how many."""
+        self._require(notice_id)
+        if response not in RESPONSES:
+            raise ValueError(response)
+        clean, problems = RELAY.clean({"response_note": note})
+        if problems:
+            raise InvalidRecord(problems)
+        relays = self.relays(notice_id)
+        now = self._now()
+        changes = {"response": response, "responded_on": now.date().isoformat(),
+                   "response_note": clean["response_note"], "updated_at": stamp(now)}
+        count = 0
+        with self._store.batch():
+            for person_id in dict.fromkeys(person_ids):
+                old = relays.get(person_id)
+                if old is None or not old.get("relayed_on") or old.get("response"):
+                    continue
+                doc = {**old, **changes}
+                self._relays.upsert(doc)
+                relays[person_id] = doc
+                count += 1
+            if count:
+                self._sum_up(notice_id, relays)
+        self.version += 1
+        return count
 
     def check_note(self, notice_id: str, person_id: str, note: str) -> dict[str, Any]:
         """A supervision check's note (督导检查) on this member's relay."""

@@ -29,6 +29,8 @@ from branchtool.records.fields import (
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
 
 PARTITION = "roster"
+# What changed in a person's record, and when (the person page's roster history).
+CHANGES = "roster_changes"
 META_FIELDS = ("id", "created_at", "updated_at")
 # Status filter values besides the status codes themselves.
 ALL_STATUSES = ""
@@ -97,6 +99,7 @@ class RosterQuery:
     category: str = ""
     stage: str = ""
     group: str = ""
+    unit: str = ""  # 班级或部门
     status: str = ACTIVE  # a status code, ARCHIVED_STATUSES, or ALL_STATUSES
     sort: str = "name"
     descending: bool = False
@@ -125,8 +128,10 @@ class RosterService:
         batch: Callable[[], AbstractContextManager[Any]],
         *,
         now: Callable[[], str] = _utc_now,
+        changes: Any = None,
     ) -> None:
         self._part = partition
+        self._log = changes  # a partition of change records, or None (not kept)
         self._batch = batch
         self._now = now
         self._people: dict[str, Person] = {}
@@ -168,6 +173,11 @@ class RosterService:
         names = {p["group"] for p in self._people.values() if p["group"]}
         return sorted(names, key=pinyin.sort_key)
 
+    def units(self) -> list[str]:
+        """The classes and departments in use (班级或部门), in pinyin order."""
+        names = {p["unit"] for p in self._people.values() if p["unit"]}
+        return sorted(names, key=pinyin.sort_key)
+
     def count(self, status: str = ACTIVE) -> int:
         """How many people have ``status`` (or a status filter value)."""
         if self._counts is None:
@@ -200,7 +210,7 @@ class RosterService:
         rows = self._ordered(q.sort, q.descending)
         if q.status != ALL_STATUSES:
             rows = [p for p in rows if _status_matches(p.status, q.status)]
-        for key in ("category", "stage", "group"):
+        for key in ("category", "stage", "group", "unit"):
             wanted = getattr(q, key)
             if wanted:
                 rows = [p for p in rows if p.doc.get(key) == wanted]
@@ -260,7 +270,11 @@ class RosterService:
         if problems:
             raise InvalidRecord(problems)
         doc["updated_at"] = self._now()
-        self._remember(self._part.update(person_id, doc))
+        old = self._require(person_id).doc
+        with self._batch():
+            self._log_change(old, doc)
+            new = self._part.update(person_id, doc)
+        self._remember(new)
         return self.get(person_id) or {}
 
     def archive(self, person_id: str, status: str) -> None:
@@ -274,9 +288,12 @@ class RosterService:
         self._set_status(person_id, ACTIVE)
 
     def _set_status(self, person_id: str, status: str) -> None:
-        self._require(person_id)
-        self._remember(self._part.update(person_id, {"status": status,
-                                                     "updated_at": self._now()}))
+        old = self._require(person_id).doc
+        changes = {"status": status, "updated_at": self._now()}
+        with self._batch():
+            self._log_change(old, changes)
+            new = self._part.update(person_id, changes)
+        self._remember(new)
 
     def delete(self, person_id: str) -> None:
         """Remove a person for good (a record entered by mistake)."""
@@ -302,6 +319,9 @@ class RosterService:
                     progress(done)
             added = done
             for person_id, doc in updates:
+                old = self._people.get(person_id)
+                if old is not None:
+                    self._log_change(old.doc, {**doc, "updated_at": now})
                 written.append(self._part.update(person_id, {**doc, "updated_at": now}))
                 done += 1
                 if progress and done % 200 == 0:
@@ -311,6 +331,24 @@ class RosterService:
         if progress:
             progress(done)
         return added, done - added
+
+    def _log_change(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        """Keep what a write changes (inside the caller's batch): field ->
+        [old, new], with the time. Nothing is kept when nothing changed."""
+        if self._log is None:
+            return
+        fields = {f.key: [old.get(f.key, ""), new[f.key]] for f in PERSON.fields
+                  if f.key in new and new[f.key] != old.get(f.key, "")}
+        if fields:
+            self._log.insert({"person": old["id"], "time": new.get("updated_at") or self._now(),
+                              "fields": fields})
+
+    def changes(self, person_id: str) -> list[dict[str, Any]]:
+        """The changes made to a person's record, oldest first: each
+        ``{"time", "fields": {key: [old, new]}}``."""
+        if self._log is None:
+            return []
+        return sorted(self._log.find(person=person_id), key=lambda d: (d["time"], d["id"]))
 
     # -- the in-memory roster ---------------------------------------------
     def _require(self, person_id: str) -> Person:

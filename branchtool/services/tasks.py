@@ -53,6 +53,16 @@ def _order_key(doc: Doc) -> tuple[str, str, bool]:
     return doc.get("due", ""), doc.get("priority", ""), doc.get("status") in OPEN
 
 
+def progress(doc: Doc) -> tuple[int, int]:
+    """How many of a task's assignees have done their part, of how many
+    (everyone, once the task is done)."""
+    assignees = doc.get("assignees", "").split()
+    if doc.get("status") == DONE:
+        return len(assignees), len(assignees)
+    confirmed = doc.get("confirmed") or {}
+    return sum(1 for p in assignees if p in confirmed), len(assignees)
+
+
 def _minute(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
@@ -80,7 +90,9 @@ class TaskRow:
 
     def cells(self) -> tuple[str, ...]:
         doc = self.doc
-        texts = {"assignee_names": names(self._service.roster, doc.get("assignees", ""))}
+        done, total = progress(doc)
+        texts = {"assignee_names": names(self._service.roster, doc.get("assignees", "")),
+                 "progress": f"{done}/{total}"}
         return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
                      for c in TASK_COLUMNS)
 
@@ -375,6 +387,41 @@ class TaskService(RecordBook):
         if status != old.get("status"):
             changes["completed_at"] = _minute(self.clock()) if status == DONE else ""
         return changes
+
+    def confirm(self, task_id: str, person_ids: Iterable[str], note: str = "") -> int:
+        """Assignees who have done their part ("these 12 confirmed in the group
+        chat"), each with today's date and the one note, in one write and one
+        log entry. When every assignee has, the task is done (the note, or a
+        sentence saying so, as its evidence). Returns how many were confirmed."""
+        old = self._require(task_id)
+        if old["status"] not in OPEN:
+            raise UserError("progress.task.closed")
+        note = note.strip()
+        if len(note) > 200:
+            raise UserError("task.log.too_long", maximum=200)
+        assignees = old.get("assignees", "").split()
+        confirmed = dict(old.get("confirmed") or {})
+        day = self.clock().date().isoformat()
+        count = 0
+        for person_id in dict.fromkeys(person_ids):
+            if person_id in assignees and person_id not in confirmed:
+                confirmed[person_id] = {"on": day, "note": note}
+                count += 1
+        if not count:
+            return 0
+        changes: Doc = {"confirmed": confirmed}
+        status = old["status"]
+        if all(p in confirmed for p in assignees):
+            status = DONE
+            changes.update(status=DONE, completed_at=_minute(self.clock()),
+                           evidence=old.get("evidence") or note or i18n.t(
+                               "progress.task.all_done", total=len(assignees)))
+        text = i18n.t("progress.task.log", count=count, done=len(confirmed),
+                      total=len(assignees))
+        changes["log"] = [*old.get("log", []),
+                          self._log(f"{text} {note}".strip(), status)]
+        self._update(task_id, changes)
+        return count
 
     def log_progress(self, task_id: str, text: str) -> Doc:
         """Add a timestamped progress entry."""

@@ -1,0 +1,41 @@
+"""``m`` on any list whose rows are about a person opens that person's page.
+
+A table mixes ``PersonRows`` in (before its table class), adds
+``PERSON_KEY`` to its ``BINDINGS`` (bindings merge from widget classes
+only) and, where a row's id is not the person's, says who a row is about
+with ``person_of``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+
+PERSON_KEY = Binding("m", "person_page", "person_page.key.open")
+
+
+class PersonRows:
+    """The ``person_page`` action of a record table (``self.current``)."""
+
+    def person_of(self, row: Any) -> str | None:
+        """The roster person a row is about (the row's id by default)."""
+        return str(row.id)
+
+    def person_session(self) -> Any:
+        for node in self.ancestors_with_self:  # type: ignore[attr-defined]
+            session = getattr(node, "session", None)
+            if session is not None:
+                return session
+        return None
+
+    def action_person_page(self) -> None:
+        row = getattr(self, "current", None)
+        session = self.person_session()
+        if row is None or session is None:
+            return
+        from screens.member_page import open_person_page
+
+        reload = next((n.reload_data for n in self.ancestors  # type: ignore[attr-defined]
+                       if callable(getattr(n, "reload_data", None))), None)
+        open_person_page(self, session, self.person_of(row),
+                         changed=(lambda *_: reload()) if reload else (lambda *_: None))
