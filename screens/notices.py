@@ -182,7 +182,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         Binding("k", "respond('acknowledged')", "watch.notices.key.acknowledged", show=False),
         Binding("s", "respond('studied')", "watch.notices.key.studied", show=False),
         Binding("c", "check_note", "watch.notices.key.check_note"),
-        Binding("u", "pending", "progress.key.not_acknowledged"),
+        # Not in the footer (it is full at 80 columns); in F1 and the guide.
+        Binding("u", "pending", "progress.key.not_acknowledged", show=False),
         Binding("K", "confirm_many", "progress.key.confirm_many"),
         Binding("escape", "close", "dialog.key.close"),
     ]
