@@ -12,7 +12,7 @@ relays themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,24 +171,37 @@ class NoticeService:
         if problems:
             raise InvalidRecord(problems)
         values = {k: values[k] for k in ("method", "method_other", "relayed_on", "relayed_by")}
-        existing = self.relays(notice_id)
         now = stamp(self._now())
+
+        def reached(person_id: str, old: dict[str, Any] | None) -> dict[str, Any] | None:
+            if self._roster.person(person_id) is None:
+                raise UserError("storage.record_not_found")
+            if old is not None and old.get("relayed_on"):
+                return None
+            return {**{f.key: "" for f in RELAY.fields}, **(old or {}), **values,
+                    "id": relay_id(notice_id, person_id), "notice": notice_id,
+                    "person": person_id, "updated_at": now}
+
+        return self._write_relays(notice_id, person_ids, reached)
+
+    def _write_relays(self, notice_id: str, person_ids: Iterable[str],
+                      change: Callable[[str, dict[str, Any] | None], dict[str, Any] | None]
+                      ) -> int:
+        """Each person's relay as ``change`` makes it from the stored one
+        (``None``: left as it is), in one batch with the notice's reach;
+        returns how many changed."""
+        relays = self.relays(notice_id)
         count = 0
         with self._store.batch():
             for person_id in dict.fromkeys(person_ids):
-                if self._roster.person(person_id) is None:
-                    raise UserError("storage.record_not_found")
-                old = existing.get(person_id)
-                if old is not None and old.get("relayed_on"):
+                doc = change(person_id, relays.get(person_id))
+                if doc is None:
                     continue
-                doc = {**{f.key: "" for f in RELAY.fields}, **(old or {}), **values,
-                       "id": relay_id(notice_id, person_id), "notice": notice_id,
-                       "person": person_id, "updated_at": now}
                 self._relays.upsert(doc)
-                existing[person_id] = doc
+                relays[person_id] = doc
                 count += 1
             if count:
-                self._sum_up(notice_id, existing)
+                self._sum_up(notice_id, relays)
         self.version += 1
         return count
 
@@ -218,24 +231,16 @@ class NoticeService:
         clean, problems = RELAY.clean({"response_note": note})
         if problems:
             raise InvalidRecord(problems)
-        relays = self.relays(notice_id)
         now = self._now()
         changes = {"response": response, "responded_on": now.date().isoformat(),
                    "response_note": clean["response_note"], "updated_at": stamp(now)}
-        count = 0
-        with self._store.batch():
-            for person_id in dict.fromkeys(person_ids):
-                old = relays.get(person_id)
-                if old is None or not old.get("relayed_on") or old.get("response"):
-                    continue
-                doc = {**old, **changes}
-                self._relays.upsert(doc)
-                relays[person_id] = doc
-                count += 1
-            if count:
-                self._sum_up(notice_id, relays)
-        self.version += 1
-        return count
+
+        def confirmed(_: str, old: dict[str, Any] | None) -> dict[str, Any] | None:
+            if old is None or not old.get("relayed_on") or old.get("response"):
+                return None
+            return {**old, **changes}
+
+        return self._write_relays(notice_id, person_ids, confirmed)
 
     def check_note(self, notice_id: str, person_id: str, note: str) -> dict[str, Any]:
         """A supervision check's note (督导检查) on this member's relay."""
