@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 from pathlib import Path
+from typing import TypeVar
 
 import openpyxl
 import pytest
@@ -40,6 +41,7 @@ from storage.fsio import DEFAULT_IO
 from storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 SECRET_NAME = "欧阳秘密"  # what a careless exception message would quote
 
 
@@ -57,12 +59,18 @@ def sheet(path: Path) -> Path:
     return path
 
 
-async def plan_import(app, pilot, path: Path) -> ImportRosterScreen:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+o")
+async def dialog(app, pilot, key: str, kind: type[T], path: Path) -> T:  # type: ignore[no-untyped-def]
+    """The dialog ``key`` opens on the roster, ``path`` typed into its path field."""
+    await pilot.press(key)
     await pilot.pause()
     screen = app.screen
-    assert isinstance(screen, ImportRosterScreen)
-    screen.query_one("#import-path", Input).value = str(path)
+    assert isinstance(screen, kind)
+    screen.query_one(Input).value = str(path)  # the path comes first in both dialogs
+    return screen
+
+
+async def plan_import(app, pilot, path: Path) -> ImportRosterScreen:  # type: ignore[no-untyped-def]
+    screen = await dialog(app, pilot, "ctrl+o", ImportRosterScreen, path)
     await pilot.press("enter")
     await settle(app, pilot)
     await settle(app, pilot)  # read, then plan
@@ -112,11 +120,7 @@ async def test_an_export_excel_holds_open_says_so_and_the_dialog_stays(
 
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
-        screen.query_one("#export-path", Input).value = str(target)
+        screen = await dialog(app, pilot, "ctrl+s", ExportScreen, target)
         with monkeypatch.context() as m:
             m.setattr(DEFAULT_IO, "write_atomic", held_open)
             await pilot.press("enter")
@@ -138,11 +142,7 @@ async def test_a_bug_is_a_generic_sentence_without_its_text_and_the_screen_goes_
 
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ExportScreen)
-        screen.query_one("#export-path", Input).value = str(target)
+        screen = await dialog(app, pilot, "ctrl+s", ExportScreen, target)
         with monkeypatch.context() as m:
             m.setattr(roster_io, "export", broken)
             await pilot.press("enter")
