@@ -23,7 +23,7 @@ from textual.worker import WorkerState
 
 import screens
 from branchtool import i18n
-from branchtool.errors import UserError, translated
+from branchtool.errors import KeyedError, UserError, as_user_error
 from branchtool.idle import IdleTimer
 from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
@@ -32,6 +32,7 @@ from screens.ascii_mode import redraw, set_ascii_borders
 from screens.base import LockAware, localize_bindings, localize_builtin
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
+from screens.failures import WorkFailed, settle
 from screens.help import HelpScreen, key_groups
 from screens.main import MainScreen
 from screens.office_main import OfficeMainScreen, is_office, main_screen_for
@@ -39,7 +40,6 @@ from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
 from screens.win32_input import keep_ime_characters
-from storage.errors import StorageError
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
@@ -75,6 +75,7 @@ class BranchApp(App[None]):
         set_ascii_borders(self.settings.borders == "ascii")
         keep_ime_characters()  # Windows: Shift punctuation from a Chinese input method
         localize_bindings(self)
+        self.unexpected_failures: list[str] = []  # a bug's type and line, never its message
 
     # -- start ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -161,13 +162,22 @@ class BranchApp(App[None]):
                 screen.forget_data()
         try:
             self.session.lock()
-        except (UserError, StorageError, OSError):
+        except (KeyedError, OSError):
             pass  # the vault is closed either way; what was saved stays saved
         self.clear_notifications()
         self.push_screen(UnlockScreen(self.session, demo_passphrase=self.demo_passphrase,
                                       locked=True, problem=problem), self._relocked)
 
     # -- errors --------------------------------------------------------------------------
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """Every failed worker of every screen (``screens.failures``): one
+        sentence, the screen left usable; a damaged file locks the vault."""
+        failure = settle(self, message, unlocked=self.session.unlocked)
+        if failure.error is None:
+            self.unexpected_failures.append(failure.where)
+        elif failure.corrupt and self.session.unlocked:
+            self.lock(failure.error)
+
     def _handle_exception(self, error: Exception) -> None:
         """A file found damaged while working (a month loaded for the first
         time) is no crash: the app locks, names the file and offers the last
@@ -281,11 +291,7 @@ def _user_error(error: BaseException) -> UserError | None:
     seen = 0
     while isinstance(error, WorkerFailed) and seen < 5:
         error, seen = error.error, seen + 1
-    if isinstance(error, UserError):
-        return error
-    if isinstance(error, StorageError):
-        return translated(error)
-    return None
+    return as_user_error(error) if isinstance(error, KeyedError) else None
 
 
 def office_init_app(session: Session) -> App[None]:

@@ -18,7 +18,8 @@ from __future__ import annotations
 from branchtool import i18n
 from storage.errors import KeyedError, StorageError, VaultCorrupt
 
-__all__ = ["KeyedError", "StoredDataError", "UserError", "describe", "translated"]
+__all__ = ["KeyedError", "StoredDataError", "UserError", "as_user_error", "describe",
+           "translated"]
 
 
 class UserError(KeyedError):
@@ -50,10 +51,17 @@ def translated(exc: StorageError) -> StoredDataError:
     return StoredDataError(exc.key, corrupt=isinstance(exc, VaultCorrupt), **exc.params)
 
 
+def as_user_error(exc: KeyedError) -> UserError:
+    """Any layer's keyed error as the core reports it (a storage failure translated)."""
+    if isinstance(exc, UserError):
+        return exc
+    if isinstance(exc, StorageError):
+        return translated(exc)
+    return UserError(exc.key, **exc.params)
+
+
 def describe(exc: Exception) -> str:
     """One sentence for any error a user can cause, storage errors included."""
-    if isinstance(exc, UserError):
-        return exc.message()
-    if isinstance(exc, StorageError):
-        return i18n.t(exc.key, **exc.params)
+    if isinstance(exc, KeyedError):
+        return as_user_error(exc).message()
     raise TypeError("not a user-facing error") from exc

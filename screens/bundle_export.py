@@ -43,6 +43,7 @@ from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.failures import Failure, RunsWorkers
 from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
 from screens.inbox_panel import InboxPanel
 from screens.office_key import OfficeKeyScreen, describe_key
@@ -63,7 +64,7 @@ class ExportProgress(Message):
         self.total = total
 
 
-class BundlePane(VerticalScroll, LockAware):
+class BundlePane(RunsWorkers, VerticalScroll, LockAware):
     DEFAULT_CSS = """
     BundlePane { height: 1fr; }
     #bundle-office { height: auto; }
@@ -390,15 +391,13 @@ class BundlePane(VerticalScroll, LockAware):
                 for notice in result.refused:  # the office could not take these files
                     self.notify(notice, severity="warning", timeout=30)
                 self._fill_outbox()
-        elif event.state is WorkerState.ERROR:
-            error = worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            if worker.group == EXPORT:
-                self.query_one("#bundle-progress", ProgressBar).add_class("-idle")
-                self.query_one("#bundle-write", Button).disabled = False
-            self._message(error.message())
-            self.notify(error.message(), severity="error")
+
+    def worker_failed(self, failure: Failure) -> bool:
+        if failure.group == EXPORT:
+            self.query_one("#bundle-progress", ProgressBar).add_class("-idle")
+            self.query_one("#bundle-write", Button).disabled = False
+        self._message(failure.sentence)
+        return False  # and a notification
 
     def _message(self, text: str) -> None:
         self.query_one("#bundle-message", Static).update(text)

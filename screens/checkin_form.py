@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, SelectionList
 
 from branchtool import i18n
-from branchtool.errors import UserError, describe
+from branchtool.errors import KeyedError, describe
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.fields import InvalidRecord, Problem
 from branchtool.records.health_fields import split_codes
@@ -27,7 +27,6 @@ from screens.base import LockAware, ReadOnlyForm, localize_bindings
 from screens.form import FormRow, field_widget, widget_value
 from screens.plain import Static
 from screens.tick_list import TickList
-from storage.errors import StorageError
 
 HISTORY_DAYS = 7
 
@@ -134,7 +133,7 @@ class CheckinForm(ReadOnlyForm, ModalScreen[bool], LockAware):
                 row.widget.focus()
                 row.scroll_visible(animate=False)
             return
-        except (UserError, StorageError) as exc:
+        except KeyedError as exc:
             self.notify(describe(exc), severity="error")
             return
         self.dismiss(True)

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from branchtool import i18n
-from branchtool.errors import UserError, describe
+from branchtool.errors import KeyedError, describe
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef
 from branchtool.services import health_rules as rules
@@ -30,7 +30,6 @@ from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
-from storage.errors import StorageError
 
 COLUMNS = (
     CONTACT.field("name"),
@@ -285,7 +284,7 @@ class ContactScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         except InvalidRecord as exc:
             self.notify(exc.message(), severity="error")
             return False
-        except (UserError, StorageError) as exc:
+        except KeyedError as exc:
             self.notify(describe(exc), severity="error")
             return False
         self.reload_data()

@@ -29,13 +29,12 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from branchtool import i18n
-from branchtool.errors import UserError, describe
 from branchtool.services import dashboard as figures
 from branchtool.session import Session
 from screens.alerts import AlertsPanel, AlertsScreen
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
+from screens.failures import Failure, RunsWorkers
 from screens.watch_widgets import fit, sparkline
-from storage.errors import StorageError, VaultCorrupt
 
 Panel = Callable[[Session], Widget]
 # The panels under the figures, in order. Other areas append their factories.
@@ -174,7 +173,7 @@ class FigureTable(ScrollView, can_focus=True):
             self.action_open()
 
 
-class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
+class DashboardPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
     """The section: the figure table and the panels; refreshed in a worker."""
     WRITE_ACTIONS = frozenset({"settings"})
 
@@ -195,11 +194,6 @@ class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
         def __init__(self, board: figures.Dashboard) -> None:
             super().__init__()
             self.board = board
-
-    class Failed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="watch")
@@ -236,22 +230,16 @@ class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
         event.stop()
         self.reload_data()
 
-    @work(thread=True, exclusive=True, group="dashboard")
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def _compute(self, session: Session) -> None:
         """Apply the time rules (missing check-ins, observations ending), then
-        compute the figures; runs in a thread, posts the result."""
+        compute the figures; runs in a thread, posts the result. A month's
+        file found damaged locks the app, which offers the backup."""
         worker = get_current_worker()
-        try:
-            if not session.read_only:  # the office sees the alerts the branch reported
-                session.alerts.refresh()
-            board = figures.compute(session.health, session.contacts, session.notices,
-                                    session.alerts, session.health.today())
-        except VaultCorrupt:
-            raise  # a month's file damaged: the app locks and offers the backup
-        except (UserError, StorageError) as exc:
-            if not worker.is_cancelled:
-                self.post_message(self.Failed(describe(exc)))
-            return
+        if not session.read_only:  # the office sees the alerts the branch reported
+            session.alerts.refresh()
+        board = figures.compute(session.health, session.contacts, session.notices,
+                                session.alerts, session.health.today())
         if not worker.is_cancelled:
             self.post_message(self.Ready(board))
 
@@ -268,10 +256,9 @@ class DashboardPane(ReadOnlyGuard, Vertical, LockAware):
             if show is not None:
                 show(event.board.date)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self.query_one(FigureTable).set_lines(event.text, [])  # not "computing" forever
-        self.notify(event.text, severity="error")
+    def worker_failed(self, failure: Failure) -> bool:
+        self.query_one(FigureTable).set_lines(failure.sentence, [])  # not "computing" forever
+        return False  # and a notification
 
     def forget_data(self) -> None:
         self.workers.cancel_group(self, "dashboard")

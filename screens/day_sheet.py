@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 
 from branchtool import i18n
-from branchtool.errors import UserError, describe
+from branchtool.errors import KeyedError, describe
 from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -31,11 +31,11 @@ from screens.cell_fit import join_names
 from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
+from screens.failures import Failure, RunsWorkers
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
-from storage.errors import StorageError, VaultCorrupt
 
 FILTERS = ("", MISSING, ABNORMAL)
 
@@ -86,7 +86,7 @@ class SheetTable(ReadOnlyGuard, PersonRows, StyledTable):
         self.pane.next_missing()
 
 
-class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
+class CheckinsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
     WRITE_ACTIONS = frozenset({"import"})
     DEFAULT_CSS = """
     CheckinsPane { height: 1fr; }
@@ -108,11 +108,6 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
         def __init__(self, sheet: DaySheet) -> None:
             super().__init__()
             self.sheet = sheet
-
-    class Failed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     class Written(Message):
         """Check-ins changed: the dashboard's figures change."""
@@ -151,16 +146,10 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
         self.query_one("#sheet-counts", Static).update(i18n.t("watch.sheet.loading"))
         self._load(self.session, self.day)
 
-    @work(thread=True, exclusive=True, group="sheet")
+    @work(thread=True, exclusive=True, group="sheet", exit_on_error=False)
     def _load(self, session: Session, day: dt.date) -> None:
-        try:
-            sheet = session.health.sheet(day)
-        except VaultCorrupt:
-            raise  # a month's file damaged: the app locks and offers the backup
-        except (UserError, StorageError) as exc:
-            self.post_message(self.Failed(describe(exc)))
-            return
-        self.post_message(self.Loaded(sheet))
+        """A month's file found damaged locks the app, which offers the backup."""
+        self.post_message(self.Loaded(session.health.sheet(day)))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
@@ -170,9 +159,10 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
         self.loads += 1
         self.show_rows()
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self.notify(event.text, severity="error")
+    def worker_failed(self, failure: Failure) -> bool:
+        if failure.group == "sheet-write":
+            self.reload_data()  # the counts say what was written, not "writing" forever
+        return False  # a notification says what failed
 
     def show_rows(self, keep: str | None = None) -> None:
         sheet = self.sheet
@@ -259,10 +249,7 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
             return
         try:
             self.session.health.mark_normal(self.day, row.id)
-        except UserError as exc:
-            self.notify(exc.message(), severity="error")
-            return
-        except StorageError as exc:
+        except KeyedError as exc:
             self.notify(describe(exc), severity="error")
             return
         index = self.table.cursor
@@ -309,14 +296,9 @@ class CheckinsPane(ReadOnlyGuard, Vertical, LockAware):
             i18n.t("watch.sheet.rest_question", count=count, date=i18n.format_date(self.day)),
             yes=i18n.t("watch.sheet.rest_yes"), no=i18n.t("dialog.cancel")), answered)
 
-    @work(thread=True, exclusive=True, group="sheet-write")
+    @work(thread=True, exclusive=True, group="sheet-write", exit_on_error=False)
     def _mark_rest(self, session: Session, day: dt.date) -> None:
-        try:
-            count = session.health.mark_rest_normal(day)
-        except (UserError, StorageError) as exc:
-            self.post_message(self.Failed(describe(exc)))
-            return
-        self.post_message(self.RestMarked(count))
+        self.post_message(self.RestMarked(session.health.mark_rest_normal(day)))
 
     class RestMarked(Message):
         def __init__(self, count: int) -> None:

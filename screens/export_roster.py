@@ -15,12 +15,12 @@ from textual.widgets import Button, Checkbox, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
-from branchtool.errors import UserError
 from branchtool.services import roster_io
 from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.failures import Failure, RunsWorkers
 from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
 from screens.places import confirm_unsynced
 from screens.plain import Static
@@ -30,7 +30,7 @@ def default_name(today: dt.date) -> str:
     return f"{i18n.t('roster.export.file_stem')}-{today:%Y%m%d}.xlsx"
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(RunsWorkers, ModalScreen[None]):
     CSS_PATH = "export_roster.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "dialog.key.cancel"),
@@ -96,12 +96,11 @@ class ExportScreen(ModalScreen[None]):
             path, count = event.worker.result
             self.notify(i18n.t("roster_export.done", n=count, path=str(path)))
             self.dismiss(None)
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            self.query_one("#export-message", Static).update(error.message())
-            self.query_one("#export-ok", Button).disabled = False
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self.query_one("#export-message", Static).update(failure.sentence)
+        self.query_one("#export-ok", Button).disabled = False
+        return True
 
     @on(Button.Pressed, "#export-browse")
     def _browse(self) -> None:

@@ -27,10 +27,10 @@ from textual_fspicker.parts import DirectoryNavigation
 from textual_fspicker.suggest_path import SuggestPath
 
 from branchtool import i18n
+from branchtool.services.folders import drives_and_mounts, writable_problem
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
 from screens.plain import OptionList, Static
-from storage.places import drives_and_mounts, writable_problem
 
 QUOTES = "\"'“”‘’"
 

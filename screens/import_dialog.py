@@ -30,10 +30,10 @@ from textual.widgets import Button, Footer, Input, Select
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
-from branchtool.errors import UserError
 from branchtool.session import Session
 from branchtool.tables import READABLE, Sheet, SheetChoice
 from screens.base import localize_bindings
+from screens.failures import Failure, RunsWorkers
 from screens.file_picker import FilePicker, Mode, clean_path
 from screens.plain import Label, Static
 
@@ -41,7 +41,7 @@ IGNORE = ""  # the column select's value for "not imported"
 ResultT = TypeVar("ResultT")
 
 
-class ImportDialog(Screen[ResultT]):
+class ImportDialog(RunsWorkers, Screen[ResultT]):
     ID: ClassVar[str]
     MAP_ID: ClassVar[str]
     CANCELLED: ClassVar[Any]  # what the dialog returns when nothing was imported
@@ -271,26 +271,27 @@ class ImportDialog(Screen[ResultT]):
     # -- workers, buttons, messages -----------------------------------------------------
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if event.state is WorkerState.ERROR:
-            self.busy = False
-            self.commit_failed()
-            error = worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            if isinstance(error, SheetChoice):
-                self._offer_sheets(getattr(error, "path", Path()), error.sheets, None)
-                self._say(i18n.t("table.choose_sheet"), error=True)
-                self.query_one(f"#{self.ID}-sheet", Select).focus()
-                return
-            self._say(error.message(), error=True)
-            self.query_one(f"#{self.ID}-commit", Button).disabled = not self.importable()
-        elif event.state is WorkerState.SUCCESS:
+        if event.state is WorkerState.SUCCESS:
             if worker.name == "_read":
                 await self._show_sheet(*worker.result)
             elif worker.name == "_plan":
                 self.show_plan(worker.result)
             elif worker.name == "_commit":
                 self.committed(worker.result)
+
+    def worker_failed(self, failure: Failure) -> bool:
+        """The plan read so far is kept; the dialog stays to try again."""
+        self.busy = False
+        self.commit_failed()
+        error = failure.error
+        if isinstance(error, SheetChoice):
+            self._offer_sheets(getattr(error, "path", Path()), error.sheets, None)
+            self._say(i18n.t("table.choose_sheet"), error=True)
+            self.query_one(f"#{self.ID}-sheet", Select).focus()
+            return True
+        self._say(failure.sentence, error=True)
+        self.query_one(f"#{self.ID}-commit", Button).disabled = not self.importable()
+        return True
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -25,6 +25,7 @@ from branchtool.inbox.receive import REJECTED, InboxResult, InboxService
 from branchtool.session import Session
 from branchtool.shown import shown
 from screens.base import LockAware
+from screens.failures import Failure, RunsWorkers
 from screens.file_picker import default_folder
 from screens.plain import Static
 
@@ -40,7 +41,7 @@ def inbox_files(folder: Path) -> list[Path]:
         return []
 
 
-class InboxPanel(Vertical, LockAware):
+class InboxPanel(RunsWorkers, Vertical, LockAware):
     DEFAULT_CSS = """
     InboxPanel { height: auto; border-left: thick $accent; padding-left: 1; margin-top: 1; }
     InboxPanel.-empty { display: none; }
@@ -112,7 +113,7 @@ class InboxPanel(Vertical, LockAware):
         self.query_one("#inbox-panel-result", Static).update(i18n.t("inbox_ui.importing"))
         self._import(list(self.files))
 
-    @work(thread=True, exclusive=True, group="inbox-import")
+    @work(thread=True, exclusive=True, group="inbox-import", exit_on_error=False)
     def _import(self, files: list[Path]) -> list[InboxResult]:
         return InboxService(self.session).import_paths(files)
 
@@ -123,11 +124,7 @@ class InboxPanel(Vertical, LockAware):
             return
         self.query_one("#inbox-panel-import", Button).disabled = False
         if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            text = error.message() if isinstance(error, UserError) else i18n.t(
-                "inbox_ui.failed")
-            self.query_one("#inbox-panel-result", Static).update(text)
-            return
+            return  # said by worker_failed
         self.results = event.worker.result or []
         self.query_one("#inbox-panel-result", Static).update("\n".join(
             i18n.t("inbox_ui.result", file=shown(r.file.name),
@@ -139,6 +136,10 @@ class InboxPanel(Vertical, LockAware):
                                tasks=sum(r.tasks for r in accepted)))
         self.app.post_message(InboxImported())
         self.look()
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self.query_one("#inbox-panel-result", Static).update(failure.sentence)
+        return True
 
     @on(Button.Pressed, "#inbox-panel-accept")
     def accept(self) -> None:

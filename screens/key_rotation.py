@@ -22,13 +22,13 @@ from textual.widgets import Button, Input, Select
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, keys_rotation
-from branchtool.errors import UserError, describe
+from branchtool.errors import UserError
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.failures import Failure, RunsWorkers
 from screens.file_picker import default_folder
 from screens.plain import Static
-from storage.errors import StorageError
 
 ROTATE = "key-rotate"
 
@@ -40,7 +40,7 @@ class Rotated:
     written: bool
 
 
-class KeyRotationScreen(ModalScreen[bool]):
+class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
     """Dismisses with True when the signing key was changed."""
 
     CSS_PATH = "key_rotation.tcss"
@@ -210,12 +210,11 @@ class KeyRotationScreen(ModalScreen[bool]):
         if event.state is WorkerState.SUCCESS:
             self._busy(False)
             self._rotated(event.worker.result)
-        elif event.state is WorkerState.ERROR:
-            self._busy(False)
-            error = event.worker.error
-            if not isinstance(error, UserError | StorageError):
-                raise error  # type: ignore[misc]
-            self._message(describe(error))
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self._busy(False)
+        self._message(failure.sentence)
+        return True
 
     def _busy(self, busy: bool) -> None:
         for button in self.query(Button):

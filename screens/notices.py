@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from branchtool import i18n
-from branchtool.errors import UserError, describe
+from branchtool.errors import KeyedError, UserError, describe
 from branchtool.records.fields import FieldDef, RecordDef
 from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
 from branchtool.services.notices import Coverage
@@ -27,7 +27,6 @@ from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar
-from storage.errors import StorageError
 
 COLUMNS = (
     NOTICE.field("title"),
@@ -266,7 +265,7 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             count = self.session.notices.relay(self.notice_id, person_ids, how["method"],
                                                how["relayed_on"], how.get("relayed_by", ""),
                                                method_other=how.get("method_other", ""))
-        except (UserError, StorageError) as exc:
+        except KeyedError as exc:
             self.notify(describe(exc), severity="error")
             return
         self.how = how

@@ -29,7 +29,6 @@ from textual.widgets import Button, Input, Select, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
-from branchtool.errors import UserError
 from branchtool.office import imports, present
 from branchtool.office.abnormal import AbnormalList
 from branchtool.office.service import OfficeService
@@ -37,6 +36,7 @@ from branchtool.office.status import BranchRow, Overview
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.failures import RunsWorkers
 from screens.file_picker import FilePicker, Mode, default_folder
 from screens.office_rows import (
     ABNORMAL_COLUMNS,
@@ -99,7 +99,7 @@ class OfficeChanged(Message):
     that show it reload."""
 
 
-class OfficeDashboard(Vertical, LockAware):
+class OfficeDashboard(RunsWorkers, Vertical, LockAware):
     DEFAULT_CSS = """
     OfficeDashboard { height: 1fr; }
     #office-day-bar { height: 1; }
@@ -302,11 +302,6 @@ class OfficeDashboard(Vertical, LockAware):
             elif worker.group in (RECEIPTS, SUMMARY):
                 self.app.notify(i18n.t(f"office_ui.done.{worker.group}",
                                        result=str(worker.result)))
-        elif event.state is WorkerState.ERROR:
-            error = worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            self.app.notify(error.message(), severity="error")
 
     # -- actions -----------------------------------------------------------------------
     @on(Input.Submitted, "#office-day")

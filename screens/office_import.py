@@ -19,13 +19,13 @@ from textual.widgets import Button, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from branchtool import i18n
-from branchtool.errors import UserError
 from branchtool.office import imports, present
 from branchtool.office.importer import FileResult
 from branchtool.office.service import OfficeService
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.failures import Failure, RunsWorkers
 from screens.office_dashboard import OfficeChanged
 from screens.office_rows import IMPORT_COLUMNS, OfficeTable, fit, import_line
 from screens.plain import Static
@@ -105,7 +105,7 @@ def split_paths(text: str) -> list[Path]:
     return [Path(part.strip()).expanduser() for part in text.split(SEPARATOR) if part.strip()]
 
 
-class OfficeImportPane(Vertical, LockAware):
+class OfficeImportPane(RunsWorkers, Vertical, LockAware):
     DEFAULT_CSS = """
     OfficeImportPane { height: 1fr; }
     #office-import-bar { height: 1; }
@@ -203,13 +203,12 @@ class OfficeImportPane(Vertical, LockAware):
         if event.state is WorkerState.SUCCESS:
             self.show(event.worker.result)  # type: ignore[arg-type]
             self.post_message(OfficeChanged())
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            summary.update(error.message())
-        else:
+        elif event.state is WorkerState.CANCELLED:
             summary.update(i18n.t("office.import.cancelled"))
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self.query_one("#office-import-summary", Static).update(failure.sentence)
+        return True  # said where the import's summary goes, as a result would be
 
     def show(self, results: list[FileResult]) -> None:
         self.results = results

@@ -26,6 +26,7 @@ from branchtool.reports.document import Document
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
+from screens.failures import Failure, RunsWorkers
 from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
 from screens.places import confirm_unsynced
@@ -34,7 +35,7 @@ from screens.plain import Static
 BUILD, WRITE = "report-build", "report-write"
 
 
-class ReportsPane(Vertical, LockAware):
+class ReportsPane(RunsWorkers, Vertical, LockAware):
     DEFAULT_CSS = """
     ReportsPane { height: 1fr; }
     #report-bar { height: 1; margin-bottom: 1; }
@@ -164,12 +165,10 @@ class ReportsPane(Vertical, LockAware):
                 self._status(i18n.t("export_ui.report.ready", title=self.document.title))
             else:
                 self.notify(i18n.t("export_ui.report.saved", path=str(worker.result)))
-        elif event.state is WorkerState.ERROR:
-            error = worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            self._status(error.message())
-            self.notify(error.message(), severity="error")
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self._status(failure.sentence)
+        return False  # and a notification, wherever the focus is
 
     def _status(self, message: str) -> None:
         self.query_one("#report-status", Static).update(message)

@@ -19,10 +19,11 @@ from branchtool.session import Session
 from branchtool.shown import shown
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
+from screens.failures import Failure, RunsWorkers
 from screens.plain import Label, Static
 
 
-class UnlockScreen(Screen[list[str]]):
+class UnlockScreen(RunsWorkers, Screen[list[str]]):
     """Dismisses with the recovery notices of the opened vault."""
 
     CSS_PATH = "unlock.tcss"
@@ -85,15 +86,17 @@ class UnlockScreen(Screen[list[str]]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            self.remove_class("-busy")
-            field = self.query_one("#unlock-passphrase", Input)
-            field.disabled = False
-            field.focus()
-            self._tell(error)
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self.remove_class("-busy")
+        field = self.query_one("#unlock-passphrase", Input)
+        field.disabled = False
+        field.focus()
+        if failure.error is not None:
+            self._tell(failure.error)
+        else:
+            self._say(failure.sentence, error=True)
+        return True
 
     def _tell(self, error: UserError, *, while_open: bool = False) -> None:
         """The error, and the last backup to restore when a file failed its check."""

@@ -23,13 +23,14 @@ from branchtool.errors import UserError
 from branchtool.platform_checks import shown_path
 from branchtool.session import Session
 from screens.base import localize_bindings
+from screens.failures import Failure, RunsWorkers
 from screens.form import FormRow
 from screens.plain import Static
 
 SECRETS = ("passphrase", "repeat")
 
 
-class VaultForm(Screen[bool]):
+class VaultForm(RunsWorkers, Screen[bool]):
     """Subclasses set ``ID``, ``TEXT`` (catalog prefix of the title, intro,
     labels, button and "creating" message), ``OPTIONAL`` (the field that may
     stay empty; Enter in it creates), and implement ``field_problems`` and
@@ -155,19 +156,18 @@ class VaultForm(Screen[bool]):
                 widget.value = ""
             self.created()
             self.dismiss(True)
-        elif event.state is WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, UserError):
-                raise error  # type: ignore[misc]
-            self.remove_class("-busy")
-            self.query_one(f"#{self.ID}-ok", Button).disabled = False
-            target = self.error_field(error)
-            if target:
-                self.rows[target].show_problem(error.message())
-                self.rows[target].widget.focus()
-                self._say("")
-            else:
-                self._say(error.message(), error=True)
+
+    def worker_failed(self, failure: Failure) -> bool:
+        self.remove_class("-busy")
+        self.query_one(f"#{self.ID}-ok", Button).disabled = False
+        target = self.error_field(failure.error) if failure.error is not None else None
+        if target:
+            self.rows[target].show_problem(failure.sentence)
+            self.rows[target].widget.focus()
+            self._say("")
+        else:
+            self._say(failure.sentence, error=True)
+        return True
 
     def _say(self, message: str, *, error: bool = False) -> None:
         label = self.query_one(f"#{self.ID}-message", Static)

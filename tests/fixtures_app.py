@@ -94,10 +94,11 @@ def text_of(app, selector: str) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one(selector).render())
 
 
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(app, pilot, *, bugs: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Wait for the workers, then for the messages they caused. A worker that
-    failed with a user error is shown by its screen; anything else crashes
-    the app, which fails the test when run_test ends."""
+    failed with a user error is told by the app's handler; one that failed
+    on a bug is told too (a generic sentence) and fails the test here, unless
+    the test expects it (``bugs``)."""
     from textual.worker import WorkerFailed
 
     try:
@@ -105,6 +106,8 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
     except WorkerFailed:
         pass
     await pilot.pause()
+    if not bugs:
+        assert not getattr(app, "unexpected_failures", []), app.unexpected_failures
 
 
 async def until(pilot, condition, *, rounds: int = 250) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""Imports go one way, screens -> branchtool -> storage, and the headless
+"""Imports go one way, screens -> branchtool -> storage (a screen never
+reaches storage itself), and the headless
 core never pays for the UI."""
 
 from __future__ import annotations
@@ -38,6 +39,21 @@ def test_storage_imports_neither_the_core_nor_the_screens(path: Path) -> None:
 def test_the_core_imports_no_screens_and_no_textual(path: Path) -> None:
     """Only branchtool/app.py, the thin App, reaches up to the screens."""
     assert imported_packages(path) & {"screens", "textual"} == set()
+
+
+@pytest.mark.parametrize("path", modules("screens"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_screens_reach_storage_only_through_the_core(path: Path) -> None:
+    """A screen asks the services; their errors come as ``branchtool.errors``
+    (``KeyedError``), failed workers go to the app's handler (``screens.failures``)."""
+    assert "storage" not in imported_packages(path)
+
+
+def test_the_check_sees_a_screen_that_imports_storage(tmp_path: Path) -> None:
+    for line in ("from storage.errors import StorageError", "import storage.places",
+                 "def f():\n    from storage import errors"):
+        screen = tmp_path / "screen.py"
+        screen.write_text(line + "\n", encoding="utf-8")
+        assert "storage" in imported_packages(screen)
 
 
 def _loaded_after(code: str) -> set[str]:

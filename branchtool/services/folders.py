@@ -17,6 +17,9 @@ from typing import Any, Protocol
 
 from branchtool.errors import UserError
 from storage.errors import StorageError
+from storage.places import Place, drives_and_mounts, writable_problem
+
+__all__ = ["Folders", "Place", "drives_and_mounts", "writable_problem"]
 
 SETTING = "folders"
 
@@ -68,8 +71,6 @@ class Folders:
 
     def start(self) -> Path:
         """Where a file dialog opens."""
-        from storage.places import drives_and_mounts
-
         for folder in (self.last, self.stick):
             if folder is not None:
                 return folder
