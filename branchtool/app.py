@@ -38,6 +38,7 @@ from screens.office_main import OfficeMainScreen, is_office, main_screen_for
 from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
+from screens.wide_chars import keep_wide_characters
 from screens.win32_input import keep_ime_characters
 from storage.errors import StorageError
 
@@ -74,6 +75,7 @@ class BranchApp(App[None]):
         self._filters.append(ControlFilter())  # no control character reaches the terminal
         set_ascii_borders(self.settings.borders == "ascii")
         keep_ime_characters()  # Windows: Shift punctuation from a Chinese input method
+        keep_wide_characters()  # a drop-down or toast over a panel keeps its characters whole
         localize_bindings(self)
 
     # -- start ---------------------------------------------------------------------------
