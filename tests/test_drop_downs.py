@@ -11,11 +11,13 @@ from fixtures_app import chinese, demo_session, make_app, settle, until  # noqa:
 from terminalkit import screen_lines, watch
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Select, Static
+from textual.widgets import Footer, Select, Static
+from textual.widgets._select import SelectCurrent, SelectOverlay
 
 from branchtool import i18n
 from branchtool.reports import KINDS
 from branchtool.session import Session
+from screens.plain import Select as PlainSelect
 from screens.wide_chars import keep_wide_characters
 
 
@@ -117,3 +119,55 @@ async def test_text_above_other_widgets_keeps_every_character(x: int) -> None:
             assert sum(text in line for line in lines) == 3, "\n".join(lines)
         assert terminal.lines() == screen_lines(app)
         _chops_fit(app)
+
+
+class _LowSelect(App[None]):
+    """A drop-down of ``count`` choices in the row above the footer, after ``rows`` rows."""
+
+    CSS = "#filler { height: 1fr; }"
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="filler")
+        yield PlainSelect([(f"第{i}项选择", str(i)) for i in range(self.count)],
+                          compact=True, allow_blank=False, id="low")
+        yield Footer()
+
+
+@pytest.mark.parametrize(("count", "height"), [(5, 24), (30, 24), (5, 8), (3, 4)])
+async def test_a_drop_down_above_the_footer_opens_above_the_footer(count: int,
+                                                                    height: int) -> None:
+    app = _LowSelect(count)
+    async with app.run_test(size=(40, height)) as pilot:
+        select = app.query_one("#low", PlainSelect)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        overlay = select.query_one(SelectOverlay)
+        footer = app.query_one(Footer)
+        shown = overlay.region
+        assert select.expanded and shown.height >= 1
+        assert shown.bottom <= footer.region.y, (shown, footer.region)
+        assert not shown.overlaps(select.query_one(SelectCurrent).region)
+        lines = screen_lines(app)
+        assert "第0项选择" in lines[shown.y] + lines[shown.y - 1]  # the first choice shows
+        if count + 2 <= height - 2:  # room enough above: every choice shows, no scrolling
+            assert shown.height >= min(count, 12)
+
+
+def test_every_screen_takes_its_drop_downs_from_screens_plain() -> None:
+    """Every drop-down of the app is screens.plain.Select, the one that opens
+    above the footer (and shows a label as written)."""
+    import ast
+    from pathlib import Path
+
+    import screens
+
+    for path in Path(screens.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "textual.widgets":
+                assert "Select" not in {alias.name for alias in node.names}, path.name
