@@ -33,13 +33,11 @@ from screens.base import LockAware, localize_bindings, localize_builtin
 from screens.commands import Palette, PaletteCommand, ScreenCommands
 from screens.create_vault import CreateVaultScreen
 from screens.help import HelpScreen, key_groups
-from screens.line_breaks import keep_chinese_line_breaks
 from screens.main import MainScreen
 from screens.office_main import OfficeMainScreen, is_office, main_screen_for
 from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
 from screens.unlock import UnlockScreen
-from screens.wide_chars import keep_wide_characters
 from screens.win32_input import keep_ime_characters
 from storage.errors import StorageError
 
@@ -76,8 +74,6 @@ class BranchApp(App[None]):
         self._filters.append(ControlFilter())  # no control character reaches the terminal
         set_ascii_borders(self.settings.borders == "ascii")
         keep_ime_characters()  # Windows: Shift punctuation from a Chinese input method
-        keep_wide_characters()  # a drop-down or toast over a panel keeps its characters whole
-        keep_chinese_line_breaks()  # no line begins with 、。）, none splits 12 户
         localize_bindings(self)
 
     # -- start ---------------------------------------------------------------------------
