@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
 from textual.content import Content
+from uniseg.linebreak import line_break_boundaries
 
 from branchtool.session import Session
 from screens.line_breaks import (
     NO_LINE_END,
     NO_LINE_START,
+    break_points,
     divide_line,
     keep_chinese_line_breaks,
     wrap,
@@ -54,7 +56,7 @@ _piece = st.one_of(
               st.sampled_from("）》」』】")),
     st.builds(lambda n, s, u: n + s + u, st.text(alphabet=DIGITS, min_size=1, max_size=4),
               st.sampled_from(["", " "]), st.sampled_from(UNITS)),
-    st.sampled_from([" ", "ok ", "hello world "]),
+    st.sampled_from([" ", "ok ", "hello world ", "——", "……", " · ", "92.3%", "（", "）"]),
 )
 chinese_text = st.lists(_piece, min_size=1, max_size=30).map("".join)
 
@@ -75,6 +77,15 @@ def test_no_line_breaks_a_rule(text: str, width: int) -> None:
         assert not _unit_split(before, after), lines
     for line in lines:
         assert cell_len(line.rstrip(" ")) <= width, lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(chinese_text)
+def test_every_break_is_one_unicode_allows(text: str) -> None:
+    """Each break point is a line-break opportunity of UAX #14 (uniseg's
+    implementation); the tailoring only takes some away (12 户)."""
+    allowed = set(line_break_boundaries(text))
+    assert set(break_points(text)) <= allowed, (text, sorted(set(break_points(text)) - allowed))
 
 
 @settings(max_examples=200, deadline=None)
