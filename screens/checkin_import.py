@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -31,7 +31,7 @@ from branchtool.session import Session
 from branchtool.tables import Sheet
 from screens.import_dialog import IGNORE, ImportDialog
 from screens.person_picker import PersonPicker
-from screens.plain import Label, Static
+from screens.plain import Label, Select, Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, ProgressBar, RadioButton, RadioSet, Select
+from textual.widgets import Button, ProgressBar, RadioButton, RadioSet
 
 from branchtool import i18n
 from branchtool.records.person import PERSON
@@ -22,7 +22,7 @@ from branchtool.session import Session
 from branchtool.tables import Sheet
 from screens.base import LockAware
 from screens.import_dialog import IGNORE, ImportDialog
-from screens.plain import Label, Static
+from screens.plain import Label, Select, Static
 from screens.record_table import RecordTable
 
 DEFAULTABLE = ("category", "stage")

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, keys_rotation
@@ -28,7 +28,7 @@ from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
 from screens.failures import Failure, RunsWorkers
 from screens.file_picker import default_folder
-from screens.plain import Static
+from screens.plain import Select, Static
 
 ROTATE = "key-rotate"
 

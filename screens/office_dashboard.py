@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Select, TabbedContent, TabPane
+from textual.widgets import Button, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
@@ -50,7 +50,7 @@ from screens.office_rows import (
 )
 from screens.path_prompt import PathScreen
 from screens.places import confirm_unsynced
-from screens.plain import Static
+from screens.plain import Select, Static
 from screens.record_table import RecordTable
 
 OVERVIEW, RECEIPTS, SUMMARY = "office-overview", "office-receipts", "office-summary"

@@ -20,7 +20,9 @@ from rich.segment import Segment
 from textual import widgets
 from textual.color import Color
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.filter import LineFilter
+from textual.widgets._select import SelectCurrent, SelectOverlay
 
 from branchtool.shown import UNSAFE as _CONTROL
 
@@ -48,11 +50,50 @@ def _text(label: Any) -> Any:
 
 
 class Select(widgets.Select[T], Generic[T]):
+    """Textual's ``Select`` whose list opens where it can be seen whole: below
+    the widget when it fits above the footer, else upwards when there is more
+    room there, else below and scrolling (never over the footer's keys)."""
+
     def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs: Any) -> None:
         super().__init__([(_text(label), value) for label, value in options], **kwargs)
 
     def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
         super().set_options([(_text(label), value) for label, value in options])
+
+    def _watch_expanded(self, expanded: bool) -> None:
+        if expanded:
+            self._place_list()
+        super()._watch_expanded(expanded)
+
+    def _place_list(self) -> None:
+        try:
+            overlay = self.query_one(SelectOverlay)
+            current = self.query_one(SelectCurrent)
+        except NoMatches:
+            return
+        if not current.region:
+            return
+        most = overlay.styles.base.max_height
+        rows = min(overlay.option_count + overlay.styles.gutter.height,
+                   int(most.value) if most is not None and most.is_cells else 12)
+        bottom = footer_top(self.screen)
+        below = bottom - current.region.bottom
+        above = current.region.y
+        if rows > below and above > below:
+            rows = min(rows, above)
+            overlay.styles.offset = (0, -(rows + current.region.height))
+        else:
+            rows = min(rows, max(below, 1))
+            overlay.styles.offset = (0, 0)
+        overlay.styles.max_height = rows
+
+
+def footer_top(screen: Any) -> int:
+    """The first row of the screen's footer (its key line), or the screen's
+    height when it has none: where a drop-down list must end."""
+    rows = [footer.region.y for footer in screen.query(widgets.Footer)
+            if footer.display and footer.region]
+    return min(rows, default=screen.size.height)
 
 
 class SelectionList(widgets.SelectionList[T], Generic[T]):

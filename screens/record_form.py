@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -25,7 +25,7 @@ from branchtool.records.fields import InvalidRecord, Problem, RecordDef
 from screens.base import ReadOnlyForm, localize_bindings
 from screens.confirm import ConfirmScreen
 from screens.form import FormRow, field_widget, values_of
-from screens.plain import Static
+from screens.plain import Select, Static
 
 
 class RecordForm(ReadOnlyForm, ModalScreen[str | None]):

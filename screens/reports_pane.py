@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Markdown, Select
+from textual.widgets import Button, Input, Markdown
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, reports
@@ -30,7 +30,7 @@ from screens.failures import Failure, RunsWorkers
 from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
 from screens.places import confirm_unsynced
-from screens.plain import Static
+from screens.plain import Select, Static
 
 BUILD, WRITE = "report-build", "report-write"
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input
 
 from branchtool import contact, i18n
 from branchtool.contact import NAME_MAX, PHONE_MAX
@@ -26,7 +26,7 @@ from branchtool.errors import UserError
 from branchtool.session import BORDERS, THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
-from screens.plain import Static
+from screens.plain import Select, Static
 from screens.watch_settings import ThresholdFields
 
 MAX_IDLE_MINUTES = 240

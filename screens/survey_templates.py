@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select
+from textual.widgets import Button, Footer, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -23,7 +23,7 @@ from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.checkin_import import BLANK_VALUE, column_options, value_options
 from screens.confirm import ConfirmScreen
-from screens.plain import Label, Static
+from screens.plain import Label, Select, Static
 
 FORGET = "~"  # the value select's "forget this answer"
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select
+from textual.widgets import Footer, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -32,7 +32,7 @@ from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Static
+from screens.plain import Select, Static
 from screens.record_table import RecordTable
 from screens.task_form import BulkTaskForm, NoteScreen, task_form
 
