@@ -56,8 +56,8 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
     #report-scroll { height: 1fr; border: round $primary-background; }
     #report-other-box { height: auto; }
     #report-other-box.-hidden { display: none; }
-    #report-other-label { height: 1; color: $text-muted; }
-    #report-other { height: 5; border: round $primary-background; }
+    #report-other { height: 5; border: round $primary-background;
+                    border-title-color: $text-muted; }
     #report-other:focus { border: round $primary; }
     #report-status { height: auto; max-height: 3; color: $text-muted; }
     #report-buttons { height: auto; align-horizontal: right; }
@@ -100,7 +100,6 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
         with VerticalScroll(id="report-scroll"):
             yield Markdown(id="report-view", open_links=False)
         with Vertical(id="report-other-box"):
-            yield Static(i18n.t("export_ui.report.other_label"), id="report-other-label")
             yield TextArea(id="report-other", soft_wrap=True, show_line_numbers=False)
         yield Static(id="report-status")
         with Horizontal(id="report-buttons"):
@@ -111,6 +110,8 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
     def on_mount(self) -> None:
         self.query_one("#report-date", Input).value = self._today().isoformat()
         self._shown = False
+        # the box's name and what becomes of its text, on its frame (a line saved)
+        self._other_box.border_title = i18n.t("export_ui.report.other_label")
         self._show_other_box()
 
     def on_show(self) -> None:
