@@ -285,7 +285,7 @@ def test_summary_of_a_period(care: CareService, people: dict[str, str]) -> None:
 def test_the_sums_count_each_person_once(care: CareService, people: dict[str, str]) -> None:
     """A person in several cases, visited in each, several times: each figure
     of people counts them once; visits and amounts count every visit."""
-    student, member = people["student"], people["member"]
+    member = people["member"]
     cases = [care.add_case(case_values(people, hardship=h, opened_on="2024-05-02"))
              for h in ("economic", "illness")]
     care.add_case(case_values(people, person=member, hardship="family", severity="ordinary"))
