@@ -81,6 +81,7 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
         self._other_day: dt.date | None = None
         self._other_saved = ""
         self._pending_save = ""  # a format to save in once the rebuilt report is ready
+        self._pending_zero = False  # the zero report, once the rebuilt report is ready
         localize_bindings(self)
 
     def _today(self) -> dt.date:
@@ -226,6 +227,15 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
             return
         self._zero(day, self._today())
 
+    def zero_today(self) -> None:
+        """今日无异常 for today, whatever day the pane showed (the dashboard's
+        ``z`` and the palette)."""
+        self.query_one("#report-date", Input).value = self._today().isoformat()
+        # after the preview of today is built (the section may just have been
+        # opened): its "ready" line would otherwise replace the answer
+        self._pending_zero = True
+        self.action_refresh()
+
     @work(thread=True, exclusive=True, group=ZERO, exit_on_error=False)
     def _zero(self, day: dt.date, today: dt.date) -> tuple[dt.date, str]:
         return day, daily_other.save_zero(self.session, day, today)
@@ -285,6 +295,9 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
         if self._pending_save:
             fmt, self._pending_save = self._pending_save, ""
             self.action_save(fmt)
+        if self._pending_zero:
+            self._pending_zero = False
+            self.action_zero()
 
     def _zero_saved(self, day: dt.date, other: str) -> None:
         self._keep_other(other, day)
@@ -304,9 +317,9 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
                                 i18n.t("export_ui.report.show_help"),
                                 lambda k=k: self.show_kind(k))
                  for k in reports.KINDS]
-        if not is_read_only(self):
-            kinds.append(PaletteCommand(i18n.t("export_ui.report.zero_command"),
-                                        i18n.t("export_ui.report.zero_help"), self.action_zero))
+        kinds.append(PaletteCommand(i18n.t("export_ui.report.zero_command"),
+                                    i18n.t("export_ui.report.zero_help"), self.zero_today,
+                                    writes=True))
         return kinds + [PaletteCommand(i18n.t(f"export_ui.report.save_{fmt}"),
                                        i18n.t("export_ui.report.save_help"),
                                        lambda f=fmt: self.action_save(f))
@@ -322,6 +335,7 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
         self.query_one("#report-view", Markdown).update("")
         self._status("")
         self._other_day, self._other_saved, self._pending_save = None, "", ""
+        self._pending_zero = False
         self._other_box.load_text("")
 
     def reload_data(self) -> None:

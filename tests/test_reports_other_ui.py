@@ -135,3 +135,21 @@ async def test_the_zero_key_saves_the_zero_report(watch: Watch) -> None:
         assert source.startswith("# 疫情防控日报（零报告）")
         assert "## 十、其他事项\n\n今日无异常\n" in source
         assert "2024年6月1日的日报已保存为“今日无异常”，随下次上报发出。" in toasts(app)
+
+
+async def test_z_on_the_dashboard_saves_today_from_the_reports_section(watch: Watch) -> None:
+    from healthkit import open_watch
+
+    watch.session.health.mark_rest_normal(TODAY)
+    app = make_app(watch.session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        watch_pane = await open_watch(app, pilot, "dashboard")
+        watch_pane.pane("dashboard").focus_list()
+        await pilot.pause()
+        await pilot.press("z")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert watch.session.day_reports.other(TODAY) == "今日无异常"
+        pane = app.screen.query_one(ReportsPane)
+        assert pane.display and pane.query_one("#report-other", TextArea).text == "今日无异常"

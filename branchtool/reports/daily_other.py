@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from branchtool import i18n
 from branchtool.errors import UserError
-from branchtool.records.alert import OPEN
 from branchtool.reports import text
 from branchtool.reports.base import COUNTS, none_text
 
@@ -49,9 +48,8 @@ def abnormal(session: Session, day: dt.date, summary: DaySummary | None = None) 
     (“2 条待处置预警”); empty when nothing does."""
     if summary is None:
         summary = session.health.day_summary(day, contacts=session.contacts)
-    key = day.isoformat()
     found: list[str] = []
-    alerts = sum(1 for a in session.alerts.all() if a["status"] == OPEN and a["since"] <= key)
+    alerts = session.alerts.count_open(day)  # as the dashboard counts them
     isolated = (len(summary.observation) + len(summary.quarantine)
                 + len(summary.outside_observation) + len(summary.outside_quarantine))
     due = len(session.contacts.agenda(day).due)
