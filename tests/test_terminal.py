@@ -194,6 +194,7 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
 
         # -- the branch's key for the office, from the command palette ----------------------
         term.press("C-p")
+        term.wait_for("搜索命令")  # keys typed before the palette is up would be lost
         term.type("导出本支部")
         term.wait_for("导出本支部公钥文件，交党委办公室登记")
         term.press("Enter")
