@@ -331,6 +331,8 @@ class ReportsPane(ReadOnlyGuard, Vertical, LockAware):
 
     # -- locking -------------------------------------------------------------------------
     def forget_data(self) -> None:
+        if self.session.unlocked:
+            self._store_other()  # what was typed is kept, not lost with the screen
         self.document = None
         self.query_one("#report-view", Markdown).update("")
         self._status("")

@@ -153,3 +153,21 @@ async def test_z_on_the_dashboard_saves_today_from_the_reports_section(watch: Wa
         assert watch.session.day_reports.other(TODAY) == "今日无异常"
         pane = app.screen.query_one(ReportsPane)
         assert pane.display and pane.query_one("#report-other", TextArea).text == "今日无异常"
+
+
+async def test_a_lock_keeps_what_was_typed(watch: Watch) -> None:
+    from fixtures_app import PASSPHRASE
+
+    app = make_app(watch.session)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_reports(app, pilot)
+        box = await type_other(pane, pilot, "锁定前写的其他事项")
+        app.lock()
+        await pilot.pause()
+        assert box.text == ""  # nothing decrypted stays on the screen
+        app.screen.query_one(Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert watch.session.day_reports.other(TODAY) == "锁定前写的其他事项"
+        assert pane.query_one("#report-other", TextArea).text == "锁定前写的其他事项"
