@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from branchtool.services.alerts import AlertService
     from branchtool.services.care import CareService
     from branchtool.services.contacts import ContactService
+    from branchtool.services.day_reports import DayReports
     from branchtool.services.deeds import DeedService
     from branchtool.services.folders import Folders
     from branchtool.services.health import HealthService
@@ -397,6 +398,17 @@ class Session:
             vault = self.vault
             service = self._services["deeds"] = DeedService(
                 vault.partition(PARTITION), vault.batch, self.roster)
+        return service
+
+    @property
+    def day_reports(self) -> DayReports:
+        """The daily reports' 其他事项, by date."""
+        service = self._services.get("day_reports")
+        if service is None:
+            from branchtool.services.day_reports import PARTITION, DayReports
+
+            service = self._services["day_reports"] = DayReports(
+                self.vault.partition(PARTITION))
         return service
 
     # -- epidemic watch: contacts, health check-ins, alerts, notices ------------

@@ -175,7 +175,7 @@ class FigureTable(ScrollView, can_focus=True):
 
 class DashboardPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
     """The section: the figure table and the panels; refreshed in a worker."""
-    WRITE_ACTIONS = frozenset({"settings"})
+    WRITE_ACTIONS = frozenset({"settings", "zero"})
 
     DEFAULT_CSS = """
     DashboardPane { height: 1fr; }
@@ -185,6 +185,7 @@ class DashboardPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
         Binding("f5", "refresh", "watch.dash.key.refresh"),
         Binding("a", "alerts", "watch.dash.key.alerts"),
         Binding("s", "settings", "watch.dash.key.settings", show=False),
+        Binding("z", "zero", "export_ui.key.zero"),
     ]
 
     class Refresh(Message):
@@ -216,6 +217,24 @@ class DashboardPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
         return list(self.query_one("#dash-panels").children)
 
     # -- refreshing --------------------------------------------------------------------
+    def action_zero(self) -> None:
+        """今日无异常 in one key: the Reports section saves today's report as
+        the zero report there, or says what is abnormal."""
+        screen: Any = self.screen
+        if hasattr(screen, "action_section"):
+            screen.action_section("reports")
+            self._zero_when_built(screen, 10)
+
+    def _zero_when_built(self, screen: Any, tries: int) -> None:
+        """The section is built when first shown (a message later): wait for it."""
+        from screens.reports_pane import ReportsPane
+
+        found = screen.query(ReportsPane)
+        if found:
+            found.first().zero_today()
+        elif tries:
+            screen.call_after_refresh(self._zero_when_built, screen, tries - 1)
+
     def reload_data(self) -> None:
         if self.session.unlocked:
             self.query_one(FigureTable).set_lines(i18n.t("watch.dash.loading"), [])

@@ -25,6 +25,7 @@ from branchtool.office.service import OfficeService
 from branchtool.office.trust import current_key
 from branchtool.records.fields import FieldDef
 from branchtool.session import Session
+from branchtool.shown import shown
 from screens.base import LockAware, localize_bindings
 from screens.office_rows import (
     BUNDLE_COLUMNS,
@@ -224,7 +225,10 @@ class OfficeBranchScreen(Screen[None], LockAware):
     @on(Select.Changed, "#branch-report")
     def _report(self, event: Select.Changed) -> None:
         found = None if event.value is Select.NULL else self.reports.get(str(event.value))
-        self.query_one("#branch-report-text", Markdown).update(found[1] if found else "")
+        # a branch's text (its secretary's 其他事项 too): shown, never obeyed —
+        # each control character spelled out (\x1b), line breaks kept
+        self.query_one("#branch-report-text", Markdown).update(
+            shown(found[1], lines=True) if found else "")
 
     @on(Select.Changed, "#branch-kind")
     async def _kind(self, event: Select.Changed) -> None:

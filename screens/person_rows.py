@@ -21,6 +21,12 @@ class PersonRows:
         """The roster person a row is about (the row's id by default)."""
         return str(row.id)
 
+    def people_of(self, row: Any) -> list[str]:
+        """Everyone a row is about (a task's assignees): ``m`` asks which
+        when there are several. One person, ``person_of``, by default."""
+        person = self.person_of(row)
+        return [person] if person else []
+
     def person_session(self) -> Any:
         for node in self.ancestors_with_self:  # type: ignore[attr-defined]
             session = getattr(node, "session", None)
@@ -37,5 +43,17 @@ class PersonRows:
 
         reload = next((n.reload_data for n in self.ancestors  # type: ignore[attr-defined]
                        if callable(getattr(n, "reload_data", None))), None)
-        open_person_page(self, session, self.person_of(row),
-                         changed=(lambda *_: reload()) if reload else (lambda *_: None))
+        changed = (lambda *_: reload()) if reload else (lambda *_: None)
+        people = [p for p in self.people_of(row) if session.roster.person(p) is not None]
+        if len(people) < 2:
+            open_person_page(self, session, people[0] if people else None, changed=changed)
+            return
+        from branchtool import i18n
+        from screens.person_picker import PersonPicker
+
+        def chosen(person_id: str | None) -> None:
+            if person_id:
+                open_person_page(self, session, person_id, changed=changed)
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            PersonPicker(session, i18n.t("person_page.pick_whom"), candidates=people), chosen)

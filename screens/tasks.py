@@ -55,9 +55,13 @@ class TaskTable(ReadOnlyGuard, PersonRows, FlaggedTable):
     ]
 
     def person_of(self, row: Any) -> str | None:
-        """The one person a task is assigned to (several: the first)."""
-        assignees = row.doc.get("assignees", "").split()
+        """The first person a task is assigned to."""
+        assignees = self.people_of(row)
         return assignees[0] if assignees else None
+
+    def people_of(self, row: Any) -> list[str]:
+        """Everyone the task is assigned to (``m`` asks whose page)."""
+        return list(dict.fromkeys(row.doc.get("assignees", "").split()))
 
     def action_edit(self) -> None:
         if self.current is not None:

@@ -273,11 +273,38 @@ def test_summary_of_a_period(care: CareService, people: dict[str, str]) -> None:
     care.add_visit(a, visit_values(people, method="phone"))
     care.edit_case(a, {"status": "resolved"})  # closed on TODAY, after the period
     summary = care.summary(dt.date(2024, 5, 1), dt.date(2024, 5, 31))
-    assert (summary.following, summary.opened, summary.closed) == (2, 1, {})
+    # one student in two cases: one person followed, at the more severe of them
+    assert (summary.following, summary.opened, summary.closed) == (1, 1, {})
     assert summary.by_hardship == {"economic": 1, "illness": 1}
+    assert summary.by_severity == {"extreme": 1}
     assert summary.visits_by_method["phone"] == 1 and summary.people_visited == 1
     june = care.summary(dt.date(2024, 6, 1), dt.date(2024, 6, 30))
-    assert june.closed == {"resolved": 1} and june.following == 1
+    assert june.closed == {"resolved": 1} and june.following == 1 and june.closed_people == 1
+
+
+def test_the_sums_count_each_person_once(care: CareService, people: dict[str, str]) -> None:
+    """A person in several cases, visited in each, several times: each figure
+    of people counts them once; visits and amounts count every visit."""
+    member = people["member"]
+    cases = [care.add_case(case_values(people, hardship=h, opened_on="2024-05-02"))
+             for h in ("economic", "illness")]
+    care.add_case(case_values(people, person=member, hardship="family", severity="ordinary"))
+    outsider = [care.add_case(case_values(people, person="", name="钱同学", category="student",
+                                          hardship=h)) for h in ("study", "economic")]
+    for case_id in [*cases, *outsider]:
+        for day in ("2024-05-10", "2024-05-20"):
+            care.add_visit(case_id, visit_values(people, date=day, support="money",
+                                                 amount="100"))
+    summary = care.summary(dt.date(2024, 5, 1), dt.date(2024, 5, 31))
+    assert summary.following == 3 and summary.opened == 3  # 赵同学, 李党员, 钱同学
+    assert summary.people_visited == 2 and summary.support.visits == 8
+    assert summary.support.amount == Decimal("800")
+    assert summary.by_hardship == {"economic": 2, "illness": 1, "family": 1, "study": 1}
+    assert sum(summary.by_severity.values()) == summary.following
+    for case_id in (*cases, *outsider):
+        care.edit_case(case_id, {"status": "resolved"})
+    june = care.summary(dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    assert june.closed == {"resolved": 2} and june.closed_people == 2 and june.following == 1
 
 
 def test_the_service_reloads_what_was_written(

@@ -205,6 +205,19 @@ async def test_drilling_into_a_branch_with_its_own_screens(world: dict[str, obje
                     table.focus()
                     await pilot.pause()
                     assert not shown_keys(view) & writes, (sid, shown_keys(view) & writes)
+        # the reports: no 其他事项 box, no zero-report key, nothing written by z
+        from screens.reports_pane import ReportsPane
+
+        view.action_section("reports")
+        await settle(app, pilot)
+        reports_pane = view.query_one(ReportsPane)
+        assert not reports_pane.query_one("#report-other-box").display
+        reports_pane.query_one("#report-kind").focus()
+        await pilot.pause()
+        assert not shown_keys(view) & {"zero", "save_other"}
+        await pilot.press("z", "ctrl+s")
+        await settle(app, pilot)
+        assert view.session.day_reports.get(TODAY) is None
         # the day sheet: looking at a check-in shows it, nothing can be changed
         view.action_section("watch")
         await settle(app, pilot)

@@ -171,6 +171,42 @@ async def test_m_opens_the_page_from_every_list_of_people(busy: Watch) -> None:
         assert (await page_from(tasks, 0)).person_id == zhang
 
 
+async def test_m_on_a_task_of_several_asks_whose_page(busy: Watch) -> None:
+    from screens.person_picker import PersonPicker
+    from screens.plain import OptionList
+
+    s = busy.session
+    zhang, li, wang = busy.ids[:3]
+    s.tasks.add({"title": "三人合办的主题党日", "assignees": [zhang, li, wang],
+                 "due": "2024-06-03 17:00"})
+    app = make_app(s)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.screen.action_section("tasks")
+        await settle(app, pilot)
+        tasks = app.screen.query_one("#tasks-table")
+        tasks.focus()
+        tasks.cursor = 0
+        await pilot.press("m")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PersonPicker)
+        assert "打开谁的个人页" in str(picker.query_one("#pick-title").render())
+        options = picker.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] \
+            == [zhang, li, wang]
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MemberPage) and app.screen.person_id == li
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape")  # asked, then nobody chosen: no page
+        await pilot.pause()
+        assert not isinstance(app.screen, (PersonPicker, MemberPage))
+
+
 async def test_the_tabs_by_number_and_back_to_the_lists(busy: Watch) -> None:
     s = busy.session
     app = make_app(s)

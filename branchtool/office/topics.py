@@ -8,7 +8,7 @@ Every figure is optional: a branch whose program does not send one shows
     ``{"expected", "reported", "fever", "symptom", "risk", "observation",
     "quarantine"}`` (integers; what ``HealthService.series`` computes)
 ``figures["alerts"]["open"]``: early-warning alerts still open
-``figures["care"]["open"]``: care cases open
+``figures["care"]["open"]``: people followed by the care work (each once)
 ``figures["tasks"]["overdue"]``: tasks past due and not done
 ``figures["notices"]["expected"]`` / ``["confirmed"]``: relays of notices
     to members expected and confirmed

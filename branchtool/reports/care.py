@@ -33,7 +33,7 @@ def build(session: Session, start: dt.date, end: dt.date,
     overview = doc.section(text.section_title(1, i18n.t("report.care.overview")))
     overview.paragraph(i18n.t(
         "report.care.totals", following=text.number(summary.following),
-        opened=text.number(summary.opened), closed=text.number(sum(summary.closed.values())),
+        opened=text.number(summary.opened), closed=text.number(summary.closed_people),
         visits=text.number(summary.support.visits), people=text.number(summary.people_visited),
         amount=text.amount(Amount(summary.support.amount))))
     spread = doc.section(text.section_title(2, i18n.t("report.care.spread")))

@@ -12,7 +12,7 @@ from branchtool import i18n
 from branchtool.records.alert import ALERT, CASE_CONTACT, FEVER, RISK_TRAVEL, SYMPTOM
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.contact import CONTACT, FOLLOWUP, OBSERVATION_TYPES
-from branchtool.reports import daily_day, text
+from branchtool.reports import daily_day, daily_other, text
 from branchtool.reports.base import (
     COUNTS,
     category,
@@ -72,6 +72,9 @@ def build(session: Session, day: dt.date, redaction: str = "standard", *,
                    session, day, redaction)
     daily_day.notices(doc.section(text.section_title(9, i18n.t("report.day.notices_title"))),
                       session, day)
+    # What the secretary wrote herself (其他事项), at the levels that carry it.
+    daily_other.section(doc.section(text.section_title(10, i18n.t("report.other.title"))),
+                        session, day, redaction)
     return doc
 
 

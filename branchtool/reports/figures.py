@@ -88,7 +88,7 @@ def care(session: Session, period: Period) -> dict[str, Any]:
     overdue = [r for r in session.care.reminders(period.end) if r.kind == OVERDUE]
     return {
         "open": summary.following, "opened": summary.opened,
-        "closed": sum(summary.closed.values()), "overdue_visits": len(overdue),
+        "closed": summary.closed_people, "overdue_visits": len(overdue),
         "visits": summary.support.visits, "people_visited": summary.people_visited,
         "support_amount": money.to_text(summary.support.amount),
         "by_hardship": dict(summary.by_hardship), "by_severity": dict(summary.by_severity),

@@ -141,7 +141,7 @@ def _care(section: Section, session: Session, start: dt.date, end: dt.date) -> N
     section.paragraph(i18n.t(
         "report.weekly.care_totals", visits=text.number(summary.support.visits),
         people=text.number(summary.people_visited), following=text.number(summary.following),
-        opened=text.number(summary.opened), closed=text.number(sum(summary.closed.values())),
+        opened=text.number(summary.opened), closed=text.number(summary.closed_people),
         amount=text.amount(Amount(summary.support.amount))))
     section.add(support_table(summary.support))
 

@@ -108,9 +108,13 @@ class AlertService:
                    reverse=True)
         return views
 
-    def count_open(self) -> int:
-        """Open alerts to handle: one per person and day."""
-        return len(_by_person_and_day(self._open.all()))
+    def count_open(self, through: dt.date | None = None) -> int:
+        """Open alerts to handle: one per person and day (``through``: only
+        those raised by the end of that day)."""
+        found = self._open.all()
+        if through is not None:
+            found = [a for a in found if a["since"] <= through.isoformat()]
+        return len(_by_person_and_day(found))
 
     def view_of(self, alert_id: str) -> AlertView | None:
         """The view (with the person's other alerts of that day) that holds

@@ -149,11 +149,13 @@ class CareSummary:
 
     start: dt.date
     end: dt.date
-    following: int = 0  # cases being followed at the end of the period
-    opened: int = 0  # cases opened in the period
-    closed: dict[str, int] = field(default_factory=dict)  # resolved / referred in it
-    by_hardship: dict[str, int] = field(default_factory=dict)  # of the cases followed
-    by_severity: dict[str, int] = field(default_factory=dict)
+    # people, each counted once (see ``CareService.summary``)
+    following: int = 0  # followed at the end of the period
+    opened: int = 0  # with a case opened in the period
+    closed: dict[str, int] = field(default_factory=dict)  # with a case resolved / referred in it
+    closed_people: int = 0  # with a case closed in it (resolved or referred)
+    by_hardship: dict[str, int] = field(default_factory=dict)  # followed, by hardship
+    by_severity: dict[str, int] = field(default_factory=dict)  # followed, at their most severe
     visits_by_method: dict[str, int] = field(default_factory=dict)
     people_visited: int = 0
     support: SupportTotals = field(default_factory=SupportTotals)
@@ -304,24 +306,49 @@ class CareService(RecordBook):
             totals.amount += amount
         return totals
 
+    def who_key(self, doc: Mapping[str, Any]) -> str:
+        """One key per person a case is for: the roster id, else the name of
+        someone not on the roster (the case itself when it has neither)."""
+        person, name = doc.get("person", ""), doc.get("name", "")
+        return f"p:{person}" if person else (f"n:{name}" if name else f"c:{doc.get('id', '')}")
+
     def summary(self, start: dt.date, end: dt.date) -> CareSummary:
+        """The period's care work; every figure of people counts each person
+        once, however many cases (one per hardship, a case closed and opened
+        again) or visits they have: a person followed in two cases is one
+        person, at the more severe of the two."""
         first, last = start.isoformat(), end.isoformat()
         out = CareSummary(start, end, support=self.support_totals(start, end))
+        opened: set[str] = set()
+        closed: dict[str, set[str]] = {}
+        hardships: dict[str, set[str]] = {}
+        severity: dict[str, str] = {}  # person -> the most severe of their cases followed
+        rank = {code: n for n, code in enumerate(SEVERITIES)}
         for doc in self._docs.values():
-            opened = doc.get("opened_on", "")
-            closed = doc.get("closed_on", "")
-            if first <= opened <= last:
-                out.opened += 1
-            if closed and first <= closed <= last:
-                out.closed[doc["status"]] = out.closed.get(doc["status"], 0) + 1
-            if opened <= last and (not closed or closed > last):
-                out.following += 1
+            who = self.who_key(doc)
+            opened_on = doc.get("opened_on", "")
+            closed_on = doc.get("closed_on", "")
+            if first <= opened_on <= last:
+                opened.add(who)
+            if closed_on and first <= closed_on <= last:
+                closed.setdefault(doc["status"], set()).add(who)
+            if opened_on <= last and (not closed_on or closed_on > last):
                 for code in split_codes(doc["hardship"]):
-                    out.by_hardship[code] = out.by_hardship.get(code, 0) + 1
-                out.by_severity[doc["severity"]] = out.by_severity.get(doc["severity"], 0) + 1
+                    hardships.setdefault(code, set()).add(who)
+                before = severity.get(who)
+                if before is None or rank.get(doc["severity"], -1) > rank.get(before, -1):
+                    severity[who] = doc["severity"]
+        out.opened = len(opened)
+        out.closed = {status: len(people) for status, people in closed.items()}
+        out.closed_people = len(set().union(*closed.values()))
+        out.following = len(severity)
+        out.by_hardship = {code: len(people) for code, people in hardships.items()}
+        for code in severity.values():
+            out.by_severity[code] = out.by_severity.get(code, 0) + 1
         visits = self.visits_between(start, end)
         out.visits_by_method = {m: sum(1 for v in visits if v["method"] == m) for m in METHODS}
-        out.people_visited = len({v["case"] for v in visits})
+        out.people_visited = len({self.who_key(self._docs.get(v["case"]) or {"id": v["case"]})
+                                  for v in visits})
         return out
 
     # -- cases ---------------------------------------------------------------------------
