@@ -63,11 +63,14 @@ OVERSIZE = (256 << 20) + 1
 Signer = Callable[[bytes, str], str]
 
 
-def seal(doc: dict[str, Any], sign: Signer, recipients: list[str]) -> bytes:
-    """bundle.json signed with ``sign``, tarred and encrypted, like an export."""
+def seal(doc: dict[str, Any], sign: Signer, recipients: list[str],
+         compressed: bool = False) -> bytes:
+    """bundle.json signed with ``sign``, tarred and encrypted; ``compressed``:
+    like an export since issue 19 (a zstd frame), else a bare tar as before."""
     json_bytes = fmt.encode(doc)
     signature = sign(json_bytes, fmt.trusted_comment(doc, sha256_hex(json_bytes)))
-    return age.encrypt(fmt.pack(json_bytes, signature, 0), recipients)
+    packed = (fmt.seal if compressed else fmt.pack)(json_bytes, signature, 0)
+    return age.encrypt(packed, recipients)
 
 
 def signed_comment(data: bytes, code: str = "A1", seq: int = 4,
