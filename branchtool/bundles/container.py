@@ -28,6 +28,7 @@ RATIO = 1 << 15  # the most one zstd byte expands to (4 bytes -> a 128 KiB RLE b
 MIN_PIECE = 64  # never feed less: at most 2 MiB of output past the limit
 MAX_PIECE = 64 << 10
 MAX_WINDOW = 8 << 20  # zstd -19's; the default level writes 2 MiB at most
+HEADER_MAX = 18  # a frame header's largest size (RFC 8878 3.1.1.1)
 
 
 class Refused(ValueError):
@@ -60,6 +61,7 @@ class Plain:
         self.released = 0  # plaintext bytes written to us (compressed or not)
         self._compressed: bool | None = None  # not known before 4 bytes
         self._frame: zstandard.ZstdDecompressionObj | None = None
+        self._header = bytearray()  # a frame's first bytes, until its header is whole
         self._stated = -1  # the content size the frame header states, -1: none
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
@@ -72,22 +74,30 @@ class Plain:
             head, self.data = self.data, bytearray()
             self._start(head)
             data = head
-        if self._compressed:
+        if not self._compressed:
+            self.data += data
+        elif self._frame is not None:
             self._feed(memoryview(data))
         else:
-            self.data += data
+            self._header += data
+            if len(self._header) >= HEADER_MAX:
+                self._open_frame(bytes(self._header[:HEADER_MAX]))
+                header, self._header = self._header, bytearray()
+                self._feed(memoryview(header))
         return count
 
     def _start(self, head: bytearray) -> None:
         if _skippable(head):
             raise Refused("damaged")
         self._compressed = head.startswith(MAGIC)
-        if not self._compressed:
-            return
+
+    def _open_frame(self, header: bytes) -> None:
+        """The decoder, once the frame header (at most 18 bytes) is here: a
+        frame stating more than ``limit`` is refused before any decoding."""
         try:
-            self._stated = zstandard.frame_content_size(bytes(head[:18]))
+            self._stated = zstandard.frame_content_size(header)
         except zstandard.ZstdError:
-            self._stated = -1  # not enough of a header yet: the decoder judges it
+            self._stated = -1  # a broken header: the decoder says so
         if self._stated > self.limit:
             raise Refused("too_large")
         self._frame = zstandard.ZstdDecompressor(
@@ -117,6 +127,9 @@ class Plain:
         """The tar; ``Refused("damaged")`` for a frame cut short or holding
         other than it states."""
         if self._compressed:
+            if self._frame is None:  # a frame shorter than a whole header
+                self._open_frame(bytes(self._header))
+                self._feed(memoryview(bytes(self._header)))
             assert self._frame is not None
             if not self._frame.eof:
                 raise Refused("damaged")
