@@ -92,4 +92,4 @@ def test_a_bomb_never_holds_much_more_than_the_limit(stated: bool) -> None:
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 3 * limit
+    assert peak < limit + (container.MAX_OUT + (2 << 20)) * 2

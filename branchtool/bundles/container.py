@@ -9,8 +9,9 @@ with the zstd magic bytes ``28 B5 2F FD``).
 Reading a frame is bounded whatever the frame claims. The decrypted bytes
 are decompressed as they arrive, in pieces small enough that what one piece
 can expand to (at most ``RATIO`` times its size: a 4-byte RLE block makes a
-128 KiB block) fits in what is left of ``limit``; the output past ``limit``
-is refused (``too_large``) before it is ever held. The window a frame may ask
+128 KiB block) fits in what is left of ``limit``, and in ``MAX_OUT`` (each
+piece's output is held once more while it is appended); the output past
+``limit`` is refused (``too_large``) before it is ever held. The window a frame may ask
 the decoder to allocate is at most ``MAX_WINDOW`` (what ``zstd -19`` uses).
 Exactly one frame, then nothing: a truncated frame, a frame whose stated
 size is not what it holds, a second frame or a skippable frame (which
@@ -26,7 +27,7 @@ from storage import compression
 MAGIC = compression.MAGIC
 RATIO = 1 << 15  # the most one zstd byte expands to (4 bytes -> a 128 KiB RLE block)
 MIN_PIECE = 64  # never feed less: at most 2 MiB of output past the limit
-MAX_PIECE = 64 << 10
+MAX_OUT = 16 << 20  # what one piece may expand to (512 bytes in): held once more while appended
 MAX_WINDOW = 8 << 20  # zstd -19's; the default level writes 2 MiB at most
 HEADER_MAX = 18  # a frame header's largest size (RFC 8878 3.1.1.1)
 
@@ -110,8 +111,8 @@ class Plain:
         while at < len(view):
             if frame.eof:  # a second frame, a skippable one, anything
                 raise Refused("damaged")
-            room = self.limit - len(self.data)
-            step = min(MAX_PIECE, max(MIN_PIECE, room // RATIO))
+            room = min(self.limit - len(self.data), MAX_OUT)
+            step = max(MIN_PIECE, room // RATIO)
             try:
                 out = frame.decompress(view[at: at + step])
             except zstandard.ZstdError:
