@@ -4,7 +4,11 @@ run, and computing the dashboard for 50 and 500 branches.
 Goals (issue 8): 50 bundles under 10 s, dashboard under 200 ms (computed, and
 drawn: from asking for it to its rows on screen in the headless app).
 
-    python -m bench.office [--bundles 50] [--people 300] [--days 30]
+    python -m bench.office [--bundles 50] [--people 300] [--days 30] [--skip-dashboard]
+
+Issue 19: the bundles are compressed (a zstd frame inside age); the import is
+timed for both the bare tar written before and the compressed file, each
+beside the reference tools reading the same files.
 
 One demo branch is built and exported for a 30-day period (real check-ins,
 contacts, care, tasks, notices, reports and history); the bundle is then
@@ -20,7 +24,9 @@ import argparse
 import asyncio
 import datetime as dt
 import gc
+import os
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -38,7 +44,9 @@ from tests.officekit import OFFICE_PASSPHRASE, TODAY, Clock, export, make_branch
 
 
 def make_bundles(root: Path, office: OfficeService, count: int, people: int,
-                 days: int) -> list[Path]:
+                 days: int, bare: Path | None = None) -> list[Path]:
+    """The bundles as exported (compressed); with ``bare``, a copy of each
+    there as written before issue 19 (a bare tar inside age)."""
     branch = make_branch(root / "branch", "DEMO", "示范支部", office, people=people,
                          days=days, seed=1)
     try:
@@ -58,9 +66,73 @@ def make_bundles(root: Path, office: OfficeService, count: int, people: int,
                 "signer_key_id": minisign.key_id(public)}
         path = usb / f"{code}-000001-{TODAY:%Y%m%d}.bundle.age"
         path.write_bytes(seal(mine, lambda d, c, s=secret: minisign.sign(d, s, c),
-                              [office.vault.recipient]))
+                              [office.vault.recipient], compressed=True))
         files.append(path)
+        if bare is not None:
+            bare.mkdir(exist_ok=True)
+            (bare / path.name).write_bytes(seal(
+                mine, lambda d, c, s=secret: minisign.sign(d, s, c), [office.vault.recipient]))
     return files
+
+
+def reference_seconds(files: list[Path], key: Path, unzstd: bool = False) -> float:
+    """What the reference tools take over the same files: ``age -d`` (its
+    output discarded), or ``age -d | zstd -d``; 0 without ``age``."""
+    if not shutil.which("age") or (unzstd and not shutil.which("zstd")):
+        return 0.0
+    took = 0.0
+    for path in files:
+        start = time.perf_counter()
+        if unzstd:
+            subprocess.run(f"age -d -i '{key}' '{path}' | zstd -d -q -o {os.devnull} -f",
+                           shell=True, check=True)
+        else:
+            subprocess.run(["age", "-d", "-i", str(key), "-o", os.devnull, str(path)],
+                           check=True)
+        took += time.perf_counter() - start
+    return took
+
+
+def compare_formats(root: Path, count: int, people: int, days: int) -> OfficeService:
+    """Bundle size and import time, bare tar (before issue 19) against the
+    zstd frame, each into its own copy of the same fresh office. Returns the
+    office that imported the compressed ones, open."""
+    office = make_office(root / "office", Clock())
+    files = make_bundles(root, office, count, people, days, bare=root / "bare")
+    key = root / "office.key"
+    key.write_text(office.vault.identity + "\n")
+    office.vault.close()
+    shutil.copytree(root / "office", root / "office-bare")
+    bare = sorted((root / "bare").iterdir())
+    sizes = {kind: sum(p.stat().st_size for p in paths)
+             for kind, paths in (("bare", bare), ("zstd", files))}
+    print(f"bundle file, {people} people x {days} days: bare tar (before) "
+          f"{sizes['bare'] / count / 2**20:.2f} MiB, zstd {sizes['zstd'] / count / 2**20:.2f} "
+          f"MiB ({sizes['bare'] / sizes['zstd']:.1f}x smaller)")
+    opened = None
+    for kind, paths, folder in (("bare tar", bare, "office-bare"), ("zstd", files, "office")):
+        office = OfficeService(Vault.open(root / folder, OFFICE_PASSPHRASE))
+        gc.collect()
+        start, cpu = time.perf_counter(), time.process_time()
+        results = office.import_paths(paths)
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu
+        assert all(r.verdict == "accepted" for r in results), results[0].to_json()
+        size = sum(p.stat().st_size for p in paths)
+        ref = reference_seconds(paths, key)
+        line = (f"import {count} bundles, {kind} ({size / 2**20:.0f} MiB): {took:.2f} s, "
+                f"CPU {cpu:.2f} s; " + (f"{took / ref:.1f}x `age -d` ({ref:.2f} s)"
+                                        if ref else "no `age`"))
+        if kind == "zstd":
+            piped = reference_seconds(paths, key, unzstd=True)
+            if piped:
+                line += f", {took / piped:.1f}x `age -d | zstd -d` ({piped:.2f} s)"
+        print(line + " (goal < 3 s, < 5x)")
+        if kind == "zstd":
+            opened = office
+        else:
+            office.vault.close()
+    assert opened is not None
+    return opened
 
 
 def dashboard_ms(office: OfficeService, rounds: int = 5) -> float:
@@ -125,21 +197,12 @@ def main() -> None:
     parser.add_argument("--bundles", type=int, default=50)
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--skip-dashboard", action="store_true")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-office-"))
     try:
-        office = make_office(root / "office", Clock())
-        files = make_bundles(root, office, args.bundles, args.people, args.days)
-        size = sum(p.stat().st_size for p in files)
-        gc.collect()
-        start, cpu = time.perf_counter(), time.process_time()
-        results = office.import_paths(files)
-        took, cpu = time.perf_counter() - start, time.process_time() - cpu
-        assert all(r.verdict == "accepted" for r in results), results[0].to_json()
-        print(f"import {len(files)} bundles ({args.people} people x {args.days} days, "
-              f"{size / len(files) / 2**20:.1f} MiB each, {size / 2**20:.0f} MiB): "
-              f"{took:.2f} s, CPU {cpu:.2f} s (goal < 10 s)")
-        for total in (args.bundles, 500):
+        office = compare_formats(root, args.bundles, args.people, args.days)
+        for total in () if args.skip_dashboard else (args.bundles, 500):
             if total > args.bundles:
                 grow(office, total)
             computed = dashboard_ms(office)

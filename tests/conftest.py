@@ -41,6 +41,18 @@ def minisign_bin() -> str:
 
 
 @pytest.fixture(scope="session")
+def zstd_bin() -> str:
+    """Path of the reference ``zstd`` binary."""
+    return _binary("zstd")
+
+
+@pytest.fixture(scope="session")
+def tar_bin() -> str:
+    """Path of the system's ``tar`` (GNU tar on Debian)."""
+    return _binary("tar")
+
+
+@pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``python -m build`` of this checkout (the sdist, then the wheel from the
     sdist, so the sdist is proved complete). Without build isolation: the

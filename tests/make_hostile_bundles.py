@@ -12,6 +12,9 @@ gets:
 ``hostile/``     one file per case; ``cases.json`` maps each file to the reason
                  the office must give
 ``next/``        A1 sequence 4, genuine: accepted after all the hostile ones
+``hostile-zstd/`` issue 19: compressed bundles whose zstd frame is hostile
+                 (a bomb, a lying size, cut short, two frames, a skippable
+                 frame, a huge window, garbage); ``cases-zstd.json`` as above
 
 Every hostile bundle is built from genuine ones, changed in exactly one way,
 and re-signed where the case needs a valid signature, so that each reaches the
@@ -42,12 +45,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import zstandard
 
 from tests.fuzz.minisign_fuzz import legacy_signature
 
 if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from branchtool.bundles import container
 from branchtool.bundles import format as fmt
 from branchtool.session import Session
 from storage import age, minisign
@@ -58,11 +63,14 @@ OVERSIZE = (256 << 20) + 1
 Signer = Callable[[bytes, str], str]
 
 
-def seal(doc: dict[str, Any], sign: Signer, recipients: list[str]) -> bytes:
-    """bundle.json signed with ``sign``, tarred and encrypted, like an export."""
+def seal(doc: dict[str, Any], sign: Signer, recipients: list[str],
+         compressed: bool = False) -> bytes:
+    """bundle.json signed with ``sign``, tarred and encrypted; ``compressed``:
+    like an export since issue 19 (a zstd frame), else a bare tar as before."""
     json_bytes = fmt.encode(doc)
     signature = sign(json_bytes, fmt.trusted_comment(doc, sha256_hex(json_bytes)))
-    return age.encrypt(fmt.pack(json_bytes, signature, 0), recipients)
+    packed = (fmt.seal if compressed else fmt.pack)(json_bytes, signature, 0)
+    return age.encrypt(packed, recipients)
 
 
 def signed_comment(data: bytes, code: str = "A1", seq: int = 4,
@@ -109,8 +117,9 @@ def tar_of(members: list[tuple[str, bytes, bytes]]) -> bytes:
 
 def _opened(session: Session, path: Path) -> tuple[dict[str, Any], bytes, bytes, str]:
     """(doc, tar, json bytes, signature) of a bundle this branch wrote."""
-    tar = age.decrypt(path.read_bytes(), [session.vault.identity])
-    json_bytes, signature = fmt.unpack(tar)
+    tar = bytes(container.inflate(age.decrypt(path.read_bytes(), [session.vault.identity]),
+                                  fmt.MAX_TAR))
+    json_bytes, signature = fmt.unpack_tar(tar)
     return fmt.decode(json_bytes), tar, json_bytes, signature
 
 
@@ -236,6 +245,55 @@ def probe_import(office_dir: Path, passphrase: str, files: list[Path]) -> list[d
     return orjson.loads(done.stdout.splitlines()[-1])
 
 
+def restated(frame: bytes, size: int) -> bytes:
+    """``frame`` with its header's content size rewritten to ``size`` (same
+    field width): a frame that lies about what it holds (RFC 8878 3.1.1.1)."""
+    fhd = frame[4]
+    single = fhd >> 5 & 1
+    width = (1 if single else 0, 2, 4, 8)[fhd >> 6]
+    at = 5 + (0 if single else 1) + (0, 1, 2, 4)[fhd & 3]
+    value = size - 256 if width == 2 else size
+    return frame[:at] + value.to_bytes(width, "little") + frame[at + width:]
+
+
+def zeros_frame(tar: bytes, total: int, content_size: bool) -> bytes:
+    """One zstd frame of ``tar`` then zeros up to ``total`` bytes: what a tar
+    reader would take for end-of-archive padding (a bomb: kilobytes on disk)."""
+    compressor = zstandard.ZstdCompressor(level=3, write_content_size=content_size)
+    chunks = compressor.compressobj(size=total if content_size else -1)
+    out, zeros, left = [chunks.compress(tar)], bytes(1 << 20), total - len(tar)
+    while left > 0:
+        out.append(chunks.compress(zeros[:min(left, len(zeros))]))
+        left -= len(zeros)
+    out.append(chunks.flush())
+    return b"".join(out)
+
+
+def skippable(data: bytes) -> bytes:
+    """A skippable frame holding ``data``: ``zstd -d`` passes over it."""
+    return b"\x50\x2a\x4d\x18" + len(data).to_bytes(4, "little") + data
+
+
+def zstd_cases(tar4: bytes, forged_tar: bytes, me: list[str]) -> dict[str, tuple[bytes, str]]:
+    """Compressed bundles, genuine inside but for their frame, each refused."""
+    frame = container.seal(tar4)
+    huge = zstandard.ZstdCompressor(level=22, write_content_size=False).compressobj()
+    wide = huge.compress(tar4) + huge.flush()  # a 128 MiB window
+    cases = {
+        "zstd-bomb": (zeros_frame(tar4, 1 << 30, content_size=False), "content_too_large"),
+        "zstd-bomb-stated": (zeros_frame(tar4, 1 << 30, content_size=True), "content_too_large"),
+        "zstd-lying-size-short": (restated(frame, len(tar4) - 512), "damaged"),
+        "zstd-lying-size-long": (restated(frame, len(tar4) + 512), "damaged"),
+        "zstd-truncated-frame": (frame[:-100], "damaged"),
+        "zstd-two-frames": (frame + container.seal(forged_tar), "damaged"),
+        "zstd-skippable-after": (frame + skippable(forged_tar), "damaged"),
+        "zstd-skippable-first": (skippable(forged_tar) + frame, "damaged"),
+        "zstd-huge-window": (wide, "damaged"),
+        "zstd-garbage": (container.MAGIC + os.urandom(4000), "damaged"),
+    }
+    return {name: (age.encrypt(plain, me), reason) for name, (plain, reason) in cases.items()}
+
+
 def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
     """Build everything into ``root``; returns {hostile file name: reason}."""
     clock = clock or Clock()
@@ -293,7 +351,9 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
     secret = a.vault._signing  # the branch's own key, for a legacy-form signature
     legacy = legacy_signature(json4, secret, fmt.trusted_comment(doc4, sha256_hex(json4)))
     flipped = bytearray(a4)
-    flipped[_header_size(a4) + 16 + 1000] ^= 0x01
+    # in the header's stanza: its MAC fails (a compressed bundle of 120 people
+    # is one payload chunk, whose damage reads as a copy cut short)
+    flipped[a4.index(b"\n--- ") - 5] ^= 0x01
     json_entry = (fmt.JSON_NAME, tarfile.REGTYPE, json4)
     sig_entry = (fmt.SIG_NAME, tarfile.REGTYPE, sig4.encode())
     cases: dict[str, tuple[bytes, str]] = {
@@ -349,6 +409,14 @@ def build(root: Path, clock: Clock | None = None) -> dict[str, str]:
     expected[oversized.name] = "too_large"
     (root / "cases.json").write_text(orjson.dumps(expected, option=orjson.OPT_INDENT_2
                                                   | orjson.OPT_SORT_KEYS).decode() + "\n")
+    forged_tar = tar_of([(fmt.JSON_NAME, tarfile.REGTYPE, forged), sig_entry])
+    zstd_dir, zstd_expected = root / "hostile-zstd", {}
+    zstd_dir.mkdir(exist_ok=True)
+    for name, (data, reason) in zstd_cases(tar4, forged_tar, me).items():
+        (zstd_dir / f"{name}.bundle.age").write_bytes(data)
+        zstd_expected[f"{name}.bundle.age"] = reason
+    (root / "cases-zstd.json").write_text(orjson.dumps(
+        zstd_expected, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")
     shutil.rmtree(sent)
     for session in (a, b, c):
         session.lock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -171,8 +172,12 @@ def test_export_needs_an_office_key_and_a_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.interop
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="runs the shell's pipeline")
 def test_reference_tools_open_and_verify(branch: Session, office: OfficeKeys, tmp_path: Path,
-                                         age_bin: str, minisign_bin: str) -> None:
+                                         age_bin: str, minisign_bin: str, zstd_bin: str,
+                                         tar_bin: str) -> None:
+    """The command line docs/formats.md gives, run as written: ``age -d -i
+    office-key.txt X.bundle.age | zstd -d | tar x``, then ``minisign -Vm``."""
     result = branch.bundles.export(tmp_path, Period(TODAY, TODAY))
     key = tmp_path / "office-key.txt"
     key.write_text(office.identity + "\n")
@@ -180,17 +185,60 @@ def test_reference_tools_open_and_verify(branch: Session, office: OfficeKeys, tm
     pub.write_text(branch.vault.signing_public_key)
     work = tmp_path / "x"
     work.mkdir()
-    tar = subprocess.run([age_bin, "-d", "-i", str(key), str(result.path)],
-                         capture_output=True, check=True).stdout
-    listing = subprocess.run(["tar", "tvf", "-"], input=tar, capture_output=True,
-                             check=True).stdout.decode()
+    q = shlex.quote
+    pipeline = f"{q(age_bin)} -d -i {q(str(key))} {q(str(result.path))} | {q(zstd_bin)} -d"
+    listing = subprocess.run(f"set -o pipefail; {pipeline} | {q(tar_bin)} tvf -", shell=True,
+                             executable="/bin/bash", capture_output=True, text=True,
+                             check=True).stdout
     assert len(listing.strip().splitlines()) == 2
-    subprocess.run(["tar", "xf", "-"], input=tar, cwd=work, check=True)
+    subprocess.run(f"set -o pipefail; {pipeline} | {q(tar_bin)} x", shell=True,
+                   executable="/bin/bash", cwd=work, check=True)
     assert sorted(p.name for p in work.iterdir()) == ["bundle.json", "bundle.json.minisig"]
     done = subprocess.run([minisign_bin, "-Vm", "bundle.json", "-p", str(pub)], cwd=work,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "branch=DEMO seq=1" in done.stdout
+    # the age payload is a zstd frame (28 B5 2F FD) far smaller than the tar
+    plain = subprocess.run([age_bin, "-d", "-i", str(key), str(result.path)],
+                           capture_output=True, check=True).stdout
+    assert plain[:4] == b"\x28\xb5\x2f\xfd"
+    tar = subprocess.run([zstd_bin, "-d"], input=plain, capture_output=True, check=True).stdout
+    assert len(plain) * 3 < len(tar)
+
+
+@pytest.mark.interop
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="runs the shell's pipeline")
+def test_a_bundle_repacked_by_hand_with_the_reference_tools_is_read(
+        branch: Session, office: OfficeKeys, tmp_path: Path, age_bin: str, zstd_bin: str,
+        tar_bin: str) -> None:
+    """What a person does with the tools alone — ``age -d | zstd -d | tar x``,
+    then ``tar c | zstd | age -r`` — gives a bundle the office's reader takes:
+    GNU tar's headers, a frame without its size (zstd from a pipe), and a bare
+    tar (as written before issue 19)."""
+    from branchtool.office.opening import decrypt_file
+
+    result = branch.bundles.export(tmp_path, Period(TODAY, TODAY))
+    key = tmp_path / "office-key.txt"
+    key.write_text(office.identity + "\n")
+    work = tmp_path / "x"
+    work.mkdir()
+    q = shlex.quote
+    subprocess.run(f"set -o pipefail; {q(age_bin)} -d -i {q(str(key))} {q(str(result.path))}"
+                   f" | {q(zstd_bin)} -d | {q(tar_bin)} x", shell=True, executable="/bin/bash",
+                   cwd=work, check=True)
+    original = (work / "bundle.json").read_bytes()
+    identity = age.X25519Identity.parse(office.identity)
+    recipient = age.identity_to_recipient(office.identity)
+    for compress in (f"| {q(zstd_bin)} -q -19 ", ""):
+        again = tmp_path / ("again.zst.age" if compress else "again.tar.age")
+        subprocess.run(f"set -o pipefail; {q(tar_bin)} --format=ustar -c bundle.json "
+                       f"bundle.json.minisig {compress}| {q(age_bin)} -r {recipient} "
+                       f"-o {q(str(again))}", shell=True, executable="/bin/bash", cwd=work,
+                       check=True)
+        tar, _size, _sha = decrypt_file(again, identity, fmt.MAX_FILE)
+        json_bytes, signature = fmt.unpack_tar(tar)
+        assert json_bytes == original
+        assert signature == (work / "bundle.json.minisig").read_text()
 
 
 def test_cli_export_and_keys_export(branch: Session, tmp_path: Path,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shlex
 import subprocess
 import tarfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from branchtool.bundles import container
 from branchtool.bundles import format as bundle_format
 from branchtool.inbox import format as fmt
 from branchtool.inbox.receive import ACCEPTED, InboxService
@@ -78,9 +80,49 @@ def refused(loop: inboxkit.Loop, path: Path) -> str:
 
 
 def test_a_good_crafted_file_is_accepted(loop) -> None:
+    """A bare tar inside age, as written before issue 19, is read as ever."""
     path = craft(loop, _doc(loop))
     [result] = InboxService(loop.a).import_paths([path])
     assert result.verdict == ACCEPTED and result.notices == 1 and result.tasks == 1
+
+
+def test_what_the_office_sends_is_compressed(loop) -> None:
+    [sent] = loop.outbox.send(loop.stick, ["CS01"])
+    plain = age.decrypt(sent.path.read_bytes(), [loop.a.vault.identity])
+    assert plain[:4] == container.MAGIC
+    [result] = InboxService(loop.a).import_paths([sent.path])
+    assert result.verdict == ACCEPTED
+
+
+def _sealed(loop: inboxkit.Loop, plain: bytes) -> Path:
+    path = loop.root / "hostile" / "DW-to-CS01-000001.inbox.age"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(age.encrypt(plain, [loop.a.vault.recipient]))
+    return path
+
+
+def test_hostile_zstd_frames(loop) -> None:
+    """The bundle's hostile frames, in an inbox file: bounded by the inbox's
+    own 16 MiB, each one sentence, nothing changed."""
+    from tests.make_hostile_bundles import restated, skippable, zeros_frame
+
+    [sent] = loop.outbox.send(loop.stick, ["CS01"])
+    tar = bytes(container.inflate(age.decrypt(sent.path.read_bytes(),
+                                              [loop.a.vault.identity]), fmt.MAX_TAR))
+    frame = container.seal(tar)
+    sent.path.unlink()
+    cases = {
+        "bomb": (zeros_frame(tar, 64 << 20, content_size=False), "content_too_large"),
+        "bomb-stated": (zeros_frame(tar, 64 << 20, content_size=True), "content_too_large"),
+        "lying-size": (restated(frame, len(tar) - 512), "damaged"),
+        "cut-short": (frame[:-50], "damaged"),
+        "two-frames": (frame + frame, "damaged"),
+        "skippable": (frame + skippable(tar), "damaged"),
+    }
+    for name, (plain, reason) in cases.items():
+        assert (name, refused(loop, _sealed(loop, plain))) == (name, reason)
+    [result] = InboxService(loop.a).import_paths([_sealed(loop, frame)])
+    assert result.verdict == ACCEPTED  # the genuine frame, after all of them
 
 
 def test_flipped_byte(loop) -> None:
@@ -283,20 +325,25 @@ def test_a_refused_file_leaves_the_next_good_one_importable(loop) -> None:
 
 
 @pytest.mark.interop
-def test_reference_tools_open_and_verify(loop, age_bin: str, minisign_bin: str) -> None:
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="runs the shell's pipeline")
+def test_reference_tools_open_and_verify(loop, age_bin: str, minisign_bin: str, zstd_bin: str,
+                                         tar_bin: str) -> None:
+    """As docs/formats.md says: ``age -d -i branch-key.txt X.inbox.age | zstd -d
+    | tar x``, then ``minisign -Vm inbox.json -p office-minisign.pub``."""
     [sent] = loop.outbox.send(loop.stick, ["CS01"])
     key = loop.root / "branch-key.txt"
     key.write_text(loop.a.vault.identity + "\n")
     pub = loop.root / "office-minisign.pub"
     pub.write_text(loop.office.vault.signing_public_key)
-    tar = subprocess.run([age_bin, "-d", "-i", str(key), str(sent.path)],
-                         capture_output=True, check=True).stdout
-    listing = subprocess.run(["tar", "tf", "-"], input=tar, capture_output=True,
-                             check=True).stdout.decode().split()
+    q = shlex.quote
+    pipeline = (f"set -o pipefail; {q(age_bin)} -d -i {q(str(key))} {q(str(sent.path))}"
+                f" | {q(zstd_bin)} -d | {q(tar_bin)}")
+    listing = subprocess.run(f"{pipeline} tf -", shell=True, executable="/bin/bash",
+                             capture_output=True, check=True).stdout.decode().split()
     assert listing == ["inbox.json", "inbox.json.minisig"]
     work = loop.root / "x"
     work.mkdir()
-    subprocess.run(["tar", "xf", "-"], input=tar, cwd=work, check=True)
+    subprocess.run(f"{pipeline} x", shell=True, executable="/bin/bash", cwd=work, check=True)
     done = subprocess.run([minisign_bin, "-Vm", "inbox.json", "-p", str(pub)], cwd=work,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

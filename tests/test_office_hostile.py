@@ -127,6 +127,63 @@ def test_each_hostile_bundle_is_refused_and_changes_nothing(
             if e["verdict"] == "rejected"] == [(name, EXPECTED[name])]
 
 
+# Issue 19: the age message holds a compressed tar; its zstd frame, hostile.
+EXPECTED_ZSTD = {
+    "zstd-bomb.bundle.age": "content_too_large",  # kilobytes, 1 GiB inside
+    "zstd-bomb-stated.bundle.age": "content_too_large",
+    "zstd-lying-size-short.bundle.age": "damaged",
+    "zstd-lying-size-long.bundle.age": "damaged",
+    "zstd-truncated-frame.bundle.age": "damaged",
+    "zstd-two-frames.bundle.age": "damaged",
+    "zstd-skippable-after.bundle.age": "damaged",
+    "zstd-skippable-first.bundle.age": "damaged",
+    "zstd-huge-window.bundle.age": "damaged",
+    "zstd-garbage.bundle.age": "damaged",
+}
+
+
+def test_the_script_builds_every_zstd_case(world: tuple[Path, dict[str, str]]) -> None:
+    root = world[0]
+    assert orjson.loads((root / "cases-zstd.json").read_bytes()) == EXPECTED_ZSTD
+    assert sorted(p.name for p in (root / "hostile-zstd").iterdir()) == sorted(EXPECTED_ZSTD)
+    assert all(p.stat().st_size < (1 << 20) for p in (root / "hostile-zstd").iterdir())
+
+
+def test_each_hostile_zstd_bundle_is_refused_and_changes_nothing(
+    world: tuple[Path, dict[str, str]], office_dir: Path,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, digest = status_json(capsys), store_digest(office_dir)
+    paths = sorted((world[0] / "hostile-zstd").iterdir())
+    code, lines = import_json(paths, capsys)
+    assert code == 1
+    assert {Path(r["file"]).name: (r["verdict"], r["reason"]) for r in lines} == {
+        name: ("rejected", reason) for name, reason in EXPECTED_ZSTD.items()}
+    assert status_json(capsys) == before
+    assert store_digest(office_dir) == digest
+    # and the genuine next bundle still goes in after them
+    code, lines = import_json([world[0] / "next"], capsys)
+    assert (code, [r["verdict"] for r in lines]) == (0, ["accepted"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_a_zstd_bomb_costs_no_more_than_the_largest_tar(
+    world: tuple[Path, dict[str, str]], office_dir: Path
+) -> None:
+    """1 GiB behind a few kilobytes: decompressed in bounded pieces and refused
+    past the largest tar two members make, never held whole."""
+    from tests.make_hostile_bundles import probe_import
+
+    bombs = [world[0] / "hostile-zstd" / name
+             for name in ("zstd-bomb.bundle.age", "zstd-bomb-stated.bundle.age")]
+    results = probe_import(office_dir, OFFICE_PASSPHRASE, bombs)
+    print(f"zstd bombs: {results}")
+    assert [r["reason"] for r in results] == ["content_too_large"] * 2
+    # the tar's bound, and one piece's output (16 MiB) held while appended
+    assert results[0]["growth"] < fmt.MAX_TAR + (48 << 20)
+    assert results[1]["growth"] < 16 << 20  # its stated size refused it unread
+
+
 def logged(office_dir: Path) -> list[dict]:
     from branchtool.office.imports import log
     from storage.vault import Vault

@@ -735,3 +735,30 @@ def test_a_month_of_history_not_loaded_is_compacted_without_being_parsed(
     plain = _plain(_snapshot(folder, month))
     assert plain.count(b"\n") == 10  # the v2 layout: a line per entry
     store.close()
+
+
+def test_check_reads_months_whose_runs_lie_apart_in_seq_order(folder: Path) -> None:
+    """As the demo writes a semester: the vault is created today (its first
+    entry in this month), then past months are filled, then today again. The
+    check reads the runs of each month in seq order (a month read twice), and
+    still finds a record changed behind the history."""
+    times = iter(["2026-12-05T00:00:00.000Z"] * 2 + ["2026-10-01T00:00:00.000Z"] * 5
+                 + ["2026-11-01T00:00:00.000Z"] * 5 + ["2026-12-05T00:00:00.000Z"] * 100)
+    store = make_store(folder, clock=lambda: next(times), history_key=b"h" * 32)
+    ids = [store.partition("roster").insert(person(i)) for i in range(14)]
+    assert store.partitions("history/") == ["history/2026-10", "history/2026-11",
+                                            "history/2026-12"]
+    store.close()
+    store = make_store(folder, history_key=b"h" * 32)
+    by_month = [e["seq"] for entries in store._history_slices() for e in entries]
+    assert by_month[0] != 1 and sorted(by_month) == list(range(1, 15))  # months: out of order
+    slices = [[e["seq"] for e in entries] for entries in store._history_in_order(size=3)]
+    assert [seq for piece in slices for seq in piece] == list(range(1, 15))
+    assert max(map(len, slices)) <= 3
+    assert store.check() == []
+    store.close()
+    _rewrite(folder, "roster", lambda p: p.replace(b'"name":"p12"', b'"name":"p13"', 1))
+    store = make_store(folder, history_key=b"h" * 32)
+    assert store.check() == ["record:roster"]
+    assert store.partition("roster").get(ids[12])["name"] == "p13"
+    store.close()

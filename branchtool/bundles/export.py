@@ -308,8 +308,8 @@ class BundleService:
         json_sha = sha256_hex(json_bytes)
         signature = self.vault.sign(json_bytes, fmt.trusted_comment(doc, json_sha))
         created = dt.datetime.fromisoformat(doc["created"].replace("Z", "+00:00"))
-        tar = fmt.pack(json_bytes, signature, int(created.timestamp()))
-        blob = age.encrypt(tar, [office.recipient, self.vault.recipient])
+        sealed = fmt.seal(json_bytes, signature, int(created.timestamp()))
+        blob = age.encrypt(sealed, [office.recipient, self.vault.recipient])
         name = fmt.file_name(doc["branch"]["code"], doc["sequence"], f"{self.today():%Y-%m-%d}")
         path = out_dir / name
         if path.exists():

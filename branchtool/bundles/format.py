@@ -2,9 +2,10 @@
 
 ``<branch-code>-<seq>-<yyyymmdd>.bundle.age`` is an age message (to the office
 and to the branch itself) whose plaintext is a POSIX tar of exactly two
-regular files, ``bundle.json`` and ``bundle.json.minisig``. Reproducible by
-hand: ``age -d -i office-key.txt X.bundle.age | tar x && minisign -Vm
-bundle.json -p branch.pub``.
+regular files, ``bundle.json`` and ``bundle.json.minisig``, compressed as one
+zstd frame (``container``; a bare tar, as written before, is read too).
+Reproducible by hand: ``age -d -i office-key.txt X.bundle.age | zstd -d |
+tar x && minisign -Vm bundle.json -p branch.pub``.
 
 Reading is strict and bounded: every check here raises ``BundleRejected``
 with its own reason before anything is trusted or written. The tar is walked
@@ -27,6 +28,7 @@ from typing import Any
 import orjson
 
 from branchtool import contact
+from branchtool.bundles import container
 from branchtool.errors import UserError
 from branchtool.records.redaction import REDACTIONS
 from storage import history
@@ -47,6 +49,10 @@ MAX_STRING = 1 << 20  # one string field (a rendered report may be long)
 VALUE_COST = 80
 PARSE_BUDGET = 360 << 20
 BLOCK = 512  # tar block
+# The largest tar the two members make: two headers, each padded, and the end
+# of archive padded to a 10240-byte record (as GNU tar and tarfile write it).
+# A compressed bundle decompressing to more is refused before it is held.
+MAX_TAR = MAX_FILE + MAX_SIG + 40 * BLOCK
 # A bundle a day for 270 years. Bounds the gap an office lists as missing.
 MAX_SEQUENCE = 100_000
 MAX_KINDS = 256  # kinds a bundle may name in ``content``
@@ -98,6 +104,13 @@ def claim_of(comment: str) -> Claim:
 
 
 # -- the tar ----------------------------------------------------------------------
+def seal(json_bytes: bytes, signature: str, mtime: int,
+         names: tuple[str, str] = (JSON_NAME, SIG_NAME)) -> bytes:
+    """What is encrypted: the tar of the two files (``pack``), compressed as
+    one zstd frame (``container.seal``)."""
+    return container.seal(pack(json_bytes, signature, mtime, names))
+
+
 def pack(json_bytes: bytes, signature: str, mtime: int,
          names: tuple[str, str] = (JSON_NAME, SIG_NAME)) -> bytes:
     """A deterministic USTAR archive of the two files, nothing else (an
@@ -156,8 +169,27 @@ def _members(view: memoryview, names: tuple[str, str] = (JSON_NAME, SIG_NAME)
     return members
 
 
-def unpack(tar: bytes | bytearray, names: tuple[str, str] = (JSON_NAME, SIG_NAME)
-           ) -> tuple[bytes | bytearray, str]:
+def refused(exc: container.Refused) -> BundleRejected:
+    """A compressed plaintext's refusal, in the bundle's words: one that
+    decompresses past the bound is ``content_too_large``, any other fault
+    (cut short, a second or skippable frame, a lying size) ``damaged``."""
+    return BundleRejected("content_too_large" if exc.reason == "too_large" else "damaged")
+
+
+def unpack(plain: bytes | bytearray, names: tuple[str, str] = (JSON_NAME, SIG_NAME),
+           limit: int = MAX_TAR) -> tuple[bytes | bytearray, str]:
+    """(bundle.json bytes, signature text) from a whole decrypted plaintext,
+    compressed (decompressed within ``limit`` bytes) or a bare tar; or
+    ``BundleRejected``."""
+    try:
+        tar = container.inflate(plain, limit)
+    except container.Refused as exc:
+        raise refused(exc) from None
+    return unpack_tar(tar, names)
+
+
+def unpack_tar(tar: bytes | bytearray, names: tuple[str, str] = (JSON_NAME, SIG_NAME)
+               ) -> tuple[bytes | bytearray, str]:
     """(bundle.json bytes, signature text), or ``BundleRejected``. Given a
     ``bytearray`` (the importer's decrypted plaintext), bundle.json is cut out
     of it in place rather than copied: it *becomes* the JSON. ``names``: the

@@ -2,11 +2,12 @@
 
 ``<office-code>-to-<branch-code>-<seq>.inbox.age`` is an age message (to the
 branch and to the office itself) whose plaintext is a POSIX tar of exactly
-two regular files, ``inbox.json`` and ``inbox.json.minisig``: the bundle's
+two regular files, ``inbox.json`` and ``inbox.json.minisig``, compressed as
+one zstd frame (a bare tar, as written before, is read too): the bundle's
 construction in the other direction, and read by the same code
-(``bundles.format.unpack`` with these names, ``office.opening.decrypt_file``).
-By hand: ``age -d -i branch-key.txt X.inbox.age | tar x && minisign -Vm
-inbox.json -p office-minisign.pub``.
+(``bundles.format.unpack_tar`` with these names, ``office.opening.decrypt_file``).
+By hand: ``age -d -i branch-key.txt X.inbox.age | zstd -d | tar x &&
+minisign -Vm inbox.json -p office-minisign.pub``.
 
 The signed part (inbox.json, and the trusted comment that repeats its
 office, branch, sequence and SHA-256) names the office's key, the branch
@@ -32,6 +33,9 @@ SIG_NAME = "inbox.json.minisig"
 NAMES = (JSON_NAME, SIG_NAME)
 SUFFIX = ".inbox.age"
 MAX_FILE = 16 << 20  # a file of notices and tasks, attachments included
+# The largest tar a compressed file may decompress to: the same bound as the
+# file's (the tar's overhead, and the signature, well within it).
+MAX_TAR = MAX_FILE + bundle_format.MAX_SIG + 40 * bundle_format.BLOCK
 MAX_ITEMS = 200
 MAX_ATTACHMENTS = 8
 MAX_ATTACHMENT = 256 << 10  # characters of one text attachment

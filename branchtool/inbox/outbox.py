@@ -294,8 +294,8 @@ class OfficeOutbox:
         moment = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
         from branchtool.bundles import format as bundle_format
 
-        tar = bundle_format.pack(json_bytes, signature, int(moment.timestamp()), fmt.NAMES)
-        blob = age.encrypt(tar, [recipient, self.vault.recipient])
+        sealed = bundle_format.seal(json_bytes, signature, int(moment.timestamp()), fmt.NAMES)
+        blob = age.encrypt(sealed, [recipient, self.vault.recipient])
         try:
             self.io.write_new(path, blob)
         except FileExistsError:

@@ -3,11 +3,12 @@ other direction, each failure its own ``InboxRejected`` reason, and nothing
 parsed that was not signed.
 
 1. a regular file no larger than ``MAX_FILE``, the age header bounded, then
-   decrypted with the branch's identity (``office.opening.decrypt_file``:
-   ``unreadable``, ``too_large``, ``header_too_large``, ``not_age``,
-   ``not_for_us``, ``truncated``, ``damaged``);
+   decrypted with the branch's identity and, when compressed, decompressed
+   within ``MAX_TAR`` (``office.opening.decrypt_file``: ``unreadable``,
+   ``too_large``, ``header_too_large``, ``not_age``, ``not_for_us``,
+   ``truncated``, ``damaged``, ``content_too_large``);
 2. the tar: exactly ``inbox.json`` and ``inbox.json.minisig``, then only zero
-   blocks (``bundles.format.unpack``: ``tar``, ``tar_members``, ``tar_path``,
+   blocks (``bundles.format.unpack_tar``: ``tar``, ``tar_members``, ``tar_path``,
    ``tar_type``, ``tar_trailing``...);
 3. the signature over the raw inbox.json bytes: an ``ED`` signature by the
    office key enrolled at ``init`` (``legacy_signature``, ``unknown_signer``,
@@ -73,8 +74,8 @@ def open_inbox(path: Path, identity: str, office: KeyFile, branch_code: str,
     """Steps 1-5 for one file; ``InboxRejected`` with the first failure."""
     try:
         plain, size, file_sha256 = decrypt_file(
-            Path(path), age.X25519Identity.parse(identity), max_size)
-        json_bytes, signature = bundle_format.unpack(plain, fmt.NAMES)
+            Path(path), age.X25519Identity.parse(identity), max_size, fmt.MAX_TAR)
+        json_bytes, signature = bundle_format.unpack_tar(plain, fmt.NAMES)
     except bundle_format.BundleRejected as exc:
         raise fmt.rejected(exc) from None
     sig = verify(json_bytes, signature, office)

@@ -7,9 +7,11 @@ office's own records (sequence, chain), each failure its own
 2. the age header, bounded (``header_too_large``: a real bundle has one or
    two stanzas), then decryption with the office's identity, streamed from
    the file into memory (``not_age``, ``not_for_us``, ``truncated``,
+   ``damaged``), and decompressed as it is decrypted when it is a zstd frame,
+   never past the largest tar (``container.Plain``: ``content_too_large``,
    ``damaged``);
 3. the tar, walked block by block: exactly ``bundle.json`` and
-   ``bundle.json.minisig``, then only zero blocks (``format.unpack``);
+   ``bundle.json.minisig``, then only zero blocks (``format.unpack_tar``);
 4. the signature over the raw bundle.json bytes, with the key enrolled for
    the branch its trusted comment names (``verify``: ``office.checks``);
 5. only then bundle.json is parsed, within a memory budget, against the
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from branchtool.bundles import container
 from branchtool.bundles import format as fmt
 from branchtool.bundles.scope import check_records
 from branchtool.office.model import human_size
@@ -111,17 +114,6 @@ class _Reader:
         return count
 
 
-class _Plain:
-    """Where the decrypted tar goes: one growing buffer (no copies)."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self.data += data
-        return len(data)
-
-
 def _open(path: Path) -> BinaryIO:
     """The bundle file, if it is a regular file (``fsio.open_regular``)."""
     try:
@@ -153,23 +145,28 @@ def _failure(exc: age.AgeError, header: int | None, size: int, released: int) ->
     return "damaged"
 
 
-def decrypt_file(path: Path, identity: age.X25519Identity, max_size: int
-                 ) -> tuple[bytearray, int, str]:
-    """(plaintext, file size, file SHA-256); steps 1 and 2. Shared by the
+def decrypt_file(path: Path, identity: age.X25519Identity, max_size: int,
+                 max_tar: int | None = None) -> tuple[bytearray, int, str]:
+    """(the tar, file size, file SHA-256); steps 1 and 2. Shared by the
     branch's reading of an inbox file (``branchtool.inbox.reader``), the
-    same construction in the other direction."""
+    same construction in the other direction. A compressed plaintext is
+    decompressed as it is decrypted, to at most ``max_tar`` bytes (a
+    bundle's ``format.MAX_TAR`` unless given)."""
     with _open(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > max_size:
             raise fmt.BundleRejected("too_large", limit=human_size(max_size))
         head = handle.read(len(ARMOR_MAGIC))
         handle.seek(0)
-        reader, plain = _Reader(handle, max_size), _Plain()
+        reader, plain = _Reader(handle, max_size), container.Plain(
+            fmt.MAX_TAR if max_tar is None else max_tar)
         try:
             age.decrypt_stream(reader, plain, [identity],  # type: ignore[arg-type]
                                max_stanzas=MAX_STANZAS, max_header=MAX_HEADER)
         except OSError:
             raise fmt.BundleRejected("unreadable") from None
+        except container.Refused as exc:
+            raise fmt.refused(exc) from None
         except age.HeaderTooLargeError:
             raise fmt.BundleRejected("header_too_large") from None
         except age.NoIdentityMatchError:
@@ -179,15 +176,19 @@ def decrypt_file(path: Path, identity: age.X25519Identity, max_size: int
                 raise fmt.BundleRejected("not_age") from None
             handle.seek(0)
             header = _header_size(handle.read(MAX_HEADER + 64))
-            raise fmt.BundleRejected(_failure(exc, header, size, len(plain.data))) from None
-    return plain.data, reader.size, reader.sha256.hexdigest()
+            raise fmt.BundleRejected(_failure(exc, header, size, plain.released)) from None
+        try:
+            tar = plain.finish()
+        except container.Refused as exc:
+            raise fmt.refused(exc) from None
+    return tar, reader.size, reader.sha256.hexdigest()
 
 
 def open_bundle(path: Path, identity: age.X25519Identity, max_size: int,
                 verify: Verify) -> Opened:
     """Steps 1-6 for one file; ``BundleRejected`` with the first failure."""
     plain, size, file_sha256 = decrypt_file(path, identity, max_size)
-    json_bytes, signature = fmt.unpack(plain)  # cut out of the plaintext, not copied
+    json_bytes, signature = fmt.unpack_tar(plain)  # cut out of the tar, not copied
     sig = verify(json_bytes, signature)
     json_sha256 = hashlib.sha256(json_bytes).hexdigest()
     doc = fmt.decode(json_bytes)

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from hypothesis import strategies as st
 
+from branchtool.bundles import container
 from storage import age, minisign
 from tests.fuzz.core import (
     LineOp,
@@ -128,8 +129,8 @@ class OfficeWorld:
         bundles = []
         for name, path in (("next", paths[1]), ("gap", paths[2]), ("first", paths[0])):
             file = path.read_bytes()
-            tar = age.decrypt(file, [identity])
-            json_bytes, signature = fmt.unpack(tar)
+            tar = bytes(container.inflate(age.decrypt(file, [identity]), fmt.MAX_TAR))
+            json_bytes, signature = fmt.unpack_tar(tar)
             doc = fmt.decode(json_bytes)
             bundles.append(Bundle(name, file, tar, json_bytes, signature, doc, _paths(doc)))
         key_file = a.bundles.branch_key().to_bytes()
@@ -487,7 +488,7 @@ def build_tar(members: Sequence[TarMember], bundle: Bundle, fmt_choice: int) -> 
 @dataclass(frozen=True)
 class BundleMutation:
     base: int  # 0: the next bundle, 1: a gap, 2: the first again (a duplicate)
-    layer: str  # "file", "tar", "members", "json", "doc", "sig"
+    layer: str  # "file", "tar", "zst", "members", "json", "doc", "sig"
     ops: tuple[Op | LineOp, ...]
     edits: tuple[DocEdit, ...]
     members: tuple[TarMember, ...]
@@ -501,7 +502,8 @@ def bundle_mutations() -> st.SearchStrategy[BundleMutation]:
     return st.builds(
         BundleMutation,
         st.sampled_from([0, 0, 0, 1, 2]),
-        st.sampled_from(["file", "file", "tar", "members", "json", "doc", "doc", "doc", "sig"]),
+        st.sampled_from(["file", "file", "tar", "zst", "zst", "members", "json", "doc", "doc",
+                         "doc", "sig"]),
         st.one_of(byte_ops(), edits()).map(tuple),
         doc_edits().map(tuple), tar_members().map(tuple),
         st.sampled_from(["keep", "a", "a", "a", "b", "c", "d", "legacy-a"]),
@@ -539,8 +541,10 @@ def make_bundle_file(world: OfficeWorld, ex: BundleMutation) -> tuple[bytes, boo
     if ex.layer == "file":
         return apply_edits(bundle.file, ex.ops), False
     resigned = False
-    if ex.layer == "tar":
+    if ex.layer == "tar":  # a bare tar, as written before issue 19
         tar = apply_edits(bundle.tar, ex.ops)
+    elif ex.layer == "zst":  # the compressed tar, its frame edited
+        tar = apply_edits(container.seal(bundle.tar), ex.ops)
     elif ex.layer == "members":
         built = build_tar(ex.members, bundle, ex.tar_format)
         tar = built if built is not None else bundle.tar
@@ -560,7 +564,7 @@ def make_bundle_file(world: OfficeWorld, ex: BundleMutation) -> tuple[bytes, boo
                 json_bytes = fmt.encode(doc)
             signature = _sign(world, json_bytes, doc, ex.signer, bundle.signature)
             resigned = ex.signer == "a"
-        tar = fmt.pack(json_bytes, signature, 0)
+        tar = fmt.seal(json_bytes, signature, 0)
     recipients = {"office": [world.recipient], "both": [world.other_recipient, world.recipient],
                   "other": [world.other_recipient]}[ex.recipients]
     return age.encrypt(tar, recipients), resigned
@@ -656,7 +660,7 @@ def _check_accepted(world: OfficeWorld, ex: BundleMutation, data: bytes,
 
 @dataclass(frozen=True)
 class FormatInput:
-    layer: str  # "tar", "json", "doc", "members", "garbage"
+    layer: str  # "tar", "zst", "json", "doc", "members", "garbage", "zgarbage"
     ops: tuple[Op | LineOp, ...]
     edits: tuple[DocEdit, ...]
     members: tuple[TarMember, ...]
@@ -665,7 +669,8 @@ class FormatInput:
 
 
 def format_inputs() -> st.SearchStrategy[FormatInput]:
-    return st.builds(FormatInput, st.sampled_from(["tar", "json", "doc", "members", "garbage"]),
+    return st.builds(FormatInput, st.sampled_from(["tar", "zst", "json", "doc", "members",
+                                                   "garbage", "zgarbage"]),
                      st.one_of(byte_ops(), edits()).map(tuple), doc_edits().map(tuple),
                      tar_members().map(tuple), st.integers(0, 2), st.binary(max_size=2000))
 
@@ -675,9 +680,13 @@ def check_format(world: OfficeWorld, ex: FormatInput) -> None:
     from branchtool.bundles import format as fmt
 
     bundle = world.bundles[0]
-    if ex.layer in ("tar", "members", "garbage"):
+    if ex.layer in ("tar", "zst", "members", "garbage", "zgarbage"):
         if ex.layer == "tar":
             tar = apply_edits(bundle.tar, ex.ops)
+        elif ex.layer == "zst":
+            tar = apply_edits(container.seal(bundle.tar), ex.ops)
+        elif ex.layer == "zgarbage":  # the zstd magic, then anything
+            tar = container.MAGIC + ex.garbage
         elif ex.layer == "members":
             tar = build_tar(ex.members, bundle, ex.tar_format) or bundle.tar
         else:
