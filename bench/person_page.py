@@ -9,7 +9,9 @@ fresh unlock times, for the active person with the most check-ins:
 
 - the page's content (``branchtool.person_page.build``): cold (the first
   read, which decrypts the months of the last 30 days) and warm (median of
-  ``--runs``);
+  ``--runs``); then what the page's first tab lists beside it (the person's
+  tasks, records and deeds, the care cases they are responsible for), read
+  as the screen reads them, first and warm;
 - opening the page in the real app (headless, 120x40): from pushing the
   screen to its first paint, all tabs filled, cold and warm; beside it, for
   comparison, the same for an empty modal screen (what any screen pushed
@@ -46,6 +48,13 @@ def busiest(session: Session, days: int) -> str:
         for pid in session.health.day(TODAY - dt.timedelta(days=n)):
             counts[pid] = counts.get(pid, 0) + 1
     return max(counts, key=lambda p: counts[p])
+
+
+def work_of(session: Session, pid: str) -> int:
+    """The first tab's rows, made as the member page makes them."""
+    rows = [*session.tasks.for_member(pid), *session.member_records.for_member(pid),
+            *session.deeds.for_member(pid), *session.care.responsible_for(pid)]
+    return len(rows)
 
 
 def year_of(session: Session, pid: str, days: int) -> int:
@@ -118,6 +127,16 @@ def main() -> None:
         print(f"person with {year_of(session, pid, args.days)} check-ins in "
               f"{args.days} days")
         print(f"page content: cold {cold * 1000:.1f} ms, "
+              f"warm {statistics.median(warm) * 1000:.1f} ms")
+        started = time.perf_counter()
+        rows = work_of(session, pid)
+        first = time.perf_counter() - started
+        warm = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            work_of(session, pid)
+            warm.append(time.perf_counter() - started)
+        print(f"tasks, records, deeds, cases ({rows} rows): first {first * 1000:.1f} ms, "
               f"warm {statistics.median(warm) * 1000:.1f} ms")
         session.lock()
 
