@@ -15,7 +15,11 @@ fresh unlock times, for the active person with the most check-ins:
 - opening the page in the real app (headless, 120x40): from pushing the
   screen to its first paint, all tabs filled, cold and warm; beside it, for
   comparison, the same for an empty modal screen (what any screen pushed
-  over the main one costs: Textual's own part of the figure).
+  over the main one costs: Textual's own part of the figure). "Painted" is
+  timed twice: until Textual's pilot finds the app idle (``pilot.pause``,
+  which waits for a quiet slice of at least 20 ms after the work is done),
+  and until the screen's workers are done and its first refresh after them
+  has been drawn (``call_after_refresh``): what the secretary sees.
 
 Goal: the page opens in under 100 ms after the vault is open. Figures, not
 assertions.
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -61,10 +66,18 @@ def year_of(session: Session, pid: str, days: int) -> int:
     return sum(1 for doc in session.health.history(pid, TODAY, days) if doc is not None)
 
 
-async def open_page(session: Session, pid: str, runs: int
+async def painted(screen: Any) -> None:
+    """Until the screen's next refresh has been drawn."""
+    done = asyncio.Event()
+    screen.call_after_refresh(done.set)
+    await done.wait()
+
+
+async def open_page(session: Session, pid: str, runs: int, *, idle: bool
                     ) -> tuple[float, float, float]:
     """The page's first open and the median of ``runs`` more; then the median
-    for an empty modal screen, pushed and painted the same way."""
+    for an empty modal screen, pushed and painted the same way: until the
+    app is idle (``idle``) or until its workers are done and it is drawn."""
     from textual.app import ComposeResult
     from textual.screen import ModalScreen
 
@@ -84,8 +97,13 @@ async def open_page(session: Session, pid: str, runs: int
         for key, make in (("page", lambda: MemberPage(session, pid)), ("empty", Empty)):
             for _ in range(runs + 1):
                 started = time.perf_counter()
-                await app.push_screen(make())
-                await pilot.pause()
+                screen = make()
+                await app.push_screen(screen)
+                if idle:
+                    await pilot.pause()
+                else:
+                    await app.workers.wait_for_complete()
+                    await painted(screen)
                 times[key].append(time.perf_counter() - started)
                 app.pop_screen()
                 await pilot.pause()
@@ -143,10 +161,11 @@ def main() -> None:
         session = Session(path, work_factor=WORK_FACTOR)
         session.clock = lambda: dt.datetime.combine(TODAY, dt.time(9, 30))
         session.unlock(demo.PASSPHRASE)
-        first, median, empty = asyncio.run(open_page(session, pid, args.runs))
-        print(f"page open in the app (push to paint): first {first * 1000:.1f} ms, "
-              f"then median {median * 1000:.1f} ms (goal < 100 ms)")
-        print(f"  for comparison, an empty modal screen: median {empty * 1000:.1f} ms")
+        for idle, how in ((True, "until idle"), (False, "until drawn")):
+            first, median, empty = asyncio.run(open_page(session, pid, args.runs, idle=idle))
+            print(f"page open in the app (push to paint, {how}): first {first * 1000:.1f} ms, "
+                  f"then median {median * 1000:.1f} ms (goal < 100 ms)")
+            print(f"  for comparison, an empty modal screen: median {empty * 1000:.1f} ms")
         session.lock()
 
 
