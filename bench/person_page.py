@@ -51,7 +51,7 @@ def year_of(session: Session, pid: str, days: int) -> int:
 
 
 async def open_page(session: Session, pid: str, runs: int) -> tuple[float, float]:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
     from screens.member_page import MemberPage
 
     app = BranchApp(session, today=lambda: TODAY)

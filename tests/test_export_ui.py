@@ -45,7 +45,7 @@ def office() -> OfficeKeys:
 
 
 def make_app(session: Session):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     return BranchApp(session, today=lambda: TODAY)
 

@@ -34,10 +34,10 @@ def test_storage_imports_neither_the_core_nor_the_screens(path: Path) -> None:
     assert imported_packages(path) & {"branchtool", "screens", "textual"} == set()
 
 
-@pytest.mark.parametrize("path", [p for p in modules("branchtool") if p.name != "app.py"],
-                         ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", modules("branchtool"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_core_imports_no_screens_and_no_textual(path: Path) -> None:
-    """Only branchtool/app.py, the thin App, reaches up to the screens."""
+    """No exception: the App lives in ``screens/``, and the command line opens
+    it through the ``branchtool.ui`` entry point (``screens.launcher``)."""
     assert imported_packages(path) & {"screens", "textual"} == set()
 
 
@@ -78,4 +78,34 @@ def test_the_core_services_load_without_textual() -> None:
 
 def test_the_app_module_does_load_textual() -> None:
     """The check above would pass vacuously if the probe never reached textual."""
-    assert "textual" in _loaded_after("import branchtool.app")
+    assert "textual" in _loaded_after("import screens.app")
+
+
+def test_the_command_line_finds_the_app_through_its_entry_point() -> None:
+    """``pyproject.toml`` registers ``screens.launcher`` as the terminal app;
+    the core names it nowhere else."""
+    import screens.launcher
+    from branchtool.cli.app_cmd import terminal_ui
+
+    assert terminal_ui() is screens.launcher
+
+
+def test_branchtool_with_no_command_opens_the_app(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import screens.launcher
+    from branchtool import cli
+
+    opened: list[tuple[Path, str]] = []
+
+    def run_app(session: object, *, demo_passphrase: str = "") -> None:
+        opened.append((session.path, demo_passphrase))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(screens.launcher, "run_app", run_app)
+    assert cli.main(["--data-dir", str(tmp_path / "vault")]) == 0
+    assert opened == [(tmp_path / "vault", "")]
+
+
+def test_python_m_branchtool_is_the_command() -> None:
+    out = subprocess.run([sys.executable, "-m", "branchtool", "--help"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert "branchtool" in out and "--data-dir" in out

@@ -156,7 +156,7 @@ def shown_keys(screen) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_drilling_into_a_branch_with_its_own_screens(world: dict[str, object]) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = open_office(world["office"])  # type: ignore[arg-type]
     a: Session = world["a"]  # type: ignore[assignment]
@@ -267,7 +267,7 @@ async def test_drilling_into_a_branch_with_its_own_screens(world: dict[str, obje
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_snapshot_of_a_branch_seen_by_the_office(snap_compare, world: dict[str, object],  # type: ignore[no-untyped-def]
                                                   lang: str) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     i18n.set_language(lang)
     session = open_office(world["office"])  # type: ignore[arg-type]
@@ -417,7 +417,7 @@ async def test_the_views_epidemic_overview_loads(
     """After the branch's check-in deadline the time rules would raise an
     alert, which the read-only view cannot write: the overview still shows
     the figures and the alerts reported (issue 22, item 10)."""
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
     from screens.dashboard import DashboardPane, FigureTable
 
     path, a, _ = sent_before_the_deadline

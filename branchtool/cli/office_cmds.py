@@ -131,12 +131,13 @@ def _init_form(args: argparse.Namespace, path: Path) -> int:
     """``office init`` without ``--name`` in a terminal: the form in the app."""
     if not sys.stdin.isatty():
         raise UserError("cli.office.init.name_needed")
-    from branchtool.app import office_init_app  # textual only when the app runs
+    from branchtool.cli.app_cmd import terminal_ui
     from branchtool.session import Session
 
+    ui = terminal_ui()
     session = Session(path)
     try:
-        office_init_app(session).run()
+        ui.run_office_init(session)
     finally:
         session.lock()
     return 0

@@ -1,7 +1,7 @@
 """The Textual app: wires the session to the screens, and owns what is
 app-wide — locking (Ctrl+L and when idle), help, the command palette, themes
-and settings. Screens live in ``screens/``; the rules live in the services.
-The only core module that imports textual.
+and settings. The rules live in the services (``branchtool``), which know
+nothing of it; the command line starts it through ``screens.launcher``.
 """
 
 from __future__ import annotations
@@ -292,10 +292,3 @@ def _user_error(error: BaseException) -> UserError | None:
     while isinstance(error, WorkerFailed) and seen < 5:
         error, seen = error.error, seen + 1
     return as_user_error(error) if isinstance(error, KeyedError) else None
-
-
-def office_init_app(session: Session) -> App[None]:
-    """The app whose first screen is the office's creation form (``office init``)."""
-    from screens.office_app import OfficeInitApp
-
-    return OfficeInitApp(session)
