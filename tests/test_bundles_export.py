@@ -267,7 +267,7 @@ def test_cli_export_and_keys_export(branch: Session, tmp_path: Path,
 def test_standard_withholds_every_marked_field_of_every_kind(
     branch: Session, office: OfficeKeys, tmp_path: Path
 ) -> None:
-    from branchtool.bundles.scope import kinds
+    from branchtool.bundles.kinds import kinds
 
     period = Period(TODAY - dt.timedelta(days=6), TODAY)
     full = _plaintext(branch.bundles.export(tmp_path, period, "full").path, office)
@@ -372,7 +372,7 @@ def _propose_deeds(branch: Session) -> list[str]:
 def test_by_default_everything_is_sent_and_named_in_the_content(
     branch: Session, office: OfficeKeys, tmp_path: Path
 ) -> None:
-    from branchtool.bundles.scope import choose, groups, kinds
+    from branchtool.bundles.kinds import choose, groups, kinds
 
     every = [kind.name for kind in kinds()]
     assert choose().kinds == tuple(every) and choose().everything

@@ -484,7 +484,7 @@ async def test_the_dashboard_shows_the_reminders_panel(session: Session,
                                                        branch: dict[str, str]) -> None:
     from screens.dashboard import PANELS
 
-    assert RemindersPanel in PANELS  # registered by screens.main
+    assert RemindersPanel in PANELS  # listed by the dashboard itself
     case(session, branch, next_visit="2024-05-31")
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
 from branchtool.bundles.export import Preview, describe_period
-from branchtool.bundles.scope import Period, groups, kinds
+from branchtool.bundles.kinds import groups, kinds
+from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile
 

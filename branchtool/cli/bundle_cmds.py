@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.scope import Period, choose
+from branchtool.bundles.kinds import choose
+from branchtool.bundles.scope import Period
 from branchtool.cli.common import open_session
 from branchtool.cli.output import progress
 from branchtool.errors import UserError
@@ -24,7 +25,7 @@ def register(sub: Any) -> None:
     export.add_argument("--redaction", choices=REDACTIONS, default=DEFAULT_REDACTION,
                         help=i18n.t("cli.export.redaction"))
     # the groups are named in the help text itself: listing them from
-    # ``scope.groups()`` would load every area for ``branchtool --help``
+    # ``kinds.groups()`` would load every area for ``branchtool --help``
     export.add_argument("--only", action="append", metavar="CONTENT[,CONTENT...]",
                         help=i18n.t("cli.export.only"))
     export.set_defaults(handler=cmd_export)
