@@ -189,10 +189,15 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
 
     @on(Button.Pressed, "#settings-signing-key")
     def signing_key(self) -> None:
+        """The Send section under this dialog, when there is one, tells the
+        rotation its folder and whether it is signing a bundle now."""
+        from screens.bundle_export import BundlePane
         from screens.key_rotation import KeyRotationScreen
 
         assert self.session is not None
-        self.app.push_screen(KeyRotationScreen(self.session), self._keys_changed)
+        panes = [pane for screen in self.app.screen_stack for pane in screen.query(BundlePane)]
+        dialog = panes[0].key_rotation() if panes else KeyRotationScreen(self.session)
+        self.app.push_screen(dialog, self._keys_changed)
 
     def _keys_changed(self, changed: bool | None) -> None:
         """The export pane under this dialog shows the office key: it reads it again."""
