@@ -207,14 +207,14 @@ def test_no_directory_is_opened_for_fsync_on_windows(
 @pytest.mark.parametrize("code", ["CON", "con", "Prn", "AUX", "nul", "COM1", "com9", "LPT1",
                                   "lpt0", "COM0"])
 def test_device_names_are_refused_as_branch_codes(code: str) -> None:
-    from branchtool.session import branch_code_problem
+    from branchtool.branch_code import branch_code_problem
 
     assert branch_code_problem(code) == "cli.init.reserved_code"
 
 
 @pytest.mark.parametrize("code", ["CON1", "CONS", "COM10", "NULL", "LPT", "CS01", "A-1"])
 def test_names_near_device_names_are_fine(code: str) -> None:
-    from branchtool.session import branch_code_problem
+    from branchtool.branch_code import branch_code_problem
 
     assert branch_code_problem(code) is None
 

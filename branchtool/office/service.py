@@ -183,9 +183,9 @@ class OfficeService:
 
     def export_summary(self, path: Path, day: dt.date | None = None,
                        kind: str | None = None) -> Path:
-        from branchtool.office import summary
+        from branchtool.office import summary_file
 
-        return summary.export(self, Path(path), day or self.today(), kind)
+        return summary_file.export(self, Path(path), day or self.today(), kind)
 
     def _write(self, action: Callable[[], object]) -> None:
         try:
