@@ -35,6 +35,8 @@ from screens.create_vault import CreateVaultScreen
 from screens.failures import WorkFailed, settle
 from screens.help import HelpScreen, key_groups
 from screens.main import MainScreen
+from screens.member_page import open_person_page
+from screens.navigation import OpenPersonPage
 from screens.office_main import OfficeMainScreen, is_office, main_screen_for
 from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
@@ -167,6 +169,11 @@ class BranchApp(App[None]):
         self.clear_notifications()
         self.push_screen(UnlockScreen(self.session, demo_passphrase=self.demo_passphrase,
                                       locked=True, problem=problem), self._relocked)
+
+    # -- between screens ---------------------------------------------------------------------
+    def on_open_person_page(self, message: OpenPersonPage) -> None:
+        """A list asks for a person's page (``screens.navigation``)."""
+        open_person_page(self, message.session, message.person_id, changed=message.changed)
 
     # -- errors --------------------------------------------------------------------------
     def on_work_failed(self, message: WorkFailed) -> None:
