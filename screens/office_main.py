@@ -17,7 +17,8 @@ from textual.widget import Widget
 from branchtool import i18n
 from branchtool.session import Session
 from screens.commands import PaletteCommand
-from screens.office_dashboard import OfficeChanged, OfficeDashboard
+from screens.office_dashboard import OfficeDashboard
+from screens.office_events import OfficeChanged
 from screens.office_import import OfficeImportPane
 from screens.office_inbox import OfficeInboxPane
 from screens.office_trust import TrustPane
