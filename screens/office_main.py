@@ -36,6 +36,14 @@ def is_office(session: Session) -> bool:
     return session.unlocked and session.vault.kind == "office"
 
 
+def office_identity(session: Session) -> str:
+    """The office's name and fingerprint, as the branches compare it by phone."""
+    from branchtool.office.create import office_key
+
+    key = office_key(session.vault)
+    return i18n.t("settings.office_key_line", name=key.name, fingerprint=key.fingerprint)
+
+
 def main_screen_for(session: Session, today: Callable[[], dt.date]) -> Screen[None]:
     """The office's main screen for an office vault, the branch's otherwise."""
     if is_office(session):
@@ -71,8 +79,6 @@ class OfficeMainScreen(SectionsScreen):
                                i18n.t("office_ui.cmd.write_key_help"), self._write_key)]
 
     def _show_identity(self) -> None:
-        from screens.settings import office_identity
-
         self.notify(office_identity(self.session), timeout=20)
 
     def _write_key(self) -> None:
