@@ -125,9 +125,8 @@ for package in (branchtool, screens, storage):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if not info.name.endswith(".__main__"):  # that one runs the command line
             importlib.import_module(info.name)
-sys.path.insert(0, "bench")  # the benchmarks import each other by plain name
-for path in sorted(__import__("pathlib").Path("bench").glob("*.py")):
-    importlib.import_module(path.stem)
+for path in sorted(__import__("pathlib").Path("bench").glob("*.py")):  # a package, from the root
+    importlib.import_module("bench" if path.stem == "__init__" else f"bench.{path.stem}")
 blocked = sorted({"pty", "termios", "fcntl", "resource", "pwd", "grp"} & set(sys.modules))
 print("imported", len(sys.modules), "blocked", blocked)
 '''
