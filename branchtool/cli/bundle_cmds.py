@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.kinds import choose
 from branchtool.bundles.scope import Period
 from branchtool.cli.common import open_session
 from branchtool.cli.output import progress
@@ -48,6 +47,8 @@ def parse_content(values: list[str] | None) -> list[str] | None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     content = parse_content(args.only)
+    from branchtool.bundles.kinds import choose  # every area's kinds: not for --help
+
     choose(content)  # an unknown name is refused before the passphrase is asked
     with open_session(args) as session:
         bundles = session.bundles
