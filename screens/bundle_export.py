@@ -37,8 +37,8 @@ from textual.worker import Worker, WorkerState
 from branchtool import i18n
 from branchtool.bundles import sending
 from branchtool.bundles.export import ExportResult
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings

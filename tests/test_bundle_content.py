@@ -15,8 +15,8 @@ from fixtures_app import chinese  # noqa: F401  (fixture: zh-CN, the language pu
 from branchtool import demo
 from branchtool.bundles import export as export_module
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import Period
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TODAY, Clock, enrol, make_branch, make_office
 

@@ -13,8 +13,8 @@ from fixtures_app import chinese  # noqa: F401  (fixture: messages in zh-CN)
 
 from branchtool import demo
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.session import Session
 from storage import age, minisign
 from tests.bundlekit import OfficeKeys, make_office_keys

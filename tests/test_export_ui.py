@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Input, Markdown, ProgressBar, Sel
 
 from branchtool import demo
 from branchtool.bundles import sending
-from branchtool.bundles.scope import Period
+from branchtool.period import Period
 from branchtool.records.care import CARE
 from branchtool.records.person import PERSON
 from branchtool.session import Session

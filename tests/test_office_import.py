@@ -13,9 +13,9 @@ import pytest
 
 from branchtool.bundles import providers
 from branchtool.bundles.kinds import kinds
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TODAY, TZ, Clock, enrol, export, make_branch, make_office
 from tests.storekit import FaultyIO

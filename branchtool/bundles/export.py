@@ -14,9 +14,10 @@ from branchtool import i18n
 from branchtool.bundles import format as fmt
 from branchtool.bundles import providers
 from branchtool.bundles.kinds import choose, kinds
-from branchtool.bundles.scope import Content, Period
+from branchtool.bundles.scope import Content
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile, read_office_key
+from branchtool.period import Period
 from branchtool.records.redaction import COUNTS, DEFAULT_REDACTION, REDACTIONS
 from storage import age, minisign
 from storage.errors import StorageError

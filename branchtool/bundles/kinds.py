@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from branchtool.bundles.format import BundleRejected
-from branchtool.bundles.scope import Content, ContentGroup, ExportKind, Period
+from branchtool.bundles.scope import Content, ContentGroup, ExportKind
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.alert import ALERT
 from branchtool.records.alert import OPEN as ALERT_OPEN
 from branchtool.records.care import CARE, VISIT

@@ -25,7 +25,7 @@ from branchtool.reports import bundled
 from branchtool.reports import figures as report_figures
 
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
 
 FigureProvider = Callable[["Session", "Period"], dict[str, Any]]

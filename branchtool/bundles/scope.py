@@ -1,4 +1,4 @@
-"""The shapes of what a bundle may carry: the period, an exportable record
+"""The shapes of what a bundle may carry: an exportable record
 type (where it lives, how a period selects it, which of its fields each
 redaction level withholds), a content group and a chosen content. The kinds
 and groups themselves are listed once, in ``branchtool.bundles.kinds``.
@@ -21,40 +21,14 @@ weekly reports and the figures (counts only) always travel.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from branchtool.period import Period
 from branchtool.records.fields import RecordDef
 from branchtool.records.redaction import COUNTS
 from storage.vault import Vault
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-
-    def days(self) -> Iterator[dt.date]:
-        day = self.start
-        while day <= self.end:
-            yield day
-            day += dt.timedelta(days=1)
-
-    def months(self) -> list[str]:
-        months: list[str] = []
-        for day in self.days():
-            month = f"{day:%Y-%m}"
-            if not months or months[-1] != month:
-                months.append(month)
-        return months
-
-    def contains(self, iso_day: str) -> bool:
-        return self.start.isoformat() <= iso_day[:10] <= self.end.isoformat()
-
-    def to_json(self) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
 @dataclass(frozen=True)

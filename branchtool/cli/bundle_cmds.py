@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.scope import Period
 from branchtool.cli.common import open_session
 from branchtool.cli.output import progress
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 
 

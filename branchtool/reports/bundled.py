@@ -13,7 +13,7 @@ from branchtool.reports import markdown
 from branchtool.reports.weekly import DAYS
 
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
 
 

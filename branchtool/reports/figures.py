@@ -21,7 +21,7 @@ from branchtool.services import health_rules as rules
 from branchtool.services.care import OVERDUE
 
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
 
 
