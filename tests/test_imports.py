@@ -90,6 +90,21 @@ def test_the_command_line_finds_the_app_through_its_entry_point() -> None:
     assert terminal_ui() is screens.launcher
 
 
+def test_an_old_egg_info_in_the_current_folder_does_not_hide_the_app(tmp_path: Path) -> None:
+    """``python -m branchtool`` run from a checkout whose ``branchtool.egg-info``
+    predates the entry point still finds the app the installed package names."""
+    stale = tmp_path / "branchtool.egg-info"
+    stale.mkdir()
+    (stale / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: branchtool\nVersion: 0.0.1\n",
+                                    encoding="utf-8")
+    (stale / "entry_points.txt").write_text("[console_scripts]\nbranchtool = branchtool.cli:main\n",
+                                            encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-c", "from branchtool.cli.app_cmd import terminal_ui\n"
+                               "print(terminal_ui().__name__)"],
+        cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["screens.launcher"]
+
 def test_branchtool_with_no_command_opens_the_app(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import screens.launcher

@@ -9,7 +9,7 @@ or the screens.
 from __future__ import annotations
 
 import argparse
-from importlib.metadata import entry_points
+from importlib.metadata import distributions
 from typing import Protocol
 
 from branchtool import i18n
@@ -30,10 +30,14 @@ class TerminalUi(Protocol):
 
 def terminal_ui() -> TerminalUi:
     """The terminal app the installed package registers; a ``UserError``
-    when there is none (the core installed without its screens)."""
-    for entry in entry_points(group=UI_GROUP, name="app"):
-        ui: TerminalUi = entry.load()
-        return ui
+    when there is none (the core installed without its screens). Every
+    installed distribution is asked, not only the first of each name: an
+    older ``branchtool.egg-info`` left in the current folder would otherwise
+    hide the installed one."""
+    for dist in distributions():
+        for entry in dist.entry_points.select(group=UI_GROUP, name="app"):
+            ui: TerminalUi = entry.load()
+            return ui
     raise UserError("cli.no_terminal_ui")
 
 
