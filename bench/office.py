@@ -146,8 +146,8 @@ def dashboard_ms(office: OfficeService, rounds: int = 5) -> float:
 
 async def _drawn_ms(path: Path, rounds: int = 5) -> float:
     """From asking for the dashboard to its rows drawn, in the headless app."""
-    from branchtool.app import BranchApp
     from branchtool.session import Session
+    from screens.app import BranchApp
     from screens.office_dashboard import OfficeDashboard
 
     session = Session(path)

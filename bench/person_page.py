@@ -81,7 +81,7 @@ async def open_page(session: Session, pid: str, runs: int, *, idle: bool
     from textual.app import ComposeResult
     from textual.screen import ModalScreen
 
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
     from screens.member_page import MemberPage
     from screens.plain import Static
 

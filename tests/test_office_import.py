@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from branchtool.bundles import providers
-from branchtool.bundles.scope import Period, kinds
+from branchtool.bundles.kinds import kinds
 from branchtool.errors import UserError
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TODAY, TZ, Clock, enrol, export, make_branch, make_office
 from tests.storekit import FaultyIO
@@ -176,13 +177,13 @@ def test_on_time_zero_report_totals_and_rates(
     quiet = {"expected": 12, "reported": 12, "fever": 0, "symptom": 0, "risk": 0,
              "observation": 0, "quarantine": 0}
     warm = {**quiet, "expected": 9, "reported": 8, "fever": 1}
-    monkeypatch.setitem(providers._FIGURES, "health", _health({day: quiet}))
+    monkeypatch.setitem(providers.FIGURES, "health", _health({day: quiet}))
     # A1 sends at 09:00 Beijing time (01:00 UTC), B2 at 10:00: after the 09:30 deadline
     monkeypatch.setattr("branchtool.bundles.export.utc_now",
                         lambda: f"{day}T01:00:00.000Z")
     usb = tmp_path / "usb"
     export(a, usb)
-    monkeypatch.setitem(providers._FIGURES, "health", _health({day: warm}))
+    monkeypatch.setitem(providers.FIGURES, "health", _health({day: warm}))
     monkeypatch.setattr("branchtool.bundles.export.utc_now",
                         lambda: f"{day}T02:00:00.000Z")
     export(b, usb)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from branchtool.bundles.format import carried_kinds
-from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.bundles.kinds import kinds
+from branchtool.bundles.scope import ExportKind
 from branchtool.office.model import CHANGES, RECORDS, day_of, month_of, partition_of
 from storage.vault import Vault
 

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 from branchtool.bundles import container
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import check_records
+from branchtool.bundles.kinds import check_records
 from branchtool.office.model import human_size
 from storage import age, minisign
 from storage.age.stream import CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE
