@@ -65,6 +65,33 @@ def test_crud_and_copies(folder: Path) -> None:
     store.close()
 
 
+def test_written_documents_are_copies_unless_handed_over(folder: Path) -> None:
+    """A caller's document is copied before it is stored (changing it after
+    changes nothing stored); one handed over (``owned``: a batch import's
+    documents, built for the write) is stored as it is, and is what the
+    journal and the snapshot hold."""
+    store = make_store(folder)
+    roster = store.partition("roster")
+    mine = person(1)
+    rid = roster.insert(mine)
+    mine["tags"].append("later")
+    kept = roster.upsert({**person(2), "id": rid})
+    assert kept == rid and roster.get(rid)["tags"] == ["a", "2"]
+    given = [person(3), person(4)]
+    ids = roster.insert_many(given, owned=True)
+    assert roster._raw(ids[0]) is given[0] and given[0]["id"] == ids[0]
+    replaced = {**person(5), "id": ids[1]}
+    assert roster.upsert(replaced, owned=True) == ids[1]
+    assert roster._raw(ids[1]) is replaced
+    assert roster.get(ids[1]) == {**person(5), "id": ids[1]}
+    store.close()
+    store = make_store(folder)
+    roster = store.partition("roster")
+    assert roster.get(ids[1]) == {**person(5), "id": ids[1]}
+    assert roster.get(ids[0]) == {**person(3), "id": ids[0]}
+    store.close()
+
+
 def test_reopen_replays_journal_and_compaction(folder: Path) -> None:
     store = make_store(folder)
     roster = store.partition("roster")
