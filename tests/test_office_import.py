@@ -321,6 +321,44 @@ def test_the_office_walks_a_chain_as_the_store_verifies_it(tamper: str) -> None:
         assert last_op["r1"] == ("roster", last["op"], last["time"])
 
 
+@pytest.mark.parametrize("record", ["r", "a},{b", '"},{"', "x}", "{y", "},{},{"])
+@pytest.mark.parametrize("tamper", ["none", "nested", "hash", "link"])
+def test_entries_hashed_together_as_one_by_one(record: str, tamper: str) -> None:
+    """The office serializes a bundle's entries in one call and cuts each
+    entry's JSON out of it (``checks._entry_hashes``): whatever the entries'
+    text (``},{`` inside a string, or in a nested value added after
+    hashing), the verdict is the store's own ``verify_chain``'s, and the cut
+    is refused, for entry-by-entry hashing, when it is not certain."""
+    from branchtool.office import checks
+    from storage.history import GENESIS, make_entry, verify_chain
+
+    entries, prev = [], GENESIS
+    for seq in range(1, 9):
+        entry = make_entry(seq, f"2026-11-20T00:00:{seq:02d}.000Z", "roster",
+                           record if seq % 2 else f"r{seq}", "update", "ab" * 32, prev)
+        entries.append(entry)
+        prev = entry["entry"]
+    if tamper == "nested":
+        entries[4]["note"] = [{}, {"k": "},{"}, {}]
+    elif tamper == "hash":
+        entries[6]["hash"] = "cd" * 32
+    elif tamper == "link":
+        entries[2] = {k: entries[2][k] for k in ("seq", "prev", "entry")}
+    report = verify_chain(entries, 0, GENESIS, links=True)
+    broken, hashes, last_op = checks.walk_chain(entries, 0, GENESIS)
+    assert broken == report.broken_at
+    assert hashes == [e["entry"] for e in entries][:len(hashes)]
+    if report.ok:
+        assert (len(hashes), hashes[-1]) == (report.head_seq, report.head_hash)
+        assert last_op[record] == ("roster", "update", entries[6]["time"])
+    cut = checks._entry_hashes(entries)
+    unsure = "},{" in record or tamper == "nested"
+    assert (cut is None) == unsure
+    if cut is not None:
+        hashed = [e for e in entries if e.keys() != {"seq", "prev", "entry"}]
+        assert cut == [checks._entry_hash(e) for e in hashed]
+
+
 def test_an_alert_going_its_course_is_not_a_change(office: OfficeService, a: Session,
                                                    tmp_path: Path) -> None:
     """An alert's episode growing by a day, or being handled, is how alerts
