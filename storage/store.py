@@ -42,7 +42,7 @@ from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
 from storage.fsio import DEFAULT_IO, FileIO, make_private_dir, retry_busy
 from storage.partition import Doc, Partition
 from storage.partition import bulk as _bulk
-from storage.records import canonical_json, keyed_record_hash, record_hash, sha256_hex
+from storage.records import canonical_json, keyed_hash, sha256_hex
 
 Cipher = Callable[[bytes], bytes]
 
@@ -456,17 +456,25 @@ class Store:
             old = part._raw(record_id)
             part._put(record_id, doc)
             txn.undo.append(lambda: part._put(record_id, old))
-            txn.ops.append({"p": part.name, "o": op, "id": record_id, "d": doc})
+            # The document's canonical JSON, taken once: what its history entry
+            # hashes, and (verbatim, an ``orjson.Fragment``) what the journal holds.
+            raw = None if doc is None else canonical_json(doc)
+            txn.ops.append({"p": part.name, "o": op, "id": record_id,
+                            "d": None if raw is None else orjson.Fragment(raw)})
             seq, prev = self._head
             entry = hist.make_entry(seq + 1, self.clock(), part.name, record_id, op,
-                                    None if doc is None else self.record_hash(doc), prev)
+                                    None if raw is None else self._hash_json(raw), prev)
             self._append_history(txn, entry)
 
     def record_hash(self, doc: Doc) -> str:
         """What a history entry says of ``doc``: keyed when the store has a key."""
+        return self._hash_json(canonical_json(doc))
+
+    def _hash_json(self, raw: bytes) -> str:
+        """``record_hash`` of a document whose canonical JSON is ``raw``."""
         if self._history_key is None:
-            return record_hash(doc)
-        return keyed_record_hash(self._history_key, doc)
+            return sha256_hex(raw)
+        return keyed_hash(self._history_key, raw)
 
     def _append_history(self, txn: _Txn, entry: Doc) -> None:
         name = hist.partition_for(entry["time"])
