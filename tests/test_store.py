@@ -354,6 +354,47 @@ def test_backups_rotate(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.parametrize("links", [True, False])
+def test_backup_sets_share_unchanged_snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               links: bool) -> None:
+    """A snapshot that did not change is one file across every backup set:
+    hard-linked, or where the file system has none (FAT, exFAT: ``os.link``
+    fails), moved on from the older set to the newer one, which the older
+    set lists. Every set kept restores whole, its moved-on files taken from
+    the later sets, and the list itself is never restored."""
+    from storage.store import MOVED_ON, backup_sets, restore_backup
+
+    if not links:
+        def no_link(*_args: object, **_kwargs: object) -> None:
+            raise OSError(errno.EPERM, "no hard links on this file system")
+
+        monkeypatch.setattr("os.link", no_link)
+    backups = tmp_path / "backups"
+    store = make_store(tmp_path / "data", backups=backups, keep_backups=3)
+    store.partition("roster").insert_many(person(i) for i in range(200))
+    for i in range(5):
+        store.partition("tasks").insert({"n": i})
+        store.compact()
+    store.close()
+    sets = backup_sets(backups)
+    assert len(sets) == 3
+    held = [p for s in sets for p in s.iterdir() if p.name.startswith("roster.")]
+    assert len({p.name for p in held}) == 1
+    assert len({(p.stat().st_dev, p.stat().st_ino) for p in held}) == 1
+    assert len(held) == (3 if links else 1)
+    assert any((s / MOVED_ON).exists() for s in sets) is not links
+    for n, backup in enumerate(sets):
+        (tmp_path / f"r{n}").mkdir()
+        data = tmp_path / f"r{n}" / "data"
+        restore_backup(data, backup)
+        assert not (data / MOVED_ON).exists()
+        restored = make_store(data)
+        assert len(restored.partition("roster")) == 200
+        assert len(restored.partition("tasks")) == 3 + n
+        assert restored.check() == []
+        restored.close()
+
+
 def test_auto_compaction_past_threshold(folder: Path) -> None:
     store = make_store(folder, compact_frames=10)
     roster = store.partition("roster")
