@@ -395,6 +395,40 @@ def test_backup_sets_share_unchanged_snapshots(tmp_path: Path, monkeypatch: pyte
         restored.close()
 
 
+def test_a_backup_that_cannot_move_a_file_on_leaves_the_older_set_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hard links, and the move of an unchanged snapshot to the new set
+    fails (a full or busy disk): the compaction says so, the half-made set is
+    gone, the older set still restores, and the next compaction succeeds."""
+    from storage.store import backup_sets, restore_backup
+
+    def no_link(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "no hard links on this file system")
+
+    monkeypatch.setattr("os.link", no_link)
+    io, backups = FaultyIO(), tmp_path / "backups"
+    store = make_store(tmp_path / "data", io=io, backups=backups)
+    store.partition("roster").insert_many(person(i) for i in range(20))
+    for i in range(2):
+        store.partition("tasks").insert({"n": i})
+        store.compact()
+    store.partition("tasks").insert({"n": 2})
+    before = backup_sets(backups)
+    io.fail = "replace"
+    with pytest.raises(WriteFailed):
+        store.compact()
+    io.fail = None
+    assert backup_sets(backups) == before
+    (tmp_path / "r").mkdir()
+    restore_backup(tmp_path / "r" / "data", before[-1])
+    restored = make_store(tmp_path / "r" / "data")
+    assert (len(restored.partition("roster")), len(restored.partition("tasks"))) == (20, 2)
+    restored.close()
+    store.compact()
+    assert len(backup_sets(backups)) == len(before) + 1
+    store.close()
+
+
 def test_auto_compaction_past_threshold(folder: Path) -> None:
     store = make_store(folder, compact_frames=10)
     roster = store.partition("roster")
