@@ -175,7 +175,8 @@ def stages_line(spent: dict[str, float], cpu: float) -> str:
         inner = [(q.rsplit(".", 1)[-1], spent.get(q, 0.0)) for _, q, p in STAGES if p == name]
         part = f"{name} {spent.get(qualname, 0.0):.2f} s"
         if inner:
-            part += " (" + ", ".join(f"{n} {t:.2f} s" for n, t in inner) + ", orjson.loads the rest)"
+            steps = ", ".join(f"{n} {t:.2f} s" for n, t in inner)
+            part += f" ({steps}, orjson.loads the rest)"
         parts.append(part)
     top = sum(spent.get(q, 0.0) for _, q, p in STAGES if not p)
     return ", ".join(parts) + f", the rest {cpu - top:.2f} s"
