@@ -164,8 +164,7 @@ def walk_chain(entries: list[dict[str, Any]], base_seq: int, base_hash: str
     hashes: list[str] = []
     last_op: dict[str, tuple[str, str, str]] = {}
     expected, prev = base_seq + 1, base_hash
-    computed = _entry_hashes(entries)
-    done = 0  # entries hashed so far (links are not)
+    dumps, sort, sha256 = orjson.dumps, orjson.OPT_SORT_KEYS, hashlib.sha256
     for entry in entries:
         if entry.get("seq") != expected or entry.get("prev") != prev:
             return expected, hashes, last_op
@@ -174,51 +173,15 @@ def walk_chain(entries: list[dict[str, Any]], base_seq: int, base_hash: str
         else:
             if entry.get("op") not in OPS:
                 return expected, hashes, last_op
-            digest = entry.get("entry")
-            actual = computed[done] if computed is not None else _entry_hash(entry)
-            done += 1
-            if actual != digest:
+            body = dict(entry)
+            digest = body.pop("entry", None)
+            body.pop("id", None)
+            if sha256(dumps(body, option=sort)).hexdigest() != digest:
                 return expected, hashes, last_op
             last_op[entry["record"]] = (entry["partition"], entry["op"], entry["time"])
         hashes.append(digest)
         prev, expected = digest, expected + 1
     return None, hashes, last_op
-
-
-def _body(entry: dict[str, Any]) -> dict[str, Any]:
-    """What an entry's hash is over (its canonical JSON): all but ``entry`` and ``id``."""
-    body = dict(entry)
-    body.pop("entry", None)
-    body.pop("id", None)
-    return body
-
-
-def _entry_hash(entry: dict[str, Any]) -> str:
-    return hashlib.sha256(orjson.dumps(_body(entry), option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-def _entry_hashes(entries: list[dict[str, Any]]) -> list[str] | None:
-    """Each hashed (not link-only) entry's hash, in order, its canonical JSON
-    cut out of one serialization of them all (one ``orjson.dumps`` call per
-    entry costs twenty times the bytes it writes); None when that cannot be
-    done with certainty, and then ``walk_chain`` serializes entry by entry.
-
-    The list's JSON is ``[{...},{...}]``: every boundary between two entries
-    is ``},{``, and no other occurrence can overlap one. So when the text
-    holds exactly one fewer ``},{`` than there are entries, those are the
-    boundaries (a ``},{`` inside a string or a nested value would make one
-    more), and each piece between them is its entry's JSON, byte for byte."""
-    bodies = [_body(e) for e in entries if e.keys() != fmt.LINK_KEYS]
-    if not bodies:
-        return []
-    try:
-        text = orjson.dumps(bodies, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:  # the entry at fault fails again, in its turn
-        return None
-    if text.count(b"},{") != len(bodies) - 1:
-        return None
-    sha256 = hashlib.sha256
-    return [sha256(b"{%b}" % piece).hexdigest() for piece in text[2:-2].split(b"},{")]
 
 
 def summarize_history(opened: Opened) -> None:
