@@ -322,6 +322,36 @@ def test_the_office_walks_a_chain_as_the_store_verifies_it(tamper: str) -> None:
         assert last_op["r1"] == ("roster", last["op"], last["time"])
 
 
+@pytest.mark.parametrize("record", ["r", "a},{b", '"},{"', "x}", "{y", "},{},{"])
+@pytest.mark.parametrize("tamper", ["none", "nested", "hash", "link"])
+def test_the_office_walks_odd_chains_as_the_store_verifies_them(record: str, tamper: str) -> None:
+    """Whatever the entries' text (braces inside a string, a nested value
+    added after hashing, an entry that travels as its link only), the
+    office's verdict on a chain is the store's own ``verify_chain``'s."""
+    from branchtool.office import checks
+    from storage.history import GENESIS, make_entry, verify_chain
+
+    entries, prev = [], GENESIS
+    for seq in range(1, 9):
+        entry = make_entry(seq, f"2026-11-20T00:00:{seq:02d}.000Z", "roster",
+                           record if seq % 2 else f"r{seq}", "update", "ab" * 32, prev)
+        entries.append(entry)
+        prev = entry["entry"]
+    if tamper == "nested":
+        entries[4]["note"] = [{}, {"k": "},{"}, {}]
+    elif tamper == "hash":
+        entries[6]["hash"] = "cd" * 32
+    elif tamper == "link":
+        entries[2] = {k: entries[2][k] for k in ("seq", "prev", "entry")}
+    report = verify_chain(entries, 0, GENESIS, links=True)
+    broken, hashes, last_op = checks.walk_chain(entries, 0, GENESIS)
+    assert broken == report.broken_at
+    assert hashes == [e["entry"] for e in entries][:len(hashes)]
+    if report.ok:
+        assert (len(hashes), hashes[-1]) == (report.head_seq, report.head_hash)
+        assert last_op[record] == ("roster", "update", entries[6]["time"])
+
+
 def test_an_alert_going_its_course_is_not_a_change(office: OfficeService, a: Session,
                                                    tmp_path: Path) -> None:
     """An alert's episode growing by a day, or being handled, is how alerts
