@@ -1,0 +1,225 @@
+"""TinyDB's read API over a partition's own documents, without copies.
+
+A partition keeps its documents as ``StoredDoc``: dicts (lists inside them
+``StoredList``) that refuse every change, so the documents themselves can be
+handed to readers — a reader that wants to change one changes a copy
+(``dict(doc)``) and writes it through the partition, which puts a new
+document under the id. ``StoreTable`` is the partition's TinyDB ``Table``:
+
+- ``document_class`` (TinyDB's hook for what a read hands out) hands out the
+  stored document itself: ``search``, ``get``, ``all`` and iteration copy
+  nothing;
+- an equality on a top-level field (``where("person") == pid``, alone or in
+  an ``&``) is answered from a hash index of that field, built on first use
+  and kept by the partition's writes; any other query is TinyDB's scan, with
+  its query cache (cleared on every write).
+
+Every read holds the store's lock, so a worker thread reading while the UI
+thread writes sees the table before or after a write, never in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from tinydb.queries import QueryInstance, QueryLike
+from tinydb.table import Table
+
+if TYPE_CHECKING:
+    from storage.partition import Partition
+
+SHARED_LENGTH = 26  # a ULID: person ids, dates, codes and short answers are shared
+READ_ONLY = ("a stored document is read-only: change a copy (dict(doc)) "
+             "and write it through its partition")
+
+
+def _refuse(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError(READ_ONLY)
+
+
+class StoredDoc(dict):  # type: ignore[type-arg]
+    """A document as its partition holds it: read it, never change it."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    @property
+    def doc_id(self) -> str:
+        """TinyDB's ``Document.doc_id``: the record's own id."""
+        return self["id"]  # type: ignore[no-any-return]
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: Any) -> dict[str, Any]:
+        return thawed(self)  # type: ignore[no-any-return]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (thawed(self),))
+
+
+class StoredList(list):  # type: ignore[type-arg]
+    """A list inside a stored document: read-only like the document."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: Any) -> list[Any]:
+        return thawed(self)  # type: ignore[no-any-return]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (thawed(self),))
+
+
+def thawed(value: Any) -> Any:
+    """A plain (changeable) deep copy of a stored value."""
+    if isinstance(value, dict):
+        return {k: thawed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thawed(v) for v in value]
+    return value
+
+
+def _frozen(value: Any, shared: dict[str, str]) -> Any:
+    kind = type(value)
+    if kind is dict or kind is StoredDoc:
+        return freeze(value if kind is dict else dict(value), shared)
+    if kind is list or kind is StoredList:
+        return StoredList([_frozen(v, shared) for v in value])
+    if kind is str and len(value) <= SHARED_LENGTH:
+        return shared.setdefault(value, value)
+    return value
+
+
+def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
+    """``doc`` (a plain dict the caller gives up) as a stored document.
+
+    Equal short text values become one object (``shared`` holds each first
+    seen): a month of check-ins repeats the same dates, answers, places and
+    person ids thousands of times, and each would otherwise cost its own
+    50-80 bytes. Lists and dicts inside are frozen too."""
+    keep = shared.setdefault
+    nested = False
+    for key, value in doc.items():
+        kind = type(value)
+        if kind is str:
+            if len(value) <= SHARED_LENGTH:
+                doc[key] = keep(value, value)  # the same key: the dict keeps its size
+        elif kind is list or kind is dict:
+            nested = True
+    if nested:
+        for key, value in doc.items():
+            if type(value) is list or type(value) is dict:
+                doc[key] = _frozen(value, shared)
+    return StoredDoc(doc)
+
+
+# -- equality queries --------------------------------------------------------------
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+MISSING = object()  # the index key of a document without the field
+OTHER = object()  # ... of one whose value is a list or a dict (no scalar equals it)
+
+
+def index_key(doc: Mapping[str, Any], field: str) -> Any:
+    value = doc.get(field, MISSING)
+    if value is MISSING or type(value) in _SCALARS:
+        return value
+    return OTHER
+
+
+def equalities(cond: QueryLike) -> list[tuple[str, Any]]:
+    """The ``field == value`` tests a query must pass, for a top-level field
+    and a scalar value: the query itself (``where(f) == v``) or the members
+    of an ``&`` of queries. TinyDB's ``QueryInstance`` keeps its hash value,
+    ``('==', (field,), value)`` or ``('and', frozenset(...))``."""
+    if not isinstance(cond, QueryInstance) or not cond.is_cacheable():
+        return []
+    found: list[tuple[str, Any]] = []
+    _collect(cond._hash, found)
+    return found
+
+
+def _collect(hashval: Any, found: list[tuple[str, Any]]) -> None:
+    if type(hashval) is not tuple or len(hashval) < 2:
+        return
+    if hashval[0] == "and" and len(hashval) == 2 and isinstance(hashval[1], frozenset):
+        for part in hashval[1]:
+            _collect(part, found)
+        return
+    if hashval[0] == "==" and len(hashval) == 3:
+        path, value = hashval[1], hashval[2]
+        if (type(path) is tuple and len(path) == 1 and type(path[0]) is str
+                and type(value) in _SCALARS and value == value):  # NaN equals nothing
+            found.append((path[0], value))
+
+
+def _as_stored(doc: StoredDoc, doc_id: str) -> StoredDoc:
+    return doc
+
+
+class StoreTable(Table):
+    """A partition's TinyDB table (see the module's docstring)."""
+
+    document_id_class = str  # the record's own id, not TinyDB's doc_id
+    document_class = staticmethod(_as_stored)  # type: ignore[assignment]
+
+    def __init__(self, partition: Partition, cache_size: int = 32) -> None:
+        self._partition = partition
+        super().__init__(_NoStorage(), partition.name, cache_size=cache_size)
+
+    # TinyDB reads every document through ``_read_table``: the partition's
+    # own mapping, each document parsed and frozen first.
+    def _read_table(self) -> dict[str, Any]:
+        return self._partition._frozen_docs()
+
+    def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
+        raise TypeError("partitions are written through the store's journal")
+
+    def search(self, cond: QueryLike) -> list[StoredDoc]:
+        with self._partition._lock:
+            hits = self._partition._indexed(equalities(cond))
+            if hits is None:
+                return super().search(cond)  # type: ignore[return-value]
+            return [doc for doc in hits if cond(doc)]
+
+    def get(self, cond: QueryLike | None = None, doc_id: Any = None,  # type: ignore[override]
+            doc_ids: list[Any] | None = None) -> Any:
+        with self._partition._lock:
+            if cond is not None and doc_id is None and doc_ids is None:
+                hits = self._partition._indexed(equalities(cond))
+                if hits is not None:
+                    return next((doc for doc in hits if cond(doc)), None)
+            return super().get(cond, doc_id, doc_ids)
+
+    def count(self, cond: QueryLike) -> int:
+        return len(self.search(cond))
+
+    def __len__(self) -> int:
+        return len(self._partition)
+
+    def __iter__(self) -> Iterator[StoredDoc]:
+        with self._partition._lock:
+            return iter(list(self._read_table().values()))
+
+    def all(self) -> list[StoredDoc]:
+        with self._partition._lock:
+            return list(self._read_table().values())
+
+
+class _NoStorage:
+    """TinyDB's table needs a storage; ours reads through ``_read_table``."""
+
+    def read(self) -> None:
+        return None
+
+    def write(self, data: Any) -> None:
+        raise TypeError("partitions are written through the store's journal")
+
+    def close(self) -> None:
+        pass
