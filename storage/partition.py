@@ -337,7 +337,12 @@ class Partition:
         if not equalities:
             return None
         best: dict[str, None] | None = None
-        for field, value in equalities:
+        for field, value in sorted(equalities, key=lambda e: e[0] != "id"):
+            if field == "id":  # the documents' own key: no index, nothing else parsed
+                if type(value) is not str or self._raw(value) is None:
+                    return []
+                best = {value: None}
+                continue
             index = self._index(field)
             bucket = index.get(value)
             if bucket is None:

@@ -186,3 +186,18 @@ def test_a_document_moved_into_a_bucket_keeps_the_partitions_order(folder: Path)
     assert [d["id"] for d in part.search(where("k") == 2)] == [first, second]
     assert [d["id"] for d in part.search((where("k") == 2) & (where("id") == second))] == [second]
     store.close()
+
+
+def test_an_id_is_found_without_parsing_the_others(folder: Path) -> None:
+    store = make_store(folder)
+    ids = store.partition("roster").insert_many(person(i) for i in range(5))
+    store.close()
+    store = make_store(folder)
+    roster = store.partition("roster")
+    assert roster._unparsed == 5
+    assert roster.first(where("id") == ids[3])["name"] == "p3"
+    assert roster.first(where("id") == "nobody") is None and roster.count(where("id") == 7) == 0
+    assert roster._unparsed == 4
+    assert roster.search((where("id") == ids[2]) & (where("name") == "p3")) == []
+    assert roster.count((where("id") == ids[2]) & (where("name") == "p2")) == 1
+    store.close(compact=False)
