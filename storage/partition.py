@@ -339,7 +339,8 @@ class Partition:
         best: dict[str, None] | None = None
         for field, value in sorted(equalities, key=lambda e: e[0] != "id"):
             if field == "id":  # the documents' own key: no index, nothing else parsed
-                if type(value) is not str or self._raw(value) is None:
+                doc = self._raw(value) if type(value) is str else None
+                if doc is None or doc.get("id") != value:
                     return []
                 best = {value: None}
                 continue

@@ -183,9 +183,12 @@ class StoreTable(Table):
 
     def search(self, cond: QueryLike) -> list[StoredDoc]:
         with self._partition._lock:
-            hits = self._partition._indexed(equalities(cond))
+            tests = equalities(cond)
+            hits = self._partition._indexed(tests)
             if hits is None:
                 return super().search(cond)  # type: ignore[return-value]
+            if len(tests) == 1 and cond._hash[0] == "==":  # type: ignore[attr-defined]
+                return hits  # the index holds exactly the documents equal to a scalar
             return [doc for doc in hits if cond(doc)]
 
     def get(self, cond: QueryLike | None = None, doc_id: Any = None,  # type: ignore[override]
