@@ -1,8 +1,8 @@
 """The record books (care cases and visits, members' records, deeds; tasks
-have their own test) are built on the partition's live documents, not a deep
-copy of each, and neither their reads nor their writes change a document in
-place: the vault's check still finds every document hashing as its history
-entry says."""
+have their own test) keep no copy: they read the partition's stored
+documents (read-only) through TinyDB queries, and neither their reads nor
+their writes change a document in place: the vault's check still finds every
+document hashing as its history entry says."""
 # ruff: noqa: F811  (pytest fixtures are parameters named like the imports)
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ def test_the_books_share_the_partitions_documents_and_change_none(
         part = vault.partition(name)
         ids = part.ids()
         assert ids, name  # the demo has some of each
-        assert all(book._docs[i] is part._raw(i) for i in ids), name
+        assert all(book._record(i) is part._raw(i) for i in ids), name
+        assert not any(isinstance(v, dict) and len(v) == len(ids) for v in vars(book).values())
 
     # reads, including copies the caller changes
     start, end = TODAY - dt.timedelta(days=30), TODAY
     for row in care.cases():
         row.cells()
+        assert row.doc is vault.partition(CASES)._raw(row.id)  # the stored document
     care.visits()
     care.reminders(TODAY)
     care.summary(start, end)
