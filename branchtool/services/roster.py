@@ -16,6 +16,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from tinydb import where
+
 from branchtool import i18n, pinyin
 from branchtool.errors import UserError
 from branchtool.records.fields import (
@@ -348,7 +350,8 @@ class RosterService:
         ``{"time", "fields": {key: [old, new]}}``."""
         if self._log is None:
             return []
-        return sorted(self._log.find(person=person_id), key=lambda d: (d["time"], d["id"]))
+        found = self._log.search(where("person") == person_id)
+        return [dict(d) for d in sorted(found, key=lambda d: (d["time"], d["id"]))]
 
     # -- the in-memory roster ---------------------------------------------
     def _require(self, person_id: str) -> Person:
