@@ -91,10 +91,13 @@ def _frozen(value: Any, shared: dict[str, str]) -> Any:
     if kind is dict or kind is StoredDoc:
         return freeze(value if kind is dict else dict(value), shared)
     if kind is list or kind is StoredList:
-        return StoredList([_frozen(v, shared) for v in value])
+        return StoredList([_frozen(v, shared) for v in value]) if value else EMPTY
     if kind is str and len(value) <= SHARED_LENGTH:
         return shared.setdefault(value, value)
     return value
+
+
+EMPTY = StoredList()  # every empty list inside a stored document (it cannot change)
 
 
 def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
@@ -105,18 +108,15 @@ def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
     person ids thousands of times, and each would otherwise cost its own
     50-80 bytes. Lists and dicts inside are frozen too."""
     keep = shared.setdefault
-    nested = False
     for key, value in doc.items():
         kind = type(value)
         if kind is str:
             if len(value) <= SHARED_LENGTH:
                 doc[key] = keep(value, value)  # the same key: the dict keeps its size
-        elif kind is list or kind is dict:
-            nested = True
-    if nested:
-        for key, value in doc.items():
-            if type(value) is list or type(value) is dict:
-                doc[key] = _frozen(value, shared)
+        elif kind is list:
+            doc[key] = StoredList([_frozen(v, shared) for v in value]) if value else EMPTY
+        elif kind is dict:
+            doc[key] = freeze(value, shared)
     return StoredDoc(doc)
 
 
