@@ -32,7 +32,7 @@ from tinydb.queries import QueryLike
 
 from storage.errors import DuplicateRecord, RecordNotFound, VaultCorrupt
 from storage.records import deep_copy, new_id
-from storage.table import MISSING, StoredDoc, StoreTable, freeze, index_key
+from storage.table import MISSING, SCALARS, StoredDoc, StoreTable, freeze, index_key
 
 if TYPE_CHECKING:
     from storage.store import Store
@@ -144,8 +144,15 @@ class Partition:
         indexed ``search``), by id."""
         if not equals:
             return self.all()
+        items = list(equals.items())
+        if all(type(v) in SCALARS and v == v for v in equals.values()):
+            with self._store.lock:  # what ``search`` does with the query, without making it
+                found = self._indexed(items) or []
+                if len(items) > 1:
+                    found = [d for d in found if all(k in d and d[k] == v for k, v in items)]
+                return deep_copy(sorted(found, key=lambda d: d["id"]))
         query = None
-        for field, value in equals.items():
+        for field, value in items:
             test = where(field) == value
             query = test if query is None else query & test
         return deep_copy(sorted(self.search(query), key=lambda d: d["id"]))
@@ -337,7 +344,9 @@ class Partition:
         if not equalities:
             return None
         best: dict[str, None] | None = None
-        for field, value in sorted(equalities, key=lambda e: e[0] != "id"):
+        if len(equalities) > 1:  # the id first: it needs no index
+            equalities = sorted(equalities, key=lambda e: e[0] != "id")
+        for field, value in equalities:
             if field == "id":  # the documents' own key: no index, nothing else parsed
                 doc = self._raw(value) if type(value) is str else None
                 if doc is None or doc.get("id") != value:

@@ -121,14 +121,14 @@ def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
 
 
 # -- equality queries --------------------------------------------------------------
-_SCALARS = frozenset((str, int, float, bool, type(None)))
+SCALARS = frozenset((str, int, float, bool, type(None)))
 MISSING = object()  # the index key of a document without the field
 OTHER = object()  # ... of one whose value is a list or a dict (no scalar equals it)
 
 
 def index_key(doc: Mapping[str, Any], field: str) -> Any:
     value = doc.get(field, MISSING)
-    if value is MISSING or type(value) in _SCALARS:
+    if value is MISSING or type(value) in SCALARS:
         return value
     return OTHER
 
@@ -155,7 +155,7 @@ def _collect(hashval: Any, found: list[tuple[str, Any]]) -> None:
     if hashval[0] == "==" and len(hashval) == 3:
         path, value = hashval[1], hashval[2]
         if (type(path) is tuple and len(path) == 1 and type(path[0]) is str
-                and type(value) in _SCALARS and value == value):  # NaN equals nothing
+                and type(value) in SCALARS and value == value):  # NaN equals nothing
             found.append((path[0], value))
 
 

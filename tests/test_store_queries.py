@@ -201,3 +201,19 @@ def test_an_id_is_found_without_parsing_the_others(folder: Path) -> None:
     assert roster.search((where("id") == ids[2]) & (where("name") == "p3")) == []
     assert roster.count((where("id") == ids[2]) & (where("name") == "p2")) == 1
     store.close(compact=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=operations(), asked=st.lists(st.dictionaries(st.sampled_from(FIELDS), VALUES,
+                                                        min_size=1, max_size=2), max_size=3))
+def test_find_is_a_search_of_equalities_by_id(ops: Any, asked: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = make_store(Path(tmp) / "data")
+        part = store.partition("things")
+        with store.batch():
+            _apply(part, ops)
+        for equals in asked:
+            expected = [d for d in part.all() if all(k in d and d[k] == v
+                                                    for k, v in equals.items())]
+            assert part.find(**equals) == sorted(expected, key=lambda d: d["id"])
+        store.close(compact=False)
