@@ -258,9 +258,10 @@ class Partition:
         ids = [i for i, d in docs.items() if type(d) is int]
         shared = self._shared
         with bulk():
-            parsed = self._parse_many(*self._joined(ids))
-            for record_id, doc in zip(ids, parsed, strict=True):
-                docs[record_id] = freeze(doc, shared)  # an existing key: the order stays
+            parsed: list[Any] = self._parse_many(*self._joined(ids))
+            for n, record_id in enumerate(ids):
+                docs[record_id] = freeze(parsed[n], shared)  # an existing key: the order stays
+                parsed[n] = None  # the parsed dict goes as its frozen copy comes
         self._unparsed = 0
         self._blob, self._ends = b"", []
 
