@@ -296,7 +296,9 @@ class Partition:
         if type(old) is int:
             self._one_parsed()  # indexes exist only once all are parsed
             old = None
-        new = None if doc is None else freeze(dict(doc), self._shared)
+        # A plain document here is the store's own (the partition copied what
+        # its caller gave): frozen as it is; a stored one (an undo) stays.
+        new = doc if doc is None or type(doc) is StoredDoc else freeze(doc, self._shared)
         for field, index in self._indexes.items():
             before = MISSING if old is None else index_key(old, field)
             after = MISSING if new is None else index_key(new, field)

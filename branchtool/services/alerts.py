@@ -254,9 +254,10 @@ class AlertService:
                 self._extend(rules.MISSING_STREAK, last, person=person.id, since=days[-1])
 
     def _episodes(self, rule: str, person: str, contact: str) -> list[Mapping[str, Any]]:
-        subject = where("contact") == contact if contact else where("person") == person
-        found = self._part.search(subject & (where("rule") == rule))
-        return sorted((a for a in found if a["status"] != RESOLVED), key=lambda a: a["id"])
+        found = self._part.search(
+            where("contact") == contact if contact else where("person") == person)
+        return sorted((a for a in found if a["rule"] == rule and a["status"] != RESOLVED),
+                      key=lambda a: a["id"])
 
     def _extend(self, rule: str, day: dt.date, *, person: str = "", contact: str = "",
                 detail: str = "", since: dt.date | None = None) -> None:
