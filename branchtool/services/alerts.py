@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tinydb import where
-
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.alert import ALERT, HANDLED, OPEN, RESOLVED
@@ -34,6 +32,7 @@ from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services.contacts import ContactService
 from branchtool.services.health import HealthService
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
 from branchtool.services.watch import Clock, PartitionLike, StoreLike, local_now, stamp
 

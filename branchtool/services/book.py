@@ -14,13 +14,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Generic, TypeVar, overload
 
-from tinydb import where
-
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef, Ref
 from branchtool.records.fieldtypes import RefField, RefListField, split_ids
 from branchtool.records.person import ACTIVE
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
 from branchtool.services.watch import PartitionLike
 

@@ -17,8 +17,6 @@ from decimal import Decimal
 from operator import and_, itemgetter
 from typing import Any
 
-from tinydb import where
-
 from branchtool import i18n, money
 from branchtool.records import dates
 from branchtool.records.care import (
@@ -36,6 +34,7 @@ from branchtool.records.care import (
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, Ref
 from branchtool.records.health_fields import split_codes
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
 from branchtool.services.watch import PartitionLike
 

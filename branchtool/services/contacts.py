@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tinydb import where
-
 from branchtool.errors import UserError
 from branchtool.records.contact import (
     CONTACT,
@@ -27,6 +25,7 @@ from branchtool.records.contact import (
 )
 from branchtool.records.fields import InvalidRecord, Problem, Ref
 from branchtool.services import health_rules as rules
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
 from branchtool.services.watch import (
     Clock,

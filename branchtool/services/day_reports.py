@@ -21,10 +21,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from tinydb import where
-
 from branchtool.errors import UserError
 from branchtool.services.book import utc_now
+from branchtool.services.query import where
 
 PARTITION = "daily_reports"
 MAX_LENGTH = 2000

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from tinydb import where
-
 from branchtool.errors import UserError
 from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED, REPORTED
 from branchtool.records.fieldtypes import split_ids
 from branchtool.services.book import Batch, Doc, RecordBook, names, utc_now
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
 from branchtool.services.watch import PartitionLike
 

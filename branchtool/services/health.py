@@ -25,8 +25,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tinydb import where
-
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.checkin import CHECKIN, checkin_id, compact, expand, partition_name
@@ -34,6 +32,7 @@ from branchtool.records.fields import FieldDef, InvalidRecord
 from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
+from branchtool.services.query import where
 from branchtool.services.roster import Person, RosterQuery, RosterService
 from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
 

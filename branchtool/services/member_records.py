@@ -9,11 +9,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import and_
 
-from tinydb import where
-
 from branchtool.records.fieldtypes import split_ids
 from branchtool.records.member_record import KINDS, MEMBER_RECORD, RECORD_COLUMNS
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
 from branchtool.services.watch import PartitionLike
 

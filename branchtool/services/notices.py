@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tinydb import where
-
 from branchtool.errors import UserError
 from branchtool.records.fields import InvalidRecord
 from branchtool.records.notice import METHODS, NOTICE, RELAY, RESPONSES, relay_id
 from branchtool.records.person import ACTIVE
+from branchtool.services.query import where
 from branchtool.services.roster import Person, RosterQuery, RosterService
 from branchtool.services.watch import (
     Clock,

@@ -18,8 +18,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from tinydb import where
-
 from branchtool import i18n, pinyin
 from branchtool.errors import UserError
 from branchtool.records.fields import (
@@ -31,6 +29,7 @@ from branchtool.records.fields import (
     normalize_code,
 )
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
+from branchtool.services.query import where
 
 PARTITION = "roster"
 # What changed in a person's record, and when (the person page's roster history).
