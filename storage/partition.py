@@ -4,7 +4,8 @@ TinyDB is the read API: ``search``, ``first`` and ``count`` take TinyDB
 queries (``where("person") == pid``) and go through the partition's
 ``StoreTable`` (``p.table``, a TinyDB ``Table``; see ``storage.table``),
 which answers equalities on a field from a hash index and hands out the
-stored documents themselves, read-only (``StoredDoc``): no copy per read.
+stored documents themselves, read-only (``StoredDoc``): a document is frozen
+the first time a read hands it out and kept so, so no read copies it again.
 All writes go through ``Store`` so that each becomes a journal frame before
 it is acknowledged; a write puts a new document under the id, never changes
 one in place. ``get``, ``get_many``, ``all`` and ``find`` hand out deep
@@ -21,8 +22,6 @@ of check-ins so parses one day's documents, not the month's.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -32,32 +31,21 @@ from tinydb.queries import QueryLike
 
 from storage.errors import DuplicateRecord, RecordNotFound, VaultCorrupt
 from storage.records import deep_copy, new_id
-from storage.table import MISSING, SCALARS, StoredDoc, StoreTable, freeze, index_key
+from storage.table import (
+    MISSING,
+    SCALARS,
+    StoredDoc,
+    StoreTable,
+    bulk,
+    freeze,
+    index_key,
+    share,
+)
 
 if TYPE_CHECKING:
     from storage.store import Store
 
 Doc = dict[str, Any]
-
-
-@contextlib.contextmanager
-def bulk(*, freeze: bool = True) -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are made
-    (loading or parsing a snapshot): otherwise each full collection walks
-    every document already loaded. Documents are plain JSON data without
-    cycles, so afterwards (``freeze``: documents the partition keeps) they are
-    moved out of the collector's way for good. Copies handed out are not
-    frozen: freezing often would also keep whatever cyclic garbage is
-    waiting for a collection at that moment."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-    if freeze:
-        gc.freeze()
 
 
 class Partition:
@@ -75,10 +63,8 @@ class Partition:
         self._blob, self._ends, self._gap = blob, ends or [], gap
         self._unparsed = len(self._ends)
         self._source = source
-        self._shared: dict[str, str] = {}  # freeze's shared strings
-        if not self._ends:  # documents given parsed (an old snapshot, a view)
-            for record_id, doc in docs.items():
-                docs[record_id] = freeze(dict(doc), self._shared)  # type: ignore[arg-type]
+        self._shared: dict[str, str] = {}  # share's strings
+        self._all_frozen = not docs  # every document handed out once (``StoreTable.all``)
         # field -> value -> the ids holding it, in the partition's order
         # (``_dirty``: buckets a document moved into, to put in order again).
         self._indexes: dict[str, dict[Any, dict[str, None]]] = {}
@@ -147,7 +133,8 @@ class Partition:
         items = list(equals.items())
         if all(type(v) in SCALARS and v == v for v in equals.values()):
             with self._store.lock:  # what ``search`` does with the query, without making it
-                found = self._indexed(items) or []
+                docs = self._docs
+                found = [docs[i] for i in self._indexed(items) or ()]
                 if len(items) > 1:
                     found = [d for d in found if all(k in d and d[k] == v for k, v in items)]
                 return deep_copy(sorted(found, key=lambda d: d["id"]))
@@ -258,10 +245,10 @@ class Partition:
         ids = [i for i, d in docs.items() if type(d) is int]
         shared = self._shared
         with bulk():
-            parsed: list[Any] = self._parse_many(*self._joined(ids))
-            for n, record_id in enumerate(ids):
-                docs[record_id] = freeze(parsed[n], shared)  # an existing key: the order stays
-                parsed[n] = None  # the parsed dict goes as its frozen copy comes
+            parsed = self._parse_many(*self._joined(ids))
+            for record_id, doc in zip(ids, parsed, strict=True):
+                share(doc, shared)
+                docs[record_id] = doc  # an existing key: the order stays
         self._unparsed = 0
         self._blob, self._ends = b"", []
 
@@ -296,9 +283,10 @@ class Partition:
         if type(old) is int:
             self._one_parsed()  # indexes exist only once all are parsed
             old = None
-        # A plain document here is the store's own (the partition copied what
-        # its caller gave): frozen as it is; a stored one (an undo) stays.
-        new = doc if doc is None or type(doc) is StoredDoc else freeze(doc, self._shared)
+        new = doc
+        if new is not None and type(new) is not StoredDoc:
+            share(new, self._shared)  # the store's own copy of what was written
+            self._all_frozen = False
         for field, index in self._indexes.items():
             before = MISSING if old is None else index_key(old, field)
             after = MISSING if new is None else index_key(new, field)
@@ -323,7 +311,8 @@ class Partition:
     def _raw(self, record_id: str) -> Doc | None:
         doc = self._docs.get(record_id)
         if type(doc) is int:
-            doc = self._docs[record_id] = freeze(self._parse(record_id, doc), self._shared)
+            doc = self._docs[record_id] = self._parse(record_id, doc)
+            share(doc, self._shared)
             self._one_parsed()
         return doc
 
@@ -336,14 +325,24 @@ class Partition:
         self._parse_all()
         return list(self._docs.values())
 
-    def _frozen_docs(self) -> dict[str, Any]:
+    def _parsed_docs(self) -> dict[str, Any]:
         """Every document parsed: the mapping TinyDB reads (``StoreTable``)."""
         self._parse_all()
         return self._docs
 
-    def _indexed(self, equalities: list[tuple[str, Any]]) -> list[StoredDoc] | None:
-        """The documents passing the most selective of ``equalities`` (from
-        the fields' indexes), in the partition's order; None if there is none."""
+    def _handed(self, doc: Doc, record_id: str) -> StoredDoc:
+        """A document as a read hands it out (TinyDB's ``document_class``):
+        frozen the first time, and kept frozen in its place, so a scan
+        freezes only what it finds and a second read copies nothing."""
+        if type(doc) is StoredDoc:
+            return doc
+        frozen = self._docs[record_id] = freeze(dict(doc), self._shared)
+        return frozen
+
+    def _indexed(self, equalities: list[tuple[str, Any]]) -> list[str] | None:
+        """The ids of the documents passing the most selective of
+        ``equalities`` (from the fields' indexes), in the partition's order;
+        None if there is none."""
         if not equalities:
             return None
         best: dict[str, None] | None = None
@@ -365,8 +364,7 @@ class Partition:
                 bucket = index[value] = {i: None for i in self._docs if i in bucket}
             if best is None or len(bucket) < len(best):
                 best = bucket
-        docs = self._docs
-        return [docs[i] for i in best or ()]
+        return list(best or ())
 
     def _index(self, field: str) -> dict[Any, dict[str, None]]:
         index = self._indexes.get(field)

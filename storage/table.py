@@ -20,6 +20,8 @@ thread writes sees the table before or after a write, never in between.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -28,6 +30,27 @@ from tinydb.table import Table
 
 if TYPE_CHECKING:
     from storage.partition import Partition
+
+
+@contextlib.contextmanager
+def bulk(*, freeze: bool = True) -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are made
+    (loading or parsing a snapshot): otherwise each full collection walks
+    every document already loaded. Documents are plain JSON data without
+    cycles, so afterwards (``freeze``: documents the partition keeps) they are
+    moved out of the collector's way for good. Copies handed out are not
+    frozen: freezing often would also keep whatever cyclic garbage is
+    waiting for a collection at that moment."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+    if freeze:
+        gc.freeze()
+
 
 SHARED_LENGTH = 26  # a ULID: person ids, dates, codes and short answers are shared
 READ_ONLY = ("a stored document is read-only: change a copy (dict(doc)) "
@@ -86,10 +109,22 @@ def thawed(value: Any) -> Any:
     return value
 
 
+def share(doc: dict[str, Any], shared: dict[str, str]) -> None:
+    """Make equal short text values of a document one object, in place
+    (``shared`` holds each first seen): a month of check-ins repeats the same
+    dates, answers, places and person ids thousands of times, and each would
+    otherwise cost its own 50-80 bytes. Documents are never changed in place
+    once stored, so sharing an immutable ``str`` is invisible."""
+    keep = shared.setdefault
+    for key, value in doc.items():
+        if type(value) is str and len(value) <= SHARED_LENGTH:
+            doc[key] = keep(value, value)  # the same key: the dict keeps its size
+
+
 def _frozen(value: Any, shared: dict[str, str]) -> Any:
     kind = type(value)
     if kind is dict or kind is StoredDoc:
-        return freeze(value if kind is dict else dict(value), shared)
+        return freeze(dict(value), shared)
     if kind is list or kind is StoredList:
         return StoredList([_frozen(v, shared) for v in value]) if value else EMPTY
     if kind is str and len(value) <= SHARED_LENGTH:
@@ -101,12 +136,9 @@ EMPTY = StoredList()  # every empty list inside a stored document (it cannot cha
 
 
 def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
-    """``doc`` (a plain dict the caller gives up) as a stored document.
-
-    Equal short text values become one object (``shared`` holds each first
-    seen): a month of check-ins repeats the same dates, answers, places and
-    person ids thousands of times, and each would otherwise cost its own
-    50-80 bytes. Lists and dicts inside are frozen too."""
+    """``doc`` (a plain dict the caller gives up) as a stored document, its
+    short text values shared (``share``) and the lists and dicts inside
+    frozen too."""
     keep = shared.setdefault
     for key, value in doc.items():
         kind = type(value)
@@ -116,7 +148,7 @@ def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
         elif kind is list:
             doc[key] = StoredList([_frozen(v, shared) for v in value]) if value else EMPTY
         elif kind is dict:
-            doc[key] = freeze(value, shared)
+            doc[key] = freeze(dict(value), shared)
     return StoredDoc(doc)
 
 
@@ -159,60 +191,84 @@ def _collect(hashval: Any, found: list[tuple[str, Any]]) -> None:
             found.append((path[0], value))
 
 
-def _as_stored(doc: StoredDoc, doc_id: str) -> StoredDoc:
-    return doc
-
-
 class StoreTable(Table):
     """A partition's TinyDB table (see the module's docstring)."""
 
     document_id_class = str  # the record's own id, not TinyDB's doc_id
-    document_class = staticmethod(_as_stored)  # type: ignore[assignment]
 
     def __init__(self, partition: Partition, cache_size: int = 32) -> None:
         self._partition = partition
-        super().__init__(_NoStorage(), partition.name, cache_size=cache_size)
+        super().__init__(_NoStorage(), partition.name, cache_size=cache_size)  # type: ignore[arg-type]
+        # What TinyDB hands out for a document: the stored one, frozen.
+        self.document_class = partition._handed  # type: ignore[assignment]
 
     # TinyDB reads every document through ``_read_table``: the partition's
-    # own mapping, each document parsed and frozen first.
+    # own mapping, each document parsed first.
     def _read_table(self) -> dict[str, Any]:
-        return self._partition._frozen_docs()
+        return self._partition._parsed_docs()
 
     def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
         raise TypeError("partitions are written through the store's journal")
 
+    def _candidates(self, cond: QueryLike) -> tuple[list[str] | None, bool]:
+        """The ids the index offers for ``cond`` (None: scan), and whether
+        they are exactly its answer (one equality with a scalar)."""
+        tests = equalities(cond)
+        ids = self._partition._indexed(tests)
+        return ids, len(tests) == 1 and cond._hash[0] == "=="  # type: ignore[attr-defined]
+
     def search(self, cond: QueryLike) -> list[StoredDoc]:
-        with self._partition._lock:
-            tests = equalities(cond)
-            hits = self._partition._indexed(tests)
-            if hits is None:
+        part = self._partition
+        with part._lock:
+            ids, exact = self._candidates(cond)
+            if ids is None:
                 return super().search(cond)  # type: ignore[return-value]
-            if len(tests) == 1 and cond._hash[0] == "==":  # type: ignore[attr-defined]
-                return hits  # the index holds exactly the documents equal to a scalar
-            return [doc for doc in hits if cond(doc)]
+            docs, hand = part._docs, part._handed
+            if exact:
+                return [hand(docs[i], i) for i in ids]
+            return [hand(doc, i) for i in ids if cond(doc := docs[i])]
 
     def get(self, cond: QueryLike | None = None, doc_id: Any = None,  # type: ignore[override]
             doc_ids: list[Any] | None = None) -> Any:
-        with self._partition._lock:
+        part = self._partition
+        with part._lock:
             if cond is not None and doc_id is None and doc_ids is None:
-                hits = self._partition._indexed(equalities(cond))
-                if hits is not None:
-                    return next((doc for doc in hits if cond(doc)), None)
+                ids, _ = self._candidates(cond)
+                if ids is not None:
+                    docs = part._docs
+                    found = next((i for i in ids if cond(docs[i])), None)
+                    return None if found is None else part._handed(docs[found], found)
             return super().get(cond, doc_id, doc_ids)
 
     def count(self, cond: QueryLike) -> int:
-        return len(self.search(cond))
+        """How many documents match (none of them handed out)."""
+        part = self._partition
+        with part._lock:
+            ids, exact = self._candidates(cond)
+            if ids is None:
+                return sum(1 for doc in self._read_table().values() if cond(doc))
+            if exact:
+                return len(ids)
+            docs = part._docs
+            return sum(1 for i in ids if cond(docs[i]))
 
     def __len__(self) -> int:
         return len(self._partition)
 
     def __iter__(self) -> Iterator[StoredDoc]:
-        with self._partition._lock:
-            return iter(list(self._read_table().values()))
+        return iter(self.all())
 
     def all(self) -> list[StoredDoc]:
-        with self._partition._lock:
-            return list(self._read_table().values())
+        part = self._partition
+        with part._lock:
+            docs = self._read_table()
+            if part._all_frozen:
+                return list(docs.values())
+            hand = part._handed
+            with bulk():  # frozen copies the partition keeps, out of the collector's way
+                out = [hand(doc, i) for i, doc in docs.items()]
+            part._all_frozen = True
+            return out
 
 
 class _NoStorage:

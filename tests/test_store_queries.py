@@ -103,6 +103,7 @@ def test_indexed_queries_find_exactly_what_a_scan_finds(before: Any, after: Any,
         for query in asked:
             found = part.search(query)
             assert [dict(d) for d in found] == _scan(part, query)
+            assert all(type(d) is StoredDoc for d in found)
             assert part.count(query) == len(found)
             first = part.first(query)
             assert (dict(first) if first is not None else None) == (
