@@ -63,3 +63,26 @@ def test_the_books_share_the_partitions_documents_and_change_none(
     assert care.get(case_id)["description"] != "changed"  # type: ignore[index]
     assert all(d.get("title") != "changed" for d in deeds.all())
     assert vault.check() == []
+
+
+def test_the_watch_services_and_the_roster_read_the_partitions(demo_session: Session) -> None:
+    """Contacts, notices and the roster keep no copy of their records: the
+    roster's people are the stored documents (read-only) with their search
+    keys; what the services hand out to be changed are copies."""
+    s = demo_session
+    s.lock()
+    s.unlock(demo.PASSPHRASE)
+    vault = s.vault
+    people = vault.partition("roster")
+    assert all(p.doc is people._raw(p.id) for p in s.roster.people())
+    person = next(iter(s.roster.people()))
+    copy = s.roster.get(person.id)
+    assert copy is not None
+    copy["name"] = "changed"
+    assert s.roster.person(person.id)["name"] != "changed"  # type: ignore[index]
+    for service in (s.contacts, s.notices):
+        assert not any(isinstance(v, dict) and v for v in vars(service).values())
+    for notice in s.notices.all():
+        notice["title"] = "changed"
+    assert all(n["title"] != "changed" for n in s.notices.all())
+    assert vault.check() == []
