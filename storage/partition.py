@@ -237,20 +237,25 @@ class Partition:
                 raise self._corrupt()
         return docs
 
-    def _parse_all(self) -> None:
-        """Parse, in place, every document still held as bytes."""
+    def _parse_all(self, *, frozen: bool = False) -> None:
+        """Parse, in place, every document still held as bytes; ``frozen``:
+        as the read-only documents reads hand out (for a partition a service
+        reads whole, parsed at unlock: its first list freezes nothing)."""
         if not self._unparsed:
             return
         docs = self._docs
         ids = [i for i, d in docs.items() if type(d) is int]
         shared = self._shared
         with bulk():
-            parsed = self._parse_many(*self._joined(ids))
-            for record_id, doc in zip(ids, parsed, strict=True):
+            parsed: list[Any] = self._parse_many(*self._joined(ids))
+            for n, record_id in enumerate(ids):
+                doc = parsed[n]
                 share(doc, shared)
-                docs[record_id] = doc  # an existing key: the order stays
+                docs[record_id] = freeze(doc) if frozen else doc  # an existing key: the order stays
+                parsed[n] = None
         self._unparsed = 0
         self._blob, self._ends = b"", []
+        self._all_frozen = frozen and len(ids) == len(docs)
 
     def _joined(self, ids: list[str] | None = None, gap: bytes = b","
                 ) -> tuple[list[str], bytearray]:
@@ -336,7 +341,7 @@ class Partition:
         freezes only what it finds and a second read copies nothing."""
         if type(doc) is StoredDoc:
             return doc
-        frozen = self._docs[record_id] = freeze(dict(doc), self._shared)
+        frozen = self._docs[record_id] = freeze(doc)
         return frozen
 
     def _indexed(self, equalities: list[tuple[str, Any]]) -> list[str] | None:

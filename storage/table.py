@@ -121,35 +121,34 @@ def share(doc: dict[str, Any], shared: dict[str, str]) -> None:
             doc[key] = keep(value, value)  # the same key: the dict keeps its size
 
 
-def _frozen(value: Any, shared: dict[str, str]) -> Any:
-    kind = type(value)
-    if kind is dict or kind is StoredDoc:
-        return freeze(dict(value), shared)
-    if kind is list or kind is StoredList:
-        return StoredList([_frozen(v, shared) for v in value]) if value else EMPTY
-    if kind is str and len(value) <= SHARED_LENGTH:
-        return shared.setdefault(value, value)
-    return value
-
-
 EMPTY = StoredList()  # every empty list inside a stored document (it cannot change)
+_CONTAINERS = frozenset((list, dict))
 
 
-def freeze(doc: dict[str, Any], shared: dict[str, str]) -> StoredDoc:
-    """``doc`` (a plain dict the caller gives up) as a stored document, its
-    short text values shared (``share``) and the lists and dicts inside
-    frozen too."""
-    keep = shared.setdefault
-    for key, value in doc.items():
-        kind = type(value)
-        if kind is str:
-            if len(value) <= SHARED_LENGTH:
-                doc[key] = keep(value, value)  # the same key: the dict keeps its size
-        elif kind is list:
-            doc[key] = StoredList([_frozen(v, shared) for v in value]) if value else EMPTY
-        elif kind is dict:
-            doc[key] = freeze(dict(value), shared)
-    return StoredDoc(doc)
+def _frozen_list(value: list[Any]) -> StoredList:
+    if not value:
+        return EMPTY
+    if _CONTAINERS.isdisjoint(map(type, value)):
+        return StoredList(value)
+    return StoredList([freeze(v) if type(v) is dict
+                       else _frozen_list(v) if type(v) is list else v for v in value])
+
+
+_set = dict.__setitem__  # how a frozen copy is filled in (its own method refuses)
+
+
+def freeze(doc: Mapping[str, Any]) -> StoredDoc:
+    """A read-only copy of ``doc`` (one dict copy), the lists and dicts inside
+    frozen too (those already frozen are kept); ``doc`` is left as it is."""
+    out = StoredDoc(doc)
+    if not _CONTAINERS.isdisjoint(map(type, doc.values())):
+        for key, value in doc.items():
+            kind = type(value)
+            if kind is list:
+                _set(out, key, _frozen_list(value))
+            elif kind is dict:
+                _set(out, key, freeze(value))
+    return out
 
 
 # -- equality queries --------------------------------------------------------------
