@@ -155,7 +155,7 @@ def _month_start(rng: random.Random, s: Services, day: dt.date, members: list[st
         nid = s.notices.add({"title": f"通知{issued.isoformat()}", "issued_on": issued,
                              "deadline": issued + dt.timedelta(days=5),
                              "number": "院党组〔2020〕3号"})
-        s.notices.relay(nid, [m for m in members if rng.random() < 0.9], "wechat", issued)
+        s.notices.relay(nid, [m for m in members if rng.random() < 0.9], "wechat_group", issued)
     s.now = dt.datetime.combine(day, dt.time(9))
 
 

@@ -3,8 +3,10 @@
     python -m bench.store [--sizes 1000,10000,100000,1000000] [--year-people 3000]
 
 For each partition size (documents of about 250 bytes, health check-in
-shape) it prints single-insert and single-update latency (p50/p95), search by
-field (TinyDB query scan, and the store's hash index), vault open time with and
+shape) it prints single-insert and single-update latency (p50/p95), search
+(a TinyDB query no index serves: a scan), ``find`` by a field (copies) and a
+TinyDB equality query on a field (``where(f) == v``: the store's hash index
+behind TinyDB's API), vault open time with and
 without scrypt, compaction time and peak RSS — beside stock TinyDB with its
 JSONStorage (unencrypted) on the same documents, as the ratio ours/stock. Each
 size runs in its own process so peak RSS is that size's. Then it builds a year
@@ -32,6 +34,8 @@ from storage.vault import Vault
 PW = "bench passphrase"
 WORK_FACTOR = 18
 SAMPLES = 200
+# The scan timed: a query no index serves (a fever search), on every document.
+FEVER = Query().temperature >= 37.3
 
 
 def checkin(i: int, rng: random.Random, day: str = "2026-11-15") -> dict:
@@ -120,13 +124,17 @@ def bench_ours(size: int, folder: Path) -> dict:
         part.update(rid, {"temperature": 36.5})
         updates.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
-    part.search(Query().person == "P00042")
+    part.search(FEVER)
     scan = time.perf_counter() - t0
     part.find(person="P00042")  # builds the index
     t0 = time.perf_counter()
     for k in range(100):
         part.find(person=f"P{k:05d}")
     indexed = (time.perf_counter() - t0) / 100
+    t0 = time.perf_counter()
+    for k in range(100):
+        part.search(Query().person == f"P{k:05d}")
+    queried = (time.perf_counter() - t0) / 100
     vault.close(compact=False)
 
     lazy, loaded = open_beyond_scrypt(path, ["checkins/2026-11"])
@@ -134,7 +142,7 @@ def bench_ours(size: int, folder: Path) -> dict:
         "insert_p50": percentile(inserts, 0.5), "insert_p95": percentile(inserts, 0.95),
         "beyond_fsync_p95": percentile(beyond, 0.95),
         "update_p50": percentile(updates, 0.5), "update_p95": percentile(updates, 0.95),
-        "search_scan": scan, "search_indexed": indexed,
+        "search_scan": scan, "search_indexed": indexed, "search_equal": queried,
         "open_with_scrypt": open_total, "open_without_scrypt": loaded,
         "open_lazy_without_scrypt": lazy,
         "compaction": compaction, "rss_mb": peak_rss_mb(), "fsync": fsync,
@@ -163,12 +171,16 @@ def bench_stock(size: int, folder: Path, samples: int) -> dict:
         db.update({"temperature": 36.5}, doc_ids=[doc_id])
         updates.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
-    db.search(Query().person == "P00042")
+    db.search(FEVER)
     scan = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for k in range(10):
+        db.search(Query().person == f"P{k:05d}")
+    queried = (time.perf_counter() - t0) / 10
     db.close()
     return {"insert_p50": percentile(inserts, 0.5), "insert_p95": percentile(inserts, 0.95),
             "update_p50": percentile(updates, 0.5), "update_p95": percentile(updates, 0.95),
-            "search_scan": scan, "open": opened}
+            "search_scan": scan, "search_equal": queried, "open": opened}
 
 
 def bench_year(people: int, folder: Path) -> dict:
@@ -242,24 +254,26 @@ def main() -> None:
 
     print("branchtool store vs stock TinyDB (JSONStorage, unencrypted); times in ms")
     print(f"{'docs':>9} {'':6} {'ins p50':>8} {'ins p95':>8} {'upd p50':>8} {'upd p95':>8} "
-          f"{'search':>8} {'index':>8} {'open':>8} {'open+scr':>8} {'compact':>8} {'RSS MB':>7}")
+          f"{'search':>8} {'find':>8} {'where==':>8} {'open':>8} {'open+scr':>8} "
+          f"{'compact':>8} {'RSS MB':>7}")
     for size in (int(s) for s in args.sizes.split(",")):
         r = run(str(size))
         o = r["ours"]
         print(f"{size:>9} {'ours':6} {ms(o['insert_p50'])} {ms(o['insert_p95'])} "
               f"{ms(o['update_p50'])} {ms(o['update_p95'])} {ms(o['search_scan'])} "
-              f"{ms(o['search_indexed'])} {ms(o['open_without_scrypt'])} "
+              f"{ms(o['search_indexed'])} {ms(o['search_equal'])} {ms(o['open_without_scrypt'])} "
               f"{ms(o['open_with_scrypt'])} {ms(o['compaction'])} {_mb(o['rss_mb'])}")
         s = r.get("stock")
         if s:
             print(f"{'':>9} {'stock':6} {ms(s['insert_p50'])} {ms(s['insert_p95'])} "
                   f"{ms(s['update_p50'])} {ms(s['update_p95'])} {ms(s['search_scan'])} "
-                  f"{'':>8} {ms(s['open'])}")
+                  f"{'':>8} {ms(s['search_equal'])} {ms(s['open'])}")
             ratio = (f"{o['insert_p50'] / s['insert_p50']:.4f}",
                      f"{o['update_p50'] / s['update_p50']:.4f}",
                      f"{o['search_scan'] / s['search_scan']:.2f}")
             print(f"{'':>9} {'ratio':6} {ratio[0]:>8} {'':>8} {ratio[1]:>8} {'':>8} "
-                  f"{ratio[2]:>8}   (ours/stock; insert {s['insert_p50'] / o['insert_p50']:.0f}x"
+                  f"{ratio[2]:>8} {'':>8} {o['search_equal'] / s['search_equal']:>8.4f}"
+                  f"   (ours/stock; insert {s['insert_p50'] / o['insert_p50']:.0f}x"
                   f" faster)")
         else:
             print(f"{'':>9} {'stock':6} not run: stock TinyDB rewrites the whole file per write")

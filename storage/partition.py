@@ -1,11 +1,15 @@
 """One partition: a TinyDB table held in memory, written only through the store.
 
-TinyDB is the read API (``search`` takes TinyDB queries); all writes go through
-``Store`` so that each becomes a journal frame before it is acknowledged. The
-documents TinyDB sees are the partition's own dict, keyed by each record's
-stable id (``document_id_class = str``), so no copy of the table is made per
-operation. Every document handed out is a deep copy (``view`` aside: the live
-documents, for callers that only read them).
+TinyDB is the read API: ``search``, ``first`` and ``count`` take TinyDB
+queries (``where("person") == pid``) and go through the partition's
+``StoreTable`` (``p.table``, a TinyDB ``Table``; see ``storage.table``),
+which answers equalities on a field from a hash index and hands out the
+stored documents themselves, read-only (``StoredDoc``): a document is frozen
+the first time a read hands it out and kept so, so no read copies it again.
+All writes go through ``Store`` so that each becomes a journal frame before
+it is acknowledged; a write puts a new document under the id, never changes
+one in place. ``get``, ``get_many``, ``all`` and ``find`` hand out deep
+copies (plain dicts) for a caller that means to change what it reads.
 
 Documents loaded from a snapshot may be held unparsed (their JSON bytes in the
 snapshot's plaintext, authenticated with the whole file; ``_docs`` then maps the
@@ -18,85 +22,30 @@ of check-ins so parses one day's documents, not the month's.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from tinydb import where
 from tinydb.queries import QueryLike
-from tinydb.storages import Storage
-from tinydb.table import Table
 
 from storage.errors import DuplicateRecord, RecordNotFound, VaultCorrupt
-from storage.records import canonical_json, deep_copy, new_id
+from storage.records import deep_copy, new_id
+from storage.table import (
+    MISSING,
+    SCALARS,
+    StoredDoc,
+    StoreTable,
+    bulk,
+    freeze,
+    index_key,
+    share,
+)
 
 if TYPE_CHECKING:
     from storage.store import Store
 
 Doc = dict[str, Any]
-
-
-@contextlib.contextmanager
-def bulk(*, freeze: bool = True) -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are made
-    (loading or parsing a snapshot): otherwise each full collection walks
-    every document already loaded. Documents are plain JSON data without
-    cycles, so afterwards (``freeze``: documents the partition keeps) they are
-    moved out of the collector's way for good. Copies handed out are not
-    frozen: freezing often would also keep whatever cyclic garbage is
-    waiting for a collection at that moment."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-    if freeze:
-        gc.freeze()
-
-
-class _MemoryStorage(Storage):
-    """Hands TinyDB the live partition dict; refuses TinyDB-initiated writes."""
-
-    def __init__(self, name: str, docs: dict[str, Doc]) -> None:
-        self._tables = {name: docs}
-
-    def read(self) -> dict[str, dict[str, Doc]]:
-        return self._tables
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        raise TypeError("partitions are written through the store's journal")
-
-
-class _PartitionTable(Table):
-    document_id_class = str  # the record's own id, not TinyDB's doc_id
-
-    def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
-        raise TypeError("partitions are written through the store's journal")
-
-
-SHARED_LENGTH = 26  # a ULID: person ids, dates, codes and short answers are shared
-
-
-def share_values(docs: Iterable[Doc], shared: dict[str, str]) -> None:
-    """Make equal short text values of the documents one object (``shared``
-    holds each first seen): a month of check-ins repeats the same dates,
-    answers, places and person ids thousands of times, and each parsed copy
-    would otherwise cost its own 50-80 bytes. Documents are never changed in
-    place once stored, so sharing an immutable ``str`` is invisible."""
-    keep = shared.setdefault
-    for doc in docs:
-        for key, value in doc.items():
-            if type(value) is str and len(value) <= SHARED_LENGTH:
-                doc[key] = keep(value, value)  # the same key: the dict keeps its size
-
-
-def _index_key(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return canonical_json(value)
 
 
 class Partition:
@@ -114,9 +63,13 @@ class Partition:
         self._blob, self._ends, self._gap = blob, ends or [], gap
         self._unparsed = len(self._ends)
         self._source = source
-        self._table = _PartitionTable(_MemoryStorage(name, docs), name, cache_size=32)
-        self._indexes: dict[str, dict[Any, set[str]]] = {}
-        self._shared: dict[str, str] = {}  # share_values' strings
+        self._shared: dict[str, str] = {}  # share's strings
+        self._all_frozen = not docs  # every document handed out once (``StoreTable.all``)
+        # field -> value -> the ids holding it, in the partition's order
+        # (``_dirty``: buckets a document moved into, to put in order again).
+        self._indexes: dict[str, dict[Any, dict[str, None]]] = {}
+        self._dirty: set[tuple[str, Any]] = set()
+        self.table = StoreTable(self)
 
     # -- reads -------------------------------------------------------------
     def get(self, record_id: str) -> Doc | None:
@@ -147,44 +100,49 @@ class Partition:
             with bulk(freeze=False):
                 return self._parse_many(*self._joined())
 
-    def view(self) -> list[Doc]:
-        """The live documents, in order, not copies: for a caller that only
-        reads them (a service's in-memory list) and never changes one. The
-        partition never changes a document in place either: a write puts a
-        new one under the id."""
-        with self._store.lock:
-            self._parse_all()
-            return list(self._docs.values())
+    def view(self) -> list[StoredDoc]:
+        """The stored documents, in order, not copies (read-only: the
+        partition never changes one in place either, a write puts a new one
+        under the id)."""
+        return self.table.all()
 
     def ids(self) -> list[str]:
         with self._store.lock:
             return list(self._docs)
 
-    def search(self, query: QueryLike) -> list[Doc]:
-        with self._store.lock:
-            self._parse_all()
-            return deep_copy([dict(d) for d in self._table.search(query)])
+    # -- TinyDB's query API: the stored (read-only) documents, no copies --------
+    def search(self, query: QueryLike) -> list[StoredDoc]:
+        """The documents ``query`` matches, in the partition's order: the
+        stored documents themselves, read-only (``StoreTable``)."""
+        return self.table.search(query)
+
+    def first(self, query: QueryLike) -> StoredDoc | None:
+        """The first document ``query`` matches (TinyDB's ``get(cond)``)."""
+        return self.table.get(query)  # type: ignore[no-any-return]
 
     def count(self, query: QueryLike | None = None) -> int:
-        with self._store.lock:
-            if query is None:
-                return len(self._docs)
-            self._parse_all()
-            return self._table.count(query)
+        if query is None:
+            return len(self._docs)
+        return self.table.count(query)
 
     def find(self, **equals: Any) -> list[Doc]:
-        """Documents whose fields equal the given values (hash-indexed)."""
+        """Copies of the documents whose fields equal the given values (an
+        indexed ``search``), by id."""
         if not equals:
             return self.all()
-        with self._store.lock:
-            items = list(equals.items())
-            field, value = items[0]
-            ids = self._index(field).get(_index_key(value), ())
-            found = [
-                self._docs[i] for i in ids
-                if all(self._docs[i].get(k) == v for k, v in items[1:])
-            ]
-            return deep_copy(sorted(found, key=lambda d: d["id"]))
+        items = list(equals.items())
+        if all(type(v) in SCALARS and v == v for v in equals.values()):
+            with self._store.lock:  # what ``search`` does with the query, without making it
+                docs = self._docs
+                found = [docs[i] for i in self._indexed(items) or ()]
+                if len(items) > 1:
+                    found = [d for d in found if all(k in d and d[k] == v for k, v in items)]
+                return deep_copy(sorted(found, key=lambda d: d["id"]))
+        query = None
+        for field, value in items:
+            test = where(field) == value
+            query = test if query is None else query & test
+        return deep_copy(sorted(self.search(query), key=lambda d: d["id"]))
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -286,19 +244,25 @@ class Partition:
                 raise self._corrupt()
         return docs
 
-    def _parse_all(self) -> None:
-        """Parse, in place, every document still held as bytes."""
+    def _parse_all(self, *, frozen: bool = False) -> None:
+        """Parse, in place, every document still held as bytes; ``frozen``:
+        as the read-only documents reads hand out (for a partition a service
+        reads whole, parsed at unlock: its first list freezes nothing)."""
         if not self._unparsed:
             return
         docs = self._docs
         ids = [i for i, d in docs.items() if type(d) is int]
+        shared = self._shared
         with bulk():
-            parsed = self._parse_many(*self._joined(ids))
-            share_values(parsed, self._shared)
-        for record_id, doc in zip(ids, parsed, strict=True):
-            docs[record_id] = doc  # an existing key: the order stays
+            parsed: list[Any] = self._parse_many(*self._joined(ids))
+            for n, record_id in enumerate(ids):
+                doc = parsed[n]
+                share(doc, shared)
+                docs[record_id] = freeze(doc) if frozen else doc  # an existing key: the order stays
+                parsed[n] = None
         self._unparsed = 0
         self._blob, self._ends = b"", []
+        self._all_frozen = frozen and len(ids) == len(docs)
 
     def _joined(self, ids: list[str] | None = None, gap: bytes = b","
                 ) -> tuple[list[str], bytearray]:
@@ -321,33 +285,46 @@ class Partition:
         return ids, out
 
     # -- used by the store only ------------------------------------------------
+    @property
+    def _lock(self) -> Any:
+        return self._store.lock
+
     def _put(self, record_id: str, doc: Doc | None) -> None:
         """Set (or with ``None`` delete) a document in memory; keep indexes."""
         old = self._docs.get(record_id)
         if type(old) is int:
             self._one_parsed()  # indexes exist only once all are parsed
             old = None
-        if self._indexes:
-            for field, index in self._indexes.items():
-                if old is not None:
-                    bucket = index.get(_index_key(old.get(field)))
-                    if bucket is not None:
-                        bucket.discard(record_id)
-                if doc is not None:
-                    index.setdefault(_index_key(doc.get(field)), set()).add(record_id)
-        if doc is None:
+        new = doc
+        if new is not None and type(new) is not StoredDoc:
+            share(new, self._shared)  # the store's own copy of what was written
+            self._all_frozen = False
+        for field, index in self._indexes.items():
+            before = MISSING if old is None else index_key(old, field)
+            after = MISSING if new is None else index_key(new, field)
+            if old is not None and new is not None and before == after:
+                continue  # the document keeps its place in its bucket
+            if old is not None:
+                bucket = index.get(before)
+                if bucket is not None:
+                    bucket.pop(record_id, None)
+            if new is not None:
+                bucket = index.setdefault(after, {})
+                if old is not None and bucket:
+                    self._dirty.add((field, after))  # not necessarily its place
+                bucket[record_id] = None
+        if new is None:
             self._docs.pop(record_id, None)
         else:
-            share_values((doc,), self._shared)
-            self._docs[record_id] = doc
-        if len(self._table._query_cache):
-            self._table.clear_cache()
+            self._docs[record_id] = new
+        if len(self.table._query_cache):
+            self.table.clear_cache()
 
     def _raw(self, record_id: str) -> Doc | None:
         doc = self._docs.get(record_id)
         if type(doc) is int:
             doc = self._docs[record_id] = self._parse(record_id, doc)
-            share_values((doc,), self._shared)
+            share(doc, self._shared)
             self._one_parsed()
         return doc
 
@@ -360,12 +337,53 @@ class Partition:
         self._parse_all()
         return list(self._docs.values())
 
-    def _index(self, field: str) -> dict[Any, set[str]]:
+    def _parsed_docs(self) -> dict[str, Any]:
+        """Every document parsed: the mapping TinyDB reads (``StoreTable``)."""
+        self._parse_all()
+        return self._docs
+
+    def _handed(self, doc: Doc, record_id: str) -> StoredDoc:
+        """A document as a read hands it out (TinyDB's ``document_class``):
+        frozen the first time, and kept frozen in its place, so a scan
+        freezes only what it finds and a second read copies nothing."""
+        if type(doc) is StoredDoc:
+            return doc
+        frozen = self._docs[record_id] = freeze(doc)
+        return frozen
+
+    def _indexed(self, equalities: list[tuple[str, Any]]) -> list[str] | None:
+        """The ids of the documents passing the most selective of
+        ``equalities`` (from the fields' indexes), in the partition's order;
+        None if there is none."""
+        if not equalities:
+            return None
+        best: dict[str, None] | None = None
+        if len(equalities) > 1:  # the id first: it needs no index
+            equalities = sorted(equalities, key=lambda e: e[0] != "id")
+        for field, value in equalities:
+            if field == "id":  # the documents' own key: no index, nothing else parsed
+                doc = self._raw(value) if type(value) is str else None
+                if doc is None or doc.get("id") != value:
+                    return []
+                best = {value: None}
+                continue
+            index = self._index(field)
+            bucket = index.get(value)
+            if bucket is None:
+                return []
+            if (field, value) in self._dirty:
+                self._dirty.discard((field, value))
+                bucket = index[value] = {i: None for i in self._docs if i in bucket}
+            if best is None or len(bucket) < len(best):
+                best = bucket
+        return list(best or ())
+
+    def _index(self, field: str) -> dict[Any, dict[str, None]]:
         index = self._indexes.get(field)
         if index is None:
             self._parse_all()
             index = {}
             for record_id, doc in self._docs.items():
-                index.setdefault(_index_key(doc.get(field)), set()).add(record_id)
+                index.setdefault(index_key(doc, field), {})[record_id] = None
             self._indexes[field] = index
         return index

@@ -414,7 +414,7 @@ class Store:
                 plain.append(name)
         with self.lock:
             for name in plain:  # the services keep these in memory: parsed now
-                self.partition(name)._parse_all()
+                self.partition(name)._parse_all(frozen=True)
             for name in [f"{p}/{m}" for p, m in latest.items() if p != "history"]:
                 self.partition(name)  # authenticated; documents parsed as they are read
 

@@ -1,8 +1,8 @@
 """The record books (care cases and visits, members' records, deeds; tasks
-have their own test) are built on the partition's live documents, not a deep
-copy of each, and neither their reads nor their writes change a document in
-place: the vault's check still finds every document hashing as its history
-entry says."""
+have their own test) keep no copy: they read the partition's stored
+documents (read-only) through TinyDB queries, and neither their reads nor
+their writes change a document in place: the vault's check still finds every
+document hashing as its history entry says."""
 # ruff: noqa: F811  (pytest fixtures are parameters named like the imports)
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ def test_the_books_share_the_partitions_documents_and_change_none(
         part = vault.partition(name)
         ids = part.ids()
         assert ids, name  # the demo has some of each
-        assert all(book._docs[i] is part._raw(i) for i in ids), name
+        assert all(book._record(i) is part._raw(i) for i in ids), name
+        assert not any(isinstance(v, dict) and len(v) == len(ids) for v in vars(book).values())
 
     # reads, including copies the caller changes
     start, end = TODAY - dt.timedelta(days=30), TODAY
     for row in care.cases():
         row.cells()
+        assert row.doc is vault.partition(CASES)._raw(row.id)  # the stored document
     care.visits()
     care.reminders(TODAY)
     care.summary(start, end)
@@ -60,4 +62,27 @@ def test_the_books_share_the_partitions_documents_and_change_none(
 
     assert care.get(case_id)["description"] != "changed"  # type: ignore[index]
     assert all(d.get("title") != "changed" for d in deeds.all())
+    assert vault.check() == []
+
+
+def test_the_watch_services_and_the_roster_read_the_partitions(demo_session: Session) -> None:
+    """Contacts, notices and the roster keep no copy of their records: the
+    roster's people are the stored documents (read-only) with their search
+    keys; what the services hand out to be changed are copies."""
+    s = demo_session
+    s.lock()
+    s.unlock(demo.PASSPHRASE)
+    vault = s.vault
+    people = vault.partition("roster")
+    assert all(p.doc is people._raw(p.id) for p in s.roster.people())
+    person = next(iter(s.roster.people()))
+    copy = s.roster.get(person.id)
+    assert copy is not None
+    copy["name"] = "changed"
+    assert s.roster.person(person.id)["name"] != "changed"  # type: ignore[index]
+    for service in (s.contacts, s.notices):
+        assert not any(isinstance(v, dict) and v for v in vars(service).values())
+    for notice in s.notices.all():
+        notice["title"] = "changed"
+    assert all(n["title"] != "changed" for n in s.notices.all())
     assert vault.check() == []

@@ -236,7 +236,7 @@ def test_the_list_order_follows_edits(tasks: TaskService, members: list[str]) ->
 
 def test_the_service_shares_the_partitions_documents_and_changes_none(
         session: Session, roster: RosterService, members: list[str], clock: Clock) -> None:
-    """Built from the partition's live documents (no copy of every task), and
+    """Reads the partition's stored documents (no copy of every task), and
     neither the reads nor the writes change one of them in place: each still
     hashes as its history entry says."""
     first = TaskService(session.vault.partition(PARTITION), session.vault.batch, roster,
@@ -244,7 +244,8 @@ def test_the_service_shares_the_partitions_documents_and_changes_none(
     ids = [first.add(task_values(members, title=f"任务{i}")) for i in range(4)]
     part = session.vault.partition(PARTITION)
     tasks = TaskService(part, session.vault.batch, roster, clock=clock)
-    assert all(tasks._docs[i] is part._raw(i) for i in ids)
+    assert all(tasks._record(i) is part._raw(i) for i in ids)
+    assert all(row.doc is part._raw(row.id) for row in tasks.query(TaskQuery(status="")))
     got = tasks.get(ids[0])
     assert got is not None
     got["title"] = "changed"

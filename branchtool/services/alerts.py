@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +32,9 @@ from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services.contacts import ContactService
 from branchtool.services.health import HealthService
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
-from branchtool.services.watch import Clock, StoreLike, local_now, stamp
+from branchtool.services.watch import Clock, PartitionLike, StoreLike, local_now, stamp
 
 ALERTS = "alerts"
 # The open alerts again, so that the dashboard reads a few documents, not a
@@ -69,11 +70,11 @@ class AlertService:
         health.listeners.append(self.on_checkin)
 
     @property
-    def _part(self) -> Any:
+    def _part(self) -> PartitionLike:
         return self._store.partition(ALERTS)
 
     @property
-    def _open(self) -> Any:
+    def _open(self) -> PartitionLike:
         return self._store.partition(OPEN_ALERTS)
 
     def _write(self, alert_id: str | None, doc: dict[str, Any]) -> str:
@@ -97,12 +98,12 @@ class AlertService:
 
     def open(self) -> list[dict[str, Any]]:
         """Alerts not yet handled, the oldest first, in rule order within a day."""
-        return sorted(self._open.all(), key=_order)
+        return sorted(map(dict, self._open.view()), key=_order)
 
     def views(self, *, everything: bool = False) -> list[AlertView]:
         """Open alerts (or every alert) as a list shows them: the latest day
         first, in rule order, then by name."""
-        alerts = self._part.all() if everything else self._open.all()
+        alerts = self._part.view() if everything else self._open.view()
         views = [self._joined(group) for group in _by_person_and_day(alerts)]
         views.sort(key=lambda v: (v.doc["since"], -rules.RULES.index(v.rule), v.who),
                    reverse=True)
@@ -111,25 +112,24 @@ class AlertService:
     def count_open(self, through: dt.date | None = None) -> int:
         """Open alerts to handle: one per person and day (``through``: only
         those raised by the end of that day)."""
-        found = self._open.all()
-        if through is not None:
-            found = [a for a in found if a["since"] <= through.isoformat()]
+        found = self._open.view() if through is None \
+            else self._open.search(where("since") <= through.isoformat())
         return len(_by_person_and_day(found))
 
     def view_of(self, alert_id: str) -> AlertView | None:
         """The view (with the person's other alerts of that day) that holds
         the alert ``alert_id``."""
-        alert = self._part.get(alert_id)
+        alert = self._part.first(where("id") == alert_id)
         if alert is None:
             return None
-        subject = (self._part.find(person=alert["person"]) if alert.get("person")
-                   else self._part.find(contact=alert.get("contact", "")))
+        subject = self._part.search(where("person") == alert["person"]) if alert.get("person") \
+            else self._part.search(where("contact") == alert.get("contact", ""))
         for group in _by_person_and_day(subject):
             if any(a["id"] == alert_id for a in group):
                 return self._joined(group)
         return self.view(alert)
 
-    def _joined(self, group: list[dict[str, Any]]) -> AlertView:
+    def _joined(self, group: list[Mapping[str, Any]]) -> AlertView:
         first = self.view(group[0])
         if len(group) == 1:
             return dataclasses.replace(first, ids=(first.id,))
@@ -138,7 +138,8 @@ class AlertService:
 
     def for_person(self, person_id: str) -> list[dict[str, Any]]:
         """A person's alerts, handled ones included, the latest first."""
-        return sorted(self._part.find(person=person_id), key=_order, reverse=True)
+        found = self._part.search(where("person") == person_id)
+        return sorted(map(dict, found), key=_order, reverse=True)
 
     def all(self) -> list[dict[str, Any]]:
         return sorted(self._part.all(), key=_order)
@@ -251,9 +252,11 @@ class AlertService:
             if all(person.id not in e for e in entries):
                 self._extend(rules.MISSING_STREAK, last, person=person.id, since=days[-1])
 
-    def _episodes(self, rule: str, person: str, contact: str) -> list[dict[str, Any]]:
-        found = self._part.find(contact=contact) if contact else self._part.find(person=person)
-        return [a for a in found if a["rule"] == rule and a["status"] != RESOLVED]
+    def _episodes(self, rule: str, person: str, contact: str) -> list[Mapping[str, Any]]:
+        found = self._part.search(
+            where("contact") == contact if contact else where("person") == person)
+        return sorted((a for a in found if a["rule"] == rule and a["status"] != RESOLVED),
+                      key=lambda a: a["id"])
 
     def _extend(self, rule: str, day: dt.date, *, person: str = "", contact: str = "",
                 detail: str = "", since: dt.date | None = None) -> None:
@@ -299,10 +302,10 @@ class AlertService:
             self._write(alert["id"], {**changes, "updated_at": stamp(self._now())})
 
 
-def _by_person_and_day(alerts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def _by_person_and_day(alerts: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
     """The alerts grouped by who, the day they start and their status, each
     group in rule order."""
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
     for alert in sorted(alerts, key=_order):
         subject = alert.get("person") or "contact:" + alert.get("contact", "")
         groups.setdefault((subject, alert["since"], alert["status"]), []).append(alert)

@@ -1,9 +1,10 @@
 """What the care, task, record and deed services share: the records of one
-definition in one partition, held in memory, checked against the roster.
+definition in one partition, checked against the roster.
 
-As with the roster, a write goes to the partition first; the in-memory
-records change only after it was acknowledged. Documents handed out are
-copies; ``_docs`` is the service's own and is never given away.
+The partition is the only copy: services read it with TinyDB queries
+(``search``, ``first``, ``count`` on ``where(...)``), whose results are the
+stored documents, read-only; what they hand out to be changed are copies
+(``get``, ``all``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from branchtool.errors import UserError
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef, Ref
 from branchtool.records.fieldtypes import RefField, RefListField, split_ids
 from branchtool.records.person import ACTIVE
-from branchtool.services.roster import PartitionLike, RosterService
+from branchtool.services.query import where
+from branchtool.services.roster import RosterService
+from branchtool.services.watch import PartitionLike
 
 Doc = dict[str, Any]
 Batch = Callable[[], AbstractContextManager[Any]]
@@ -61,7 +64,8 @@ class LazyRows(Sequence[R], Generic[R]):
 
     __slots__ = ("_docs", "_make")
 
-    def __init__(self, docs: list[Doc], make: Callable[[Doc], R]) -> None:
+    def __init__(self, docs: Sequence[Mapping[str, Any]],
+                 make: Callable[[Mapping[str, Any]], R]) -> None:
         self._docs = docs
         self._make = make
 
@@ -93,7 +97,7 @@ def _ids(fdef: FieldDef, value: str) -> list[str]:
 
 
 class RecordBook:
-    """Records of ``rdef`` in ``partition``, in memory, with reference checks."""
+    """Records of ``rdef`` in ``partition``, with reference checks."""
 
     def __init__(self, partition: PartitionLike, batch: Batch, rdef: RecordDef,
                  roster: RosterService, *, now: Callable[[], str] = utc_now) -> None:
@@ -102,16 +106,9 @@ class RecordBook:
         self.rdef = rdef
         self.roster = roster
         self._now = now
-        # The partition's live documents (``Partition.view``), not a copy of
-        # each: safe because neither side changes a document in place. The
-        # book replaces a whole document after each write, as the partition
-        # does, and hands out copies (``get``, ``all``) or rows that only read.
-        view = getattr(partition, "view", None)
-        live = view() if view is not None else partition.all()
-        self._docs: dict[str, Doc] = {doc["id"]: doc for doc in live}
         self._ref_checks: dict[str, RefCheck] = {"person": self._check_person}
         self._changes = 0
-        self._pending: list[tuple[str, Doc | None]] | None = None
+        self._pending: list[_Change] | None = None
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -120,17 +117,25 @@ class RecordBook:
         return self._changes
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._part)
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._docs
+        return record_id in self._part
 
     def get(self, record_id: str) -> Doc | None:
-        doc = self._docs.get(record_id)
-        return None if doc is None else _copy(doc)
+        """A copy of the record, or None."""
+        return self._part.get(record_id)
 
     def all(self) -> list[Doc]:
-        return [_copy(d) for d in self._docs.values()]
+        return self._part.all()
+
+    def _records(self) -> list[Mapping[str, Any]]:
+        """Every record (the stored documents, read-only), in one step."""
+        return self._part.view()
+
+    def _record(self, record_id: str) -> Mapping[str, Any] | None:
+        """The stored record (read-only), or None."""
+        return self._part.first(where("id") == record_id)
 
     def values_of(self, record_id: str) -> dict[str, str]:
         """The stored field values of a record, for a form."""
@@ -191,22 +196,22 @@ class RecordBook:
         now = self._now()
         new = {**doc, "created_at": now, "updated_at": now}
         new["id"] = self._part.insert(new)
-        self._remember(new)
+        self._remember(new, None)
         return new["id"]
 
     def _update(self, record_id: str, changes: Doc) -> Doc:
-        self._require(record_id)
+        old = self._require(record_id)
         doc = self._part.update(record_id, {**changes, "updated_at": self._now()})
-        self._remember(doc)
+        self._remember(doc, old)
         return doc
 
     def _remove(self, record_id: str) -> None:
-        self._require(record_id)
+        old = self._require(record_id)
         self._part.remove(record_id)
-        self._forget(record_id)
+        self._forget(record_id, old)
 
-    def _require(self, record_id: str) -> Doc:
-        doc = self._docs.get(record_id)
+    def _require(self, record_id: str) -> Mapping[str, Any]:
+        doc = self._record(record_id)
         if doc is None:
             raise UserError("storage.record_not_found")
         return doc
@@ -214,9 +219,10 @@ class RecordBook:
     @contextmanager
     def _atomic(self, *others: RecordBook) -> Iterator[None]:
         """Every write inside, to this book and ``others``, is one journal
-        batch; the in-memory records change only once it was all written."""
+        batch; what the books derive from the records (``_apply``) changes
+        only once it was all written."""
         books = [b for b in (self, *others) if b._pending is None]
-        pendings: list[list[tuple[str, Doc | None]]] = []
+        pendings: list[list[_Change]] = []
         for book in books:
             book._pending = []
             pendings.append(book._pending)
@@ -227,31 +233,26 @@ class RecordBook:
             for book in books:
                 book._pending = None
         for book, pending in zip(books, pendings, strict=True):
-            for record_id, doc in pending:
-                book._apply(record_id, doc)
+            for change in pending:
+                book._apply(*change)
 
-    def _remember(self, doc: Doc) -> None:
+    def _remember(self, doc: Doc, old: Mapping[str, Any] | None) -> None:
         if self._pending is not None:
-            self._pending.append((doc["id"], doc))
+            self._pending.append((doc["id"], doc, old))
         else:
-            self._apply(doc["id"], doc)
+            self._apply(doc["id"], doc, old)
 
-    def _forget(self, record_id: str) -> None:
+    def _forget(self, record_id: str, old: Mapping[str, Any]) -> None:
         if self._pending is not None:
-            self._pending.append((record_id, None))
+            self._pending.append((record_id, None, old))
         else:
-            self._apply(record_id, None)
+            self._apply(record_id, None, old)
 
-    def _apply(self, record_id: str, doc: Doc | None) -> None:
-        """Change the in-memory records; subclasses keep their indexes here."""
-        if doc is None:
-            self._docs.pop(record_id, None)
-        else:
-            self._docs[record_id] = doc
+    def _apply(self, record_id: str, doc: Doc | None, old: Mapping[str, Any] | None) -> None:
+        """A record was written (``old``: what it was): lists compare
+        ``version`` to draw again; subclasses keep what they derive here."""
         self._changes += 1
 
 
-def _copy(doc: Doc) -> Doc:
-    """A copy deep enough for our documents: text values and lists of dicts."""
-    return {k: ([dict(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v)
-            for k, v in doc.items()}
+# (record id, the record written or None if removed, what it was before)
+_Change = tuple[str, "Doc | None", "Mapping[str, Any] | None"]

@@ -10,10 +10,11 @@ and nothing else of the care details.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
+from operator import and_, itemgetter
 from typing import Any
 
 from branchtool import i18n, money
@@ -33,7 +34,9 @@ from branchtool.records.care import (
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, Ref
 from branchtool.records.health_fields import split_codes
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
-from branchtool.services.roster import PartitionLike, RosterService
+from branchtool.services.query import where
+from branchtool.services.roster import RosterService
+from branchtool.services.watch import PartitionLike
 
 CASES, VISITS = "care", "care_visits"
 DUE_SOON_DAYS = 2  # a visit due today, tomorrow or the day after is a reminder
@@ -105,7 +108,7 @@ class VisitRow:
 
     def cells(self) -> tuple[str, ...]:
         doc = self.doc
-        case = self._service._docs.get(doc.get("case", ""))
+        case = self._service._record(doc.get("case", ""))
         texts = {
             "who": self._service.who(case) if case else "",
             "visitor_name": person_name(self._service.roster, doc.get("visitor", "")),
@@ -162,24 +165,29 @@ class CareSummary:
 
 
 class VisitBook(RecordBook):
-    """The visits, indexed by case."""
+    """The visits."""
 
     def __init__(self, partition: PartitionLike, batch: Batch, roster: RosterService, *,
                  now: Callable[[], str]) -> None:
         super().__init__(partition, batch, VISIT, roster, now=now)
-        # case id -> its visit ids, in the order they were written (a dict
-        # keeps the order: lists of equal dates come out the same every time)
-        self.by_case: dict[str, dict[str, None]] = {}
-        for doc in self._docs.values():
-            self.by_case.setdefault(doc.get("case", ""), {})[doc["id"]] = None
 
-    def _apply(self, record_id: str, doc: Doc | None) -> None:
-        old = self._docs.get(record_id)
-        if old is not None:
-            self.by_case.get(old.get("case", ""), {}).pop(record_id, None)
-        if doc is not None:
-            self.by_case.setdefault(doc.get("case", ""), {})[record_id] = None
-        super()._apply(record_id, doc)
+    def of_case(self, case_id: str) -> list[Mapping[str, Any]]:
+        """A case's visits (stored, read-only), in the order they were
+        written: lists of equal dates come out the same every time."""
+        return self._part.search(where("case") == case_id)
+
+    def last_dates(self) -> dict[str, str]:
+        """Case id -> the date of its last visit, in one pass over the visits."""
+        out: dict[str, str] = {}
+        for visit in self._records():
+            case, day = visit.get("case", ""), visit["date"]
+            if day > out.get(case, ""):
+                out[case] = day
+        return out
+
+    def between(self, first: str, last: str) -> list[Mapping[str, Any]]:
+        """The visits made from ``first`` to ``last`` (ISO dates, both included)."""
+        return self._part.search((where("date") >= first) & (where("date") <= last))
 
 
 class CareService(RecordBook):
@@ -187,7 +195,6 @@ class CareService(RecordBook):
                  roster: RosterService, *, now: Callable[[], str] = utc_now,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         self.visit_book = VisitBook(visits, batch, roster, now=now)
-        self._by_case = self.visit_book.by_case
         super().__init__(cases, batch, CARE, roster, now=now)
         self.today = today
 
@@ -202,8 +209,7 @@ class CareService(RecordBook):
         return person_name(self.roster, person) if person else doc.get("name", "")
 
     def last_visit(self, case_id: str) -> str:
-        days = [self.visit_book._docs[v]["date"] for v in self._by_case.get(case_id, ())]
-        return max(days, default="")
+        return max((v["date"] for v in self.visit_book.of_case(case_id)), default="")
 
     def cases(self, query: CareQuery = CareQuery()) -> list[CaseRow]:
         """The cases ``query`` selects, most urgent first: those followed
@@ -212,14 +218,15 @@ class CareService(RecordBook):
         today = self.today()
         terms = query.text.lower().split()
         rows = []
-        for doc in self._docs.values():
-            if query.status and doc.get("status") != query.status:
-                continue
+        asked = [where(key) == value for key, value in (
+            ("status", query.status), ("severity", query.severity)) if value]
+        docs = self._part.search(functools.reduce(and_, asked)) if asked \
+            else self._records()
+        last_visits = self.visit_book.last_dates()
+        for doc in docs:
             if query.hardship and query.hardship not in split_codes(doc.get("hardship", "")):
                 continue
-            if query.severity and doc.get("severity") != query.severity:
-                continue
-            row = CaseRow(self, doc, self.last_visit(doc["id"]))
+            row = CaseRow(self, doc, last_visits.get(doc["id"], ""))
             if terms and not all(t in row.who.lower() for t in terms):
                 continue
             rows.append(row)
@@ -241,12 +248,14 @@ class CareService(RecordBook):
         """The visits of one case (rows with what was given), or of every case
         (rows without), from ``start`` to ``end`` (both included) when given,
         latest first."""
-        book = self.visit_book._docs
-        ids = self._by_case.get(case_id, {}) if case_id is not None else book
         first = start.isoformat() if start else ""
         last = end.isoformat() if end else "9999"
-        docs = sorted((book[i] for i in ids if first <= book[i]["date"] <= last),
-                      key=_DATE, reverse=True)
+        if case_id is None:
+            found = self.visit_book.between(first, last) if start or end \
+                else self.visit_book._records()
+        else:
+            found = [d for d in self.visit_book.of_case(case_id) if first <= d["date"] <= last]
+        docs = sorted(found, key=_DATE, reverse=True)
         columns = CASE_VISIT_COLUMNS if case_id is not None else VISIT_COLUMNS
         return [VisitRow(self, d, columns) for d in docs]
 
@@ -254,15 +263,14 @@ class CareService(RecordBook):
         """Copies of the visits made from ``start`` to ``end`` (both included),
         in date order."""
         first, last = start.isoformat(), end.isoformat()
-        found = [d for d in self.visit_book._docs.values() if first <= d["date"] <= last]
-        return [dict(d) for d in sorted(found, key=_DATE)]
+        return [dict(d) for d in sorted(self.visit_book.between(first, last), key=_DATE)]
 
     def visit(self, visit_id: str) -> Doc | None:
         return self.visit_book.get(visit_id)
 
     def cases_of(self, person_id: str) -> list[Doc]:
         """Copies of the cases opened for a roster person, the latest first."""
-        found = [d for d in self._docs.values() if d.get("person") == person_id]
+        found = self._part.search(where("person") == person_id)
         return [dict(d) for d in sorted(found, key=lambda d: (d.get("opened_on", ""), d["id"]),
                                         reverse=True)]
 
@@ -275,9 +283,9 @@ class CareService(RecordBook):
         ``DUE_SOON_DAYS``, most overdue first."""
         today = today or self.today()
         found = []
-        for doc in self._docs.values():
+        for doc in self._part.search(where("status") == FOLLOWING):
             day = _day(doc.get("next_visit", ""))
-            if doc.get("status") != FOLLOWING or day is None:
+            if day is None:
                 continue
             delta = (day - today).days
             if delta < 0:
@@ -324,7 +332,7 @@ class CareService(RecordBook):
         hardships: dict[str, set[str]] = {}
         severity: dict[str, str] = {}  # person -> the most severe of their cases followed
         rank = {code: n for n, code in enumerate(SEVERITIES)}
-        for doc in self._docs.values():
+        for doc in self._records():
             who = self.who_key(doc)
             opened_on = doc.get("opened_on", "")
             closed_on = doc.get("closed_on", "")
@@ -347,7 +355,7 @@ class CareService(RecordBook):
             out.by_severity[code] = out.by_severity.get(code, 0) + 1
         visits = self.visits_between(start, end)
         out.visits_by_method = {m: sum(1 for v in visits if v["method"] == m) for m in METHODS}
-        out.people_visited = len({self.who_key(self._docs.get(v["case"]) or {"id": v["case"]})
+        out.people_visited = len({self.who_key(self._record(v["case"]) or {"id": v["case"]})
                                   for v in visits})
         return out
 
@@ -372,8 +380,8 @@ class CareService(RecordBook):
         """Remove a case entered by mistake, with its visits, in one batch."""
         self._require(case_id)
         with self._atomic(self.visit_book):
-            for visit_id in list(self._by_case.get(case_id, ())):
-                self.visit_book._remove(visit_id)
+            for visit in self.visit_book.of_case(case_id):
+                self.visit_book._remove(visit["id"])
             self._remove(case_id)
 
     # -- visits --------------------------------------------------------------------------
@@ -422,7 +430,7 @@ class CareService(RecordBook):
         return dict(new)
 
     def _follow_up(self, case_id: str, visit: Mapping[str, str]) -> None:
-        case = self._docs[case_id]
+        case = self._require(case_id)
         if visit.get("next_visit") and case.get("status") == FOLLOWING \
                 and visit["next_visit"] != case.get("next_visit"):
             self._update(case_id, {"next_visit": visit["next_visit"]})

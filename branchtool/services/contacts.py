@@ -1,8 +1,9 @@
 """Close contacts under observation and their daily follow-ups.
 
 Contacts live in the ``contacts`` partition (a branch has a handful to a few
-hundred; all are held in memory), follow-ups in ``followups`` under the stable
-id ``"{date}:{contact}"`` so that recording a day again updates it.
+hundred), follow-ups in ``followups`` under the stable id
+``"{date}:{contact}"`` so that recording a day again updates it. Both are
+read with TinyDB queries on the partitions; the service keeps no copy.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ from branchtool.records.contact import (
 )
 from branchtool.records.fields import InvalidRecord, Problem, Ref
 from branchtool.services import health_rules as rules
+from branchtool.services.query import where
 from branchtool.services.roster import RosterService
-from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
+from branchtool.services.watch import (
+    Clock,
+    PartitionLike,
+    StoreLike,
+    as_day,
+    local_now,
+    not_future,
+    stamp,
+)
 
 CONTACTS = "contacts"
 FOLLOWUPS = "followups"
@@ -51,22 +61,24 @@ class ContactService:
         self._store = store
         self._roster = roster
         self._now = now
-        self._contacts = {doc["id"]: doc for doc in store.partition(CONTACTS).all()}
         self.version = 0
 
     @property
-    def _followups(self) -> Any:
-        return self._store.partition(FOLLOWUPS)
+    def _contacts(self) -> PartitionLike:
+        return self._store.partition(CONTACTS)  # type: ignore[no-any-return]
+
+    @property
+    def _followups(self) -> PartitionLike:
+        return self._store.partition(FOLLOWUPS)  # type: ignore[no-any-return]
 
     # -- reading -----------------------------------------------------------------
-    def _snapshot(self) -> list[dict[str, Any]]:
-        """The contacts as a list made in one step (a worker thread may read
-        while the UI thread writes)."""
-        return list(self._contacts.values())
+    def _snapshot(self) -> list[Mapping[str, Any]]:
+        """Every contact (the stored documents, read-only), as a list made in
+        one step (a worker thread may read while the UI thread writes)."""
+        return self._contacts.view()
 
     def get(self, contact_id: str) -> dict[str, Any] | None:
-        doc = self._contacts.get(contact_id)
-        return None if doc is None else dict(doc)
+        return self._contacts.get(contact_id)
 
     def all(self) -> list[dict[str, Any]]:
         """Every contact, the latest exposure first."""
@@ -79,7 +91,7 @@ class ContactService:
         return person["name"] if person is not None else contact.get("name", "")
 
     def for_person(self, person_id: str) -> list[dict[str, Any]]:
-        return [dict(d) for d in self._snapshot() if d.get("person") == person_id]
+        return [dict(d) for d in self._contacts.search(where("person") == person_id)]
 
     def active_on(self, day: dt.date | str) -> list[dict[str, Any]]:
         """Contacts under observation on ``day``, the earliest end first."""
@@ -101,14 +113,16 @@ class ContactService:
 
     def followups(self, contact_id: str) -> list[dict[str, Any]]:
         """A contact's follow-ups, oldest first."""
-        return sorted(self._followups.find(contact=contact_id), key=lambda d: d["date"])
+        found = self._followups.search(where("contact") == contact_id)
+        return [dict(d) for d in sorted(found, key=lambda d: (d["date"], d["id"]))]
 
     def followup_on(self, contact_id: str, day: dt.date | str) -> dict[str, Any] | None:
         return self._followups.get(followup_id(as_day(day).isoformat(), contact_id))
 
-    def followups_on(self, day: dt.date | str) -> dict[str, dict[str, Any]]:
-        """Contact id -> that day's follow-up."""
-        return {d["contact"]: d for d in self._followups.find(date=as_day(day).isoformat())}
+    def followups_on(self, day: dt.date | str) -> dict[str, Mapping[str, Any]]:
+        """Contact id -> that day's follow-up (the stored document, read-only)."""
+        found = self._followups.search(where("date") == as_day(day).isoformat())
+        return {d["contact"]: d for d in found}
 
     def agenda(self, day: dt.date | str) -> Agenda:
         when = as_day(day)
@@ -167,8 +181,8 @@ class ContactService:
             raise InvalidRecord(problems)
         now = stamp(self._now())
         doc.update(person=person_id or "", extensions=[], created_at=now, updated_at=now)
-        doc["id"] = self._store.partition(CONTACTS).insert(doc)
-        self._remember(doc)
+        doc["id"] = self._contacts.insert(doc)
+        self.version += 1
         return doc["id"]
 
     def edit(self, contact_id: str, values: Mapping[str, object]) -> dict[str, Any]:
@@ -176,7 +190,8 @@ class ContactService:
         if problems:
             raise InvalidRecord(problems)
         doc["updated_at"] = stamp(self._now())
-        self._remember(self._store.partition(CONTACTS).update(contact_id, doc))
+        self._contacts.update(contact_id, doc)
+        self.version += 1
         return self.get(contact_id) or {}
 
     def extend(self, contact_id: str, end_date: dt.date | str, reason: str) -> dict[str, Any]:
@@ -194,7 +209,8 @@ class ContactService:
         changes = {"end_date": values["end_date"],
                    "extensions": [*contact.get("extensions", []), entry],
                    "updated_at": stamp(self._now())}
-        self._remember(self._store.partition(CONTACTS).update(contact_id, changes))
+        self._contacts.update(contact_id, changes)
+        self.version += 1
         return self.get(contact_id) or {}
 
     def close(self, contact_id: str, outcome: str, on: dt.date | str,
@@ -234,18 +250,13 @@ class ContactService:
         """Delete a contact entered by mistake, with its follow-ups (one batch)."""
         self._require(contact_id)
         with self._store.batch():
-            for followup in self._followups.find(contact=contact_id):
+            for followup in self._followups.search(where("contact") == contact_id):
                 self._followups.remove(followup["id"])
-            self._store.partition(CONTACTS).remove(contact_id)
-        self._contacts.pop(contact_id, None)
+            self._contacts.remove(contact_id)
         self.version += 1
 
-    def _require(self, contact_id: str) -> dict[str, Any]:
-        contact = self._contacts.get(contact_id)
+    def _require(self, contact_id: str) -> Mapping[str, Any]:
+        contact = self._contacts.first(where("id") == contact_id)
         if contact is None:
             raise UserError("storage.record_not_found")
         return contact
-
-    def _remember(self, doc: dict[str, Any]) -> None:
-        self._contacts[doc["id"]] = doc
-        self.version += 1

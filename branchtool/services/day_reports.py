@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from branchtool.errors import UserError
 from branchtool.services.book import utc_now
+from branchtool.services.query import where
 
 PARTITION = "daily_reports"
 MAX_LENGTH = 2000
@@ -46,7 +47,7 @@ def clean_other(text: str) -> str:
 
 
 class _Partition(Protocol):
-    def find(self, **equals: Any) -> list[dict[str, Any]]: ...
+    def search(self, query: Any) -> list[Mapping[str, Any]]: ...
     def insert(self, doc: dict[str, Any]) -> str: ...
     def update(self, record_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
 
@@ -59,8 +60,8 @@ class DayReports:
         self._now = now
 
     def _doc(self, day: dt.date) -> dict[str, Any] | None:
-        found = self._part.find(date=day.isoformat())
-        return dict(found[0]) if found else None
+        found = self._part.search(where("date") == day.isoformat())
+        return dict(min(found, key=lambda d: d["id"])) if found else None
 
     def get(self, day: dt.date) -> dict[str, Any] | None:
         """A copy of what was saved for ``day`` (None: nothing yet)."""

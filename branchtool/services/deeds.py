@@ -11,7 +11,9 @@ from branchtool.errors import UserError
 from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED, REPORTED
 from branchtool.records.fieldtypes import split_ids
 from branchtool.services.book import Batch, Doc, RecordBook, names, utc_now
-from branchtool.services.roster import PartitionLike, RosterService
+from branchtool.services.query import where
+from branchtool.services.roster import RosterService
+from branchtool.services.watch import PartitionLike
 
 PARTITION = "deeds"
 
@@ -51,9 +53,9 @@ class DeedService(RecordBook):
         """Deeds ``q`` selects, latest first."""
         terms = q.text.lower().split()
         rows = [
-            DeedRow(self, doc) for doc in self._docs.values()
-            if (not q.status or doc.get("status") == q.status)
-            and (not q.member or q.member in split_ids(doc.get("members", "")))
+            DeedRow(self, doc) for doc in (
+                self._part.search(where("status") == q.status) if q.status else self._records())
+            if (not q.member or q.member in split_ids(doc.get("members", "")))
             and all(t in doc.get("title", "").lower() for t in terms)
         ]
         rows.sort(key=lambda r: r.doc.get("date", ""), reverse=True)  # stable: ties as written
@@ -64,7 +66,7 @@ class DeedService(RecordBook):
 
     def for_reporting(self) -> list[Doc]:
         """Copies of the deeds marked for reporting (拟上报), oldest first."""
-        found = [d for d in self._docs.values() if d.get("status") == PROPOSED]
+        found = self._part.search(where("status") == PROPOSED)
         return [dict(d) for d in sorted(found, key=lambda d: d["date"])]
 
     def add(self, values: Mapping[str, object]) -> str:
@@ -93,7 +95,7 @@ class DeedService(RecordBook):
         changed meanwhile, e.g. back to a draft, is left as it is). Returns
         the ids marked."""
         ids = [i for i in dict.fromkeys(deed_ids)
-               if (doc := self._docs.get(i)) is not None and doc.get("status") == PROPOSED]
+               if self._part.first((where("id") == i) & (where("status") == PROPOSED))]
         if ids:
             self.mark_reported(ids)
         return ids

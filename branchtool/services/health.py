@@ -11,8 +11,11 @@ of check-ins.
 
 Every write (a mark, a correction, an import, "mark the rest normal") is one
 batch: the check-ins, the day figures and whatever the listeners (the alert
-rules) add, in one fsynced frame. The in-memory copies change only after the
-frame was acknowledged.
+rules) add, in one fsynced frame. The figures are read from ``health_days``
+with TinyDB queries (the stored documents, no copy kept); the day sheet's map
+of a day's check-ins (``day``) is kept per day and changes only after the
+frame was acknowledged: it is made from that day's documents only, where a
+query on the date would parse and index the month's.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from branchtool.records.fields import FieldDef, InvalidRecord
 from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
+from branchtool.services.query import where
 from branchtool.services.roster import Person, RosterQuery, RosterService
 from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
 
@@ -195,7 +199,6 @@ class HealthService:
         self._isolation = isolation or (lambda day: {})
         self._now = now
         self._days: dict[str, dict[str, dict[str, Any]]] = {}
-        self._figures: dict[str, dict[str, Any]] | None = None
         self._settings: HealthSettings | None = None
         self.listeners: list[Listener] = []
         self.version = 0  # changes with every write
@@ -278,15 +281,18 @@ class HealthService:
                              self.settings, self._isolation(when), contacts)
 
     # -- figures (for the dashboard and the sparklines) -------------------------------
-    def _figure_docs(self) -> dict[str, dict[str, Any]]:
-        if self._figures is None:
-            self._figures = {d["id"]: d for d in self._store.partition(DAYS).all()}
-        return self._figures
+    def _figure(self, key: str) -> Mapping[str, Any] | None:
+        """A day's stored figures (read-only), or None."""
+        return self._store.partition(DAYS).first(where("id") == key)  # type: ignore[no-any-return]
+
+    def _first_key(self) -> str | None:
+        days = self._store.partition(DAYS).ids()
+        return min(days) if days else None
 
     def first_day(self) -> dt.date | None:
         """The first day any check-in was recorded for (the watch began)."""
-        docs = self._figure_docs()
-        return dt.date.fromisoformat(min(docs)) if docs else None
+        first = self._first_key()
+        return dt.date.fromisoformat(first) if first else None
 
     def figures(self, day: dt.date | str) -> DayFigures | None:
         """The counts of ``day``; ``None`` before the first check-in ever."""
@@ -296,15 +302,14 @@ class HealthService:
         """The counts of the ``days`` days ending with ``end``, oldest first;
         ``None`` for days before the first check-in ever recorded."""
         last = as_day(end)
-        docs = self._figure_docs()
-        first = min(docs) if docs else None
+        first = self._first_key()
         settings = self.settings
         active = {p.id for p in self._roster.people() if p.status == ACTIVE}
         out: list[DayFigures | None] = []
         for n in range(days - 1, -1, -1):
             day = last - dt.timedelta(days=n)
             key = day.isoformat()
-            doc = docs.get(key)
+            doc = self._figure(key)
             if doc is None and (first is None or key < first):
                 out.append(None)
                 continue
@@ -334,7 +339,6 @@ class HealthService:
         for pid, checkin in self.day(key).items():
             add_to_day(doc, pid, checkin, 1)
         self._store.partition(DAYS).upsert(doc)
-        self._figure_docs()[key] = doc
 
     # -- writing -------------------------------------------------------------------
     def clean(self, day: dt.date | str, person_id: str, values: Mapping[str, object]
@@ -421,27 +425,25 @@ class HealthService:
         """One batch for every day's changes; the caches follow once it is written."""
         for key in by_day:
             self.day(key)  # load before the batch
-        cached = self._figure_docs()
         with self._store.batch():
             staged = [self._stage(key, items) for key, items in by_day.items()]
-        for key, changes, figures in staged:
+        for key, changes in staged:
             entries = self._days[key]
             for pid, doc in changes:
                 if doc is None:
                     entries.pop(pid, None)
                 else:
                     entries[pid] = doc
-            cached[key] = figures
         self.version += 1
 
     def _stage(self, key: str, items: list[tuple[str, dict[str, Any] | None]]
-               ) -> tuple[str, list[tuple[str, dict[str, Any] | None]], dict[str, Any]]:
+               ) -> tuple[str, list[tuple[str, dict[str, Any] | None]]]:
         """Write one day's check-ins, its figures and the listeners' changes
         (inside the caller's batch); return what the caches take afterwards."""
         part = self._store.partition(partition_name(key))
         entries = self._days[key]
-        figures = self._figure_docs().get(key)
-        figures = _copy_day(figures) if figures is not None else blank_day(key)
+        stored = self._figure(key)
+        figures = _copy_day(stored) if stored is not None else blank_day(key)
         figures["expected"] = self._roster.count(ACTIVE)
         day = dt.date.fromisoformat(key)
         changes: list[tuple[str, dict[str, Any] | None]] = []
@@ -458,7 +460,7 @@ class HealthService:
                 listener(day, person_id, old, doc)
             changes.append((person_id, doc))
         self._store.partition(DAYS).upsert(figures)
-        return key, changes, figures
+        return key, changes
 
     def _writable_day(self, day: dt.date | str) -> dt.date:
         when = as_day(day)
@@ -473,7 +475,7 @@ class HealthService:
             raise UserError("checkin.person_not_active")
 
 
-def _copy_day(doc: dict[str, Any]) -> dict[str, Any]:
+def _copy_day(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {**doc, "warm": dict(doc["warm"]), "symptom": list(doc["symptom"]),
             "travel": list(doc["travel"]), "contact": list(doc["contact"]),
             "isolation": dict(doc["isolation"])}

@@ -4,13 +4,17 @@ each linked to the tasks it concerns, and the summary of a period."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import and_
 
 from branchtool.records.fieldtypes import split_ids
 from branchtool.records.member_record import KINDS, MEMBER_RECORD, RECORD_COLUMNS
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
-from branchtool.services.roster import PartitionLike, RosterService
+from branchtool.services.query import where
+from branchtool.services.roster import RosterService
+from branchtool.services.watch import PartitionLike
 
 PARTITION = "member_records"
 
@@ -67,11 +71,10 @@ class MemberRecordService(RecordBook):
         """Entries ``q`` selects, latest first."""
         terms = q.text.lower().split()
         rows = []
-        for doc in self._docs.values():
-            if q.kind and doc.get("kind") != q.kind:
-                continue
-            if q.member and doc.get("member") != q.member:
-                continue
+        asked = [where(key) == value for key, value in (("member", q.member), ("kind", q.kind))
+                 if value]
+        docs = self._part.search(functools.reduce(and_, asked)) if asked else self._records()
+        for doc in docs:
             if terms:
                 name = person_name(self.roster, doc.get("member", "")).lower()
                 if not all(t in name for t in terms):
@@ -89,7 +92,7 @@ class MemberRecordService(RecordBook):
     def summary(self, start: dt.date, end: dt.date) -> RecordSummary:
         first, last = start.isoformat(), end.isoformat()
         out = RecordSummary(start, end)
-        found = sorted((d for d in self._docs.values() if first <= d.get("date", "") <= last),
+        found = sorted(self._part.search((where("date") >= first) & (where("date") <= last)),
                        key=lambda d: d["date"])
         for doc in found:
             kind, member = doc["kind"], doc["member"]

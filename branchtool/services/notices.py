@@ -20,8 +20,17 @@ from branchtool.errors import UserError
 from branchtool.records.fields import InvalidRecord
 from branchtool.records.notice import METHODS, NOTICE, RELAY, RESPONSES, relay_id
 from branchtool.records.person import ACTIVE
+from branchtool.services.query import where
 from branchtool.services.roster import Person, RosterQuery, RosterService
-from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
+from branchtool.services.watch import (
+    Clock,
+    PartitionLike,
+    StoreLike,
+    as_day,
+    local_now,
+    not_future,
+    stamp,
+)
 
 NOTICES = "notices"
 RELAYS = "relays"
@@ -65,22 +74,23 @@ class NoticeService:
         self._store = store
         self._roster = roster
         self._now = now
-        self._notices = {doc["id"]: doc for doc in store.partition(NOTICES).all()}
         self.version = 0
 
     @property
-    def _relays(self) -> Any:
-        return self._store.partition(RELAYS)
+    def _notices(self) -> PartitionLike:
+        return self._store.partition(NOTICES)  # type: ignore[no-any-return]
+
+    @property
+    def _relays(self) -> PartitionLike:
+        return self._store.partition(RELAYS)  # type: ignore[no-any-return]
 
     # -- notices -----------------------------------------------------------------------
     def all(self) -> list[dict[str, Any]]:
         """Every notice, the latest first."""
-        return sorted((dict(d) for d in list(self._notices.values())),
-                      key=lambda d: (d["issued_on"], d["id"]), reverse=True)
+        return _latest_first(self._notices.view())
 
     def get(self, notice_id: str) -> dict[str, Any] | None:
-        doc = self._notices.get(notice_id)
-        return None if doc is None else dict(doc)
+        return self._notices.get(notice_id)
 
     def current(self, day: dt.date | str) -> list[dict[str, Any]]:
         """Notices being relayed on ``day``: issued by then, and the deadline
@@ -88,8 +98,9 @@ class NoticeService:
         when = as_day(day)
         key = when.isoformat()
         recent = (when - dt.timedelta(days=CURRENT_DAYS)).isoformat()
-        return [d for d in self.all() if d["issued_on"] <= key
-                and (d["deadline"] >= key if d["deadline"] else d["issued_on"] > recent)]
+        issued, deadline = where("issued_on"), where("deadline")
+        return _latest_first(self._notices.search(
+            (issued <= key) & ((deadline >= key) | ((deadline == "") & (issued > recent)))))
 
     def clean(self, values: Mapping[str, object], notice_id: str | None = None
               ) -> tuple[dict[str, str], list[Any]]:
@@ -105,8 +116,8 @@ class NoticeService:
             raise InvalidRecord(problems)
         now = stamp(self._now())
         doc.update(created_at=now, updated_at=now)
-        doc["id"] = self._store.partition(NOTICES).insert(doc)
-        self._remember(doc)
+        doc["id"] = self._notices.insert(doc)
+        self.version += 1
         return doc["id"]
 
     def edit(self, notice_id: str, values: Mapping[str, object]) -> dict[str, Any]:
@@ -114,19 +125,19 @@ class NoticeService:
         if problems:
             raise InvalidRecord(problems)
         doc["updated_at"] = stamp(self._now())
-        self._remember(self._store.partition(NOTICES).update(notice_id, doc))
+        self._notices.update(notice_id, doc)
+        self.version += 1
         return self.get(notice_id) or {}
 
     def remove(self, notice_id: str) -> None:
         """Delete a notice entered by mistake, with its relays (one batch)."""
         self._require(notice_id)
         with self._store.batch():
-            for relay in self._relays.find(notice=notice_id):
+            for relay in self._relays.search(where("notice") == notice_id):
                 self._relays.remove(relay["id"])
             if notice_id in self._store.partition(REACH):
                 self._store.partition(REACH).remove(notice_id)
-            self._store.partition(NOTICES).remove(notice_id)
-        self._notices.pop(notice_id, None)
+            self._notices.remove(notice_id)
         self.version += 1
 
     # -- relays ------------------------------------------------------------------------
@@ -138,15 +149,17 @@ class NoticeService:
             return list(people)
         return [p for p in people if p["stage"] in MEMBER_STAGES]
 
-    def relays(self, notice_id: str) -> dict[str, dict[str, Any]]:
-        """Person id -> relay record of a notice."""
-        return {d["person"]: d for d in self._relays.find(notice=notice_id)}
+    def relays(self, notice_id: str) -> dict[str, Mapping[str, Any]]:
+        """Person id -> relay record of a notice (the stored documents, read-only)."""
+        return {d["person"]: d for d in self._relays.search(where("notice") == notice_id)}
 
-    def for_person(self, person_id: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    def for_person(self, person_id: str
+                   ) -> list[tuple[dict[str, Any], Mapping[str, Any] | None]]:
         """The notices a person was relayed, or whose audience they belong
-        to, each with its relay to them (``None``: not reached), latest first."""
+        to, each with its relay to them (``None``: not reached; read-only),
+        latest first."""
         person = self._roster.person(person_id)
-        relays = {d["notice"]: d for d in self._relays.find(person=person_id)}
+        relays = {d["notice"]: d for d in self._relays.search(where("person") == person_id)}
         out = []
         for notice in self.all():
             relay = relays.get(notice["id"])
@@ -173,7 +186,7 @@ class NoticeService:
         values = {k: values[k] for k in ("method", "method_other", "relayed_on", "relayed_by")}
         now = stamp(self._now())
 
-        def reached(person_id: str, old: dict[str, Any] | None) -> dict[str, Any] | None:
+        def reached(person_id: str, old: Mapping[str, Any] | None) -> dict[str, Any] | None:
             if self._roster.person(person_id) is None:
                 raise UserError("storage.record_not_found")
             if old is not None and old.get("relayed_on"):
@@ -185,7 +198,7 @@ class NoticeService:
         return self._write_relays(notice_id, person_ids, reached)
 
     def _write_relays(self, notice_id: str, person_ids: Iterable[str],
-                      change: Callable[[str, dict[str, Any] | None], dict[str, Any] | None]
+                      change: Callable[[str, Mapping[str, Any] | None], dict[str, Any] | None]
                       ) -> int:
         """Each person's relay as ``change`` makes it from the stored one
         (``None``: left as it is), in one batch with the notice's reach;
@@ -235,7 +248,7 @@ class NoticeService:
         changes = {"response": response, "responded_on": now.date().isoformat(),
                    "response_note": clean["response_note"], "updated_at": stamp(now)}
 
-        def confirmed(_: str, old: dict[str, Any] | None) -> dict[str, Any] | None:
+        def confirmed(_: str, old: Mapping[str, Any] | None) -> dict[str, Any] | None:
             if old is None or not old.get("relayed_on") or old.get("response"):
                 return None
             return {**old, **changes}
@@ -278,18 +291,19 @@ class NoticeService:
                         sum(1 for p in inside if p in responded),
                         sum(1 for p in inside if p in studied), not_reached)
 
-    def _require(self, notice_id: str) -> dict[str, Any]:
-        notice = self._notices.get(notice_id)
+    def _require(self, notice_id: str) -> Mapping[str, Any]:
+        notice = self._notices.first(where("id") == notice_id)
         if notice is None:
             raise UserError("storage.record_not_found")
         return notice
 
     def filed(self, docs: Iterable[dict[str, Any]]) -> None:
         """Notices written beside the service (the office's, filed by
-        ``branchtool.inbox.receive`` in its own journal write): known from now on."""
-        for doc in docs:
-            self._remember(dict(doc))
+        ``branchtool.inbox.receive`` in its own journal write): the lists
+        that show notices draw again."""
+        if any(True for _ in docs):
+            self.version += 1
 
-    def _remember(self, doc: dict[str, Any]) -> None:
-        self._notices[doc["id"]] = doc
-        self.version += 1
+
+def _latest_first(docs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(map(dict, docs), key=lambda d: (d["issued_on"], d["id"]), reverse=True)

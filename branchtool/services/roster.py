@@ -1,10 +1,12 @@
 """The roster: everyone the branch keeps a record of.
 
-The whole roster is held in memory as ``Person`` entries, each with a
-precomputed search key (name, pinyin, ID number, phone) and sort keys, so a
-keystroke filters 30,000 people in a few milliseconds. Writes go to the
-vault's ``roster`` partition first; the in-memory entries change only after
-the write was acknowledged.
+The roster is read as ``Person`` entries: each the partition's stored
+document (read-only, not a copy) with a precomputed search key (name,
+pinyin, ID number, phone) and sort keys, so a keystroke filters 30,000
+people in a few milliseconds. ID and school numbers are looked up with
+TinyDB equality queries (the store's index). Writes go to the vault's
+``roster`` partition first; the entries change only after the write was
+acknowledged.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from branchtool.records.fields import (
     normalize_code,
 )
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
+from branchtool.services.query import where
 
 PARTITION = "roster"
 # What changed in a person's record, and when (the person page's roster history).
@@ -41,7 +44,8 @@ _VERSIONS = itertools.count(1)
 
 
 class PartitionLike(Protocol):
-    def all(self) -> list[dict[str, Any]]: ...
+    def view(self) -> list[Mapping[str, Any]]: ...
+    def first(self, query: Any) -> Mapping[str, Any] | None: ...
     def insert(self, doc: dict[str, Any]) -> str: ...
     def update(self, record_id: str, changes: dict[str, Any]) -> dict[str, Any]: ...
     def remove(self, record_id: str) -> None: ...
@@ -57,7 +61,7 @@ class Person:
 
     __slots__ = ("_cells", "_cells_lang", "doc", "id", "name_key", "search")
 
-    def __init__(self, doc: dict[str, Any]) -> None:
+    def __init__(self, doc: Mapping[str, Any]) -> None:
         self.id: str = doc["id"]
         self.doc = doc
         name = doc.get("name", "")
@@ -135,14 +139,12 @@ class RosterService:
         self._batch = batch
         self._now = now
         self._people: dict[str, Person] = {}
-        self._by_id_number: dict[str, str] = {}
-        self._by_school_number: dict[str, str] = {}
         self.version = next(_VERSIONS)  # changes whenever the roster does
         self._orders: dict[tuple[str, bool], list[Person]] = {}
         self._last: tuple[RosterQuery, list[Person]] | None = None
         self._counts: dict[str, int] | None = None
-        for doc in partition.all():
-            self._remember(doc)
+        for doc in partition.view():
+            self._people[doc["id"]] = Person(doc)
 
     # -- reading -----------------------------------------------------------
     def __len__(self) -> int:
@@ -162,11 +164,15 @@ class RosterService:
         return iter(self._people.values())
 
     def find_id_number(self, id_number: str) -> str | None:
-        return self._by_id_number.get(id_number.strip().upper())
+        return self._holder("id_number", id_number.strip().upper())
 
     def find_school_number(self, number: str) -> str | None:
         """The person with this 学号/工号 (written any way ``normalize_code`` reads)."""
-        return self._by_school_number.get(normalize_code(number)) if number else None
+        return self._holder("school_number", normalize_code(number)) if number else None
+
+    def _holder(self, key: str, value: str) -> str | None:
+        doc = self._part.first(where(key) == value) if value else None
+        return None if doc is None else doc["id"]  # type: ignore[no-any-return]
 
     def groups(self) -> list[str]:
         """The party groups in use, in pinyin order."""
@@ -244,9 +250,8 @@ class RosterService:
             person = self._require(person_id)
             base = {f.key: person[f.key] for f in PERSON.fields}
         doc, problems = PERSON.clean(values, base=base)
-        for key, index in (("id_number", self._by_id_number),
-                           ("school_number", self._by_school_number)):
-            holder = index.get(doc[key]) if doc[key] else None
+        for key in ("id_number", "school_number"):
+            holder = self._holder(key, doc[key])
             if holder is not None and holder != person_id:
                 problems.append(Problem("roster.duplicate_id", key, {},
                                         Ref(f"person.field.{key}")))
@@ -348,7 +353,8 @@ class RosterService:
         ``{"time", "fields": {key: [old, new]}}``."""
         if self._log is None:
             return []
-        return sorted(self._log.find(person=person_id), key=lambda d: (d["time"], d["id"]))
+        found = self._log.search(where("person") == person_id)
+        return [dict(d) for d in sorted(found, key=lambda d: (d["time"], d["id"]))]
 
     # -- the in-memory roster ---------------------------------------------
     def _require(self, person_id: str) -> Person:
@@ -357,26 +363,13 @@ class RosterService:
             raise UserError("storage.record_not_found")
         return person
 
-    def _remember(self, doc: dict[str, Any]) -> None:
-        old = self._people.get(doc["id"])
-        if old is not None:
-            self._unindex(old)
-        person = Person(doc)
-        self._people[person.id] = person
-        if person["id_number"]:
-            self._by_id_number[person["id_number"]] = person.id
-        if person["school_number"]:
-            self._by_school_number[person["school_number"]] = person.id
+    def _remember(self, doc: Mapping[str, Any]) -> None:
+        stored = self._part.first(where("id") == doc["id"])
+        self._people[doc["id"]] = Person(stored if stored is not None else doc)
         self._changed()
 
-    def _unindex(self, person: Person) -> None:
-        for key, index in (("id_number", self._by_id_number),
-                           ("school_number", self._by_school_number)):
-            if person[key] and index.get(person[key]) == person.id:
-                del index[person[key]]
-
     def _forget(self, person_id: str) -> None:
-        self._unindex(self._people.pop(person_id))
+        self._people.pop(person_id, None)
         self._changed()
 
     def _changed(self) -> None:

@@ -39,7 +39,8 @@ from branchtool.services.book import (
     person_name,
     utc_now,
 )
-from branchtool.services.roster import PartitionLike, RosterService
+from branchtool.services.roster import RosterService
+from branchtool.services.watch import PartitionLike
 
 PARTITION = "tasks"
 OPEN_STATUSES = "open"  # a status filter besides the codes: todo and doing
@@ -173,7 +174,7 @@ class TaskService(RecordBook):
         cached = self._parts.get(is_open)
         if cached is not None and cached[0] == self._changes:
             return cached[1]
-        docs = [d for d in self._docs.values() if (d["status"] in OPEN) is is_open]
+        docs = [d for d in self._records() if (d["status"] in OPEN) is is_open]
         # Stable sorts from the last key to the first, with cheap keys; equal
         # ones stay in the order they were written, so lists are repeatable.
         docs.sort(key=lambda d: _PRIORITY_RANK.get(d.get("priority", ""), 1))
@@ -186,7 +187,8 @@ class TaskService(RecordBook):
         """person id -> ids of the tasks assigned to them."""
         if self._member_index is None:
             index: dict[str, set[str]] = {}
-            for record_id, doc in self._docs.items():
+            for doc in self._records():
+                record_id = doc["id"]
                 for person_id in doc.get("assignees", "").split():
                     bucket = index.get(person_id)
                     if bucket is None:
@@ -218,7 +220,7 @@ class TaskService(RecordBook):
         return LazyRows(docs, lambda d: TaskRow(self, d, now))
 
     def is_overdue(self, task_id: str) -> bool:
-        doc = self._docs.get(task_id)
+        doc = self._record(task_id)
         return doc is not None and doc["status"] in OPEN \
             and doc.get("due", "") < _minute(self.clock())
 
@@ -230,7 +232,7 @@ class TaskService(RecordBook):
         now = _minute(self.clock())
         out = {s: 0 for s in STATUSES}
         out["overdue"] = 0
-        for doc in self._docs.values():
+        for doc in self._records():
             out[doc["status"]] = out.get(doc["status"], 0) + 1
             if doc["status"] in OPEN and doc.get("due", "") < now:
                 out["overdue"] += 1
@@ -243,7 +245,7 @@ class TaskService(RecordBook):
         loads: dict[str, LoadRow] = {}
         if everyone:
             loads = {p.id: LoadRow(p.id, p["name"]) for p in self.members()}
-        for doc in self._docs.values():
+        for doc in self._records():
             status, due = doc["status"], doc.get("due", "")
             for person_id in doc.get("assignees", "").split():
                 row = loads.get(person_id)
@@ -271,7 +273,7 @@ class TaskService(RecordBook):
         moment = now or self.clock()
         current, soon = _minute(moment), _minute(moment + DUE_SOON)
         found = []
-        for doc in self._docs.values():
+        for doc in self._records():
             if doc["status"] not in OPEN or doc["due"] > soon:
                 continue
             kind = "overdue" if doc["due"] < current else "due"
@@ -285,7 +287,7 @@ class TaskService(RecordBook):
         included), as seen at the end of ``end``."""
         first, last = start.isoformat(), f"{end.isoformat()}T23:59"
         out = Completion(start, end)
-        for doc in self._docs.values():
+        for doc in self._records():
             status, due = doc["status"], doc.get("due", "")
             completed = doc.get("completed_at", "")
             if status == DONE and first <= completed[:10] <= end.isoformat():
@@ -456,14 +458,13 @@ class TaskService(RecordBook):
                 if not bucket:
                     del index[person_id]
 
-    def _apply(self, record_id: str, doc: Doc | None) -> None:
-        old = self._docs.get(record_id)
+    def _apply(self, record_id: str, doc: Doc | None, old: Mapping[str, Any] | None) -> None:
         if old is not None:
             self._index(old, add=False)
         if doc is not None:
             self._index(doc, add=True)
         before = self._changes
-        super()._apply(record_id, doc)
+        super()._apply(record_id, doc, old)
         if old is None or doc is None or _order_key(old) != _order_key(doc):
             return
         # Same place in the list: no sorting again (and the other part is as it was).
@@ -476,9 +477,10 @@ class TaskService(RecordBook):
 
     def task_exists(self, task_id: str) -> str | None:
         """A reference check for the records that link to tasks."""
-        return None if task_id in self._docs else "ref.task_missing"
+        return None if task_id in self._part else "ref.task_missing"
 
     def titles(self, ids: str) -> list[tuple[str, str]]:
         """(id, title) of a stored list of task ids (deleted ones named so)."""
-        return [(i, self._docs[i]["title"] if i in self._docs else i18n.t("ref.deleted_task"))
-                for i in split_ids(ids)]
+        found = [(i, self._record(i)) for i in split_ids(ids)]
+        return [(i, doc["title"] if doc is not None else i18n.t("ref.deleted_task"))
+                for i, doc in found]

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -13,6 +13,14 @@ from branchtool.errors import UserError
 
 
 class PartitionLike(Protocol):
+    """A partition (``storage.partition.Partition``): services read with
+    TinyDB queries (``search``, ``first``, ``count``), whose results are the
+    stored documents, read-only; ``get``/``all``/``find`` give copies."""
+
+    def search(self, query: Any) -> list[Mapping[str, Any]]: ...
+    def first(self, query: Any) -> Mapping[str, Any] | None: ...
+    def count(self, query: Any = None) -> int: ...
+    def view(self) -> list[Mapping[str, Any]]: ...
     def get(self, record_id: str) -> dict[str, Any] | None: ...
     def all(self) -> list[dict[str, Any]]: ...
     def ids(self) -> list[str]: ...
