@@ -54,8 +54,9 @@ def _shown(widget: Widget) -> bool:
 def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group title, [(key, what it does)]) for the app, the screen and every
     widget on view that has keys of its own, each key listed once per group.
-    Sections not on view are left out; in front of a dialog only the app's
-    keys that reach through a dialog are listed."""
+    Sections not on view, and keys their node turns off, are left out; in
+    front of a dialog only the app's keys that reach through a dialog are
+    listed."""
     app = screen.app
     nodes: list[tuple[str, DOMNode]] = [(i18n.t("help.group.app"), app)]
     nodes.append((i18n.t("help.group.screen"), screen))
@@ -72,6 +73,10 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
             if not description or binding.system or "super+" in binding.key:
                 continue
             if node is app and screen.is_modal and not binding.priority:
+                continue
+            # A key its node turns off just now (another tab's key, a write
+            # key on a read-only view) is left out, as the footer leaves it.
+            if app._check_action_state(binding.action, node) is False:
                 continue
             key = app.get_key_display(binding)
             if (title, key, description) in seen:

@@ -62,12 +62,16 @@ def section_text(lines: list[Line], empty: str) -> Text:
 
 class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
     WRITE_ACTIONS = frozenset({"add_record"})
+    # The keys that act on the first tab's lists: on the other tabs they are
+    # neither shown (footer, F1) nor obeyed, so each tab shows its own keys.
+    WORK_ACTIONS = frozenset({"focus_list", "add_record"})
     CSS_PATH = "member_page.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "focus_list('tasks')", "member_page.key.tasks"),
         Binding("r", "focus_list('records')", "member_page.key.records"),
         Binding("d", "focus_list('deeds')", "member_page.key.deeds"),
         Binding("n", "add_record", "member_page.key.add_record"),
+        # The tab line names each tab with its number; F1 lists them.
         Binding("1", "tab('work')", "person_page.key.work", show=False),
         Binding("2", "tab('checkins')", "person_page.key.checkins",
                 show=False),
@@ -180,6 +184,11 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.query_one("#person-lines", Static).update(
             section_text(page.sections[self.tab], i18n.t(f"person_page.{self.tab}.empty")))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refuses(action):
+            return False
+        return self.tab == "work" or action not in self.WORK_ACTIONS
+
     def forget_data(self) -> None:
         self.query_one("#member-title", Static).update(i18n.t("app.locked"))
         self.query_one("#member-summary", Static).update("")
@@ -194,14 +203,12 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.changed()
 
     def action_focus_list(self, key: str) -> None:
-        if self.tab != "work":
-            self.tab = "work"
-            self._show_tab()
         self.query_one(f"#member-{key}", FlaggedTable).focus()
 
     def action_tab(self, key: str) -> None:
         self.tab = key
         self._show_tab()
+        self.refresh_bindings()
         if key == "work":
             self.query_one("#member-tasks", FlaggedTable).focus()
         else:
