@@ -41,6 +41,7 @@ from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
 from screens.places import confirm_unsynced
 from screens.plain import Select, Static
+from screens.preview_table import ReportMarkdown
 
 BUILD, WRITE, ZERO = "report-build", "report-write", "report-zero"
 DAILY = "daily"
@@ -100,7 +101,7 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
                          value=DEFAULT_REDACTION, allow_blank=False, compact=True,
                          id="report-redaction")
         with VerticalScroll(id="report-scroll"):
-            yield Markdown(id="report-view", open_links=False)
+            yield ReportMarkdown(id="report-view", open_links=False)
         with Vertical(id="report-other-box"):
             yield TextArea(id="report-other", soft_wrap=True, show_line_numbers=False)
         yield Static(id="report-status")
