@@ -171,10 +171,11 @@ def _blocks(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -
     lead = 2 if len(headers) > 1 and not _numeric([r[1] for r in rows if len(r) > 1]) else 1
     for row in rows:
         cells = [_flat(row[i]) if i < len(row) else "" for i in range(len(headers))]
-        head = [c + "  " for c in cells[:lead] if c]
+        head = [piece for c in cells[:lead] if c for piece in pieces(c + "  ")]
         out += [Text(text, style="bold") for text in wrap_pieces(head, width)]
-        fields = [i18n.t("export_ui.preview.field", label=_flat(h), value=c) + "  "
-                  for h, c in zip(headers[lead:], cells[lead:], strict=True) if c]
+        fields = [piece for h, c in zip(headers[lead:], cells[lead:], strict=True) if c
+                  for piece in pieces(i18n.t("export_ui.preview.field", label=_flat(h),
+                                             value=c) + "  ")]
         for text in wrap_pieces(fields, width - INDENT):
             out.append(Text(" " * INDENT + text))
     return out
