@@ -23,6 +23,8 @@ from textual.widgets import Footer
 import screens
 from branchtool import demo, i18n
 from branchtool.session import Session
+from screens.failures import WorkFailed
+from screens.failures import settle as settle_failure
 from screens.reports_pane import ReportsPane
 
 NOW = dt.datetime.combine(TODAY, dt.time(17, 30))
@@ -66,6 +68,10 @@ class Harness(App[None]):
     def compose(self) -> ComposeResult:
         yield ReportsPane(self.session)
         yield Footer(compact=True)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A failed worker told as the real app tells it (``screens.failures``)."""
+        settle_failure(self, message, unlocked=self.session.unlocked)
 
 
 async def settle(pilot: Any) -> None:
