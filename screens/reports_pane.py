@@ -28,6 +28,7 @@ from branchtool.reports import daily_other, markdown
 from branchtool.reports import text as report_text
 from branchtool.reports.document import Document
 from branchtool.session import Session
+from branchtool.shown import shown
 from screens.base import (
     LockAware,
     ReadOnlyGuard,
@@ -288,7 +289,9 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
 
     def _built(self, doc: Document, source: str, other: str) -> None:
         self.document = doc
-        self.query_one("#report-view", Markdown).update(source)
+        # what a branch wrote (其他事项, names) is data: its control characters
+        # spelled out, as the office shows a bundle's text (``branchtool.shown``)
+        self.query_one("#report-view", Markdown).update(shown(source, lines=True))
         self._status(i18n.t("export_ui.report.ready", title=doc.title))
         if doc.kind == DAILY and (doc.date != self._other_day or not self._other_changed()):
             self._keep_other(other, doc.date)

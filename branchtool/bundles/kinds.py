@@ -25,6 +25,7 @@ from branchtool.records.alert import OPEN as ALERT_OPEN
 from branchtool.records.care import CARE, VISIT
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.contact import CONTACT, FOLLOWUP
+from branchtool.records.day_report import DAY_REPORT
 from branchtool.records.deed import DEED, DRAFT, PROPOSED
 from branchtool.records.member_record import MEMBER_RECORD
 from branchtool.records.notice import NOTICE, RELAY
@@ -34,7 +35,7 @@ from branchtool.records.task import OPEN as TASK_OPEN
 from branchtool.records.task import TASK
 from branchtool.reports import bundled
 from branchtool.reports import figures as report_figures
-from branchtool.services import deeds, member_records, roster, tasks
+from branchtool.services import day_reports, deeds, member_records, roster, tasks
 from branchtool.services.alerts import ALERTS
 from branchtool.services.care import CASES, VISITS
 from branchtool.services.contacts import CONTACTS, FOLLOWUPS
@@ -151,6 +152,11 @@ for _kind in (
                member_records.PARTITION, MEMBER_RECORD, date_field="date"),
     SpanKind("deeds", "bundle.kind.deeds", deeds.PARTITION, DEED, span=_deed_span,
              keep=lambda doc: doc.get("status") != DRAFT),
+    # the 其他事项 of each day's report: no group claims it, so it travels
+    # always, as the daily report does (the office's view of the branch
+    # builds the report again from the records)
+    ExportKind("daily_reports", "bundle.kind.daily_reports", day_reports.PARTITION,
+               DAY_REPORT, date_field="date"),
 ):
     register(_kind)
 
