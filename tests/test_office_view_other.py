@@ -3,7 +3,7 @@ as the branch wrote it (#17): the bundle carries each day's words, and the
 view's Reports section builds the report with them — a hostile text's
 control characters spelled out and its markup shown as written — or the
 zero report's 今日无异常 when that is what was sent."""
-# ruff: noqa: F811  (pytest fixtures are parameters named like the imports)
+
 
 from __future__ import annotations
 

@@ -144,6 +144,10 @@ for _kind in (
                keep=lambda doc: doc.get("id") == SETTINGS_ID),
     NOTICES,
     RelayKind("relays", "bundle.kind.relays", RELAYS, RELAY, notices=NOTICES),
+    # the 其他事项 of each day's daily report (the office's view of the
+    # branch builds the report again from the records)
+    ExportKind("daily_reports", "bundle.kind.daily_reports", day_reports.PARTITION,
+               DAY_REPORT, date_field="date"),
     SpanKind("care", "bundle.kind.care", CASES, CARE, span=_case_span),
     ExportKind("care_visits", "bundle.kind.care_visits", VISITS, VISIT,
                date_field="date"),
@@ -152,11 +156,6 @@ for _kind in (
                member_records.PARTITION, MEMBER_RECORD, date_field="date"),
     SpanKind("deeds", "bundle.kind.deeds", deeds.PARTITION, DEED, span=_deed_span,
              keep=lambda doc: doc.get("status") != DRAFT),
-    # the 其他事项 of each day's report: no group claims it, so it travels
-    # always, as the daily report does (the office's view of the branch
-    # builds the report again from the records)
-    ExportKind("daily_reports", "bundle.kind.daily_reports", day_reports.PARTITION,
-               DAY_REPORT, date_field="date"),
 ):
     register(_kind)
 
@@ -167,7 +166,7 @@ for _group in (
     ContentGroup("roster", "bundle.content.roster", ("roster",)),
     ContentGroup("watch", "bundle.content.watch",
                  ("checkins", "contacts", "followups", "alerts", "watch_settings", "notices",
-                  "relays")),
+                  "relays", "daily_reports")),
     ContentGroup("care", "bundle.content.care", ("care", "care_visits"), reports=("care",)),
     ContentGroup("tasks", "bundle.content.tasks", ("tasks",)),
     ContentGroup("records", "bundle.content.records", ("member_records",),
