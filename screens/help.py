@@ -66,7 +66,7 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
         title_key = getattr(widget, "HELP_TITLE", "")
         nodes.append((i18n.t(title_key) if title_key else i18n.t("help.group.screen"), widget))
     groups: dict[str, list[tuple[str, str]]] = {}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str]] = set()
     for title, node in nodes:
         for _, binding in node._bindings:
             description = _describe(node, binding) if binding.description else ""
@@ -79,9 +79,9 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
             if app._check_action_state(binding.action, node) is False:
                 continue
             key = app.get_key_display(binding)
-            if (title, key, description) in seen:
+            if (key, description) in seen:  # listed once, in the first group that has it
                 continue
-            seen.add((title, key, description))
+            seen.add((key, description))
             groups.setdefault(title, []).append((key, description))
     return list(groups.items())
 

@@ -26,10 +26,11 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownBlock, MarkdownTable
+from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph, MarkdownTable
 
 from branchtool import i18n
 from screens.cell_fit import cut
@@ -225,8 +226,46 @@ class WholeNameTable(MarkdownTable):
         await MarkdownBlock._update_from_block(self, block)  # rebuilt whole
 
 
+def list_lines(text: str, width: int) -> list[int] | None:
+    """Where each line of a paragraph that lists things (“未报告8人：郝清涛、
+    龙铭哲、……”) begins at ``width``, so that no item (a name) is split;
+    None for other text (it wraps as any text does)."""
+    if "、" not in text or width < 2:
+        return None
+    starts: list[int] = []
+    cursor = 0
+    for line in wrap_pieces(pieces(text), width):
+        at = text.find(line, cursor)
+        if at < 0:  # an item wider than the whole line was cut: wrap as usual
+            return None
+        starts.append(at)
+        cursor = at + len(line)
+    return starts[1:]
+
+
+class WholeNameParagraph(MarkdownParagraph):
+    """A paragraph whose list of names breaks between the names."""
+
+    def _lines(self, width: int) -> list[Content] | None:
+        content = self._content
+        starts = list_lines(content.plain, width)
+        if starts is None:
+            return None
+        return [part.rstrip() for part in content.divide(starts)]
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+        lines = self._lines(width)
+        if lines is None:
+            return super().get_content_height(container, viewport, width)
+        return len(lines)
+
+    def render(self) -> RenderResult:
+        lines = self._lines(self.content_size.width)
+        return Content("\n").join(lines) if lines is not None else super().render()
+
+
 class ReportMarkdown(Markdown):
-    """Markdown whose tables keep every name whole."""
+    """Markdown whose tables and lists of names keep every name whole."""
 
     BLOCKS: ClassVar[dict[str, type[MarkdownBlock]]] = {
-        **Markdown.BLOCKS, "table_open": WholeNameTable}
+        **Markdown.BLOCKS, "table_open": WholeNameTable, "paragraph_open": WholeNameParagraph}

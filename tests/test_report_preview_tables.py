@@ -17,7 +17,7 @@ from terminalkit import screen_lines
 from textual.containers import VerticalScroll
 
 from branchtool import reports
-from branchtool.reports.document import Table
+from branchtool.reports.document import Paragraph, Table
 from branchtool.reports.text import cell
 from branchtool.session import Session
 from screens.preview_table import WHOLE, table_lines, wrap_cell
@@ -101,17 +101,22 @@ def test_headings_wrap_only_when_they_must(english: None) -> None:
 
 # -- on the screen, 80x24 --------------------------------------------------------------------
 def table_names(session: Session, doc: Any) -> dict[str, int]:
-    """How often each roster name stands as a name in the report's tables."""
+    """How often each roster name stands as a name in the report's tables
+    and in its paragraphs that list names (“未报告8人：郝清涛、龙铭哲……”)."""
     people = {p["name"] for p in session.roster.people()}
     counts: dict[str, int] = {}
     for section in doc.sections:
         for block in section.blocks:
             if isinstance(block, Table):
-                for row in block.rows:
-                    for value in row:
-                        for name in cell(value).split("、"):
-                            if name in people:
-                                counts[name] = counts.get(name, 0) + 1
+                values = [cell(value) for row in block.rows for value in row]
+            elif isinstance(block, Paragraph):
+                values = [block.text.rstrip("。").rpartition("：")[2]]
+            else:
+                continue
+            for value in values:
+                for name in value.split("、"):
+                    if name in people:
+                        counts[name] = counts.get(name, 0) + 1
     return counts
 
 
@@ -159,5 +164,39 @@ async def test_no_name_is_split_in_the_preview_at_80x24(demo_session: Session,
         assert not any("…" in line for line in lines)
 
 
+def test_a_paragraph_listing_names_breaks_between_them() -> None:
+    from screens.preview_table import list_lines
+
+    text = "未报告8人：郝清涛、龙铭哲、彭哲春、秦子、邵诗琪、尹志、于妍思、赵涵晓。"
+    starts = list_lines(text, 70)
+    assert starts is not None
+    lines = [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)], strict=True)]
+    assert lines == ["未报告8人：郝清涛、龙铭哲、彭哲春、秦子、邵诗琪、尹志、于妍思、", "赵涵晓。"]
+    assert list_lines("本支部应报告57人，已报告49人，未报告8人，报告率86.0%。", 30) is None
+
+
 def test_whole_is_wide_enough_for_a_date_and_a_long_name() -> None:
     assert cell_len("2024年12月15日") <= WHOLE and cell_len("阿不都热合曼") <= WHOLE
+
+
+NAMES = ["郝清涛", "龙铭哲", "彭哲春", "秦子", "邵诗琪", "尹志", "于妍思", "赵涵晓", "欧阳娜娜"]
+
+
+@pytest.mark.parametrize("width", range(40, 81, 3))
+async def test_a_list_of_names_on_screen_keeps_each_whole(width: int) -> None:
+    from textual.app import App, ComposeResult
+
+    from screens.preview_table import ReportMarkdown
+
+    source = f"## 三、未报告人员\n\n未报告{len(NAMES)}人：{'、'.join(NAMES)}。\n"
+
+    class Page(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ReportMarkdown(source)
+
+    app = Page()
+    async with app.run_test(size=(width, 12)) as pilot:
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        for name in NAMES:
+            assert name in text, (width, name, text)
