@@ -1,0 +1,58 @@
+"""A list's last column is never cut by its scrollbar (#16): at 80x24 the
+day sheet of 40 people scrolls, and its 班级或部门 column used to run under
+the scrollbar, "软件工程2023级3班" showing as "软件工程2023级" with no sign.
+A cell shown is its whole text or ends in "…"."""
+# ruff: noqa: F811  (pytest fixtures are parameters named like the imports)
+
+from __future__ import annotations
+
+from fixtures_app import chinese, demo_session, make_app, settle  # noqa: F401
+from rich.cells import cell_len
+from terminalkit import screen_lines
+
+from branchtool.session import Session
+from screens.day_sheet import SheetTable
+
+
+def cells(line: str, start: int, end: int) -> str:
+    """The part of a screen line from cell ``start`` to cell ``end``."""
+    out, x = [], 0
+    for char in line:
+        if start <= x < end:
+            out.append(char)
+        x += cell_len(char)
+    return "".join(out)
+
+
+async def test_the_last_column_is_whole_or_marked_beside_the_scrollbar(
+        demo_session: Session) -> None:
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.screen.action_section("watch")
+        await settle(app, pilot)
+        app.screen.query_one("#watch-section").action_tab("checkins")
+        await settle(app, pilot)
+        table = app.screen.query_one(SheetTable)
+        await pilot.pause()
+        await settle(app, pilot)
+        assert table.show_vertical_scrollbar  # more people than lines
+        region = table.content_region
+        right = table.scrollable_content_region.right  # the scrollbar's first cell
+        columns = table.visible_columns()
+        screen = screen_lines(app)
+        seen = 0
+        for y in range(1, region.height):
+            if table.scroll_offset.y + y - 1 >= len(table.rows):
+                break
+            row = table.rows[table.scroll_offset.y + y - 1].cells()
+            start = region.x + 1  # each column after the others and their spaces
+            for n, (index, column, width) in enumerate(columns):
+                end = right if n == len(columns) - 1 else start + width
+                shown = cells(screen[region.y + y], start, end).strip()
+                start += width + 1
+                full = row[index]
+                seen += bool(full)
+                assert shown == full or shown.endswith("…") or "等" in shown, \
+                    (column.key, full, shown)
+        assert seen
