@@ -56,3 +56,31 @@ async def test_the_last_column_is_whole_or_marked_beside_the_scrollbar(
                 assert shown == full or shown.endswith("…") or "等" in shown, \
                     (column.key, full, shown)
         assert seen
+
+
+async def test_the_header_keeps_the_date_whole_and_marks_a_long_name() -> None:
+    """The office's read-only view of a branch names it at length (“……（DEMO）·
+    只读”): at 80 columns the date lost its 日 (“星期”); now the name ends in
+    “…” and the date and weekday stand whole."""
+    import datetime as dt
+
+    from textual.app import App, ComposeResult
+
+    from screens.header import BranchHeader
+
+    day = dt.date(2026, 12, 6)  # a Sunday: 星期日
+
+    class Page(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BranchHeader("计算机学院学生第一党支部（演示）（DEMO）· 只读", lambda: day)
+
+    app = Page()
+    async with app.run_test(size=(80, 5)) as pilot:
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert line.endswith("2026年12月6日 星期日") and "…" in line, line
+    app = Page()
+    async with app.run_test(size=(120, 5)) as pilot:
+        await pilot.pause()
+        line = screen_lines(app)[0]
+        assert "只读" in line and "…" not in line and line.endswith("星期日"), line
