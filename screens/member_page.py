@@ -60,6 +60,23 @@ def section_text(lines: list[Line], empty: str) -> Text:
     return out
 
 
+class SectionScroll(VerticalScroll):
+    """A tab's lines (tabs 2–6), scrolled by the keys F1 names on those tabs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "person_page.key.scroll_up", show=False),
+        Binding("down", "scroll_down", "person_page.key.scroll_down", show=False),
+        Binding("pageup", "page_up", "person_page.key.page_up", show=False),
+        Binding("pagedown", "page_down", "person_page.key.page_down", show=False),
+        Binding("home", "scroll_home", "person_page.key.scroll_home", show=False),
+        Binding("end", "scroll_end", "person_page.key.scroll_end", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        localize_bindings(self)
+
+
 class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
     WRITE_ACTIONS = frozenset({"add_record"})
     # The keys that act on the first tab's lists: on the other tabs they are
@@ -117,7 +134,7 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
                     yield FlaggedTable(DEED_COLUMNS,
                                        empty_text=i18n.t("member_page.no_deeds"),
                                        id="member-deeds")
-                with VerticalScroll(id="person-section"):
+                with SectionScroll(id="person-section"):
                     yield Static(id="person-chart")
                     yield Static(id="person-lines")
             yield Footer(compact=True)
@@ -212,7 +229,7 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
         if key == "work":
             self.query_one("#member-tasks", FlaggedTable).focus()
         else:
-            scroll = self.query_one("#person-section", VerticalScroll)
+            scroll = self.query_one("#person-section", SectionScroll)
             scroll.scroll_home(animate=False)
             scroll.focus()
 

@@ -298,6 +298,8 @@ async def test_each_tab_shows_only_the_keys_that_act_on_it(busy: Watch) -> None:
             assert isinstance(app.screen, HelpScreen)
             shown = {k for _, pairs in app.screen.groups for k, _ in pairs}
             assert not work_only & shown and {"1", "2", "6", "esc"} <= shown
+            pairs = {pair for _, group in app.screen.groups for pair in group}
+            assert {("↑", "向上滚动"), ("pgdn", "下一页")} <= pairs  # how its lines scroll
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is page
