@@ -9,25 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures_app import chinese, make_app, session, settle, vault_dir  # noqa: F401
-from rich.cells import cell_len
-from terminalkit import screen_lines
+from terminalkit import cells, screen_lines
 from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.session import Session
 from screens.import_roster import ImportRosterScreen
 from screens.line_breaks import NO_LINE_START
-
-
-def cells(line: str, start: int, end: int) -> str:
-    """The part of a screen line from cell ``start`` to cell ``end``."""
-    out, x = [], 0
-    for char in line:
-        if start <= x < end:
-            out.append(char)
-        x += cell_len(char)
-    return "".join(out)
-
 
 SURVEY_PAGE = ("<html><head><meta charset='utf-8'></head><body><table>"
                "<tr><td>姓名</td><td>学号</td></tr><tr><td>张三</td><td>2023001</td></tr>"

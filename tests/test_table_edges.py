@@ -7,21 +7,10 @@ A cell shown is its whole text or ends in "…"."""
 from __future__ import annotations
 
 from fixtures_app import chinese, demo_session, make_app, settle  # noqa: F401
-from rich.cells import cell_len
-from terminalkit import screen_lines
+from terminalkit import cells, screen_lines
 
 from branchtool.session import Session
 from screens.day_sheet import SheetTable
-
-
-def cells(line: str, start: int, end: int) -> str:
-    """The part of a screen line from cell ``start`` to cell ``end``."""
-    out, x = [], 0
-    for char in line:
-        if start <= x < end:
-            out.append(char)
-        x += cell_len(char)
-    return "".join(out)
 
 
 async def test_the_last_column_is_whole_or_marked_beside_the_scrollbar(
