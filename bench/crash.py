@@ -36,8 +36,8 @@ from typing import Any
 
 from branchtool import demo
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.session import Session
 from storage import age
 from storage.errors import StorageError

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from branchtool import demo, reports
-from branchtool.bundles.scope import Period
+from branchtool.period import Period
 from branchtool.records.redaction import REDACTIONS
 from branchtool.session import Session
 from tests.bundlekit import make_office_keys

@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 from branchtool import demo
-from branchtool.app import BranchApp
 from branchtool.session import Session
+from screens.app import BranchApp
 from screens.record_table import RecordTable
 from storage import age
 

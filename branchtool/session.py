@@ -9,12 +9,12 @@ them through the session each time (``session.roster``), never keep them.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n, passphrase
+from branchtool.branch_code import branch_code_problem
 from branchtool.errors import UserError, translated
 
 if TYPE_CHECKING:
@@ -39,28 +39,9 @@ if TYPE_CHECKING:
     from storage.vault import Vault
 
 DEFAULT_WORK_FACTOR = 18
-_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 IDLE_MINUTES = 10
 THEMES = ("textual-dark", "textual-light")
 BORDERS = ("unicode", "ascii")  # ascii: for the old Windows console window
-
-
-# Names Windows gives to devices, in any case and whatever follows a dot:
-# "CON.pub" opens the console, not a file.
-WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL",
-                                  *(f"COM{i}" for i in range(10)),
-                                  *(f"LPT{i}" for i in range(10))})
-
-
-def branch_code_problem(code: str) -> str | None:
-    """The catalog key of what is wrong with a branch code (its template
-    takes ``code``), or ``None``. The code names files (``<code>.pub``,
-    bundles, receipts), so it must be a file name on every system."""
-    if not _CODE.fullmatch(code):
-        return "cli.init.bad_code"
-    if code.upper() in WINDOWS_DEVICE_NAMES:
-        return "cli.init.reserved_code"
-    return None
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ from textual.worker import Worker, WorkerState
 from branchtool import i18n
 from branchtool.bundles import sending
 from branchtool.bundles.export import ExportResult
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
@@ -46,6 +46,7 @@ from screens.commands import PaletteCommand
 from screens.failures import Failure, RunsWorkers
 from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
 from screens.inbox_panel import InboxPanel
+from screens.key_rotation import KeyRotationScreen
 from screens.office_key import OfficeKeyScreen, describe_key
 from screens.path_prompt import PathScreen
 
@@ -325,9 +326,19 @@ class BundlePane(RunsWorkers, VerticalScroll, LockAware):
                              lambda changed: self.reload_data() if changed else None)
 
     def action_rotate_key(self) -> None:
-        from screens.key_rotation import KeyRotationScreen
+        self.app.push_screen(self.key_rotation())
 
-        self.app.push_screen(KeyRotationScreen(self.session))
+    def key_rotation(self) -> KeyRotationScreen:
+        """The key-rotation dialog, told this pane's folder for bundles and
+        whether it is signing one now."""
+        return KeyRotationScreen(self.session, folder=self.bundle_folder(), signing=self.signing)
+
+    def bundle_folder(self) -> Path | None:
+        return clean_path(self.query_one("#bundle-folder", Input).value)
+
+    def signing(self) -> bool:
+        """A bundle is being written (and signed with the current key)."""
+        return any(w.group == EXPORT and w.is_running for w in self.app.workers)
 
     @on(Button.Pressed, "#bundle-branch-key")
     def branch_key(self) -> None:

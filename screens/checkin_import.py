@@ -24,15 +24,15 @@ from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.fields import FieldDef
 from branchtool.services import checkin_import as ci
-from branchtool.services import survey_review
-from branchtool.services import survey_values as sv
 from branchtool.services.survey_templates import column_id
 from branchtool.session import Session
 from branchtool.tables import Sheet
-from screens.import_dialog import IGNORE, ImportDialog
+from screens.import_dialog import ImportDialog
 from screens.person_picker import PersonPicker
 from screens.plain import Label, Select, Static
 from screens.record_table import RecordTable
+from screens.survey_choices import BLANK_VALUE, column_options, value_options
+from screens.survey_templates import SurveyTemplatesScreen
 from screens.watch_widgets import StyledTable
 
 PROBLEM_COLUMNS = (
@@ -56,22 +56,6 @@ class ProblemRow:
         return (str(self.row), self.written, self.reason)
 
 
-def column_options(mapping: list[str | None] | None = None) -> list[tuple[Content, str]]:
-    """Every key a column may hold (and the option columns the file has: their
-    labels quote the file, so they are text, never markup)."""
-    from branchtool.services.survey_headers import IMPORTED_FIELDS, PERSON_KEYS
-
-    keys: list[str] = [*PERSON_KEYS, ci.SUBMITTED, *IMPORTED_FIELDS]
-    keys += [k for k in dict.fromkeys(mapping or []) if k and k not in keys]
-    return [(Content(i18n.t("watch.import.ignore")), IGNORE)] + [
-        (Content(survey_review.key_label(k)), k) for k in keys]
-
-
-def value_options(key: str) -> list[tuple[str, str]]:
-    return [(survey_review.value_label(key, v), v or BLANK_VALUE) for v in sv.choices_for(key)]
-
-
-BLANK_VALUE = "-"  # a Select value cannot be "": "record nothing"
 LIST_MAX = 12  # names listed in a preview line before "and N more"
 
 
@@ -262,8 +246,6 @@ class ImportCheckinsScreen(ImportDialog[int]):
         return person["name"] if person is not None else ""
 
     def action_templates(self) -> None:
-        from screens.survey_templates import SurveyTemplatesScreen
-
         self.app.push_screen(SurveyTemplatesScreen(self.session))
 
     # -- resolving a row by hand ----------------------------------------------------------

@@ -9,8 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 from branchtool import i18n
+from branchtool.branch_code import branch_code_problem
 from branchtool.errors import UserError
-from branchtool.session import Session, branch_code_problem
+from branchtool.session import Session
 from screens.vault_form import VaultForm
 
 

@@ -2,11 +2,12 @@
 30-day sparklines and a shortcut to its list, and panels below.
 
 Panels: ``PANELS`` lists the factories of the widgets shown under the figures,
-in order; other areas append theirs (``PANELS.append(MyPanel)``, a callable
-taking the session). A panel that has ``show(day)`` is called on the UI
-thread after every refresh of the dashboard (keep it cheap, or start your own
-worker); a panel that is ``LockAware`` hears about locks. A panel posts
-``DashboardPane.Refresh()`` when something it did changes the figures.
+in order (a callable taking the session); an area adds its panel to that
+list, never by appending to it from its own module. A panel that has
+``show(day)`` is called on the UI thread after every refresh of the dashboard
+(keep it cheap, or start your own worker); a panel that is ``LockAware``
+hears about locks. A panel posts its own ``Changed`` message (listed in
+``DashboardPane._changed``) when something it did changes the figures.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ from branchtool.session import Session
 from screens.alerts import AlertsPanel, AlertsScreen
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.failures import Failure, RunsWorkers
+from screens.reminders import RemindersPanel
 from screens.watch_widgets import fit, sparkline
 
 Panel = Callable[[Session], Widget]
-# The panels under the figures, in order. Other areas append their factories.
-PANELS: list[Panel] = [AlertsPanel]
+# The panels under the figures, in order: open alerts; visits and tasks due.
+PANELS: list[Panel] = [AlertsPanel, RemindersPanel]
 
 VALUE, SHORT, LONG = 11, figures.SHORT_DAYS, figures.SERIES_DAYS
 MAX_LABEL = 16  # cells; the label column is as wide as the longest label, up to this
@@ -245,6 +247,7 @@ class DashboardPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
 
     @on(Refresh)
     @on(AlertsPanel.Changed)
+    @on(RemindersPanel.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()
         self.reload_data()

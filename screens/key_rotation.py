@@ -9,6 +9,7 @@ was when it fails, so a failure is one sentence and nothing else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -48,9 +49,15 @@ class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
         Binding("escape", "close", "dialog.key.close"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, folder: Path | None = None,
+                 signing: Callable[[], bool] = lambda: False) -> None:
+        """``folder``: where the opener writes bundles (the Send section's
+        folder); ``signing``: whether a bundle is being signed now, with the
+        current key (the opener's export). The dialog reads no other screen."""
         super().__init__()
         self.session = session
+        self.bundle_folder = folder
+        self.signing = signing
         self.rotated = False
         self.blocked = False  # this vault cannot rotate (not a branch, no branch code)
         localize_bindings(self)
@@ -92,12 +99,10 @@ class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
 
     def _folder(self) -> Path:
         """Where the statement goes by default: the folder the Send section
-        writes bundles to (the USB stick), when it was opened and exists."""
-        for screen in self.app.screen_stack:
-            for field in screen.query("#bundle-folder").results(Input):
-                folder = Path(field.value.strip() or ".").expanduser()
-                if folder.is_dir():
-                    return folder
+        writes bundles to (the USB stick), when it was given and exists."""
+        folder = self.bundle_folder
+        if folder is not None and folder.is_dir():
+            return folder
         return default_folder(self.app)
 
     def _show_state(self) -> None:
@@ -132,9 +137,7 @@ class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
     # -- rotate ------------------------------------------------------------------------------
     @on(Button.Pressed, "#krot-rotate")
     def rotate(self) -> None:
-        from screens.bundle_export import EXPORT
-
-        if any(w.group == EXPORT and w.is_running for w in self.app.workers):
+        if self.signing():
             self._message(i18n.t("keys_ui.exporting"))  # it signs with the current key
             return
         path = self._path()

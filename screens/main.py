@@ -11,9 +11,7 @@ from textual.widget import Widget
 from branchtool.session import Session
 from screens.bundle_export import BundlePane
 from screens.care import CarePane
-from screens.dashboard import PANELS
 from screens.member_records import RecordsPane
-from screens.reminders import RemindersPanel
 from screens.reports_pane import ReportsPane
 from screens.roster_pane import RosterPane
 from screens.sections import SectionsScreen, section_bindings
@@ -31,7 +29,6 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
     ("reports", "report.section", ReportsPane),
     ("bundle", "export_ui.section", BundlePane),
 ]
-PANELS.append(RemindersPanel)  # visits and tasks due, on the dashboard
 
 
 class MainScreen(SectionsScreen):

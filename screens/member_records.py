@@ -23,6 +23,7 @@ from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
+from screens.navigation import OpenPersonPage
 from screens.plain import Select, Static
 from screens.record_table import RecordTable
 
@@ -275,12 +276,10 @@ class RecordsPane(ReadOnlyGuard, Vertical, LockAware):
         self.notify(i18n.t("deed.proposed"))
 
     def open_member(self, record_id: str) -> None:
-        from screens.member_page import MemberPage
-
         doc = self.session.member_records.get(record_id)
         if doc:
-            self.app.push_screen(MemberPage(self.session, doc["member"],
-                                            changed=self.reload_data))
+            self.post_message(OpenPersonPage(self.session, doc["member"],
+                                             changed=self.reload_data))
 
     def palette_commands(self) -> list[PaletteCommand]:
         t = i18n.t

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import events
 
-from branchtool.app import BranchApp
+from screens.app import BranchApp
 from screens.office_init import OfficeInitScreen
 
 

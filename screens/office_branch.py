@@ -18,7 +18,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Markdown, TabbedContent, TabPane
 
 from branchtool import i18n
-from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.bundles.kinds import kinds
+from branchtool.bundles.scope import ExportKind
 from branchtool.errors import UserError
 from branchtool.office import imports, present
 from branchtool.office.service import OfficeService

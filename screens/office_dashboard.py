@@ -24,7 +24,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Button, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -92,11 +91,6 @@ SORTS: dict[str, Callable[[BranchRow], Any]] = {
     "trouble": lambda row: (*_trouble(row), row.code),
     "fever": lambda row: (-(row.health or {}).get("fever", 0), row.code),
 }
-
-
-class OfficeChanged(Message):
-    """Something the office holds changed (an import, a trust change): views
-    that show it reload."""
 
 
 class OfficeDashboard(RunsWorkers, Vertical, LockAware):

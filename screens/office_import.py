@@ -26,7 +26,7 @@ from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.failures import Failure, RunsWorkers
-from screens.office_dashboard import OfficeChanged
+from screens.office_events import OfficeChanged
 from screens.office_rows import IMPORT_COLUMNS, OfficeTable, fit, import_line
 from screens.plain import Static
 from screens.record_table import RecordTable

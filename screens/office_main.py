@@ -17,7 +17,8 @@ from textual.widget import Widget
 from branchtool import i18n
 from branchtool.session import Session
 from screens.commands import PaletteCommand
-from screens.office_dashboard import OfficeChanged, OfficeDashboard
+from screens.office_dashboard import OfficeDashboard
+from screens.office_events import OfficeChanged
 from screens.office_import import OfficeImportPane
 from screens.office_inbox import OfficeInboxPane
 from screens.office_trust import TrustPane
@@ -33,6 +34,14 @@ SECTIONS: list[tuple[str, str, Callable[[Session], Widget]]] = [
 
 def is_office(session: Session) -> bool:
     return session.unlocked and session.vault.kind == "office"
+
+
+def office_identity(session: Session) -> str:
+    """The office's name and fingerprint, as the branches compare it by phone."""
+    from branchtool.office.create import office_key
+
+    key = office_key(session.vault)
+    return i18n.t("settings.office_key_line", name=key.name, fingerprint=key.fingerprint)
 
 
 def main_screen_for(session: Session, today: Callable[[], dt.date]) -> Screen[None]:
@@ -70,8 +79,6 @@ class OfficeMainScreen(SectionsScreen):
                                i18n.t("office_ui.cmd.write_key_help"), self._write_key)]
 
     def _show_identity(self) -> None:
-        from screens.settings import office_identity
-
         self.notify(office_identity(self.session), timeout=20)
 
     def _write_key(self) -> None:

@@ -24,7 +24,7 @@ from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
-from screens.office_dashboard import OfficeChanged
+from screens.office_events import OfficeChanged
 from screens.office_rows import (
     LOG_COLUMNS,
     TRUST_COLUMNS,

@@ -11,6 +11,8 @@ from typing import Any
 
 from textual.binding import Binding
 
+from screens.navigation import OpenPersonPage
+
 PERSON_KEY = Binding("m", "person_page", "person_page.key.open")
 
 
@@ -39,21 +41,21 @@ class PersonRows:
         session = self.person_session()
         if row is None or session is None:
             return
-        from screens.member_page import open_person_page
-
         reload = next((n.reload_data for n in self.ancestors  # type: ignore[attr-defined]
                        if callable(getattr(n, "reload_data", None))), None)
         changed = (lambda *_: reload()) if reload else (lambda *_: None)
         people = [p for p in self.people_of(row) if session.roster.person(p) is not None]
         if len(people) < 2:
-            open_person_page(self, session, people[0] if people else None, changed=changed)
+            self.post_message(  # type: ignore[attr-defined]
+                OpenPersonPage(session, people[0] if people else None, changed=changed))
             return
         from branchtool import i18n
         from screens.person_picker import PersonPicker
 
         def chosen(person_id: str | None) -> None:
             if person_id:
-                open_person_page(self, session, person_id, changed=changed)
+                self.post_message(  # type: ignore[attr-defined]
+                    OpenPersonPage(session, person_id, changed=changed))
 
         self.app.push_screen(  # type: ignore[attr-defined]
             PersonPicker(session, i18n.t("person_page.pick_whom"), candidates=people), chosen)

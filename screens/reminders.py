@@ -1,7 +1,7 @@
 """The dashboard's reminders panel: care visits overdue or due within two
 days, and tasks overdue or due within a day — Enter opens the case or task.
 
-Registered with the dashboard's ``PANELS`` by ``screens.main``. Who and what
+Listed in the dashboard's ``PANELS`` (``screens.dashboard``). Who and what
 only: never the care details.
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef
@@ -66,6 +67,9 @@ class RemindersPanel(Vertical, LockAware):
     RemindersPanel > FlaggedTable { height: 1fr; }
     """
 
+    class Changed(Message):
+        """A case or task opened from here was changed: the dashboard's figures change."""
+
     def __init__(self, session: Session) -> None:
         super().__init__(id="panel-reminders")
         self.session = session
@@ -112,7 +116,5 @@ class RemindersPanel(Vertical, LockAware):
         self.app.push_screen(screen, lambda _: self._changed())
 
     def _changed(self, *_: object) -> None:
-        from screens.dashboard import DashboardPane
-
         self.show()
-        self.post_message(DashboardPane.Refresh())
+        self.post_message(self.Changed())

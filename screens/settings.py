@@ -26,6 +26,7 @@ from branchtool.errors import UserError
 from branchtool.session import BORDERS, THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
+from screens.office_main import is_office, office_identity
 from screens.plain import Select, Static
 from screens.watch_settings import ThresholdFields
 
@@ -34,17 +35,7 @@ MAX_IDLE_MINUTES = 240
 
 def has_thresholds(session: Session | None) -> bool:
     """Whether ``session`` is an unlocked branch vault (an office keeps no check-ins)."""
-    from screens.office_main import is_office
-
     return session is not None and session.unlocked and not is_office(session)
-
-
-def office_identity(session: Session) -> str:
-    """The office's name and fingerprint, as the branches compare it by phone."""
-    from branchtool.office.create import office_key
-
-    key = office_key(session.vault)
-    return i18n.t("settings.office_key_line", name=key.name, fingerprint=key.fingerprint)
 
 
 class SettingsScreen(ModalScreen[UiSettings | None]):
@@ -82,8 +73,6 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        from screens.office_main import is_office
-
         if self.session is None:
             self.session = getattr(self.app, "session", None)
         if has_thresholds(self.session):
@@ -189,10 +178,15 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
 
     @on(Button.Pressed, "#settings-signing-key")
     def signing_key(self) -> None:
+        """The Send section under this dialog, when there is one, tells the
+        rotation its folder and whether it is signing a bundle now."""
+        from screens.bundle_export import BundlePane
         from screens.key_rotation import KeyRotationScreen
 
         assert self.session is not None
-        self.app.push_screen(KeyRotationScreen(self.session), self._keys_changed)
+        panes = [pane for screen in self.app.screen_stack for pane in screen.query(BundlePane)]
+        dialog = panes[0].key_rotation() if panes else KeyRotationScreen(self.session)
+        self.app.push_screen(dialog, self._keys_changed)
 
     def _keys_changed(self, changed: bool | None) -> None:
         """The export pane under this dialog shows the office key: it reads it again."""

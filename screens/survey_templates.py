@@ -21,9 +21,9 @@ from branchtool.records.checkin import CHECKIN
 from branchtool.services.survey_templates import Template
 from branchtool.session import Session
 from screens.base import localize_bindings
-from screens.checkin_import import BLANK_VALUE, column_options, value_options
 from screens.confirm import ConfirmScreen
 from screens.plain import Label, Select, Static
+from screens.survey_choices import BLANK_VALUE, column_options, value_options
 
 FORGET = "~"  # the value select's "forget this answer"
 

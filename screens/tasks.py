@@ -31,6 +31,7 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.navigation import OpenPersonPage
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Select, Static
 from screens.record_table import RecordTable
@@ -169,10 +170,8 @@ class TasksPane(ReadOnlyGuard, Vertical, LockAware):
     @on(RecordTable.Opened)
     def _opened(self, event: RecordTable.Opened) -> None:
         if self.view == BY_MEMBER:
-            from screens.member_page import MemberPage
-
-            self.app.push_screen(MemberPage(self.session, event.row_id,
-                                            changed=self.reload_data))
+            self.post_message(OpenPersonPage(self.session, event.row_id,
+                                             changed=self.reload_data))
         else:
             self.open_task(event.row_id)
 

@@ -253,15 +253,25 @@ class FileIO:
     def replace(self, src: Path, dst: Path) -> None:
         retry_busy(lambda: os.replace(src, dst))
 
-    def link_or_copy(self, src: Path, dst: Path) -> None:
+    def link_or_copy(self, src: Path, dst: Path, *, copy: bool = True) -> bool:
+        """``dst`` a hard link to ``src`` (True), or where the file system has
+        none (FAT, exFAT, some network shares) a durable copy; with ``copy``
+        False, nothing then (False either way)."""
         try:
             os.link(src, dst)
         except OSError:
-            data = src.read_bytes()
-            with os.fdopen(create_new(dst), "wb") as handle:
-                self.append(handle, data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            if copy:
+                self.copy(src, dst)
+            return False
+        return True
+
+    def copy(self, src: Path, dst: Path) -> None:
+        """A durable copy of ``src`` at the new name ``dst``."""
+        data = src.read_bytes()
+        with os.fdopen(create_new(dst), "wb") as handle:
+            self.append(handle, data)
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def unlink(self, path: Path) -> None:
         try:

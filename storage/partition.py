@@ -196,8 +196,12 @@ class Partition:
         return iter(self.all())
 
     # -- writes (each one journal frame, or part of the current batch) --------
-    def insert(self, doc: Doc) -> str:
-        new = deep_copy(doc)
+    # ``owned``: the caller hands the document over, keeping no reference to
+    # it (nor to anything inside it) that it will change: it is stored as it
+    # is, not copied first (a batch import of large documents, each built for
+    # the write). Every other caller's document is copied.
+    def insert(self, doc: Doc, *, owned: bool = False) -> str:
+        new = doc if owned else deep_copy(doc)
         record_id = new.setdefault("id", new_id())
         if not isinstance(record_id, str) or not record_id:
             raise TypeError("record id must be a non-empty string")
@@ -207,9 +211,9 @@ class Partition:
             self._store.write(self, "insert", record_id, new)
         return record_id
 
-    def insert_many(self, docs: Iterable[Doc]) -> list[str]:
+    def insert_many(self, docs: Iterable[Doc], *, owned: bool = False) -> list[str]:
         with self._store.batch():
-            return [self.insert(doc) for doc in docs]
+            return [self.insert(doc, owned=owned) for doc in docs]
 
     def update(self, record_id: str, changes: Doc) -> Doc:
         with self._store.lock:
@@ -222,19 +226,22 @@ class Partition:
 
     def replace(self, record_id: str, doc: Doc) -> Doc:
         with self._store.lock:
-            self._require(record_id)
-            new = deep_copy(doc)
-            new["id"] = record_id
-            self._store.write(self, "update", record_id, new)
-            return deep_copy(new)
+            return deep_copy(self._replace(record_id, doc, owned=False))
 
-    def upsert(self, doc: Doc) -> str:
+    def _replace(self, record_id: str, doc: Doc, *, owned: bool) -> Doc:
+        self._require(record_id)
+        new = doc if owned else deep_copy(doc)
+        new["id"] = record_id
+        self._store.write(self, "update", record_id, new)
+        return new
+
+    def upsert(self, doc: Doc, *, owned: bool = False) -> str:
         record_id = doc.get("id")
         with self._store.lock:
             if record_id is not None and record_id in self._docs:
-                self.replace(record_id, doc)
+                self._replace(record_id, doc, owned=owned)  # no copy handed back
                 return record_id
-            return self.insert(doc)
+            return self.insert(doc, owned=owned)
 
     def remove(self, record_id: str) -> None:
         with self._store.lock:

@@ -41,7 +41,12 @@ def keyed_record_hash(key: bytes, doc: Any) -> str:
     """HMAC-SHA-256 of a record's canonical JSON under the vault's own secret
     history key: the office can compare two of a record's hashes, but cannot
     confirm a guess of a field the bundle withheld."""
-    return hmac.new(key, canonical_json(doc), hashlib.sha256).hexdigest()
+    return keyed_hash(key, canonical_json(doc))
+
+
+def keyed_hash(key: bytes, data: bytes) -> str:
+    """``keyed_record_hash`` of the document whose canonical JSON is ``data``."""
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
 def deep_copy(value: Any) -> Any:

@@ -42,7 +42,7 @@ from storage.errors import StorageError, VaultClosed, VaultCorrupt, WriteFailed
 from storage.fsio import DEFAULT_IO, FileIO, make_private_dir, retry_busy
 from storage.partition import Doc, Partition
 from storage.partition import bulk as _bulk
-from storage.records import canonical_json, keyed_record_hash, record_hash, sha256_hex
+from storage.records import canonical_json, keyed_hash, sha256_hex
 
 Cipher = Callable[[bytes], bytes]
 
@@ -456,17 +456,25 @@ class Store:
             old = part._raw(record_id)
             part._put(record_id, doc)
             txn.undo.append(lambda: part._put(record_id, old))
-            txn.ops.append({"p": part.name, "o": op, "id": record_id, "d": doc})
+            # The document's canonical JSON, taken once: what its history entry
+            # hashes, and (verbatim, an ``orjson.Fragment``) what the journal holds.
+            raw = None if doc is None else canonical_json(doc)
+            txn.ops.append({"p": part.name, "o": op, "id": record_id,
+                            "d": None if raw is None else orjson.Fragment(raw)})
             seq, prev = self._head
             entry = hist.make_entry(seq + 1, self.clock(), part.name, record_id, op,
-                                    None if doc is None else self.record_hash(doc), prev)
+                                    None if raw is None else self._hash_json(raw), prev)
             self._append_history(txn, entry)
 
     def record_hash(self, doc: Doc) -> str:
         """What a history entry says of ``doc``: keyed when the store has a key."""
+        return self._hash_json(canonical_json(doc))
+
+    def _hash_json(self, raw: bytes) -> str:
+        """``record_hash`` of a document whose canonical JSON is ``raw``."""
         if self._history_key is None:
-            return record_hash(doc)
-        return keyed_record_hash(self._history_key, doc)
+            return sha256_hex(raw)
+        return keyed_hash(self._history_key, raw)
 
     def _append_history(self, txn: _Txn, entry: Doc) -> None:
         name = hist.partition_for(entry["time"])
@@ -626,22 +634,43 @@ class Store:
 
     # -- backups ---------------------------------------------------------------------
     def _backup(self) -> None:
-        """Hard-link the current good set (state, snapshots, journal) into backups/."""
+        """Hard-link the current good set (state, snapshots, journal) into
+        backups/: a snapshot unchanged since the last set is one file on disk,
+        whatever the number of sets. Where the file system has no hard links
+        (FAT, exFAT, some shares), a file the newest set already holds, byte
+        for byte, moves on from it to the new set (``_hand_over``) instead of
+        being copied again; the rest is copied."""
         if self.backups is None:
             return
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = self.backups / f"{stamp}-g{self.gen:08d}"
+        handed: list[str] = []
+        previous: Path | None = None
         try:
             make_private_dir(self.backups)
+            earlier = backup_sets(self.backups)
+            previous = earlier[-1] if earlier else None
             target.mkdir(mode=0o700)
             files = [STATE_FILE, journal_name(self.gen)]
             files += [meta["file"] for meta in self._manifest.values()]
             for name in files:
-                self.io.link_or_copy(self.folder / name, target / name)
-            sets = sorted(p for p in self.backups.iterdir() if p.is_dir())
+                src, dst = self.folder / name, target / name
+                older = None if previous is None or name == STATE_FILE else previous / name
+                if (self.io.link_or_copy(src, dst, copy=older is None) or older is None):
+                    continue  # linked, or copied with nothing to share
+                if older.is_file() and _same_bytes(src, older):
+                    assert previous is not None
+                    _hand_over(self.io, previous, name, dst)
+                    handed.append(name)
+                else:
+                    self.io.copy(src, dst)
+            sets = backup_sets(self.backups)
             for old in sets[: max(0, len(sets) - self.keep_backups)]:
                 shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
+            for name in handed if previous is not None else ():
+                with contextlib.suppress(OSError):  # back: the older set stays whole
+                    self.io.replace(target / name, previous / name)
             shutil.rmtree(target, ignore_errors=True)
             raise WriteFailed(reason=_reason(exc)) from None
 
@@ -799,6 +828,47 @@ class Store:
 
 
 RESTORING = "data.restoring"
+# In a backup set, where there are no hard links: the set's files that moved on
+# to a later set (one name a line), which a restore of this set takes from there.
+MOVED_ON = "moved-on.txt"
+
+
+def backup_sets(backups: Path) -> list[Path]:
+    """The backup sets, oldest first (their names begin with their time)."""
+    return sorted(p for p in backups.iterdir() if p.is_dir() and not p.is_symlink())
+
+
+def _same_bytes(one: Path, two: Path, piece: int = 1 << 20) -> bool:
+    if one.stat().st_size != two.stat().st_size:
+        return False
+    with one.open("rb") as a, two.open("rb") as b:
+        while True:
+            chunk = a.read(piece)
+            if chunk != b.read(piece):
+                return False
+            if not chunk:
+                return True
+
+
+def _hand_over(io: FileIO, older: Path, name: str, dst: Path) -> None:
+    """Move ``older``'s file ``name`` on to ``dst`` (a later set), said first
+    in ``older``'s ``MOVED_ON`` (made durable before the move: an interrupted
+    move leaves the name listed and the file still there, which a restore
+    takes from the set itself)."""
+    with io.open_append(older / MOVED_ON) as listing:
+        io.append(listing, name.encode() + b"\n")
+        io.fsync(listing)
+    io.replace(older / name, dst)
+
+
+def _moved_on(backup: Path) -> list[str]:
+    """The store file names ``backup`` lists as moved on (anything else listed,
+    such as a path, is ignored)."""
+    try:
+        text = (backup / MOVED_ON).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [n for n in text.splitlines() if _SNAPSHOT_FILE.match(n) or _JOURNAL_FILE.match(n)]
 
 
 def restore_backup(data: Path, backup: Path) -> Path:
@@ -812,7 +882,16 @@ def restore_backup(data: Path, backup: Path) -> Path:
     aside = data.with_name(f"data.replaced-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
     staging = data.with_name(RESTORING)
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(backup, staging)
+    shutil.copytree(backup, staging, ignore=shutil.ignore_patterns(MOVED_ON))
+    later = [s for s in backup_sets(backup.parent) if s.name > backup.name]
+    for name in _moved_on(backup):  # a file that moved on to a later set
+        if (staging / name).exists():
+            continue
+        found = next((s / name for s in later if (s / name).is_file()), None)
+        if found is None:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise FileNotFoundError(name)
+        shutil.copy2(found, staging / name)
     make_private_dir(staging)
     if data.exists():
         retry_busy(lambda: os.replace(data, aside))

@@ -84,7 +84,7 @@ def demo_session(tmp_path: Path) -> Iterator[Session]:
 
 def make_app(session: Session, **options: object):  # type: ignore[no-untyped-def]
     """The real app on ``session``, with the day fixed."""
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     return BranchApp(session, today=lambda: TODAY, **options)  # type: ignore[arg-type]
 

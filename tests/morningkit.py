@@ -28,8 +28,8 @@ if __package__ in (None, ""):  # run as a script
 
 from branchtool import demo
 from branchtool.bundles import export as bundle_export
-from branchtool.bundles.scope import Period
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TZ, Clock, enrol, make_branch, make_office
 

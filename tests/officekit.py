@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from branchtool import demo, i18n
-from branchtool.bundles.scope import Period
 from branchtool.office.create import create_office
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 
 TODAY = dt.date(2026, 11, 20)

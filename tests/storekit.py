@@ -74,9 +74,9 @@ class FaultyIO(FileIO):
         self._maybe("replace")
         super().replace(src, dst)
 
-    def link_or_copy(self, src: Path, dst: Path) -> None:
+    def link_or_copy(self, src: Path, dst: Path, *, copy: bool = True) -> bool:
         self._maybe("link")
-        super().link_or_copy(src, dst)
+        return super().link_or_copy(src, dst, copy=copy)
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:

@@ -30,10 +30,10 @@ import orjson
 import pytest
 
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.keyfiles import BRANCH_FORMAT, KeyFile
 from branchtool.office import receipts, rotation
+from branchtool.period import Period
 from branchtool.records.fields import Kind
 from branchtool.records.person import PERSON
 from storage import age, minisign

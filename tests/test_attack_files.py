@@ -29,11 +29,11 @@ import orjson
 import pytest
 
 from branchtool import demo, keys_rotation, reports
-from branchtool.bundles.scope import Period
 from branchtool.cli import main
 from branchtool.errors import UserError
 from branchtool.keyfiles import OFFICE_FORMAT, KeyFile
 from branchtool.office.receipts import receipt_name
+from branchtool.period import Period
 from branchtool.services import roster_io
 from branchtool.session import Session, UiSettings
 from storage import age, fsio, minisign

@@ -162,7 +162,7 @@ async def test_enrolment_shows_a_markup_name_literally_and_the_fingerprint_apart
     key = _key_file(tmp_path / "C3.pub", name)
     session = Session(tmp_path / "office", work_factor=10)
     session.unlock(OFFICE_PASSPHRASE)
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     app = BranchApp(session, today=lambda: dt.date(2026, 11, 20))
     async with app.run_test(size=(100, 30)) as pilot:

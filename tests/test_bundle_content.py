@@ -15,8 +15,8 @@ from fixtures_app import chinese  # noqa: F401  (fixture: zh-CN, the language pu
 from branchtool import demo
 from branchtool.bundles import export as export_module
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import Period
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TODAY, Clock, enrol, make_branch, make_office
 
@@ -178,7 +178,7 @@ def test_cli_only(cli_branch: Path, tmp_path: Path,
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_cli_help_names_every_content_group(lang: str,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from branchtool.bundles.scope import groups
+    from branchtool.bundles.kinds import groups
     from branchtool.cli import main
 
     with pytest.raises(SystemExit):
@@ -207,3 +207,21 @@ def test_cli_reports_the_deeds_it_marked(cli_branch: Path, tmp_path: Path,
     captured = capsys.readouterr()
     assert Path(captured.out.strip()).parent == out
     assert f"{count} 篇先进事迹已标记为“已上报”" in captured.err
+
+
+def test_the_one_list_of_kinds_groups_and_reports_holds_together() -> None:
+    """``kinds.KINDS``/``GROUPS`` and ``providers`` are written out as data (no
+    area registers itself on import): each name once, each kind in one group
+    at most, every group naming kinds and reports that exist."""
+    from branchtool.bundles import providers
+    from branchtool.bundles.kinds import GROUPS, KINDS
+
+    names = [k.name for k in KINDS]
+    assert len(names) == len(set(names))
+    assert len({g.name for g in GROUPS}) == len(GROUPS)
+    grouped = [k for g in GROUPS for k in g.kinds]
+    assert len(grouped) == len(set(grouped)) and set(grouped) <= set(names)
+    assert {r for g in GROUPS for r in g.reports} <= set(providers.REPORTS)
+    assert set(providers.FIGURES) >= providers.REVISABLE
+    assert set(providers.FIGURES) >= providers.REDACTED
+

@@ -13,8 +13,8 @@ from fixtures_app import chinese  # noqa: F401  (fixture: messages in zh-CN)
 
 from branchtool import demo
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.session import Session
 from storage import age, minisign
 from tests.bundlekit import OfficeKeys, make_office_keys
@@ -267,7 +267,7 @@ def test_cli_export_and_keys_export(branch: Session, tmp_path: Path,
 def test_standard_withholds_every_marked_field_of_every_kind(
     branch: Session, office: OfficeKeys, tmp_path: Path
 ) -> None:
-    from branchtool.bundles.scope import kinds
+    from branchtool.bundles.kinds import kinds
 
     period = Period(TODAY - dt.timedelta(days=6), TODAY)
     full = _plaintext(branch.bundles.export(tmp_path, period, "full").path, office)
@@ -372,7 +372,7 @@ def _propose_deeds(branch: Session) -> list[str]:
 def test_by_default_everything_is_sent_and_named_in_the_content(
     branch: Session, office: OfficeKeys, tmp_path: Path
 ) -> None:
-    from branchtool.bundles.scope import choose, groups, kinds
+    from branchtool.bundles.kinds import choose, groups, kinds
 
     every = [kind.name for kind in kinds()]
     assert choose().kinds == tuple(every) and choose().everything

@@ -410,6 +410,25 @@ async def test_the_member_page_shows_tasks_records_and_deeds(
         assert isinstance(app.screen, MainScreen)
 
 
+
+async def test_m_on_a_members_record_opens_the_members_page(session: Session,
+                                                           branch: dict[str, str]) -> None:
+    """The records list asks the app for the page (``screens.navigation``): it
+    does not import the member page, which imports it."""
+    session.member_records.add({"member": branch["li"], "kind": "praise", "date": "2024-05-25",
+                                "description": "表现突出", "recorded_by": branch["secretary"]})
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_section(app, pilot, "records")
+        pane.table.focus()
+        await pilot.press("m")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, MemberPage) and page.person_id == branch["li"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
 # -- the dashboard's reminders panel -------------------------------------------------------------
 class PanelHarness(App[None]):
     def __init__(self, session: Session) -> None:
@@ -484,7 +503,7 @@ async def test_the_dashboard_shows_the_reminders_panel(session: Session,
                                                        branch: dict[str, str]) -> None:
     from screens.dashboard import PANELS
 
-    assert RemindersPanel in PANELS  # registered by screens.main
+    assert RemindersPanel in PANELS  # listed by the dashboard itself
     case(session, branch, next_visit="2024-05-31")
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:

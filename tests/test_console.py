@@ -108,7 +108,7 @@ def test_the_command_line_warns_after_writing_a_readable_file_to_onedrive(
 # -- in the app ---------------------------------------------------------------------------------
 async def test_the_app_shows_the_warnings_once_at_start(session: Session,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import branchtool.app as app_module
+    import screens.app as app_module
 
     monkeypatch.setattr(app_module, "startup_warnings", lambda vault: platform_checks.
                         startup_warnings(vault, env={}, platform="win32", executable=STORE))

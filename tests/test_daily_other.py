@@ -176,7 +176,7 @@ def test_the_bundle_carries_the_text_at_full_and_standard_only(chinese: None,
                                                                tmp_path: Path) -> None:
     from branchtool import demo
     from branchtool.bundles import format as fmt
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from storage import age
     from tests.bundlekit import make_office_keys
 

@@ -85,7 +85,7 @@ def test_the_demo_office_imports_what_the_demo_branch_exports(built: Path,
     session.unlock(demo.PASSPHRASE)
     try:
         session.bundles.today = lambda: TODAY
-        from branchtool.bundles.scope import Period
+        from branchtool.period import Period
 
         result = session.bundles.export(tmp_path, Period(TODAY - dt.timedelta(days=2), TODAY))
     finally:

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Input, Markdown, ProgressBar, Sel
 
 from branchtool import demo
 from branchtool.bundles import sending
-from branchtool.bundles.scope import Period
+from branchtool.period import Period
 from branchtool.records.care import CARE
 from branchtool.records.person import PERSON
 from branchtool.session import Session
@@ -45,7 +45,7 @@ def office() -> OfficeKeys:
 
 
 def make_app(session: Session):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     return BranchApp(session, today=lambda: TODAY)
 

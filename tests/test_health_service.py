@@ -203,6 +203,30 @@ def test_history_gives_a_persons_last_days(watch: Watch) -> None:
     assert [d is None for d in days] == [True, False, True]
 
 
+def test_a_persons_history_reads_their_checkins_alone(watch: Watch) -> None:
+    """A person's days not opened yet are read by id: their own documents,
+    not the days' whole; what comes back is what the opened days give."""
+    days = [TODAY + dt.timedelta(days=n) for n in range(3)]
+    for day in days:
+        watch.clock.now = dt.datetime.combine(day, NOW.time())
+        watch.session.health.mark_rest_normal(day)
+    watch.session.health.record(days[1], watch.ids[0], {"temperature": "38.1"})
+    watch.session.health.clear(days[2], watch.ids[0])
+    health = reopen(watch).health
+    month = watch.session.vault.partition("checkins/2024-06")
+    read: list[str] = []
+    get, get_many = month.get, month.get_many
+    month.get = lambda i: read.append(i) or get(i)  # type: ignore[method-assign]
+    month.get_many = lambda ids: read.extend(ids) or get_many(ids)  # type: ignore[method-assign]
+    health.sheet(days[0])  # one day opened whole: its five read
+    assert len(read) == 5
+    got = health.history(watch.ids[0], days[2], 4)
+    assert read[5:] == [f"{day.isoformat()}:{watch.ids[0]}" for day in days[1:]]
+    assert [d is None for d in got] == [True, False, False, True]
+    assert got[2]["temperature"] == "38.1" and got[1]["source"] == "proxy"
+    assert got[1:] == [health.get(day, watch.ids[0]) for day in days]
+
+
 def test_opening_a_day_reads_that_days_checkins_alone(watch: Watch) -> None:
     """After unlock a month of check-ins is authenticated but not parsed: the
     day sheet parses its own day's documents (copies), not the month's."""

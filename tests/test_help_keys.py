@@ -15,9 +15,9 @@ from fixtures_app import chinese, demo_session, make_app, settle  # noqa: F401  
 from textual.binding import Binding
 from textual.screen import Screen
 
-from branchtool.app import BranchApp
 from branchtool.session import Session
 from screens.alerts import AlertsScreen, HandleAlertScreen
+from screens.app import BranchApp
 from screens.care import CarePane, CaseDetail, CaseTable, VisitTable
 from screens.contacts import ContactScreen, ContactsPane
 from screens.dashboard import DashboardPane

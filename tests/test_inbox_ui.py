@@ -24,7 +24,7 @@ from tests.officekit import OFFICE_PASSPHRASE, TODAY, export
 
 
 def app_on(path: Path, passphrase: str):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = Session(path, work_factor=10)
     session.unlock(passphrase)

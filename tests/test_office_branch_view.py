@@ -156,7 +156,7 @@ def shown_keys(screen) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 async def test_drilling_into_a_branch_with_its_own_screens(world: dict[str, object]) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = open_office(world["office"])  # type: ignore[arg-type]
     a: Session = world["a"]  # type: ignore[assignment]
@@ -267,7 +267,7 @@ async def test_drilling_into_a_branch_with_its_own_screens(world: dict[str, obje
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_snapshot_of_a_branch_seen_by_the_office(snap_compare, world: dict[str, object],  # type: ignore[no-untyped-def]
                                                   lang: str) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     i18n.set_language(lang)
     session = open_office(world["office"])  # type: ignore[arg-type]
@@ -290,7 +290,7 @@ def test_snapshot_of_a_branch_seen_by_the_office(snap_compare, world: dict[str, 
 
 def test_what_the_office_holds_outlives_a_bundle_without_it(world: dict[str, object],
                                                             tmp_path: Path) -> None:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
 
     a: Session = world["a"]  # type: ignore[assignment]
     day = TODAY + dt.timedelta(days=1)
@@ -320,7 +320,7 @@ def test_the_view_counts_with_the_thresholds_the_branch_reported(world: dict[str
                                                                  tmp_path: Path) -> None:
     """A branch that raised its fever threshold: the office's view counts
     fevers as the branch does, not by the default."""
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
 
     a: Session = world["a"]  # type: ignore[assignment]
     default = a.health.series(TODAY, DAYS)
@@ -376,7 +376,7 @@ def test_the_daily_report_number_is_the_branchs(tmp_path: Path) -> None:
 def sent_before_the_deadline(tmp_path: Path) -> tuple[Path, Session, Clock]:
     """A1 reported a day at 08:10, before its check-in deadline, with one
     person not yet checked in: the missing alert was not raised yet."""
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
 
     clock = Clock()
     office = make_office(tmp_path / "office", clock)
@@ -417,7 +417,7 @@ async def test_the_views_epidemic_overview_loads(
     """After the branch's check-in deadline the time rules would raise an
     alert, which the read-only view cannot write: the overview still shows
     the figures and the alerts reported (issue 22, item 10)."""
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
     from screens.dashboard import DashboardPane, FigureTable
 
     path, a, _ = sent_before_the_deadline

@@ -11,7 +11,7 @@ import pytest
 
 from branchtool import i18n
 from branchtool.bundles import providers
-from branchtool.bundles.scope import kinds
+from branchtool.bundles.kinds import kinds
 from branchtool.cli import main
 from branchtool.office.present import arrival, overview_lines
 from branchtool.office.service import OfficeService
@@ -57,7 +57,7 @@ def branches(tmp_path: Path, office: OfficeService) -> dict[str, Session]:
 
 def alerts_sent(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     kinds()
-    monkeypatch.setitem(providers._FIGURES, "alerts", lambda s, p: {"open": count})
+    monkeypatch.setitem(providers.FIGURES, "alerts", lambda s, p: {"open": count})
 
 
 def test_a_past_date_shows_that_days_bundle(office: OfficeService, branches: dict,

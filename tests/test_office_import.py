@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from branchtool.bundles import providers
-from branchtool.bundles.scope import Period, kinds
+from branchtool.bundles.kinds import kinds
 from branchtool.errors import UserError
 from branchtool.office.service import OfficeService
+from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TODAY, TZ, Clock, enrol, export, make_branch, make_office
 from tests.storekit import FaultyIO
@@ -176,13 +177,13 @@ def test_on_time_zero_report_totals_and_rates(
     quiet = {"expected": 12, "reported": 12, "fever": 0, "symptom": 0, "risk": 0,
              "observation": 0, "quarantine": 0}
     warm = {**quiet, "expected": 9, "reported": 8, "fever": 1}
-    monkeypatch.setitem(providers._FIGURES, "health", _health({day: quiet}))
+    monkeypatch.setitem(providers.FIGURES, "health", _health({day: quiet}))
     # A1 sends at 09:00 Beijing time (01:00 UTC), B2 at 10:00: after the 09:30 deadline
     monkeypatch.setattr("branchtool.bundles.export.utc_now",
                         lambda: f"{day}T01:00:00.000Z")
     usb = tmp_path / "usb"
     export(a, usb)
-    monkeypatch.setitem(providers._FIGURES, "health", _health({day: warm}))
+    monkeypatch.setitem(providers.FIGURES, "health", _health({day: warm}))
     monkeypatch.setattr("branchtool.bundles.export.utc_now",
                         lambda: f"{day}T02:00:00.000Z")
     export(b, usb)
@@ -319,6 +320,36 @@ def test_the_office_walks_a_chain_as_the_store_verifies_it(tamper: str) -> None:
         assert hashes[-1] == report.head_hash and len(hashes) == report.head_seq
         last = [e for e in entries if e["record"] == "r1"][-1]
         assert last_op["r1"] == ("roster", last["op"], last["time"])
+
+
+@pytest.mark.parametrize("record", ["r", "a},{b", '"},{"', "x}", "{y", "},{},{"])
+@pytest.mark.parametrize("tamper", ["none", "nested", "hash", "link"])
+def test_the_office_walks_odd_chains_as_the_store_verifies_them(record: str, tamper: str) -> None:
+    """Whatever the entries' text (braces inside a string, a nested value
+    added after hashing, an entry that travels as its link only), the
+    office's verdict on a chain is the store's own ``verify_chain``'s."""
+    from branchtool.office import checks
+    from storage.history import GENESIS, make_entry, verify_chain
+
+    entries, prev = [], GENESIS
+    for seq in range(1, 9):
+        entry = make_entry(seq, f"2026-11-20T00:00:{seq:02d}.000Z", "roster",
+                           record if seq % 2 else f"r{seq}", "update", "ab" * 32, prev)
+        entries.append(entry)
+        prev = entry["entry"]
+    if tamper == "nested":
+        entries[4]["note"] = [{}, {"k": "},{"}, {}]
+    elif tamper == "hash":
+        entries[6]["hash"] = "cd" * 32
+    elif tamper == "link":
+        entries[2] = {k: entries[2][k] for k in ("seq", "prev", "entry")}
+    report = verify_chain(entries, 0, GENESIS, links=True)
+    broken, hashes, last_op = checks.walk_chain(entries, 0, GENESIS)
+    assert broken == report.broken_at
+    assert hashes == [e["entry"] for e in entries][:len(hashes)]
+    if report.ok:
+        assert (len(hashes), hashes[-1]) == (report.head_seq, report.head_hash)
+        assert last_op[record] == ("roster", "update", entries[6]["time"])
 
 
 def test_an_alert_going_its_course_is_not_a_change(office: OfficeService, a: Session,

@@ -61,7 +61,7 @@ def lang(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def office_app(path: Path):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = Session(path, work_factor=10)
     session.unlock(OFFICE_PASSPHRASE)

@@ -22,7 +22,7 @@ HOSTILE = "[red]假[/red][@click=app.quit]退出[/] \x1b[2J\x1b]0;伪造标题\x
 
 async def test_a_hostile_other_matters_shows_as_plain_text(
         chinese: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     office = make_office(tmp_path / "office", Clock())
     branch = make_branch(tmp_path / "a", "A1", "第一党支部", office, people=6, seed=1)

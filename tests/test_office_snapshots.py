@@ -45,7 +45,7 @@ def office(built: Morning, tmp_path: Path, lang: str) -> Iterator[Path]:
 
 
 def office_app(path: Path):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = Session(path, work_factor=10)
     session.unlock(OFFICE_PASSPHRASE)

@@ -8,7 +8,7 @@ import pytest
 
 from branchtool import i18n
 from branchtool.bundles import providers
-from branchtool.bundles.scope import kinds
+from branchtool.bundles.kinds import kinds
 from branchtool.errors import UserError
 from branchtool.office.present import overview_lines
 from branchtool.office.service import OfficeService
@@ -24,9 +24,9 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OfficeService:
     kinds()  # the areas register their providers first; these replace some
     figures = {"days": {DAY: {"expected": 12, "reported": 11, "fever": 1, "symptom": 0,
                               "risk": 0, "observation": 2, "quarantine": 1}}}
-    monkeypatch.setitem(providers._FIGURES, "health", lambda s, p: figures)
-    monkeypatch.setitem(providers._FIGURES, "alerts", lambda s, p: {"open": 3})
-    monkeypatch.setitem(providers._FIGURES, "notices",
+    monkeypatch.setitem(providers.FIGURES, "health", lambda s, p: figures)
+    monkeypatch.setitem(providers.FIGURES, "alerts", lambda s, p: {"open": 3})
+    monkeypatch.setitem(providers.FIGURES, "notices",
                         lambda s, p: {"expected": 10, "confirmed": 7})
     a = make_branch(tmp_path / "a", "A1", "第一党支部", service, people=12, seed=1)
     b = make_branch(tmp_path / "b", "B2", "第二党支部", service, people=5, seed=2)

@@ -60,7 +60,7 @@ def world(tmp_path: Path) -> dict[str, Any]:
 
 
 def office_app(path: Path):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = Session(path, work_factor=10)
     session.unlock(OFFICE_PASSPHRASE)

@@ -67,7 +67,7 @@ def test_the_view_holds_what_the_branch_wrote(office_path: Path) -> None:
 
 
 async def test_v_shows_the_other_matters_as_text(office_path: Path) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     session = Session(office_path, work_factor=10)
     session.unlock(OFFICE_PASSPHRASE)

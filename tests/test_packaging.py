@@ -119,7 +119,7 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(wheel: Path, tmp_path:
 
 APP_SMOKE = """
 import asyncio, sys
-from branchtool.app import BranchApp
+from screens.app import BranchApp
 from branchtool.session import Session
 from screens.unlock import UnlockScreen
 

@@ -142,7 +142,7 @@ async def preview_lines(app: Any, pilot: Any, pane: ReportsPane) -> list[str]:
 @pytest.mark.parametrize("kind", reports.KINDS)
 async def test_no_name_is_split_in_the_preview_at_80x24(demo_session: Session,
                                                         kind: str) -> None:
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     app = BranchApp(demo_session, today=lambda: TODAY)
     async with app.run_test(size=(80, 24)) as pilot:

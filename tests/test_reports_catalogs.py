@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from branchtool import i18n, reports
-from branchtool.bundles.scope import kinds
+from branchtool.bundles.kinds import kinds
 from branchtool.records.redaction import REDACTIONS
 from branchtool.reports import docx_writer, weekly
 from screens.bundle_export import OUTBOX_COLUMNS

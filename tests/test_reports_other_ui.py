@@ -21,7 +21,7 @@ SIZE = (110, 40)
 
 
 def make_app(session: Session):  # type: ignore[no-untyped-def]
-    from branchtool.app import BranchApp
+    from screens.app import BranchApp
 
     return BranchApp(session, today=lambda: TODAY)
 

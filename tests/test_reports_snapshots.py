@@ -23,8 +23,8 @@ from textual.widgets import Footer
 import screens
 from branchtool import demo, i18n
 from branchtool.session import Session
+from screens import failures
 from screens.failures import WorkFailed
-from screens.failures import settle as settle_failure
 from screens.reports_pane import ReportsPane
 
 NOW = dt.datetime.combine(TODAY, dt.time(17, 30))
@@ -70,8 +70,7 @@ class Harness(App[None]):
         yield Footer(compact=True)
 
     def on_work_failed(self, message: WorkFailed) -> None:
-        """A failed worker told as the real app tells it (``screens.failures``)."""
-        settle_failure(self, message, unlocked=self.session.unlocked)
+        failures.settle(self, message, unlocked=self.session.unlocked)  # as the app does
 
 
 async def settle(pilot: Any) -> None:

@@ -65,6 +65,33 @@ def test_crud_and_copies(folder: Path) -> None:
     store.close()
 
 
+def test_written_documents_are_copies_unless_handed_over(folder: Path) -> None:
+    """A caller's document is copied before it is stored (changing it after
+    changes nothing stored); one handed over (``owned``: a batch import's
+    documents, built for the write) is stored as it is, and is what the
+    journal and the snapshot hold."""
+    store = make_store(folder)
+    roster = store.partition("roster")
+    mine = person(1)
+    rid = roster.insert(mine)
+    mine["tags"].append("later")
+    kept = roster.upsert({**person(2), "id": rid})
+    assert kept == rid and roster.get(rid)["tags"] == ["a", "2"]
+    given = [person(3), person(4)]
+    ids = roster.insert_many(given, owned=True)
+    assert roster._raw(ids[0]) is given[0] and given[0]["id"] == ids[0]
+    replaced = {**person(5), "id": ids[1]}
+    assert roster.upsert(replaced, owned=True) == ids[1]
+    assert roster._raw(ids[1]) is replaced
+    assert roster.get(ids[1]) == {**person(5), "id": ids[1]}
+    store.close()
+    store = make_store(folder)
+    roster = store.partition("roster")
+    assert roster.get(ids[1]) == {**person(5), "id": ids[1]}
+    assert roster.get(ids[0]) == {**person(3), "id": ids[0]}
+    store.close()
+
+
 def test_reopen_replays_journal_and_compaction(folder: Path) -> None:
     store = make_store(folder)
     roster = store.partition("roster")
@@ -324,6 +351,81 @@ def test_backups_rotate(tmp_path: Path) -> None:
     assert len(sets) == 3
     newest = sets[-1]
     assert (newest / "state.age").is_file()
+    store.close()
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_backup_sets_share_unchanged_snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               links: bool) -> None:
+    """A snapshot that did not change is one file across every backup set:
+    hard-linked, or where the file system has none (FAT, exFAT: ``os.link``
+    fails), moved on from the older set to the newer one, which the older
+    set lists. Every set kept restores whole, its moved-on files taken from
+    the later sets, and the list itself is never restored."""
+    from storage.store import MOVED_ON, backup_sets, restore_backup
+
+    if not links:
+        def no_link(*_args: object, **_kwargs: object) -> None:
+            raise OSError(errno.EPERM, "no hard links on this file system")
+
+        monkeypatch.setattr("os.link", no_link)
+    backups = tmp_path / "backups"
+    store = make_store(tmp_path / "data", backups=backups, keep_backups=3)
+    store.partition("roster").insert_many(person(i) for i in range(200))
+    for i in range(5):
+        store.partition("tasks").insert({"n": i})
+        store.compact()
+    store.close()
+    sets = backup_sets(backups)
+    assert len(sets) == 3
+    held = [p for s in sets for p in s.iterdir() if p.name.startswith("roster.")]
+    assert len({p.name for p in held}) == 1
+    assert len({(p.stat().st_dev, p.stat().st_ino) for p in held}) == 1
+    assert len(held) == (3 if links else 1)
+    assert any((s / MOVED_ON).exists() for s in sets) is not links
+    for n, backup in enumerate(sets):
+        (tmp_path / f"r{n}").mkdir()
+        data = tmp_path / f"r{n}" / "data"
+        restore_backup(data, backup)
+        assert not (data / MOVED_ON).exists()
+        restored = make_store(data)
+        assert len(restored.partition("roster")) == 200
+        assert len(restored.partition("tasks")) == 3 + n
+        assert restored.check() == []
+        restored.close()
+
+
+def test_a_backup_that_cannot_move_a_file_on_leaves_the_older_set_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hard links, and the move of an unchanged snapshot to the new set
+    fails (a full or busy disk): the compaction says so, the half-made set is
+    gone, the older set still restores, and the next compaction succeeds."""
+    from storage.store import backup_sets, restore_backup
+
+    def no_link(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "no hard links on this file system")
+
+    monkeypatch.setattr("os.link", no_link)
+    io, backups = FaultyIO(), tmp_path / "backups"
+    store = make_store(tmp_path / "data", io=io, backups=backups)
+    store.partition("roster").insert_many(person(i) for i in range(20))
+    for i in range(2):
+        store.partition("tasks").insert({"n": i})
+        store.compact()
+    store.partition("tasks").insert({"n": 2})
+    before = backup_sets(backups)
+    io.fail = "replace"
+    with pytest.raises(WriteFailed):
+        store.compact()
+    io.fail = None
+    assert backup_sets(backups) == before
+    (tmp_path / "r").mkdir()
+    restore_backup(tmp_path / "r" / "data", before[-1])
+    restored = make_store(tmp_path / "r" / "data")
+    assert (len(restored.partition("roster")), len(restored.partition("tasks"))) == (20, 2)
+    restored.close()
+    store.compact()
+    assert len(backup_sets(backups)) == len(before) + 1
     store.close()
 
 

@@ -125,9 +125,8 @@ for package in (branchtool, screens, storage):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if not info.name.endswith(".__main__"):  # that one runs the command line
             importlib.import_module(info.name)
-sys.path.insert(0, "bench")  # the benchmarks import each other by plain name
-for path in sorted(__import__("pathlib").Path("bench").glob("*.py")):
-    importlib.import_module(path.stem)
+for path in sorted(__import__("pathlib").Path("bench").glob("*.py")):  # a package, from the root
+    importlib.import_module("bench" if path.stem == "__init__" else f"bench.{path.stem}")
 blocked = sorted({"pty", "termios", "fcntl", "resource", "pwd", "grp"} & set(sys.modules))
 print("imported", len(sys.modules), "blocked", blocked)
 '''
@@ -207,14 +206,14 @@ def test_no_directory_is_opened_for_fsync_on_windows(
 @pytest.mark.parametrize("code", ["CON", "con", "Prn", "AUX", "nul", "COM1", "com9", "LPT1",
                                   "lpt0", "COM0"])
 def test_device_names_are_refused_as_branch_codes(code: str) -> None:
-    from branchtool.session import branch_code_problem
+    from branchtool.branch_code import branch_code_problem
 
     assert branch_code_problem(code) == "cli.init.reserved_code"
 
 
 @pytest.mark.parametrize("code", ["CON1", "CONS", "COM10", "NULL", "LPT", "CS01", "A-1"])
 def test_names_near_device_names_are_fine(code: str) -> None:
-    from branchtool.session import branch_code_problem
+    from branchtool.branch_code import branch_code_problem
 
     assert branch_code_problem(code) is None
 

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 from branchtool import i18n
 from branchtool.bundles import format as fmt
 from branchtool.bundles import providers
-from branchtool.bundles.scope import Content, Period, choose, kinds
+from branchtool.bundles.kinds import choose, kinds
+from branchtool.bundles.scope import Content
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile, read_office_key
+from branchtool.period import Period
 from branchtool.records.redaction import COUNTS, DEFAULT_REDACTION, REDACTIONS
 from storage import age, minisign
 from storage.errors import StorageError

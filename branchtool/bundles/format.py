@@ -222,8 +222,16 @@ def parse_cost(data: bytes | bytearray) -> int:
     from a count of its structural characters (at C speed, no parsing): each
     value but the first follows a ``[``, ``,`` or ``:``; each ``{`` is a dict.
     Characters inside strings count too, which only raises the bound."""
-    values = 1 + sum(data.count(c) for c in (b"[", b"{", b",", b":"))
+    view, step = memoryview(data), 1 << 20  # one pass, in pieces: never a copy of it all
+    try:
+        values = 1 + sum(len(bytes(view[at: at + step]).translate(None, _NOT_STRUCTURAL))
+                         for at in range(0, len(data), step))
+    finally:
+        view.release()
     return VALUE_COST * values + 2 * len(data)
+
+
+_NOT_STRUCTURAL = bytes(b for b in range(256) if b not in b"[{,:")  # what parse_cost drops
 
 
 def decode(data: bytes | bytearray) -> dict[str, Any]:

@@ -1,5 +1,9 @@
-"""The record types a branch's bundle carries (see ``scope``), and the areas'
-figures and reports (see ``providers``).
+"""The one list of what a branch's bundle carries: every record type
+(``KINDS``, shapes in ``scope``) and the groups the secretary sends or leaves
+out together (``GROUPS``), with the questions asked of them (``kinds()``,
+``groups()``, ``choose``, ``check_records``). Written out here as data: no
+area adds itself as a side effect of being imported. The areas' figures and
+reports are listed the same way in ``providers``.
 
 Most kinds pick the records of the period by one date; records that last
 (a contact under observation, a care case, a task, an alert, a notice being
@@ -12,14 +16,15 @@ notes nested in the contact.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from branchtool.bundles.providers import add_figures, add_report
-from branchtool.bundles.scope import ContentGroup, ExportKind, Period, register, register_group
-from branchtool.inbox import reply as _inbox_reply
+from branchtool.bundles.format import BundleRejected
+from branchtool.bundles.scope import Content, ContentGroup, ExportKind
+from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.alert import ALERT
 from branchtool.records.alert import OPEN as ALERT_OPEN
 from branchtool.records.care import CARE, VISIT
@@ -29,12 +34,10 @@ from branchtool.records.day_report import DAY_REPORT
 from branchtool.records.deed import DEED, DRAFT, PROPOSED
 from branchtool.records.member_record import MEMBER_RECORD
 from branchtool.records.notice import NOTICE, RELAY
-from branchtool.records.person import ACTIVE, PERSON
+from branchtool.records.person import PERSON
 from branchtool.records.redaction import STANDARD
 from branchtool.records.task import OPEN as TASK_OPEN
 from branchtool.records.task import TASK
-from branchtool.reports import bundled
-from branchtool.reports import figures as report_figures
 from branchtool.services import day_reports, deeds, member_records, roster, tasks
 from branchtool.services.alerts import ALERTS
 from branchtool.services.care import CASES, VISITS
@@ -44,7 +47,6 @@ from branchtool.services.notices import NOTICES as NOTICE_PARTITION
 from branchtool.services.notices import RELAYS
 
 if TYPE_CHECKING:
-    from branchtool.session import Session
     from storage.vault import Vault
 
 STILL_OPEN = "9999-12-31"
@@ -131,7 +133,7 @@ CHECKINS = "checkins/"  # monthly: checkins/2026-11
 NOTICES = SpanKind("notices", "bundle.kind.notices", NOTICE_PARTITION, NOTICE,
                    span=_notice_span)
 
-for _kind in (
+KINDS: tuple[ExportKind, ...] = (
     ExportKind("roster", "bundle.kind.roster", roster.PARTITION, PERSON),
     ExportKind("checkins", "bundle.kind.checkins", CHECKINS, CHECKIN, date_field="date"),
     SpanKind("contacts", "bundle.kind.contacts", CONTACTS, CONTACT, span=_contact_span,
@@ -156,13 +158,12 @@ for _kind in (
                member_records.PARTITION, MEMBER_RECORD, date_field="date"),
     SpanKind("deeds", "bundle.kind.deeds", deeds.PARTITION, DEED, span=_deed_span,
              keep=lambda doc: doc.get("status") != DRAFT),
-):
-    register(_kind)
+)
 
 # What the secretary sends or leaves out together: the app's sections. The
 # care, records and deeds reports are their records written out, so they stay
 # home with them; the daily and weekly reports always travel.
-for _group in (
+GROUPS: tuple[ContentGroup, ...] = (
     ContentGroup("roster", "bundle.content.roster", ("roster",)),
     ContentGroup("watch", "bundle.content.watch",
                  ("checkins", "contacts", "followups", "alerts", "watch_settings", "notices",
@@ -172,25 +173,65 @@ for _group in (
     ContentGroup("records", "bundle.content.records", ("member_records",),
                  reports=("records",)),
     ContentGroup("deeds", "bundle.content.deeds", ("deeds",), reports=("deeds",)),
-):
-    register_group(_group)
+)
 
 
-def roster_figures(session: Session, period: Period) -> dict[str, Any]:
-    """Head counts of the people the branch looks after, by category and stage."""
-    active = [p for p in session.roster.people() if p.status == ACTIVE]
-    return {
-        "active": len(active),
-        "by_category": dict(Counter(p["category"] for p in active)),
-        "by_stage": dict(Counter(p["stage"] for p in active)),
-    }
+def kinds() -> list[ExportKind]:
+    """Every kind a bundle may carry, in the order a bundle lists them."""
+    return list(KINDS)
 
 
-add_figures("roster", roster_figures)
-for _name, _provider in report_figures.FIGURES.items():
-    add_figures(_name, _provider, revisable=_name in report_figures.REVISABLE)
-for _report, (_label, _plan, _render) in bundled.PROVIDERS.items():
-    add_report(_report, _label, _plan, _render)
+def groups() -> list[ContentGroup]:
+    """Every content group, in the order the app shows its sections."""
+    return list(GROUPS)
 
-# The office's notices and tasks: what the branch imported and how far each got.
-add_figures(_inbox_reply.FIGURES, _inbox_reply.figures, redacted=True)
+
+def choose(names: Iterable[str] | None = None) -> Content:
+    """The content of the groups named (``None``: everything). An unknown name
+    or an empty choice is a ``UserError``."""
+    known = [g.name for g in GROUPS]
+    if names is None:
+        chosen = set(known)
+    else:
+        chosen = set()
+        for name in names:
+            name = name.strip()
+            if name not in known:
+                raise UserError("export.bad_content", name=name, known=", ".join(known))
+            chosen.add(name)
+        if not chosen:
+            raise UserError("export.no_content")
+    wanted = {k for g in GROUPS if g.name in chosen for k in g.kinds}
+    # a kind no group claims (an area added one and no group yet) always travels
+    grouped = {k for g in GROUPS for k in g.kinds}
+    omitted = tuple(g for g in GROUPS if g.name not in chosen)
+    return Content(
+        groups=tuple(g.name for g in GROUPS if g.name in chosen),
+        kinds=tuple(k.name for k in KINDS if k.name in wanted or k.name not in grouped),
+        reports_left_out=frozenset(r for g in omitted for r in g.reports),
+        omitted=omitted)
+
+
+_RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def check_records(doc: dict[str, Any]) -> None:
+    """Every record a (signed) bundle carries holds text in each field its
+    kind's record definition declares (values are stored as text): a roster
+    ``name`` that is a list, from another program or a faulty branch, would
+    otherwise crash the office's view of the branch. The first wrong value
+    refuses the bundle (``BundleRejected("record_type")``) naming the kind,
+    the record and the field. A field left out (withheld) is no problem; a
+    kind this version does not know is kept as sent."""
+    by_name = {k.name: k for k in KINDS}
+    for kind, records in doc["data"].items():
+        export = by_name.get(kind)
+        if export is None or export.record is None:
+            continue
+        keys = [f.key for f in export.record.fields]
+        for index, record in enumerate(records, start=1):
+            for key in keys:
+                if key in record and type(record[key]) is not str:
+                    rid = record["id"]
+                    raise BundleRejected("record_type", kind=kind, field=key,
+                                         record=rid if _RECORD_ID.match(rid) else f"#{index}")

@@ -7,8 +7,8 @@ a period calls for (``plan``: the day each is dated) and renders them as
 Markdown at the export's redaction level, so a counts-only bundle names
 nobody; it renders all of them in one call, so that it can read what they
 share once (a month of daily reports reads the month's check-ins once).
-Areas register here (``branchtool.bundles.kinds`` loads them); the exporter
-calls them all.
+The areas' providers are listed once, below (``FIGURES``, ``REPORTS``), as
+data: nothing registers itself when imported. The exporter calls them all.
 
 Report names in a bundle are ``<kind>/<YYYY-MM-DD>``: ``daily/2026-11-18``.
 """
@@ -20,8 +20,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from branchtool.inbox import reply as inbox_reply
+from branchtool.reports import bundled
+from branchtool.reports import figures as report_figures
+
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
 
 FigureProvider = Callable[["Session", "Period"], dict[str, Any]]
@@ -39,35 +43,23 @@ class ReportProvider:
     render: ReportRender
 
 
-_FIGURES: dict[str, FigureProvider] = {}
-_REVISABLE: set[str] = set()  # providers that take the earlier days a bundle corrects
-_REDACTED: set[str] = set()  # providers that take the export's redaction level
-_REPORTS: dict[str, ReportProvider] = {}
-
-
-def add_figures(name: str, provider: FigureProvider, *, revisable: bool = False,
-                redacted: bool = False) -> None:
-    """``revisable``: ``provider`` also takes the earlier days, before the
-    period, whose records the bundle corrects (``provider(session, period,
-    days)``), and gives their figures too. ``redacted``: it takes the
-    export's level (``provider(session, period, redaction=...)``) and gives
-    no free text at ``counts``."""
-    _FIGURES[name] = provider
-    for flag, names in ((revisable, _REVISABLE), (redacted, _REDACTED)):
-        if flag:
-            names.add(name)
-        else:
-            names.discard(name)
-
-
-def add_report(kind: str, label_key: str, plan: ReportPlan, render: ReportRender) -> None:
-    _REPORTS[kind] = ReportProvider(kind, label_key, plan, render)
-
-
-def _load() -> None:
-    from branchtool.bundles.scope import kinds
-
-    kinds()  # importing the kinds module registers the areas' providers too
+# Every area's figures, under the key the office reads them by.
+FIGURES: dict[str, FigureProvider] = {
+    **report_figures.FIGURES,  # the roster's, the epidemic watch's, care, tasks, records
+    # the office's notices and tasks: what the branch imported and how far each got
+    inbox_reply.FIGURES: inbox_reply.figures,
+}
+# providers that also take the earlier days a bundle corrects (``provider(session,
+# period, days)``) and give their figures too
+REVISABLE: frozenset[str] = report_figures.REVISABLE
+# providers that take the export's level (``provider(session, period,
+# redaction=...)``) and give no free text at ``counts``
+REDACTED: frozenset[str] = frozenset({inbox_reply.FIGURES})
+# Every kind of report a bundle carries, in the order it lists them.
+REPORTS: dict[str, ReportProvider] = {
+    kind: ReportProvider(kind, label_key, plan, render)
+    for kind, (label_key, plan, render) in bundled.PROVIDERS.items()
+}
 
 
 def report_name(kind: str, day: dt.date) -> str:
@@ -78,30 +70,27 @@ def figures(session: Session, period: Period,
             earlier: Collection[dt.date] = (), redaction: str = "standard") -> dict[str, Any]:
     """Every area's figures for the period; ``earlier``: days before it whose
     records the bundle corrects (their figures are counted again)."""
-    _load()
     return {name: provider(session, period, earlier)  # type: ignore[call-arg]
-            if name in _REVISABLE and earlier
+            if name in REVISABLE and earlier
             else provider(session, period, redaction=redaction)  # type: ignore[call-arg]
-            if name in _REDACTED else provider(session, period)
-            for name, provider in _FIGURES.items()}
+            if name in REDACTED else provider(session, period)
+            for name, provider in FIGURES.items()}
 
 
 def planned(session: Session, period: Period, redaction: str,
             left_out: Collection[str] = ()) -> list[tuple[str, str]]:
     """(report name, label key) of every report the export will carry;
     ``left_out``: kinds of report that stay home (their content does)."""
-    _load()
     return [(report_name(p.kind, day), p.label_key)
-            for p in _REPORTS.values() if p.kind not in left_out
+            for p in REPORTS.values() if p.kind not in left_out
             for day in p.plan(session, period, redaction)]
 
 
 def reports(session: Session, period: Period, redaction: str = "standard",
             progress: Callable[[], None] | None = None,
             left_out: Collection[str] = ()) -> dict[str, str]:
-    _load()
     out: dict[str, str] = {}
-    for provider in _REPORTS.values():
+    for provider in REPORTS.values():
         if provider.kind in left_out:
             continue
         days = provider.plan(session, period, redaction)
@@ -117,5 +106,4 @@ def reports(session: Session, period: Period, redaction: str = "standard",
 
 def report_names() -> list[tuple[str, str]]:
     """Every kind of report a bundle may carry, with its label key."""
-    _load()
-    return [(kind, p.label_key) for kind, p in _REPORTS.items()]
+    return [(kind, p.label_key) for kind, p in REPORTS.items()]

@@ -1,5 +1,7 @@
-"""What a bundle may carry: each exportable record type, where it lives, how a
-period selects it and which of its fields each redaction level withholds.
+"""The shapes of what a bundle may carry: an exportable record
+type (where it lives, how a period selects it, which of its fields each
+redaction level withholds), a content group and a chosen content. The kinds
+and groups themselves are listed once, in ``branchtool.bundles.kinds``.
 
 Redaction levels (``branchtool.records.redaction``, with the record
 definitions): ``full``, ``standard`` (a bundle's default: without the fields
@@ -19,42 +21,14 @@ weekly reports and the figures (counts only) always travel.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.fields import RecordDef
 from branchtool.records.redaction import COUNTS
 from storage.vault import Vault
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-
-    def days(self) -> Iterator[dt.date]:
-        day = self.start
-        while day <= self.end:
-            yield day
-            day += dt.timedelta(days=1)
-
-    def months(self) -> list[str]:
-        months: list[str] = []
-        for day in self.days():
-            month = f"{day:%Y-%m}"
-            if not months or months[-1] != month:
-                months.append(month)
-        return months
-
-    def contains(self, iso_day: str) -> bool:
-        return self.start.isoformat() <= iso_day[:10] <= self.end.isoformat()
-
-    def to_json(self) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -136,116 +110,20 @@ class ContentGroup:
     reports: tuple[str, ...] = ()
 
 
-_KINDS: list[ExportKind] = []
-_GROUPS: list[ContentGroup] = []
-
-
-def register(kind: ExportKind) -> None:
-    if any(k.name == kind.name for k in _KINDS):
-        raise ValueError(f"export kind {kind.name!r} registered twice")
-    _KINDS.append(kind)
-
-
-def kinds() -> list[ExportKind]:
-    _load_builtin()
-    return list(_KINDS)
-
-
-def register_group(group: ContentGroup) -> None:
-    if any(g.name == group.name for g in _GROUPS):
-        raise ValueError(f"content group {group.name!r} registered twice")
-    taken = {k for g in _GROUPS for k in g.kinds}
-    if taken & set(group.kinds):
-        raise ValueError(f"a kind of {group.name!r} is in another group")
-    _GROUPS.append(group)
-
-
-def groups() -> list[ContentGroup]:
-    """Every content group, in the order the app shows its sections."""
-    _load_builtin()
-    return list(_GROUPS)
-
-
 @dataclass(frozen=True)
 class Content:
-    """What an export carries: the groups chosen, their kinds (in registry
-    order), and the reports that stay home because their group does."""
+    """What an export carries: the groups chosen, their kinds (in the order
+    of ``kinds.KINDS``), the groups left out and the reports that stay home
+    because their group does (``kinds.choose`` makes it)."""
 
     groups: tuple[str, ...]
     kinds: tuple[str, ...]
     reports_left_out: frozenset[str]
+    omitted: tuple[ContentGroup, ...] = ()
 
     @property
     def everything(self) -> bool:
-        return len(self.groups) == len(groups())
+        return not self.omitted
 
     def left_out(self) -> list[ContentGroup]:
-        return [g for g in groups() if g.name not in self.groups]
-
-
-def choose(names: Iterable[str] | None = None) -> Content:
-    """The content of the groups named (``None``: everything). An unknown name
-    or an empty choice is a ``UserError``."""
-    every = groups()
-    if names is None:
-        chosen = {g.name for g in every}
-    else:
-        chosen = set()
-        for name in names:
-            name = name.strip()
-            if name not in {g.name for g in every}:
-                raise UserError("export.bad_content", name=name,
-                                known=", ".join(g.name for g in every))
-            chosen.add(name)
-        if not chosen:
-            raise UserError("export.no_content")
-    wanted = {k for g in every if g.name in chosen for k in g.kinds}
-    # a kind no group claims (an area added one and no group yet) always travels
-    grouped = {k for g in every for k in g.kinds}
-    return Content(
-        groups=tuple(g.name for g in every if g.name in chosen),
-        kinds=tuple(k.name for k in kinds() if k.name in wanted or k.name not in grouped),
-        reports_left_out=frozenset(r for g in every if g.name not in chosen
-                                   for r in g.reports))
-
-
-_RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def check_records(doc: dict[str, Any]) -> None:
-    """Every record a (signed) bundle carries holds text in each field its
-    kind's record definition declares (values are stored as text): a roster
-    ``name`` that is a list, from another program or a faulty branch, would
-    otherwise crash the office's view of the branch. The first wrong value
-    refuses the bundle (``BundleRejected("record_type")``) naming the kind,
-    the record and the field. A field left out (withheld) is no problem; a
-    kind this version does not know is kept as sent."""
-    from branchtool.bundles.format import BundleRejected
-
-    by_name = {k.name: k for k in kinds()}
-    for kind, records in doc["data"].items():
-        export = by_name.get(kind)
-        if export is None or export.record is None:
-            continue
-        keys = [f.key for f in export.record.fields]
-        for index, record in enumerate(records, start=1):
-            for key in keys:
-                if key in record and type(record[key]) is not str:
-                    rid = record["id"]
-                    raise BundleRejected("record_type", kind=kind, field=key,
-                                         record=rid if _RECORD_ID.match(rid) else f"#{index}")
-
-
-_loaded = False
-
-
-def _load_builtin() -> None:
-    """Each area registers its kinds in ``branchtool.bundles.kinds``.
-
-    The flag is set only once that module has run: a second thread asking
-    meanwhile waits on the import lock instead of seeing half a registry."""
-    global _loaded
-    if not _loaded:
-        import branchtool.bundles.kinds  # noqa: F401 - registers on import
-
-        _loaded = True
+        return list(self.omitted)

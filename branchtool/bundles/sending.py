@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
 from branchtool.bundles.export import Preview, describe_period
-from branchtool.bundles.scope import Period, groups, kinds
+from branchtool.bundles.kinds import groups, kinds
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile
+from branchtool.period import Period
 
 if TYPE_CHECKING:
     from branchtool.session import Session

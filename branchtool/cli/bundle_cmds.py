@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.scope import Period, choose
 from branchtool.cli.common import open_session
 from branchtool.cli.output import progress
 from branchtool.errors import UserError
+from branchtool.period import Period
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 
 
@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     export.add_argument("--redaction", choices=REDACTIONS, default=DEFAULT_REDACTION,
                         help=i18n.t("cli.export.redaction"))
     # the groups are named in the help text itself: listing them from
-    # ``scope.groups()`` would load every area for ``branchtool --help``
+    # ``kinds.groups()`` would load every area for ``branchtool --help``
     export.add_argument("--only", action="append", metavar="CONTENT[,CONTENT...]",
                         help=i18n.t("cli.export.only"))
     export.set_defaults(handler=cmd_export)
@@ -47,6 +47,8 @@ def parse_content(values: list[str] | None) -> list[str] | None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     content = parse_content(args.only)
+    from branchtool.bundles.kinds import choose  # every area's kinds: not for --help
+
     choose(content)  # an unknown name is refused before the passphrase is asked
     with open_session(args) as session:
         bundles = session.bundles

@@ -12,10 +12,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from branchtool import passphrase
 from branchtool.paths import resolve_vault_dir
 from branchtool.session import Session
+
+if TYPE_CHECKING:
+    from branchtool.office.service import OfficeService
 
 
 def vault_dir(args: argparse.Namespace) -> Path:
@@ -31,6 +35,17 @@ def open_session(args: argparse.Namespace, *, load: bool = True) -> Session:
     for notice in session.unlock(passphrase.current(args), load=load):
         print(notice, file=sys.stderr)
     return session
+
+
+@contextmanager
+def office_service(args: argparse.Namespace) -> Iterator[OfficeService]:
+    """The office's service on the (office) vault ``args`` point at, locked
+    again when the block is left."""
+    session = open_session(args, load=False)
+    try:
+        yield session.office_service
+    finally:
+        session.lock()
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from branchtool import i18n
-from branchtool.cli.common import open_session
+from branchtool.cli.common import office_service, open_session
 from branchtool.errors import UserError
 
 
@@ -81,8 +81,6 @@ def register_office(actions: Any) -> None:
 
 
 def _outbox(args: argparse.Namespace) -> Any:
-    from branchtool.cli.office_cmds import office_service
-
     return office_service(args)
 
 

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from branchtool import i18n, passphrase
-from branchtool.cli.common import open_session, vault_dir
+from branchtool.cli import inbox_cmds
+from branchtool.cli.common import office_service, vault_dir
 from branchtool.cli.output import progress
 from branchtool.errors import UserError
 
 if TYPE_CHECKING:
     from branchtool.office.importer import FileResult
-    from branchtool.office.service import OfficeService
     from branchtool.office.status import Overview
 
 
@@ -73,18 +71,7 @@ def register(sub: Any) -> None:
                           help=i18n.t("cli.office.settings.max_size"))
     settings.set_defaults(handler=cmd_settings)
 
-    from branchtool.cli import inbox_cmds  # notices, tasks and settings to the branches
-
-    inbox_cmds.register_office(actions)
-
-
-@contextlib.contextmanager
-def office_service(args: argparse.Namespace) -> Iterator[OfficeService]:
-    session = open_session(args, load=False)
-    try:
-        yield session.office_service
-    finally:
-        session.lock()
+    inbox_cmds.register_office(actions)  # notices, tasks and settings to the branches
 
 
 def confirm(args: argparse.Namespace, question_key: str, **params: object) -> None:
@@ -131,12 +118,13 @@ def _init_form(args: argparse.Namespace, path: Path) -> int:
     """``office init`` without ``--name`` in a terminal: the form in the app."""
     if not sys.stdin.isatty():
         raise UserError("cli.office.init.name_needed")
-    from branchtool.app import office_init_app  # textual only when the app runs
+    from branchtool.cli.app_cmd import terminal_ui
     from branchtool.session import Session
 
+    ui = terminal_ui()
     session = Session(path)
     try:
-        office_init_app(session).run()
+        ui.run_office_init(session)
     finally:
         session.lock()
     return 0

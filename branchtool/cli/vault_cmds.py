@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from branchtool import contact, i18n, passphrase
+from branchtool.branch_code import branch_code_problem
 from branchtool.cli.common import open_session, reading, vault_dir
 from branchtool.cli.output import progress
 from branchtool.errors import KeyedError, StoredDataError, UserError
@@ -20,7 +21,7 @@ from branchtool.keyfiles import (
     fingerprint,
     read_office_key,
 )
-from branchtool.session import Session, branch_code_problem
+from branchtool.session import Session
 from storage.fsio import DEFAULT_IO
 
 

@@ -26,7 +26,7 @@ from branchtool.records.fieldtypes import split_ids
 from branchtool.records.task import STATUSES
 
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
 
 FIGURES = "office_inbox"

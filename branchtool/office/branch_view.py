@@ -19,8 +19,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from branchtool.bundles.kinds import CHECKINS
-from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.bundles.kinds import CHECKINS, kinds
+from branchtool.bundles.scope import ExportKind
 from branchtool.errors import UserError
 from branchtool.office.changes import ReportedRecords
 from branchtool.office.service import OfficeService

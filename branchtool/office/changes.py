@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from branchtool.bundles.format import carried_kinds
-from branchtool.bundles.scope import ExportKind, kinds
+from branchtool.bundles.kinds import kinds
+from branchtool.bundles.scope import ExportKind
 from branchtool.office.model import CHANGES, RECORDS, day_of, month_of, partition_of
 from storage.vault import Vault
 
@@ -155,10 +156,12 @@ class ReportedRecords:
         return next((b for b in buckets if record_id in b.doc["records"]), None)
 
     def write(self) -> None:
-        """Inside the import's batch: every bucket that changed."""
+        """Inside the import's batch: every bucket that changed, handed over
+        (``owned``: a bucket is a copy read for this run, or new, and the run
+        ends with the write)."""
         for (partition, _), bucket in self._buckets.items():
             if bucket.dirty:
-                self.vault.partition(partition).upsert(bucket.doc)
+                self.vault.partition(partition).upsert(bucket.doc, owned=True)
 
     def latest(self, code: str, kind: str, months: Iterable[str] = ("",)) -> list[Doc]:
         out: list[Doc] = []

@@ -106,12 +106,14 @@ def _verifies(data: bytes | bytearray, sig: minisign.Signature, key: dict[str, A
     return True
 
 
-def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex) -> minisign.Signature:
+def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex,
+                 data_sha256: str | None = None) -> minisign.Signature:
     """Verify ``signature`` over the raw bundle.json bytes ``data``, which are
     not parsed: the branch is the one the trusted comment names, and the
-    comment's SHA-256 must be the bytes'. Only prehashed (``ED``) signatures
-    are accepted. Returns the verified signature (its comment is then
-    trusted); raises ``BundleRejected``."""
+    comment's SHA-256 must be the bytes' (``data_sha256``, when the caller
+    has already hashed them). Only prehashed (``ED``) signatures are
+    accepted. Returns the verified signature (its comment is then trusted);
+    raises ``BundleRejected``."""
     try:
         sig = minisign.parse_signature(signature)
     except minisign.MinisignError:
@@ -126,7 +128,7 @@ def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex) -> min
     if current is not None and sig.key_id == current["key_id"]:
         if not _verifies(data, sig, current):
             raise fmt.BundleRejected("signature")
-        if hashlib.sha256(data).hexdigest() != claim.sha256:
+        if (data_sha256 or hashlib.sha256(data).hexdigest()) != claim.sha256:
             raise fmt.BundleRejected("signature")
         return sig
     for code, key in keys.by_id.get(sig.key_id, []):
@@ -143,7 +145,7 @@ def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex) -> min
 
 def signed_by(keys: KeyIndex) -> Verify:
     """The ``verify`` step ``opening.open_bundle`` runs before parsing."""
-    return lambda data, signature: check_signed(data, signature, keys)
+    return lambda data, signature, sha256: check_signed(data, signature, keys, sha256)
 
 
 def check_recipient(opened: Opened, office_recipient: str) -> None:

@@ -344,12 +344,15 @@ class Importer:
             with vault.batch():
                 for code in sorted(codes):
                     vault.partition(BRANCHES).replace(code, branches[code])
+                # Built for this write, of a bundle dropped after it: stored as
+                # they are (``owned``), not copied again.
                 for item, verdict, changes in accepted:
                     vault.partition(partition).insert(
-                        _bundle_doc(item, verdict, len(changes), imported))
+                        _bundle_doc(item, verdict, len(changes), imported), owned=True)
                     if changes:
                         vault.partition(change_part).insert_many(
-                            [c.to_doc(item.code, item.doc, imported) for c in changes])
+                            [c.to_doc(item.code, item.doc, imported) for c in changes],
+                            owned=True)
                 reported.write()
                 gaps.write()
                 if logged:

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 from branchtool.bundles import container
 from branchtool.bundles import format as fmt
-from branchtool.bundles.scope import check_records
+from branchtool.bundles.kinds import check_records
 from branchtool.office.model import human_size
 from storage import age, minisign
 from storage.age.stream import CHUNK_SIZE, ENCRYPTED_CHUNK_SIZE
@@ -45,8 +45,9 @@ NONCE_SIZE = 16
 # stanzas of about 130 bytes. Anything far beyond is refused before unwrapping.
 MAX_STANZAS = 8
 MAX_HEADER = 8 * 1024
-# (raw bundle.json, signature text) -> the verified signature, or BundleRejected
-Verify = Callable[[bytes | bytearray, str], minisign.Signature]
+# (raw bundle.json, signature text, the bytes' SHA-256 in hex) -> the verified
+# signature, or BundleRejected
+Verify = Callable[[bytes | bytearray, str, str], minisign.Signature]
 
 
 @dataclass
@@ -189,8 +190,8 @@ def open_bundle(path: Path, identity: age.X25519Identity, max_size: int,
     """Steps 1-6 for one file; ``BundleRejected`` with the first failure."""
     plain, size, file_sha256 = decrypt_file(path, identity, max_size)
     json_bytes, signature = fmt.unpack_tar(plain)  # cut out of the tar, not copied
-    sig = verify(json_bytes, signature)
     json_sha256 = hashlib.sha256(json_bytes).hexdigest()
+    sig = verify(json_bytes, signature, json_sha256)
     doc = fmt.decode(json_bytes)
     if (sig.trusted_comment != fmt.trusted_comment(doc, json_sha256)
             or doc["signer_key_id"] != sig.key_id):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from branchtool import i18n
-from branchtool.bundles.scope import kinds
+from branchtool.bundles.kinds import kinds
 from branchtool.office import imports
 from branchtool.office.changes import BOOKKEEPING
 from branchtool.office.status import BranchRow, Overview, Rate, Totals

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from branchtool.bundles.scope import Period
 from branchtool.errors import UserError
 from branchtool.inbox.outbox import OfficeOutbox
 from branchtool.keyfiles import BRANCH_FORMAT, OFFICE_FORMAT, KeyFile, read_key_file
@@ -30,6 +29,7 @@ from branchtool.office.model import (
 )
 from branchtool.office.rotation import Rotation, parse_rotation
 from branchtool.office.trust import TrustStore
+from branchtool.period import Period
 from storage.errors import StorageError
 from storage.fsio import read_regular
 from storage.vault import Vault
@@ -183,9 +183,9 @@ class OfficeService:
 
     def export_summary(self, path: Path, day: dt.date | None = None,
                        kind: str | None = None) -> Path:
-        from branchtool.office import summary
+        from branchtool.office import summary_file
 
-        return summary.export(self, Path(path), day or self.today(), kind)
+        return summary_file.export(self, Path(path), day or self.today(), kind)
 
     def _write(self, action: Callable[[], object]) -> None:
         try:

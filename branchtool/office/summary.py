@@ -1,7 +1,8 @@
-"""The college summary of a day, as the office hands it upward: .xlsx (a
-sheet per topic, a row per branch, the college's totals), and the college's
-daily report as .docx (``summary_docx``: an official document's layout) or
-.md. Besides the counts, the named list of the abnormal (``abnormal``), at the
+"""The college summary of a day, as the office hands it upward: the tables
+and facts, and the .md text; ``summary_file`` writes it as .xlsx
+(``summary_xlsx``: a sheet per topic, a row per branch, the college's
+totals), the college's daily report as .docx (``summary_docx``: an official
+document's layout) or .md. Besides the counts, the named list of the abnormal (``abnormal``), at the
 redaction each branch chose.
 
 The tables are typed: a count is a number, a rate a fraction (the .xlsx
@@ -13,11 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
-from branchtool.errors import UserError
 from branchtool.office.abnormal import AbnormalList
 from branchtool.office.present import (
     DASH,
@@ -31,12 +30,10 @@ from branchtool.office.present import (
     when,
 )
 from branchtool.office.status import BranchRow, Overview
-from storage.fsio import DEFAULT_IO
 
 if TYPE_CHECKING:
     from branchtool.office.service import OfficeService
 
-KINDS = ("md", "docx", "xlsx")
 TEXT, COUNT, RATE = "text", "count", "rate"
 
 
@@ -253,25 +250,3 @@ def markdown(summary: Summary) -> str:
 
 def _cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ")
-
-
-def export(office: OfficeService, path: Path, day: dt.date, kind: str | None) -> Path:
-    kind = kind or path.suffix.lstrip(".").lower()
-    if kind not in KINDS:
-        raise UserError("office.summary.bad_format")
-    summary = build(office, day)
-    if kind == "md":
-        data = markdown(summary).encode("utf-8")
-    elif kind == "docx":
-        from branchtool.office.summary_docx import docx_bytes
-
-        data = docx_bytes(summary)
-    else:
-        from branchtool.office.summary_xlsx import xlsx_bytes
-
-        data = xlsx_bytes(summary)
-    try:
-        DEFAULT_IO.write_atomic(path, data)
-    except OSError:
-        raise UserError("office.summary.write_failed", path=str(path)) from None
-    return path

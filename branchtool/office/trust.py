@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from branchtool.branch_code import branch_code_problem
 from branchtool.errors import UserError
 from branchtool.keyfiles import KeyFile
 from branchtool.office.model import BRANCHES, TRUST_LOG, Clock, iso_utc, local_now
 from branchtool.office.rotation import Rotation, verify_rotation
-from branchtool.session import branch_code_problem
 from storage.vault import Vault
 
 CURRENT, RETIRED, REVOKED = "current", "retired", "revoked"

@@ -67,9 +67,9 @@ def build(session: Session, kind: str, day: dt.date, *, start: dt.date | None = 
         from branchtool.reports import care
 
         return care.build(session, first, day, redaction)
-    from branchtool.reports import records
+    from branchtool.reports import member_records
 
-    return records.build(session, first, day, redaction)
+    return member_records.build(session, first, day, redaction)
 
 
 def render(doc: Document, fmt: str) -> bytes:

@@ -13,7 +13,7 @@ from branchtool.reports import markdown
 from branchtool.reports.weekly import DAYS
 
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
 
 
@@ -69,9 +69,9 @@ def render_care(session: Session, period: Period, days: list[dt.date],
 
 def render_records(session: Session, period: Period, days: list[dt.date],
                    redaction: str) -> list[str]:
-    from branchtool.reports import records
+    from branchtool.reports import member_records
 
-    return [markdown.render(records.build(session, period.start, day, redaction))
+    return [markdown.render(member_records.build(session, period.start, day, redaction))
             for day in days]
 
 

@@ -8,6 +8,7 @@ redaction level, the counts-only one included.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +16,23 @@ from branchtool import money
 from branchtool.records.alert import OPEN, RULES
 from branchtool.records.contact import OUTCOMES
 from branchtool.records.deed import PROPOSED, REPORTED
+from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services.care import OVERDUE
 
 if TYPE_CHECKING:
-    from branchtool.bundles.scope import Period
+    from branchtool.period import Period
     from branchtool.session import Session
+
+
+def roster(session: Session, period: Period) -> dict[str, Any]:
+    """Head counts of the people the branch looks after, by category and stage."""
+    active = [p for p in session.roster.people() if p.status == ACTIVE]
+    return {
+        "active": len(active),
+        "by_category": dict(Counter(p["category"] for p in active)),
+        "by_stage": dict(Counter(p["stage"] for p in active)),
+    }
 
 
 def health(session: Session, period: Period, earlier: Collection[dt.date] = ()
@@ -139,5 +151,5 @@ def records(session: Session, period: Period) -> dict[str, Any]:
 
 # the providers that also count the earlier days a bundle corrects
 REVISABLE = frozenset({"health"})
-FIGURES = {"health": health, "contacts": contacts, "alerts": alerts, "care": care,
-           "tasks": tasks, "notices": notices, "records": records}
+FIGURES = {"roster": roster, "health": health, "contacts": contacts, "alerts": alerts,
+           "care": care, "tasks": tasks, "notices": notices, "records": records}

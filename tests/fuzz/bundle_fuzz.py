@@ -634,7 +634,7 @@ def _check_accepted(world: OfficeWorld, ex: BundleMutation, data: bytes,
         assert json_bytes == bundle.json, "accepted a bundle.json its branch never signed"
         assert bundle.name != "first", "accepted the first bundle twice"
     doc = fmt.decode(json_bytes)
-    from branchtool.bundles.scope import check_records
+    from branchtool.bundles.kinds import check_records
 
     check_records(doc)  # an accepted bundle's records hold text where defined
     assert minisign.parse_signature(signature).prehashed, "accepted a legacy signature"

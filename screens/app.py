@@ -1,7 +1,7 @@
 """The Textual app: wires the session to the screens, and owns what is
 app-wide — locking (Ctrl+L and when idle), help, the command palette, themes
-and settings. Screens live in ``screens/``; the rules live in the services.
-The only core module that imports textual.
+and settings. The rules live in the services (``branchtool``), which know
+nothing of it; the command line starts it through ``screens.launcher``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from screens.create_vault import CreateVaultScreen
 from screens.failures import WorkFailed, settle
 from screens.help import HelpScreen, key_groups
 from screens.main import MainScreen
+from screens.member_page import open_person_page
+from screens.navigation import OpenPersonPage
 from screens.office_main import OfficeMainScreen, is_office, main_screen_for
 from screens.plain import ControlFilter
 from screens.settings import SettingsScreen
@@ -168,6 +170,11 @@ class BranchApp(App[None]):
         self.push_screen(UnlockScreen(self.session, demo_passphrase=self.demo_passphrase,
                                       locked=True, problem=problem), self._relocked)
 
+    # -- between screens ---------------------------------------------------------------------
+    def on_open_person_page(self, message: OpenPersonPage) -> None:
+        """A list asks for a person's page (``screens.navigation``)."""
+        open_person_page(self, message.session, message.person_id, changed=message.changed)
+
     # -- errors --------------------------------------------------------------------------
     def on_work_failed(self, message: WorkFailed) -> None:
         """Every failed worker of every screen (``screens.failures``): one
@@ -292,10 +299,3 @@ def _user_error(error: BaseException) -> UserError | None:
     while isinstance(error, WorkerFailed) and seen < 5:
         error, seen = error.error, seen + 1
     return as_user_error(error) if isinstance(error, KeyedError) else None
-
-
-def office_init_app(session: Session) -> App[None]:
-    """The app whose first screen is the office's creation form (``office init``)."""
-    from screens.office_app import OfficeInitApp
-
-    return OfficeInitApp(session)
