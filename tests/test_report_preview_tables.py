@@ -200,3 +200,16 @@ async def test_a_list_of_names_on_screen_keeps_each_whole(width: int) -> None:
         text = "\n".join(screen_lines(app))
         for name in NAMES:
             assert name in text, (width, name, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(headers=st.lists(st.text(min_size=0, max_size=12), min_size=1, max_size=9),
+       rows=st.lists(st.lists(st.text(max_size=30), max_size=11), max_size=5),
+       width=st.integers(0, 130))
+def test_any_table_lays_out_within_its_width(headers: list[str], rows: list[list[str]],
+                                             width: int) -> None:
+    """Whatever a bundle's report holds (an office shows a branch's), the
+    layout neither fails nor draws past the width it has (at 8 cells and up)."""
+    lines = flat(table_lines(headers, rows, width))
+    if width >= 8:
+        assert all(cell_len(line) <= width for line in lines), (width, lines)
