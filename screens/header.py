@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from branchtool import i18n
+from screens.cell_fit import cut
 
 
 def weekday(day: dt.date) -> str:
@@ -43,5 +44,9 @@ class BranchHeader(Widget):
         day = self.today()
         left = f" {self.title or i18n.t('app.title')} · {self.branch}"
         right = f"{i18n.format_date(day)} {weekday(day)} "
+        # the date stays whole; a name too long for the rest ends in "…"
+        room = self.size.width - cell_len(right) - 1
+        if cell_len(left) > room:
+            left = cut(left, room)
         gap = max(1, self.size.width - cell_len(left) - cell_len(right))
         return Text(left + " " * gap + right, style="bold", no_wrap=True, overflow="ellipsis")

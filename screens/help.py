@@ -54,8 +54,9 @@ def _shown(widget: Widget) -> bool:
 def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group title, [(key, what it does)]) for the app, the screen and every
     widget on view that has keys of its own, each key listed once per group.
-    Sections not on view are left out; in front of a dialog only the app's
-    keys that reach through a dialog are listed."""
+    Sections not on view, and keys their node turns off, are left out; in
+    front of a dialog only the app's keys that reach through a dialog are
+    listed."""
     app = screen.app
     nodes: list[tuple[str, DOMNode]] = [(i18n.t("help.group.app"), app)]
     nodes.append((i18n.t("help.group.screen"), screen))
@@ -65,7 +66,7 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
         title_key = getattr(widget, "HELP_TITLE", "")
         nodes.append((i18n.t(title_key) if title_key else i18n.t("help.group.screen"), widget))
     groups: dict[str, list[tuple[str, str]]] = {}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str]] = set()
     for title, node in nodes:
         for _, binding in node._bindings:
             description = _describe(node, binding) if binding.description else ""
@@ -73,10 +74,14 @@ def key_groups(screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]
                 continue
             if node is app and screen.is_modal and not binding.priority:
                 continue
-            key = app.get_key_display(binding)
-            if (title, key, description) in seen:
+            # A key its node turns off just now (another tab's key, a write
+            # key on a read-only view) is left out, as the footer leaves it.
+            if app._check_action_state(binding.action, node) is False:
                 continue
-            seen.add((title, key, description))
+            key = app.get_key_display(binding)
+            if (key, description) in seen:  # listed once, in the first group that has it
+                continue
+            seen.add((key, description))
             groups.setdefault(title, []).append((key, description))
     return list(groups.items())
 

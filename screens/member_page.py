@@ -60,14 +60,35 @@ def section_text(lines: list[Line], empty: str) -> Text:
     return out
 
 
+class SectionScroll(VerticalScroll):
+    """A tab's lines (tabs 2–6), scrolled by the keys F1 names on those tabs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "person_page.key.scroll_up", show=False),
+        Binding("down", "scroll_down", "person_page.key.scroll_down", show=False),
+        Binding("pageup", "page_up", "person_page.key.page_up", show=False),
+        Binding("pagedown", "page_down", "person_page.key.page_down", show=False),
+        Binding("home", "scroll_home", "person_page.key.scroll_home", show=False),
+        Binding("end", "scroll_end", "person_page.key.scroll_end", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        localize_bindings(self)
+
+
 class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
     WRITE_ACTIONS = frozenset({"add_record"})
+    # The keys that act on the first tab's lists: on the other tabs they are
+    # neither shown (footer, F1) nor obeyed, so each tab shows its own keys.
+    WORK_ACTIONS = frozenset({"focus_list", "add_record"})
     CSS_PATH = "member_page.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "focus_list('tasks')", "member_page.key.tasks"),
         Binding("r", "focus_list('records')", "member_page.key.records"),
         Binding("d", "focus_list('deeds')", "member_page.key.deeds"),
         Binding("n", "add_record", "member_page.key.add_record"),
+        # The tab line names each tab with its number; F1 lists them.
         Binding("1", "tab('work')", "person_page.key.work", show=False),
         Binding("2", "tab('checkins')", "person_page.key.checkins",
                 show=False),
@@ -113,7 +134,7 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
                     yield FlaggedTable(DEED_COLUMNS,
                                        empty_text=i18n.t("member_page.no_deeds"),
                                        id="member-deeds")
-                with VerticalScroll(id="person-section"):
+                with SectionScroll(id="person-section"):
                     yield Static(id="person-chart")
                     yield Static(id="person-lines")
             yield Footer(compact=True)
@@ -180,6 +201,11 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.query_one("#person-lines", Static).update(
             section_text(page.sections[self.tab], i18n.t(f"person_page.{self.tab}.empty")))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refuses(action):
+            return False
+        return self.tab == "work" or action not in self.WORK_ACTIONS
+
     def forget_data(self) -> None:
         self.query_one("#member-title", Static).update(i18n.t("app.locked"))
         self.query_one("#member-summary", Static).update("")
@@ -194,18 +220,16 @@ class MemberPage(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.changed()
 
     def action_focus_list(self, key: str) -> None:
-        if self.tab != "work":
-            self.tab = "work"
-            self._show_tab()
         self.query_one(f"#member-{key}", FlaggedTable).focus()
 
     def action_tab(self, key: str) -> None:
         self.tab = key
         self._show_tab()
+        self.refresh_bindings()
         if key == "work":
             self.query_one("#member-tasks", FlaggedTable).focus()
         else:
-            scroll = self.query_one("#person-section", VerticalScroll)
+            scroll = self.query_one("#person-section", SectionScroll)
             scroll.scroll_home(animate=False)
             scroll.focus()
 

@@ -41,6 +41,7 @@ from screens.office_rows import (
     kind_label,
 )
 from screens.plain import Select, Static
+from screens.preview_table import ReportMarkdown
 from screens.record_table import RecordTable
 
 TABS = ("overview", "reports", "data", "changes", "bundles")
@@ -110,7 +111,8 @@ class OfficeBranchScreen(Screen[None], LockAware):
                 yield Select([], prompt=i18n.t("office_ui.pick_report"), id="branch-report",
                              compact=True)
                 with VerticalScroll(id="branch-report-scroll"):
-                    yield Markdown(id="branch-report-text", open_links=False)  # a bundle's text
+                    # a bundle's text
+                    yield ReportMarkdown(id="branch-report-text", open_links=False)
             with TabPane(i18n.t("office_ui.tab.data"), id="tab-data"):
                 yield Select([], prompt=i18n.t("office_ui.pick_kind"), id="branch-kind",
                              compact=True)

@@ -207,8 +207,9 @@ class RecordTable(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def row_width(self) -> int:
-        """The cells a row is drawn in."""
-        return self.size.width
+        """The cells a row is drawn in: not those under the scrollbar (a cell
+        cut there, "…" and all, would be cut without a sign)."""
+        return self.scrollable_size.width
 
     def render_line(self, y: int) -> Strip:
         width = self.row_width()

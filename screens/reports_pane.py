@@ -28,6 +28,7 @@ from branchtool.reports import daily_other, markdown
 from branchtool.reports import text as report_text
 from branchtool.reports.document import Document
 from branchtool.session import Session
+from branchtool.shown import shown
 from screens.base import (
     LockAware,
     ReadOnlyGuard,
@@ -41,6 +42,7 @@ from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
 from screens.places import confirm_unsynced
 from screens.plain import Select, Static
+from screens.preview_table import ReportMarkdown
 
 BUILD, WRITE, ZERO = "report-build", "report-write", "report-zero"
 DAILY = "daily"
@@ -100,7 +102,7 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
                          value=DEFAULT_REDACTION, allow_blank=False, compact=True,
                          id="report-redaction")
         with VerticalScroll(id="report-scroll"):
-            yield Markdown(id="report-view", open_links=False)
+            yield ReportMarkdown(id="report-view", open_links=False)
         with Vertical(id="report-other-box"):
             yield TextArea(id="report-other", soft_wrap=True, show_line_numbers=False)
         yield Static(id="report-status")
@@ -287,7 +289,9 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
 
     def _built(self, doc: Document, source: str, other: str) -> None:
         self.document = doc
-        self.query_one("#report-view", Markdown).update(source)
+        # what a branch wrote (其他事项, names) is data: its control characters
+        # spelled out, as the office shows a bundle's text (``branchtool.shown``)
+        self.query_one("#report-view", Markdown).update(shown(source, lines=True))
         self._status(i18n.t("export_ui.report.ready", title=doc.title))
         if doc.kind == DAILY and (doc.date != self._other_day or not self._other_changed()):
             self._keep_other(other, doc.date)

@@ -64,7 +64,7 @@ class StyledTable(RecordTable):
         tone = getattr(self.rows[index], "tone", "")
         if not tone:
             return super().render_line(y)
-        width = self.size.width
+        width = self.row_width()
         cells = self.rows[index].cells()
         text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
                         for i, c, w in self.visible_columns(width))

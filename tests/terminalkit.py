@@ -93,3 +93,14 @@ def screen_lines(app: Any) -> list[str]:
     """The whole screen as Textual composes it now (a full update)."""
     return ["".join(segment.text for segment in strip).rstrip()
             for strip in app.screen._compositor.render_strips()]
+
+
+def cells(line: str, start: int, end: int) -> str:
+    """The part of a screen line from cell ``start`` to cell ``end`` (a
+    two-cell character counts two)."""
+    out, x = [], 0
+    for char in line:
+        if start <= x < end:
+            out.append(char)
+        x += cell_len(char)
+    return "".join(out)

@@ -20,7 +20,8 @@ from branchtool.period import Period
 from branchtool.session import Session
 from tests.officekit import TODAY, Clock, enrol, make_branch, make_office
 
-WATCH = ["checkins", "contacts", "followups", "alerts", "watch_settings", "notices", "relays"]
+WATCH = ["checkins", "contacts", "followups", "alerts", "watch_settings", "notices", "relays",
+         "daily_reports"]
 
 
 @pytest.fixture

@@ -397,7 +397,7 @@ def test_a_content_choice_filters_the_preview_the_data_and_the_reports(
     everything = branch.bundles.preview(period, "standard")
     preview = branch.bundles.preview(period, "standard", content=["watch", "tasks"])
     watch = ["checkins", "contacts", "followups", "alerts", "watch_settings", "notices",
-             "relays"]
+             "relays", "daily_reports"]
     assert list(preview.counts) == [*watch, "tasks"]
     assert {k: everything.counts[k] for k in preview.counts} == preview.counts
     assert set(preview.withheld) == set(preview.counts)

@@ -336,5 +336,5 @@ async def test_choosing_the_content_to_send(branch: Session, office: OfficeKeys,
         assert pane.preview is not None and pane.preview.deeds_to_report == 0
     doc = branch.bundles.open_sent(written)
     assert doc["content"] == ["checkins", "contacts", "followups", "alerts", "watch_settings",
-                              "notices", "relays", "deeds"]
+                              "notices", "relays", "daily_reports", "deeds"]
     assert any(name.startswith("deeds/") for name in doc["reports"])

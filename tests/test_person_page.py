@@ -231,7 +231,10 @@ async def test_the_tabs_by_number_and_back_to_the_lists(busy: Watch) -> None:
         assert "已申请临时补助" in shown["care"]
         assert "关于开展主题党日活动的通知 · 未传达" in shown["notices"]
         assert "党小组：（空） → 学生第二党小组" in shown["roster"]
-        await pilot.press("r")
+        await pilot.press("r")  # the first tab's key does nothing on another tab
+        await pilot.pause()
+        assert page.tab == "roster" and page.focused.id == "person-section"
+        await pilot.press("1", "r")
         await pilot.pause()
         assert page.tab == "work" and page.focused.id == "member-records"
 
@@ -249,6 +252,57 @@ async def test_f1_lists_the_page_keys(busy: Watch) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = {pair for _, pairs in app.screen.groups for pair in pairs}
-        for key, what in (("2", "打卡"), ("3", "密接"), ("4", "帮扶"), ("5", "通知"),
-                          ("6", "名册变更"), ("t", "任务")):
+        for key, what in (("1", "任务记实"), ("2", "打卡"), ("3", "密接"), ("4", "帮扶"),
+                          ("5", "通知"), ("6", "名册变更")):
             assert (key, what) in keys
+
+
+def footer_keys(screen: Any) -> set[str]:
+    """The keys the footer shows just now."""
+    return {key for key, b in screen.active_bindings.items()
+            if b.binding.show and b.enabled}
+
+
+async def test_each_tab_shows_only_the_keys_that_act_on_it(busy: Watch) -> None:
+    """On tabs 2–6 the footer and F1 show neither the first tab's list keys
+    (t, r, d) nor its "new record" key; back on the first tab they return,
+    and no key means two things on any tab."""
+    from screens.help import HelpScreen, key_groups
+
+    s = busy.session
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MemberPage(s, busy.ids[0]))
+        await pilot.pause()
+        page = app.screen
+        work_only = {"t", "r", "d", "n"}
+
+        def described() -> dict[str, set[str]]:
+            keys: dict[str, set[str]] = {}
+            for _, pairs in key_groups(page):
+                for key, what in pairs:
+                    keys.setdefault(key, set()).add(what)
+            return keys
+
+        assert work_only <= footer_keys(page) and work_only <= set(described())
+        for key in "23456":
+            await pilot.press(key)
+            await pilot.pause()
+            assert not work_only & footer_keys(page), key
+            helped = described()
+            assert not work_only & set(helped), (key, helped)
+            assert all(len(what) == 1 for what in helped.values()), helped
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            shown = {k for _, pairs in app.screen.groups for k, _ in pairs}
+            assert not work_only & shown and {"1", "2", "6", "esc"} <= shown
+            pairs = {pair for _, group in app.screen.groups for pair in group}
+            assert {("↑", "向上滚动"), ("pgdn", "下一页")} <= pairs  # how its lines scroll
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is page
+        await pilot.press("1")
+        await pilot.pause()
+        assert work_only <= footer_keys(page)

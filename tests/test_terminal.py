@@ -166,7 +166,7 @@ def test_a_secretary_and_the_office_at_the_terminal(workdir: Path) -> None:
         term.wait_for("3 人 / 在册 3 人")
         # Each section takes the focus as it shows: its keys are in the footer.
         for signature, keys in (("按姓名查找帮扶对象", "v 走访"), ("按任务名称查找", "^b 每人一项"),
-                                ("按党员姓名", "m 党员页"), ("疫情概况", "⏎ 查看")):
+                                ("按党员姓名", "m 个人页"), ("疫情概况", "⏎ 查看")):
             term.press("C-NPage")
             term.wait_for(signature, keys)
         # -- the day sheet: Space marks one normal, a marks the rest -------------------------

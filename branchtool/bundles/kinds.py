@@ -30,6 +30,7 @@ from branchtool.records.alert import OPEN as ALERT_OPEN
 from branchtool.records.care import CARE, VISIT
 from branchtool.records.checkin import CHECKIN
 from branchtool.records.contact import CONTACT, FOLLOWUP
+from branchtool.records.day_report import DAY_REPORT
 from branchtool.records.deed import DEED, DRAFT, PROPOSED
 from branchtool.records.member_record import MEMBER_RECORD
 from branchtool.records.notice import NOTICE, RELAY
@@ -37,7 +38,7 @@ from branchtool.records.person import PERSON
 from branchtool.records.redaction import STANDARD
 from branchtool.records.task import OPEN as TASK_OPEN
 from branchtool.records.task import TASK
-from branchtool.services import deeds, member_records, roster, tasks
+from branchtool.services import day_reports, deeds, member_records, roster, tasks
 from branchtool.services.alerts import ALERTS
 from branchtool.services.care import CASES, VISITS
 from branchtool.services.contacts import CONTACTS, FOLLOWUPS
@@ -145,6 +146,10 @@ KINDS: tuple[ExportKind, ...] = (
                keep=lambda doc: doc.get("id") == SETTINGS_ID),
     NOTICES,
     RelayKind("relays", "bundle.kind.relays", RELAYS, RELAY, notices=NOTICES),
+    # the 其他事项 of each day's daily report (the office's view of the
+    # branch builds the report again from the records)
+    ExportKind("daily_reports", "bundle.kind.daily_reports", day_reports.PARTITION,
+               DAY_REPORT, date_field="date"),
     SpanKind("care", "bundle.kind.care", CASES, CARE, span=_case_span),
     ExportKind("care_visits", "bundle.kind.care_visits", VISITS, VISIT,
                date_field="date"),
@@ -162,7 +167,7 @@ GROUPS: tuple[ContentGroup, ...] = (
     ContentGroup("roster", "bundle.content.roster", ("roster",)),
     ContentGroup("watch", "bundle.content.watch",
                  ("checkins", "contacts", "followups", "alerts", "watch_settings", "notices",
-                  "relays")),
+                  "relays", "daily_reports")),
     ContentGroup("care", "bundle.content.care", ("care", "care_visits"), reports=("care",)),
     ContentGroup("tasks", "bundle.content.tasks", ("tasks",)),
     ContentGroup("records", "bundle.content.records", ("member_records",),
