@@ -289,7 +289,10 @@ def zstd_cases(tar4: bytes, forged_tar: bytes, me: list[str]) -> dict[str, tuple
         "zstd-skippable-after": (frame + skippable(forged_tar), "damaged"),
         "zstd-skippable-first": (skippable(forged_tar) + frame, "damaged"),
         "zstd-huge-window": (wide, "damaged"),
-        "zstd-garbage": (container.MAGIC + os.urandom(4000), "damaged"),
+        # random bytes after the magic, behind a frame header descriptor with
+        # its reserved bit set (random ones may state a size over the bound:
+        # content_too_large, a refusal too, but not the one this case tests)
+        "zstd-garbage": (container.MAGIC + b"\x08" + os.urandom(4000), "damaged"),
     }
     return {name: (age.encrypt(plain, me), reason) for name, (plain, reason) in cases.items()}
 
