@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -23,7 +23,7 @@ from branchtool.services.alerts import AlertView
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Static
+from screens.plain import Footer, Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input
+from textual.widgets import Button, Input
 from textual.widgets.option_list import Option
 from textual_fspicker.parts import DirectoryNavigation
 from textual_fspicker.suggest_path import SuggestPath
@@ -30,7 +30,7 @@ from branchtool import i18n
 from branchtool.services.folders import drives_and_mounts, writable_problem
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
-from screens.plain import OptionList, Static
+from screens.plain import Footer, OptionList, Static
 
 QUOTES = "\"'“”‘’"
 

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input
+from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
@@ -35,7 +35,7 @@ from branchtool.tables import READABLE, Sheet, SheetChoice
 from screens.base import localize_bindings
 from screens.failures import Failure, RunsWorkers
 from screens.file_picker import FilePicker, Mode, clean_path
-from screens.plain import Label, Select, Static
+from screens.plain import Footer, Label, Select, Static
 
 IGNORE = ""  # the column select's value for "not imported"
 ResultT = TypeVar("ResultT")

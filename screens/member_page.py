@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from branchtool import i18n
 from branchtool.person_page import SECTIONS, Line, PersonPage, build
@@ -30,7 +30,7 @@ from branchtool.records.task import TASK_COLUMNS
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_table import FlaggedTable
-from screens.plain import Static
+from screens.plain import Footer, Static
 from screens.record_table import RecordTable
 from screens.temperature_chart import chart
 

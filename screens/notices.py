@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, UserError, describe
@@ -23,7 +22,7 @@ from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.plain import Static
+from screens.plain import Footer, Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar

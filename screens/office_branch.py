@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, TabbedContent, TabPane
+from textual.widgets import Markdown, TabbedContent, TabPane
 
 from branchtool import i18n
 from branchtool.bundles.kinds import kinds
@@ -40,7 +40,7 @@ from screens.office_rows import (
     fit,
     kind_label,
 )
-from screens.plain import Select, Static
+from screens.plain import Footer, Select, Static
 from screens.preview_table import ReportMarkdown
 from screens.record_table import RecordTable
 

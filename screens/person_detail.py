@@ -11,13 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from branchtool import i18n
 from branchtool.records.person import ACTIVE, PERSON
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.plain import Static
+from screens.plain import Footer, Static
 
 # An action on a person: called with the person's id and what to do once done.
 PersonAction = Callable[[str, Callable[[], None]], None]

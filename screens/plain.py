@@ -113,3 +113,24 @@ class ControlFilter(LineFilter):
             return segments
         return [s if s.control else Segment(_CONTROL.sub("", s.text), s.style)
                 for s in segments]
+
+
+class Footer(widgets.Footer):
+    """Textual's footer, rebuilt only when the keys it would show change.
+
+    Textual rebuilds the footer (every key a widget, each restyled) whenever
+    the screen's bindings are refreshed: a focus change, a tab, a table's
+    new rows. Opening the person page did it nine times for the same keys.
+    """
+
+    _shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Any) -> None:
+        shown = tuple((binding.key, binding.description, binding.action, binding.show,
+                       enabled, tooltip)
+                      for _node, binding, enabled, tooltip in screen.active_bindings.values())
+        if shown == self._shown and self._bindings_ready:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown = shown  # kept only once a rebuild with it is on its way
+        super().bindings_changed(screen)

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from branchtool import i18n
 from screens.base import LockAware, is_read_only, localize_bindings
 from screens.commands import PaletteCommand
 from screens.header import BranchHeader
+from screens.plain import Footer
 
 Section = tuple[str, str, Callable[..., Widget]]
 

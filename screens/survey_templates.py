@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input
+from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -22,7 +22,7 @@ from branchtool.services.survey_templates import Template
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
-from screens.plain import Label, Select, Static
+from screens.plain import Footer, Label, Select, Static
 from screens.survey_choices import BLANK_VALUE, column_options, value_options
 
 FORGET = "~"  # the value select's "forget this answer"

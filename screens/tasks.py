@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -33,7 +33,7 @@ from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.navigation import OpenPersonPage
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Select, Static
+from screens.plain import Footer, Select, Static
 from screens.record_table import RecordTable
 from screens.task_form import BulkTaskForm, NoteScreen, task_form
 
