@@ -196,3 +196,24 @@ def test_the_bundle_carries_the_text_at_full_and_standard_only(chinese: None,
             assert "其他事项" in daily
     finally:
         branch.lock()
+
+
+def test_a_counts_report_says_the_zero_words_in_its_own_language(watch: Watch) -> None:
+    """Saved as 今日无异常 in Chinese, a counts-level report in English says
+    the zero report's words in English: they name nobody, whatever language
+    they were saved in; words a secretary typed herself are not carried."""
+    from branchtool import i18n
+
+    s = watch.session
+    assert s.health.mark_rest_normal(TODAY) == 5
+    daily_other.save_zero(s, TODAY, TODAY)
+    s.day_reports.save(TODAY, "今日无异常")  # typed, not the zero report: not carried
+    assert "今日无异常" not in render(watch, "counts")
+    daily_other.save_zero(s, TODAY, TODAY)
+    i18n.set_language("en")
+    try:
+        english = render(watch, "counts")
+        words = daily_other.zero_words()
+    finally:
+        i18n.set_language("zh-CN")
+    assert words != "今日无异常" and words in english and "今日无异常" not in english

@@ -31,13 +31,18 @@ def zero_words() -> str:
 
 
 def section(section: Section, session: Session, day: dt.date, redaction: str) -> None:
-    other = session.day_reports.other(day)
+    doc = session.day_reports.get(day) or {}
+    other = str(doc.get("other", ""))
     if not other:
         section.paragraph(none_text())
-    elif redaction != COUNTS or other == zero_words():
+    elif redaction != COUNTS:
         for line in other.split("\n"):
             if line.strip():
                 section.paragraph(line)
+    elif doc.get("zero") and "\n" not in other:
+        # the zero report's words alone, in the report's language (whatever
+        # language they were saved in): they name nobody
+        section.paragraph(zero_words())
     else:
         section.paragraph(i18n.t("report.other.withheld"))
 
