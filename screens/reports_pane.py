@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, reports
 from branchtool.bundles.sending import parse_day, redaction_label
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, UserError, describe
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.reports import daily_other, markdown
 from branchtool.reports import text as report_text
@@ -202,9 +202,10 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
             return True
         try:
             self.session.day_reports.save(day, self._other_box.text)
-        except UserError as error:
-            self._status(error.message())
-            self.notify(error.message(), severity="error")
+        except KeyedError as error:  # too long, or the disk refused it: the text stays in the box
+            sentence = describe(error)
+            self._status(sentence)
+            self.notify(sentence, severity="error")
             return False
         self._other_saved = self.session.day_reports.other(day)
         self.notify(i18n.t("export_ui.report.other_saved", day=report_text.day(day)))

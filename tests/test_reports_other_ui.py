@@ -171,3 +171,28 @@ async def test_a_lock_keeps_what_was_typed(watch: Watch) -> None:
         await settle(app, pilot)
         assert watch.session.day_reports.other(TODAY) == "锁定前写的其他事项"
         assert pane.query_one("#report-other", TextArea).text == "锁定前写的其他事项"
+
+
+async def test_a_full_disk_keeps_the_text_in_the_box(watch: Watch, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The disk refuses the write: one sentence, the vault stays open and
+    what was typed stays in the box to save again."""
+    from branchtool.errors import describe
+    from storage.errors import WriteFailed
+
+    full = WriteFailed(reason="ENOSPC")
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise full
+
+    app = make_app(watch.session)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_reports(app, pilot)
+        box = await type_other(pane, pilot, "张三同学已返校")
+        monkeypatch.setattr(watch.session.day_reports, "save", refuse)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert watch.session.unlocked
+        assert box.text == "张三同学已返校"
+        assert status(pane) == describe(full)
+        assert describe(full) in toasts(app)
+        assert watch.session.day_reports.other(TODAY) == ""
