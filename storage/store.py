@@ -887,7 +887,8 @@ def restore_backup(data: Path, backup: Path) -> Path:
     for name in _moved_on(backup):  # a file that moved on to a later set
         if (staging / name).exists():
             continue
-        found = next((s / name for s in later if (s / name).is_file()), None)
+        found = next((s / name for s in later  # a link named like a store file is not one
+                      if (s / name).is_file() and not (s / name).is_symlink()), None)
         if found is None:
             shutil.rmtree(staging, ignore_errors=True)
             raise FileNotFoundError(name)

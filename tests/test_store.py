@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import sys
 from pathlib import Path
 
 import orjson
@@ -394,6 +395,55 @@ def test_backup_sets_share_unchanged_snapshots(tmp_path: Path, monkeypatch: pyte
         assert restored.check() == []
         restored.close()
 
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need a privilege on Windows")
+def test_an_edited_moved_on_list_reaches_nothing_outside_the_sets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone edits a set's moved-on list to name paths (``../``, absolute)
+    and puts a link named like a snapshot in a later set: a restore takes
+    neither, never copying a file from outside the backup sets."""
+    from storage.store import MOVED_ON, backup_sets, restore_backup
+
+    def no_link(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "no hard links on this file system")
+
+    monkeypatch.setattr("os.link", no_link)
+    backups = tmp_path / "backups"
+    store = make_store(tmp_path / "data", backups=backups, keep_backups=3)
+    store.partition("roster").insert_many(person(i) for i in range(20))
+    for i in range(3):
+        store.partition("tasks").insert({"n": i})
+        store.compact()
+    store.close()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the vault", encoding="utf-8")
+    sets = backup_sets(backups)
+    at = next(n for n, s in enumerate(sets) if (s / MOVED_ON).exists())
+    lister, later = sets[at], sets[at + 1:]
+    listed = (lister / MOVED_ON).read_text(encoding="utf-8").split()
+    assert listed
+    with (lister / MOVED_ON).open("a", encoding="utf-8") as listing:
+        listing.write("../../secret.txt\n" + str(secret) + "\nsecret.txt\n")
+
+    (tmp_path / "r0").mkdir()
+    restore_backup(tmp_path / "r0" / "data", lister)  # the edits are passed over
+    restored = tmp_path / "r0" / "data"
+    assert not (restored / "secret.txt").exists()
+    assert not any(p.read_bytes() == secret.read_bytes()
+                   for p in restored.iterdir() if p.is_file())
+    store = make_store(restored)
+    assert store.check() == []
+    store.close()
+
+    # the moved-on snapshot's newest holder replaced by a link to the secret
+    holder = next(s / name for name in listed for s in reversed(later) if (s / name).exists())
+    holder.unlink()
+    holder.symlink_to(secret)
+    (tmp_path / "r1").mkdir()
+    with pytest.raises(FileNotFoundError):
+        restore_backup(tmp_path / "r1" / "data", lister)
+    assert not (tmp_path / "r1" / "data").exists()
 
 def test_a_backup_that_cannot_move_a_file_on_leaves_the_older_set_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
