@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.records.alert import ALERT, OPEN
 from branchtool.records.fields import FieldDef, Kind
 from branchtool.services.alerts import AlertView
@@ -113,8 +113,8 @@ class HandleAlertScreen(ReadOnlyForm, ModalScreen[bool], LockAware):
         note = self.query_one("#alert-note", Input).value
         try:
             self.session.alerts.handle_all(self.view.ids or (self.view.id,), note)
-        except UserError as exc:
-            self.query_one("#alert-problem", Static).update(exc.message())
+        except KeyedError as exc:
+            self.query_one("#alert-problem", Static).update(describe(exc))
             return
         self.dismiss(True)
 

@@ -23,7 +23,7 @@ from textual.worker import WorkerState
 
 import screens
 from branchtool import i18n
-from branchtool.errors import KeyedError, UserError, as_user_error
+from branchtool.errors import KeyedError, StoredDataError, UserError, as_user_error
 from branchtool.idle import IdleTimer
 from branchtool.platform_checks import startup_warnings
 from branchtool.session import THEMES, Session, UiSettings
@@ -197,13 +197,19 @@ class BranchApp(App[None]):
             self.lock(failure.error)
 
     def _handle_exception(self, error: Exception) -> None:
-        """A file found damaged while working (a month loaded for the first
-        time) is no crash: the app locks, names the file and offers the last
-        backup on the unlock screen. Anything else ends the app as Textual
-        does, without printing the data the traceback would hold."""
+        """An error a user can cause that a screen's own handler let through
+        is no crash. A file found damaged while working (a month loaded for
+        the first time): the app locks, names the file and offers the last
+        backup on the unlock screen. Any other (a full disk, a file held by
+        another program): one sentence, the screen left as it was. Anything
+        else ends the app as Textual does, without printing the data the
+        traceback would hold."""
         problem = _user_error(error)
         if problem is not None and self.session.unlocked:
-            self.call_later(self.lock, problem)
+            if isinstance(problem, StoredDataError) and problem.corrupt:
+                self.call_later(self.lock, problem)
+            else:
+                self.notify(problem.message(), severity="error")
             return
         super()._handle_exception(error)
 

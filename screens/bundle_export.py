@@ -37,7 +37,7 @@ from textual.worker import Worker, WorkerState
 from branchtool import i18n
 from branchtool.bundles import sending
 from branchtool.bundles.export import ExportResult
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, UserError, describe
 from branchtool.period import Period
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.session import Session
@@ -217,9 +217,9 @@ class BundlePane(RunsWorkers, VerticalScroll, LockAware):
             return
         try:
             choice = self.choice()
-        except UserError as error:
+        except KeyedError as error:
             self.preview = None
-            self._message(error.message())
+            self._message(describe(error))
             self.query_one("#bundle-preview", Static).update("")
             return
         self._message(i18n.t("export_ui.bundle.previewing"))
@@ -265,7 +265,7 @@ class BundlePane(RunsWorkers, VerticalScroll, LockAware):
     def _current_choice(self) -> Choice | None:
         try:
             return self.choice()
-        except UserError:
+        except KeyedError:
             return None
 
     # -- export ------------------------------------------------------------------------------
@@ -273,9 +273,9 @@ class BundlePane(RunsWorkers, VerticalScroll, LockAware):
     def action_export(self) -> None:
         try:
             choice = self.choice()
-        except UserError as error:  # e.g. nothing ticked: say so, write nothing
-            self._message(error.message())
-            self.notify(error.message(), severity="error")
+        except KeyedError as error:  # e.g. nothing ticked: say so, write nothing
+            self._message(describe(error))
+            self.notify(describe(error), severity="error")
             return
         if self.previewed is None or self.previewed != choice:
             return  # the preview of this choice is not shown yet

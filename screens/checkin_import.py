@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import FieldDef
 from branchtool.services import checkin_import as ci
 from branchtool.services.survey_templates import column_id
@@ -260,8 +260,8 @@ class ImportCheckinsScreen(ImportDialog[int]):
             if person_id and self.plan is not None:
                 try:
                     ci.assign(self.plan, self.session.health, row.row, person_id)
-                except UserError as exc:
-                    self._say(exc.message(), error=True)
+                except KeyedError as exc:
+                    self._say(describe(exc), error=True)
                     return
                 self.show_plan(self.plan)
 

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.inbox import format as fmt
 from branchtool.inbox.present import proposal_values
 from branchtool.inbox.receive import REJECTED, InboxResult, InboxService
@@ -156,8 +156,8 @@ class InboxPanel(RunsWorkers, Vertical, LockAware):
             return
         try:
             service.decide(proposals[0]["id"], accept)
-        except UserError as error:
-            self.notify(error.message(), severity="error")
+        except KeyedError as error:
+            self.notify(describe(error), severity="error")
             return
         self.notify(i18n.t("cli.inbox.accepted" if accept else "cli.inbox.declined"))
         self.look()

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, keys_rotation
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.confirm import ConfirmScreen
@@ -86,8 +86,8 @@ class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
     def on_mount(self) -> None:
         try:
             keys_rotation.check_can_rotate(self.session.vault)
-        except UserError as error:
-            self._message(error.message())
+        except KeyedError as error:
+            self._message(describe(error))
             self.blocked = True
             self.query_one("#krot-rotate", Button).disabled = True
         self._show_state()
@@ -145,8 +145,8 @@ class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
             return
         try:
             keys_rotation.check_out(path)
-        except UserError as error:
-            self._message(error.message())
+        except KeyedError as error:
+            self._message(describe(error))
             return
         old = keys_rotation.branch_key(self.session.vault)
         question = "\n".join((i18n.t("keys.rotate.old", fingerprint=old.fingerprint),
@@ -196,8 +196,8 @@ class KeyRotationScreen(RunsWorkers, ModalScreen[bool]):
         try:
             data = keys_rotation.statement(self.session.vault, number)
             keys_rotation.check_out(path)
-        except UserError as error:
-            self._message(error.message())
+        except KeyedError as error:
+            self._message(describe(error))
             return
         if not keys_rotation.write_statement(path, data):
             self._message(i18n.t("cli.keys.write_failed", path=str(path)))

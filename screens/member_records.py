@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED
 from branchtool.records.member_record import MEMBER_RECORD, RECORD_COLUMNS
 from branchtool.services.deeds import DeedQuery
@@ -269,8 +269,8 @@ class RecordsPane(ReadOnlyGuard, Vertical, LockAware):
             return
         try:
             deeds.set_status(deed_id, PROPOSED)
-        except UserError as exc:  # the narrative is still empty
-            self.notify(exc.message(), severity="error")
+        except KeyedError as exc:  # the narrative is still empty
+            self.notify(describe(exc), severity="error")
             return
         self.reload_data(keep=deed_id)
         self.notify(i18n.t("deed.proposed"))

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 
 from branchtool import i18n
-from branchtool.errors import KeyedError, UserError, describe
+from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import FieldDef, RecordDef
 from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
 from branchtool.services.notices import Coverage
@@ -306,8 +306,8 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             return
         try:
             self.session.notices.respond(self.notice_id, row.id, response)
-        except UserError as exc:
-            self.notify(exc.message(), severity="error")
+        except KeyedError as exc:
+            self.notify(describe(exc), severity="error")
             return
         self.reload_data(keep=row.id)
 

@@ -20,7 +20,7 @@ from textual.widgets import Markdown, TabbedContent, TabPane
 from branchtool import i18n
 from branchtool.bundles.kinds import kinds
 from branchtool.bundles.scope import ExportKind
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.office import imports, present
 from branchtool.office.service import OfficeService
 from branchtool.office.trust import current_key
@@ -136,8 +136,8 @@ class OfficeBranchScreen(Screen[None], LockAware):
         office = self.office
         try:
             branch = office.trust.require(self.code)
-        except UserError as error:
-            self.app.notify(error.message(), severity="error")
+        except KeyedError as error:
+            self.app.notify(describe(error), severity="error")
             return
         self.bundle = office.latest_bundle(self.code)
         bundles = office.bundles_of(self.code)  # newest first

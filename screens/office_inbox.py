@@ -20,7 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, TextArea
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, UserError, describe
 from branchtool.inbox import present
 from branchtool.office.service import OfficeService
 from branchtool.session import Session
@@ -167,8 +167,8 @@ class OfficeInboxPane(VerticalScroll, LockAware):
                                          due=self._day("due"), number=self._value("number"),
                                          ack=self.query_one("#inbox-ack", Checkbox).value,
                                          to=to, issued_on=self._today())
-        except UserError as error:
-            self._say(error.message())
+        except KeyedError as error:
+            self._say(describe(error))
             return
         for key in ("title", "number", "due", "report"):
             self.query_one(f"#inbox-{key}", Input).value = ""
@@ -181,8 +181,8 @@ class OfficeInboxPane(VerticalScroll, LockAware):
         folder = Path(self._value("folder"))
         try:
             written = self.office.outbox.send(folder)
-        except UserError as error:
-            self._say(error.message())
+        except KeyedError as error:
+            self._say(describe(error))
             return
         if not written:
             self._say(i18n.t("cli.inbox.send.none"))

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.keyfiles import KeyFile
 from branchtool.session import Session
 from branchtool.shown import shown
@@ -91,8 +91,8 @@ class OfficeKeyScreen(ModalScreen[bool]):
             return
         try:
             key = self.session.bundles.read_office_key(Path(text).expanduser())
-        except UserError as error:
-            line.update(error.message())
+        except KeyedError as error:
+            line.update(describe(error))
             return
         self.candidate = key
         line.update(i18n.t("export_ui.office.read_key", key=key_name(key)))
@@ -124,8 +124,8 @@ class OfficeKeyScreen(ModalScreen[bool]):
     def _confirmed(self, key: KeyFile) -> None:
         try:
             self.session.bundles.set_office_key(key)
-        except UserError as error:
-            self.query_one("#okey-new", Static).update(error.message())
+        except KeyedError as error:
+            self.query_one("#okey-new", Static).update(describe(error))
             return
         self.notify(i18n.t("export_ui.office.changed", name=key.name,
                            fingerprint=key.fingerprint))

@@ -94,7 +94,7 @@ class OfficeMainScreen(SectionsScreen):
     def _key_folder(self, folder: object) -> None:
         from pathlib import Path
 
-        from branchtool.errors import UserError
+        from branchtool.errors import KeyedError, describe
         from branchtool.office.create import office_key, write_key_file
 
         if folder is None:
@@ -102,8 +102,8 @@ class OfficeMainScreen(SectionsScreen):
         key = office_key(self.session.vault)
         try:
             path = write_key_file(key, Path(str(folder)))
-        except UserError as error:
-            self.notify(error.message(), severity="error")
+        except KeyedError as error:
+            self.notify(describe(error), severity="error")
             return
         self.notify(i18n.t("office_ui.key_written", path=str(path),
                            fingerprint=key.fingerprint), timeout=20)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.office.model import OfficeSettings
 from branchtool.office.service import OfficeService
 from screens.base import localize_bindings
@@ -68,8 +68,8 @@ class OfficeSettingsScreen(ModalScreen[OfficeSettings | None]):
         try:
             saved = self.office.save_settings(deadline=self.value("deadline"),
                                               max_size=int(size) << 20)
-        except UserError as error:
-            self.rows["deadline"].show_problem(error.message())
+        except KeyedError as error:
+            self.rows["deadline"].show_problem(describe(error))
             return
         self.dismiss(saved)
 

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.keyfiles import KeyFile
 from branchtool.office.rotation import Rotation
 from branchtool.office.service import OfficeService
@@ -105,8 +105,8 @@ class TrustPane(Vertical, LockAware):
         self.reload_data()
         self.post_message(OfficeChanged())
 
-    def _fail(self, error: UserError) -> None:
-        self.app.notify(error.message(), severity="error")
+    def _fail(self, error: KeyedError) -> None:
+        self.app.notify(describe(error), severity="error")
 
     # -- enrol ------------------------------------------------------------------------
     @on(Button.Pressed, "#trust-enrol")
@@ -122,7 +122,7 @@ class TrustPane(Vertical, LockAware):
         try:
             key = self.office.read_branch_key(path)
             preview = self.office.trust.preview(key)
-        except UserError as error:
+        except KeyedError as error:
             self._fail(error)
             return
         if preview.action == SAME:
@@ -141,7 +141,7 @@ class TrustPane(Vertical, LockAware):
     def _enrol(self, key: KeyFile, replace: bool) -> None:
         try:
             self.office.trust.enrol(key, replace=replace)
-        except UserError as error:
+        except KeyedError as error:
             self._fail(error)
             return
         self.app.notify(i18n.t("cli.office.trust.replaced" if replace
@@ -162,7 +162,7 @@ class TrustPane(Vertical, LockAware):
         try:
             rotation = self.office.read_rotation(path)
             self.office.trust.require(rotation.code)
-        except UserError as error:
+        except KeyedError as error:
             self._fail(error)
             return
         question = i18n.t("office_ui.trust.confirm_rotate", code=rotation.code,
@@ -176,7 +176,7 @@ class TrustPane(Vertical, LockAware):
     def _rotate(self, rotation: Rotation) -> None:
         try:
             self.office.trust.rotate(rotation)
-        except UserError as error:
+        except KeyedError as error:
             self._fail(error)
             return
         self.app.notify(i18n.t("cli.office.trust.rotated", code=rotation.code))
@@ -200,7 +200,7 @@ class TrustPane(Vertical, LockAware):
     def _revoke(self, code: str) -> None:
         try:
             self.office.trust.revoke(code)
-        except UserError as error:
+        except KeyedError as error:
             self._fail(error)
             return
         self.app.notify(i18n.t("cli.office.trust.revoked", code=code))

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import InvalidRecord, Problem, RecordDef
 from screens.base import ReadOnlyForm, localize_bindings
 from screens.confirm import ConfirmScreen
@@ -122,8 +122,8 @@ class RecordForm(ReadOnlyForm, ModalScreen[str | None]):
                 return
             except InvalidRecord as exc:
                 problems = exc.problems
-            except UserError as exc:
-                self.notify(exc.message(), severity="error")
+            except KeyedError as exc:
+                self.notify(describe(exc), severity="error")
                 return
         shown = self.show_problems(problems)
         if shown:

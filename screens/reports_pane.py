@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from branchtool import i18n, reports
 from branchtool.bundles.sending import parse_day, redaction_label
-from branchtool.errors import KeyedError, UserError, describe
+from branchtool.errors import KeyedError, describe
 from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.reports import daily_other, markdown
 from branchtool.reports import text as report_text
@@ -153,8 +153,8 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
             day = parse_day(self.query_one("#report-date", Input).value)
             text = self.query_one("#report-from", Input).value.strip()
             start = parse_day(text) if text and self.kind in reports.PERIOD_KINDS else None
-        except UserError as error:
-            self._status(error.message())
+        except KeyedError as error:
+            self._status(describe(error))
             return
         self._status(i18n.t("export_ui.report.building"))
         self._build(self.kind, day, start, self.redaction)
@@ -226,8 +226,8 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
             return
         try:
             day = parse_day(self.query_one("#report-date", Input).value)
-        except UserError as error:
-            self._status(error.message())
+        except KeyedError as error:
+            self._status(describe(error))
             return
         self._zero(day, self._today())
 

@@ -22,7 +22,7 @@ from textual.widgets import Button, Input
 
 from branchtool import contact, i18n
 from branchtool.contact import NAME_MAX, PHONE_MAX
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.session import BORDERS, THEMES, Session, UiSettings
 from screens.base import localize_bindings
 from screens.form import FormRow
@@ -155,8 +155,8 @@ class SettingsScreen(ModalScreen[UiSettings | None]):
         if contact.Contact(name, phone) != self.session.contact():
             try:
                 self.session.save_contact(name, phone)
-            except UserError as error:
-                self.contact_rows[0].show_problem(error.message())
+            except KeyedError as error:
+                self.contact_rows[0].show_problem(describe(error))
                 return False
         return True
 

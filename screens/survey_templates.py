@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.records.checkin import CHECKIN
 from branchtool.services.survey_templates import Template
 from branchtool.session import Session
@@ -167,8 +167,8 @@ class SurveyTemplatesScreen(ModalScreen[None]):
                 if value == FORGET:
                     self.reload(self.current.id)
                     return
-        except UserError as error:
-            self._say(error.message())
+        except KeyedError as error:
+            self._say(describe(error))
             return
         self._say(i18n.t("survey_ui.saved"))
 
@@ -191,8 +191,8 @@ class SurveyTemplatesScreen(ModalScreen[None]):
         try:
             self.current = self.session.survey_templates.rename(
                 self.current.id, self.query_one("#st-name", Input).value)
-        except UserError as error:
-            self._say(error.message())
+        except KeyedError as error:
+            self._say(describe(error))
             return
         self._say(i18n.t("survey_ui.saved"))
         self.reload(self.current.id)

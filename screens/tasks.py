@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.records import dates
 from branchtool.records.fields import FieldDef, InvalidRecord, Kind, RecordDef
 from branchtool.records.fieldtypes import RefListField, to_datetime
@@ -366,8 +366,8 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         except InvalidRecord as exc:
             self.notify(exc.message(), severity="error")
             return
-        except UserError as exc:
-            self.notify(exc.message(), severity="error")
+        except KeyedError as exc:
+            self.notify(describe(exc), severity="error")
             return
         self._after(message)
 

@@ -14,7 +14,7 @@ from textual.widgets import Input, LoadingIndicator
 from textual.worker import Worker, WorkerState
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, UserError, describe
 from branchtool.session import Session
 from branchtool.shown import shown
 from screens.base import localize_bindings
@@ -120,8 +120,8 @@ class UnlockScreen(RunsWorkers, Screen[list[str]]):
                 return
             try:
                 self.session.restore_latest_backup()
-            except UserError as exc:
-                self._say(exc.message(), error=True)
+            except KeyedError as exc:
+                self._say(describe(exc), error=True)
                 return
             self.offered_backup = None
             self._say(i18n.t("app.unlock.backup_restored"))

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from branchtool import i18n
-from branchtool.errors import UserError
+from branchtool.errors import KeyedError, describe
 from branchtool.session import Session
 from screens.base import localize_bindings
 from screens.plain import Label, Static
@@ -76,8 +76,8 @@ class ThresholdFields(Vertical):
         problem = self.query_one("#ws-problem", Static)
         try:
             self.health.save_settings(self.values)
-        except UserError as exc:
-            problem.update(exc.message())
+        except KeyedError as exc:
+            problem.update(describe(exc))
             return False
         problem.update("")
         self.stored = {key: str(value) for key, value in self.health.settings.to_doc().items()}

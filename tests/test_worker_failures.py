@@ -32,11 +32,13 @@ from textual.widgets import Button, Input
 from branchtool import i18n
 from branchtool.services import roster_io
 from branchtool.session import Session
+from screens.archive import ArchiveScreen
 from screens.export_roster import ExportScreen
 from screens.failures import RunsWorkers
 from screens.import_roster import ImportRosterScreen
 from screens.main import MainScreen
-from storage.errors import WriteFailed
+from screens.unlock import UnlockScreen
+from storage.errors import VaultCorrupt, WriteFailed
 from storage.fsio import DEFAULT_IO
 from storage.store import Store
 
@@ -178,6 +180,48 @@ async def test_the_sentence_is_in_the_users_language(
     assert said == i18n.t("storage.write_failed", reason="ENOSPC")
     assert said.isascii() and "ENOSPC" in said
     assert roster_of(session) == []
+
+
+# -- a screen's own handler (no worker) that lets a storage error through -------------------
+async def test_a_full_disk_in_a_plain_handler_is_a_sentence_not_a_lock(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Archiving runs in the dialog's callback, not a worker: the disk refusing
+    the write is one sentence, the vault stays open and the person stays."""
+    session.roster.add(person("张三", id_number=id_number()))
+    before = roster_of(session)
+
+    def disk_full(self: Store, ops: object) -> None:
+        raise WriteFailed(reason="ENOSPC")
+
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ArchiveScreen)
+        monkeypatch.setattr(Store, "_commit", disk_full)
+        await pilot.press("tab", "enter")
+        await settle(app, pilot)
+        assert session.unlocked and isinstance(app.screen, MainScreen)
+        assert i18n.t("storage.write_failed", reason="ENOSPC") in toasts(app)
+        monkeypatch.undo()
+    assert roster_of(session) == before
+
+
+async def test_a_damaged_file_in_a_plain_handler_still_locks(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    session.roster.add(person("张三", id_number=id_number()))
+
+    def damaged(self: Store, ops: object) -> None:
+        raise VaultCorrupt(file="data/roster.age")
+
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("delete")
+        await pilot.pause()
+        monkeypatch.setattr(Store, "_commit", damaged)
+        await pilot.press("tab", "enter")
+        await settle(app, pilot)
+        assert not session.unlocked and isinstance(app.screen, UnlockScreen)
 
 
 # -- every worker goes the one way -----------------------------------------------------------
