@@ -78,17 +78,26 @@ def epidemic_watch(ctx: DemoContext) -> None:
         day = first + dt.timedelta(days=n)
         rows, times = [], {}
         share = 0.93 if day == today else 1.0
+        # Nothing written between two rows of a day changes who is under
+        # observation, and a day's check-ins repeat a few hundred value sets:
+        # each is cleaned once (``CHECKIN.clean`` is a pure function).
+        isolation = contacts.person_isolation(day)
+        cleaned: dict[tuple[object, ...], tuple[dict[str, str], bool]] = {}
         for person in people:
             if person.id == stopped and day > today - dt.timedelta(days=3):
                 continue
             chance = 0.8 if person.id in forgetful else 0.985
             if rng.random() > chance * share:
                 continue
-            values = _checkin(rng, person.id, day, placed, sick,
-                              contacts.person_isolation(day))
-            doc, problems = CHECKIN.clean(values)
-            if problems:
+            values = _checkin(rng, person.id, day, placed, sick, isolation)
+            key = tuple(tuple(v) if type(v) is list else v for v in values.values())
+            found = cleaned.get(key)
+            if found is None:
+                doc, problems = CHECKIN.clean(values)
+                found = cleaned[key] = (doc, not problems)
+            if not found[1]:
                 continue
+            doc = dict(found[0])  # the write takes its own copy
             times[len(rows)] = dt.datetime.combine(day, dt.time(7, rng.randrange(60),
                                                                 rng.randrange(60)))
             rows.append((person.id, doc))
