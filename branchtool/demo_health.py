@@ -16,15 +16,22 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING, Any
 
-from branchtool.records.checkin import CHECKIN
+from branchtool.records.checkin import CHECKIN, checkin_id, compact, partition_name
+from branchtool.records.person import ACTIVE
+from branchtool.services import health_rules as rules
 from branchtool.services.alerts import AlertService
 from branchtool.services.contacts import ContactService
-from branchtool.services.health import HealthService
+from branchtool.services.health import DAYS, HealthService, add_to_day, blank_day
 from branchtool.services.notices import NoticeService
+from branchtool.services.watch import stamp
+from storage import bulk
 
 if TYPE_CHECKING:
     from branchtool.demo import DemoContext
 
+# The check-ins go to the store in bulk (``_write_new_day``); False: through
+# ``HealthService.write`` row by row (a test builds both and compares them).
+BULK = True
 HOMES = (("湖北省", "武汉市"), ("河南省", "郑州市"), ("广东省", "广州市"), ("四川省", "成都市"),
          ("山东省", "济南市"), ("浙江省", "杭州市"), ("江苏省", "南京市"), ("湖南省", "长沙市"),
          ("安徽省", "合肥市"), ("河北省", "石家庄市"))
@@ -103,12 +110,50 @@ def epidemic_watch(ctx: DemoContext) -> None:
             rows.append((person.id, doc))
         ctx.history_on(day)
         with vault.batch():  # a day's writes: one journal frame, one fsync
-            health.write(rows, times=times)
+            if not (BULK and _write_new_day(vault, roster, health, alerts, day, rows, times)):
+                health.write(rows, times=times)
             _follow_ups(rng, contacts, day, today)
     with vault.batch():
         alerts.refresh(dt.datetime.combine(today, dt.time(11, 30)))
-        _handle_some(rng, alerts, today)
+        _handle_some(rng, alerts, roster, today)
         _notices(rng, notices, today)
+
+
+def _write_new_day(vault: Any, roster: Any, health: HealthService, alerts: AlertService,
+                   day: dt.date,
+                   rows: list[tuple[str, dict[str, str]]],
+                   times: dict[int, dt.datetime]) -> bool:
+    """What ``health.write(rows, times=times)`` writes for a day that has no
+    check-in yet — the same check-ins, day figures, alerts and history
+    entries, in the caller's batch — with the check-ins handed to the store
+    in bulk (``storage.bulk``: never loaded as a month of documents). False,
+    having written nothing, for a day that has check-ins already, or when
+    the health service has a listener besides the alerts'.
+
+    The alert listener is called for the check-ins it acts on, and only
+    those: one that raises a rule (``checkin_flags``), or whose person has
+    an open missing alert (a first check-in of the day retracts it)."""
+    key = day.isoformat()
+    days = vault.partition(DAYS)
+    if days.get(key) is not None or health.listeners != [alerts.on_checkin]:
+        return False
+    settings = health.settings
+    figures = blank_day(key)
+    figures["expected"] = roster.count(ACTIVE)
+    missing = {a["person"] for a in alerts.open() if a["rule"] == rules.MISSING}
+    docs, raising = [], []
+    for position, (person_id, values) in enumerate(rows):
+        doc = compact(dict(values))
+        doc.update(id=checkin_id(key, person_id), person=person_id, at=stamp(times[position]))
+        add_to_day(figures, person_id, doc, 1)
+        docs.append(doc)
+        if person_id in missing or rules.checkin_flags(doc, settings):
+            raising.append((person_id, doc))
+    bulk.insert_new(vault.store, partition_name(key), docs)
+    for person_id, doc in raising:
+        alerts.on_checkin(day, person_id, None, doc)
+    days.upsert(figures)
+    return True
 
 
 def _whereabouts(rng: random.Random, people: list[Any]) -> dict[str, tuple[str, str, str]]:
@@ -194,12 +239,21 @@ def _follow_ups(rng: random.Random, contacts: ContactService, day: dt.date,
         contacts.follow_up(contact["id"], day, status, temperature=temperature)
 
 
-def _handle_some(rng: random.Random, alerts: AlertService, today: dt.date) -> None:
-    """Alerts older than two days are handled, with what was done."""
+def _handle_some(rng: random.Random, alerts: AlertService, roster: Any,
+                 today: dt.date) -> None:
+    """Alerts older than two days are handled, with what was done: in an
+    order the seed decides (``open()`` breaks ties by id, and ids raised in
+    the same millisecond are random), so each note goes to the same alert."""
     cutoff = (today - dt.timedelta(days=2)).isoformat()
-    for alert in alerts.open():
-        if alert["last"] < cutoff:
-            alerts.handle(alert["id"], rng.choice(HANDLING))
+    due = [a for a in alerts.open() if a["last"] < cutoff]
+
+    def order(alert: dict[str, Any]) -> tuple[str, int, str, str]:
+        person = roster.person(alert["person"]) if alert["person"] else None
+        return (alert["since"], rules.RULES.index(alert["rule"]),
+                person["id_number"] if person is not None else "", alert["detail"])
+
+    for alert in sorted(due, key=order):
+        alerts.handle(alert["id"], rng.choice(HANDLING))
 
 
 def _notices(rng: random.Random, notices: NoticeService, today: dt.date) -> None:
