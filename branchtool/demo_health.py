@@ -81,15 +81,19 @@ def epidemic_watch(ctx: DemoContext) -> None:
     watched = rng.sample([p for p in people if p.id != stopped], min(3, len(people) - 1))
     _contacts(rng, contacts, watched, today, moment)
     moment[0] = dt.datetime.combine(today, dt.time(11, 30))
+    # A semester's check-ins repeat a few hundred value sets: each is cleaned
+    # once (``CHECKIN.clean`` is a pure function, and the date it keeps as
+    # written), its day put in; ``None``: a set with problems, skipped.
+    cleaned: dict[tuple[object, ...], dict[str, str] | None] = {}
     for n in range(days):
         day = first + dt.timedelta(days=n)
+        iso = day.isoformat()
         rows, times = [], {}
         share = 0.93 if day == today else 1.0
         # Nothing written between two rows of a day changes who is under
-        # observation, and a day's check-ins repeat a few hundred value sets:
-        # each is cleaned once (``CHECKIN.clean`` is a pure function).
+        # observation; the rows of a day with the same values share them.
         isolation = contacts.person_isolation(day)
-        cleaned: dict[tuple[object, ...], tuple[dict[str, str], bool]] = {}
+        dated: dict[tuple[object, ...], dict[str, str] | None] = {}
         for person in people:
             if person.id == stopped and day > today - dt.timedelta(days=3):
                 continue
@@ -97,17 +101,20 @@ def epidemic_watch(ctx: DemoContext) -> None:
             if rng.random() > chance * share:
                 continue
             values = _checkin(rng, person.id, day, placed, sick, isolation)
-            key = tuple(tuple(v) if type(v) is list else v for v in values.values())
-            found = cleaned.get(key)
-            if found is None:
-                doc, problems = CHECKIN.clean(values)
-                found = cleaned[key] = (doc, not problems)
-            if not found[1]:
+            key = tuple(tuple(v) if type(v) is list else v
+                        for k, v in values.items() if k != "date")
+            if key not in dated:
+                if key not in cleaned:
+                    doc, problems = CHECKIN.clean(values)
+                    cleaned[key] = None if problems or doc["date"] != iso else doc
+                clean = cleaned[key]
+                dated[key] = None if clean is None else {**clean, "date": iso}
+            doc = dated[key]
+            if doc is None:
                 continue
-            doc = dict(found[0])  # the write takes its own copy
             times[len(rows)] = dt.datetime.combine(day, dt.time(7, rng.randrange(60),
                                                                 rng.randrange(60)))
-            rows.append((person.id, doc))
+            rows.append((person.id, doc))  # shared: the writes copy what they keep
         ctx.history_on(day)
         with vault.batch():  # a day's writes: one journal frame, one fsync
             if not (BULK and _write_new_day(vault, roster, health, alerts, day, rows, times)):
@@ -142,12 +149,17 @@ def _write_new_day(vault: Any, roster: Any, health: HealthService, alerts: Alert
     figures["expected"] = roster.count(ACTIVE)
     missing = {a["person"] for a in alerts.open() if a["rule"] == rules.MISSING}
     docs, raising = [], []
+    made: dict[int, tuple[dict[str, Any], bool]] = {}  # rows sharing their values
     for position, (person_id, values) in enumerate(rows):
-        doc = compact(dict(values))
-        doc.update(id=checkin_id(key, person_id), person=person_id, at=stamp(times[position]))
+        core = made.get(id(values))
+        if core is None:
+            stored = compact(dict(values))
+            core = made[id(values)] = (stored, bool(rules.checkin_flags(stored, settings)))
+        doc = {**core[0], "id": checkin_id(key, person_id), "person": person_id,
+               "at": stamp(times[position])}
         add_to_day(figures, person_id, doc, 1)
         docs.append(doc)
-        if person_id in missing or rules.checkin_flags(doc, settings):
+        if core[1] or person_id in missing:
             raising.append((person_id, doc))
     bulk.insert_new(vault.store, partition_name(key), docs)
     for person_id, doc in raising:

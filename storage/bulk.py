@@ -17,14 +17,15 @@ ordinary inserts (same result, the usual cost).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hmac
+from collections.abc import Callable, Iterable
 
 import orjson
 
 from storage import history as hist
 from storage.errors import DuplicateRecord
 from storage.partition import Doc
-from storage.records import canonical_json
+from storage.records import canonical_json, sha256_hex
 from storage.store import Store, _Appended
 
 
@@ -35,6 +36,8 @@ def insert_new(store: Store, name: str, docs: Iterable[Doc]) -> int:
     ``DuplicateRecord`` and the batch writes nothing."""
     count = 0
     with store.batch():
+        when = store.clock()  # one moment for the lot, as one import
+        month = hist.partition_for(when)
         if not _unread(store, name):
             part = store.partition(name)
             for doc in docs:
@@ -43,11 +46,18 @@ def insert_new(store: Store, name: str, docs: Iterable[Doc]) -> int:
             return count
         txn = store._txn
         assert txn is not None
+        # What the batch takes back if it fails: each buffer to where it was
+        # (undone last to first), then a buffer left empty dropped.
+        txn.undo.append(lambda: _drop_if_empty(store, name, month))
         appended = store._appended.setdefault(name, _Appended())
-        txn.undo.append(lambda: _drop_if_empty(store, name))  # the last undo to run
+        txn.undo.append(_mark(appended))
+        entries = None  # the month's history is loaded: entries go in one by one
+        if _unread(store, month, stored=True):
+            entries = store._appended.setdefault(month, _Appended())
+            txn.undo.append(_mark(entries))
         seen = set(appended.ids)
-        when = store.clock()  # one moment for the lot, as one import
-        ops, undo = txn.ops, txn.undo
+        ops, key = txn.ops, store._history_key
+        seq, prev = store.head
         for doc in docs:
             record_id = doc.get("id")
             if not isinstance(record_id, str) or not record_id:
@@ -56,22 +66,53 @@ def insert_new(store: Store, name: str, docs: Iterable[Doc]) -> int:
                 raise DuplicateRecord(partition=name)
             seen.add(record_id)
             raw = canonical_json(doc)
-            undo.append(appended.add(doc))
+            _add(appended, record_id, orjson.dumps(doc))
             ops.append({"p": name, "o": "insert", "id": record_id, "d": orjson.Fragment(raw)})
-            seq, prev = store.head
-            store._append_history(txn, hist.make_entry(
-                seq + 1, when, name, record_id, "insert", store._hash_json(raw), prev))
+            # ``store.record_hash``: HMAC-SHA-256 under the history key (one-shot)
+            digest = hmac.digest(key, raw, "sha256").hex() if key else sha256_hex(raw)
+            seq += 1
+            entry = hist.make_entry(seq, when, name, record_id, "insert", digest, prev)
+            prev = entry["entry"]
+            if entries is None:
+                store._append_history(txn, entry)
+            else:
+                data = orjson.dumps(entry)
+                _add(entries, entry["id"], data)
+                ops.append({"p": month, "o": "insert", "id": entry["id"],
+                            "d": orjson.Fragment(data)})
+                store._head = (seq, prev)
             count += 1
-    _drop_if_empty(store, name)
+    _drop_if_empty(store, name, month)
     return count
 
 
-def _drop_if_empty(store: Store, name: str) -> None:
-    appended = store._appended.get(name)
-    if appended is not None and not appended.count:
-        del store._appended[name]
+def _unread(store: Store, name: str, *, stored: bool = False) -> bool:
+    """Whether ``name`` holds nothing but what was appended unread (and,
+    unless ``stored``, has no snapshot either)."""
+    if store.is_loaded(name) or name in store._pending:
+        return False
+    return stored or name not in store._manifest
 
 
-def _unread(store: Store, name: str) -> bool:
-    """Whether ``name`` holds nothing but what earlier bulk loads appended."""
-    return not (store.is_loaded(name) or name in store._pending or name in store._manifest)
+def _mark(appended: _Appended) -> Callable[[], None]:
+    size, count = len(appended.buf), appended.count
+
+    def undo() -> None:
+        del appended.buf[size:], appended.ids[count:], appended.ends[count:]
+    return undo
+
+
+def _add(appended: _Appended, record_id: str, data: bytes) -> None:
+    """``_Appended.add`` for JSON already made (and no undo of its own)."""
+    if appended.ids:
+        appended.buf += b","
+    appended.buf += data
+    appended.ids.append(record_id)
+    appended.ends.append(len(appended.buf))
+
+
+def _drop_if_empty(store: Store, *names: str) -> None:
+    for name in names:
+        appended = store._appended.get(name)
+        if appended is not None and not appended.count:
+            del store._appended[name]

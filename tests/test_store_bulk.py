@@ -83,6 +83,7 @@ def test_a_repeated_id_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(DuplicateRecord):
         bulk.insert_new(store, "checkins/2026-10", [docs(4)[0], docs(4)[0]])
     assert store.head == head
+    assert len(store.history()) == 50 and store.verify_history().ok
     assert store.partitions("checkins/") == [MONTH]  # the failed new month left nothing
     assert len(store.partition(MONTH)) == 50
     with pytest.raises(TypeError):
@@ -109,6 +110,10 @@ def test_a_loaded_or_stored_partition_gets_ordinary_inserts(tmp_path: Path) -> N
     store.partition(MONTH).insert({"id": "x", "n": 1})
     bulk.insert_new(store, MONTH, docs(1))  # loaded: inserted one by one, same result
     assert len(store.partition(MONTH)) == 51
+    store.history()  # the history months loaded: entries go in one by one
+    bulk.insert_new(store, "checkins/2026-10", docs(5))
+    assert len(store.history()) == 101 and store.verify_history().ok
+    assert not store.is_loaded("checkins/2026-10")
     with pytest.raises(DuplicateRecord):
         bulk.insert_new(store, MONTH, [{"id": "x"}])
     store.compact(backup=False)
