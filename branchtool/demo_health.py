@@ -100,12 +100,10 @@ def epidemic_watch(ctx: DemoContext) -> None:
             chance = 0.8 if person.id in forgetful else 0.985
             if rng.random() > chance * share:
                 continue
-            values = _checkin(rng, person.id, day, placed, sick, isolation)
-            key = tuple(tuple(v) if type(v) is list else v
-                        for k, v in values.items() if k != "date")
+            key = _checkin(rng, person.id, day, placed, sick, isolation)
             if key not in dated:
                 if key not in cleaned:
-                    doc, problems = CHECKIN.clean(values)
+                    doc, problems = CHECKIN.clean(_values(iso, key))
                     cleaned[key] = None if problems or doc["date"] != iso else doc
                 clean = cleaned[key]
                 dated[key] = None if clean is None else {**clean, "date": iso}
@@ -179,25 +177,35 @@ def _whereabouts(rng: random.Random, people: list[Any]) -> dict[str, tuple[str, 
     return out
 
 
+# A check-in's values but its date, in the order ``_checkin`` gives them.
+CHECKIN_VALUES = ("temperature", "symptoms", "location", "province", "city", "risk_travel",
+                  "case_contact", "isolation", "source")
+
+
 def _checkin(rng: random.Random, person_id: str, day: dt.date,
              placed: dict[str, tuple[str, str, str]], sick: dict[str, dt.date],
-             isolation: dict[str, str]) -> dict[str, object]:
+             isolation: dict[str, str]) -> tuple[object, ...]:
+    """One check-in's values but its date (``CHECKIN_VALUES``; the symptoms
+    a tuple): what the rows of a semester share."""
     location, province, city = placed[person_id]
     temperature = f"{rng.choice((36.1, 36.2, 36.3, 36.4, 36.5, 36.5, 36.6, 36.7, 36.8)):.1f}"
-    symptoms: list[str] = []
+    symptoms: tuple[str, ...] = ()
     onset = sick.get(person_id)
     if onset is not None and 0 <= (day - onset).days < 3:
         temperature = f"{rng.choice((37.3, 37.6, 37.9, 38.2, 38.5)):.1f}"
-        symptoms = ["fever", rng.choice(MILD)]
+        symptoms = ("fever", rng.choice(MILD))
     elif rng.random() < 0.002:
-        symptoms = [rng.choice(MILD)]
-    return {
-        "date": day.isoformat(), "temperature": temperature, "symptoms": symptoms,
-        "location": location, "province": province, "city": city,
-        "risk_travel": "yes" if rng.random() < 0.0005 else "no",
-        "case_contact": "no", "isolation": isolation.get(person_id, "none"),
-        "source": rng.choice(("self", "self", "import", "proxy")),
-    }
+        symptoms = (rng.choice(MILD),)
+    return (temperature, symptoms, location, province, city,
+            "yes" if rng.random() < 0.0005 else "no", "no", isolation.get(person_id, "none"),
+            rng.choice(("self", "self", "import", "proxy")))
+
+
+def _values(day: str, drawn: tuple[object, ...]) -> dict[str, object]:
+    """The values ``CHECKIN.clean`` takes, from what ``_checkin`` drew."""
+    values: dict[str, object] = {"date": day, **dict(zip(CHECKIN_VALUES, drawn, strict=True))}
+    values["symptoms"] = list(values["symptoms"])  # type: ignore[call-overload]
+    return values
 
 
 def _contacts(rng: random.Random, contacts: ContactService, watched: list[Any],
