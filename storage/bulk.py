@@ -50,11 +50,11 @@ def insert_new(store: Store, name: str, docs: Iterable[Doc]) -> int:
         # (undone last to first), then a buffer left empty dropped.
         txn.undo.append(lambda: _drop_if_empty(store, name, month))
         appended = store._appended.setdefault(name, _Appended())
-        txn.undo.append(_mark(appended))
+        txn.undo.append(_mark(store, name, appended))
         entries = None  # the month's history is loaded: entries go in one by one
         if _unread(store, month, stored=True):
             entries = store._appended.setdefault(month, _Appended())
-            txn.undo.append(_mark(entries))
+            txn.undo.append(_mark(store, month, entries))
         seen = set(appended.ids)
         ops, key = txn.ops, store._history_key
         seq, prev = store.head
@@ -94,10 +94,16 @@ def _unread(store: Store, name: str, *, stored: bool = False) -> bool:
     return stored or name not in store._manifest
 
 
-def _mark(appended: _Appended) -> Callable[[], None]:
+def _mark(store: Store, name: str, appended: _Appended) -> Callable[[], None]:
+    """What takes ``appended`` back to where it is now: also out of the
+    partition, should a read in the same batch have loaded it meanwhile."""
     size, count = len(appended.buf), appended.count
 
     def undo() -> None:
+        part = store._loaded.get(name)
+        if part is not None and store._appended.get(name) is not appended:
+            for record_id in appended.ids[count:]:
+                part._put(record_id, None)
         del appended.buf[size:], appended.ids[count:], appended.ends[count:]
     return undo
 

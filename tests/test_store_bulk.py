@@ -172,3 +172,18 @@ def test_forty_kills_lose_no_acknowledged_bulk_batch(tmp_path: Path) -> None:
             vault.close(compact=rng.random() < 0.3)
     assert sum(len(ids) for ids in model.values()) > 200  # the campaign really wrote
     assert (corrupt, lost) == (0, 0)
+
+
+def test_a_failed_batch_takes_them_out_of_a_partition_read_meanwhile(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "data")
+    bulk.insert_new(store, MONTH, docs(1))
+    with pytest.raises(RuntimeError), store.batch():
+        bulk.insert_new(store, MONTH, docs(2))
+        assert len(store.partition(MONTH)) == 100  # the read loads them
+        assert len(store.history()) == 100
+        raise RuntimeError("the batch fails")
+    assert len(store.partition(MONTH)) == 50
+    assert store.partition(MONTH).get("2026-11-02:p000") is None
+    assert len(store.history()) == 50 and store.verify_history().ok
+    assert store.check() == []
+    store.close()
