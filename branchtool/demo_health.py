@@ -88,6 +88,11 @@ def epidemic_watch(ctx: DemoContext) -> None:
     for n in range(days):
         day = first + dt.timedelta(days=n)
         iso = day.isoformat()
+        if n and day.day == 1:
+            # A month's check-ins and history are complete: written to their
+            # snapshots now (each once, as the one compaction at the end
+            # would), so the semester is never all held in memory at once.
+            vault.store.compact(backup=False)
         rows, times = [], {}
         share = 0.93 if day == today else 1.0
         # Nothing written between two rows of a day changes who is under
