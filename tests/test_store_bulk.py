@@ -53,6 +53,28 @@ def test_bulk_inserts_are_ordinary_records_with_history(tmp_path: Path) -> None:
     store.close()
 
 
+def test_the_journal_and_history_are_those_of_ordinary_inserts(tmp_path: Path) -> None:
+    def clock() -> str:
+        return "2026-11-20T12:00:00.000Z"
+
+    made = []
+    for name in ("bulk", "inserts"):
+        store = make_store(tmp_path / name, clock=clock)
+        with store.batch():
+            store.partition("roster").insert({"id": "r1", "name": "x"})
+            if name == "bulk":
+                bulk.insert_new(store, MONTH, docs(1))
+            else:
+                part = store.partition(MONTH)
+                for doc in docs(1):
+                    part.insert(doc)
+        store.close(compact=False)
+        store = make_store(tmp_path / name, clock=clock)  # replayed from the journal
+        made.append((store.history(), store.partition(MONTH).all(), store.head))
+        store.close()
+    assert made[0] == made[1]
+
+
 def test_replay_and_compaction_keep_them(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     store = make_store(folder)
