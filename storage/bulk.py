@@ -26,7 +26,7 @@ from storage import history as hist
 from storage.errors import DuplicateRecord
 from storage.partition import Doc
 from storage.records import canonical_json, sha256_hex
-from storage.store import Store, _Appended
+from storage.store import PARTITION_NAME, Store, _Appended
 
 
 def insert_new(store: Store, name: str, docs: Iterable[Doc]) -> int:
@@ -34,6 +34,8 @@ def insert_new(store: Store, name: str, docs: Iterable[Doc]) -> int:
     copied) into partition ``name`` in one batch (the caller's, if one is
     open); returns how many. A repeated or existing id raises
     ``DuplicateRecord`` and the batch writes nothing."""
+    if not PARTITION_NAME.match(name):
+        raise ValueError(f"bad partition name {name!r}")
     count = 0
     with store.batch():
         when = store.clock()  # one moment for the lot, as one import

@@ -110,6 +110,9 @@ def test_a_repeated_id_writes_nothing(tmp_path: Path) -> None:
     assert len(store.partition(MONTH)) == 50
     with pytest.raises(TypeError):
         bulk.insert_new(store, "checkins/2026-09", [{"person": "p1"}])
+    with pytest.raises(ValueError):
+        bulk.insert_new(store, "../checkins", docs(1))
+    assert store.partitions("checkins/") == [MONTH]
     store.close()
 
 
