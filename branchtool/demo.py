@@ -231,7 +231,9 @@ def build(path: str | os.PathLike[str], *, people: int = 300, days: int = 30, se
         store.clock = lambda: f"{ctx.history_day[0]:%Y-%m-%d}T12:00:00.000Z"
         try:
             steps = len(DEMO_PARTS) + 1
-            with store.compaction_deferred(backup=False):  # one, at the end
+            # No compaction on the way but one at the end (and the health
+            # part's, as each month of the semester is complete).
+            with store.compaction_deferred(backup=False):
                 for done, part in enumerate(DEMO_PARTS, start=1):
                     part(ctx)
                     if progress:

@@ -16,15 +16,22 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING, Any
 
-from branchtool.records.checkin import CHECKIN
+from branchtool.records.checkin import CHECKIN, checkin_id, compact, partition_name
+from branchtool.records.person import ACTIVE
+from branchtool.services import health_rules as rules
 from branchtool.services.alerts import AlertService
 from branchtool.services.contacts import ContactService
-from branchtool.services.health import HealthService
+from branchtool.services.health import DAYS, HealthService, add_to_day, blank_day
 from branchtool.services.notices import NoticeService
+from branchtool.services.watch import stamp
+from storage import bulk
 
 if TYPE_CHECKING:
     from branchtool.demo import DemoContext
 
+# The check-ins go to the store in bulk (``_write_new_day``); False: through
+# ``HealthService.write`` row by row (a test builds both and compares them).
+BULK = True
 HOMES = (("湖北省", "武汉市"), ("河南省", "郑州市"), ("广东省", "广州市"), ("四川省", "成都市"),
          ("山东省", "济南市"), ("浙江省", "杭州市"), ("江苏省", "南京市"), ("湖南省", "长沙市"),
          ("安徽省", "合肥市"), ("河北省", "石家庄市"))
@@ -74,32 +81,94 @@ def epidemic_watch(ctx: DemoContext) -> None:
     watched = rng.sample([p for p in people if p.id != stopped], min(3, len(people) - 1))
     _contacts(rng, contacts, watched, today, moment)
     moment[0] = dt.datetime.combine(today, dt.time(11, 30))
+    # A semester's check-ins repeat a few hundred value sets: each is cleaned
+    # once (``CHECKIN.clean`` is a pure function, and the date it keeps as
+    # written), its day put in; ``None``: a set with problems, skipped.
+    cleaned: dict[tuple[object, ...], dict[str, str] | None] = {}
     for n in range(days):
         day = first + dt.timedelta(days=n)
+        iso = day.isoformat()
+        if n and day.day == 1:
+            # A month's check-ins and history are complete: written to their
+            # snapshots now (each once, as the one compaction at the end
+            # would), so the semester is never all held in memory at once.
+            vault.store.compact(backup=False)
         rows, times = [], {}
         share = 0.93 if day == today else 1.0
+        # Nothing written between two rows of a day changes who is under
+        # observation; the rows of a day with the same values share them.
+        isolation = contacts.person_isolation(day)
+        dated: dict[tuple[object, ...], dict[str, str] | None] = {}
         for person in people:
             if person.id == stopped and day > today - dt.timedelta(days=3):
                 continue
             chance = 0.8 if person.id in forgetful else 0.985
             if rng.random() > chance * share:
                 continue
-            values = _checkin(rng, person.id, day, placed, sick,
-                              contacts.person_isolation(day))
-            doc, problems = CHECKIN.clean(values)
-            if problems:
+            key = _checkin(rng, person.id, day, placed, sick, isolation)
+            if key not in dated:
+                if key not in cleaned:
+                    doc, problems = CHECKIN.clean(_values(iso, key))
+                    cleaned[key] = None if problems or doc["date"] != iso else doc
+                clean = cleaned[key]
+                dated[key] = None if clean is None else {**clean, "date": iso}
+            doc = dated[key]
+            if doc is None:
                 continue
             times[len(rows)] = dt.datetime.combine(day, dt.time(7, rng.randrange(60),
                                                                 rng.randrange(60)))
-            rows.append((person.id, doc))
+            rows.append((person.id, doc))  # shared: the writes copy what they keep
         ctx.history_on(day)
         with vault.batch():  # a day's writes: one journal frame, one fsync
-            health.write(rows, times=times)
+            if not (BULK and _write_new_day(vault, roster, health, alerts, day, rows, times)):
+                health.write(rows, times=times)
             _follow_ups(rng, contacts, day, today)
     with vault.batch():
         alerts.refresh(dt.datetime.combine(today, dt.time(11, 30)))
-        _handle_some(rng, alerts, today)
+        _handle_some(rng, alerts, roster, today)
         _notices(rng, notices, today)
+
+
+def _write_new_day(vault: Any, roster: Any, health: HealthService, alerts: AlertService,
+                   day: dt.date,
+                   rows: list[tuple[str, dict[str, str]]],
+                   times: dict[int, dt.datetime]) -> bool:
+    """What ``health.write(rows, times=times)`` writes for a day that has no
+    check-in yet — the same check-ins, day figures, alerts and history
+    entries, in the caller's batch — with the check-ins handed to the store
+    in bulk (``storage.bulk``: never loaded as a month of documents). False,
+    having written nothing, for a day that has check-ins already, or when
+    the health service has a listener besides the alerts'.
+
+    The alert listener is called for the check-ins it acts on, and only
+    those: one that raises a rule (``checkin_flags``), or whose person has
+    an open missing alert (a first check-in of the day retracts it)."""
+    key = day.isoformat()
+    days = vault.partition(DAYS)
+    if days.get(key) is not None or health.listeners != [alerts.on_checkin]:
+        return False
+    settings = health.settings
+    figures = blank_day(key)
+    figures["expected"] = roster.count(ACTIVE)
+    missing = {a["person"] for a in alerts.open() if a["rule"] == rules.MISSING}
+    docs, raising = [], []
+    made: dict[int, tuple[dict[str, Any], bool]] = {}  # rows sharing their values
+    for position, (person_id, values) in enumerate(rows):
+        core = made.get(id(values))
+        if core is None:
+            stored = compact(dict(values))
+            core = made[id(values)] = (stored, bool(rules.checkin_flags(stored, settings)))
+        doc = {**core[0], "id": checkin_id(key, person_id), "person": person_id,
+               "at": stamp(times[position])}
+        add_to_day(figures, person_id, doc, 1)
+        docs.append(doc)
+        if core[1] or person_id in missing:
+            raising.append((person_id, doc))
+    bulk.insert_new(vault.store, partition_name(key), docs)
+    for person_id, doc in raising:
+        alerts.on_checkin(day, person_id, None, doc)
+    days.upsert(figures)
+    return True
 
 
 def _whereabouts(rng: random.Random, people: list[Any]) -> dict[str, tuple[str, str, str]]:
@@ -113,25 +182,35 @@ def _whereabouts(rng: random.Random, people: list[Any]) -> dict[str, tuple[str, 
     return out
 
 
+# A check-in's values but its date, in the order ``_checkin`` gives them.
+CHECKIN_VALUES = ("temperature", "symptoms", "location", "province", "city", "risk_travel",
+                  "case_contact", "isolation", "source")
+
+
 def _checkin(rng: random.Random, person_id: str, day: dt.date,
              placed: dict[str, tuple[str, str, str]], sick: dict[str, dt.date],
-             isolation: dict[str, str]) -> dict[str, object]:
+             isolation: dict[str, str]) -> tuple[object, ...]:
+    """One check-in's values but its date (``CHECKIN_VALUES``; the symptoms
+    a tuple): what the rows of a semester share."""
     location, province, city = placed[person_id]
     temperature = f"{rng.choice((36.1, 36.2, 36.3, 36.4, 36.5, 36.5, 36.6, 36.7, 36.8)):.1f}"
-    symptoms: list[str] = []
+    symptoms: tuple[str, ...] = ()
     onset = sick.get(person_id)
     if onset is not None and 0 <= (day - onset).days < 3:
         temperature = f"{rng.choice((37.3, 37.6, 37.9, 38.2, 38.5)):.1f}"
-        symptoms = ["fever", rng.choice(MILD)]
+        symptoms = ("fever", rng.choice(MILD))
     elif rng.random() < 0.002:
-        symptoms = [rng.choice(MILD)]
-    return {
-        "date": day.isoformat(), "temperature": temperature, "symptoms": symptoms,
-        "location": location, "province": province, "city": city,
-        "risk_travel": "yes" if rng.random() < 0.0005 else "no",
-        "case_contact": "no", "isolation": isolation.get(person_id, "none"),
-        "source": rng.choice(("self", "self", "import", "proxy")),
-    }
+        symptoms = (rng.choice(MILD),)
+    return (temperature, symptoms, location, province, city,
+            "yes" if rng.random() < 0.0005 else "no", "no", isolation.get(person_id, "none"),
+            rng.choice(("self", "self", "import", "proxy")))
+
+
+def _values(day: str, drawn: tuple[object, ...]) -> dict[str, object]:
+    """The values ``CHECKIN.clean`` takes, from what ``_checkin`` drew."""
+    values: dict[str, object] = {"date": day, **dict(zip(CHECKIN_VALUES, drawn, strict=True))}
+    values["symptoms"] = list(values["symptoms"])  # type: ignore[call-overload]
+    return values
 
 
 def _contacts(rng: random.Random, contacts: ContactService, watched: list[Any],
@@ -185,12 +264,21 @@ def _follow_ups(rng: random.Random, contacts: ContactService, day: dt.date,
         contacts.follow_up(contact["id"], day, status, temperature=temperature)
 
 
-def _handle_some(rng: random.Random, alerts: AlertService, today: dt.date) -> None:
-    """Alerts older than two days are handled, with what was done."""
+def _handle_some(rng: random.Random, alerts: AlertService, roster: Any,
+                 today: dt.date) -> None:
+    """Alerts older than two days are handled, with what was done: in an
+    order the seed decides (``open()`` breaks ties by id, and ids raised in
+    the same millisecond are random), so each note goes to the same alert."""
     cutoff = (today - dt.timedelta(days=2)).isoformat()
-    for alert in alerts.open():
-        if alert["last"] < cutoff:
-            alerts.handle(alert["id"], rng.choice(HANDLING))
+    due = [a for a in alerts.open() if a["last"] < cutoff]
+
+    def order(alert: dict[str, Any]) -> tuple[str, int, str, str]:
+        person = roster.person(alert["person"]) if alert["person"] else None
+        return (alert["since"], rules.RULES.index(alert["rule"]),
+                person["id_number"] if person is not None else "", alert["detail"])
+
+    for alert in sorted(due, key=order):
+        alerts.handle(alert["id"], rng.choice(HANDLING))
 
 
 def _notices(rng: random.Random, notices: NoticeService, today: dt.date) -> None:

@@ -52,7 +52,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with progress(i18n.t("cli.progress.demo"), i18n.t("cli.progress.parts")) as step:
             session = demo.build(path, people=args.people, days=args.days, seed=args.seed,
                                  progress=step)
-        session.lock()
+        try:  # while the new branch is unlocked: one passphrase derivation fewer
+            if not office.exists():
+                demo.build_office(session, office)
+        finally:
+            session.lock()
         print(i18n.t("cli.demo.built", path=str(path), passphrase=demo.PASSPHRASE))
     if not office.exists():  # a demo built before the demo office was
         session.unlock(demo.PASSPHRASE)
