@@ -187,7 +187,11 @@ unlocked = time.perf_counter() - t1
 t2 = time.perf_counter()
 OfficeService.of(session).overview(TODAY)
 overview = time.perf_counter() - t2
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # this process's own peak: ru_maxrss would carry the forking parent's over exec
+    rss = next(int(line.split()[1]) for line in open("/proc/self/status")
+               if line.startswith("VmHWM")) / 1024
+except OSError:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"imports": t0 - start, "scrypt": scrypt, "unlock": unlocked,
                   "overview": overview, "rss": rss}))
 session.lock()
@@ -212,12 +216,14 @@ def run(people: int, days: int, real: int, rebuild: bool) -> None:
     data = folder_size(path)
     runs = [open_cold(path) for _ in range(3)]
     best = min(runs, key=lambda r: r["unlock"] + r["overview"])
-    total = best["scrypt"] + best["unlock"] + best["overview"]
+    opened = best["unlock"] + best["overview"]
     print(f"office of {BRANCH_COUNT} branches after {days} daily bundles each "
-          f"({people} people; {data / 2**20:.0f} MiB on disk): opened cold in "
-          f"{best['unlock']:.2f} s + dashboard computed in {best['overview'] * 1000:.0f} ms "
-          f"(= {total:.2f} s with a lone scrypt open of {best['scrypt']:.2f} s), "
-          f"peak {max(r['rss'] for r in runs):.0f} MB (goal < 2 s, < 1 GB)")
+          f"({people} people; {data / 2**20:.0f} MiB on disk), opened cold in a new process: "
+          f"unlocked in {best['unlock']:.2f} s + dashboard computed in "
+          f"{best['overview'] * 1000:.0f} ms = {opened:.2f} s beyond scrypt "
+          f"(a lone open {best['scrypt']:.2f} s at the bench's work factor) and the "
+          f"program's imports ({best['imports']:.2f} s), peak RSS "
+          f"{max(r['rss'] for r in runs):.0f} MB (goal < 2 s, < 1 GB)")
     from bench.office import drawn_ms
     office = OfficeService(Vault.open(path, OFFICE_PASSPHRASE))
     try:
