@@ -223,7 +223,8 @@ def run(people: int, days: int, real: int, rebuild: bool) -> None:
     best = min(runs, key=lambda r: r["unlock"] + r["overview"])
     opened = best["unlock"] + best["overview"]
     print(f"office of {BRANCH_COUNT} branches after {days} daily bundles each "
-          f"({people} people; {data / 2**20:.0f} MiB on disk), opened cold in a new process: "
+          f"({people} people; {data / 2**20:.0f} MiB on disk, the copies compressing against "
+          f"each other), opened cold in a new process: "
           f"unlocked in {best['unlock']:.2f} s + dashboard computed in "
           f"{best['overview'] * 1000:.0f} ms = {opened:.2f} s beyond scrypt "
           f"(a lone open {best['scrypt']:.2f} s at the bench's work factor) and the "
