@@ -6,6 +6,11 @@ drawn: from asking for it to its rows on screen in the headless app).
 
     python -m bench.office [--bundles 50] [--people 300] [--days 30] [--skip-dashboard]
                            [--stages]
+    python -m bench.office --semester [--semester-days 120] [--semester-people 50]
+                           [--real 4] [--rebuild]
+
+``--semester``: issue 19's office of 500 branches after a semester of daily
+bundles, opened cold and its dashboard drawn (``bench.office_semester``).
 
 ``--stages``: where the compressed import's CPU time goes, step by step
 (``STAGES``), beside its total.
@@ -276,7 +281,18 @@ def main() -> None:
     parser.add_argument("--skip-dashboard", action="store_true")
     parser.add_argument("--stages", action="store_true",
                         help="the compressed import's CPU time, step by step")
+    parser.add_argument("--semester", action="store_true",
+                        help="only the office of 500 branches after a semester (office_semester)")
+    parser.add_argument("--semester-days", type=int, default=120)
+    parser.add_argument("--semester-people", type=int, default=50)
+    parser.add_argument("--real", type=int, default=4,
+                        help="branches whose semester is imported for real")
+    parser.add_argument("--rebuild", action="store_true", help="build the semester office again")
     args = parser.parse_args()
+    if args.semester:
+        from bench import office_semester
+        office_semester.run(args.semester_people, args.semester_days, args.real, args.rebuild)
+        return
     root = Path(tempfile.mkdtemp(prefix="bench-office-"))
     try:
         office = compare_formats(root, args.bundles, args.people, args.days, args.stages)

@@ -218,7 +218,7 @@ class Session:
             raise translated(exc) from None
         try:
             if load:
-                vault.load_current()
+                vault.load_current(_loaded_later(vault))
         except StorageError as exc:
             vault.close(compact=False)
             raise translated(exc) from None
@@ -476,3 +476,12 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.lock()
+
+
+def _loaded_later(vault: Vault) -> frozenset[str]:
+    """What unlocking leaves to be loaded (and authenticated) when first
+    touched: an office's reported records, bundles and changes, which its
+    dashboard never reads (``office.model.LOADED_LATER``)."""
+    from branchtool.office.model import LOADED_LATER
+
+    return LOADED_LATER if vault.kind == "office" else frozenset()

@@ -28,7 +28,7 @@ import errno
 import hashlib
 import hmac
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -613,8 +613,8 @@ class Vault:
     def partition(self, name: str) -> Partition:
         return self.store.partition(name)
 
-    def load_current(self) -> None:
-        self.store.load_current()
+    def load_current(self, later: Collection[str] = ()) -> None:
+        self.store.load_current(later)
 
     def partitions(self, prefix: str = "") -> list[str]:
         return self.store.partitions(prefix)

@@ -24,11 +24,12 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
+from branchtool.bundles.verdict import FileVerdict
 from branchtool.errors import UserError
 from branchtool.inbox import format as fmt
 from branchtool.inbox.reader import OpenedInbox, open_inbox
@@ -50,11 +51,7 @@ REQUESTS = "office_requests"  # the accepted report deadline and content (a sett
 
 
 @dataclass
-class InboxResult:
-    file: Path
-    verdict: str
-    reason: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+class InboxResult(FileVerdict):
     sequence: int | None = None
     notices: int = 0
     tasks: int = 0

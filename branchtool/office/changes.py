@@ -213,6 +213,7 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
     changes: list[Change] = []
     carried: set[str] = set()
     before: dict[int, str | None] = {}  # each bucket's redaction before this bundle
+    days: dict[str, str] = {}  # day_of each date text: a month's records share 30
     for kind_name, records in doc["data"].items():
         kind = by_name.get(kind_name)
         day_field = _day_field(kind)
@@ -220,7 +221,12 @@ def apply_bundle(store: ReportedRecords, code: str, doc: Doc,
         for record in records:
             if record["id"] in newer:
                 continue
-            day = day_of(record.get(day_field)) if day_field else ""
+            value = record.get(day_field) if day_field else ""
+            day = days.get(value) if type(value) is str else None
+            if day is None:
+                day = day_of(value) if day_field else ""
+                if type(value) is str:
+                    days[value] = day
             bucket = buckets.get(day)
             if bucket is None:
                 bucket = buckets[day] = store.bucket(code, kind_name, day)

@@ -18,6 +18,7 @@ from typing import Any
 
 from branchtool import contact, i18n
 from branchtool.bundles import format as fmt
+from branchtool.bundles.verdict import FileVerdict
 from branchtool.errors import UserError
 from branchtool.inbox import reply as inbox_reply
 from branchtool.office import imports, topics
@@ -62,11 +63,7 @@ class ImportCancelled(UserError):
 
 
 @dataclass
-class FileResult:
-    file: Path
-    verdict: str
-    reason: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+class FileResult(FileVerdict):
     branch: str | None = None
     sequence: int | None = None
     missing: list[int] = field(default_factory=list)

@@ -175,7 +175,7 @@ def branch_row(branch: dict[str, Any], day: str, clock: Clockwork,
         code=branch["code"], name=branch["name"],
         key_status="current" if key else "revoked",
         fingerprint=key["fingerprint"] if key else None,
-        last_sequence=seq, last_period=shown.get("period"),
+        last_sequence=seq, last_period=_copy(shown.get("period")),
         last_created=shown.get("created"), last_imported=shown.get("imported"),
         reported=arrival is not None,
         on_time=clock.on_time(arrival["sent"], day) if arrival else None,
@@ -184,11 +184,16 @@ def branch_row(branch: dict[str, Any], day: str, clock: Clockwork,
         open_alerts=current.get("open_alerts"),
         changes_last=int(shown.get("changes", 0)),
         changes_total=int(branch.get("changes_total", 0)),
-        health=health if arrival else None, current=dict(current),
+        health=dict(health) if (arrival and health) else None, current=dict(current),
         expected=expected_on(branch, day, clock),
         refused=refused["reason"] if (refused and arrival is None) else None,
         contact=dict(branch.get("contact") or {}),
     )
+
+
+def _copy(value: Any) -> Any:
+    """A row's own copy of a (possibly stored, read-only) mapping."""
+    return dict(value) if isinstance(value, dict) else value
 
 
 def expected_on(branch: dict[str, Any], day: str, clock: Clockwork) -> bool:
