@@ -41,7 +41,7 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
-from screens.details import DetailScreen, DetailView
+from screens.details import Act, DetailScreen, DetailView
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Footer, Select, Static
 from screens.record_table import RecordTable
@@ -299,24 +299,21 @@ CASE_VIEW = DetailView(
     # who, and the hardship, severity and status, are the title
     fields=tuple(f.key for f in CARE.fields if f.key not in (
         "person", "name", "category", "hardship", "severity", "status")),
-    shown={"responsible": lambda session, value: person_name(session.roster, value)})
+    shown={"responsible": lambda session, value: person_name(session.roster, value)},
+    actions=(
+        Act("v", "visit", "care.key.visit", writes=True),
+        Act("e", "edit", "care.key.edit", writes=True),
+        Act("ctrl+d", "delete", "care.key.delete", writes=True, show=False),
+    ))
 
 
 class CaseDetail(DetailScreen):
     """One case: its details (the only place they show), its visits."""
     VIEW = CASE_VIEW
-    WRITE_ACTIONS = frozenset({"visit", "edit", "delete"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "visit", "care.key.visit"),
-        Binding("e", "edit", "care.key.edit"),
-        Binding("ctrl+d", "delete", "care.key.delete", show=False),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
 
     def __init__(self, session: Session, case_id: str, *, changed: Callable[..., None]) -> None:
         super().__init__(session, case_id, changed=changed)
         self.case_id = case_id
-        localize_bindings(self)
 
     def compose_more(self) -> ComposeResult:
         yield VisitTable(CASE_VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),

@@ -20,7 +20,7 @@ from branchtool.records.fields import FieldDef, Problem, RecordDef
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.details import DetailScreen, DetailView
+from screens.details import Act, DetailScreen, DetailView
 from screens.person_picker import PersonPicker
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
@@ -229,29 +229,26 @@ def _contact_lines(screen: Any, doc: dict[str, Any]) -> str:
 
 CONTACT_VIEW = DetailView(
     CONTACT, get=lambda session, contact_id: session.contacts.get(contact_id),
-    title=_contact_title, sections={"contact-fields": _contact_lines})
+    title=_contact_title, sections={"contact-fields": _contact_lines},
+    actions=(
+        Act("w", "quick('w')", "watch.contacts.key.well", writes=True),
+        Act("u", "quick('u')", "watch.contacts.key.unwell", writes=True, show=False),
+        Act("n", "quick('n')", "watch.contacts.key.unreached", writes=True, show=False),
+        Act("l", "quick('l')", "watch.contacts.key.lost", writes=True, show=False),
+        Act("x", "extend", "watch.contacts.key.extend", writes=True),
+        Act("r", "release", "watch.contacts.key.release", writes=True),
+        Act("o", "close_other", "watch.contacts.key.outcome", writes=True, show=False),
+        Act("e", "edit", "watch.contacts.key.edit", writes=True, show=False),
+    ))
 
 
 class ContactScreen(DetailScreen):
     """One contact: the record, the follow-ups, and what can be done today."""
     VIEW = CONTACT_VIEW
-    WRITE_ACTIONS = frozenset({"quick", "extend", "release", "close_other", "edit"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "quick('w')", "watch.contacts.key.well"),
-        Binding("u", "quick('u')", "watch.contacts.key.unwell", show=False),
-        Binding("n", "quick('n')", "watch.contacts.key.unreached", show=False),
-        Binding("l", "quick('l')", "watch.contacts.key.lost", show=False),
-        Binding("x", "extend", "watch.contacts.key.extend"),
-        Binding("r", "release", "watch.contacts.key.release"),
-        Binding("o", "close_other", "watch.contacts.key.outcome", show=False),
-        Binding("e", "edit", "watch.contacts.key.edit", show=False),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
 
     def __init__(self, session: Session, contact_id: str) -> None:
         super().__init__(session, contact_id)
         self.contact_id = contact_id
-        localize_bindings(self)
 
     def compose_more(self) -> ComposeResult:
         yield StyledTable(FOLLOWUP_COLUMNS, empty_text=i18n.t("watch.contacts.no_followups"),

@@ -4,14 +4,16 @@ configured by a ``DetailView``.
 
 A view says how to find the record by id, its title line, which fields of
 the record definition show as "label  value" lines (with the values some
-fields compute — a person's name for an id, a notice's title), and the
-sections under them (a task's assignees and progress log, a contact's
-observation period). The screen composes the box, the title, the fields and
-the sections in a scroll, whatever the subclass adds below (a table of visits,
-of follow-ups, of the audience), and the footer; it reloads everything after
-each change, drops it at a lock (``forget_data``), closes when the record is
-gone, and offers only Escape while there is none. A subclass is its bindings
-and its actions; ``run`` does a step and says its error in one sentence.
+fields compute — a person's name for an id, a notice's title), the sections
+under them (a task's assignees and progress log, a contact's observation
+period), and the actions on it (key, action, label, whether it writes: a
+read-only session hides and refuses those; Escape closes, always last). The
+screen composes the box, the title, the fields and the sections in a scroll,
+whatever the subclass adds below (a table of visits, of follow-ups, of the
+audience), and the footer; it reloads everything after each change, drops it
+at a lock (``forget_data``), closes when the record is gone, and offers only
+Escape while there is none. A subclass is its actions' methods; ``run`` does
+a step and says its error in one sentence.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 
@@ -31,7 +34,7 @@ from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import InvalidRecord, RecordDef
 from branchtool.session import Session
-from screens.base import LockAware, ReadOnlyGuard
+from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.plain import Footer, Static
 
 Doc = dict[str, Any]
@@ -39,6 +42,25 @@ Doc = dict[str, Any]
 Shown = Callable[[Session, str], str]
 # A section under the fields: (the screen, the record) -> what it shows.
 Section = Callable[[Any, Doc], RenderableType]
+
+
+@dataclass(frozen=True)
+class Act:
+    """An action on the record: its key, the screen's action (``"quick('w')"``
+    runs ``action_quick('w')``), the label's catalog key, whether it changes
+    data, whether the footer shows it (F1 always does)."""
+
+    key: str
+    action: str
+    label: str
+    writes: bool = False
+    show: bool = True
+
+    def binding(self) -> Binding:
+        return Binding(self.key, self.action, self.label, show=self.show)
+
+
+CLOSE = Act("escape", "close", "dialog.key.close")  # every detail screen's last key
 
 
 @dataclass(frozen=True)
@@ -51,6 +73,7 @@ class DetailView:
     fields: tuple[str, ...] = ()  # keys of ``record``'s fields, in the order shown
     shown: Mapping[str, Shown] = field(default_factory=dict)
     sections: Mapping[str, Section] = field(default_factory=dict)  # widget id -> section
+    actions: tuple[Act, ...] = ()  # in the footer's order; Escape closes after them
 
     def __post_init__(self) -> None:
         for key in (*self.fields, *self.shown):
@@ -87,10 +110,18 @@ def titled(title: str, body: RenderableType) -> Table:
 
 
 class DetailScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
-    """One record of ``VIEW``; subclasses add bindings, actions and ``compose_more``."""
+    """One record of ``VIEW``; subclasses add the actions' methods and ``compose_more``."""
 
     VIEW: ClassVar[DetailView]
     CSS_PATH = "details.tcss"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        view = cls.__dict__.get("VIEW")
+        if view is not None:  # before Textual merges the bindings
+            cls.BINDINGS = [a.binding() for a in (*view.actions, CLOSE)]
+            cls.WRITE_ACTIONS = frozenset(a.action.split("(")[0] for a in view.actions
+                                          if a.writes)
+        super().__init_subclass__(**kwargs)
 
     def __init__(self, session: Session, record_id: str, *,
                  changed: Callable[..., None] = lambda *_: None) -> None:
@@ -99,6 +130,7 @@ class DetailScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.record_id = record_id
         self.changed = changed
         self.shown: list[tuple[str, str]] = []  # (label, value) as on screen
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail-box"):

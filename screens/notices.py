@@ -21,7 +21,7 @@ from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.details import DetailScreen, DetailView
+from screens.details import Act, DetailScreen, DetailView
 from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
@@ -182,25 +182,23 @@ def _notice_info(screen: Any, doc: dict[str, Any]) -> str:
 
 NOTICE_VIEW = DetailView(
     NOTICE, get=lambda session, notice_id: session.notices.get(notice_id),
-    title=lambda session, doc: doc["title"], sections={"notice-info": _notice_info})
+    title=lambda session, doc: doc["title"], sections={"notice-info": _notice_info},
+    actions=(
+        Act("space", "relay_one", "watch.notices.key.relay_one", writes=True),
+        Act("R", "relay_rest", "watch.notices.key.relay_rest", writes=True),
+        Act("k", "respond('acknowledged')", "watch.notices.key.acknowledged", writes=True,
+            show=False),
+        Act("s", "respond('studied')", "watch.notices.key.studied", writes=True, show=False),
+        Act("c", "check_note", "watch.notices.key.check_note", writes=True),
+        # Not in the footer (it is full at 80 columns); in F1 and the guide.
+        Act("u", "pending", "progress.key.not_acknowledged", show=False),
+        Act("K", "confirm_many", "progress.key.confirm_many", writes=True),
+    ))
 
 
 class NoticeScreen(DetailScreen):
     """One notice's coverage: the audience, the not reached first."""
     VIEW = NOTICE_VIEW
-    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note",
-                               "confirm_many"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "relay_one", "watch.notices.key.relay_one"),
-        Binding("R", "relay_rest", "watch.notices.key.relay_rest"),
-        Binding("k", "respond('acknowledged')", "watch.notices.key.acknowledged", show=False),
-        Binding("s", "respond('studied')", "watch.notices.key.studied", show=False),
-        Binding("c", "check_note", "watch.notices.key.check_note"),
-        # Not in the footer (it is full at 80 columns); in F1 and the guide.
-        Binding("u", "pending", "progress.key.not_acknowledged", show=False),
-        Binding("K", "confirm_many", "progress.key.confirm_many"),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
 
     def __init__(self, session: Session, notice_id: str) -> None:
         super().__init__(session, notice_id)
@@ -208,7 +206,6 @@ class NoticeScreen(DetailScreen):
         self.how: dict[str, str] | None = None  # the last relay's method, day and person
         self.pending_only = False  # only those who have not acknowledged (未阅知)
         self.keep: str | None = None  # the row the cursor stays on at the next reload
-        localize_bindings(self)
 
     def compose_more(self) -> ComposeResult:
         yield Static(id="notice-coverage")

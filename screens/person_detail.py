@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
 
 from branchtool.records.person import ACTIVE, PERSON
 from branchtool.session import Session
-from screens.base import localize_bindings
-from screens.details import DetailScreen, DetailView, Doc
+from screens.details import Act, DetailScreen, DetailView, Doc
 
 # An action on a person: called with the person's id and what to do once done.
 PersonAction = Callable[[str, Callable[[], None]], None]
@@ -26,26 +23,23 @@ def _title(session: Session, doc: Doc) -> Text:
 
 PERSON_VIEW = DetailView(
     PERSON, get=lambda session, person_id: session.roster.get(person_id), title=_title,
-    fields=tuple(f.key for f in PERSON.fields))
+    fields=tuple(f.key for f in PERSON.fields),
+    actions=(
+        Act("e", "edit", "roster.key.edit", writes=True),
+        Act("delete", "archive", "roster.key.archive", writes=True),
+        Act("r", "restore", "roster.key.restore", writes=True),
+        Act("m", "member", "member_record.key.member"),
+    ))
 
 
 class PersonDetail(DetailScreen):
     VIEW = PERSON_VIEW
-    WRITE_ACTIONS = frozenset({"edit", "archive", "restore"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "roster.key.edit"),
-        Binding("delete", "archive", "roster.key.archive"),
-        Binding("r", "restore", "roster.key.restore"),
-        Binding("m", "member", "member_record.key.member"),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
 
     def __init__(self, session: Session, person_id: str, *,
                  edit: PersonAction, archive: PersonAction, restore: PersonAction) -> None:
         super().__init__(session, person_id)
         self.person_id = person_id
         self._edit, self._archive, self._restore = edit, archive, restore
-        localize_bindings(self)
 
     def allows(self, action: str, doc: Doc) -> bool | None:
         if action == "restore":

@@ -30,7 +30,7 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
-from screens.details import DetailScreen, DetailView, titled
+from screens.details import Act, DetailScreen, DetailView, titled
 from screens.navigation import OpenPersonPage
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Select, Static
@@ -262,32 +262,28 @@ TASK_VIEW = DetailView(
     fields=tuple(f.key for f in TASK.fields),
     shown={"assignees": lambda session, value: names(session.roster, value),
            "notice": _notice_title},
-    sections={"task-people": lambda screen, doc: screen.people(doc), "task-log": _task_log})
+    sections={"task-people": lambda screen, doc: screen.people(doc), "task-log": _task_log},
+    actions=(
+        Act("p", "progress", "task.key.progress", writes=True),
+        Act("s", "start", "task.key.start", writes=True),
+        Act("d", "done", "task.key.done", writes=True),
+        Act("c", "cancel_task", "task.key.cancel", writes=True),
+        Act("K", "confirm_many", "progress.key.confirm_done", writes=True),
+        Act("u", "pending", "progress.key.not_done"),
+        Act("e", "edit", "task.key.edit", writes=True),
+        Act("ctrl+d", "delete", "task.key.delete", writes=True, show=False),
+    ))
 
 
 class TaskDetail(DetailScreen):
     """One task: what, who, when, its progress log, and the steps on it."""
     VIEW = TASK_VIEW
-    WRITE_ACTIONS = frozenset({"progress", "start", "done", "cancel_task", "edit", "delete",
-                               "confirm_many"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "progress", "task.key.progress"),
-        Binding("s", "start", "task.key.start"),
-        Binding("d", "done", "task.key.done"),
-        Binding("c", "cancel_task", "task.key.cancel"),
-        Binding("K", "confirm_many", "progress.key.confirm_done"),
-        Binding("u", "pending", "progress.key.not_done"),
-        Binding("e", "edit", "task.key.edit"),
-        Binding("ctrl+d", "delete", "task.key.delete", show=False),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
 
     def __init__(self, session: Session, task_id: str, *,
                  changed: Callable[..., None] = lambda *_: None) -> None:
         super().__init__(session, task_id, changed=changed)
         self.task_id = task_id
         self.pending_only = False  # the assignees who have not done their part only
-        localize_bindings(self)
 
     def allows(self, action: str, doc: dict[str, Any]) -> bool | None:
         status = doc["status"]

@@ -1,7 +1,9 @@
 """The detail screens are one ``DetailScreen`` configured by a ``DetailView``
 per record type: every field a view shows (or computes) is a field of its
-record definition, a view naming another is refused when it is defined, and
-every detail screen closes with Escape and shares the one stylesheet."""
+record definition, a view naming another is refused when it is defined, the
+keys come from the view's actions (the writing ones refused read-only),
+every one has its method, and every detail screen closes with Escape and
+shares the one stylesheet."""
 
 from __future__ import annotations
 
@@ -28,9 +30,12 @@ def test_each_detail_screen_is_a_configured_detail_screen(screen: type[DetailScr
     assert len(set(view.fields)) == len(view.fields)
     assert view.fields or view.sections  # something under the title
     assert screen.CSS_PATH == "details.tcss"
-    bindings = {b.key: b.action for b in screen.BINDINGS}  # type: ignore[union-attr]
-    assert bindings["escape"] == "close"
-    assert set(screen.WRITE_ACTIONS) <= {a.split("(")[0] for a in bindings.values()}
+    keys = [b.key for b in screen.BINDINGS]  # type: ignore[union-attr]
+    assert len(keys) == len(set(keys)) == len(view.actions) + 1  # no key means two things
+    assert keys[-1] == "escape"  # closes, last in the footer
+    assert {a.action.split("(")[0] for a in view.actions if a.writes} == screen.WRITE_ACTIONS
+    for act in view.actions:  # every action has its method
+        assert callable(getattr(screen, "action_" + act.action.split("(")[0]))
 
 
 def test_a_view_of_a_field_the_definition_lacks_is_refused() -> None:
