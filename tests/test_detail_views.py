@@ -5,9 +5,16 @@ keys come from the view's actions (the writing ones refused read-only),
 every one has its method, and every detail screen closes with Escape and
 shares the one stylesheet."""
 
+# ruff: noqa: F811  (pytest fixtures are parameters named like the imports)
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import pytest
+from fixtures_app import make_app, settle
+from healthkit import Watch, clock, watch  # noqa: F401
+from rich.console import Console
 
 from branchtool.records.person import PERSON
 from screens.care import CASE_VIEW, CaseDetail
@@ -16,6 +23,14 @@ from screens.details import DetailScreen, DetailView, grid
 from screens.notices import NOTICE_VIEW, NoticeScreen
 from screens.person_detail import PERSON_VIEW, PersonDetail
 from screens.tasks import TASK_VIEW, TaskDetail
+
+
+def text_of(widget: Any) -> str:
+    """What a Static shows (a rich table included), as plain text."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text().strip()
+
 
 SCREENS = {PersonDetail: PERSON_VIEW, TaskDetail: TASK_VIEW, CaseDetail: CASE_VIEW,
            ContactScreen: CONTACT_VIEW, NoticeScreen: NOTICE_VIEW}
@@ -52,3 +67,30 @@ def test_empty_values_show_a_dash_and_long_ones_fold() -> None:
     assert dict(lines)[PERSON.field("phone").label] == "—"
     table = grid(lines)
     assert table.columns[1].overflow == "fold" and table.columns[0].no_wrap
+
+
+async def test_a_detail_forgets_at_a_lock_and_closes_once_its_record_is_gone(
+        watch: Watch) -> None:
+    s = watch.session
+    tid = s.tasks.add({"title": "填报健康码截图", "assignees": watch.ids[:2],
+                       "due": "2024-06-03"})
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        detail = TaskDetail(s, tid)
+        await app.push_screen(detail)
+        await pilot.pause()
+        assert ("任务", "填报健康码截图") in detail.shown
+        assert "各人完成情况 0/2" in text_of(detail.query_one("#task-people"))
+        detail.forget_data()  # what the app does at a lock: nothing of the task stays
+        assert detail.shown == []
+        assert text_of(detail.query_one("#detail-title")) == ""
+        assert text_of(detail.query_one("#task-people")) == ""
+        detail.reload_data()
+        assert ("任务", "填报健康码截图") in detail.shown
+        s.tasks.delete(tid)  # deleted from elsewhere: only Escape is left, then it closes
+        assert detail.check_action("edit", ()) is False
+        assert detail.check_action("close", ()) is True
+        detail.reload_data()
+        await pilot.pause()
+        assert app.screen is not detail
