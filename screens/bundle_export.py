@@ -32,7 +32,7 @@ from textual.widgets import (
     SelectionList,
     Static,
 )
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from branchtool import i18n
 from branchtool.bundles import sending
@@ -43,7 +43,7 @@ from branchtool.records.redaction import DEFAULT_REDACTION, REDACTIONS
 from branchtool.session import Session
 from screens.base import LockAware, focus_if_lost, localize_bindings
 from screens.commands import PaletteCommand
-from screens.failures import Failure, RunsWorkers
+from screens.failures import Failure, RunsWorkers, on_success
 from screens.file_picker import FilePicker, Mode, clean_path, default_folder, save_problem
 from screens.inbox_panel import InboxPanel
 from screens.key_rotation import KeyRotationScreen
@@ -383,25 +383,19 @@ class BundlePane(RunsWorkers, VerticalScroll, LockAware):
 
     # -- results -------------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group not in (PREVIEW, EXPORT, RECEIPT, KEY):
-            return
-        event.stop()
-        if event.state is WorkerState.SUCCESS:
-            if worker.group == PREVIEW:
-                self._show_preview(*worker.result)
-            elif worker.group == EXPORT:
-                self._exported(worker.result)
-            elif worker.group == KEY:
-                path, fingerprint = worker.result
-                self.notify(i18n.t("cli.keys.export.done", path=str(path),
-                                   fingerprint=fingerprint))
-            else:
-                result = worker.result
-                self.notify(i18n.t("export_ui.receipt.done", marked=len(result.marked)))
-                for notice in result.refused:  # the office could not take these files
-                    self.notify(notice, severity="warning", timeout=30)
-                self._fill_outbox()
+        on_success(event, {PREVIEW: lambda result: self._show_preview(*result),
+                           EXPORT: self._exported, KEY: self._key_written,
+                           RECEIPT: self._receipt_read})
+
+    def _key_written(self, result: tuple[Path, str]) -> None:
+        path, fingerprint = result
+        self.notify(i18n.t("cli.keys.export.done", path=str(path), fingerprint=fingerprint))
+
+    def _receipt_read(self, result: Any) -> None:
+        self.notify(i18n.t("export_ui.receipt.done", marked=len(result.marked)))
+        for notice in result.refused:  # the office could not take these files
+            self.notify(notice, severity="warning", timeout=30)
+        self._fill_outbox()
 
     def worker_failed(self, failure: Failure) -> bool:
         if failure.group == EXPORT:

@@ -13,12 +13,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
@@ -42,6 +41,7 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.details import Act, DetailScreen, DetailView
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Footer, Select, Static
 from screens.record_table import RecordTable
@@ -286,68 +286,52 @@ class AllVisitsTable(PersonRows, FlaggedTable):
         return case.get("person") if case else None
 
 
-class CaseDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
-    """One case: its details (the only place they show), its visits."""
-    WRITE_ACTIONS = frozenset({"visit", "edit", "delete"})
+def _case_title(session: Session, doc: dict[str, Any]) -> Text:
+    title = Text(session.care.who(doc), style="bold")
+    for key in ("hardship", "severity", "status"):
+        title.append("  " + CARE.field(key).display(doc.get(key, "")))
+    return title
 
-    CSS_PATH = "care.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "visit", "care.key.visit"),
-        Binding("e", "edit", "care.key.edit"),
-        Binding("ctrl+d", "delete", "care.key.delete", show=False),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
+
+CASE_VIEW = DetailView(
+    CARE, get=lambda session, case_id: session.care.get(case_id) if case_id in session.care
+    else None, title=_case_title,
+    # who, and the hardship, severity and status, are the title
+    fields=tuple(f.key for f in CARE.fields if f.key not in (
+        "person", "name", "category", "hardship", "severity", "status")),
+    shown={"responsible": lambda session, value: person_name(session.roster, value)},
+    actions=(
+        Act("v", "visit", "care.key.visit", writes=True),
+        Act("e", "edit", "care.key.edit", writes=True),
+        Act("ctrl+d", "delete", "care.key.delete", writes=True, show=False),
+    ))
+
+
+class CaseDetail(DetailScreen):
+    """One case: its details (the only place they show), its visits."""
+    VIEW = CASE_VIEW
 
     def __init__(self, session: Session, case_id: str, *, changed: Callable[..., None]) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, case_id, changed=changed)
         self.case_id = case_id
-        self.changed = changed
-        localize_bindings(self)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="case-box", classes="care-box"):
-            yield Static(id="case-title", classes="care-title")
-            with VerticalScroll(id="case-scroll"):
-                yield Static(id="case-fields")
-            yield VisitTable(CASE_VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
-                             id="case-visits")
-            yield Footer(compact=True)
+    def compose_more(self) -> ComposeResult:
+        yield VisitTable(CASE_VISIT_COLUMNS, empty_text=i18n.t("care.no_visits"),
+                         id="case-visits")
 
     def on_mount(self) -> None:
-        self.reload_data()
+        super().on_mount()
         self.query_one(VisitTable).focus()
 
     @property
     def care(self) -> CareService:
         return self.session.care
 
-    def reload_data(self) -> None:
-        care = self.care
-        if self.case_id not in care:
-            self.dismiss(None)
-            return
-        doc = care.get(self.case_id) or {}
-        title = Text(care.who(doc), style="bold")
-        for key in ("hardship", "severity", "status"):
-            title.append("  " + CARE.field(key).display(doc.get(key, "")))
-        self.query_one("#case-title", Static).update(title)
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="dim", no_wrap=True)
-        table.add_column(overflow="fold")
-        for fdef in CARE.fields:
-            if fdef.key in ("person", "name", "category", "hardship", "severity", "status"):
-                continue
-            value = doc.get(fdef.key, "")
-            shown = person_name(self.session.roster, value) if fdef.key == "responsible" \
-                else fdef.display(value)
-            table.add_row(fdef.label, shown or "—")
-        self.query_one("#case-fields", Static).update(table)
-        self.query_one(VisitTable).set_rows(care.visits(self.case_id))
+    def show_more(self, doc: dict[str, Any]) -> None:
+        self.query_one(VisitTable).set_rows(self.care.visits(self.case_id))
 
     def forget_data(self) -> None:
-        self.query_one("#case-title", Static).update("")
-        self.query_one("#case-fields", Static).update(i18n.t("app.locked"))
+        super().forget_data()
         self.query_one(VisitTable).set_rows([])
 
     def _refresh(self) -> None:
@@ -357,16 +341,14 @@ class CaseDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     def action_visit(self) -> None:
         def saved(visit_id: str | None) -> None:
             if visit_id:
-                self._refresh()
-                self.notify(i18n.t("care.visit_added"))
+                self.after(i18n.t("care.visit_added"))
 
         self.app.push_screen(visit_form(self.session, self.case_id), saved)
 
     def action_edit(self) -> None:
         def saved(saved_id: str | None) -> None:
             if saved_id:
-                self._refresh()
-                self.notify(i18n.t("care.saved"))
+                self.after(i18n.t("care.saved"))
 
         self.app.push_screen(case_form(self.session, self.case_id), saved)
 
@@ -374,8 +356,7 @@ class CaseDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     def _edit_visit(self, event: RecordTable.Opened) -> None:
         def saved(visit_id: str | None) -> None:
             if visit_id:
-                self._refresh()
-                self.notify(i18n.t("care.saved"))
+                self.after(i18n.t("care.saved"))
 
         self.app.push_screen(visit_form(self.session, self.case_id, event.row_id), saved)
 
@@ -399,9 +380,6 @@ class CaseDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.app.push_screen(ConfirmScreen(i18n.t("care.delete_case.question"),
                                            yes=i18n.t("care.delete.yes"),
                                            no=i18n.t("dialog.cancel"), danger=True), answered)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 PERIODS = ("month", "days30", "year", "all")

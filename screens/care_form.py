@@ -27,12 +27,11 @@ from textual.widgets.option_list import Option
 from branchtool import i18n
 from branchtool.records.fields import FieldDef, Kind, Problem, RecordDef
 from branchtool.records.fieldtypes import DateTimeField, RefField, RefListField, split_ids
-from branchtool.records.health_fields import MultiChoiceField, split_codes
 from branchtool.records.person import ACTIVE
 from branchtool.services.book import person_name
 from branchtool.services.roster import RosterQuery, RosterService
 from branchtool.session import Session
-from screens.form import FormRow, field_widget, widget_value
+from screens.form import FormRow, MultiChoice, field_widget, widget_value
 from screens.plain import OptionList, Select, SelectionList
 from screens.record_form import RecordForm
 from screens.tick_list import TickList, ticked_first
@@ -145,10 +144,7 @@ def value_of(widget: Widget) -> str:
         return widget.value
     if isinstance(widget, TextArea):
         return widget.text
-    if isinstance(widget, SelectionList):
-        if widget.has_class("multi-choice"):  # codes, in the definition's order
-            chosen = set(widget.selected)
-            return ",".join(str(o.value) for o in widget.options if o.value in chosen)
+    if isinstance(widget, SelectionList) and not isinstance(widget, MultiChoice):
         return " ".join(str(v) for v in widget.selected)
     return widget_value(widget)
 
@@ -176,16 +172,14 @@ class CareForm(RecordForm):
                  pickers: dict[str, Picker] | None = None, hidden: Iterable[str] = (),
                  tall: Iterable[str] = ()) -> None:
         # Messages still queued when the vault locks must not reach the services.
-        super().__init__(record, title, values, save=save,
+        super().__init__(record, title, values, save=save, hidden=hidden,
                          check=lambda v: check(v) if session.unlocked else [])
         self.session = session
         self.pickers = pickers or {}
-        self.hidden = {k: values.get(k, "") for k in hidden}
         tall = set(tall)
         rows = []
-        for row, fdef in zip(self.rows, record.fields, strict=True):
-            if fdef.key in self.hidden:
-                continue
+        for row in self.rows:
+            fdef = record.field(row.key)
             widget = self._widget(fdef, values.get(fdef.key, fdef.default), fdef.key in tall)
             if widget is not None:
                 row = FormRow(fdef.label, widget, required=fdef.required, key=fdef.key)
@@ -200,11 +194,6 @@ class CareForm(RecordForm):
         if fdef.kind is Kind.NOTE:
             return TextArea(value, id=widget_id, soft_wrap=True, compact=True,
                             classes="-tall" if tall else "")
-        if isinstance(fdef, MultiChoiceField):  # tick several
-            chosen = set(split_codes(value))
-            return SelectionList[str](*[(fdef.choice_label(c), c, c in chosen)
-                                        for c in fdef.choices],
-                                      id=widget_id, compact=True, classes="multi-choice")
         if not isinstance(fdef, RefField | RefListField):
             return None
         picker = self.pickers.get(fdef.key, "members" if isinstance(fdef, RefListField)
@@ -237,7 +226,6 @@ class CareForm(RecordForm):
             widget.set_options(options)
 
     @on(TextArea.Changed)
-    @on(SelectionList.SelectedChanged)
     @on(PersonSearch.Changed)
     def _other_changed(self, event: Message) -> None:
         control = getattr(event, "control", None)

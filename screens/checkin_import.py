@@ -71,17 +71,10 @@ class HeldSelect(Select[str]):
 
 class ImportCheckinsScreen(ImportDialog[int]):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["import_dialog.tcss", "checkin_import.tcss"]
-    AUTO_FOCUS = "#ci-path"
     ID = "ci"
     MAP_ID = "ci-map"
     CANCELLED = 0
-    TEXT: ClassVar[dict[str, str]] = {
-        "title": "watch.import.title", "path": "watch.import.path",
-        "read": "watch.import.read", "intro": "watch.import.intro",
-        "reading": "watch.import.reading", "file_info": "watch.import.file_info",
-        "mapping": "watch.import.mapping", "unnamed": "watch.import.unnamed",
-        "commit": "watch.import.commit", "writing": "watch.import.writing",
-    }
+    TEXT = "watch.import"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "commit", "watch.import.key.commit", priority=True),
         Binding("ctrl+o", "browse", "picker.key.browse"),

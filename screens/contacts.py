@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on
@@ -14,18 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 
 from branchtool import i18n
-from branchtool.errors import KeyedError, describe
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
-from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef
+from branchtool.records.fields import FieldDef, Problem, RecordDef
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
+from screens.details import Act, DetailScreen, DetailView
 from screens.person_picker import PersonPicker
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Footer, Static
+from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
@@ -199,102 +197,85 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
                              lambda _: self.changed(keep=event.row_id))
 
 
-class ContactScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
-    """One contact: the record, the follow-ups, and what can be done today."""
-    WRITE_ACTIONS = frozenset({"quick", "extend", "release", "close_other", "edit"})
+def _contact_title(session: Session, doc: dict[str, Any]) -> str:
+    return i18n.t("watch.contacts.title", name=session.contacts.name(doc),
+                  type=CONTACT.field("contact_type").display(doc["contact_type"]),
+                  observation=CONTACT.field("observation_type").display(
+                      doc["observation_type"]))
 
-    CSS_PATH = "contacts.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "quick('w')", "watch.contacts.key.well"),
-        Binding("u", "quick('u')", "watch.contacts.key.unwell", show=False),
-        Binding("n", "quick('n')", "watch.contacts.key.unreached", show=False),
-        Binding("l", "quick('l')", "watch.contacts.key.lost", show=False),
-        Binding("x", "extend", "watch.contacts.key.extend"),
-        Binding("r", "release", "watch.contacts.key.release"),
-        Binding("o", "close_other", "watch.contacts.key.outcome", show=False),
-        Binding("e", "edit", "watch.contacts.key.edit", show=False),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
+
+def _contact_lines(screen: Any, doc: dict[str, Any]) -> str:
+    """The observation period, its extensions, and how it ended or ends."""
+    today = screen.today
+    lines = [i18n.t("watch.contacts.period",
+                    start=CONTACT.field("start_date").display(doc["start_date"]),
+                    end=CONTACT.field("end_date").display(doc["end_date"]),
+                    exposure=CONTACT.field("exposure_date").display(doc["exposure_date"]))]
+    for ext in doc.get("extensions", []):
+        lines.append(i18n.t("watch.contacts.extended",
+                            previous=CONTACT.field("end_date").display(ext["previous_end"]),
+                            end=CONTACT.field("end_date").display(ext["end_date"]),
+                            reason=ext["reason"]))
+    if doc.get("outcome"):
+        lines.append(i18n.t("watch.contacts.ended",
+                            outcome=CONTACT.field("outcome").display(doc["outcome"]),
+                            date=CONTACT.field("outcome_date").display(doc["outcome_date"])))
+    elif rules.observation_ends_on(doc, today):
+        lines.append(i18n.t("watch.contacts.ends_today"))
+    elif rules.release_overdue(doc, today):
+        lines.append(i18n.t("watch.contacts.release_overdue"))
+    return "\n".join(lines)
+
+
+CONTACT_VIEW = DetailView(
+    CONTACT, get=lambda session, contact_id: session.contacts.get(contact_id),
+    title=_contact_title, sections={"contact-fields": _contact_lines},
+    actions=(
+        Act("w", "quick('w')", "watch.contacts.key.well", writes=True),
+        Act("u", "quick('u')", "watch.contacts.key.unwell", writes=True, show=False),
+        Act("n", "quick('n')", "watch.contacts.key.unreached", writes=True, show=False),
+        Act("l", "quick('l')", "watch.contacts.key.lost", writes=True, show=False),
+        Act("x", "extend", "watch.contacts.key.extend", writes=True),
+        Act("r", "release", "watch.contacts.key.release", writes=True),
+        Act("o", "close_other", "watch.contacts.key.outcome", writes=True, show=False),
+        Act("e", "edit", "watch.contacts.key.edit", writes=True, show=False),
+    ))
+
+
+class ContactScreen(DetailScreen):
+    """One contact: the record, the follow-ups, and what can be done today."""
+    VIEW = CONTACT_VIEW
 
     def __init__(self, session: Session, contact_id: str) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, contact_id)
         self.contact_id = contact_id
-        localize_bindings(self)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="contact-box"):
-            yield Static(id="contact-title")
-            yield Static(id="contact-fields")
-            yield StyledTable(FOLLOWUP_COLUMNS, empty_text=i18n.t("watch.contacts.no_followups"),
-                              id="followup-table")
-            yield Footer(compact=True)
+    def compose_more(self) -> ComposeResult:
+        yield StyledTable(FOLLOWUP_COLUMNS, empty_text=i18n.t("watch.contacts.no_followups"),
+                          id="followup-table")
 
     def on_mount(self) -> None:
-        self.reload_data()
+        super().on_mount()
         self.query_one("#followup-table").focus()
 
     @property
     def today(self) -> dt.date:
         return self.session.health.today()
 
-    def reload_data(self) -> None:
-        if not self.session.unlocked:
-            return
-        contacts = self.session.contacts
-        doc = contacts.get(self.contact_id)
-        if doc is None:
-            self.dismiss(None)
-            return
-        name = contacts.name(doc)
-        self.query_one("#contact-title", Static).update(i18n.t(
-            "watch.contacts.title", name=name,
-            type=CONTACT.field("contact_type").display(doc["contact_type"]),
-            observation=CONTACT.field("observation_type").display(doc["observation_type"])))
-        lines = [i18n.t("watch.contacts.period",
-                        start=CONTACT.field("start_date").display(doc["start_date"]),
-                        end=CONTACT.field("end_date").display(doc["end_date"]),
-                        exposure=CONTACT.field("exposure_date").display(doc["exposure_date"]))]
-        for ext in doc.get("extensions", []):
-            lines.append(i18n.t("watch.contacts.extended",
-                                previous=CONTACT.field("end_date").display(ext["previous_end"]),
-                                end=CONTACT.field("end_date").display(ext["end_date"]),
-                                reason=ext["reason"]))
-        if doc.get("outcome"):
-            lines.append(i18n.t("watch.contacts.ended",
-                                outcome=CONTACT.field("outcome").display(doc["outcome"]),
-                                date=CONTACT.field("outcome_date").display(doc["outcome_date"])))
-        elif rules.observation_ends_on(doc, self.today):
-            lines.append(i18n.t("watch.contacts.ends_today"))
-        elif rules.release_overdue(doc, self.today):
-            lines.append(i18n.t("watch.contacts.release_overdue"))
-        self.query_one("#contact-fields", Static).update("\n".join(lines))
-        rows = [FollowupRow(f) for f in reversed(contacts.followups(self.contact_id))]
+    def show_more(self, doc: dict[str, Any]) -> None:
+        rows = [FollowupRow(f) for f in reversed(self.session.contacts.followups(
+            self.contact_id))]
         self.query_one("#followup-table", StyledTable).set_rows(rows)
 
     def forget_data(self) -> None:
+        super().forget_data()
         self.query_one("#followup-table", StyledTable).set_rows([])
-        for selector in ("#contact-title", "#contact-fields"):
-            self.query_one(selector, Static).update("")
-
-    def _do(self, action: Callable[[], Any]) -> bool:
-        try:
-            action()
-        except InvalidRecord as exc:
-            self.notify(exc.message(), severity="error")
-            return False
-        except KeyedError as exc:
-            self.notify(describe(exc), severity="error")
-            return False
-        self.reload_data()
-        return True
 
     def action_quick(self, key: str) -> None:
         status = QUICK[key]
-        if self._do(lambda: self.session.contacts.follow_up(self.contact_id, self.today,
-                                                            status)):
-            self.notify(i18n.t("watch.contacts.followed",
-                               status=FOLLOWUP.field("status").choice_label(status)))
+        self.run(lambda: self.session.contacts.follow_up(self.contact_id, self.today, status),
+                 i18n.t("watch.contacts.followed",
+                        status=FOLLOWUP.field("status").choice_label(status)))
 
     def action_extend(self) -> None:
         contacts = self.session.contacts
@@ -311,9 +292,8 @@ class ContactScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             check=check, save=save), lambda _: self.reload_data())
 
     def action_release(self) -> None:
-        if self._do(lambda: self.session.contacts.close(self.contact_id, "released",
-                                                        self.today)):
-            self.notify(i18n.t("watch.contacts.released"))
+        self.run(lambda: self.session.contacts.close(self.contact_id, "released", self.today),
+                 i18n.t("watch.contacts.released"))
 
     def action_close_other(self) -> None:
         contacts = self.session.contacts
@@ -344,9 +324,6 @@ class ContactScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             {f.key: doc.get(f.key, "") for f in CONTACT.fields},
             check=lambda values: contacts.clean(values, contact_id=self.contact_id)[1],
             save=save), lambda _: self.reload_data())
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class FollowupRow:

@@ -16,6 +16,7 @@ through its ``worker_failed`` hook, which says whether it told the user itself.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,20 @@ class RunsWorkers:
         worker = event.worker
         if event.state is WorkerState.ERROR and not worker.is_cancelled:
             self.post_message(WorkFailed(self, failure_of(worker)))  # type: ignore[attr-defined]
+
+
+def on_success(event: Worker.StateChanged,
+               handlers: Mapping[str | None, Callable[[Any], object]]) -> None:
+    """A node's ``on_worker_state_changed``: a worker of one of its groups is
+    the node's (the event stops there) and, once it succeeded, its result goes
+    to that group's handler; other workers' events pass on. Failures go to
+    the app's one handler (``RunsWorkers``)."""
+    handler = handlers.get(event.worker.group)
+    if handler is None:
+        return
+    event.stop()
+    if event.state is WorkerState.SUCCESS:
+        handler(event.worker.result)
 
 
 def settle(app: App[Any], message: WorkFailed, *, unlocked: bool) -> Failure:

@@ -1,5 +1,6 @@
-"""Form building blocks: a widget per field kind, a validator that asks the
-field definition, and a row that shows a field's first problem under it."""
+"""Form building blocks: a widget per field kind (a multiple choice ticks
+its choices in a ``MultiChoice``), a validator that asks the field
+definition, and a row that shows a field's first problem under it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from textual.widgets import Input
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef, Kind
+from branchtool.records.health_fields import MultiChoiceField, split_codes
 from screens.plain import Label, Select, Static
+from screens.tick_list import TickList
 
 
 class FieldValidator(Validator):
@@ -29,8 +32,31 @@ class FieldValidator(Validator):
         return self.failure(problem.message()) if problem else self.success()
 
 
+class MultiChoice(TickList):
+    """Any number of a field's choices (症状, 困难类型, 帮扶方式): Space ticks
+    the highlighted one, the arrows move, Tab leaves; the value is the codes
+    ticked in the definition's order, joined by commas as stored."""
+
+    DEFAULT_CSS = """
+    MultiChoice { width: 1fr; height: auto; max-height: 7; }
+    """
+
+    def __init__(self, fdef: MultiChoiceField, value: str, *, id: str | None = None) -> None:
+        chosen = set(split_codes(value))
+        super().__init__(*[(fdef.choice_label(c), c, c in chosen) for c in fdef.choices],
+                         id=id, compact=True)
+        self.fdef = fdef
+
+    @property
+    def codes(self) -> str:
+        chosen = set(self.selected)
+        return ",".join(c for c in self.fdef.choices if c in chosen)
+
+
 def field_widget(fdef: FieldDef, value: str, *, widget_id: str) -> Widget:
     """The input for one field, holding its stored ``value``."""
+    if isinstance(fdef, MultiChoiceField):
+        return MultiChoice(fdef, value, id=widget_id)
     if fdef.kind is Kind.CHOICE:
         options = [(fdef.choice_label(code), code) for code in fdef.choices]
         select: Select[str] = Select(
@@ -49,6 +75,8 @@ def field_widget(fdef: FieldDef, value: str, *, widget_id: str) -> Widget:
 
 
 def widget_value(widget: Widget) -> str:
+    if isinstance(widget, MultiChoice):
+        return widget.codes
     if isinstance(widget, Select):
         return "" if widget.is_blank() else str(widget.value)
     if isinstance(widget, Input):

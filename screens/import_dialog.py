@@ -9,9 +9,12 @@ exclusive worker group, committing in another; a ``UserError`` from any of
 them is one sentence beside the buttons.
 
 A dialog names its widget ids (``ID``: ``#<ID>-path``, ``#<ID>-commit``...;
-``MAP_ID``: the column selects ``#<MAP_ID>-<n>``) and its message keys
-(``TEXT``), composes its own preview and implements the steps' work:
-``read_sheet``, ``build_plan``, ``show_plan``, ``write_plan``, ``committed``.
+``MAP_ID``: the column selects ``#<MAP_ID>-<n>``; the path has the focus
+first) and the catalog prefix of its messages (``TEXT``: ``<TEXT>.title``,
+``.path``, ``.read``, ``.intro``, ``.reading``, ``.file_info``, ``.mapping``,
+``.unnamed``, ``.commit``, ``.writing``; ``TEXT_NAMES`` renames any),
+composes its own preview and implements the steps' work: ``read_sheet``,
+``build_plan``, ``show_plan``, ``write_plan``, ``committed``.
 The shared look is ``import_dialog.tcss`` (by class, ``.imp-...``)."""
 
 from __future__ import annotations
@@ -45,8 +48,13 @@ class ImportDialog(RunsWorkers, Screen[ResultT]):
     ID: ClassVar[str]
     MAP_ID: ClassVar[str]
     CANCELLED: ClassVar[Any]  # what the dialog returns when nothing was imported
-    TEXT: ClassVar[dict[str, str]]  # message keys: title, path, read, intro, reading,
-    # file_info, mapping, unnamed, ignore, commit, writing
+    TEXT: ClassVar[str]  # the catalog prefix of the messages
+    TEXT_NAMES: ClassVar[dict[str, str]] = {}  # a message's own name under TEXT
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "ID" in cls.__dict__:
+            cls.AUTO_FOCUS = f"#{cls.ID}-path"
+        super().__init_subclass__(**kwargs)
 
     def __init__(self, session: Session, path: str = "") -> None:
         super().__init__()
@@ -60,7 +68,7 @@ class ImportDialog(RunsWorkers, Screen[ResultT]):
         localize_bindings(self)
 
     def t(self, what: str, **params: object) -> str:
-        return i18n.t(self.TEXT[what], **params)
+        return i18n.t(f"{self.TEXT}.{self.TEXT_NAMES.get(what, what)}", **params)
 
     def compose(self) -> ComposeResult:
         yield Static(self.t("title"), id=f"{self.ID}-title", classes="imp-title")

@@ -32,17 +32,12 @@ BAD_ROWS_SHOWN = 200
 
 class ImportRosterScreen(ImportDialog[bool], LockAware):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["import_dialog.tcss", "import_roster.tcss"]
-    AUTO_FOCUS = "#import-path"
     ID = "import"
     MAP_ID = "map"
     CANCELLED = False
-    TEXT: ClassVar[dict[str, str]] = {
-        "title": "roster_import.title", "path": "roster_import.path_placeholder",
-        "read": "roster_import.read", "intro": "roster_import.intro",
-        "reading": "roster_import.reading", "file_info": "roster_import.file_info",
-        "mapping": "roster_import.mapping_heading", "unnamed": "roster_import.unnamed_column",
-        "commit": "roster_import.commit", "writing": "roster_import.writing",
-    }
+    TEXT = "roster_import"
+    TEXT_NAMES: ClassVar[dict[str, str]] = {
+        "path": "path_placeholder", "mapping": "mapping_heading", "unnamed": "unnamed_column"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "commit", "roster_import.key.commit", priority=True),
         Binding("ctrl+o", "browse", "picker.key.browse"),

@@ -63,13 +63,11 @@ def section_text(lines: list[Line], empty: str) -> Text:
 class SectionScroll(VerticalScroll):
     """A tab's lines (tabs 2–6), scrolled by the keys F1 names on those tabs."""
 
+    # Each key's label is person_page.key.<its action>.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", "person_page.key.scroll_up", show=False),
-        Binding("down", "scroll_down", "person_page.key.scroll_down", show=False),
-        Binding("pageup", "page_up", "person_page.key.page_up", show=False),
-        Binding("pagedown", "page_down", "person_page.key.page_down", show=False),
-        Binding("home", "scroll_home", "person_page.key.scroll_home", show=False),
-        Binding("end", "scroll_end", "person_page.key.scroll_end", show=False),
+        Binding(key, action, f"person_page.key.{action}", show=False) for key, action in (
+            ("up", "scroll_up"), ("down", "scroll_down"), ("pageup", "page_up"),
+            ("pagedown", "page_down"), ("home", "scroll_home"), ("end", "scroll_end"))
     ]
 
     def __init__(self, **kwargs: object) -> None:

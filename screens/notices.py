@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
@@ -22,7 +21,8 @@ from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.plain import Footer, Static
+from screens.details import Act, DetailScreen, DetailView
+from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar
@@ -168,43 +168,52 @@ class AudienceRow:
                      else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
 
 
-class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
-    """One notice's coverage: the audience, the not reached first."""
-    WRITE_ACTIONS = frozenset({"relay_one", "relay_rest", "respond", "check_note",
-                               "confirm_many"})
+def _notice_info(screen: Any, doc: dict[str, Any]) -> str:
+    """Number, issuer, issued, deadline, audience: one line (wrapped, never cut)."""
+    info = [doc.get("number", ""), doc.get("issuer", ""),
+            i18n.t("watch.notices.issued", date=NOTICE.field("issued_on").display(
+                doc["issued_on"]))]
+    if doc.get("deadline"):
+        info.append(i18n.t("watch.notices.deadline",
+                           date=NOTICE.field("deadline").display(doc["deadline"])))
+    info.append(NOTICE.field("audience").display(doc["audience"]))
+    return "  ".join(p for p in info if p)
 
-    CSS_PATH = "notices.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "relay_one", "watch.notices.key.relay_one"),
-        Binding("R", "relay_rest", "watch.notices.key.relay_rest"),
-        Binding("k", "respond('acknowledged')", "watch.notices.key.acknowledged", show=False),
-        Binding("s", "respond('studied')", "watch.notices.key.studied", show=False),
-        Binding("c", "check_note", "watch.notices.key.check_note"),
+
+NOTICE_VIEW = DetailView(
+    NOTICE, get=lambda session, notice_id: session.notices.get(notice_id),
+    title=lambda session, doc: doc["title"], sections={"notice-info": _notice_info},
+    actions=(
+        Act("space", "relay_one", "watch.notices.key.relay_one", writes=True),
+        Act("R", "relay_rest", "watch.notices.key.relay_rest", writes=True),
+        Act("k", "respond('acknowledged')", "watch.notices.key.acknowledged", writes=True,
+            show=False),
+        Act("s", "respond('studied')", "watch.notices.key.studied", writes=True, show=False),
+        Act("c", "check_note", "watch.notices.key.check_note", writes=True),
         # Not in the footer (it is full at 80 columns); in F1 and the guide.
-        Binding("u", "pending", "progress.key.not_acknowledged", show=False),
-        Binding("K", "confirm_many", "progress.key.confirm_many"),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
+        Act("u", "pending", "progress.key.not_acknowledged", show=False),
+        Act("K", "confirm_many", "progress.key.confirm_many", writes=True),
+    ))
+
+
+class NoticeScreen(DetailScreen):
+    """One notice's coverage: the audience, the not reached first."""
+    VIEW = NOTICE_VIEW
 
     def __init__(self, session: Session, notice_id: str) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, notice_id)
         self.notice_id = notice_id
         self.how: dict[str, str] | None = None  # the last relay's method, day and person
         self.pending_only = False  # only those who have not acknowledged (未阅知)
-        localize_bindings(self)
+        self.keep: str | None = None  # the row the cursor stays on at the next reload
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="notice-box"):
-            yield Static(id="notice-title")
-            yield Static(id="notice-info")
-            yield Static(id="notice-coverage")
-            yield StyledTable(AUDIENCE_COLUMNS, empty_text=i18n.t("watch.notices.no_audience"),
-                              id="audience-table")
-            yield Footer(compact=True)
+    def compose_more(self) -> ComposeResult:
+        yield Static(id="notice-coverage")
+        yield StyledTable(AUDIENCE_COLUMNS, empty_text=i18n.t("watch.notices.no_audience"),
+                          id="audience-table")
 
     def on_mount(self) -> None:
-        self.reload_data()
+        super().on_mount()
         self.query_one("#audience-table").focus()
 
     @property
@@ -212,13 +221,11 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         return self.query_one("#audience-table", StyledTable)
 
     def reload_data(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+        self.keep = keep
+        super().reload_data()
+
+    def show_more(self, doc: dict[str, Any]) -> None:
         notices = self.session.notices
-        doc = notices.get(self.notice_id)
-        if doc is None:
-            self.dismiss(None)
-            return
         coverage = notices.coverage(self.notice_id)
         relays = notices.relays(self.notice_id)
         audience = notices.audience(self.notice_id)
@@ -228,16 +235,7 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         if self.pending_only:
             rows = [r for r in rows if not r.doc.get("response")]
         current = self.table.current
-        self.table.set_rows(rows, keep=keep or (current.id if current else None))
-        self.query_one("#notice-title", Static).update(doc["title"])
-        info = [doc.get("number", ""), doc.get("issuer", ""),
-                i18n.t("watch.notices.issued", date=NOTICE.field("issued_on").display(
-                    doc["issued_on"]))]
-        if doc.get("deadline"):
-            info.append(i18n.t("watch.notices.deadline",
-                               date=NOTICE.field("deadline").display(doc["deadline"])))
-        info.append(NOTICE.field("audience").display(doc["audience"]))
-        self.query_one("#notice-info", Static).update("  ".join(p for p in info if p))
+        self.table.set_rows(rows, keep=self.keep or (current.id if current else None))
         share = round(coverage.share * 100)
         self.query_one("#notice-coverage", Static).update(i18n.t(
             "watch.notices.coverage", relayed=coverage.relayed, expected=coverage.expected,
@@ -248,9 +246,9 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
                if self.pending_only else ""))
 
     def forget_data(self) -> None:
+        super().forget_data()
         self.table.set_rows([])
-        for selector in ("#notice-title", "#notice-info", "#notice-coverage"):
-            self.query_one(selector, Static).update("")
+        self.query_one("#notice-coverage", Static).update("")
 
     def _current(self) -> AudienceRow | None:
         row = self.table.current
@@ -351,7 +349,3 @@ class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
             {"response": "acknowledged", "response_note": ""},
             check=lambda v: CONFIRM_FORM.clean(v)[1], save=save),
             lambda _: self.reload_data())
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-

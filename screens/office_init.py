@@ -7,9 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
-from textual.widgets import Input
-
 from branchtool import i18n
 from branchtool.office.create import NAME_MAX, create_office
 from branchtool.session import Session
@@ -19,20 +16,12 @@ from screens.vault_form import VaultForm
 class OfficeInitScreen(VaultForm):
     ID = "office-init"
     TEXT = "office_ui.init"
+    FIELDS = ("name", "passphrase", "repeat", "out")
     OPTIONAL = "out"
-    AUTO_FOCUS = "#office-init-name"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "create", "office_ui.init.key", priority=True),
-    ]
+    MAX_LENGTH: ClassVar[dict[str, int]] = {"name": NAME_MAX}
 
     def __init__(self, session: Session) -> None:
-        super().__init__(session, {
-            "name": Input(placeholder=i18n.t("office_ui.init.name_placeholder"), compact=True,
-                          max_length=NAME_MAX),
-            "passphrase": Input(password=True, compact=True),
-            "repeat": Input(password=True, compact=True),
-            "out": Input(placeholder=i18n.t("office_ui.init.out_placeholder"), compact=True),
-        })
+        super().__init__(session)
         self.written: list[Path] = []
 
     def field_problems(self) -> dict[str, str]:

@@ -9,7 +9,7 @@ closes with the saved record's id. Escape asks before dropping changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import on
@@ -25,7 +25,7 @@ from branchtool.records.fields import InvalidRecord, Problem, RecordDef
 from screens.base import ReadOnlyForm, localize_bindings
 from screens.confirm import ConfirmScreen
 from screens.form import FormRow, field_widget, values_of
-from screens.plain import Select, Static
+from screens.plain import Select, SelectionList, Static
 
 
 class RecordForm(ReadOnlyForm, ModalScreen[str | None]):
@@ -37,26 +37,31 @@ class RecordForm(ReadOnlyForm, ModalScreen[str | None]):
 
     def __init__(self, record: RecordDef, title: str, values: dict[str, str], *,
                  check: Callable[[dict[str, Any]], list[Problem]],
-                 save: Callable[[dict[str, Any]], str]) -> None:
+                 save: Callable[[dict[str, Any]], str], hidden: Iterable[str] = (),
+                 intro: str = "") -> None:
         super().__init__()
         self.record = record
         self.title_text = title
+        self.intro = intro
         self.initial = dict(values)
         self.check = check
         self.save = save
         self.touched: set[str] = set()
         self.tried = False
+        self.hidden = {k: values.get(k, "") for k in hidden}
         self.rows = [
             FormRow(f.label, field_widget(f, values.get(f.key, f.default),
                                           widget_id=f"field-{f.key}"),
                     required=f.required, key=f.key)
-            for f in record.fields
+            for f in record.fields if f.key not in self.hidden
         ]
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
             yield Static(self.title_text, id="form-title")
+            if self.intro:
+                yield Static(self.intro, id="form-intro")
             with VerticalScroll(id="form-fields"):
                 yield from self.rows
             with Horizontal(id="form-buttons"):
@@ -70,7 +75,7 @@ class RecordForm(ReadOnlyForm, ModalScreen[str | None]):
     # -- the values and their problems ---------------------------------------------
     @property
     def values(self) -> dict[str, Any]:
-        return values_of(self.rows)
+        return {**self.hidden, **values_of(self.rows)}
 
     @property
     def dirty(self) -> bool:
@@ -94,9 +99,11 @@ class RecordForm(ReadOnlyForm, ModalScreen[str | None]):
 
     @on(Input.Changed)
     @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+    @on(SelectionList.SelectedChanged)
+    def _changed(self, event: Input.Changed | Select.Changed | SelectionList.SelectedChanged
+                 ) -> None:
         row_key = (event.control.id or "").removeprefix("field-")
-        if event.control.has_focus or isinstance(event, Select.Changed):
+        if event.control.has_focus or not isinstance(event, Input.Changed):
             self.touched.add(row_key)
         self.show_problems(self.check(self.values))
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Markdown, TextArea
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from branchtool import i18n, reports
 from branchtool.bundles.sending import parse_day, redaction_label
@@ -37,7 +37,7 @@ from screens.base import (
     localize_bindings,
 )
 from screens.commands import PaletteCommand
-from screens.failures import Failure, RunsWorkers
+from screens.failures import Failure, RunsWorkers, on_success
 from screens.file_picker import default_folder
 from screens.path_prompt import PathScreen
 from screens.places import confirm_unsynced
@@ -272,17 +272,10 @@ class ReportsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
 
     # -- results --------------------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group not in (BUILD, WRITE, ZERO):
-            return
-        event.stop()
-        if event.state is WorkerState.SUCCESS:
-            if worker.group == BUILD:
-                self._built(*worker.result)
-            elif worker.group == ZERO:
-                self._zero_saved(*worker.result)
-            else:
-                self.notify(i18n.t("export_ui.report.saved", path=str(worker.result)))
+        on_success(event, {BUILD: lambda result: self._built(*result),
+                           ZERO: lambda result: self._zero_saved(*result),
+                           WRITE: lambda path: self.notify(
+                               i18n.t("export_ui.report.saved", path=str(path)))})
 
     def worker_failed(self, failure: Failure) -> bool:
         self._status(failure.sentence)

@@ -8,19 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
 from branchtool import i18n
-from branchtool.errors import KeyedError, describe
 from branchtool.records import dates
-from branchtool.records.fields import FieldDef, InvalidRecord, Kind, RecordDef
+from branchtool.records.fields import FieldDef, Kind, RecordDef
 from branchtool.records.fieldtypes import RefListField, to_datetime
 from branchtool.records.task import LOAD_COLUMNS, OPEN, STATUSES, TASK, TASK_COLUMNS
 from branchtool.services.book import names, person_name
@@ -31,9 +30,10 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
+from screens.details import Act, DetailScreen, DetailView, titled
 from screens.navigation import OpenPersonPage
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Footer, Select, Static
+from screens.plain import Select, Static
 from screens.record_table import RecordTable
 from screens.task_form import BulkTaskForm, NoteScreen, task_form
 
@@ -225,51 +225,67 @@ class TasksPane(ReadOnlyGuard, Vertical, LockAware):
         return commands
 
 
-class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
-    """One task: what, who, when, its progress log, and the steps on it."""
-    WRITE_ACTIONS = frozenset({"progress", "start", "done", "cancel_task", "edit", "delete",
-                               "confirm_many"})
+def _task_title(session: Session, doc: dict[str, Any]) -> Text:
+    title = Text(doc["title"], style="bold")
+    title.append("  " + TASK.field("status").display(doc["status"]))
+    if session.tasks.is_overdue(doc["id"]):
+        title.append("  " + i18n.t("task.overdue"), style="bold red")
+    return title
 
-    CSS_PATH = "tasks.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "progress", "task.key.progress"),
-        Binding("s", "start", "task.key.start"),
-        Binding("d", "done", "task.key.done"),
-        Binding("c", "cancel_task", "task.key.cancel"),
-        Binding("K", "confirm_many", "progress.key.confirm_done"),
-        Binding("u", "pending", "progress.key.not_done"),
-        Binding("e", "edit", "task.key.edit"),
-        Binding("ctrl+d", "delete", "task.key.delete", show=False),
-        Binding("escape", "close", "dialog.key.close"),
-    ]
+
+def _notice_title(session: Session, notice_id: str) -> str:
+    if not notice_id:
+        return ""
+    try:
+        notice = session.notices.get(notice_id)
+    except AttributeError:
+        return ""
+    return notice["title"] if notice else i18n.t("task.notice_deleted")
+
+
+def _task_log(screen: Any, doc: dict[str, Any]) -> RenderableType:
+    if not doc.get("log"):
+        return ""
+    log = Table.grid(padding=(0, 2))
+    log.add_column(style="dim", no_wrap=True)
+    log.add_column(no_wrap=True)
+    log.add_column()
+    for entry in doc["log"]:
+        log.add_row(i18n.format_datetime(to_datetime(entry["at"])),
+                    TASK.field("status").display(entry.get("status", "")),
+                    entry.get("text", ""))
+    return titled(i18n.t("task.log.title"), log)
+
+
+TASK_VIEW = DetailView(
+    TASK, get=lambda session, task_id: session.tasks.get(task_id), title=_task_title,
+    fields=tuple(f.key for f in TASK.fields),
+    shown={"assignees": lambda session, value: names(session.roster, value),
+           "notice": _notice_title},
+    sections={"task-people": lambda screen, doc: screen.people(doc), "task-log": _task_log},
+    actions=(
+        Act("p", "progress", "task.key.progress", writes=True),
+        Act("s", "start", "task.key.start", writes=True),
+        Act("d", "done", "task.key.done", writes=True),
+        Act("c", "cancel_task", "task.key.cancel", writes=True),
+        Act("K", "confirm_many", "progress.key.confirm_done", writes=True),
+        Act("u", "pending", "progress.key.not_done"),
+        Act("e", "edit", "task.key.edit", writes=True),
+        Act("ctrl+d", "delete", "task.key.delete", writes=True, show=False),
+    ))
+
+
+class TaskDetail(DetailScreen):
+    """One task: what, who, when, its progress log, and the steps on it."""
+    VIEW = TASK_VIEW
 
     def __init__(self, session: Session, task_id: str, *,
                  changed: Callable[..., None] = lambda *_: None) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session, task_id, changed=changed)
         self.task_id = task_id
-        self.changed = changed
         self.pending_only = False  # the assignees who have not done their part only
-        localize_bindings(self)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="task-box"):
-            yield Static(id="task-title")
-            with VerticalScroll(id="task-scroll"):
-                yield Static(id="task-fields")
-                yield Static(id="task-people")
-                yield Static(id="task-log")
-            yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.reload_data()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.refuses(action):
-            return False
-        doc = self.session.tasks.get(self.task_id) if self.session.unlocked else None
-        if doc is None:
-            return action == "close"
+    def allows(self, action: str, doc: dict[str, Any]) -> bool | None:
         status = doc["status"]
         if action == "start":
             return status == "todo" or None
@@ -277,44 +293,7 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
             return status in OPEN or None
         return True
 
-    def reload_data(self) -> None:
-        tasks = self.session.tasks
-        doc = tasks.get(self.task_id)
-        if doc is None:
-            self.dismiss(None)
-            return
-        title = Text(doc["title"], style="bold")
-        title.append("  " + TASK.field("status").display(doc["status"]))
-        if tasks.is_overdue(self.task_id):
-            title.append("  " + i18n.t("task.overdue"), style="bold red")
-        self.query_one("#task-title", Static).update(title)
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="dim", no_wrap=True)
-        table.add_column(overflow="fold")
-        for fdef in TASK.fields:
-            value = doc.get(fdef.key, "")
-            if fdef.key == "assignees":
-                shown = names(self.session.roster, value)
-            elif fdef.key == "notice":
-                shown = self._notice(value)
-            else:
-                shown = fdef.display(value)
-            table.add_row(fdef.label, shown or "—")
-        self.query_one("#task-fields", Static).update(table)
-        self.query_one("#task-people", Static).update(self._people(doc))
-        log = Table.grid(padding=(0, 2))
-        log.add_column(style="dim", no_wrap=True)
-        log.add_column(no_wrap=True)
-        log.add_column()
-        for entry in doc.get("log", []):
-            log.add_row(i18n.format_datetime(to_datetime(entry["at"])),
-                        TASK.field("status").display(entry.get("status", "")),
-                        entry.get("text", ""))
-        self.query_one("#task-log", Static).update(
-            _titled(i18n.t("task.log.title"), log) if doc.get("log") else "")
-        self.refresh_bindings()
-
-    def _people(self, doc: dict[str, Any]) -> Table:
+    def people(self, doc: dict[str, Any]) -> Table:
         """Each assignee's own status: done (with the day and the note) or not."""
         done, total = progress(doc)
         title = i18n.t("progress.task.people", done=done, total=total)
@@ -339,59 +318,29 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
             else:
                 people.add_row(name, Text(TASK.field("status").display(doc["status"]),
                                           style="yellow"), "")
-        return _titled(title, people)
-
-    def _notice(self, notice_id: str) -> str:
-        if not notice_id:
-            return ""
-        try:
-            notice = self.session.notices.get(notice_id)
-        except AttributeError:
-            return ""
-        return notice["title"] if notice else i18n.t("task.notice_deleted")
-
-    def forget_data(self) -> None:
-        self.query_one("#task-title", Static).update("")
-        self.query_one("#task-fields", Static).update(i18n.t("app.locked"))
-        self.query_one("#task-log", Static).update("")
-
-    def _after(self, message: str) -> None:
-        self.reload_data()
-        self.changed()
-        self.notify(message)
-
-    def _run(self, step: Callable[[], object], message: str) -> None:
-        try:
-            step()
-        except InvalidRecord as exc:
-            self.notify(exc.message(), severity="error")
-            return
-        except KeyedError as exc:
-            self.notify(describe(exc), severity="error")
-            return
-        self._after(message)
+        return titled(title, people)
 
     def action_progress(self) -> None:
         def written(text: str | None) -> None:
             if text:
-                self._run(lambda: self.session.tasks.log_progress(self.task_id, text),
-                          i18n.t("task.logged"))
+                self.run(lambda: self.session.tasks.log_progress(self.task_id, text),
+                         i18n.t("task.logged"))
 
         self.app.push_screen(NoteScreen(i18n.t("task.progress.title"),
                                         i18n.t("task.progress.label")), written)
 
     def action_start(self) -> None:
-        self._run(lambda: self.session.tasks.set_status(self.task_id, "doing"),
-                  i18n.t("task.started"))
+        self.run(lambda: self.session.tasks.set_status(self.task_id, "doing"),
+                 i18n.t("task.started"))
 
     def action_done(self) -> None:
         doc = self.session.tasks.get(self.task_id) or {}
 
         def written(text: str | None) -> None:
             if text:
-                self._run(lambda: self.session.tasks.set_status(self.task_id, "done",
-                                                                evidence=text),
-                          i18n.t("task.completed"))
+                self.run(lambda: self.session.tasks.set_status(self.task_id, "done",
+                                                               evidence=text),
+                         i18n.t("task.completed"))
 
         self.app.push_screen(NoteScreen(i18n.t("task.done.title"), i18n.t("task.done.label"),
                                         text=doc.get("evidence", ""), max_length=2000),
@@ -400,9 +349,9 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     def action_cancel_task(self) -> None:
         def written(text: str | None) -> None:
             if text is not None:
-                self._run(lambda: self.session.tasks.set_status(self.task_id, "cancelled",
-                                                                text),
-                          i18n.t("task.cancelled"))
+                self.run(lambda: self.session.tasks.set_status(self.task_id, "cancelled",
+                                                               text),
+                         i18n.t("task.cancelled"))
 
         self.app.push_screen(NoteScreen(i18n.t("task.cancel.title"),
                                         i18n.t("task.cancel.label"), required=False), written)
@@ -410,7 +359,7 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
     def action_edit(self) -> None:
         def saved(saved_id: str | None) -> None:
             if saved_id:
-                self._after(i18n.t("task.saved"))
+                self.after(i18n.t("task.saved"))
 
         self.app.push_screen(task_form(self.session, self.task_id), saved)
 
@@ -454,14 +403,3 @@ class TaskDetail(ReadOnlyGuard, ModalScreen[None], LockAware):
             {"people": " ".join(waiting), "note": ""}, check=check, save=save,
             session=self.session, pickers={"people": lambda _: options}),
             lambda saved: saved and (self.reload_data(), self.changed()))
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-def _titled(title: str, body: Table) -> Table:
-    outer = Table.grid()
-    outer.add_column()
-    outer.add_row(Text(title, style="bold"))
-    outer.add_row(body)
-    return outer

@@ -5,14 +5,18 @@ worker; a ``UserError`` is shown, the button enabled again.
 
 A form names its fields and message keys; ``ID`` prefixes every widget id
 (``#<ID>-passphrase``, ``#<ID>-strength``, ``#<ID>-ok``...), and the shared
-look is ``vault_form.tcss`` (by class, ``.vault-...``)."""
+look is ``vault_form.tcss`` (by class, ``.vault-...``). The inputs, the
+Ctrl+S binding and the first field's focus follow from ``FIELDS``: the
+passphrase and its repeat are hidden as typed, every other field has its
+placeholder ``<TEXT>.<field>_placeholder``."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Input, LoadingIndicator
@@ -32,25 +36,38 @@ SECRETS = ("passphrase", "repeat")
 
 class VaultForm(RunsWorkers, Screen[bool]):
     """Subclasses set ``ID``, ``TEXT`` (catalog prefix of the title, intro,
-    labels, button and "creating" message), ``OPTIONAL`` (the field that may
-    stay empty; Enter in it creates), and implement ``field_problems`` and
-    ``create_vault``."""
+    labels, placeholders, key, button and "creating" message), ``FIELDS`` (in
+    order, ``passphrase`` and ``repeat`` among them), ``OPTIONAL`` (the field
+    that may stay empty; Enter in it creates), and implement
+    ``field_problems`` and ``create_vault``."""
 
     CSS_PATH = "vault_form.tcss"
     ID: ClassVar[str]
     TEXT: ClassVar[str]
+    FIELDS: ClassVar[tuple[str, ...]]
     OPTIONAL: ClassVar[str]
+    MAX_LENGTH: ClassVar[dict[str, int]] = {}
 
-    def __init__(self, session: Session, inputs: dict[str, Input]) -> None:
-        """``inputs``: the form's fields in order, ``passphrase`` and ``repeat`` among them."""
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "FIELDS" in cls.__dict__:  # before Textual merges the bindings
+            cls.AUTO_FOCUS = f"#{cls.ID}-{cls.FIELDS[0]}"
+            cls.BINDINGS = [Binding("ctrl+s", "create", f"{cls.TEXT}.key", priority=True)]
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.rows = {key: FormRow(i18n.t(f"{self.TEXT}.{key}"), widget, key=key,
+        self.rows = {key: FormRow(i18n.t(f"{self.TEXT}.{key}"), self._input(key), key=key,
                                   required=key != self.OPTIONAL)
-                     for key, widget in inputs.items()}
-        for key, widget in inputs.items():
-            widget.id = f"{self.ID}-{key}"
+                     for key in self.FIELDS}
         localize_bindings(self)
+
+    def _input(self, key: str) -> Input:
+        widget_id = f"{self.ID}-{key}"
+        if key in SECRETS:
+            return Input(password=True, compact=True, id=widget_id)
+        return Input(placeholder=i18n.t(f"{self.TEXT}.{key}_placeholder"), compact=True,
+                     max_length=self.MAX_LENGTH.get(key, 0), id=widget_id)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id=f"{self.ID}-box", classes="vault-box"):

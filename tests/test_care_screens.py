@@ -298,7 +298,7 @@ async def test_a_task_moves_on_from_its_detail(session: Session,
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TaskDetail)
-        assert "已逾期" in str(app.screen.query_one("#task-title").render())
+        assert "已逾期" in str(app.screen.query_one("#detail-title").render())
         await pilot.press("s")
         await pilot.pause()
         await pilot.press("p", *"已发放宣传单 200 份")
