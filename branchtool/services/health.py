@@ -34,7 +34,15 @@ from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
 from branchtool.services.query import where
 from branchtool.services.roster import Person, RosterQuery, RosterService
-from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
+from branchtool.services.watch import (
+    Clock,
+    StoreLike,
+    WatchService,
+    as_day,
+    local_now,
+    not_future,
+    stamp,
+)
 
 DAYS = "health_days"
 SETTINGS = "settings"
@@ -190,18 +198,15 @@ def add_to_day(doc: dict[str, Any], person_id: str, checkin: Mapping[str, Any], 
         doc["isolation"].pop(person_id, None)
 
 
-class HealthService:
+class HealthService(WatchService):
     def __init__(self, store: StoreLike, roster: RosterService, *,
                  isolation: Callable[[dt.date], dict[str, str]] | None = None,
                  now: Clock = local_now) -> None:
-        self._store = store
-        self._roster = roster
+        super().__init__(store, roster, now=now)
         self._isolation = isolation or (lambda day: {})
-        self._now = now
         self._days: dict[str, dict[str, dict[str, Any]]] = {}
         self._settings: HealthSettings | None = None
         self.listeners: list[Listener] = []
-        self.version = 0  # changes with every write
 
     # -- settings ------------------------------------------------------------------
     @property
