@@ -4,6 +4,9 @@ Decryption follows the reference order, so each failure is reported as the
 class the CCTV test vectors expect: armor, then header syntax, then the
 identities (a malformed stanza of a known type is a header error), then the
 header MAC, then the payload nonce, then the STREAM payload.
+
+The public names are exported, with the errors and key types, by the
+package (``storage.age``), whose ``__all__`` is the one list of them.
 """
 
 from __future__ import annotations
@@ -257,17 +260,3 @@ def parse_identities(text: str) -> list[X25519Identity]:
         raise InvalidKeyError("no identities in the text")
     return identities
 
-
-__all__ = [
-    "Identity",
-    "Recipient",
-    "decrypt",
-    "decrypt_stream",
-    "decrypt_with_passphrase",
-    "encrypt",
-    "encrypt_stream",
-    "encrypt_with_passphrase",
-    "generate_identity",
-    "identity_to_recipient",
-    "parse_identities",
-]
