@@ -3,12 +3,14 @@
 ``office.pub`` (office -> branches) and ``<code>.pub`` (branch -> office) are
 small UTF-8 JSON files: who it is, the age recipient to encrypt to and the
 minisign public key that signs. The fingerprint is what two people read to
-each other over the phone before trusting a key.
+each other over the phone before trusting a key. A signature made with
+the minisign key is read by ``prehashed_signature``, on either side.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -110,3 +112,16 @@ def read_key_file(path: Path, expected_format: str) -> KeyFile:
 
 def read_office_key(path: Path) -> KeyFile:
     return read_key_file(path, OFFICE_FORMAT)
+
+
+def prehashed_signature(text: str, rejected: Callable[[str], Exception]) -> minisign.Signature:
+    """A signature as a branch and the office take it, not yet verified: well
+    formed (else ``rejected("signature")``) and prehashed, ``ED`` (else
+    ``rejected("legacy_signature")``)."""
+    try:
+        sig = minisign.parse_signature(text)
+    except minisign.MinisignError:
+        raise rejected("signature") from None
+    if not sig.prehashed:
+        raise rejected("legacy_signature")
+    return sig
