@@ -18,9 +18,9 @@ import orjson
 
 from branchtool import contact
 from branchtool.errors import UserError
+from branchtool.paths import read_named
 from branchtool.shown import has_unsafe
 from storage import age, minisign
-from storage.fsio import read_regular
 from storage.records import canonical_json
 
 OFFICE_FORMAT = "branchtool-office-key"
@@ -103,10 +103,7 @@ def parse_key_file(data: bytes, expected_format: str) -> KeyFile:
 
 
 def read_key_file(path: Path, expected_format: str) -> KeyFile:
-    try:
-        data = read_regular(Path(path), MAX_SIZE)
-    except OSError:
-        raise UserError("keyfile.unreadable", path=str(path)) from None
+    data = read_named(path, MAX_SIZE, "keyfile.unreadable", path=str(path))
     return parse_key_file(data, expected_format)
 
 
