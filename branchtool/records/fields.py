@@ -80,6 +80,11 @@ class Problem:
         return i18n.t(self.key, **params)
 
 
+def problems_text(problems: Iterable[Problem]) -> str:
+    """Every problem's sentence on one line, joined the current language's way."""
+    return i18n.t("list.reasons").join(p.message() for p in problems)
+
+
 @dataclass(frozen=True)
 class FieldDef:
     key: str
