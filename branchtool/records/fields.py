@@ -278,6 +278,12 @@ class RecordDef:
     def columns(self) -> tuple[FieldDef, ...]:
         return tuple(f for f in self.fields if f.width)
 
+    def view(self, *columns: str | FieldDef) -> tuple[FieldDef, ...]:
+        """A list's columns: a stored field by its key, or a computed column
+        (labelled under this record unless it names another)."""
+        return tuple(self.field(c) if isinstance(c, str)
+                     else c if c.record else replace(c, record=self.name) for c in columns)
+
     # -- redaction (branchtool.records.redaction) ------------------------------------
     @cached_property
     def _withheld(self) -> dict[str, tuple[str, ...]]:

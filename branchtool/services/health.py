@@ -50,15 +50,10 @@ SETTINGS_ID = "health"
 NORMAL, ABNORMAL, MISSING = "normal", "abnormal", "missing"
 
 # The day sheet's columns: the person, the day's state, then the check-in.
-SHEET_COLUMNS = (
-    FieldDef("person_name", width=8, priority=100, record="checkin"),
-    FieldDef("state", width=4, priority=95, record="checkin"),
-    CHECKIN.field("temperature"),
-    CHECKIN.field("symptoms"),
-    FieldDef("whereabouts", width=10, priority=45, record="checkin"),
-    CHECKIN.field("isolation"),
-    CHECKIN.field("source"),
-    FieldDef("unit", width=14, priority=10, record="checkin"),
+SHEET_COLUMNS = CHECKIN.view(
+    FieldDef("person_name", width=8, priority=100), FieldDef("state", width=4, priority=95),
+    "temperature", "symptoms", FieldDef("whereabouts", width=10, priority=45), "isolation",
+    "source", FieldDef("unit", width=14, priority=10),
 )
 
 # Called inside the write batch for every changed check-in:
