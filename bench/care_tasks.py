@@ -35,9 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.people import active_people
 from bench.timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, timed
-from branchtool import demo
-from branchtool.records.person import PERSON
 from branchtool.session import Session
 
 PW = "bench passphrase"
@@ -51,13 +50,7 @@ def build(path: Path, people: int, cases: int, tasks: int) -> None:
     session = Session(path, work_factor=10)
     session.create("BENCH", "bench", PW, check_passphrase=False)
     session.clock = lambda: NOW
-    docs = []
-    while len(docs) < people:
-        values, problems = PERSON.clean(demo.person_values(rng, TODAY))
-        if not problems:
-            values["status"] = "active"
-            docs.append(values)
-    session.roster.write_batch(docs, [])
+    session.roster.write_batch(active_people(rng, people, TODAY), [])
     members = [p.id for p in session.roster.people()]
     session.care.write_batch(
         ({"person": rng.choice(members), "name": "", "category": "",
@@ -189,11 +182,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "vault"
-        t0 = time.perf_counter()
-        build(path, args.people, args.cases, args.tasks)
+        _, took = timed(lambda: build(path, args.people, args.cases, args.tasks))
         print(f"built {args.people} people, {args.cases} cases ({args.cases * 3} visits), "
-              f"{args.tasks} tasks, {args.tasks // 10} records in "
-              f"{time.perf_counter() - t0:.1f} s")
+              f"{args.tasks} tasks, {args.tasks // 10} records in {took:.1f} s")
         import asyncio
 
         print("opening each section in the app (80x24, until the table painted):")

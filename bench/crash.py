@@ -42,7 +42,7 @@ from branchtool.session import Session
 from storage import age
 from storage.errors import StorageError
 from tests import crashkit
-from tests.crashkit import acked, kill_at_random
+from tests.crashkit import Say, acked, kill_at_random
 from tests.officekit import Clock, enrol, make_branch, make_office
 
 TODAY = dt.date(2026, 11, 20)
@@ -61,6 +61,23 @@ class Tally:
     def add(self, other: Tally) -> None:
         for name in ("kills", "acknowledged", "corrupt", "lost", "partial", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def kill(self, child: Callable[[Say], None], rng: random.Random, max_acks: int,
+             max_delay: float = 0.004) -> tuple[list[Any], Any]:
+        """Kill ``child`` at random (``kill_at_random``), count the kill and its
+        acknowledged writes; the writes and the one in flight (or None)."""
+        messages = kill_at_random(child, rng, max_acks, max_delay=max_delay)
+        self.kills += 1
+        done, pending = acked(messages)
+        self.acknowledged += len(done)
+        return done, pending
+
+    def reopened(self, path: Path) -> Session | None:
+        """The killed branch vault unlocked and checked; None (counted) when corrupt."""
+        session = open_and_check(path, demo.PASSPHRASE)
+        if session is None:
+            self.corrupt += 1
+        return session
 
 
 def open_and_check(path: Path, passphrase: str) -> Session | None:
@@ -89,24 +106,19 @@ def scenario_demo(work: Path, kills: int, rng: random.Random) -> Tally:
         path = work / "demo"
         shutil.rmtree(path, ignore_errors=True)
 
-        def child(say: Callable[[str, Any], None], path: Path = path) -> None:
+        def child(say: Say, path: Path = path) -> None:
             say("intent", "build")
             demo.build(path, people=40, days=4, seed=2, today=TODAY,
                        work_factor=WORK_FACTOR).lock()
             say("ack", None)
 
-        messages = kill_at_random(child, rng, 0, max_delay=1.5)
-        tally.kills += 1
-        done, _ = acked(messages)
-        tally.acknowledged += len(done)
+        done, _ = tally.kill(child, rng, 0, max_delay=1.5)
         if not (path / "vault.json").exists():
             if done:
                 tally.lost += 1
             continue  # killed before the vault existed: nothing to check
-        session = open_and_check(path, demo.PASSPHRASE)
-        if session is None:
-            tally.corrupt += 1
-        else:
+        session = tally.reopened(path)
+        if session is not None:
             if done and len(session.roster) != 40:
                 tally.lost += 1
             session.lock()
@@ -141,7 +153,7 @@ def scenario_roster(work: Path, kills: int, rng: random.Random) -> Tally:
                                      f"sheet-{counter[0]}"])
             sheets.append(sheet)
 
-        def child(say: Callable[[str, Any], None], sheets: list[Path] = sheets) -> None:
+        def child(say: Say, sheets: list[Path] = sheets) -> None:
             from branchtool.services import roster_io
 
             session = Session(path, work_factor=WORK_FACTOR)
@@ -153,13 +165,9 @@ def scenario_roster(work: Path, kills: int, rng: random.Random) -> Tally:
                 roster_io.commit(session.roster, plan)
                 say("ack", None)
 
-        messages = kill_at_random(child, rng, 6, max_delay=0.05)
-        tally.kills += 1
-        done, pending = acked(messages)
-        tally.acknowledged += len(done)
-        session = open_and_check(path, demo.PASSPHRASE)
+        done, pending = tally.kill(child, rng, 6, max_delay=0.05)
+        session = tally.reopened(path)
         if session is None:
-            tally.corrupt += 1
             break
         per_sheet: dict[str, int] = {}
         for person in session.roster.people():
@@ -190,7 +198,7 @@ def scenario_checkin(work: Path, kills: int, rng: random.Random) -> Tally:
     for round_no in range(kills):
         day = (TODAY - dt.timedelta(days=round_no % 300)).isoformat()
 
-        def child(say: Callable[[str, Any], None], day: str = day) -> None:
+        def child(say: Say, day: str = day) -> None:
             session = Session(path, work_factor=WORK_FACTOR)
             session.unlock(demo.PASSPHRASE)
             for person in list(session.health.active_people()):
@@ -198,13 +206,9 @@ def scenario_checkin(work: Path, kills: int, rng: random.Random) -> Tally:
                 session.health.mark_normal(day, person.id)
                 say("ack", None)
 
-        messages = kill_at_random(child, rng, 30)
-        tally.kills += 1
-        done, _ = acked(messages)
-        tally.acknowledged += len(done)
-        session = open_and_check(path, demo.PASSPHRASE)
+        done, _ = tally.kill(child, rng, 30)
+        session = tally.reopened(path)
         if session is None:
-            tally.corrupt += 1
             break
         tally.lost += sum(1 for pid in done if session.health.get(day, pid) is None)
         session.lock()
@@ -222,7 +226,7 @@ def scenario_export(work: Path, kills: int, rng: random.Random) -> Tally:
     usb = work / "usb"
     usb.mkdir()
     for _ in range(kills):
-        def child(say: Callable[[str, Any], None]) -> None:
+        def child(say: Say) -> None:
             session = Session(path, work_factor=WORK_FACTOR)
             session.unlock(demo.PASSPHRASE)
             session.bundles.today = lambda: TODAY
@@ -231,13 +235,9 @@ def scenario_export(work: Path, kills: int, rng: random.Random) -> Tally:
                 result = session.bundles.export(usb, Period(TODAY, TODAY))
                 say("ack", result.path.name)
 
-        messages = kill_at_random(child, rng, 4, max_delay=0.1)
-        tally.kills += 1
-        done, _ = acked(messages)
-        tally.acknowledged += len(done)
-        session = open_and_check(path, demo.PASSPHRASE)
+        done, _ = tally.kill(child, rng, 4, max_delay=0.1)
+        session = tally.reopened(path)
         if session is None:
-            tally.corrupt += 1
             break
         recorded = {s["file"] for s in session.bundles.outbox()}
         session.lock()
@@ -279,7 +279,7 @@ def scenario_office(work: Path, kills: int, rng: random.Random) -> Tally:
         shutil.rmtree(office_path)
         shutil.copytree(pristine, office_path)
 
-        def child(say: Callable[[str, Any], None]) -> None:
+        def child(say: Say) -> None:
             service = OfficeService(Vault.open(office_path, OFFICE_PASSPHRASE), now=clock, tz=TZ)
             for file in files:
                 say("intent", file.name)
@@ -288,10 +288,7 @@ def scenario_office(work: Path, kills: int, rng: random.Random) -> Tally:
                     raise RuntimeError(results[0].verdict)
                 say("ack", None)
 
-        messages = kill_at_random(child, rng, len(files), max_delay=0.05)
-        tally.kills += 1
-        done, _ = acked(messages)
-        tally.acknowledged += len(done)
+        done, _ = tally.kill(child, rng, len(files), max_delay=0.05)
         try:
             vault = Vault.open(office_path, OFFICE_PASSPHRASE)
         except StorageError:

@@ -36,10 +36,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.people import active_people
 from bench.timing import FsyncTimer, cold_and_warm, fsync_median, ms, percentile, rss_text, timed
-from branchtool import demo
 from branchtool.records.checkin import CHECKIN
-from branchtool.records.person import PERSON
 from branchtool.services import checkin_import, dashboard
 from branchtool.services.alerts import AlertService
 from branchtool.services.contacts import ContactService
@@ -99,14 +98,8 @@ def build(path: Path, people: int, days: int) -> None:
     vault = Vault.create(path, PW, work_factor=WORK_FACTOR)
     vault.close()
     vault = open_vault(path, moment)
-    docs = []
-    while len(docs) < people:
-        values, problems = PERSON.clean(demo.person_values(rng, first))
-        if not problems:
-            values["status"] = "active"
-            docs.append(values)
     s = Services(vault, moment[0])
-    s.roster.write_batch(docs, [])
+    s.roster.write_batch(active_people(rng, people, first), [])
     ids = [p.id for p in s.roster.people()]
     members = [p.id for p in s.roster.people() if p["stage"] in ("member", "probationary")]
     month = None
@@ -249,10 +242,8 @@ def main() -> None:
         path = Path(tmp) / "vault"
     try:
         if not Vault.exists(path):
-            t0 = time.perf_counter()
-            build(path, args.people, args.days)
-            print(f"built {args.people} people x {args.days} days in "
-                  f"{time.perf_counter() - t0:.0f} s")
+            _, took = timed(lambda: build(path, args.people, args.days))
+            print(f"built {args.people} people x {args.days} days in {took:.0f} s")
         backup = path.with_name(path.name + ".measured")
         shutil.rmtree(backup, ignore_errors=True)
         shutil.copytree(path, backup)  # measure a copy: the built vault stays reusable

@@ -39,6 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import timed
 from branchtool import demo, person_page
 from branchtool.session import Session
 
@@ -119,11 +120,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "demo"
-        started = time.perf_counter()
-        demo.build(path, people=args.people, days=args.days, today=TODAY,
-                   work_factor=WORK_FACTOR).lock()
-        print(f"built {args.people} people x {args.days} days in "
-              f"{time.perf_counter() - started:.1f} s")
+        _, took = timed(lambda: demo.build(path, people=args.people, days=args.days,
+                                           today=TODAY, work_factor=WORK_FACTOR).lock())
+        print(f"built {args.people} people x {args.days} days in {took:.1f} s")
 
         session = Session(path, work_factor=WORK_FACTOR)
         session.clock = lambda: dt.datetime.combine(TODAY, dt.time(9, 30))

@@ -3,12 +3,14 @@
 ``office.pub`` (office -> branches) and ``<code>.pub`` (branch -> office) are
 small UTF-8 JSON files: who it is, the age recipient to encrypt to and the
 minisign public key that signs. The fingerprint is what two people read to
-each other over the phone before trusting a key.
+each other over the phone before trusting a key. A signature made with
+the minisign key is read by ``prehashed_signature``, on either side.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,9 +18,9 @@ import orjson
 
 from branchtool import contact
 from branchtool.errors import UserError
+from branchtool.paths import read_named
 from branchtool.shown import has_unsafe
 from storage import age, minisign
-from storage.fsio import read_regular
 from storage.records import canonical_json
 
 OFFICE_FORMAT = "branchtool-office-key"
@@ -101,12 +103,22 @@ def parse_key_file(data: bytes, expected_format: str) -> KeyFile:
 
 
 def read_key_file(path: Path, expected_format: str) -> KeyFile:
-    try:
-        data = read_regular(Path(path), MAX_SIZE)
-    except OSError:
-        raise UserError("keyfile.unreadable", path=str(path)) from None
+    data = read_named(path, MAX_SIZE, "keyfile.unreadable", path=str(path))
     return parse_key_file(data, expected_format)
 
 
 def read_office_key(path: Path) -> KeyFile:
     return read_key_file(path, OFFICE_FORMAT)
+
+
+def prehashed_signature(text: str, rejected: Callable[[str], Exception]) -> minisign.Signature:
+    """A signature as a branch and the office take it, not yet verified: well
+    formed (else ``rejected("signature")``) and prehashed, ``ED`` (else
+    ``rejected("legacy_signature")``)."""
+    try:
+        sig = minisign.parse_signature(text)
+    except minisign.MinisignError:
+        raise rejected("signature") from None
+    if not sig.prehashed:
+        raise rejected("legacy_signature")
+    return sig

@@ -272,13 +272,22 @@ def _ooxml_parts(data: bytes, name: str, kind: str) -> dict[str, str]:
     return {sheet: targets[rid] for sheet, rid in sheets if rid in targets}
 
 
+def _attribute(name: bytes, value: bytes | None = None) -> re.Pattern[bytes]:
+    """An XML attribute ``name="value"`` inside a tag's text (any spaces around
+    ``=``): ``name`` is literal text without pattern characters, ``value`` a
+    pattern (its group, if any, is what a match gives); without one, the
+    attribute whatever its value."""
+    pattern = rb"\b" + name + rb"\s*="
+    return re.compile(pattern if value is None else pattern + rb'\s*"' + value + rb'"')
+
+
 # .xlsx: <row r="5" hidden="1"> and <c r="B5" ...>value</c>; an empty cell is <c .../>.
 _XML_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*)>")
 _XML_CELL_REF = re.compile(
     rb'<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*"([A-Z]{1,3})(\d{1,7})"[^>]*?(?<!/)>')
 _XML_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?:\s[^>]*?)?(?<!/)>")
-_ATTR_R = re.compile(rb'\br\s*=\s*"(\d{1,7})"')
-_ATTR_HIDDEN = re.compile(rb'\bhidden\s*=\s*"(?:1|true)"')
+_ATTR_R = _attribute(b"r", rb"(\d{1,7})")
+_ATTR_HIDDEN = _attribute(b"hidden", rb"(?:1|true)")
 
 
 # What Excel, WPS, LibreOffice and openpyxl write: r first, no prefix, no "/"
@@ -350,11 +359,11 @@ def _scan_xlsx_sheet(data: bytes, part: str, name: str) -> SheetScan:
 # filtered) and cells (repeated); a self-closing cell without a value is empty.
 _ODS_TAG = re.compile(
     rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
-_ODS_NAME = re.compile(rb'\btable:name\s*=\s*"([^"]*)"')
-_ODS_ROWS = re.compile(rb'\btable:number-rows-repeated\s*=\s*"(\d{1,9})"')
-_ODS_COLS = re.compile(rb'\btable:number-columns-repeated\s*=\s*"(\d{1,9})"')
-_ODS_HIDDEN = re.compile(rb'\btable:visibility\s*=\s*"(?:collapse|filter)"')
-_ODS_VALUE = re.compile(rb"\boffice:value-type\s*=")
+_ODS_NAME = _attribute(b"table:name", rb'([^"]*)')
+_ODS_ROWS = _attribute(b"table:number-rows-repeated", rb"(\d{1,9})")
+_ODS_COLS = _attribute(b"table:number-columns-repeated", rb"(\d{1,9})")
+_ODS_HIDDEN = _attribute(b"table:visibility", rb"(?:collapse|filter)")
+_ODS_VALUE = _attribute(b"office:value-type")
 
 
 def _scan_ods(data: bytes, name: str) -> dict[str, SheetScan]:
@@ -480,6 +489,24 @@ def _scan_xls_sheet(stream: bytes, pos: int) -> SheetScan:
 
 
 # .xlsb: records with a variable-length type and size.
+def _xlsb_number(buf: bytes, pos: int, most: int) -> tuple[int, int]:
+    """A record's type or size at ``pos`` (7 bits a byte, the low first, at
+    most ``most`` bytes) and the position after it; ``-1`` for the position
+    when ``buf`` ends first (or ``pos`` is already ``-1``)."""
+    if pos < 0:
+        return 0, -1
+    value = 0
+    for shift in range(0, 7 * most, 7):
+        if pos >= len(buf):
+            return 0, -1
+        byte = buf[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            break
+    return value, pos
+
+
 def _xlsb_records(stream: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
     buf = b""
     pos = 0
@@ -487,32 +514,12 @@ def _xlsb_records(stream: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
         buf = buf[pos:] + chunk
         pos = 0
         while True:
-            start = pos
-            kind = size = 0
-            ok = True
-            for shift in (0, 7):
-                if pos >= len(buf):
-                    ok = False
-                    break
-                byte = buf[pos]
-                pos += 1
-                kind |= (byte & 0x7F) << shift
-                if not byte & 0x80:
-                    break
-            for shift in (0, 7, 14, 21):
-                if not ok or pos >= len(buf):
-                    ok = False
-                    break
-                byte = buf[pos]
-                pos += 1
-                size |= (byte & 0x7F) << shift
-                if not byte & 0x80:
-                    break
-            if not ok or pos + size > len(buf):
-                pos = start
-                break
-            yield kind, buf[pos:pos + size]
-            pos += size
+            kind, at = _xlsb_number(buf, pos, 2)
+            size, at = _xlsb_number(buf, at, 4)
+            if at < 0 or at + size > len(buf):
+                break  # the record goes on in the next chunk
+            yield kind, buf[at:at + size]
+            pos = at + size
 
 
 def _xlsb_sheets(workbook: bytes) -> Iterator[tuple[str, str]]:

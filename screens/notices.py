@@ -16,7 +16,14 @@ from textual.message import Message
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import FieldDef, RecordDef
-from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
+from branchtool.records.notice import (
+    METHODS,
+    NOTICE,
+    NOTICE_COLUMNS,
+    RELAY,
+    check_relay,
+    method_text,
+)
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -27,14 +34,7 @@ from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar
 
-COLUMNS = (
-    NOTICE.field("title"),
-    FieldDef("coverage", width=18, priority=95, record="watch.notices"),
-    NOTICE.field("number"),
-    NOTICE.field("deadline"),
-    NOTICE.field("issued_on"),
-    NOTICE.field("issuer"),
-)
+COLUMNS = NOTICE_COLUMNS
 AUDIENCE_COLUMNS = (
     FieldDef("person_name", width=8, priority=100, record="relay"),
     RELAY.field("relayed_on"),

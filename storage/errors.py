@@ -6,6 +6,8 @@ params. Params name files and numbers, never record contents or key material.
 
 from __future__ import annotations
 
+import re
+
 
 class KeyedError(Exception):
     """The base of every error a user can cause, in every layer: it carries a
@@ -25,10 +27,18 @@ class KeyedError(Exception):
 
 class StorageError(KeyedError):
     """A failure of the stored files; services translate it at their boundary
-    (``branchtool.errors.translated``)."""
+    (``branchtool.errors.translated``).
+
+    A kind's catalog key is ``storage.`` and its class name in snake case
+    (``VaultBusy`` is ``storage.vault_busy``) unless the class sets ``key``."""
 
     key = "storage.error"
     exit_status = 2
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "key" not in cls.__dict__:
+            cls.key = "storage." + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
     def __str__(self) -> str:
         detail = ", ".join(f"{k}={v}" for k, v in self.params.items())
@@ -36,40 +46,32 @@ class StorageError(KeyedError):
 
 
 class WrongPassphrase(StorageError):
-    key = "storage.wrong_passphrase"
+    """The passphrase does not open the vault."""
 
 
 class VaultNotFound(StorageError):
-    key = "storage.vault_not_found"
+    """No vault at the given folder."""
 
 
 class VaultExists(StorageError):
-    key = "storage.vault_exists"
+    """A vault is already where a new one was to be made."""
 
 
 class VaultBusy(StorageError):
     """Another live process holds the writer lock."""
-
-    key = "storage.vault_busy"
 
 
 class LockNotFile(StorageError):
     """The vault's lock file is a link, a folder, a FIFO or a hard link:
     branchtool never makes one, and opening it could write through it."""
 
-    key = "storage.lock_not_file"
-
 
 class VaultCorrupt(StorageError):
     """A file failed authentication or does not parse: corruption or tampering."""
 
-    key = "storage.vault_corrupt"
-
 
 class VaultEdited(VaultCorrupt):
     """vault.json was changed outside branchtool: its MAC does not match."""
-
-    key = "storage.vault_edited"
 
 
 class VaultUnreadable(StorageError):
@@ -81,16 +83,14 @@ class VaultUnreadable(StorageError):
 class WriteFailed(StorageError):
     """The disk refused a write (full, I/O error, permission); nothing changed."""
 
-    key = "storage.write_failed"
-
 
 class VaultClosed(StorageError):
-    key = "storage.vault_closed"
+    """The vault is locked (closed): nothing can be read or written through it."""
 
 
 class RecordNotFound(StorageError):
-    key = "storage.record_not_found"
+    """No stored record has the given id."""
 
 
 class DuplicateRecord(StorageError):
-    key = "storage.duplicate_record"
+    """A record with the given id is already stored."""

@@ -33,7 +33,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -630,12 +630,7 @@ def verify(
     :class:`BadSignatureError` (data altered) or
     :class:`BadGlobalSignatureError` (trusted comment altered).
     """
-    sig, pk = _prepare(signature_text, public_key_text, allow_legacy)
-    if sig.prehashed:
-        h = _prehash_init()
-        h.update(data)
-        return _verify_parsed(sig, pk, h.digest())
-    return _verify_parsed(sig, pk, bytes(data))
+    return _verify_chunks((data,), signature_text, public_key_text, allow_legacy)
 
 
 def verify_stream(
@@ -650,13 +645,24 @@ def verify_stream(
     ``ED`` signatures are checked in constant memory; a legacy ``Ed``
     signature needs the whole data in memory (Ed25519 is not streamable).
     """
+    return _verify_chunks(_read_chunks(src), signature_text, public_key_text, allow_legacy)
+
+
+def _verify_chunks(
+    chunks: Iterable[bytes],
+    signature_text: str | bytes | Signature,
+    public_key_text: str | bytes | PublicKey,
+    allow_legacy: bool,
+) -> str:
+    """The data as ``chunks``: hashed as they come for an ``ED`` signature,
+    joined for a legacy ``Ed`` one (Ed25519 is not streamable)."""
     sig, pk = _prepare(signature_text, public_key_text, allow_legacy)
     if sig.prehashed:
         h = _prehash_init()
-        for chunk in _read_chunks(src):
+        for chunk in chunks:
             h.update(chunk)
         return _verify_parsed(sig, pk, h.digest())
-    return _verify_parsed(sig, pk, b"".join(_read_chunks(src)))
+    return _verify_parsed(sig, pk, b"".join(chunks))
 
 
 def verify_file(

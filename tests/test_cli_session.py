@@ -62,6 +62,37 @@ def test_one_error_contract() -> None:
     assert isinstance(wrong, StoredDataError)
 
 
+
+def test_each_storage_error_keeps_its_key_base_and_status() -> None:
+    from branchtool import i18n
+    from storage import errors
+
+    expected = {
+        "WrongPassphrase": ("storage.wrong_passphrase", "StorageError"),
+        "VaultNotFound": ("storage.vault_not_found", "StorageError"),
+        "VaultExists": ("storage.vault_exists", "StorageError"),
+        "VaultBusy": ("storage.vault_busy", "StorageError"),
+        "LockNotFile": ("storage.lock_not_file", "StorageError"),
+        "VaultCorrupt": ("storage.vault_corrupt", "StorageError"),
+        "VaultEdited": ("storage.vault_edited", "VaultCorrupt"),
+        "VaultUnreadable": ("storage.unreadable", "StorageError"),
+        "WriteFailed": ("storage.write_failed", "StorageError"),
+        "VaultClosed": ("storage.vault_closed", "StorageError"),
+        "RecordNotFound": ("storage.record_not_found", "StorageError"),
+        "DuplicateRecord": ("storage.duplicate_record", "StorageError"),
+    }
+    kinds = {name: cls for name, cls in vars(errors).items()
+             if isinstance(cls, type) and issubclass(cls, StorageError) and cls is not StorageError}
+    assert sorted(kinds) == sorted(expected)
+    zh, en = i18n.catalog("zh-CN"), i18n.catalog("en")
+    for name, (key, base) in expected.items():
+        cls = kinds[name]
+        assert (cls.key, cls.__bases__[0].__name__, cls.exit_status) == (key, base, 2), name
+        assert cls().key == key and cls.__doc__ and key in zh and key in en, name
+    assert (StorageError.key, StorageError.exit_status) == ("storage.error", 2)
+    assert str(errors.VaultBusy(path="p")) == "storage.vault_busy (path=p)"
+
+
 def test_a_missing_vault_is_one_sentence_and_status_2(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,14 +25,12 @@ def list_care(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.services.book import person_name
     from branchtool.services.care import CareQuery
 
-    care = session.care
-    rows = []
-    for case in care.cases(CareQuery(status="" if args.all else "following")):
-        out = listed(CARE, case.doc, args, ("closed_on", *STAMPS))
-        out.update(who=case.who, last_visit=case.last_visit,
-                   responsible_name=person_name(session.roster, case.doc.get("responsible", "")))
-        rows.append(out)
-    return CASE_COLUMNS, rows
+    cases = session.care.cases(CareQuery(status="" if args.all else "following"))
+    return CASE_COLUMNS, [
+        listed(CARE, case.doc, args, ("closed_on", *STAMPS), who=case.who,
+               last_visit=case.last_visit,
+               responsible_name=person_name(session.roster, case.doc.get("responsible", "")))
+        for case in cases]
 
 
 def list_visits(session: Session, args: argparse.Namespace) -> Rows:
@@ -40,14 +38,11 @@ def list_visits(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.services.book import person_name
 
     care = session.care
-    rows = []
-    for visit in care.visits():
-        case = care.get(visit.doc["case"]) or {}
-        out = listed(VISIT, visit.doc, args, ("case", *STAMPS))
-        out.update(who=care.who(case),
-                   visitor_name=person_name(session.roster, visit.doc["visitor"]))
-        rows.append(out)
-    return VISIT_COLUMNS, rows
+    return VISIT_COLUMNS, [
+        listed(VISIT, visit.doc, args, ("case", *STAMPS),
+               who=care.who(care.get(visit.doc["case"]) or {}),
+               visitor_name=person_name(session.roster, visit.doc["visitor"]))
+        for visit in care.visits()]
 
 
 def list_tasks(session: Session, args: argparse.Namespace) -> Rows:
@@ -55,39 +50,34 @@ def list_tasks(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.services.book import names
     from branchtool.services.tasks import OPEN_STATUSES, TaskQuery
 
-    rows = []
-    for task in session.tasks.query(TaskQuery(status="" if args.all else OPEN_STATUSES)):
-        out = listed(TASK, task.doc, args, ("template", "completed_at", "log", *STAMPS))
-        out.update(assignee_names=names(session.roster, task.doc["assignees"]),
-                   overdue=task.overdue)
-        rows.append(out)
-    return TASK_COLUMNS, rows
+    tasks = session.tasks.query(TaskQuery(status="" if args.all else OPEN_STATUSES))
+    return TASK_COLUMNS, [
+        listed(TASK, task.doc, args, ("template", "completed_at", "log", *STAMPS),
+               assignee_names=names(session.roster, task.doc["assignees"]),
+               overdue=task.overdue)
+        for task in tasks]
 
 
 def list_records(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.records.member_record import MEMBER_RECORD, RECORD_COLUMNS
     from branchtool.services.book import person_name
 
-    rows = []
-    for record in session.member_records.query():
-        out = listed(MEMBER_RECORD, record.doc, args, STAMPS)
-        out.update(member_name=person_name(session.roster, record.doc["member"]),
-                   recorder_name=person_name(session.roster, record.doc["recorded_by"]),
-                   task_count=str(len(split_ids(record.doc.get("tasks", "")))))
-        rows.append(out)
-    return RECORD_COLUMNS, rows
+    return RECORD_COLUMNS, [
+        listed(MEMBER_RECORD, record.doc, args, STAMPS,
+               member_name=person_name(session.roster, record.doc["member"]),
+               recorder_name=person_name(session.roster, record.doc["recorded_by"]),
+               task_count=str(len(split_ids(record.doc.get("tasks", "")))))
+        for record in session.member_records.query()]
 
 
 def list_deeds(session: Session, args: argparse.Namespace) -> Rows:
     from branchtool.records.deed import DEED, DEED_COLUMNS
     from branchtool.services.book import names
 
-    rows = []
-    for deed in session.deeds.query():
-        out = listed(DEED, deed.doc, args, STAMPS)
-        out["member_names"] = names(session.roster, deed.doc["members"])
-        rows.append(out)
-    return DEED_COLUMNS, rows
+    return DEED_COLUMNS, [
+        listed(DEED, deed.doc, args, STAMPS,
+               member_names=names(session.roster, deed.doc["members"]))
+        for deed in session.deeds.query()]
 
 
 CARE_LISTS: dict[str, tuple[str, Lister]] = {

@@ -1,4 +1,5 @@
-"""What every headless command shares: finding and unlocking the vault.
+"""What every headless command shares: finding and unlocking the vault, and
+the ``--json`` option.
 
 Every command reaches the vault through a ``Session`` (``open_session``), the
 same one the app and the office use: one wiring of the services, one
@@ -14,12 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from branchtool import passphrase
+from branchtool import i18n, passphrase
 from branchtool.paths import resolve_vault_dir
 from branchtool.session import Session
 
 if TYPE_CHECKING:
     from branchtool.office.service import OfficeService
+
+
+def json_option(parser: argparse.ArgumentParser, help_key: str = "cli.list.json") -> None:
+    """``--json``: the result as JSON, for scripts, instead of a table."""
+    parser.add_argument("--json", action="store_true", help=i18n.t(help_key))
 
 
 def vault_dir(args: argparse.Namespace) -> Path:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n
-from branchtool.cli.common import open_session
+from branchtool.cli.common import json_option, open_session
 from branchtool.cli.listing import Lister, Rows, listed
 
 if TYPE_CHECKING:
@@ -39,16 +39,16 @@ def register(sub: Any) -> None:
                      help=i18n.t("cli.checkin.import.value"))
     imp.add_argument("--no-template", action="store_true",
                      help=i18n.t("cli.checkin.import.no_template"))
-    imp.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+    json_option(imp)
     imp.set_defaults(handler=cmd_import)
     template = actions.add_parser("template", help=i18n.t("cli.checkin.template.help"))
     taction = template.add_subparsers(dest="template_command", metavar="ACTION", required=True)
     tlist = taction.add_parser("list", help=i18n.t("cli.checkin.template.list"))
-    tlist.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+    json_option(tlist)
     tlist.set_defaults(handler=cmd_template_list)
     tshow = taction.add_parser("show", help=i18n.t("cli.checkin.template.show"))
     tshow.add_argument("template", metavar="N", help=i18n.t("cli.checkin.template.number"))
-    tshow.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+    json_option(tshow)
     tshow.set_defaults(handler=cmd_template_show)
     tdelete = taction.add_parser("delete", help=i18n.t("cli.checkin.template.delete"))
     tdelete.add_argument("template", metavar="N", help=i18n.t("cli.checkin.template.number"))
@@ -58,7 +58,7 @@ def register(sub: Any) -> None:
     haction = health.add_subparsers(dest="health_command", metavar="ACTION", required=True)
     summary = haction.add_parser("summary", help=i18n.t("cli.health.summary.help"))
     summary.add_argument("--date", help=i18n.t("cli.health.summary.date"))
-    summary.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+    json_option(summary)
     summary.set_defaults(handler=cmd_summary)
     settings = haction.add_parser("settings", help=i18n.t("cli.health.settings.help"))
     settings.add_argument("--fever", help=i18n.t("cli.health.settings.fever"))

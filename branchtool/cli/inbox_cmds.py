@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from branchtool import i18n
-from branchtool.cli.common import office_service, open_session
+from branchtool.cli.common import json_option, office_service, open_session
 from branchtool.errors import UserError
 
 
@@ -75,7 +75,7 @@ def register_office(actions: Any) -> None:
     send.set_defaults(handler=cmd_send)
 
     notices = actions.add_parser("notices", help=i18n.t("cli.inbox.notices.help"))
-    notices.add_argument("--json", action="store_true", help=i18n.t("cli.office.json"))
+    json_option(notices, "cli.office.json")
     notices.add_argument("--date", help=i18n.t("cli.office.date"))
     notices.set_defaults(handler=cmd_notices)
 
@@ -166,10 +166,10 @@ def register(sub: Any) -> None:
     imp = actions.add_parser("import", help=i18n.t("cli.inbox.import.help"))
     imp.add_argument("paths", nargs="+", type=Path, metavar="FILE|DIR",
                      help=i18n.t("cli.inbox.import.paths"))
-    imp.add_argument("--json", action="store_true", help=i18n.t("cli.office.json"))
+    json_option(imp, "cli.office.json")
     imp.set_defaults(handler=cmd_import)
     proposals = actions.add_parser("proposals", help=i18n.t("cli.inbox.proposals.help"))
-    proposals.add_argument("--json", action="store_true", help=i18n.t("cli.office.json"))
+    json_option(proposals, "cli.office.json")
     proposals.set_defaults(handler=cmd_proposals)
     for name in ("accept", "decline"):
         decide = actions.add_parser(name, help=i18n.t(f"cli.inbox.{name}.help"))

@@ -19,7 +19,7 @@ import orjson
 
 from branchtool import i18n
 from branchtool.cli.care_cmds import CARE_LISTS
-from branchtool.cli.common import reading
+from branchtool.cli.common import json_option, reading
 from branchtool.cli.health_cmds import WATCH_LIST_OPTIONS, WATCH_LISTS
 from branchtool.cli.listing import Lister, Rows, redaction
 from branchtool.cli.output import print_table
@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
     what = lister.add_subparsers(dest="list_what", metavar="WHAT", required=True)
     for name, (help_key, _) in LISTS.items():
         one = what.add_parser(name, help=i18n.t(help_key))
-        one.add_argument("--json", action="store_true", help=i18n.t("cli.list.json"))
+        json_option(one)
         one.add_argument("--all", action="store_true", help=i18n.t("cli.list.all"))
         one.add_argument("--redaction", choices=REDACTIONS, default=LOCAL_DEFAULT,
                          help=i18n.t("cli.list.redaction"))

@@ -33,10 +33,10 @@ def redaction(args: argparse.Namespace) -> str:
 
 
 def listed(rdef: RecordDef, doc: dict[str, Any], args: argparse.Namespace,
-           extra: Iterable[str] = ()) -> dict[str, Any]:
+           extra: Iterable[str] = (), /, **more: Any) -> dict[str, Any]:
     """``doc`` as a listing row at the level ``args`` ask for: its id, every
     field the level shows (``RecordDef.public``; a list of ids as a list),
-    then the ``extra`` keys it holds."""
+    then the ``extra`` keys it holds, then ``more`` (names for its ids...)."""
     level = redaction(args)
     shown = rdef.public(doc, level)
     withheld = rdef.withheld(level)
@@ -48,4 +48,5 @@ def listed(rdef: RecordDef, doc: dict[str, Any], args: argparse.Namespace,
     for key in extra:
         if key in doc:
             out[key] = doc[key]
+    out.update(more)
     return out

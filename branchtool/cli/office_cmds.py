@@ -11,7 +11,7 @@ import orjson
 
 from branchtool import i18n, passphrase
 from branchtool.cli import inbox_cmds
-from branchtool.cli.common import office_service, vault_dir
+from branchtool.cli.common import json_option, office_service, vault_dir
 from branchtool.cli.output import progress
 from branchtool.errors import UserError
 
@@ -36,13 +36,13 @@ def register(sub: Any) -> None:
     trust.add_argument("arg", nargs="?", metavar="CODE|FILE", help=i18n.t("cli.office.trust.arg"))
     trust.add_argument("--yes", action="store_true", help=i18n.t("cli.office.yes"))
     trust.add_argument("--replace", action="store_true", help=i18n.t("cli.office.trust.replace"))
-    trust.add_argument("--json", action="store_true", help=i18n.t("cli.office.json"))
+    json_option(trust, "cli.office.json")
     trust.set_defaults(handler=cmd_trust)
 
     imp = actions.add_parser("import", help=i18n.t("cli.office.import.help"))
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                      help=i18n.t("cli.office.import.paths"))
-    imp.add_argument("--json", action="store_true", help=i18n.t("cli.office.import.json"))
+    json_option(imp, "cli.office.import.json")
     imp.set_defaults(handler=cmd_import)
 
     receipt = actions.add_parser("receipt", help=i18n.t("cli.office.receipt.help"))
@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
 
     stat = actions.add_parser("status", help=i18n.t("cli.office.status.help"))
     stat.add_argument("--date", help=i18n.t("cli.office.date"))
-    stat.add_argument("--json", action="store_true", help=i18n.t("cli.office.json"))
+    json_option(stat, "cli.office.json")
     stat.set_defaults(handler=cmd_status)
 
     summary = actions.add_parser("summary", help=i18n.t("cli.office.summary.help"))

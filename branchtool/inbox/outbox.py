@@ -31,12 +31,13 @@ from branchtool.inbox import format as fmt
 from branchtool.office.create import office_key
 from branchtool.office.model import BRANCHES, Clock, iso_utc, local_now
 from branchtool.office.trust import ACTIVE, current_key
+from branchtool.paths import read_named
 from branchtool.records.fields import InvalidRecord
 from branchtool.records.notice import NOTICE
 from branchtool.records.task import TASK
 from storage import age
 from storage.errors import StorageError
-from storage.fsio import DEFAULT_IO, FileIO, read_regular
+from storage.fsio import DEFAULT_IO, FileIO
 from storage.records import new_id
 from storage.vault import Vault
 
@@ -61,10 +62,7 @@ def sent_id(code: str, sequence: int) -> str:
 def read_attachment(path: Path) -> dict[str, str]:
     """A text attachment (UTF-8, a BOM allowed) up to the bound, as ``{name, text}``."""
     path = Path(path)
-    try:
-        data = read_regular(path, fmt.MAX_ATTACHMENT * 4)
-    except OSError:
-        raise UserError("inbox.attachment_unreadable", name=path.name) from None
+    data = read_named(path, fmt.MAX_ATTACHMENT * 4, "inbox.attachment_unreadable", name=path.name)
     try:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
@@ -79,10 +77,7 @@ def read_body(path: Path) -> str:
     """A notice's body from a text file (UTF-8, a BOM allowed; GBK as Notepad
     on a Chinese Windows saves it)."""
     path = Path(path)
-    try:
-        data = read_regular(path, fmt.MAX_TEXT * 4)
-    except OSError:
-        raise UserError("inbox.attachment_unreadable", name=path.name) from None
+    data = read_named(path, fmt.MAX_TEXT * 4, "inbox.attachment_unreadable", name=path.name)
     data = data.removeprefix(b"\xef\xbb\xbf")
     for encoding in ("utf-8", "gb18030"):
         try:

@@ -31,7 +31,7 @@ from typing import Any
 
 from branchtool.bundles import format as bundle_format
 from branchtool.inbox import format as fmt
-from branchtool.keyfiles import KeyFile
+from branchtool.keyfiles import KeyFile, prehashed_signature
 from branchtool.office.opening import decrypt_file
 from storage import age, minisign
 
@@ -51,12 +51,7 @@ class OpenedInbox:
 
 def verify(data: bytes | bytearray, signature: str, office: KeyFile) -> minisign.Signature:
     """The office's ``ED`` signature over the raw bytes, or ``InboxRejected``."""
-    try:
-        sig = minisign.parse_signature(signature)
-    except minisign.MinisignError:
-        raise fmt.InboxRejected("signature") from None
-    if not sig.prehashed:
-        raise fmt.InboxRejected("legacy_signature")
+    sig = prehashed_signature(signature, fmt.InboxRejected)
     claim = fmt.claim_of(sig.trusted_comment)
     if sig.key_id != office.key_id:
         raise fmt.InboxRejected("unknown_signer")

@@ -19,6 +19,7 @@ from typing import Any
 from branchtool import i18n, pinyin
 from branchtool.office.changes import ReportedRecords
 from branchtool.records.checkin import CHECKIN
+from branchtool.records.health_fields import tenths
 from branchtool.services import health_rules as rules
 from branchtool.services.health import SETTINGS_ID
 
@@ -59,23 +60,25 @@ class AbnormalList:
     counts_only: list[CountsOnly] = field(default_factory=list)
 
 
-def _fever(temperature: Any, settings: rules.HealthSettings) -> bool:
+_REASONS = {rules.FEVER: FEVER, rules.SYMPTOM: SYMPTOM, rules.RISK_TRAVEL: TRAVEL,
+            rules.CASE_CONTACT: CONTACT}
+
+
+def _temperature(value: Any) -> str:
+    """A reported temperature, or "" for one that is not (nothing to say about it)."""
+    if not isinstance(value, str) or not value:
+        return ""
     try:
-        return isinstance(temperature, str) and rules.is_fever(temperature, settings)
-    except ValueError:  # not a temperature: nothing to say about it
-        return False
+        tenths(value)
+    except ValueError:
+        return ""
+    return value
 
 
 def reasons_of(checkin: dict[str, Any], settings: rules.HealthSettings) -> tuple[str, ...]:
-    found = []
-    if _fever(checkin.get("temperature"), settings):
-        found.append(FEVER)
-    if checkin.get("symptoms"):
-        found.append(SYMPTOM)
-    if checkin.get("risk_travel") == "yes":
-        found.append(TRAVEL)
-    if checkin.get("case_contact") == "yes":
-        found.append(CONTACT)
+    """The branch's own check-in rules (``checkin_flags``), then an isolation."""
+    sane = {**checkin, "temperature": _temperature(checkin.get("temperature"))}
+    found = [_REASONS[flag] for flag in rules.checkin_flags(sane, settings)]
     if rules.isolation_group(str(checkin.get("isolation", ""))):
         found.append(ISOLATED)
     return tuple(found)

@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 
 from branchtool.bundles import format as fmt
+from branchtool.keyfiles import prehashed_signature
 from branchtool.office.opening import History, Opened, Verify
 from branchtool.office.trust import CURRENT, REVOKED, current_key
 from storage import minisign
@@ -114,12 +115,7 @@ def check_signed(data: bytes | bytearray, signature: str, keys: KeyIndex,
     has already hashed them). Only prehashed (``ED``) signatures are
     accepted. Returns the verified signature (its comment is then trusted);
     raises ``BundleRejected``."""
-    try:
-        sig = minisign.parse_signature(signature)
-    except minisign.MinisignError:
-        raise fmt.BundleRejected("signature") from None
-    if not sig.prehashed:
-        raise fmt.BundleRejected("legacy_signature")
+    sig = prehashed_signature(signature, fmt.BundleRejected)
     claim = fmt.claim_of(sig.trusted_comment)
     branch = keys.branches.get(claim.code)
     if branch is None:

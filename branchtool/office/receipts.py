@@ -36,9 +36,10 @@ from branchtool.errors import UserError
 from branchtool.keyfiles import fingerprint
 from branchtool.office import imports
 from branchtool.office.model import Clock, iso_utc, local_now, parse_iso
+from branchtool.paths import read_named
 from storage import minisign
 from storage.errors import StorageError
-from storage.fsio import DEFAULT_IO, FileIO, read_regular
+from storage.fsio import DEFAULT_IO, FileIO
 from storage.vault import Vault
 
 if TYPE_CHECKING:
@@ -225,8 +226,5 @@ def refusal_notice(refused: dict[str, Any]) -> str:
 
 
 def import_receipt_file(session: Session, path: Path) -> ReceiptResult:
-    try:
-        data = read_regular(Path(path), MAX_SIZE)
-    except OSError:
-        raise UserError("receipt.unreadable", path=str(path)) from None
+    data = read_named(path, MAX_SIZE, "receipt.unreadable", path=str(path))
     return apply_receipt(session, data)

@@ -114,28 +114,19 @@ VISIT = RecordDef("visit", VISIT_FIELDS, checks=(check_visit,))
 
 # Columns of the lists that are not stored fields: labels from the catalogs,
 # text from the services.
-CASE_COLUMNS = (
-    FieldDef("who", width=10, priority=100, record="care"),
-    CARE.field("hardship"),
-    CARE.field("severity"),
-    FieldDef("responsible_name", width=8, priority=40, record="care"),
-    FieldDef("last_visit", Kind.DATE, width=14, priority=60, record="care"),
-    FieldDef("next_visit", Kind.DATE, width=14, priority=70, record="care"),
-    CARE.field("status"),
+CASE_COLUMNS = CARE.view(
+    FieldDef("who", width=10, priority=100), "hardship", "severity",
+    FieldDef("responsible_name", width=8, priority=40),
+    FieldDef("last_visit", Kind.DATE, width=14, priority=60),
+    FieldDef("next_visit", Kind.DATE, width=14, priority=70), "status",
 )
 # A case's own visits (shown with the case's details): what was given.
-CASE_VISIT_COLUMNS = (
-    VISIT.field("date"),
-    VISIT.field("method"),
-    FieldDef("visitor_name", width=8, priority=50, record="visit"),
-    VISIT.field("support"),
-    VISIT.field("amount"),
+CASE_VISIT_COLUMNS = VISIT.view(
+    "date", "method", FieldDef("visitor_name", width=8, priority=50), "support", "amount",
 )
 # Every case's visits in one list: who was visited, when, how and by whom;
 # what was given to whom stays with each case (the list totals it by type).
-VISIT_COLUMNS = (
-    VISIT.field("date"),
-    FieldDef("who", width=10, priority=100, record="visit"),
-    VISIT.field("method"),
-    FieldDef("visitor_name", width=8, priority=50, record="visit"),
+VISIT_COLUMNS = VISIT.view(
+    "date", FieldDef("who", width=10, priority=100), "method",
+    FieldDef("visitor_name", width=8, priority=50),
 )

@@ -36,9 +36,5 @@ def check_deed(values: dict[str, str]) -> Iterator[Problem]:
 
 DEED = RecordDef("deed", DEED_FIELDS, checks=(check_deed,))
 
-DEED_COLUMNS = (
-    DEED.field("date"),
-    DEED.field("title"),
-    FieldDef("member_names", width=12, priority=70, record="deed"),
-    DEED.field("status"),
-)
+DEED_COLUMNS = DEED.view("date", "title", FieldDef("member_names", width=12, priority=70),
+                         "status")

@@ -80,6 +80,11 @@ class Problem:
         return i18n.t(self.key, **params)
 
 
+def problems_text(problems: Iterable[Problem]) -> str:
+    """Every problem's sentence on one line, joined the current language's way."""
+    return i18n.t("list.reasons").join(p.message() for p in problems)
+
+
 @dataclass(frozen=True)
 class FieldDef:
     key: str
@@ -272,6 +277,12 @@ class RecordDef:
     @property
     def columns(self) -> tuple[FieldDef, ...]:
         return tuple(f for f in self.fields if f.width)
+
+    def view(self, *columns: str | FieldDef) -> tuple[FieldDef, ...]:
+        """A list's columns: a stored field by its key, or a computed column
+        (labelled under this record unless it names another)."""
+        return tuple(self.field(c) if isinstance(c, str)
+                     else c if c.record else replace(c, record=self.name) for c in columns)
 
     # -- redaction (branchtool.records.redaction) ------------------------------------
     @cached_property

@@ -35,10 +35,7 @@ def check_record(values: dict[str, str]) -> Iterator[Problem]:
 
 MEMBER_RECORD = RecordDef("member_record", RECORD_FIELDS, checks=(check_record,))
 
-RECORD_COLUMNS = (
-    MEMBER_RECORD.field("date"),
-    FieldDef("member_name", width=10, priority=100, record="member_record"),
-    MEMBER_RECORD.field("kind"),
-    FieldDef("task_count", width=6, priority=40, record="member_record"),
-    FieldDef("recorder_name", width=10, priority=30, record="member_record"),
+RECORD_COLUMNS = MEMBER_RECORD.view(
+    "date", FieldDef("member_name", width=10, priority=100), "kind",
+    FieldDef("task_count", width=6, priority=40), FieldDef("recorder_name", width=10, priority=30),
 )

@@ -72,13 +72,9 @@ TEMPLATES = (
 )
 TEMPLATE_BY_CODE = {t.code: t for t in TEMPLATES}
 
-TASK_COLUMNS = (
-    TASK.field("title"),
-    FieldDef("assignee_names", width=14, priority=80, record="task"),
-    TASK.field("due"),
-    TASK.field("priority"),
-    TASK.field("status"),
-    FieldDef("progress", width=5, priority=65, record="task"),  # "8/12" of the assignees
+TASK_COLUMNS = TASK.view(
+    "title", FieldDef("assignee_names", width=14, priority=80), "due", "priority", "status",
+    FieldDef("progress", width=5, priority=65),  # "8/12" of the assignees
 )
 # The workload view: one row per member.
 LOAD_COLUMNS = (

@@ -34,7 +34,7 @@ from branchtool.services.contacts import ContactService
 from branchtool.services.health import HealthService
 from branchtool.services.query import where
 from branchtool.services.roster import RosterService
-from branchtool.services.watch import Clock, PartitionLike, StoreLike, local_now, stamp
+from branchtool.services.watch import Clock, Named, StoreLike, local_now, stamp
 
 ALERTS = "alerts"
 # The open alerts again, so that the dashboard reads a few documents, not a
@@ -60,6 +60,9 @@ class AlertView:
 
 
 class AlertService:
+    _part = Named(ALERTS)
+    _open = Named(OPEN_ALERTS)
+
     def __init__(self, store: StoreLike, roster: RosterService, health: HealthService,
                  contacts: ContactService, *, now: Clock = local_now) -> None:
         self._store = store
@@ -68,14 +71,6 @@ class AlertService:
         self._contacts = contacts
         self._now = now
         health.listeners.append(self.on_checkin)
-
-    @property
-    def _part(self) -> PartitionLike:
-        return self._store.partition(ALERTS)
-
-    @property
-    def _open(self) -> PartitionLike:
-        return self._store.partition(OPEN_ALERTS)
 
     def _write(self, alert_id: str | None, doc: dict[str, Any]) -> str:
         """Insert (``alert_id`` None) or update an alert in the history and

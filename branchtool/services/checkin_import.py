@@ -32,7 +32,7 @@ from branchtool import i18n, pinyin, tables
 from branchtool.errors import UserError
 from branchtool.records import checks, dates
 from branchtool.records.checkin import CHECKIN, expand
-from branchtool.records.fields import Problem, Ref, normalize_code
+from branchtool.records.fields import Problem, Ref, normalize_code, problems_text
 from branchtool.records.person import ACTIVE
 from branchtool.services import health_rules as rules
 from branchtool.services import survey_headers as headers
@@ -150,7 +150,7 @@ class RowIssue:
 
     def reason(self) -> str:
         if self.problems:
-            return i18n.t("list.reasons").join(p.message() for p in self.problems)
+            return problems_text(self.problems)
         return i18n.t(self.key, count=len(self.candidates))
 
 

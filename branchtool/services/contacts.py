@@ -26,13 +26,10 @@ from branchtool.records.contact import (
 from branchtool.records.fields import InvalidRecord, Problem, Ref
 from branchtool.services import health_rules as rules
 from branchtool.services.query import where
-from branchtool.services.roster import RosterService
 from branchtool.services.watch import (
-    Clock,
-    PartitionLike,
-    StoreLike,
+    Named,
+    WatchService,
     as_day,
-    local_now,
     not_future,
     stamp,
 )
@@ -55,21 +52,9 @@ class Agenda:
     by_status: dict[str, int] = field(default_factory=dict)  # today's follow-up statuses
 
 
-class ContactService:
-    def __init__(self, store: StoreLike, roster: RosterService, *,
-                 now: Clock = local_now) -> None:
-        self._store = store
-        self._roster = roster
-        self._now = now
-        self.version = 0
-
-    @property
-    def _contacts(self) -> PartitionLike:
-        return self._store.partition(CONTACTS)  # type: ignore[no-any-return]
-
-    @property
-    def _followups(self) -> PartitionLike:
-        return self._store.partition(FOLLOWUPS)  # type: ignore[no-any-return]
+class ContactService(WatchService):
+    _contacts = Named(CONTACTS)
+    _followups = Named(FOLLOWUPS)
 
     # -- reading -----------------------------------------------------------------
     def _snapshot(self) -> list[Mapping[str, Any]]:
@@ -177,22 +162,12 @@ class ContactService:
     def add(self, values: Mapping[str, object], *, person_id: str | None = None) -> str:
         """Record a contact: a roster person (``person_id``) or an outside person."""
         doc, problems = self.clean(values, person_id=person_id)
-        if problems:
-            raise InvalidRecord(problems)
-        now = stamp(self._now())
-        doc.update(person=person_id or "", extensions=[], created_at=now, updated_at=now)
-        doc["id"] = self._contacts.insert(doc)
-        self.version += 1
-        return doc["id"]
+        return self._insert_clean(self._contacts, doc, problems,
+                                  person=person_id or "", extensions=[])
 
     def edit(self, contact_id: str, values: Mapping[str, object]) -> dict[str, Any]:
         doc, problems = self.clean(values, contact_id=contact_id)
-        if problems:
-            raise InvalidRecord(problems)
-        doc["updated_at"] = stamp(self._now())
-        self._contacts.update(contact_id, doc)
-        self.version += 1
-        return self.get(contact_id) or {}
+        return self._update_clean(self._contacts, contact_id, doc, problems)
 
     def extend(self, contact_id: str, end_date: dt.date | str, reason: str) -> dict[str, Any]:
         """Move the end of an observation later, keeping the old end and the reason."""
@@ -256,7 +231,4 @@ class ContactService:
         self.version += 1
 
     def _require(self, contact_id: str) -> Mapping[str, Any]:
-        contact = self._contacts.first(where("id") == contact_id)
-        if contact is None:
-            raise UserError("storage.record_not_found")
-        return contact
+        return self._stored(self._contacts, contact_id)

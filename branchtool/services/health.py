@@ -34,7 +34,15 @@ from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
 from branchtool.services.query import where
 from branchtool.services.roster import Person, RosterQuery, RosterService
-from branchtool.services.watch import Clock, StoreLike, as_day, local_now, not_future, stamp
+from branchtool.services.watch import (
+    Clock,
+    StoreLike,
+    WatchService,
+    as_day,
+    local_now,
+    not_future,
+    stamp,
+)
 
 DAYS = "health_days"
 SETTINGS = "settings"
@@ -42,15 +50,10 @@ SETTINGS_ID = "health"
 NORMAL, ABNORMAL, MISSING = "normal", "abnormal", "missing"
 
 # The day sheet's columns: the person, the day's state, then the check-in.
-SHEET_COLUMNS = (
-    FieldDef("person_name", width=8, priority=100, record="checkin"),
-    FieldDef("state", width=4, priority=95, record="checkin"),
-    CHECKIN.field("temperature"),
-    CHECKIN.field("symptoms"),
-    FieldDef("whereabouts", width=10, priority=45, record="checkin"),
-    CHECKIN.field("isolation"),
-    CHECKIN.field("source"),
-    FieldDef("unit", width=14, priority=10, record="checkin"),
+SHEET_COLUMNS = CHECKIN.view(
+    FieldDef("person_name", width=8, priority=100), FieldDef("state", width=4, priority=95),
+    "temperature", "symptoms", FieldDef("whereabouts", width=10, priority=45), "isolation",
+    "source", FieldDef("unit", width=14, priority=10),
 )
 
 # Called inside the write batch for every changed check-in:
@@ -190,18 +193,15 @@ def add_to_day(doc: dict[str, Any], person_id: str, checkin: Mapping[str, Any], 
         doc["isolation"].pop(person_id, None)
 
 
-class HealthService:
+class HealthService(WatchService):
     def __init__(self, store: StoreLike, roster: RosterService, *,
                  isolation: Callable[[dt.date], dict[str, str]] | None = None,
                  now: Clock = local_now) -> None:
-        self._store = store
-        self._roster = roster
+        super().__init__(store, roster, now=now)
         self._isolation = isolation or (lambda day: {})
-        self._now = now
         self._days: dict[str, dict[str, dict[str, Any]]] = {}
         self._settings: HealthSettings | None = None
         self.listeners: list[Listener] = []
-        self.version = 0  # changes with every write
 
     # -- settings ------------------------------------------------------------------
     @property

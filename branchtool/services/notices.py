@@ -21,13 +21,11 @@ from branchtool.records.fields import InvalidRecord
 from branchtool.records.notice import METHODS, NOTICE, RELAY, RESPONSES, relay_id
 from branchtool.records.person import ACTIVE
 from branchtool.services.query import where
-from branchtool.services.roster import Person, RosterQuery, RosterService
+from branchtool.services.roster import Person, RosterQuery
 from branchtool.services.watch import (
-    Clock,
-    PartitionLike,
-    StoreLike,
+    Named,
+    WatchService,
     as_day,
-    local_now,
     not_future,
     stamp,
 )
@@ -68,21 +66,9 @@ class Coverage:
         return self.relayed / self.expected if self.expected else 1.0
 
 
-class NoticeService:
-    def __init__(self, store: StoreLike, roster: RosterService, *,
-                 now: Clock = local_now) -> None:
-        self._store = store
-        self._roster = roster
-        self._now = now
-        self.version = 0
-
-    @property
-    def _notices(self) -> PartitionLike:
-        return self._store.partition(NOTICES)  # type: ignore[no-any-return]
-
-    @property
-    def _relays(self) -> PartitionLike:
-        return self._store.partition(RELAYS)  # type: ignore[no-any-return]
+class NoticeService(WatchService):
+    _notices = Named(NOTICES)
+    _relays = Named(RELAYS)
 
     # -- notices -----------------------------------------------------------------------
     def all(self) -> list[dict[str, Any]]:
@@ -112,22 +98,11 @@ class NoticeService:
 
     def add(self, values: Mapping[str, object]) -> str:
         doc, problems = self.clean(values)
-        if problems:
-            raise InvalidRecord(problems)
-        now = stamp(self._now())
-        doc.update(created_at=now, updated_at=now)
-        doc["id"] = self._notices.insert(doc)
-        self.version += 1
-        return doc["id"]
+        return self._insert_clean(self._notices, doc, problems)
 
     def edit(self, notice_id: str, values: Mapping[str, object]) -> dict[str, Any]:
         doc, problems = self.clean(values, notice_id)
-        if problems:
-            raise InvalidRecord(problems)
-        doc["updated_at"] = stamp(self._now())
-        self._notices.update(notice_id, doc)
-        self.version += 1
-        return self.get(notice_id) or {}
+        return self._update_clean(self._notices, notice_id, doc, problems)
 
     def remove(self, notice_id: str) -> None:
         """Delete a notice entered by mistake, with its relays (one batch)."""
@@ -292,10 +267,7 @@ class NoticeService:
                         sum(1 for p in inside if p in studied), not_reached)
 
     def _require(self, notice_id: str) -> Mapping[str, Any]:
-        notice = self._notices.first(where("id") == notice_id)
-        if notice is None:
-            raise UserError("storage.record_not_found")
-        return notice
+        return self._stored(self._notices, notice_id)
 
     def filed(self, docs: Iterable[dict[str, Any]]) -> None:
         """Notices written beside the service (the office's, filed by

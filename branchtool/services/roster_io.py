@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from branchtool import i18n, tables
 from branchtool.errors import UserError
-from branchtool.records.fields import FieldDef, Kind, Problem, Ref, first_only
+from branchtool.records.fields import FieldDef, Kind, Problem, Ref, first_only, problems_text
 from branchtool.records.person import PERSON
 from branchtool.services.roster import ALL_STATUSES, Person, RosterQuery, RosterService
 from branchtool.tables import Sheet
@@ -49,7 +49,7 @@ class BadRow:
     problems: list[Problem]
 
     def reason(self) -> str:
-        return i18n.t("list.reasons").join(p.message() for p in self.problems)
+        return problems_text(self.problems)
 
 
 @dataclass

@@ -4,14 +4,17 @@ Decryption follows the reference order, so each failure is reported as the
 class the CCTV test vectors expect: armor, then header syntax, then the
 identities (a malformed stanza of a known type is a header error), then the
 header MAC, then the payload nonce, then the STREAM payload.
+
+The public names are exported, with the errors and key types, by the
+package (``storage.age``), whose ``__all__`` is the one list of them.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from storage.age import stream
 from storage.age.armor import ArmorReader, ArmorWriter, dearmor
@@ -31,6 +34,7 @@ from storage.age.x25519 import X25519Identity, X25519Recipient
 
 Recipient = X25519Recipient | ScryptRecipient
 Identity = X25519Identity | ScryptIdentity
+K = TypeVar("K")
 Buffer = bytes | bytearray | memoryview
 
 
@@ -41,17 +45,25 @@ def _parse_recipient(text: str) -> X25519Recipient:
     return X25519Recipient.parse(text)
 
 
-def _recipients(recipients: Iterable[str | Recipient]) -> list[Recipient]:
-    if isinstance(recipients, str | bytes):
-        raise TypeError("recipients must be a sequence of recipients, not one string")
-    parsed: list[Recipient] = []
-    for recipient in recipients:
-        if isinstance(recipient, X25519Recipient | ScryptRecipient):
-            parsed.append(recipient)
-        elif isinstance(recipient, str):
-            parsed.append(_parse_recipient(recipient))
+def _parsed(items: Iterable[str | K], kinds: tuple[type[K], ...], parse: Callable[[str], K],
+            what: str, plural: str) -> list[K]:
+    """Key objects of ``kinds`` as given, text parsed with ``parse``."""
+    if isinstance(items, str | bytes):
+        raise TypeError(f"{plural} must be a sequence of {plural}, not one string")
+    parsed: list[K] = []
+    for item in items:
+        if isinstance(item, kinds):
+            parsed.append(item)
+        elif isinstance(item, str):
+            parsed.append(parse(item))
         else:
-            raise TypeError(f"not an age recipient: {type(recipient).__name__}")
+            raise TypeError(f"not an age {what}: {type(item).__name__}")
+    return parsed
+
+
+def _recipients(recipients: Iterable[str | Recipient]) -> list[Recipient]:
+    parsed: list[Recipient] = _parsed(recipients, (X25519Recipient, ScryptRecipient),
+                                      _parse_recipient, "recipient", "recipients")
     if not parsed:
         raise ValueError("no recipients given")
     if len(parsed) > 1 and any(isinstance(r, ScryptRecipient) for r in parsed):
@@ -60,17 +72,8 @@ def _recipients(recipients: Iterable[str | Recipient]) -> list[Recipient]:
 
 
 def _identities(identities: Iterable[str | Identity]) -> list[Identity]:
-    if isinstance(identities, str | bytes):
-        raise TypeError("identities must be a sequence of identities, not one string")
-    parsed: list[Identity] = []
-    for identity in identities:
-        if isinstance(identity, X25519Identity | ScryptIdentity):
-            parsed.append(identity)
-        elif isinstance(identity, str):
-            parsed.append(X25519Identity.parse(identity))
-        else:
-            raise TypeError(f"not an age identity: {type(identity).__name__}")
-    return parsed
+    return _parsed(identities, (X25519Identity, ScryptIdentity), X25519Identity.parse,
+                   "identity", "identities")
 
 
 def _new_header(recipients: Sequence[Recipient]) -> tuple[bytes, bytes]:
@@ -257,17 +260,3 @@ def parse_identities(text: str) -> list[X25519Identity]:
         raise InvalidKeyError("no identities in the text")
     return identities
 
-
-__all__ = [
-    "Identity",
-    "Recipient",
-    "decrypt",
-    "decrypt_stream",
-    "decrypt_with_passphrase",
-    "encrypt",
-    "encrypt_stream",
-    "encrypt_with_passphrase",
-    "generate_identity",
-    "identity_to_recipient",
-    "parse_identities",
-]

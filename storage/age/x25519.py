@@ -13,7 +13,7 @@ wrapping and unwrapping cost one or two X25519 operations and no re-parsing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
@@ -31,6 +31,23 @@ _WRAPPED_SIZE = 32  # 16-byte file key + 16-byte tag
 _ZERO = bytes(32)
 
 
+def _key_bytes(text: str, hrp: str, what: str, expected: str,
+               other_type: Callable[[str], bool], unsupported: str) -> bytes:
+    """The 32 key bytes of a Bech32 key ``text`` whose HRP must be ``hrp``;
+    ``other_type`` tells the HRP of another age key type (``unsupported``)."""
+    try:
+        found, data = bech32.decode(text)
+    except bech32.Bech32Error as exc:
+        raise InvalidKeyError(f"malformed {what}: {exc}") from None
+    if found != hrp:
+        if other_type(found):
+            raise InvalidKeyError(unsupported)
+        raise InvalidKeyError(f"not an {what} (expected {expected})")
+    if len(data) != KEY_SIZE:
+        raise InvalidKeyError(f"malformed {what}: wrong key length")
+    return data
+
+
 class X25519Recipient:
     """An ``age1...`` public key; :meth:`parse` once, then pass it to ``encrypt``."""
 
@@ -45,17 +62,9 @@ class X25519Recipient:
     @classmethod
     def parse(cls, text: str) -> X25519Recipient:
         """Parse an ``age1...`` recipient (lowercase Bech32, HRP ``age``)."""
-        try:
-            hrp, data = bech32.decode(text)
-        except bech32.Bech32Error as exc:
-            raise InvalidKeyError(f"malformed age recipient: {exc}") from None
-        if hrp != RECIPIENT_HRP:
-            if hrp.lower().startswith("age1"):
-                raise InvalidKeyError("unsupported recipient type (only X25519 age1 keys)")
-            raise InvalidKeyError("not an age recipient (expected lowercase age1...)")
-        if len(data) != KEY_SIZE:
-            raise InvalidKeyError("malformed age recipient: wrong key length")
-        return cls(data)
+        return cls(_key_bytes(text, RECIPIENT_HRP, "age recipient", "lowercase age1...",
+                              lambda hrp: hrp.lower().startswith("age1"),
+                              "unsupported recipient type (only X25519 age1 keys)"))
 
     @property
     def public_bytes(self) -> bytes:
@@ -108,17 +117,9 @@ class X25519Identity:
     @classmethod
     def parse(cls, text: str) -> X25519Identity:
         """Parse an ``AGE-SECRET-KEY-1...`` identity (uppercase Bech32)."""
-        try:
-            hrp, data = bech32.decode(text)
-        except bech32.Bech32Error as exc:
-            raise InvalidKeyError(f"malformed age secret key: {exc}") from None
-        if hrp != IDENTITY_HRP:
-            if hrp.upper().startswith("AGE-SECRET-KEY-"):
-                raise InvalidKeyError("unsupported secret key type (only X25519 keys)")
-            raise InvalidKeyError("not an age secret key (expected AGE-SECRET-KEY-1...)")
-        if len(data) != KEY_SIZE:
-            raise InvalidKeyError("malformed age secret key: wrong key length")
-        return cls(data)
+        return cls(_key_bytes(text, IDENTITY_HRP, "age secret key", "AGE-SECRET-KEY-1...",
+                              lambda hrp: hrp.upper().startswith("AGE-SECRET-KEY-"),
+                              "unsupported secret key type (only X25519 keys)"))
 
     def recipient(self) -> X25519Recipient:
         """The matching public recipient."""
