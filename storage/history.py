@@ -95,3 +95,15 @@ def verify_chain(entries: Iterable[dict[str, Any]], start_seq: int = 0,
         expected_seq += 1
         report.head_seq, report.head_hash = seq, prev
     return report
+
+
+def entry_ok(entry: dict[str, Any]) -> bool:
+    """What ``verify_chain`` checks of an entry on its own (not its links):
+    a known ``op`` and ``entry`` the hash of the rest."""
+    if entry.get("op") not in OPS:
+        return False
+    body = dict(entry)  # entry_hash's body, copied in one call
+    body.pop("entry", None)
+    body.pop("id", None)
+    return sha256_hex(canonical_json(body)) == entry.get("entry")
+

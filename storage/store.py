@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
 import hmac
 import os
 import re
@@ -138,6 +139,41 @@ def snapshot_name(partition: str, gen: int) -> str:
 
 def _reason(exc: OSError) -> str:
     return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def _history_problem(broken_at: Any, problem: str) -> str:
+    return f"history:{problem}@{broken_at}"
+
+
+class _Run:
+    """A run of history entries with consecutive ids in one month, walked
+    as ``history.verify_chain`` walks from its first entry's own link."""
+
+    __slots__ = ("expected", "failed", "first", "head_seq", "key", "prev", "rank")
+
+    def __init__(self, rank: int, month: str, start: int, seq: int, prev: Any) -> None:
+        self.rank, self.key = rank, (rank, month, start)
+        self.first = (seq, prev)
+        self.expected, self.prev, self.head_seq = seq, prev, seq - 1
+        self.failed: tuple[Any, str] | None = None
+
+
+def _join_runs(runs: list[_Run]) -> tuple[tuple[Any, str] | None, tuple[int, Any]]:
+    """``verify_chain`` over the runs' entries in this order: (broken_at,
+    problem) or None, and the head. The first entry of each run must follow
+    the last of the one before; then the run's own walk holds (its first
+    ``seq`` an integer, it started where the chain stands)."""
+    expected, prev, head = 1, hist.GENESIS, 0
+    for run in runs:
+        seq, first_prev = run.first
+        if seq != expected:
+            return (expected, "sequence"), (head, prev)
+        if first_prev != prev:
+            return (seq, "prev"), (head, prev)
+        if run.failed is not None:
+            return run.failed, (head, prev)
+        expected, prev, head = run.expected, run.prev, run.head_seq
+    return None, (head, prev)
 
 
 @dataclass
@@ -751,33 +787,128 @@ class Store:
                         entries = [part._raw(i) for i in ids[at: min(at + size, end)]]
                 yield entries
 
-    def check(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+    def _walk_history(self, size: int = 50_000
+                      ) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]] | None:
+        """The history checked as ``_history_slices`` then, if the months are
+        out of order, ``_history_in_order`` check it (the same problem found,
+        the same files read), but each month read and each entry hashed once:
+        each run of consecutive ids (see ``_history_in_order``) is walked from
+        its own first entry, and the runs are joined in month order (as
+        ``_history_slices`` reads them: after each slice, so a problem ends
+        the reading where it did), then, if a ``seq`` is out of place there,
+        in ``seq`` order. (the problem, or None; each record's latest hash,
+        under the first seq of its run). None where the entries are not as
+        this store writes them (an id not a number, a ``seq`` not an integer,
+        a field missing): the caller reads the history the long way."""
+        runs: list[_Run] = []
+        latest: dict[str, dict[str, tuple[int, Any]]] = {}
+        entry_ok, in_months = hist.entry_ok, True
+        for name in self.partitions("history/"):
+            part = self._transient(name)
+            ids = part.ids()
+            if not all(i.isascii() and i.isdigit() for i in ids):
+                return None
+            seqs = [int(i) for i in ids]
+            run: _Run | None = None
+            records: tuple[str, dict[str, tuple[int, Any]]] = ("", {})
+            at = 0
+            for start in range(0, len(ids), size):
+                with _bulk(freeze=False):
+                    if part._unparsed:
+                        entries = part.get_many(ids[start: start + size])
+                    else:  # parsed in place: read, not copied
+                        entries = [part._raw(i) for i in ids[start: start + size]]
+                for entry in entries:
+                    seq, prev = entry.get("seq"), entry.get("prev")
+                    if run is None or seqs[at] != seqs[at - 1] + 1:
+                        if type(seq) is not int:
+                            return None
+                        run = _Run(seqs[at], name, at, seq, prev)
+                        runs.append(run)
+                    if run.failed is None:  # hist.verify_chain's steps
+                        if seq != run.expected:
+                            run.failed = (run.expected, "sequence")
+                        elif prev != run.prev:
+                            run.failed = (seq, "prev")
+                        elif not entry_ok(entry):
+                            run.failed = (seq, "entry")
+                        else:
+                            run.prev, run.head_seq = entry["entry"], seq
+                            run.expected += 1
+                    try:
+                        where, record, digest = entry["partition"], entry["record"], entry["hash"]
+                    except KeyError:
+                        return None
+                    if type(digest) is str and len(digest) == 64:
+                        with contextlib.suppress(ValueError):
+                            raw = bytes.fromhex(digest)
+                            digest = raw if raw.hex() == digest else digest  # half the memory
+                    if records[0] != where:
+                        records = (where, latest.setdefault(where, {}))
+                    held = records[1].get(record)
+                    if held is None or held[0] <= run.rank:
+                        records[1][record] = (run.rank, digest)
+                    at += 1
+                del entries
+                if in_months:
+                    failed = _join_runs(runs)[0]
+                    if failed is not None and failed[1] != "sequence":
+                        return _history_problem(*failed), latest
+                    in_months = failed is None
+        if in_months and [r.key for r in runs] != sorted(r.key for r in runs):
+            return None  # ids out of their seq order: the latest hashes would be wrong
+        failed, head = _join_runs(runs if in_months else sorted(runs, key=lambda r: r.key))
+        if failed is not None:
+            return _history_problem(*failed), latest
+        return (None if head == self._head else "history:head@None"), latest
+
+    def _history_long_way(self) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]]:
+        """``_walk_history``'s answer from every entry held a slice at a time."""
+        latest: dict[str, dict[str, tuple[int, Any]]] = {}
+        for slices in (self._history_slices, self._history_in_order):
+            report = hist.HistoryReport()
+            latest.clear()
+            for entries in slices():
+                report = hist.verify_chain(entries, report.head_seq, report.head_hash)
+                if not report.ok:
+                    break
+                for entry in entries:
+                    latest.setdefault(entry["partition"], {})[entry["record"]] = (
+                        0, entry["hash"])
+            if report.problem != "sequence":  # else months out of order: in seq order
+                break
+        if report.ok and (report.head_seq, report.head_hash) != self._head:
+            report.problems.append("head")
+        if not report.ok:
+            return (f"history:{report.problem or ','.join(report.problems)}"
+                    f"@{report.broken_at}"), latest
+        return None, latest
+
+    def check(self, progress: Callable[[int, int], None] | None = None,
+              size: int = 20_000) -> list[str]:
         """Read every partition (authenticating each file) and verify the history:
         the chain, and that each record's latest entry hashes its current content.
         A month of history, then a partition, at a time: what is read is
-        dropped before the next (a semester is a million documents).
+        dropped before the next (a semester is a million documents), the
+        records ``size`` at a time; a stored document whose bytes are what its
+        entry hashed (canonical JSON) is not parsed.
         ``progress(done, total)``: the history counts one step, each partition one."""
-        problems: list[str] = []
         with self.lock:
-            latest: dict[str, dict[str, str | None]] = {}
-            for slices in (self._history_slices, self._history_in_order):
-                report = hist.HistoryReport()
-                latest.clear()
-                for entries in slices():
-                    report = hist.verify_chain(entries, report.head_seq, report.head_hash)
-                    if not report.ok:
-                        break
-                    for entry in entries:
-                        latest.setdefault(entry["partition"], {})[entry["record"]] = entry["hash"]
-                if report.problem != "sequence":  # else months out of order: in seq order
-                    break
-            if report.ok and (report.head_seq, report.head_hash) != self._head:
-                report.problems.append("head")
-            if not report.ok:
-                problems.append(f"history:{report.problem or ','.join(report.problems)}"
-                                f"@{report.broken_at}")
-                return problems
+            walked = self._walk_history()
+            problem, latest = walked if walked is not None else self._history_long_way()
+            if problem is not None:
+                return [problem]
+            problems: list[str] = []
             key = self._history_key
+
+            def matches(data: bytes, digest: Any) -> bool:
+                # entries written before the history was keyed hash plainly
+                if type(digest) is bytes:
+                    return (key is not None and hmac.digest(key, data, "sha256") == digest
+                            ) or hashlib.sha256(data).digest() == digest
+                return (key is not None and digest == hmac.digest(key, data, "sha256").hex()
+                        ) or digest == sha256_hex(data)
+
             names = self.partitions()
             for done, name in enumerate(names, start=1):
                 if progress:
@@ -785,26 +916,38 @@ class Store:
                 if name.startswith("history/") and name not in latest:
                     continue  # read above
                 part = self._transient(name)  # authenticated, even with no entries
-                records = latest.get(name, {})
+                records = latest.pop(name, {})
                 if not records:
                     continue
                 with _bulk(freeze=False):
-                    if name in self._loaded:
-                        found = {i: part._raw(i) for i in records}
-                    else:
-                        found = dict(zip(part.ids(), part.all(), strict=True))
-                for record_id, digest in records.items():
-                    doc = found.get(record_id)
-                    if doc is None:
-                        ok = digest is None
-                    else:  # entries written before the history was keyed hash plainly
-                        data = canonical_json(doc)
-                        ok = key is not None and digest == hmac.digest(
-                            key, data, "sha256").hex()  # OpenSSL's one-shot HMAC
-                        ok = ok or digest == sha256_hex(data)
-                    if not ok:
-                        problems.append(f"record:{name}")
-                del found
+                    if part._unparsed and name not in self._loaded:  # as ``all`` parsed them
+                        part.get_many([i for i in part.ids() if i not in records])
+                    stored, items = part._docs, list(records.items())
+                    raw_first, hits = True, 0  # the bytes as stored, while they are canonical
+                    for start in range(0, len(items), size):
+                        unsure: list[tuple[str, Any]] = []
+                        for n, (record_id, (_, digest)) in enumerate(items[start: start + size]):
+                            doc = stored.get(record_id)
+                            if doc is None:
+                                ok = digest is None
+                            elif type(doc) is int:  # unparsed: its bytes first, if canonical
+                                if raw_first and digest is not None and matches(
+                                        part._bytes(doc), digest):
+                                    hits += 1
+                                else:
+                                    unsure.append((record_id, digest))
+                                    raw_first = raw_first and (hits > 0 or n < 16)
+                                continue
+                            else:
+                                ok = matches(canonical_json(doc), digest)
+                            if not ok:
+                                problems.append(f"record:{name}")
+                        parsed = part.get_many([i for i, _ in unsure])  # copies, one parse
+                        for (_, digest), doc in zip(unsure, parsed, strict=True):
+                            if not matches(canonical_json(doc), digest):
+                                problems.append(f"record:{name}")
+                        del unsure, parsed
+                del records
             if progress:
                 progress(len(names) + 1, len(names) + 1)
             return problems
