@@ -814,7 +814,9 @@ class Store:
             at = 0
             for start in range(0, len(ids), size):
                 with _bulk(freeze=False):
-                    if part._unparsed:
+                    if part._as_read:  # one parse of the slice's bytes as they lie
+                        entries = part._parse_range(start, start + size)
+                    elif part._unparsed:
                         entries = part.get_many(ids[start: start + size])
                     else:  # parsed in place: read, not copied
                         entries = [part._raw(i) for i in ids[start: start + size]]
@@ -919,38 +921,54 @@ class Store:
                 records = latest.pop(name, {})
                 if not records:
                     continue
-                with _bulk(freeze=False):
-                    if part._unparsed and name not in self._loaded:  # as ``all`` parsed them
-                        part.get_many([i for i in part.ids() if i not in records])
-                    stored, items = part._docs, list(records.items())
-                    raw_first, hits = True, 0  # the bytes as stored, while they are canonical
-                    for start in range(0, len(items), size):
-                        unsure: list[tuple[str, Any]] = []
-                        for n, (record_id, (_, digest)) in enumerate(items[start: start + size]):
-                            doc = stored.get(record_id)
-                            if doc is None:
-                                ok = digest is None
-                            elif type(doc) is int:  # unparsed: its bytes first, if canonical
-                                if raw_first and digest is not None and matches(
-                                        part._bytes(doc), digest):
-                                    hits += 1
-                                else:
-                                    unsure.append((record_id, digest))
-                                    raw_first = raw_first and (hits > 0 or n < 16)
-                                continue
-                            else:
-                                ok = matches(canonical_json(doc), digest)
-                            if not ok:
-                                problems.append(f"record:{name}")
-                        parsed = part.get_many([i for i, _ in unsure])  # copies, one parse
-                        for (_, digest), doc in zip(unsure, parsed, strict=True):
-                            if not matches(canonical_json(doc), digest):
-                                problems.append(f"record:{name}")
-                        del unsure, parsed
+                failing = self._records_failing(part, records, matches, size)
+                problems += [f"record:{name}"] * failing
                 del records
             if progress:
                 progress(len(names) + 1, len(names) + 1)
             return problems
+
+    def _records_failing(self, part: Partition, records: dict[str, tuple[int, Any]],
+                         matches: Callable[[bytes, Any], bool], size: int) -> int:
+        """How many of ``records`` (id -> (rank, its latest entry's hash))
+        ``part`` does not hold as hashed. A loaded partition's documents are
+        read in place; one only read for the check, ``size`` at a time in
+        the order stored: by their stored bytes while those are canonical
+        JSON (what was hashed), else in one parse of each slice (every
+        document parsed, as ``all`` would)."""
+        stored = part._docs
+        failing = sum(1 for i, (_, d) in records.items() if i not in stored and d is not None)
+        with _bulk(freeze=False):
+            if part.name in self._loaded or not part._as_read:
+                loaded = part.name in self._loaded
+                for record_id, (_, digest) in records.items():
+                    doc = part._raw(record_id) if loaded else stored.get(record_id)
+                    if type(doc) is int:
+                        doc = part._parse(record_id, doc)
+                    if doc is not None and not matches(canonical_json(doc), digest):
+                        failing += 1
+                return failing
+            ids = part.ids()
+            probe = next((i for i in ids if records.get(i, (0, None))[1] is not None), None)
+            canonical = probe is not None and matches(part._bytes(stored[probe]),
+                                                      records[probe][1])
+            for start in range(0, len(ids), size):
+                if canonical:
+                    unsure = []
+                    for n, record_id in enumerate(ids[start: start + size], start):
+                        held = records.get(record_id)
+                        if held is None or held[1] is None or not matches(
+                                part._bytes(n), held[1]):
+                            unsure.append(record_id)
+                    docs, piece = part.get_many(unsure), unsure
+                else:
+                    docs, piece = part._parse_range(start, start + size), ids[start: start + size]
+                for record_id, doc in zip(piece, docs, strict=True):
+                    held = records.get(record_id)
+                    if held is not None and not matches(canonical_json(doc), held[1]):
+                        failing += 1
+                del docs, piece
+        return failing
 
     # -- closing ------------------------------------------------------------------------
     def close(self, *, compact: bool = True) -> None:
