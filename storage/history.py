@@ -10,11 +10,16 @@ without its own ``entry`` field. The first entry's ``prev`` is 64 zeros.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from storage.records import canonical_json, sha256_hex
+
+_sha256, _dumps, _SORT_KEYS = hashlib.sha256, orjson.dumps, orjson.OPT_SORT_KEYS
 
 GENESIS = "0" * 64
 OPS = ("insert", "update", "remove")
@@ -104,6 +109,6 @@ def entry_ok(entry: dict[str, Any]) -> bool:
         return False
     body = dict(entry)  # entry_hash's body, copied in one call
     body.pop("entry", None)
-    body.pop("id", None)
-    return sha256_hex(canonical_json(body)) == entry.get("entry")
+    body.pop("id", None)  # then sha256_hex(canonical_json(body)), without the calls
+    return _sha256(_dumps(body, option=_SORT_KEYS)).hexdigest() == entry.get("entry")
 

@@ -842,9 +842,12 @@ class Store:
                     except KeyError:
                         return None
                     if type(digest) is str and len(digest) == 64:
-                        with contextlib.suppress(ValueError):
+                        try:
                             raw = bytes.fromhex(digest)
-                            digest = raw if raw.hex() == digest else digest  # half the memory
+                        except ValueError:
+                            pass
+                        else:  # held as bytes: half the memory
+                            digest = raw if raw.hex() == digest else digest
                     if records[0] != where:
                         records = (where, latest.setdefault(where, {}))
                     held = records[1].get(record)
@@ -903,13 +906,15 @@ class Store:
             problems: list[str] = []
             key = self._history_key
 
+            keyed, plain = hmac.digest, hashlib.sha256
+
             def matches(data: bytes, digest: Any) -> bool:
                 # entries written before the history was keyed hash plainly
                 if type(digest) is bytes:
-                    return (key is not None and hmac.digest(key, data, "sha256") == digest
-                            ) or hashlib.sha256(data).digest() == digest
-                return (key is not None and digest == hmac.digest(key, data, "sha256").hex()
-                        ) or digest == sha256_hex(data)
+                    return (key is not None and keyed(key, data, "sha256") == digest
+                            ) or plain(data).digest() == digest
+                return (key is not None and digest == keyed(key, data, "sha256").hex()
+                        ) or digest == plain(data).hexdigest()
 
             names = self.partitions()
             for done, name in enumerate(names, start=1):
