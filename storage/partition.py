@@ -240,9 +240,10 @@ class Partition:
             raise self._corrupt() from None
         if len(docs) != len(ids):
             raise self._corrupt()  # a line that was not exactly one document
-        for record_id, doc in zip(ids, docs, strict=True):
-            if type(doc) is not dict or doc.get("id", record_id) != record_id:
-                raise self._corrupt()
+        # each a dict whose id, if any, is its key (``_parse``'s checks, in C loops)
+        if docs and (set(map(type, docs)) != {dict}
+                     or list(map(dict.get, docs, itertools.repeat("id"), ids)) != ids):
+            raise self._corrupt()
         return docs
 
     @property

@@ -22,8 +22,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
+import gc
 import hashlib
 import hmac
+import itertools
 import os
 import re
 import shutil
@@ -143,6 +146,36 @@ def _reason(exc: OSError) -> str:
 
 def _history_problem(broken_at: Any, problem: str) -> str:
     return f"history:{problem}@{broken_at}"
+
+
+_canonical = functools.partial(orjson.dumps, option=orjson.OPT_SORT_KEYS)  # canonical_json
+
+
+def _held_hash(digest: Any) -> Any:
+    """A history entry's record hash as ``check`` holds it: 64 hex digits
+    as their 32 bytes (half the memory), anything else as it is."""
+    if type(digest) is str and len(digest) == 64:
+        try:
+            raw = bytes.fromhex(digest)
+        except ValueError:
+            return digest
+        return raw if raw.hex() == digest else digest
+    return digest
+
+
+def _slice_holds(run: _Run, entries: list[Doc], entry_ok: Callable[[Doc], bool]) -> bool:
+    """``verify_chain``'s steps over a slice of one run at once: True, the
+    run moved on past it, if every step passes; False, the run as it was,
+    if any does not (the caller then takes them one by one)."""
+    seqs = [e.get("seq") for e in entries]
+    if seqs != list(range(run.expected, run.expected + len(entries))):
+        return False
+    prevs, links = [e.get("prev") for e in entries], [e.get("entry") for e in entries]
+    if prevs[0] != run.prev or prevs[1:] != links[:-1] or not all(map(entry_ok, entries)):
+        return False
+    run.prev, run.head_seq = links[-1], seqs[-1]
+    run.expected += len(entries)
+    return True
 
 
 class _Run:
@@ -789,6 +822,15 @@ class Store:
 
     def _walk_history(self, size: int = 50_000
                       ) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]] | None:
+        """``_walk_months`` with no cyclic collection on the way but one of
+        what each month left (its partition, read for the walk alone): what
+        the walk makes is plain data, and the hashes it holds grow to one a
+        record, which each full collection would walk again."""
+        with _bulk(freeze=False):
+            return self._walk_months(size)
+
+    def _walk_months(self, size: int
+                     ) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]] | None:
         """The history checked as ``_history_slices`` then, if the months are
         out of order, ``_history_in_order`` check it (the same problem found,
         the same files read), but each month read and each entry hashed once:
@@ -803,6 +845,7 @@ class Store:
         runs: list[_Run] = []
         latest: dict[str, dict[str, tuple[int, Any]]] = {}
         entry_ok, in_months = hist.entry_ok, True
+        top = -1  # the highest rank a latest hash may be held under
         for name in self.partitions("history/"):
             part = self._transient(name)
             ids = part.ids()
@@ -820,6 +863,28 @@ class Store:
                         entries = part.get_many(ids[start: start + size])
                     else:  # parsed in place: read, not copied
                         entries = [part._raw(i) for i in ids[start: start + size]]
+                count = len(entries)
+                if count and seqs[at: at + count] == list(range(seqs[at], seqs[at] + count)):
+                    before = run  # the slice is one run: walked at once if it holds
+                    if run is None or seqs[at] != seqs[at - 1] + 1:
+                        seq = entries[0].get("seq")
+                        if type(seq) is not int:
+                            return None
+                        run = _Run(seqs[at], name, at, seq, entries[0].get("prev"))
+                        runs.append(run)
+                        top = max(top, run.rank)
+                    if run.failed is None and _slice_holds(run, entries, entry_ok):
+                        try:
+                            fields = [(e["partition"], e["record"], e["hash"]) for e in entries]
+                        except KeyError:
+                            return None
+                        if not self._note_latest(latest, fields, run.rank, top):
+                            return None
+                        at += count
+                        entries = []
+                    elif run is not before:
+                        runs.pop()  # walked one by one below, from its first entry
+                        run = before
                 for entry in entries:
                     seq, prev = entry.get("seq"), entry.get("prev")
                     if run is None or seqs[at] != seqs[at - 1] + 1:
@@ -827,6 +892,7 @@ class Store:
                             return None
                         run = _Run(seqs[at], name, at, seq, prev)
                         runs.append(run)
+                        top = max(top, run.rank)
                     if run.failed is None:  # hist.verify_chain's steps
                         if seq != run.expected:
                             run.failed = (run.expected, "sequence")
@@ -841,13 +907,7 @@ class Store:
                         where, record, digest = entry["partition"], entry["record"], entry["hash"]
                     except KeyError:
                         return None
-                    if type(digest) is str and len(digest) == 64:
-                        try:
-                            raw = bytes.fromhex(digest)
-                        except ValueError:
-                            pass
-                        else:  # held as bytes: half the memory
-                            digest = raw if raw.hex() == digest else digest
+                    digest = _held_hash(digest)
                     if records[0] != where:
                         records = (where, latest.setdefault(where, {}))
                     held = records[1].get(record)
@@ -860,12 +920,43 @@ class Store:
                     if failed is not None and failed[1] != "sequence":
                         return _history_problem(*failed), latest
                     in_months = failed is None
+            del part
+            gc.collect(0)  # the month's partition (a cycle with its table), made since the last
         if in_months and [r.key for r in runs] != sorted(r.key for r in runs):
             return None  # ids out of their seq order: the latest hashes would be wrong
         failed, head = _join_runs(runs if in_months else sorted(runs, key=lambda r: r.key))
         if failed is not None:
             return _history_problem(*failed), latest
         return (None if head == self._head else "history:head@None"), latest
+
+    @staticmethod
+    def _note_latest(latest: dict[str, dict[str, tuple[int, Any]]],
+                     fields: list[tuple[Any, Any, Any]], rank: int, top: int) -> bool:
+        """Each (partition, record, hash) of a slice of one run noted as its
+        record's latest hash unless a later run's is (all are when no
+        earlier rank is higher); a 64-digit hash held as its 32 bytes.
+        False where a partition or record is not a string."""
+        hashes = [h for _, _, h in fields]
+        try:  # a removal's is None
+            raw = [None if h is None else bytes.fromhex(h) for h in hashes]
+            digests: list[Any] = raw if [None if r is None else r.hex() for r in raw
+                                         ] == hashes else []
+        except (TypeError, ValueError):
+            digests = []
+        if not digests:
+            digests = [_held_hash(h) for h in hashes]
+        where, records = None, {}
+        for (partition, record, _), digest in zip(fields, digests, strict=True):
+            if type(partition) is not str or type(record) is not str:
+                return False
+            if partition != where:
+                where, records = partition, latest.setdefault(partition, {})
+            if rank < top:
+                held = records.get(record)
+                if held is not None and held[0] > rank:
+                    continue
+            records[record] = (rank, digest)
+        return True
 
     def _history_long_way(self) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]]:
         """``_walk_history``'s answer from every entry held a slice at a time."""
@@ -968,6 +1059,15 @@ class Store:
                     docs, piece = part.get_many(unsure), unsure
                 else:
                     docs, piece = part._parse_range(start, start + size), ids[start: start + size]
+                    helds = list(map(records.get, piece))
+                    if self._history_key is not None and None not in helds:
+                        # each named by an entry: the slice's keyed hashes at once, as
+                        # ``matches`` takes them (it is then asked only if one differs)
+                        want = [h[1] for h in helds]
+                        macs = map(hmac.digest, itertools.repeat(self._history_key),
+                                   map(_canonical, docs), itertools.repeat("sha256"))
+                        if list(macs) == want:
+                            continue
                 for record_id, doc in zip(piece, docs, strict=True):
                     held = records.get(record_id)
                     if held is not None and not matches(canonical_json(doc), held[1]):
