@@ -994,6 +994,8 @@ def test_check_walks_the_history_once_and_finds_what_the_long_way_finds(
     assert months == sorted(set(months))  # each month read once, in order
     if walked is not None:
         assert walked == outcome(store._history_long_way)
+    for size in (1, 2, 3):  # slices across runs and months, each walked at once or one by one
+        assert outcome(lambda: store._walk_history(size)) == walked  # noqa: B023 (called at once)
     try:
         problems = store.check()
     except VaultCorrupt as exc:
