@@ -1033,7 +1033,8 @@ class Store:
         JSON (what was hashed), else in one parse of each slice (every
         document parsed, as ``all`` would)."""
         stored = part._docs
-        failing = sum(1 for i, (_, d) in records.items() if i not in stored and d is not None)
+        gone = records.keys() - stored.keys()  # removed: their latest entry says so, or fails
+        failing = sum(1 for i in gone if records[i][1] is not None)
         with _bulk(freeze=False):
             if part.name in self._loaded or not part._as_read:
                 loaded = part.name in self._loaded
