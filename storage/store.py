@@ -820,7 +820,7 @@ class Store:
                         entries = [part._raw(i) for i in ids[at: min(at + size, end)]]
                 yield entries
 
-    def _walk_history(self, size: int = 50_000
+    def _walk_history(self, size: int = 20_000
                       ) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]] | None:
         """``_walk_months`` with no cyclic collection on the way but one of
         what each month left (its partition, read for the walk alone): what
