@@ -3,7 +3,7 @@ beside its goal, and the same rows in SQLite (and SQLCipher, when the
 ``sqlcipher3`` module is installed) — what a user would pick instead.
 
     python -m bench.scale [--people 3000] [--days 180] [--bundles 50]
-                          [--cache DIR] [--rebuild] [--skip-office] [--skip-sqlite]
+                          [--cache DIR | --vault DIR] [--rebuild] [--skip-office] [--skip-sqlite]
 
 The semester vault is built with ``branchtool demo`` in a child process (its
 time and peak memory measured) into a cache folder outside the repository
@@ -83,6 +83,12 @@ def code_key() -> str:
 
 
 def semester(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
+    if args.vault:  # one vault for two checkouts of the code, timed back to back
+        vault = Path(args.vault).expanduser()
+        meta_file = vault.parent / "bench.json"
+        meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {
+            "seconds": 0.0, "peak_mib": 0.0, "built": dt.date.today().isoformat()}
+        return vault, meta
     cache = Path(args.cache).expanduser()
     folder = cache / f"semester-{args.people}x{args.days}-{code_key()}"
     meta_file = folder / "bench.json"
@@ -324,6 +330,9 @@ def main() -> None:
     parser.add_argument("--bundles", type=int, default=50)
     parser.add_argument("--cache", default="~/.cache/branchtool-bench")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--vault", help="an existing semester vault (not changed: its "
+                        "figures of use are taken on copies), instead of the cache's; "
+                        "its generation figures from the bench.json beside it")
     parser.add_argument("--skip-office", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--probe", nargs=argparse.REMAINDER)

@@ -8,7 +8,16 @@ several common surnames differ from the everyday reading (曾 zeng, 单 shan).
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+
+# Only single characters are read here: pypinyin's phrase dictionary (most
+# of its import: half a second and some 50 MB, in every command that sorts
+# names) is never consulted, and its dictionaries need no private copy
+# (nothing here customises them). The readings are the same (every
+# character pypinyin knows: tests/test_pinyin.py).
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
 from pypinyin import Style, lazy_pinyin
 

@@ -10,11 +10,16 @@ without its own ``entry`` field. The first entry's ``prev`` is 64 zeros.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from storage.records import canonical_json, sha256_hex
+
+_sha256, _dumps, _SORT_KEYS = hashlib.sha256, orjson.dumps, orjson.OPT_SORT_KEYS
 
 GENESIS = "0" * 64
 OPS = ("insert", "update", "remove")
@@ -95,3 +100,15 @@ def verify_chain(entries: Iterable[dict[str, Any]], start_seq: int = 0,
         expected_seq += 1
         report.head_seq, report.head_hash = seq, prev
     return report
+
+
+def entry_ok(entry: dict[str, Any]) -> bool:
+    """What ``verify_chain`` checks of an entry on its own (not its links):
+    a known ``op`` and ``entry`` the hash of the rest."""
+    if entry.get("op") not in OPS:
+        return False
+    body = dict(entry)  # entry_hash's body, copied in one call
+    body.pop("entry", None)
+    body.pop("id", None)  # then sha256_hex(canonical_json(body)), without the calls
+    return _sha256(_dumps(body, option=_SORT_KEYS)).hexdigest() == entry.get("entry")
+

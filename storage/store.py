@@ -22,7 +22,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
+import gc
+import hashlib
 import hmac
+import itertools
 import os
 import re
 import shutil
@@ -138,6 +142,71 @@ def snapshot_name(partition: str, gen: int) -> str:
 
 def _reason(exc: OSError) -> str:
     return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+
+
+def _history_problem(broken_at: Any, problem: str) -> str:
+    return f"history:{problem}@{broken_at}"
+
+
+_canonical = functools.partial(orjson.dumps, option=orjson.OPT_SORT_KEYS)  # canonical_json
+
+
+def _held_hash(digest: Any) -> Any:
+    """A history entry's record hash as ``check`` holds it: 64 hex digits
+    as their 32 bytes (half the memory), anything else as it is."""
+    if type(digest) is str and len(digest) == 64:
+        try:
+            raw = bytes.fromhex(digest)
+        except ValueError:
+            return digest
+        return raw if raw.hex() == digest else digest
+    return digest
+
+
+def _slice_holds(run: _Run, entries: list[Doc], entry_ok: Callable[[Doc], bool]) -> bool:
+    """``verify_chain``'s steps over a slice of one run at once: True, the
+    run moved on past it, if every step passes; False, the run as it was,
+    if any does not (the caller then takes them one by one)."""
+    seqs = [e.get("seq") for e in entries]
+    if seqs != list(range(run.expected, run.expected + len(entries))):
+        return False
+    prevs, links = [e.get("prev") for e in entries], [e.get("entry") for e in entries]
+    if prevs[0] != run.prev or prevs[1:] != links[:-1] or not all(map(entry_ok, entries)):
+        return False
+    run.prev, run.head_seq = links[-1], seqs[-1]
+    run.expected += len(entries)
+    return True
+
+
+class _Run:
+    """A run of history entries with consecutive ids in one month, walked
+    as ``history.verify_chain`` walks from its first entry's own link."""
+
+    __slots__ = ("expected", "failed", "first", "head_seq", "key", "prev", "rank")
+
+    def __init__(self, rank: int, month: str, start: int, seq: int, prev: Any) -> None:
+        self.rank, self.key = rank, (rank, month, start)
+        self.first = (seq, prev)
+        self.expected, self.prev, self.head_seq = seq, prev, seq - 1
+        self.failed: tuple[Any, str] | None = None
+
+
+def _join_runs(runs: list[_Run]) -> tuple[tuple[Any, str] | None, tuple[int, Any]]:
+    """``verify_chain`` over the runs' entries in this order: (broken_at,
+    problem) or None, and the head. The first entry of each run must follow
+    the last of the one before; then the run's own walk holds (its first
+    ``seq`` an integer, it started where the chain stands)."""
+    expected, prev, head = 1, hist.GENESIS, 0
+    for run in runs:
+        seq, first_prev = run.first
+        if seq != expected:
+            return (expected, "sequence"), (head, prev)
+        if first_prev != prev:
+            return (seq, "prev"), (head, prev)
+        if run.failed is not None:
+            return run.failed, (head, prev)
+        expected, prev, head = run.expected, run.prev, run.head_seq
+    return None, (head, prev)
 
 
 @dataclass
@@ -756,33 +825,193 @@ class Store:
                         entries = [part._raw(i) for i in ids[at: min(at + size, end)]]
                 yield entries
 
-    def check(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+    def _walk_history(self, size: int = 20_000
+                      ) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]] | None:
+        """``_walk_months`` with no cyclic collection on the way but one of
+        what each month left (its partition, read for the walk alone): what
+        the walk makes is plain data, and the hashes it holds grow to one a
+        record, which each full collection would walk again."""
+        with _bulk(freeze=False):
+            return self._walk_months(size)
+
+    def _walk_months(self, size: int
+                     ) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]] | None:
+        """The history checked as ``_history_slices`` then, if the months are
+        out of order, ``_history_in_order`` check it (the same problem found,
+        the same files read), but each month read and each entry hashed once:
+        each run of consecutive ids (see ``_history_in_order``) is walked from
+        its own first entry, and the runs are joined in month order (as
+        ``_history_slices`` reads them: after each slice, so a problem ends
+        the reading where it did), then, if a ``seq`` is out of place there,
+        in ``seq`` order. (the problem, or None; each record's latest hash,
+        under the first seq of its run). None where the entries are not as
+        this store writes them (an id not a number, a ``seq`` not an integer,
+        a field missing): the caller reads the history the long way."""
+        runs: list[_Run] = []
+        latest: dict[str, dict[str, tuple[int, Any]]] = {}
+        entry_ok, in_months = hist.entry_ok, True
+        top = -1  # the highest rank a latest hash may be held under
+        for name in self.partitions("history/"):
+            part = self._transient(name)
+            ids = part.ids()
+            if not all(i.isascii() and i.isdigit() for i in ids):
+                return None
+            seqs = [int(i) for i in ids]
+            run: _Run | None = None
+            records: tuple[str, dict[str, tuple[int, Any]]] = ("", {})
+            at = 0
+            for start in range(0, len(ids), size):
+                with _bulk(freeze=False):
+                    if part._as_read:  # one parse of the slice's bytes as they lie
+                        entries = part._parse_range(start, start + size)
+                    elif part._unparsed:
+                        entries = part.get_many(ids[start: start + size])
+                    else:  # parsed in place: read, not copied
+                        entries = [part._raw(i) for i in ids[start: start + size]]
+                count = len(entries)
+                if count and seqs[at: at + count] == list(range(seqs[at], seqs[at] + count)):
+                    before = run  # the slice is one run: walked at once if it holds
+                    if run is None or seqs[at] != seqs[at - 1] + 1:
+                        seq = entries[0].get("seq")
+                        if type(seq) is not int:
+                            return None
+                        run = _Run(seqs[at], name, at, seq, entries[0].get("prev"))
+                        runs.append(run)
+                        top = max(top, run.rank)
+                    if run.failed is None and _slice_holds(run, entries, entry_ok):
+                        try:
+                            fields = [(e["partition"], e["record"], e["hash"]) for e in entries]
+                        except KeyError:
+                            return None
+                        if not self._note_latest(latest, fields, run.rank, top):
+                            return None
+                        at += count
+                        entries = []
+                    elif run is not before:
+                        runs.pop()  # walked one by one below, from its first entry
+                        run = before
+                for entry in entries:
+                    seq, prev = entry.get("seq"), entry.get("prev")
+                    if run is None or seqs[at] != seqs[at - 1] + 1:
+                        if type(seq) is not int:
+                            return None
+                        run = _Run(seqs[at], name, at, seq, prev)
+                        runs.append(run)
+                        top = max(top, run.rank)
+                    if run.failed is None:  # hist.verify_chain's steps
+                        if seq != run.expected:
+                            run.failed = (run.expected, "sequence")
+                        elif prev != run.prev:
+                            run.failed = (seq, "prev")
+                        elif not entry_ok(entry):
+                            run.failed = (seq, "entry")
+                        else:
+                            run.prev, run.head_seq = entry["entry"], seq
+                            run.expected += 1
+                    try:
+                        where, record, digest = entry["partition"], entry["record"], entry["hash"]
+                    except KeyError:
+                        return None
+                    digest = _held_hash(digest)
+                    if records[0] != where:
+                        records = (where, latest.setdefault(where, {}))
+                    held = records[1].get(record)
+                    if held is None or held[0] <= run.rank:
+                        records[1][record] = (run.rank, digest)
+                    at += 1
+                del entries
+                if in_months:
+                    failed = _join_runs(runs)[0]
+                    if failed is not None and failed[1] != "sequence":
+                        return _history_problem(*failed), latest
+                    in_months = failed is None
+            del part
+            gc.collect(0)  # the month's partition (a cycle with its table), made since the last
+        if in_months and [r.key for r in runs] != sorted(r.key for r in runs):
+            return None  # ids out of their seq order: the latest hashes would be wrong
+        failed, head = _join_runs(runs if in_months else sorted(runs, key=lambda r: r.key))
+        if failed is not None:
+            return _history_problem(*failed), latest
+        return (None if head == self._head else "history:head@None"), latest
+
+    @staticmethod
+    def _note_latest(latest: dict[str, dict[str, tuple[int, Any]]],
+                     fields: list[tuple[Any, Any, Any]], rank: int, top: int) -> bool:
+        """Each (partition, record, hash) of a slice of one run noted as its
+        record's latest hash unless a later run's is (all are when no
+        earlier rank is higher); a 64-digit hash held as its 32 bytes.
+        False where a partition or record is not a string."""
+        hashes = [h for _, _, h in fields]
+        try:  # a removal's is None
+            raw = [None if h is None else bytes.fromhex(h) for h in hashes]
+            digests: list[Any] = raw if [None if r is None else r.hex() for r in raw
+                                         ] == hashes else []
+        except (TypeError, ValueError):
+            digests = []
+        if not digests:
+            digests = [_held_hash(h) for h in hashes]
+        where, records = None, {}
+        for (partition, record, _), digest in zip(fields, digests, strict=True):
+            if type(partition) is not str or type(record) is not str:
+                return False
+            if partition != where:
+                where, records = partition, latest.setdefault(partition, {})
+            if rank < top:
+                held = records.get(record)
+                if held is not None and held[0] > rank:
+                    continue
+            records[record] = (rank, digest)
+        return True
+
+    def _history_long_way(self) -> tuple[str | None, dict[str, dict[str, tuple[int, Any]]]]:
+        """``_walk_history``'s answer from every entry held a slice at a time."""
+        latest: dict[str, dict[str, tuple[int, Any]]] = {}
+        for slices in (self._history_slices, self._history_in_order):
+            report = hist.HistoryReport()
+            latest.clear()
+            for entries in slices():
+                report = hist.verify_chain(entries, report.head_seq, report.head_hash)
+                if not report.ok:
+                    break
+                for entry in entries:
+                    latest.setdefault(entry["partition"], {})[entry["record"]] = (
+                        0, entry["hash"])
+            if report.problem != "sequence":  # else months out of order: in seq order
+                break
+        if report.ok and (report.head_seq, report.head_hash) != self._head:
+            report.problems.append("head")
+        if not report.ok:
+            return (f"history:{report.problem or ','.join(report.problems)}"
+                    f"@{report.broken_at}"), latest
+        return None, latest
+
+    def check(self, progress: Callable[[int, int], None] | None = None,
+              size: int = 20_000) -> list[str]:
         """Read every partition (authenticating each file) and verify the history:
         the chain, and that each record's latest entry hashes its current content.
         A month of history, then a partition, at a time: what is read is
-        dropped before the next (a semester is a million documents).
+        dropped before the next (a semester is a million documents), the
+        records ``size`` at a time; a stored document whose bytes are what its
+        entry hashed (canonical JSON) is not parsed.
         ``progress(done, total)``: the history counts one step, each partition one."""
-        problems: list[str] = []
         with self.lock:
-            latest: dict[str, dict[str, str | None]] = {}
-            for slices in (self._history_slices, self._history_in_order):
-                report = hist.HistoryReport()
-                latest.clear()
-                for entries in slices():
-                    report = hist.verify_chain(entries, report.head_seq, report.head_hash)
-                    if not report.ok:
-                        break
-                    for entry in entries:
-                        latest.setdefault(entry["partition"], {})[entry["record"]] = entry["hash"]
-                if report.problem != "sequence":  # else months out of order: in seq order
-                    break
-            if report.ok and (report.head_seq, report.head_hash) != self._head:
-                report.problems.append("head")
-            if not report.ok:
-                problems.append(f"history:{report.problem or ','.join(report.problems)}"
-                                f"@{report.broken_at}")
-                return problems
+            walked = self._walk_history()
+            problem, latest = walked if walked is not None else self._history_long_way()
+            if problem is not None:
+                return [problem]
+            problems: list[str] = []
             key = self._history_key
+
+            keyed, plain = hmac.digest, hashlib.sha256
+
+            def matches(data: bytes, digest: Any) -> bool:
+                # entries written before the history was keyed hash plainly
+                if type(digest) is bytes:
+                    return (key is not None and keyed(key, data, "sha256") == digest
+                            ) or plain(data).digest() == digest
+                return (key is not None and digest == keyed(key, data, "sha256").hex()
+                        ) or digest == plain(data).hexdigest()
+
             names = self.partitions()
             for done, name in enumerate(names, start=1):
                 if progress:
@@ -790,29 +1019,67 @@ class Store:
                 if name.startswith("history/") and name not in latest:
                     continue  # read above
                 part = self._transient(name)  # authenticated, even with no entries
-                records = latest.get(name, {})
+                records = latest.pop(name, {})
                 if not records:
                     continue
-                with _bulk(freeze=False):
-                    if name in self._loaded:
-                        found = {i: part._raw(i) for i in records}
-                    else:
-                        found = dict(zip(part.ids(), part.all(), strict=True))
-                for record_id, digest in records.items():
-                    doc = found.get(record_id)
-                    if doc is None:
-                        ok = digest is None
-                    else:  # entries written before the history was keyed hash plainly
-                        data = canonical_json(doc)
-                        ok = key is not None and digest == hmac.digest(
-                            key, data, "sha256").hex()  # OpenSSL's one-shot HMAC
-                        ok = ok or digest == sha256_hex(data)
-                    if not ok:
-                        problems.append(f"record:{name}")
-                del found
+                failing = self._records_failing(part, records, matches, size)
+                problems += [f"record:{name}"] * failing
+                del records
             if progress:
                 progress(len(names) + 1, len(names) + 1)
             return problems
+
+    def _records_failing(self, part: Partition, records: dict[str, tuple[int, Any]],
+                         matches: Callable[[bytes, Any], bool], size: int) -> int:
+        """How many of ``records`` (id -> (rank, its latest entry's hash))
+        ``part`` does not hold as hashed. A loaded partition's documents are
+        read in place; one only read for the check, ``size`` at a time in
+        the order stored: by their stored bytes while those are canonical
+        JSON (what was hashed), else in one parse of each slice (every
+        document parsed, as ``all`` would)."""
+        stored = part._docs
+        gone = records.keys() - stored.keys()  # removed: their latest entry says so, or fails
+        failing = sum(1 for i in gone if records[i][1] is not None)
+        with _bulk(freeze=False):
+            if part.name in self._loaded or not part._as_read:
+                loaded = part.name in self._loaded
+                for record_id, (_, digest) in records.items():
+                    doc = part._raw(record_id) if loaded else stored.get(record_id)
+                    if type(doc) is int:
+                        doc = part._parse(record_id, doc)
+                    if doc is not None and not matches(canonical_json(doc), digest):
+                        failing += 1
+                return failing
+            ids = part.ids()
+            probe = next((i for i in ids if records.get(i, (0, None))[1] is not None), None)
+            canonical = probe is not None and matches(part._bytes(stored[probe]),
+                                                      records[probe][1])
+            for start in range(0, len(ids), size):
+                if canonical:
+                    unsure = []
+                    for n, record_id in enumerate(ids[start: start + size], start):
+                        held = records.get(record_id)
+                        if held is None or held[1] is None or not matches(
+                                part._bytes(n), held[1]):
+                            unsure.append(record_id)
+                    docs, piece = part.get_many(unsure), unsure
+                else:
+                    docs, piece = part._parse_range(start, start + size), ids[start: start + size]
+                    helds = list(map(records.get, piece))
+                    if self._history_key is not None and None not in helds:
+                        # each named by an entry: the slice's keyed hashes at once, as
+                        # ``matches`` takes them (it is then asked only if one differs)
+                        want = [h[1] for h in helds]
+                        macs = map(hmac.digest, itertools.repeat(self._history_key),
+                                   map(_canonical, docs), itertools.repeat("sha256"))
+                        if list(macs) == want:
+                            continue
+                for record_id, doc in zip(piece, docs, strict=True):
+                    held = records.get(record_id)
+                    if held is not None and not matches(canonical_json(doc), held[1]):
+                        failing += 1
+                del docs, piece
+        return failing
 
     # -- closing ------------------------------------------------------------------------
     def close(self, *, compact: bool = True) -> None:

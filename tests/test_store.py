@@ -914,3 +914,94 @@ def test_check_reads_months_whose_runs_lie_apart_in_seq_order(folder: Path) -> N
     assert store.check() == ["record:roster"]
     assert store.partition("roster").get(ids[12])["name"] == "p13"
     store.close()
+
+
+def _out_of_order_vault(folder: Path) -> None:
+    """As the demo writes a semester (see the test above), with updates and
+    a removal in past months of records created this month: a record's
+    latest entry lies in a month read before the one of its first."""
+    times = iter(["2026-12-05T00:00:00.000Z"] * 4 + ["2026-10-01T00:00:00.000Z"] * 6
+                 + ["2026-11-01T00:00:00.000Z"] * 4 + ["2026-12-05T00:00:00.000Z"] * 100)
+    store = make_store(folder, clock=lambda: next(times), history_key=b"h" * 32)
+    roster = store.partition("roster")
+    ids = [roster.insert(person(i)) for i in range(2)]  # seq 1, 2: this month
+    roster.insert(person(2))  # 3, 4, 5: october
+    roster.update(ids[0], {"name": "changed in october"})
+    roster.update(ids[1], {"name": "changed in october"})
+    roster.insert(person(3))  # 6, 7: november
+    roster.remove(ids[0])
+    for i in range(4, 8):  # 8 to 11, and 12: this month
+        roster.insert(person(i))
+    roster.update(ids[1], {"name": "changed again"})
+    assert [[e["seq"] for e in store.partition(m).view()] for m in store.partitions("history/")
+            ] == [[3, 4, 5], [6, 7], [1, 2, 8, 9, 10, 11, 12]]
+    store.close()
+
+
+def _entry_line(seq: int) -> bytes:
+    return f'{{"seq":{seq},'.encode()
+
+
+@pytest.mark.parametrize(("month", "change"), [
+    (None, None),
+    ("history/2026-10", lambda p: p.replace(b'"op":"insert"', b'"op":"update"', 1)),
+    ("history/2026-11", lambda p: p.replace(b'"op":"remove"', b'"op":"insert"', 1)),
+    ("history/2026-12", lambda p: p.replace(b'"op":"insert"', b'"op":"remove"', 1)),
+    ("history/2026-12", lambda p: p.replace(b'"time":"2026-12-05', b'"time":"2026-12-06', 1)),
+    ("history/2026-11", lambda p: p.replace(_entry_line(6), _entry_line(7), 1)),
+    ("history/2026-10", lambda p: p.replace(_entry_line(4), _entry_line(5), 1)),
+    ("history/2026-12", lambda p: p.replace(_entry_line(1), _entry_line(0), 1)),
+    ("history/2026-12", lambda p: p.replace(_entry_line(1), b'{"seq":true,', 1)),
+    ("history/2026-12", lambda p: p.replace(_entry_line(12), b'{"seq":12.0,', 1)),
+    ("history/2026-10", lambda p: p.replace(b'"prev":"', b'"prev":"0', 1)),
+    ("history/2026-11", lambda p: p.replace(b'"record":"', b'"record":"x', 1)),
+    ("history/2026-10", lambda p: p.replace(b'"hash":"', b'"hash":"A', 1)),
+    ("history/2026-10", lambda p: p.replace(b'"000000000003"', b'"x00000000003"', 2)),
+    ("history/2026-10", lambda p: p.replace(b'"000000000004"', b'"000000000014"', 2)),
+    ("history/2026-11", lambda p: p.replace(b',"partition":"roster"', b"", 1)),
+    ("roster", lambda p: p.replace(b'"name":"p6"', b'"name":"p7"', 1)),
+    ("roster", lambda p: p.replace(b'"name":"changed again"', b'"name":"changed"', 1)),
+])
+def test_check_walks_the_history_once_and_finds_what_the_long_way_finds(
+        folder: Path, month, change) -> None:  # type: ignore[no-untyped-def]
+    """The check reads each month once and walks the runs of consecutive
+    ids, joined in month order then in seq order: what it finds, for each
+    change to an authenticated file, is what reading every entry in order
+    (``_history_long_way``) finds."""
+    _out_of_order_vault(folder)
+    if change is not None:
+        before = _plain(_snapshot(folder, month))
+        assert change(before) != before
+        _rewrite(folder, month, change)
+    store = make_store(folder, history_key=b"h" * 32)
+    read: list[str] = []
+    load = store._load_docs
+    store._load_docs = lambda name: (read.append(name), load(name))[1]  # type: ignore[method-assign]
+
+    def hashes(latest: dict) -> dict:  # type: ignore[type-arg]
+        return {p: {r: v.hex() if isinstance(v, bytes) else v for r, (_, v) in rs.items()}
+                for p, rs in latest.items()}
+
+    def outcome(way):  # type: ignore[no-untyped-def]
+        try:
+            found = way()
+        except VaultCorrupt as exc:
+            return exc.params
+        return None if found is None else (found[0], hashes(found[1]) if found[0] is None else 0)
+
+    walked = outcome(store._walk_history)
+    months = [n for n in read if n.startswith("history/")]
+    assert months == sorted(set(months))  # each month read once, in order
+    if walked is not None:
+        assert walked == outcome(store._history_long_way)
+    for size in (1, 2, 3):  # slices across runs and months, each walked at once or one by one
+        assert outcome(lambda: store._walk_history(size)) == walked  # noqa: B023 (called at once)
+    try:
+        problems = store.check()
+    except VaultCorrupt as exc:
+        assert walked == exc.params
+    else:
+        assert problems == ([] if change is None else ["record:roster"] if month == "roster"
+                            else [walked[0] if walked else problems[0]])
+        assert change is None or problems[0].startswith(("history:", "record:"))
+    store.close(compact=False)
