@@ -19,6 +19,7 @@ from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.alert import ALERT, OPEN
 from branchtool.records.fields import FieldDef, Kind
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services.alerts import AlertView
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
@@ -37,28 +38,34 @@ COLUMNS = (
 ALARMING = ("fever", "symptom", "risk_travel", "case_contact")
 
 
-class AlertRow:
-    __slots__ = ("id", "tone", "view")
+# Every column from the alert's view (who, why, since: the rule's words).
+ALERT_VIEW = ListView(None, COLUMNS, {
+    "who": lambda row: row.alert.who,
+    "why": lambda row: row.alert.why,
+    "since": lambda row: row.alert.since,
+    "status": lambda row: ALERT.field("status").display(row.alert.status),
+    "note": lambda row: row.alert.doc.get("note", ""),
+})
 
-    def __init__(self, view: AlertView) -> None:
-        self.id = view.id
-        self.view = view
-        if view.status != OPEN:
+
+class AlertRow(ViewRow):
+    __slots__ = ("alert", "id", "tone")
+    VIEW = ALERT_VIEW
+
+    def __init__(self, alert: AlertView) -> None:
+        self.id = alert.id
+        self.alert = alert
+        if alert.status != OPEN:
             self.tone = "muted"
         else:
-            self.tone = "alarm" if view.rule in ALARMING else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        v = self.view
-        return (v.who, v.why, v.since, ALERT.field("status").display(v.status),
-                v.doc.get("note", ""))
+            self.tone = "alarm" if alert.rule in ALARMING else "warn"
 
 
 class AlertTable(PersonRows, StyledTable):
     BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
 
     def person_of(self, row: Any) -> str | None:
-        return row.view.doc.get("person")
+        return row.alert.doc.get("person")
 
 
 def handle_alert(screen: Any, session: Session, alert_id: str,

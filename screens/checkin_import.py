@@ -10,6 +10,7 @@ questionnaire's template."""
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -23,6 +24,7 @@ from textual.widgets import Button, Input
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import FieldDef
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services import checkin_import as ci
 from branchtool.services.survey_templates import column_id
 from branchtool.session import Session
@@ -42,8 +44,16 @@ PROBLEM_COLUMNS = (
 )
 
 
-class ProblemRow:
+PROBLEM_VIEW = ListView(None, PROBLEM_COLUMNS, {
+    "row": lambda problem: str(problem.row),
+    "written": attrgetter("written"),
+    "reason": attrgetter("reason"),
+})
+
+
+class ProblemRow(ViewRow):
     __slots__ = ("candidates", "id", "kind", "reason", "row", "tone", "written")
+    VIEW = PROBLEM_VIEW
 
     def __init__(self, row: int, written: str, reason: str, kind: str,
                  candidates: list[str] | None = None) -> None:
@@ -51,9 +61,6 @@ class ProblemRow:
         self.row, self.written, self.reason, self.kind = row, written, reason, kind
         self.candidates = candidates or []
         self.tone = "alarm" if kind == "bad" else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return (str(self.row), self.written, self.reason)
 
 
 LIST_MAX = 12  # names listed in a preview line before "and N more"

@@ -20,6 +20,7 @@ from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
 from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
@@ -57,8 +58,13 @@ class ContactTable(PersonRows, StyledTable):
         return row.doc.get("person")
 
 
-class ContactRow:
+CONTACT_VIEW = ListView(CONTACT, COLUMNS, {"today": lambda row: row.today_text()})
+FOLLOWUP_VIEW = ListView(FOLLOWUP, FOLLOWUP_COLUMNS)
+
+
+class ContactRow(ViewRow):
     __slots__ = ("doc", "followup", "id", "today", "tone")
+    VIEW = CONTACT_VIEW
 
     def __init__(self, doc: dict[str, Any], followup: dict[str, Any] | None,
                  name: str, today: dt.date) -> None:
@@ -73,18 +79,16 @@ class ContactRow:
         else:
             self.tone = ""
 
-    def cells(self) -> tuple[str, ...]:
+    def today_text(self) -> str:
+        """Today's follow-up: done (its status), due, or due from tomorrow."""
         if self.followup:
-            today = FOLLOWUP.field("status").display(self.followup["status"])
-        elif self.doc.get("outcome"):
-            today = ""
-        elif rules.observation_active(self.doc, self.today) \
+            return FOLLOWUP.field("status").display(self.followup["status"])
+        if self.doc.get("outcome"):
+            return ""
+        if rules.observation_active(self.doc, self.today) \
                 and not rules.followup_due(self.doc, self.today):  # registered today
-            today = i18n.t("watch.contacts.due_tomorrow")
-        else:
-            today = i18n.t("watch.contacts.due")
-        return tuple(today if c.key == "today" else c.display(self.doc.get(c.key, ""))
-                     for c in COLUMNS)
+            return i18n.t("watch.contacts.due_tomorrow")
+        return i18n.t("watch.contacts.due")
 
 
 class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
@@ -349,13 +353,11 @@ class ContactScreen(ReadOnlyGuard, ModalScreen[None], LockAware):
         self.dismiss(None)
 
 
-class FollowupRow:
+class FollowupRow(ViewRow):
     __slots__ = ("doc", "id", "tone")
+    VIEW = FOLLOWUP_VIEW
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.id = doc["id"]
         self.doc = doc
         self.tone = "" if doc["status"] == "well" else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return tuple(c.display(self.doc.get(c.key, "")) for c in FOLLOWUP_COLUMNS)

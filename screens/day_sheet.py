@@ -23,8 +23,7 @@ from textual.message import Message
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet
-from branchtool.services.roster import Person
+from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet, SheetRow
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.cell_fit import join_names
@@ -38,25 +37,6 @@ from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 
 FILTERS = ("", MISSING, ABNORMAL)
-
-
-class SheetRow:
-    """One person's line on the sheet; the cells follow the live sheet."""
-
-    __slots__ = ("id", "person", "sheet")
-
-    def __init__(self, sheet: DaySheet, person: Person) -> None:
-        self.sheet = sheet
-        self.person = person
-        self.id = person.id
-
-    def cells(self) -> tuple[str, ...]:
-        return self.sheet.cells(self.person)
-
-    @property
-    def tone(self) -> str:
-        status = self.sheet.status(self.id)
-        return "alarm" if status == ABNORMAL else "muted" if status == MISSING else ""
 
 
 class SheetTable(ReadOnlyGuard, PersonRows, StyledTable):

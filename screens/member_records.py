@@ -37,7 +37,7 @@ def task_options(session: Session, member: str, keep: str = "") -> list[tuple[st
     options = []
     if member:
         rows = sorted(tasks.for_member(member), key=lambda r: r.doc["due"], reverse=True)
-        options = [(f"{r.doc['title']}  {r.cells()[2]}", r.id) for r in rows[:LINKABLE]]
+        options = [(f"{r.doc['title']}  {r.cell('due')}", r.id) for r in rows[:LINKABLE]]
     listed = {v for _, v in options}
     options += [(title, i) for i, title in tasks.titles(keep) if i not in listed]
     return options

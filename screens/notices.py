@@ -18,6 +18,7 @@ from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import FieldDef, RecordDef
 from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -62,18 +63,22 @@ def coverage_text(coverage: Coverage) -> str:
             f"{coverage_bar(coverage.relayed, coverage.expected, 6)}")
 
 
-class NoticeRow:
+NOTICE_VIEW = ListView(NOTICE, COLUMNS, {"coverage": lambda row: coverage_text(row.coverage)})
+AUDIENCE_VIEW = ListView(RELAY, AUDIENCE_COLUMNS, {
+    "person_name": lambda row: row.person["name"],
+    "method": lambda row: method_text(row.doc),
+})
+
+
+class NoticeRow(ViewRow):
     __slots__ = ("coverage", "doc", "id", "tone")
+    VIEW = NOTICE_VIEW
 
     def __init__(self, doc: dict[str, Any], coverage: Coverage) -> None:
         self.id = doc["id"]
         self.doc = doc
         self.coverage = coverage
         self.tone = "" if coverage.relayed >= coverage.expected else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return tuple(coverage_text(self.coverage) if c.key == "coverage"
-                     else c.display(self.doc.get(c.key, "")) for c in COLUMNS)
 
 
 class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
@@ -153,19 +158,15 @@ class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
         self.app.push_screen(NoticeScreen(self.session, event.row_id), closed)
 
 
-class AudienceRow:
+class AudienceRow(ViewRow):
     __slots__ = ("doc", "id", "person", "tone")
+    VIEW = AUDIENCE_VIEW
 
     def __init__(self, person: Person, relay: dict[str, Any] | None) -> None:
         self.id = person.id
         self.person = person
         self.doc = relay or {}
         self.tone = "" if self.doc.get("relayed_on") else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return tuple(self.person["name"] if c.key == "person_name"
-                     else method_text(self.doc) if c.key == "method"
-                     else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
 
 
 class NoticeScreen(ReadOnlyGuard, ModalScreen[None], LockAware):

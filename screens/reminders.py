@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.message import Message
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef
+from branchtool.records.views import ListView, ViewRow
 from branchtool.session import Session
 from screens.base import LockAware
 from screens.care_table import FlaggedTable
@@ -30,19 +32,18 @@ COLUMNS = (
     FieldDef("when", width=20, priority=80, record="reminder"),
 )
 CASE, TASK = "case", "task"
+REMINDER_VIEW = ListView(None, COLUMNS, {k: attrgetter(k) for k in ("kind", "what", "when")})
 
 
 @dataclass(frozen=True)
-class ReminderRow:
+class ReminderRow(ViewRow):
     id: str  # "case:<id>" or "task:<id>"
     kind: str
     what: str
     when: str
     overdue: bool
     muted = False
-
-    def cells(self) -> tuple[str, ...]:
-        return self.kind, self.what, self.when
+    VIEW: ClassVar[ListView] = REMINDER_VIEW
 
 
 def reminder_rows(session: Session) -> list[ReminderRow]:

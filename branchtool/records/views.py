@@ -1,0 +1,80 @@
+"""What a list shows: its columns, keyed by field, and how each cell's text
+is found.
+
+A ``ListView`` names the columns of one list (the roster, the care cases, a
+task's list …): each column is a ``FieldDef`` — a stored field of the view's
+record definition (its label, width, priority and display come from there)
+or a computed column (a name, a label in the catalogs, a width), whose text is
+a function of the row declared once, in ``computed``. A row model (``Row``)
+answers ``cell(key)`` by asking its view, so a table reads a cell by its
+column's key, never by position, and a column moved or added is one line in
+the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, Protocol
+
+from branchtool.records.fields import FieldDef, RecordDef
+
+Text = Callable[[Any], str]
+
+
+class Row(Protocol):
+    """A line of a list: an id and a text for each column key."""
+
+    id: str
+
+    def cell(self, key: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class ListView:
+    """The columns of a list over ``record`` (``None``: every column is computed)."""
+
+    record: RecordDef | None
+    columns: tuple[FieldDef, ...]
+    computed: Mapping[str, Text] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        stored = self.record.by_key if self.record is not None else {}
+        for column in self.columns:
+            if column.key not in self.computed and column.key not in stored:
+                raise ValueError(f"column {column.key!r} is neither a field nor computed")
+        for key in self.computed:
+            if key not in self.by_key:
+                raise ValueError(f"computed column {key!r} is not a column")
+
+    @cached_property
+    def by_key(self) -> dict[str, FieldDef]:
+        return {c.key: c for c in self.columns}
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    def cell(self, row: Any, key: str) -> str:
+        """The text of ``row``'s ``key`` column in the current language: the
+        computed text, or the stored field (``row.doc``) as its field shows it."""
+        text = self.computed.get(key)
+        if text is not None:
+            return text(row)
+        return self.by_key[key].display(row.doc.get(key, ""))
+
+    def texts(self, row: Any) -> dict[str, str]:
+        """Every column's text, by key (for exports and tests)."""
+        return {c.key: self.cell(row, c.key) for c in self.columns}
+
+
+class ViewRow:
+    """A row model whose cells its class's ``VIEW`` gives (``row.doc`` holds
+    the stored fields)."""
+
+    __slots__ = ()
+    VIEW: ClassVar[ListView]
+
+    def cell(self, key: str) -> str:
+        return self.VIEW.cell(self, key)

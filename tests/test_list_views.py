@@ -1,0 +1,86 @@
+"""Every list's view: its columns name fields of its record definition or
+computed columns it declares, and every row model reads a cell by key."""
+
+from __future__ import annotations
+
+import importlib
+import pathlib
+import re
+
+import pytest
+
+from branchtool.records.fields import FieldDef, Kind, RecordDef
+from branchtool.records.views import ListView, ViewRow
+
+MODULES = (
+    "branchtool.services.roster", "branchtool.services.care", "branchtool.services.tasks",
+    "branchtool.services.deeds", "branchtool.services.member_records",
+    "branchtool.services.health", "screens.contacts", "screens.notices", "screens.alerts",
+    "screens.reminders", "screens.checkin_import",
+)
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def views() -> list[tuple[str, ListView]]:
+    found = []
+    for name in MODULES:
+        module = importlib.import_module(name)
+        found += [(f"{name}.{attr}", value) for attr, value in vars(module).items()
+                  if isinstance(value, ListView)]
+    return found
+
+
+def test_every_module_declares_its_views() -> None:
+    names = {name.rsplit(".", 1)[1] for name, _ in views()}
+    assert {"ROSTER_VIEW", "CASE_VIEW", "VISIT_VIEW", "CASE_VISIT_VIEW", "TASK_VIEW",
+            "LOAD_VIEW", "DEED_VIEW", "RECORD_VIEW", "SHEET_VIEW", "CONTACT_VIEW",
+            "FOLLOWUP_VIEW", "NOTICE_VIEW", "AUDIENCE_VIEW", "ALERT_VIEW",
+            "REMINDER_VIEW", "PROBLEM_VIEW"} <= names
+
+
+@pytest.mark.parametrize("name,view", views(), ids=lambda v: v if isinstance(v, str) else "")
+def test_a_column_is_a_field_of_the_record_or_computed(name: str, view: ListView) -> None:
+    fields = view.record.by_key if view.record is not None else {}
+    for column in view.columns:
+        assert column.key in view.computed or column.key in fields, (name, column.key)
+        if column.key in fields and column.key not in view.computed:
+            # a stored field's column is the record's own definition of it
+            assert fields[column.key].kind is column.kind, (name, column.key)
+    assert set(view.computed) <= set(view.keys), name
+    assert len(set(view.keys)) == len(view.keys), name  # a key names one column
+
+
+def test_a_view_refuses_a_column_that_is_neither() -> None:
+    record = RecordDef("task", (FieldDef("title", width=10),))
+    with pytest.raises(ValueError):
+        ListView(record, (FieldDef("nothing", width=4, record="task"),))
+    with pytest.raises(ValueError):
+        ListView(record, (record.field("title"),), {"other": lambda row: ""})
+
+
+def test_a_row_reads_a_cell_by_key() -> None:
+    record = RecordDef("task", (FieldDef("title", width=10),
+                                FieldDef("due", Kind.DATE, width=14)))
+
+    class Row(ViewRow):
+        VIEW = ListView(record, (record.field("title"), record.field("due"),
+                                 FieldDef("count", width=4, record="task")),
+                        {"count": lambda row: str(len(row.doc["title"]))})
+
+        def __init__(self) -> None:
+            self.id, self.doc = "t1", {"title": "值班", "due": "2024-06-01"}
+
+    row = Row()
+    assert row.cell("title") == "值班" and row.cell("count") == "2"
+    assert row.cell("due") == record.field("due").display("2024-06-01")
+    assert list(Row.VIEW.texts(row)) == ["title", "due", "count"]
+
+
+def test_no_row_gives_its_cells_by_position() -> None:
+    """A table reads ``row.cell(key)``: no ``cells()`` tuple is left to drift
+    from its columns."""
+    for folder in ("branchtool", "screens"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"def cells\(self\) -> tuple", text), path
+            assert ".cells()" not in text, path
