@@ -14,8 +14,9 @@ of a widget: a section changes ``focus_shown``, not ``on_show``.)
 
 A pane's table mixes in ``ListTable``: its row keys name the pane's methods
 (``Binding("e", "row('edit')", …)`` calls ``pane.edit(row_id)`` on the
-current row, ``"pane('mark_rest')"`` calls ``pane.mark_rest()``), and a
-read-only session refuses those the table lists in ``WRITE_ACTIONS``.
+current row, ``"pane('mark_rest')"`` calls ``pane.mark_rest()``; the pane
+is the nearest ``RowOwner`` above), and a read-only session refuses those the
+table lists in ``WRITE_ACTIONS``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ class Count(Widget):
         return self.text
 
 
+class RowOwner:
+    """A pane whose table's row keys call its methods (every ``ListPane``;
+    the day sheet, whose bar is its own)."""
+
+
 class ListTable(ReadOnlyGuard):
     """The row keys of a list pane's table, mixed in before its table class."""
 
@@ -65,7 +71,8 @@ class ListTable(ReadOnlyGuard):
 
     @property
     def pane(self) -> Any:
-        return self.query_ancestor(ListPane)  # type: ignore[attr-defined]
+        return next(node for node in self.ancestors  # type: ignore[attr-defined]
+                    if isinstance(node, RowOwner))
 
     def action_row(self, method: str) -> None:
         """The pane's ``method`` on the current row's id."""
@@ -78,7 +85,7 @@ class ListTable(ReadOnlyGuard):
         getattr(self.pane, method)()
 
 
-class ListPane(ReadOnlyGuard, Vertical, LockAware):
+class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
     NAME: ClassVar[str] = ""  # the pane's id and the prefix of its parts' ids
     SEARCH: ClassVar[str] = ""  # the catalog key of the search box's placeholder
     DEFAULT_CSS = """
