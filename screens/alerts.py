@@ -18,8 +18,7 @@ from textual.widgets import Button, Input
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.alert import ALERT, OPEN
-from branchtool.records.fields import FieldDef, Kind
-from branchtool.records.views import ListView, ViewRow
+from branchtool.records.views import Computed, ListView, ViewRow, computed
 from branchtool.services.alerts import AlertView
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
@@ -28,24 +27,19 @@ from screens.plain import Footer, Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 
-COLUMNS = (
-    FieldDef("who", width=8, priority=100, record="alert"),
-    FieldDef("why", width=18, priority=90, record="alert"),
-    FieldDef("since", Kind.TEXT, width=13, priority=80, record="alert"),
-    ALERT.field("status"),
-    FieldDef("note", width=16, priority=10, record="alert"),
-)
 ALARMING = ("fever", "symptom", "risk_travel", "case_contact")
 
 
 # Every column from the alert's view (who, why, since: the rule's words).
-ALERT_VIEW = ListView(None, COLUMNS, {
-    "who": lambda row: row.alert.who,
-    "why": lambda row: row.alert.why,
-    "since": lambda row: row.alert.since,
-    "status": lambda row: ALERT.field("status").display(row.alert.status),
-    "note": lambda row: row.alert.doc.get("note", ""),
-})
+ALERT_VIEW = ListView.of(
+    None,
+    computed("who", lambda row: row.alert.who, width=8, priority=100, record="alert"),
+    computed("why", lambda row: row.alert.why, width=18, priority=90, record="alert"),
+    computed("since", lambda row: row.alert.since, width=13, priority=80, record="alert"),
+    Computed(ALERT.field("status"), lambda row: ALERT.field("status").display(row.alert.status)),
+    computed("note", lambda row: row.alert.doc.get("note", ""), width=16, priority=10,
+             record="alert"))
+COLUMNS = ALERT_VIEW.columns
 
 
 class AlertRow(ViewRow):

@@ -23,8 +23,7 @@ from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.records.fields import FieldDef
-from branchtool.records.views import ListView, ViewRow
+from branchtool.records.views import ListView, ViewRow, computed
 from branchtool.services import checkin_import as ci
 from branchtool.services.survey_templates import column_id
 from branchtool.session import Session
@@ -37,18 +36,13 @@ from screens.survey_choices import BLANK_VALUE, column_options, value_options
 from screens.survey_templates import SurveyTemplatesScreen
 from screens.watch_widgets import StyledTable
 
-PROBLEM_COLUMNS = (
-    FieldDef("row", width=5, priority=100, record="watch.import"),
-    FieldDef("written", width=8, priority=90, record="watch.import"),
-    FieldDef("reason", width=30, priority=80, record="watch.import"),
-)
-
-
-PROBLEM_VIEW = ListView(None, PROBLEM_COLUMNS, {
-    "row": lambda problem: str(problem.row),
-    "written": attrgetter("written"),
-    "reason": attrgetter("reason"),
-})
+PROBLEM_VIEW = ListView.of(
+    None,
+    computed("row", lambda problem: str(problem.row), width=5, priority=100,
+             record="watch.import"),
+    computed("written", attrgetter("written"), width=8, priority=90, record="watch.import"),
+    computed("reason", attrgetter("reason"), width=30, priority=80, record="watch.import"))
+PROBLEM_COLUMNS = PROBLEM_VIEW.columns
 
 
 class ProblemRow(ViewRow):

@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
-from branchtool.records.fields import FieldDef, InvalidRecord, Problem, RecordDef
-from branchtool.records.views import ListView, ViewRow
+from branchtool.records.fields import InvalidRecord, Problem, RecordDef
+from branchtool.records.views import ListView, ViewRow, computed
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
@@ -31,15 +31,6 @@ from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 
-COLUMNS = (
-    CONTACT.field("name"),
-    CONTACT.field("contact_type"),
-    CONTACT.field("observation_type"),
-    CONTACT.field("end_date"),
-    FieldDef("today", width=14, priority=85, record="watch.contacts"),
-    CONTACT.field("outcome"),
-    CONTACT.field("exposure_date"),
-)
 FOLLOWUP_COLUMNS = FOLLOWUP.columns
 CLOSING = RecordDef("contact", (
     dataclasses.replace(CONTACT.field("outcome"), required=True),
@@ -58,7 +49,11 @@ class ContactTable(PersonRows, StyledTable):
         return row.doc.get("person")
 
 
-CONTACT_VIEW = ListView(CONTACT, COLUMNS, {"today": lambda row: row.today_text()})
+CONTACT_VIEW = ListView.of(
+    CONTACT, "name", "contact_type", "observation_type", "end_date",
+    computed("today", lambda row: row.today_text(), width=14, priority=85,
+             record="watch.contacts"),
+    "outcome", "exposure_date")
 FOLLOWUP_VIEW = ListView(FOLLOWUP, FOLLOWUP_COLUMNS)
 
 
@@ -115,7 +110,7 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="contacts-agenda")
-        yield ContactTable(COLUMNS, empty_text=i18n.t("watch.contacts.empty"),
+        yield ContactTable(CONTACT_VIEW.columns, empty_text=i18n.t("watch.contacts.empty"),
                           id="contacts-table")
 
     @property

@@ -16,9 +16,9 @@ from textual.screen import ModalScreen
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.records.fields import FieldDef, RecordDef
+from branchtool.records.fields import RecordDef
 from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
-from branchtool.records.views import ListView, ViewRow
+from branchtool.records.views import Computed, ListView, ViewRow, computed
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -28,23 +28,6 @@ from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar
 
-COLUMNS = (
-    NOTICE.field("title"),
-    FieldDef("coverage", width=18, priority=95, record="watch.notices"),
-    NOTICE.field("number"),
-    NOTICE.field("deadline"),
-    NOTICE.field("issued_on"),
-    NOTICE.field("issuer"),
-)
-AUDIENCE_COLUMNS = (
-    FieldDef("person_name", width=8, priority=100, record="relay"),
-    RELAY.field("relayed_on"),
-    RELAY.field("method"),
-    RELAY.field("response"),
-    RELAY.field("responded_on"),
-    RELAY.field("relayed_by"),
-    RELAY.field("check_note"),
-)
 RELAY_FORM = RecordDef("relay", (
     dataclasses.replace(RELAY.field("method"), required=True, choices=METHODS),
     RELAY.field("method_other"),
@@ -63,11 +46,20 @@ def coverage_text(coverage: Coverage) -> str:
             f"{coverage_bar(coverage.relayed, coverage.expected, 6)}")
 
 
-NOTICE_VIEW = ListView(NOTICE, COLUMNS, {"coverage": lambda row: coverage_text(row.coverage)})
-AUDIENCE_VIEW = ListView(RELAY, AUDIENCE_COLUMNS, {
-    "person_name": lambda row: row.person["name"],
-    "method": lambda row: method_text(row.doc),
-})
+NOTICE_VIEW = ListView.of(
+    NOTICE, "title",
+    computed("coverage", lambda row: coverage_text(row.coverage), width=18, priority=95,
+             record="watch.notices"),
+    "number", "deadline", "issued_on", "issuer")
+# Who a notice is relayed to: the method as relayed ("其他：…" with its words).
+AUDIENCE_VIEW = ListView.of(
+    RELAY,
+    computed("person_name", lambda row: row.person["name"], width=8, priority=100,
+             record="relay"),
+    "relayed_on",
+    Computed(RELAY.field("method"), lambda row: method_text(row.doc)),
+    "response", "responded_on", "relayed_by", "check_note")
+COLUMNS, AUDIENCE_COLUMNS = NOTICE_VIEW.columns, AUDIENCE_VIEW.columns
 
 
 class NoticeRow(ViewRow):

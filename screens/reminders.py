@@ -18,21 +18,20 @@ from textual.containers import Vertical
 from textual.message import Message
 
 from branchtool import i18n
-from branchtool.records.fields import FieldDef
-from branchtool.records.views import ListView, ViewRow
+from branchtool.records.views import ListView, ViewRow, computed
 from branchtool.session import Session
 from screens.base import LockAware
 from screens.care_table import FlaggedTable
 from screens.plain import Static
 from screens.record_table import RecordTable
 
-COLUMNS = (
-    FieldDef("kind", width=10, priority=90, record="reminder"),
-    FieldDef("what", width=26, priority=100, record="reminder"),
-    FieldDef("when", width=20, priority=80, record="reminder"),
-)
 CASE, TASK = "case", "task"
-REMINDER_VIEW = ListView(None, COLUMNS, {k: attrgetter(k) for k in ("kind", "what", "when")})
+REMINDER_VIEW = ListView.of(
+    None,
+    computed("kind", attrgetter("kind"), width=10, priority=90, record="reminder"),
+    computed("what", attrgetter("what"), width=26, priority=100, record="reminder"),
+    computed("when", attrgetter("when"), width=20, priority=80, record="reminder"))
+COLUMNS = REMINDER_VIEW.columns
 
 
 @dataclass(frozen=True)

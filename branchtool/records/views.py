@@ -5,7 +5,8 @@ A ``ListView`` names the columns of one list (the roster, the care cases, a
 task's list …): each column is a ``FieldDef`` — a stored field of the view's
 record definition (its label, width, priority and display come from there)
 or a computed column (a name, a label in the catalogs, a width), whose text is
-a function of the row declared once, in ``computed``. A row model (``Row``)
+a function of the row declared once, in ``computed`` (``ListView.of`` takes
+a ``computed(...)`` column with its text, in its place among the others). A row model (``Row``)
 answers ``cell(key)`` by asking its view, so a table reads a cell by its
 column's key, never by position, and a column moved or added is one line in
 the view.
@@ -18,9 +19,24 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
-from branchtool.records.fields import FieldDef, RecordDef
+from branchtool.records.fields import FieldDef, Kind, RecordDef
 
 Text = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A column that is not a stored field: its definition (the label is the
+    catalog's ``<record>.field.<key>``, a width, a priority) and its text, a
+    function of the row — declared together, once."""
+
+    column: FieldDef
+    text: Text
+
+
+def computed(key: str, text: Text, *, width: int, priority: int, record: str,
+             kind: Kind = Kind.TEXT) -> Computed:
+    return Computed(FieldDef(key, kind, width=width, priority=priority, record=record), text)
 
 
 class Row(Protocol):
@@ -38,6 +54,24 @@ class ListView:
     record: RecordDef | None
     columns: tuple[FieldDef, ...]
     computed: Mapping[str, Text] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, record: RecordDef | None, *columns: str | FieldDef | Computed) -> ListView:
+        """A view from its columns in order: a field of ``record`` by key, a
+        ``FieldDef`` as it is, a computed column with its text."""
+        defs: list[FieldDef] = []
+        texts: dict[str, Text] = {}
+        for column in columns:
+            if isinstance(column, Computed):
+                defs.append(column.column)
+                texts[column.column.key] = column.text
+            elif isinstance(column, str):
+                if record is None:
+                    raise ValueError(f"column {column!r} names a field of no record")
+                defs.append(record.field(column))
+            else:
+                defs.append(column)
+        return cls(record, tuple(defs), texts)
 
     def __post_init__(self) -> None:
         stored = self.record.by_key if self.record is not None else {}

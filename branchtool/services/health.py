@@ -28,9 +28,9 @@ from typing import Any
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.checkin import CHECKIN, checkin_id, compact, expand, partition_name
-from branchtool.records.fields import FieldDef, InvalidRecord
+from branchtool.records.fields import InvalidRecord
 from branchtool.records.person import ACTIVE
-from branchtool.records.views import ListView, ViewRow
+from branchtool.records.views import Computed, ListView, ViewRow, computed
 from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
 from branchtool.services.query import where
@@ -41,19 +41,6 @@ DAYS = "health_days"
 SETTINGS = "settings"
 SETTINGS_ID = "health"
 NORMAL, ABNORMAL, MISSING = "normal", "abnormal", "missing"
-
-# The day sheet's columns: the person, the day's state, then the check-in.
-SHEET_COLUMNS = (
-    FieldDef("person_name", width=8, priority=100, record="checkin"),
-    FieldDef("state", width=4, priority=95, record="checkin"),
-    CHECKIN.field("temperature"),
-    CHECKIN.field("symptoms"),
-    FieldDef("whereabouts", width=10, priority=45, record="checkin"),
-    CHECKIN.field("isolation"),
-    CHECKIN.field("source"),
-    FieldDef("unit", width=14, priority=10, record="checkin"),
-)
-
 
 
 def _whereabouts(row: SheetRow) -> str:
@@ -67,13 +54,19 @@ def _isolation(row: SheetRow) -> str:
     return "" if isolation == "none" else CHECKIN.field("isolation").display(isolation)
 
 
-SHEET_VIEW = ListView(CHECKIN, SHEET_COLUMNS, {
-    "person_name": lambda row: row.person["name"],
-    "state": lambda row: i18n.t(f"checkin.state.{row.sheet.status(row.id)}"),
-    "whereabouts": _whereabouts,
-    "isolation": _isolation,
-    "unit": lambda row: row.person["unit"],
-})
+# The day sheet: the person, the day's state, then the check-in (empty while missing).
+SHEET_VIEW = ListView.of(
+    CHECKIN,
+    computed("person_name", lambda row: row.person["name"], width=8, priority=100,
+             record="checkin"),
+    computed("state", lambda row: i18n.t(f"checkin.state.{row.sheet.status(row.id)}"),
+             width=4, priority=95, record="checkin"),
+    "temperature", "symptoms",
+    computed("whereabouts", _whereabouts, width=10, priority=45, record="checkin"),
+    Computed(CHECKIN.field("isolation"), _isolation),
+    "source",
+    computed("unit", lambda row: row.person["unit"], width=14, priority=10, record="checkin"))
+SHEET_COLUMNS = SHEET_VIEW.columns
 
 # Called inside the write batch for every changed check-in:
 # (day, person id, stored document before or None, after or None).
