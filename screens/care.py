@@ -105,11 +105,6 @@ class CaseTable(ListTable, PersonRows, FlaggedTable):
 class CarePane(ListPane):
     NAME = "care"
     SEARCH = "care.search.placeholder"
-    WRITE_ACTIONS = frozenset({"add"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "care.key.search", show=False),
-        Binding("ctrl+n", "add", "care.key.add"),
-    ]
 
     def compose_filters(self) -> Iterable[Widget]:
         statuses = [(CARE.field("status").choice_label(s), s) for s in CASE_STATUSES]

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -96,6 +97,12 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
     ListPane > .list-filters Select { width: 1fr; margin-right: 1; }
     ListPane > RecordTable { height: 1fr; }
     """
+    WRITE_ACTIONS = frozenset({"add"})
+    BINDINGS: ClassVar[list[BindingType]] = [  # a section binds the same keys to say more
+        Binding("ctrl+f", "search", "list.key.search", show=False),
+        Binding("ctrl+n", "add", "list.key.add"),
+    ]
+
     def __init__(self, session: Session) -> None:
         super().__init__(id=self.NAME)
         self.session = session
@@ -115,6 +122,9 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
 
     def open_row(self, row_id: str) -> None:
         """Enter on a row."""
+
+    def action_add(self) -> None:
+        """Ctrl+N: a new entry."""
 
     @property
     def table(self) -> RecordTable:

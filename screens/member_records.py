@@ -120,11 +120,6 @@ class DeedsTable(ListTable, FlaggedTable):
 class RecordsPane(ListPane):
     NAME = "records"
     SEARCH = "member_record.search.placeholder"
-    WRITE_ACTIONS = frozenset({"add"})
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "member_record.key.search", show=False),
-        Binding("ctrl+n", "add", "member_record.key.add"),
-    ]
 
     def compose_filters(self) -> Iterable[Widget]:
         yield Select([(i18n.t("member_record.view.records"), RECORDS),

@@ -65,12 +65,12 @@ class RecordTable(ScrollView, can_focus=True):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "table.key.open"),
-        Binding("up", "move(-1)", "table.key.up", show=False),
-        Binding("down", "move(1)", "table.key.down", show=False),
-        Binding("pageup", "page(-1)", "table.key.page_up", show=False),
-        Binding("pagedown", "page(1)", "table.key.page_down", show=False),
-        Binding("home", "edge(0)", "table.key.first", show=False),
-        Binding("end", "edge(1)", "table.key.last", show=False),
+        # the cursor's keys (in F1, not in the footer): (key, action, label)
+        *(Binding(key, action, label, show=False) for key, action, label in (
+            ("up", "move(-1)", "table.key.up"), ("down", "move(1)", "table.key.down"),
+            ("pageup", "page(-1)", "table.key.page_up"),
+            ("pagedown", "page(1)", "table.key.page_down"),
+            ("home", "edge(0)", "table.key.first"), ("end", "edge(1)", "table.key.last"))),
     ]
 
     class Opened(Message):

@@ -84,3 +84,34 @@ def test_no_row_gives_its_cells_by_position() -> None:
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"def cells\(self\) -> tuple", text), path
             assert ".cells()" not in text, path
+
+
+def test_the_list_sections_are_one_pane_with_one_style_sheet() -> None:
+    from screens.care import CarePane, CaseTable
+    from screens.day_sheet import CheckinsPane, SheetTable
+    from screens.list_pane import ListPane, ListTable, RowOwner
+    from screens.member_records import DeedsTable, RecordsPane, RecordsTable
+    from screens.roster_pane import RosterPane, RosterTable
+    from screens.tasks import TasksPane, TaskTable
+
+    panes = (RosterPane, CarePane, TasksPane, RecordsPane)
+    for pane in panes:
+        assert issubclass(pane, ListPane), pane
+        assert pane.NAME and pane.SEARCH, pane
+        # the bar, the filters line, the search box and the table: ListPane's style only
+        own = pane.__dict__.get("DEFAULT_CSS", "")
+        for part in ("-bar", "-filters", "-search", "-table", "height: 1fr"):
+            assert part not in own, (pane, part)
+    assert len({p.NAME for p in panes}) == len(panes)
+    assert issubclass(CheckinsPane, RowOwner)
+    owners = {RosterTable: RosterPane, CaseTable: CarePane, TaskTable: TasksPane,
+              RecordsTable: RecordsPane, DeedsTable: RecordsPane, SheetTable: CheckinsPane}
+    for table, pane in owners.items():
+        assert issubclass(table, ListTable), table
+        # every key on a row names a method of its pane, and a write key is guarded
+        for binding in table.__dict__.get("BINDINGS", []):
+            found = re.fullmatch(r"(row|pane)\('(\w+)'\)", binding.action)
+            if found:
+                assert callable(getattr(pane, found.group(2), None)), (table, binding.action)
+        for action in table.WRITE_ACTIONS:
+            assert callable(getattr(pane, action, None)), (table, action)
