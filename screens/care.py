@@ -42,17 +42,12 @@ from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
-from screens.list_pane import ListPane, ListTable
+from screens.list_pane import ListPane, ListTable, choice_filter
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Footer, Select, Static
 from screens.record_table import RecordTable
 
 Done = Callable[[], None]
-
-
-def _options(record: Any, key: str) -> list[tuple[str, str]]:
-    fdef = record.field(key)
-    return [(fdef.choice_label(code), code) for code in fdef.choices]
 
 
 # -- forms -----------------------------------------------------------------------------------
@@ -110,10 +105,8 @@ class CarePane(ListPane):
         statuses = [(CARE.field("status").choice_label(s), s) for s in CASE_STATUSES]
         yield Select([*statuses, (i18n.t("care.filter.all"), "all")], allow_blank=False,
                      value=FOLLOWING, compact=True, id="care-status")
-        yield Select(_options(CARE, "hardship"), prompt=i18n.t("care.filter.hardship"),
-                     compact=True, id="care-hardship")
-        yield Select(_options(CARE, "severity"), prompt=i18n.t("care.filter.severity"),
-                     compact=True, id="care-severity")
+        yield choice_filter(CARE.field("hardship"), "care.filter.hardship", "care-hardship")
+        yield choice_filter(CARE.field("severity"), "care.filter.severity", "care-severity")
 
     def compose_tables(self) -> Iterable[RecordTable]:
         yield CaseTable(CASE_VIEW.columns, empty_text=i18n.t("care.empty"), id="care-table")

@@ -34,6 +34,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from branchtool import i18n
+from branchtool.records.fields import FieldDef
 from branchtool.records.views import Row
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
@@ -55,6 +56,13 @@ class Count(Widget):
 
     def render(self) -> str:
         return self.text
+
+
+def choice_filter(field: FieldDef, prompt: str, id: str) -> Select:
+    """A filter on a choice field: its choices by label, blank (``prompt``,
+    a catalog key) for all."""
+    return Select([(field.choice_label(code), code) for code in field.choices],
+                  prompt=i18n.t(prompt), compact=True, id=id)
 
 
 class RowOwner:

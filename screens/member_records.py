@@ -22,7 +22,7 @@ from branchtool.session import Session
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
-from screens.list_pane import ListPane, ListTable
+from screens.list_pane import ListPane, ListTable, choice_filter
 from screens.navigation import OpenPersonPage
 from screens.plain import Select
 from screens.record_table import RecordTable
@@ -125,13 +125,9 @@ class RecordsPane(ListPane):
         yield Select([(i18n.t("member_record.view.records"), RECORDS),
                       (i18n.t("member_record.view.deeds"), DEEDS)], allow_blank=False,
                      value=RECORDS, compact=True, id="records-view")
-        kind = MEMBER_RECORD.field("kind")
-        yield Select([(kind.choice_label(c), c) for c in kind.choices],
-                     prompt=i18n.t("member_record.filter.kind"), compact=True,
-                     id="records-kind")
-        status = DEED.field("status")
-        yield Select([(status.choice_label(c), c) for c in status.choices],
-                     prompt=i18n.t("deed.filter.status"), compact=True, id="deeds-status")
+        yield choice_filter(MEMBER_RECORD.field("kind"), "member_record.filter.kind",
+                            "records-kind")
+        yield choice_filter(DEED.field("status"), "deed.filter.status", "deeds-status")
 
     def compose_tables(self) -> Iterable[RecordTable]:
         yield RecordsTable(RECORD_VIEW.columns, empty_text=i18n.t("member_record.empty"),

@@ -26,7 +26,7 @@ from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
 from screens.import_roster import ImportRosterScreen
-from screens.list_pane import ListPane, ListTable
+from screens.list_pane import ListPane, ListTable, choice_filter
 from screens.person_detail import PersonDetail
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Select
@@ -57,11 +57,6 @@ class RosterTable(ListTable, PersonRows, RecordTable):
         self.pane.sort_by(self.sort_key, descending=not self.descending)
 
 
-def _options(key: str) -> list[tuple[str, str]]:
-    fdef = PERSON.field(key)
-    return [(fdef.choice_label(code), code) for code in fdef.choices]
-
-
 class RosterPane(ListPane):
     NAME = "roster"
     SEARCH = "roster.search.placeholder"
@@ -81,10 +76,9 @@ class RosterPane(ListPane):
         self.descending = False
 
     def compose_filters(self) -> Iterable[Widget]:
-        yield Select(_options("category"), prompt=i18n.t("roster.filter.category"),
-                     compact=True, id="filter-category")
-        yield Select(_options("stage"), prompt=i18n.t("roster.filter.stage"),
-                     compact=True, id="filter-stage")
+        yield choice_filter(PERSON.field("category"), "roster.filter.category",
+                            "filter-category")
+        yield choice_filter(PERSON.field("stage"), "roster.filter.stage", "filter-stage")
         yield Select([], prompt=i18n.t("roster.filter.group"), compact=True,
                      id="filter-group")
         yield Select([], prompt=i18n.t("roster.filter.unit"), compact=True,
