@@ -50,8 +50,11 @@ class Count(Widget):
     DEFAULT_CSS = "Count { width: auto; height: 1; color: $text-muted; padding-left: 2; }"
     text = reactive("")
 
-    def watch_text(self, old: str, new: str) -> None:
-        if cell_len(old) != cell_len(new):
+    def watch_text(self, text: str) -> None:
+        floor = self.styles.min_width
+        width = max(cell_len(text) + self.styles.gutter.width,
+                    int(floor.value) if floor is not None and floor.is_cells else 0)
+        if width != self.size.width:
             self.refresh(layout=True)
 
     def render(self) -> str:
