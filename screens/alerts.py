@@ -39,7 +39,6 @@ ALERT_VIEW = ListView.of(
     Computed(ALERT.field("status"), lambda row: ALERT.field("status").display(row.alert.status)),
     computed("note", lambda row: row.alert.doc.get("note", ""), width=16, priority=10,
              record="alert"))
-COLUMNS = ALERT_VIEW.columns
 
 
 class AlertRow(ViewRow):
@@ -150,7 +149,8 @@ class AlertsPanel(Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="alerts-head")
-        yield AlertTable(COLUMNS, empty_text=i18n.t("watch.alert.none"), id="alerts-table")
+        yield AlertTable(ALERT_VIEW.columns, empty_text=i18n.t("watch.alert.none"),
+                         id="alerts-table")
 
     @property
     def table(self) -> AlertTable:
@@ -202,7 +202,7 @@ class AlertsScreen(ModalScreen[None], LockAware):
     def compose(self) -> ComposeResult:
         with Vertical(id="alerts-box"):
             yield Static(id="alerts-title")
-            yield AlertTable(COLUMNS, empty_text=i18n.t("watch.alert.none"),
+            yield AlertTable(ALERT_VIEW.columns, empty_text=i18n.t("watch.alert.none"),
                              id="alerts-all-table")
             yield Footer(compact=True)
 

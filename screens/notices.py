@@ -59,7 +59,7 @@ AUDIENCE_VIEW = ListView.of(
     "relayed_on",
     Computed(RELAY.field("method"), lambda row: method_text(row.doc)),
     "response", "responded_on", "relayed_by", "check_note")
-COLUMNS, AUDIENCE_COLUMNS = NOTICE_VIEW.columns, AUDIENCE_VIEW.columns
+AUDIENCE_COLUMNS = AUDIENCE_VIEW.columns
 
 
 class NoticeRow(ViewRow):
@@ -96,7 +96,8 @@ class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="notices-head")
-        yield StyledTable(COLUMNS, empty_text=i18n.t("watch.notices.empty"), id="notices-table")
+        yield StyledTable(NOTICE_VIEW.columns, empty_text=i18n.t("watch.notices.empty"),
+                          id="notices-table")
 
     @property
     def table(self) -> StyledTable:

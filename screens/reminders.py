@@ -31,7 +31,6 @@ REMINDER_VIEW = ListView.of(
     computed("kind", attrgetter("kind"), width=10, priority=90, record="reminder"),
     computed("what", attrgetter("what"), width=26, priority=100, record="reminder"),
     computed("when", attrgetter("when"), width=20, priority=80, record="reminder"))
-COLUMNS = REMINDER_VIEW.columns
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,8 @@ class RemindersPanel(Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="reminders-head")
-        yield FlaggedTable(COLUMNS, empty_text=i18n.t("reminder.none"), id="reminders-table")
+        yield FlaggedTable(REMINDER_VIEW.columns, empty_text=i18n.t("reminder.none"),
+                           id="reminders-table")
 
     @property
     def table(self) -> FlaggedTable:
