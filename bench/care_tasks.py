@@ -98,7 +98,7 @@ def build(path: Path, people: int, cases: int, tasks: int) -> None:
 
 def first_screen(rows: list[Any]) -> None:
     for row in rows[:SCREEN]:
-        for key in row.VIEW.keys:
+        for key in row.view.keys:
             row.cell(key)
 
 

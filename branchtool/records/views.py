@@ -110,5 +110,10 @@ class ViewRow:
     __slots__ = ()
     VIEW: ClassVar[ListView]
 
+    @property
+    def view(self) -> ListView:
+        """The row's view (a row model shown in two lists keeps its own)."""
+        return self.VIEW
+
     def cell(self, key: str) -> str:
         return self.VIEW.cell(self, key)
