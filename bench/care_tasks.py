@@ -91,7 +91,8 @@ def build(path: Path, people: int, cases: int, tasks: int) -> None:
 
 def first_screen(rows: list[Any]) -> None:
     for row in rows[:SCREEN]:
-        row.cells()
+        for key in row.view.keys:
+            row.cell(key)
 
 
 def lists(session: Session) -> dict[str, Callable[[], list[Any]]]:

@@ -148,12 +148,16 @@ def probe_scrypt(vault: Path) -> dict[str, Any]:
 
 
 def probe_sheet(vault: Path, day: str) -> dict[str, Any]:
+    from branchtool.services.health import SheetRow
+
     session = _unlock(vault)
     health = session.health  # the services the app has built when the sheet opens
     start = time.perf_counter()
     sheet = health.sheet(dt.date.fromisoformat(day))
     for person in sheet.people[:SCREEN]:
-        sheet.cells(person)
+        row = SheetRow(sheet, person)
+        for key in row.view.keys:
+            row.cell(key)
     return {"seconds": time.perf_counter() - start, "people": len(sheet)}
 
 

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.alert import ALERT, OPEN
-from branchtool.records.fields import FieldDef, Kind
+from branchtool.records.views import Computed, ListView, ViewRow, computed
 from branchtool.services.alerts import AlertView
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyForm, localize_bindings
@@ -27,38 +27,38 @@ from screens.plain import Footer, Static
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 
-COLUMNS = (
-    FieldDef("who", width=8, priority=100, record="alert"),
-    FieldDef("why", width=18, priority=90, record="alert"),
-    FieldDef("since", Kind.TEXT, width=13, priority=80, record="alert"),
-    ALERT.field("status"),
-    FieldDef("note", width=16, priority=10, record="alert"),
-)
 ALARMING = ("fever", "symptom", "risk_travel", "case_contact")
 
 
-class AlertRow:
-    __slots__ = ("id", "tone", "view")
+# Every column from the alert's view (who, why, since: the rule's words).
+ALERT_VIEW = ListView.of(
+    None,
+    computed("who", lambda row: row.alert.who, width=8, priority=100, record="alert"),
+    computed("why", lambda row: row.alert.why, width=18, priority=90, record="alert"),
+    computed("since", lambda row: row.alert.since, width=13, priority=80, record="alert"),
+    Computed(ALERT.field("status"), lambda row: ALERT.field("status").display(row.alert.status)),
+    computed("note", lambda row: row.alert.doc.get("note", ""), width=16, priority=10,
+             record="alert"))
 
-    def __init__(self, view: AlertView) -> None:
-        self.id = view.id
-        self.view = view
-        if view.status != OPEN:
+
+class AlertRow(ViewRow):
+    __slots__ = ("alert", "id", "tone")
+    VIEW = ALERT_VIEW
+
+    def __init__(self, alert: AlertView) -> None:
+        self.id = alert.id
+        self.alert = alert
+        if alert.status != OPEN:
             self.tone = "muted"
         else:
-            self.tone = "alarm" if view.rule in ALARMING else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        v = self.view
-        return (v.who, v.why, v.since, ALERT.field("status").display(v.status),
-                v.doc.get("note", ""))
+            self.tone = "alarm" if alert.rule in ALARMING else "warn"
 
 
 class AlertTable(PersonRows, StyledTable):
     BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
 
     def person_of(self, row: Any) -> str | None:
-        return row.view.doc.get("person")
+        return row.alert.doc.get("person")
 
 
 def handle_alert(screen: Any, session: Session, alert_id: str,
@@ -149,7 +149,8 @@ class AlertsPanel(Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="alerts-head")
-        yield AlertTable(COLUMNS, empty_text=i18n.t("watch.alert.none"), id="alerts-table")
+        yield AlertTable(ALERT_VIEW.columns, empty_text=i18n.t("watch.alert.none"),
+                         id="alerts-table")
 
     @property
     def table(self) -> AlertTable:
@@ -201,7 +202,7 @@ class AlertsScreen(ModalScreen[None], LockAware):
     def compose(self) -> ComposeResult:
         with Vertical(id="alerts-box"):
             yield Static(id="alerts-title")
-            yield AlertTable(COLUMNS, empty_text=i18n.t("watch.alert.none"),
+            yield AlertTable(ALERT_VIEW.columns, empty_text=i18n.t("watch.alert.none"),
                              id="alerts-all-table")
             yield Footer(compact=True)
 

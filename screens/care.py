@@ -10,7 +10,7 @@ shows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -19,12 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input
+from textual.widget import Widget
 
 from branchtool import i18n, money
 from branchtool.records.care import (
     CARE,
-    CASE_COLUMNS,
     CASE_STATUSES,
     CASE_VISIT_COLUMNS,
     FOLLOWING,
@@ -33,8 +32,9 @@ from branchtool.records.care import (
     VISIT,
     VISIT_COLUMNS,
 )
+from branchtool.records.views import Row
 from branchtool.services.book import person_name
-from branchtool.services.care import CareQuery, CareService, SupportTotals
+from branchtool.services.care import CASE_VIEW, CareQuery, CareService, SupportTotals
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
@@ -42,16 +42,12 @@ from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.details import Act, DetailScreen, DetailView
+from screens.list_pane import ListPane, ListTable, choice_filter
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Footer, Select, Static
 from screens.record_table import RecordTable
 
 Done = Callable[[], None]
-
-
-def _options(record: Any, key: str) -> list[tuple[str, str]]:
-    fdef = record.field(key)
-    return [(fdef.choice_label(code), code) for code in fdef.choices]
 
 
 # -- forms -----------------------------------------------------------------------------------
@@ -88,119 +84,54 @@ def visit_form(session: Session, case_id: str, visit_id: str | None = None) -> C
 
 
 # -- the pane ---------------------------------------------------------------------------------
-class CaseTable(ReadOnlyGuard, PersonRows, FlaggedTable):
-    WRITE_ACTIONS = frozenset({"visit", "edit"})
+class CaseTable(ListTable, PersonRows, FlaggedTable):
+    WRITE_ACTIONS = frozenset({"add_visit", "edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "visit", "care.key.visit"),
-        Binding("e", "edit", "care.key.edit"),
-        Binding("a", "visits", "care.key.visits"),
+        Binding("v", "row('add_visit')", "care.key.visit"),
+        Binding("e", "row('edit')", "care.key.edit"),
+        Binding("a", "pane('action_visits')", "care.key.visits"),
         PERSON_KEY,
     ]
 
     def person_of(self, row: Any) -> str | None:
         return row.doc.get("person")
 
-    def action_visits(self) -> None:
-        self.query_ancestor(CarePane).action_visits()
 
-    def action_visit(self) -> None:
-        if self.current is not None:
-            self.query_ancestor(CarePane).add_visit(self.current.id)
+class CarePane(ListPane):
+    NAME = "care"
+    SEARCH = "care.search.placeholder"
 
-    def action_edit(self) -> None:
-        if self.current is not None:
-            self.query_ancestor(CarePane).edit(self.current.id)
+    def compose_filters(self) -> Iterable[Widget]:
+        statuses = [(CARE.field("status").choice_label(s), s) for s in CASE_STATUSES]
+        yield Select([*statuses, (i18n.t("care.filter.all"), "all")], allow_blank=False,
+                     value=FOLLOWING, compact=True, id="care-status")
+        yield choice_filter(CARE.field("hardship"), "care.filter.hardship", "care-hardship")
+        yield choice_filter(CARE.field("severity"), "care.filter.severity", "care-severity")
 
-
-class CarePane(ReadOnlyGuard, Vertical, LockAware):
-    WRITE_ACTIONS = frozenset({"add"})
-    DEFAULT_CSS = """
-    CarePane { height: 1fr; }
-    #care-bar, #care-filters { height: 1; }
-    #care-filters { margin-bottom: 1; }
-    #care-search { width: 1fr; }
-    #care-count { width: auto; padding-left: 2; color: $text-muted; }
-    #care-filters Select { width: 1fr; margin-right: 1; }
-    #care-table { height: 1fr; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "care.key.search", show=False),
-        Binding("ctrl+n", "add", "care.key.add"),
-    ]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(id="care")
-        self.session = session
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="care-bar"):
-            yield Input(placeholder=i18n.t("care.search.placeholder"), compact=True,
-                        id="care-search")
-            yield Static(id="care-count")
-        with Horizontal(id="care-filters"):
-            statuses = [(CARE.field("status").choice_label(s), s) for s in CASE_STATUSES]
-            yield Select([*statuses, (i18n.t("care.filter.all"), "all")], allow_blank=False,
-                         value=FOLLOWING, compact=True, id="care-status")
-            yield Select(_options(CARE, "hardship"), prompt=i18n.t("care.filter.hardship"),
-                         compact=True, id="care-hardship")
-            yield Select(_options(CARE, "severity"), prompt=i18n.t("care.filter.severity"),
-                         compact=True, id="care-severity")
-        yield CaseTable(CASE_COLUMNS, empty_text=i18n.t("care.empty"), id="care-table")
-
-    def on_mount(self) -> None:
-        self.reload_data()
-
-    def on_show(self) -> None:
-        self.table.focus()
+    def compose_tables(self) -> Iterable[RecordTable]:
+        yield CaseTable(CASE_VIEW.columns, empty_text=i18n.t("care.empty"), id="care-table")
 
     @property
     def table(self) -> CaseTable:
         return self.query_one(CaseTable)
 
-    def _select(self, name: str) -> str:
-        select = self.query_one(f"#care-{name}", Select)
-        return "" if select.is_blank() else str(select.value)
-
     @property
     def filters(self) -> CareQuery:
-        status = self._select("status")
+        status = self.selected("#care-status")
         return CareQuery(status="" if status == "all" else status,
-                         hardship=self._select("hardship"), severity=self._select("severity"),
-                         text=self.query_one("#care-search", Input).value)
+                         hardship=self.selected("#care-hardship"),
+                         severity=self.selected("#care-severity"), text=self.search_text)
 
-    def reload_data(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+    def list_rows(self) -> tuple[Sequence[Row], str]:
         care = self.session.care
-        current = self.table.current
         rows = care.cases(self.filters)
-        self.table.set_rows(rows, keep=keep or (current.id if current else None))
         overdue = sum(1 for r in care.reminders() if r.kind == "overdue")
-        self.query_one("#care-count", Static).update(
-            i18n.t("care.count", shown=len(rows), overdue=overdue))
+        return rows, i18n.t("care.count", shown=len(rows), overdue=overdue)
 
-    def forget_data(self) -> None:
-        self.table.set_rows([])
-        self.query_one("#care-count", Static).update("")
-
-    @on(Input.Changed, "#care-search")
-    @on(Select.Changed)
-    def _query_changed(self) -> None:
-        self.reload_data()
-
-    @on(Input.Submitted, "#care-search")
-    def _to_table(self) -> None:
-        self.table.focus()
-
-    @on(RecordTable.Opened)
-    def _opened(self, event: RecordTable.Opened) -> None:
-        self.open_case(event.row_id)
+    def open_row(self, row_id: str) -> None:
+        self.open_case(row_id)
 
     # -- actions ------------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.query_one("#care-search", Input).focus()
-
     def open_case(self, case_id: str) -> None:
         self.app.push_screen(CaseDetail(self.session, case_id, changed=self.reload_data))
 
@@ -260,7 +191,7 @@ class CarePane(ReadOnlyGuard, Vertical, LockAware):
         return commands
 
     def _filter(self, name: str, value: str) -> None:
-        self.query_one(f"#care-{name}", Select).value = value
+        self.set_filter(f"#care-{name}", value)
 
 
 # -- a case and its visits -------------------------------------------------------------------
@@ -293,7 +224,7 @@ def _case_title(session: Session, doc: dict[str, Any]) -> Text:
     return title
 
 
-CASE_VIEW = DetailView(
+CASE_DETAIL = DetailView(
     CARE, get=lambda session, case_id: session.care.get(case_id) if case_id in session.care
     else None, title=_case_title,
     # who, and the hardship, severity and status, are the title
@@ -309,7 +240,7 @@ CASE_VIEW = DetailView(
 
 class CaseDetail(DetailScreen):
     """One case: its details (the only place they show), its visits."""
-    VIEW = CASE_VIEW
+    VIEW = CASE_DETAIL
 
     def __init__(self, session: Session, case_id: str, *, changed: Callable[..., None]) -> None:
         super().__init__(session, case_id, changed=changed)

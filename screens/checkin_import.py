@@ -10,6 +10,7 @@ questionnaire's template."""
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import ClassVar
 
@@ -22,7 +23,7 @@ from textual.widgets import Button, Input
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.records.fields import FieldDef
+from branchtool.records.views import ListView, ViewRow, computed
 from branchtool.services import checkin_import as ci
 from branchtool.services.survey_templates import column_id
 from branchtool.session import Session
@@ -35,15 +36,18 @@ from screens.survey_choices import BLANK_VALUE, column_options, value_options
 from screens.survey_templates import SurveyTemplatesScreen
 from screens.watch_widgets import StyledTable
 
-PROBLEM_COLUMNS = (
-    FieldDef("row", width=5, priority=100, record="watch.import"),
-    FieldDef("written", width=8, priority=90, record="watch.import"),
-    FieldDef("reason", width=30, priority=80, record="watch.import"),
-)
+PROBLEM_VIEW = ListView.of(
+    None,
+    computed("row", lambda problem: str(problem.row), width=5, priority=100,
+             record="watch.import"),
+    computed("written", attrgetter("written"), width=8, priority=90, record="watch.import"),
+    computed("reason", attrgetter("reason"), width=30, priority=80, record="watch.import"))
+PROBLEM_COLUMNS = PROBLEM_VIEW.columns
 
 
-class ProblemRow:
+class ProblemRow(ViewRow):
     __slots__ = ("candidates", "id", "kind", "reason", "row", "tone", "written")
+    VIEW = PROBLEM_VIEW
 
     def __init__(self, row: int, written: str, reason: str, kind: str,
                  candidates: list[str] | None = None) -> None:
@@ -51,9 +55,6 @@ class ProblemRow:
         self.row, self.written, self.reason, self.kind = row, written, reason, kind
         self.candidates = candidates or []
         self.tone = "alarm" if kind == "bad" else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return (str(self.row), self.written, self.reason)
 
 
 LIST_MAX = 12  # names listed in a preview line before "and N more"

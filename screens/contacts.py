@@ -16,7 +16,8 @@ from textual.message import Message
 
 from branchtool import i18n
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
-from branchtool.records.fields import FieldDef, Problem, RecordDef
+from branchtool.records.fields import Problem, RecordDef
+from branchtool.records.views import ListView, ViewRow, computed
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
@@ -28,15 +29,6 @@ from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
 
-COLUMNS = (
-    CONTACT.field("name"),
-    CONTACT.field("contact_type"),
-    CONTACT.field("observation_type"),
-    CONTACT.field("end_date"),
-    FieldDef("today", width=14, priority=85, record="watch.contacts"),
-    CONTACT.field("outcome"),
-    CONTACT.field("exposure_date"),
-)
 FOLLOWUP_COLUMNS = FOLLOWUP.columns
 CLOSING = RecordDef("contact", (
     dataclasses.replace(CONTACT.field("outcome"), required=True),
@@ -55,8 +47,17 @@ class ContactTable(PersonRows, StyledTable):
         return row.doc.get("person")
 
 
-class ContactRow:
+CONTACT_VIEW = ListView.of(
+    CONTACT, "name", "contact_type", "observation_type", "end_date",
+    computed("today", lambda row: row.today_text(), width=14, priority=85,
+             record="watch.contacts"),
+    "outcome", "exposure_date")
+FOLLOWUP_VIEW = ListView(FOLLOWUP, FOLLOWUP_COLUMNS)
+
+
+class ContactRow(ViewRow):
     __slots__ = ("doc", "followup", "id", "today", "tone")
+    VIEW = CONTACT_VIEW
 
     def __init__(self, doc: dict[str, Any], followup: dict[str, Any] | None,
                  name: str, today: dt.date) -> None:
@@ -71,18 +72,16 @@ class ContactRow:
         else:
             self.tone = ""
 
-    def cells(self) -> tuple[str, ...]:
+    def today_text(self) -> str:
+        """Today's follow-up: done (its status), due, or due from tomorrow."""
         if self.followup:
-            today = FOLLOWUP.field("status").display(self.followup["status"])
-        elif self.doc.get("outcome"):
-            today = ""
-        elif rules.observation_active(self.doc, self.today) \
+            return FOLLOWUP.field("status").display(self.followup["status"])
+        if self.doc.get("outcome"):
+            return ""
+        if rules.observation_active(self.doc, self.today) \
                 and not rules.followup_due(self.doc, self.today):  # registered today
-            today = i18n.t("watch.contacts.due_tomorrow")
-        else:
-            today = i18n.t("watch.contacts.due")
-        return tuple(today if c.key == "today" else c.display(self.doc.get(c.key, ""))
-                     for c in COLUMNS)
+            return i18n.t("watch.contacts.due_tomorrow")
+        return i18n.t("watch.contacts.due")
 
 
 class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
@@ -109,7 +108,7 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="contacts-agenda")
-        yield ContactTable(COLUMNS, empty_text=i18n.t("watch.contacts.empty"),
+        yield ContactTable(CONTACT_VIEW.columns, empty_text=i18n.t("watch.contacts.empty"),
                           id="contacts-table")
 
     @property
@@ -227,7 +226,7 @@ def _contact_lines(screen: Any, doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-CONTACT_VIEW = DetailView(
+CONTACT_DETAIL = DetailView(
     CONTACT, get=lambda session, contact_id: session.contacts.get(contact_id),
     title=_contact_title, sections={"contact-fields": _contact_lines},
     actions=(
@@ -244,7 +243,7 @@ CONTACT_VIEW = DetailView(
 
 class ContactScreen(DetailScreen):
     """One contact: the record, the follow-ups, and what can be done today."""
-    VIEW = CONTACT_VIEW
+    VIEW = CONTACT_DETAIL
 
     def __init__(self, session: Session, contact_id: str) -> None:
         super().__init__(session, contact_id)
@@ -326,13 +325,11 @@ class ContactScreen(DetailScreen):
             save=save), lambda _: self.reload_data())
 
 
-class FollowupRow:
+class FollowupRow(ViewRow):
     __slots__ = ("doc", "id", "tone")
+    VIEW = FOLLOWUP_VIEW
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.id = doc["id"]
         self.doc = doc
         self.tone = "" if doc["status"] == "well" else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return tuple(c.display(self.doc.get(c.key, "")) for c in FOLLOWUP_COLUMNS)

@@ -23,8 +23,7 @@ from textual.message import Message
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet
-from branchtool.services.roster import Person
+from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet, SheetRow
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.cell_fit import join_names
@@ -32,6 +31,7 @@ from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
 from screens.failures import Failure, RunsWorkers
+from screens.list_pane import ListTable, RowOwner
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
@@ -40,53 +40,18 @@ from screens.watch_widgets import StyledTable
 FILTERS = ("", MISSING, ABNORMAL)
 
 
-class SheetRow:
-    """One person's line on the sheet; the cells follow the live sheet."""
-
-    __slots__ = ("id", "person", "sheet")
-
-    def __init__(self, sheet: DaySheet, person: Person) -> None:
-        self.sheet = sheet
-        self.person = person
-        self.id = person.id
-
-    def cells(self) -> tuple[str, ...]:
-        return self.sheet.cells(self.person)
-
-    @property
-    def tone(self) -> str:
-        status = self.sheet.status(self.id)
-        return "alarm" if status == ABNORMAL else "muted" if status == MISSING else ""
-
-
-class SheetTable(ReadOnlyGuard, PersonRows, StyledTable):
-    WRITE_ACTIONS = frozenset({"mark", "rest", "clear"})
+class SheetTable(ListTable, PersonRows, StyledTable):
+    WRITE_ACTIONS = frozenset({"mark_current", "mark_rest", "clear_current"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "mark", "watch.sheet.key.mark"),
-        Binding("a", "rest", "watch.sheet.key.rest"),
-        Binding("x", "clear", "watch.sheet.key.clear", show=False),
-        Binding("n", "next_missing", "watch.sheet.key.next_missing", show=False),
+        Binding("space", "pane('mark_current')", "watch.sheet.key.mark"),
+        Binding("a", "pane('mark_rest')", "watch.sheet.key.rest"),
+        Binding("x", "pane('clear_current')", "watch.sheet.key.clear", show=False),
+        Binding("n", "pane('next_missing')", "watch.sheet.key.next_missing", show=False),
         PERSON_KEY,
     ]
 
-    @property
-    def pane(self) -> CheckinsPane:
-        return self.query_ancestor(CheckinsPane)
 
-    def action_mark(self) -> None:
-        self.pane.mark_current()
-
-    def action_rest(self) -> None:
-        self.pane.mark_rest()
-
-    def action_clear(self) -> None:
-        self.pane.clear_current()
-
-    def action_next_missing(self) -> None:
-        self.pane.next_missing()
-
-
-class CheckinsPane(RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
+class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
     WRITE_ACTIONS = frozenset({"import"})
     DEFAULT_CSS = """
     CheckinsPane { height: 1fr; }

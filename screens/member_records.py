@@ -4,27 +4,27 @@ accountability, each linked to the tasks it concerns) and exemplary deeds
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Input
+from textual.widget import Widget
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED
-from branchtool.records.member_record import MEMBER_RECORD, RECORD_COLUMNS
-from branchtool.services.deeds import DeedQuery
-from branchtool.services.member_records import RecordQuery
+from branchtool.records.deed import DEED, PROPOSED
+from branchtool.records.member_record import MEMBER_RECORD
+from branchtool.records.views import Row
+from branchtool.services.deeds import DEED_VIEW, DeedQuery
+from branchtool.services.member_records import RECORD_VIEW, RecordQuery
 from branchtool.session import Session
-from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
+from screens.list_pane import ListPane, ListTable, choice_filter
 from screens.navigation import OpenPersonPage
-from screens.plain import Select, Static
+from screens.plain import Select
 from screens.record_table import RecordTable
 
 RECORDS, DEEDS = "records", "deeds"
@@ -37,7 +37,7 @@ def task_options(session: Session, member: str, keep: str = "") -> list[tuple[st
     options = []
     if member:
         rows = sorted(tasks.for_member(member), key=lambda r: r.doc["due"], reverse=True)
-        options = [(f"{r.doc['title']}  {r.cells()[2]}", r.id) for r in rows[:LINKABLE]]
+        options = [(f"{r.doc['title']}  {r.cell('due')}", r.id) for r in rows[:LINKABLE]]
     listed = {v for _, v in options}
     options += [(title, i) for i, title in tasks.titles(keep) if i not in listed]
     return options
@@ -102,81 +102,37 @@ def deed_form(session: Session, deed_id: str | None = None,
                     save=save, session=session, tall=("narrative",))
 
 
-class RecordsTable(FlaggedTable):
+class RecordsTable(ListTable, FlaggedTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "member", "member_record.key.member"),
-        Binding("t", "toggle", "member_record.key.toggle"),
+        Binding("m", "row('open_member')", "member_record.key.member"),
+        Binding("t", "pane('action_toggle')", "member_record.key.toggle"),
     ]
 
-    def action_toggle(self) -> None:
-        self.query_ancestor(RecordsPane).action_toggle()
 
-    def action_member(self) -> None:
-        if self.current is not None:
-            self.query_ancestor(RecordsPane).open_member(self.current.id)
-
-
-class DeedsTable(ReadOnlyGuard, FlaggedTable):
+class DeedsTable(ListTable, FlaggedTable):
     WRITE_ACTIONS = frozenset({"propose"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "propose", "deed.key.propose"),
-        Binding("t", "toggle", "member_record.key.toggle"),
+        Binding("r", "row('propose')", "deed.key.propose"),
+        Binding("t", "pane('action_toggle')", "member_record.key.toggle"),
     ]
 
-    def action_toggle(self) -> None:
-        self.query_ancestor(RecordsPane).action_toggle()
 
-    def action_propose(self) -> None:
-        if self.current is not None:
-            self.query_ancestor(RecordsPane).propose(self.current.id)
+class RecordsPane(ListPane):
+    NAME = "records"
+    SEARCH = "member_record.search.placeholder"
 
+    def compose_filters(self) -> Iterable[Widget]:
+        yield Select([(i18n.t("member_record.view.records"), RECORDS),
+                      (i18n.t("member_record.view.deeds"), DEEDS)], allow_blank=False,
+                     value=RECORDS, compact=True, id="records-view")
+        yield choice_filter(MEMBER_RECORD.field("kind"), "member_record.filter.kind",
+                            "records-kind")
+        yield choice_filter(DEED.field("status"), "deed.filter.status", "deeds-status")
 
-class RecordsPane(ReadOnlyGuard, Vertical, LockAware):
-    WRITE_ACTIONS = frozenset({"add"})
-    DEFAULT_CSS = """
-    RecordsPane { height: 1fr; }
-    #records-bar, #records-filters { height: 1; }
-    #records-filters { margin-bottom: 1; }
-    #records-search { width: 1fr; }
-    #records-count { width: auto; padding-left: 2; color: $text-muted; }
-    #records-filters Select { width: 1fr; margin-right: 1; }
-    #records-table, #deeds-table { height: 1fr; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+f", "search", "member_record.key.search", show=False),
-        Binding("ctrl+n", "add", "member_record.key.add"),
-    ]
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(id="records")
-        self.session = session
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="records-bar"):
-            yield Input(placeholder=i18n.t("member_record.search.placeholder"), compact=True,
-                        id="records-search")
-            yield Static(id="records-count")
-        with Horizontal(id="records-filters"):
-            yield Select([(i18n.t("member_record.view.records"), RECORDS),
-                          (i18n.t("member_record.view.deeds"), DEEDS)], allow_blank=False,
-                         value=RECORDS, compact=True, id="records-view")
-            kind = MEMBER_RECORD.field("kind")
-            yield Select([(kind.choice_label(c), c) for c in kind.choices],
-                         prompt=i18n.t("member_record.filter.kind"), compact=True,
-                         id="records-kind")
-            status = DEED.field("status")
-            yield Select([(status.choice_label(c), c) for c in status.choices],
-                         prompt=i18n.t("deed.filter.status"), compact=True, id="deeds-status")
-        yield RecordsTable(RECORD_COLUMNS, empty_text=i18n.t("member_record.empty"),
+    def compose_tables(self) -> Iterable[RecordTable]:
+        yield RecordsTable(RECORD_VIEW.columns, empty_text=i18n.t("member_record.empty"),
                            id="records-table")
-        yield DeedsTable(DEED_COLUMNS, empty_text=i18n.t("deed.empty"), id="deeds-table")
-
-    def on_mount(self) -> None:
-        self.reload_data()
-
-    def on_show(self) -> None:
-        self.table.focus()
+        yield DeedsTable(DEED_VIEW.columns, empty_text=i18n.t("deed.empty"), id="deeds-table")
 
     @property
     def view(self) -> str:
@@ -186,59 +142,28 @@ class RecordsPane(ReadOnlyGuard, Vertical, LockAware):
     def table(self) -> FlaggedTable:
         return self.query_one(DeedsTable if self.view == DEEDS else RecordsTable)
 
-    def _select(self, selector: str) -> str:
-        select = self.query_one(selector, Select)
-        return "" if select.is_blank() else str(select.value)
-
-    def reload_data(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+    def list_rows(self) -> tuple[Sequence[Row], str]:
         deeds_view = self.view == DEEDS
         for widget, shown in ((self.query_one(RecordsTable), not deeds_view),
                               (self.query_one(DeedsTable), deeds_view),
                               (self.query_one("#records-kind"), not deeds_view),
                               (self.query_one("#deeds-status"), deeds_view)):
             widget.display = shown
-        text = self.query_one("#records-search", Input).value
-        table = self.table
-        current = table.current
-        keep = keep or (current.id if current else None)
         if deeds_view:
-            rows: Any = self.session.deeds.query(DeedQuery(
-                status=self._select("#deeds-status"), text=text))
-            count = i18n.t("deed.count", shown=len(rows),
-                           proposed=len(self.session.deeds.for_reporting()))
-        else:
-            rows = self.session.member_records.query(RecordQuery(
-                kind=self._select("#records-kind"), text=text))
-            count = i18n.t("member_record.count", shown=len(rows))
-        table.set_rows(rows, keep=keep)
-        self.query_one("#records-count", Static).update(count)
+            deeds = self.session.deeds.query(DeedQuery(
+                status=self.selected("#deeds-status"), text=self.search_text))
+            return deeds, i18n.t("deed.count", shown=len(deeds),
+                                 proposed=len(self.session.deeds.for_reporting()))
+        records = self.session.member_records.query(RecordQuery(
+            kind=self.selected("#records-kind"), text=self.search_text))
+        return records, i18n.t("member_record.count", shown=len(records))
 
-    def forget_data(self) -> None:
-        self.query_one(RecordsTable).set_rows([])
-        self.query_one(DeedsTable).set_rows([])
-        self.query_one("#records-count", Static).update("")
-
-    @on(Input.Changed, "#records-search")
-    @on(Select.Changed)
-    def _query_changed(self) -> None:
-        self.reload_data()
-
-    @on(Input.Submitted, "#records-search")
-    def _to_table(self) -> None:
-        self.table.focus()
-
-    @on(RecordTable.Opened)
-    def _opened(self, event: RecordTable.Opened) -> None:
-        self.edit(event.row_id)
+    def open_row(self, row_id: str) -> None:
+        self.edit(row_id)
 
     # -- actions ---------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.query_one("#records-search", Input).focus()
-
     def action_toggle(self) -> None:
-        self.query_one("#records-view", Select).value = RECORDS if self.view == DEEDS else DEEDS
+        self.set_filter("#records-view", RECORDS if self.view == DEEDS else DEEDS)
         self.table.focus()
 
     def _saved(self, message: str) -> Any:
@@ -295,7 +220,7 @@ class RecordsPane(ReadOnlyGuard, Vertical, LockAware):
         ]
 
     def _view(self, view: str) -> None:
-        self.query_one("#records-view", Select).value = view
+        self.set_filter("#records-view", view)
 
     def _add(self, view: str) -> None:
         self._view(view)

@@ -15,15 +15,9 @@ from textual.message import Message
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
-from branchtool.records.fields import FieldDef, RecordDef
-from branchtool.records.notice import (
-    METHODS,
-    NOTICE,
-    NOTICE_COLUMNS,
-    RELAY,
-    check_relay,
-    method_text,
-)
+from branchtool.records.fields import RecordDef
+from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
+from branchtool.records.views import Computed, ListView, ViewRow, computed
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
@@ -34,16 +28,6 @@ from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable, coverage_bar
 
-COLUMNS = NOTICE_COLUMNS
-AUDIENCE_COLUMNS = (
-    FieldDef("person_name", width=8, priority=100, record="relay"),
-    RELAY.field("relayed_on"),
-    RELAY.field("method"),
-    RELAY.field("response"),
-    RELAY.field("responded_on"),
-    RELAY.field("relayed_by"),
-    RELAY.field("check_note"),
-)
 RELAY_FORM = RecordDef("relay", (
     dataclasses.replace(RELAY.field("method"), required=True, choices=METHODS),
     RELAY.field("method_other"),
@@ -62,18 +46,31 @@ def coverage_text(coverage: Coverage) -> str:
             f"{coverage_bar(coverage.relayed, coverage.expected, 6)}")
 
 
-class NoticeRow:
+NOTICE_VIEW = ListView.of(
+    NOTICE, "title",
+    computed("coverage", lambda row: coverage_text(row.coverage), width=18, priority=95,
+             record="watch.notices"),
+    "number", "deadline", "issued_on", "issuer")
+# Who a notice is relayed to: the method as relayed ("其他：…" with its words).
+AUDIENCE_VIEW = ListView.of(
+    RELAY,
+    computed("person_name", lambda row: row.person["name"], width=8, priority=100,
+             record="relay"),
+    "relayed_on",
+    Computed(RELAY.field("method"), lambda row: method_text(row.doc)),
+    "response", "responded_on", "relayed_by", "check_note")
+AUDIENCE_COLUMNS = AUDIENCE_VIEW.columns
+
+
+class NoticeRow(ViewRow):
     __slots__ = ("coverage", "doc", "id", "tone")
+    VIEW = NOTICE_VIEW
 
     def __init__(self, doc: dict[str, Any], coverage: Coverage) -> None:
         self.id = doc["id"]
         self.doc = doc
         self.coverage = coverage
         self.tone = "" if coverage.relayed >= coverage.expected else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return tuple(coverage_text(self.coverage) if c.key == "coverage"
-                     else c.display(self.doc.get(c.key, "")) for c in COLUMNS)
 
 
 class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
@@ -99,7 +96,8 @@ class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="notices-head")
-        yield StyledTable(COLUMNS, empty_text=i18n.t("watch.notices.empty"), id="notices-table")
+        yield StyledTable(NOTICE_VIEW.columns, empty_text=i18n.t("watch.notices.empty"),
+                          id="notices-table")
 
     @property
     def table(self) -> StyledTable:
@@ -153,19 +151,15 @@ class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
         self.app.push_screen(NoticeScreen(self.session, event.row_id), closed)
 
 
-class AudienceRow:
+class AudienceRow(ViewRow):
     __slots__ = ("doc", "id", "person", "tone")
+    VIEW = AUDIENCE_VIEW
 
     def __init__(self, person: Person, relay: dict[str, Any] | None) -> None:
         self.id = person.id
         self.person = person
         self.doc = relay or {}
         self.tone = "" if self.doc.get("relayed_on") else "warn"
-
-    def cells(self) -> tuple[str, ...]:
-        return tuple(self.person["name"] if c.key == "person_name"
-                     else method_text(self.doc) if c.key == "method"
-                     else c.display(self.doc.get(c.key, "")) for c in AUDIENCE_COLUMNS)
 
 
 def _notice_info(screen: Any, doc: dict[str, Any]) -> str:
@@ -180,7 +174,7 @@ def _notice_info(screen: Any, doc: dict[str, Any]) -> str:
     return "  ".join(p for p in info if p)
 
 
-NOTICE_VIEW = DetailView(
+NOTICE_DETAIL = DetailView(
     NOTICE, get=lambda session, notice_id: session.notices.get(notice_id),
     title=lambda session, doc: doc["title"], sections={"notice-info": _notice_info},
     actions=(
@@ -198,7 +192,7 @@ NOTICE_VIEW = DetailView(
 
 class NoticeScreen(DetailScreen):
     """One notice's coverage: the audience, the not reached first."""
-    VIEW = NOTICE_VIEW
+    VIEW = NOTICE_DETAIL
 
     def __init__(self, session: Session, notice_id: str) -> None:
         super().__init__(session, notice_id)

@@ -275,7 +275,7 @@ class OfficeBranchScreen(Screen[None], LockAware):
     def _bundle_sequence(self, bundle_id: str) -> int | None:
         table = self.query_one("#branch-bundles", RecordTable)
         row = next((r for r in table.rows if r.id == bundle_id), None)
-        return int(row.cells()[0]) if row is not None else None
+        return int(row.cell("sequence")) if row is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":  # only once the branch has reported something

@@ -76,14 +76,14 @@ CHANGE_COLUMNS = (col("imported", 8, 40), col("sequence", 3, 60), col("kind", 4,
 
 @dataclass(frozen=True)
 class Line:
-    """One table row: its id and the text of each column."""
+    """One table row: its id and the text of each column, by column key."""
 
     id: str
-    values: tuple[str, ...]
+    values: Mapping[str, str]
     muted: bool = False
 
-    def cells(self) -> tuple[str, ...]:
-        return self.values
+    def cell(self, key: str) -> str:
+        return self.values.get(key, "")
 
 
 def fit(columns: Sequence[FieldDef], lines: Sequence[Line], width: int = 0
@@ -91,26 +91,28 @@ def fit(columns: Sequence[FieldDef], lines: Sequence[Line], width: int = 0
     """The columns as wide as their longest cell (up to each one's limit) and
     the lines, a cell past its column's limit ending in "…". ``width``: the
     table's, when known: the last column may then take what the others leave."""
-    widths = [c.column_width() for c in columns]
-    limits = [LIMITS.get(c.key, 0) for c in columns]
-    if width and limits[-1]:
+    widths = {c.key: c.column_width() for c in columns}
+    limits = {c.key: LIMITS.get(c.key, 0) for c in columns}
+    last = columns[-1].key if columns else ""
+    if width and limits.get(last):
         for line in lines:
-            for n, text in enumerate(line.values[:-1]):
-                widths[n] = max(widths[n], min(cell_len(text), limits[n] or cell_len(text)))
-        left = width - 4 - sum(w + 1 for w in widths[:-1])  # and a scrollbar
-        limits[-1] = max(12, left)  # what the others leave, or drop it (Enter shows it)
+            for c in columns[:-1]:
+                text = line.cell(c.key)
+                widths[c.key] = max(widths[c.key],
+                                    min(cell_len(text), limits[c.key] or cell_len(text)))
+        left = width - 4 - sum(widths[c.key] + 1 for c in columns[:-1])  # and a scrollbar
+        limits[last] = max(12, left)  # what the others leave, or drop it (Enter shows it)
     for line in lines:
-        for n, text in enumerate(line.values):
-            size = cell_len(text)
-            if size > widths[n]:
-                widths[n] = min(size, limits[n]) if limits[n] else size
-    fitted = tuple(dataclasses.replace(c, width=w) for c, w in zip(columns, widths,
-                                                                    strict=True))
-    if not any(limits):
+        for c in columns:
+            size = cell_len(line.cell(c.key))
+            if size > widths[c.key]:
+                widths[c.key] = min(size, limits[c.key]) if limits[c.key] else size
+    fitted = tuple(dataclasses.replace(c, width=widths[c.key]) for c in columns)
+    if not any(limits.values()):
         return fitted, list(lines)
-    shown = [dataclasses.replace(line, values=tuple(
-        cut(text, w) if limit and cell_len(text) > w else text
-        for text, w, limit in zip(line.values, widths, limits, strict=True)))
+    shown = [dataclasses.replace(line, values={
+        c.key: cut(text, widths[c.key]) if limits[c.key] and cell_len(text) > widths[c.key]
+        else text for c in columns for text in (line.cell(c.key),)})
         for line in lines]
     return fitted, shown
 
@@ -128,49 +130,55 @@ def fever(row: BranchRow) -> str:
 
 
 def branch_line(row: BranchRow) -> Line:
-    return Line(row.code, (row.code, row.name, present.arrival(row), contact_name(row),
-                           contact_phone(row), present.count(row.last_sequence),
-                           present.period(row), present.missing(row), fever(row),
-                           present.count(row.open_alerts), str(row.changes_last),
-                           present.key_status(row)),
+    return Line(row.code, {
+        "code": row.code, "name": row.name, "arrival": present.arrival(row),
+        "secretary": contact_name(row), "phone": contact_phone(row),
+        "sequence": present.count(row.last_sequence), "period": present.period(row),
+        "missing": present.missing(row), "fever": fever(row),
+        "alerts": present.count(row.open_alerts), "changes": str(row.changes_last),
+        "key": present.key_status(row)},
                 muted=row.key_status != "current" or not (row.expected or row.reported))
 
 
 def abnormal_line(index: int, person: AbnormalPerson) -> Line:
-    return Line(f"{person.code}|{index}", (person.code, person.branch, person.name,
-                                           person.temperature or DASH,
-                                           person.symptoms or DASH, person.reasons_text()))
+    return Line(f"{person.code}|{index}", {
+        "code": person.code, "name": person.branch, "person": person.name,
+        "temperature": person.temperature or DASH, "symptoms": person.symptoms or DASH,
+        "reasons": person.reasons_text()})
 
 
 def import_line(index: int, result: FileResult) -> Line:
-    return Line(str(index), (imports.printable(Path(result.file).name),
-                             i18n.t(f"office.verdict.{result.verdict}"),
-                             result.branch or DASH,
-                             present.count(result.sequence), result.message()),
+    return Line(str(index), {
+        "file": imports.printable(Path(result.file).name),
+        "verdict": i18n.t(f"office.verdict.{result.verdict}"), "code": result.branch or DASH,
+        "sequence": present.count(result.sequence), "message": result.message()},
                 muted=result.verdict == "duplicate")
 
 
 def log_import_line(entry: Mapping[str, Any]) -> Line:
     """A file of the import log."""
-    return Line(entry["id"], (present.when(entry["time"]), entry["file"],
-                              i18n.t(f"office.verdict.{entry['verdict']}"),
-                              entry.get("branch") or DASH,
-                              present.count(entry.get("sequence")), imports.message(entry)))
+    return Line(entry["id"], {
+        "time": present.when(entry["time"]), "file": entry["file"],
+        "verdict": i18n.t(f"office.verdict.{entry['verdict']}"),
+        "code": entry.get("branch") or DASH, "sequence": present.count(entry.get("sequence")),
+        "message": imports.message(entry)})
 
 
 def trust_line(branch: Mapping[str, Any]) -> Line:
     key = current_key(dict(branch))
     status = i18n.t(f"office.key_status.{'active' if key else 'revoked'}")
-    return Line(branch["code"], (branch["code"], branch["name"], status,
-                                 key["fingerprint"] if key else DASH,
-                                 present.when(key["since"] if key else None),
-                                 str(len(branch["keys"]))), muted=key is None)
+    return Line(branch["code"], {
+        "code": branch["code"], "name": branch["name"], "status": status,
+        "fingerprint": key["fingerprint"] if key else DASH,
+        "since": present.when(key["since"] if key else None),
+        "keys": str(len(branch["keys"]))}, muted=key is None)
 
 
 def log_line(event: Mapping[str, Any]) -> Line:
-    return Line(event["id"], (present.when(event["time"]), event["branch"],
-                              i18n.t(f"office.trust_event.{event['event']}"),
-                              event["fingerprint"]))
+    return Line(event["id"], {
+        "time": present.when(event["time"]), "code": event["branch"],
+        "event": i18n.t(f"office.trust_event.{event['event']}"),
+        "fingerprint": event["fingerprint"]})
 
 
 def bundle_line(bundle: Mapping[str, Any]) -> Line:
@@ -178,21 +186,22 @@ def bundle_line(bundle: Mapping[str, Any]) -> Line:
     span = period["from"] if period["from"] == period["to"] else \
         f"{period['from']}..{period['to']}"
     missing = ", ".join(str(n) for n in bundle.get("missing", [])) or DASH
-    return Line(bundle["id"], (str(bundle["sequence"]), span, present.when(bundle["created"]),
-                               present.when(bundle["imported"]),
-                               i18n.t(f"office_ui.redaction.{bundle['redaction']}"),
-                               missing, str(bundle.get("changes", 0))))
+    return Line(bundle["id"], {
+        "sequence": str(bundle["sequence"]), "period": span,
+        "created": present.when(bundle["created"]), "imported": present.when(bundle["imported"]),
+        "redaction": i18n.t(f"office_ui.redaction.{bundle['redaction']}"),
+        "missing": missing, "changes": str(bundle.get("changes", 0))})
 
 
 def change_line(change: Mapping[str, Any], names: Mapping[str, str]) -> Line:
     record = present.record_of(change["kind"])
     fields = i18n.t("office.list_separator").join(
         field_label(record, k) for k in present.change_keys(change))
-    return Line(change["id"], (present.when(change["imported"]), str(change["sequence"]),
-                               kind_label(change["kind"]),
-                               present.change_subject(change, names),
-                               i18n.t(f"office_ui.op.{change['op']}"), fields or DASH,
-                               present.when(change.get("time"))))
+    return Line(change["id"], {
+        "imported": present.when(change["imported"]), "sequence": str(change["sequence"]),
+        "kind": kind_label(change["kind"]), "subject": present.change_subject(change, names),
+        "op": i18n.t(f"office_ui.op.{change['op']}"), "fields": fields or DASH,
+        "when": present.when(change.get("time"))})
 
 
 PERSON_COLUMN = col("person", 8, 99)  # the person a record is about, by name
@@ -208,10 +217,9 @@ class RecordLine:
     columns: tuple[FieldDef, ...]
     names: Mapping[str, str] = field(default_factory=dict)
 
-    def cells(self) -> tuple[str, ...]:
-        out = []
-        for column in self.columns:
-            value = str(self.doc.get(column.key, "") or "")
-            out.append(self.names.get(value, value) if column is PERSON_COLUMN
-                       else column.display(value))
-        return tuple(out)
+    def cell(self, key: str) -> str:
+        value = str(self.doc.get(key, "") or "")
+        column = next((c for c in self.columns if c.key == key), None)
+        if column is PERSON_COLUMN:
+            return self.names.get(value, value)
+        return column.display(value) if column is not None else value

@@ -21,7 +21,7 @@ def _title(session: Session, doc: Doc) -> Text:
     return title
 
 
-PERSON_VIEW = DetailView(
+PERSON_DETAIL = DetailView(
     PERSON, get=lambda session, person_id: session.roster.get(person_id), title=_title,
     fields=tuple(f.key for f in PERSON.fields),
     actions=(
@@ -33,7 +33,7 @@ PERSON_VIEW = DetailView(
 
 
 class PersonDetail(DetailScreen):
-    VIEW = PERSON_VIEW
+    VIEW = PERSON_DETAIL
 
     def __init__(self, session: Session, person_id: str, *,
                  edit: PersonAction, archive: PersonAction, restore: PersonAction) -> None:

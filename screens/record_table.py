@@ -10,7 +10,7 @@ two cells wide per character, stays aligned.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -24,14 +24,9 @@ from textual.strip import Strip
 
 from branchtool import i18n
 from branchtool.records.fields import FieldDef
+from branchtool.records.views import Row
 from screens.base import localize_bindings
 from screens.cell_fit import fit_cell, holds_names
-
-
-class Row(Protocol):
-    id: str
-
-    def cells(self) -> tuple[str, ...]: ...
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -70,12 +65,12 @@ class RecordTable(ScrollView, can_focus=True):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "table.key.open"),
-        Binding("up", "move(-1)", "table.key.up", show=False),
-        Binding("down", "move(1)", "table.key.down", show=False),
-        Binding("pageup", "page(-1)", "table.key.page_up", show=False),
-        Binding("pagedown", "page(1)", "table.key.page_down", show=False),
-        Binding("home", "edge(0)", "table.key.first", show=False),
-        Binding("end", "edge(1)", "table.key.last", show=False),
+        # the cursor's keys (in F1, not in the footer): (key, action, label)
+        *(Binding(key, action, label, show=False) for key, action, label in (
+            ("up", "move(-1)", "table.key.up"), ("down", "move(1)", "table.key.down"),
+            ("pageup", "page(-1)", "table.key.page_up"),
+            ("pagedown", "page(1)", "table.key.page_down"),
+            ("home", "edge(0)", "table.key.first"), ("end", "edge(1)", "table.key.last"))),
     ]
 
     class Opened(Message):
@@ -224,16 +219,20 @@ class RecordTable(ScrollView, can_focus=True):
                                   self.get_component_rich_style("record-table--empty"))
             return Strip.blank(width, base)
         row = self.rows[index]
-        cells = row.cells()
-        text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
-                        for i, c, w in self.visible_columns(width))
+        text = self.row_text(row, width)
         if index == self.cursor:
             style = cursor
         elif getattr(row, "muted", False):
             style = muted
         else:
             style = base
-        return self._line(" " + text, width, style)
+        return self._line(text, width, style)
+
+    def row_text(self, row: Row, width: int) -> str:
+        """The row's cells under the columns that fit ``width``, each read by
+        its column's key and fitted to the column."""
+        return " " + " ".join(fit_cell(row.cell(c.key), w, names=holds_names(c))
+                              for _, c, w in self.visible_columns(width))
 
     def _header_text(self) -> str:
         parts = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,32 +18,30 @@ from textual.containers import Vertical
 from textual.message import Message
 
 from branchtool import i18n
-from branchtool.records.fields import FieldDef
+from branchtool.records.views import ListView, ViewRow, computed
 from branchtool.session import Session
 from screens.base import LockAware
 from screens.care_table import FlaggedTable
 from screens.plain import Static
 from screens.record_table import RecordTable
 
-COLUMNS = (
-    FieldDef("kind", width=10, priority=90, record="reminder"),
-    FieldDef("what", width=26, priority=100, record="reminder"),
-    FieldDef("when", width=20, priority=80, record="reminder"),
-)
 CASE, TASK = "case", "task"
+REMINDER_VIEW = ListView.of(
+    None,
+    computed("kind", attrgetter("kind"), width=10, priority=90, record="reminder"),
+    computed("what", attrgetter("what"), width=26, priority=100, record="reminder"),
+    computed("when", attrgetter("when"), width=20, priority=80, record="reminder"))
 
 
 @dataclass(frozen=True)
-class ReminderRow:
+class ReminderRow(ViewRow):
     id: str  # "case:<id>" or "task:<id>"
     kind: str
     what: str
     when: str
     overdue: bool
     muted = False
-
-    def cells(self) -> tuple[str, ...]:
-        return self.kind, self.what, self.when
+    VIEW: ClassVar[ListView] = REMINDER_VIEW
 
 
 def reminder_rows(session: Session) -> list[ReminderRow]:
@@ -76,7 +75,8 @@ class RemindersPanel(Vertical, LockAware):
 
     def compose(self) -> ComposeResult:
         yield Static(id="reminders-head")
-        yield FlaggedTable(COLUMNS, empty_text=i18n.t("reminder.none"), id="reminders-table")
+        yield FlaggedTable(REMINDER_VIEW.columns, empty_text=i18n.t("reminder.none"),
+                           id="reminders-table")
 
     @property
     def table(self) -> FlaggedTable:

@@ -3,27 +3,30 @@ on a person (detail, add, edit, archive), import and export."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input
 
 from branchtool import i18n
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
-from branchtool.services.roster import ALL_STATUSES, ARCHIVED_STATUSES, RosterQuery
+from branchtool.records.views import Row
+from branchtool.services.roster import (
+    ALL_STATUSES,
+    ARCHIVED_STATUSES,
+    ROSTER_VIEW,
+    RosterQuery,
+)
 from branchtool.session import Session
 from screens.archive import DELETE, ArchiveScreen
-from screens.base import LockAware, ReadOnlyGuard, focus_if_lost, localize_bindings
+from screens.base import focus_if_lost
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.export_roster import ExportScreen
 from screens.import_roster import ImportRosterScreen
+from screens.list_pane import ListPane, ListTable, choice_filter
 from screens.person_detail import PersonDetail
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Select
@@ -34,28 +37,16 @@ Done = Callable[[], None]
 STATUS_FILTERS = (ACTIVE, ARCHIVED_STATUSES, *ARCHIVED, ALL_STATUSES)
 
 
-class RosterTable(ReadOnlyGuard, PersonRows, RecordTable):
+class RosterTable(ListTable, PersonRows, RecordTable):
     WRITE_ACTIONS = frozenset({"edit", "archive"})
     SORTABLE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "roster.key.edit"),
-        Binding("delete", "archive", "roster.key.archive"),
+        Binding("e", "row('edit')", "roster.key.edit"),
+        Binding("delete", "row('archive')", "roster.key.archive"),
         Binding("s", "sort_next", "roster.key.sort", show=False),
         Binding("r", "reverse", "roster.key.reverse", show=False),
         PERSON_KEY,
     ]
-
-    @property
-    def pane(self) -> RosterPane:
-        return self.query_ancestor(RosterPane)
-
-    def action_edit(self) -> None:
-        if self.current is not None:
-            self.pane.edit(self.current.id)
-
-    def action_archive(self) -> None:
-        if self.current is not None:
-            self.pane.archive(self.current.id)
 
     def action_sort_next(self) -> None:
         keys = [c.key for _, c, _ in self.visible_columns()]
@@ -66,32 +57,11 @@ class RosterTable(ReadOnlyGuard, PersonRows, RecordTable):
         self.pane.sort_by(self.sort_key, descending=not self.descending)
 
 
-class Count(Widget):
-    """How many are shown: repainted on every keystroke without a new layout
-    (a Static's update would lay the whole screen out again)."""
-
-    DEFAULT_CSS = "Count { width: 30; height: 1; color: $text-muted; text-align: right; }"
-    text = reactive("")
-
-    def render(self) -> str:
-        return self.text
-
-
-def _options(key: str) -> list[tuple[str, str]]:
-    fdef = PERSON.field(key)
-    return [(fdef.choice_label(code), code) for code in fdef.choices]
-
-
-class RosterPane(ReadOnlyGuard, Vertical, LockAware):
+class RosterPane(ListPane):
+    NAME = "roster"
+    SEARCH = "roster.search.placeholder"
     WRITE_ACTIONS = frozenset({"add", "import"})
-    DEFAULT_CSS = """
-    RosterPane { height: 1fr; }
-    #roster-bar { height: 1; }
-    #roster-filters { height: 1; margin-bottom: 1; }
-    #roster-search { width: 1fr; }
-    #roster-filters Select { width: 1fr; margin-right: 1; }
-    #roster-table { height: 1fr; }
-    """
+    DEFAULT_CSS = "#roster-count { min-width: 30; text-align: right; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "search", "roster.key.search"),
         Binding("ctrl+n", "add", "roster.key.add"),
@@ -101,36 +71,31 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
     ]
 
     def __init__(self, session: Session) -> None:
-        super().__init__(id="roster")
-        self.session = session
+        super().__init__(session)
         self.sort = "name"
         self.descending = False
-        localize_bindings(self)
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="roster-bar"):
-            yield Input(placeholder=i18n.t("roster.search.placeholder"), compact=True,
-                        id="roster-search")
-            yield Count(id="roster-count")
-        with Horizontal(id="roster-filters"):
-            yield Select(_options("category"), prompt=i18n.t("roster.filter.category"),
-                         compact=True, id="filter-category")
-            yield Select(_options("stage"), prompt=i18n.t("roster.filter.stage"),
-                         compact=True, id="filter-stage")
-            yield Select([], prompt=i18n.t("roster.filter.group"), compact=True,
-                         id="filter-group")
-            yield Select([], prompt=i18n.t("roster.filter.unit"), compact=True,
-                         id="filter-unit")
-            yield Select([(i18n.t(f"roster.filter.status.{s or 'all'}"), s)
-                          for s in STATUS_FILTERS],
-                         allow_blank=False, value=ACTIVE, compact=True, id="filter-status")
-        yield RosterTable(PERSON.columns, empty_text=i18n.t("roster.empty"), id="roster-table")
+    def compose_filters(self) -> Iterable[Widget]:
+        yield choice_filter(PERSON.field("category"), "roster.filter.category",
+                            "filter-category")
+        yield choice_filter(PERSON.field("stage"), "roster.filter.stage", "filter-stage")
+        yield Select([], prompt=i18n.t("roster.filter.group"), compact=True,
+                     id="filter-group")
+        yield Select([], prompt=i18n.t("roster.filter.unit"), compact=True,
+                     id="filter-unit")
+        yield Select([(i18n.t(f"roster.filter.status.{s or 'all'}"), s)
+                      for s in STATUS_FILTERS],
+                     allow_blank=False, value=ACTIVE, compact=True, id="filter-status")
+
+    def compose_tables(self) -> Iterable[RecordTable]:
+        yield RosterTable(ROSTER_VIEW.columns, empty_text=i18n.t("roster.empty"),
+                          id="roster-table")
 
     def on_mount(self) -> None:
-        self.reload_data()
-        self.table.focus()
+        self.table.focus()  # (ListPane's on_mount fills it)
 
-    def on_show(self) -> None:
+    def focus_shown(self) -> None:
+        # The section bar keeps the focus when it has it (see focus_if_lost).
         self.call_after_refresh(focus_if_lost, self.table)
 
     @property
@@ -138,63 +103,41 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
         return self.query_one(RosterTable)
 
     # -- what the list shows -----------------------------------------------------------
-    def _select(self, name: str) -> str:
-        select = self.query_one(f"#filter-{name}", Select)
-        return "" if select.is_blank() else str(select.value)
-
     @property
     def roster_query(self) -> RosterQuery:
         return RosterQuery(
-            text=self.query_one("#roster-search", Input).value,
-            category=self._select("category"), stage=self._select("stage"),
-            group=self._select("group"), unit=self._select("unit"),
-            status=self._select("status"),
+            text=self.search_text,
+            category=self.selected("#filter-category"), stage=self.selected("#filter-stage"),
+            group=self.selected("#filter-group"), unit=self.selected("#filter-unit"),
+            status=self.selected("#filter-status"),
             sort=self.sort, descending=self.descending,
         )
 
-    def refresh_rows(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+    def list_rows(self) -> tuple[Sequence[Row], str]:
         roster = self.session.roster
-        current = self.table.current
         rows = roster.query(self.roster_query)
-        self.table.set_rows(rows, keep=keep or (current.id if current else None))
         self.table.set_sort(self.sort, self.descending)
-        self.query_one(Count).text = i18n.t("roster.count", shown=len(rows),
-                                            total=roster.count(ACTIVE))
+        return rows, i18n.t("roster.count", shown=len(rows), total=roster.count(ACTIVE))
 
     def reload_data(self, keep: str | None = None) -> None:
         """Fill the group and class filters and the list again (after an unlock
         or a write); the cursor stays on ``keep`` if given, else on the current row."""
+        if not self.session.unlocked:
+            return
         roster = self.session.roster
         for name, names in (("group", roster.groups()), ("unit", roster.units())):
             select = self.query_one(f"#filter-{name}", Select)
-            chosen = self._select(name)
+            chosen = self.selected(f"#filter-{name}")
             with select.prevent(Select.Changed):
                 select.set_options([(n, n) for n in names])
                 if chosen in names:
                     select.value = chosen
-        self.refresh_rows(keep)
+        self.show_rows(keep)
 
     def forget_data(self) -> None:
-        self.table.set_rows([])
-        self.query_one(Count).text = ""
+        super().forget_data()
         self.query_one("#filter-group", Select).set_options([])
         self.query_one("#filter-unit", Select).set_options([])
-
-
-    @on(Input.Changed, "#roster-search")
-    @on(Select.Changed)
-    def _query_changed(self) -> None:
-        self.refresh_rows()
-
-    @on(Input.Submitted, "#roster-search")
-    def action_to_table(self) -> None:
-        self.table.focus()
-
-    @on(RecordTable.Opened)
-    def _opened(self, event: RecordTable.Opened) -> None:
-        self.open_detail(event.row_id)
 
     @on(RecordTable.SortClicked)
     def _sort_clicked(self, event: RecordTable.SortClicked) -> None:
@@ -203,12 +146,12 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
 
     def sort_by(self, key: str, *, descending: bool) -> None:
         self.sort, self.descending = key, descending
-        self.refresh_rows()
+        self.show_rows()
+
+    def open_row(self, row_id: str) -> None:
+        self.open_detail(row_id)
 
     # -- actions ---------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.query_one("#roster-search", Input).focus()
-
     def open_detail(self, person_id: str) -> None:
         self.app.push_screen(PersonDetail(
             self.session, person_id, edit=self.edit, archive=self.archive,
@@ -318,4 +261,4 @@ class RosterPane(ReadOnlyGuard, Vertical, LockAware):
         return commands
 
     def _set_status_filter(self, status: str) -> None:
-        self.query_one("#filter-status", Select).value = status
+        self.set_filter("#filter-status", status)

@@ -5,32 +5,30 @@ move it on (start, progress, done with evidence, cancel)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Input
+from textual.widget import Widget
 
 from branchtool import i18n
 from branchtool.records import dates
 from branchtool.records.fields import FieldDef, Kind, RecordDef
 from branchtool.records.fieldtypes import RefListField, to_datetime
-from branchtool.records.task import LOAD_COLUMNS, OPEN, STATUSES, TASK, TASK_COLUMNS
+from branchtool.records.task import OPEN, STATUSES, TASK
+from branchtool.records.views import Row
 from branchtool.services.book import names, person_name
-from branchtool.services.tasks import OPEN_STATUSES, TaskQuery, progress
+from branchtool.services.tasks import LOAD_VIEW, OPEN_STATUSES, TASK_VIEW, TaskQuery, progress
 from branchtool.session import Session
-from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.care_form import CareForm
 from screens.care_table import FlaggedTable
 from screens.commands import PaletteCommand
 from screens.confirm import ConfirmScreen
 from screens.details import Act, DetailScreen, DetailView, titled
+from screens.list_pane import ListPane, ListTable
 from screens.navigation import OpenPersonPage
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Select, Static
@@ -48,10 +46,10 @@ OVERDUE, ALL, BY_MEMBER = "overdue", "all", "members"
 VIEWS = (OPEN_STATUSES, OVERDUE, *STATUSES, ALL, BY_MEMBER)
 
 
-class TaskTable(ReadOnlyGuard, PersonRows, FlaggedTable):
+class TaskTable(ListTable, PersonRows, FlaggedTable):
     WRITE_ACTIONS = frozenset({"edit"})
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "task.key.edit"),
+        Binding("e", "row('edit')", "task.key.edit"),
         PERSON_KEY,
     ]
 
@@ -64,10 +62,6 @@ class TaskTable(ReadOnlyGuard, PersonRows, FlaggedTable):
         """Everyone the task is assigned to (``m`` asks whose page)."""
         return list(dict.fromkeys(row.doc.get("assignees", "").split()))
 
-    def action_edit(self) -> None:
-        if self.current is not None:
-            self.query_ancestor(TasksPane).edit(self.current.id)
-
 
 class LoadTable(PersonRows, FlaggedTable):
     """One row per member: open, overdue and done tasks."""
@@ -75,17 +69,13 @@ class LoadTable(PersonRows, FlaggedTable):
     BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
 
 
-class TasksPane(ReadOnlyGuard, Vertical, LockAware):
+class TasksPane(ListPane):
+    NAME = "tasks"
+    SEARCH = "task.search.placeholder"
     WRITE_ACTIONS = frozenset({"add", "bulk"})
     DEFAULT_CSS = """
-    TasksPane { height: 1fr; }
-    #tasks-bar, #tasks-filters { height: 1; }
-    #tasks-filters { margin-bottom: 1; }
-    #tasks-search { width: 1fr; }
-    #tasks-count { width: auto; padding-left: 2; color: $text-muted; }
-    #tasks-view { width: 24; }
+    #tasks-view { width: 24; margin-right: 0; }
     #tasks-hint { width: 1fr; padding-left: 2; color: $text-muted; }
-    #tasks-table, #tasks-load { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "search", "task.key.search"),
@@ -93,29 +83,17 @@ class TasksPane(ReadOnlyGuard, Vertical, LockAware):
         Binding("ctrl+b", "bulk", "task.key.bulk"),
     ]
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(id="tasks")
-        self.session = session
-        localize_bindings(self)
+    def compose_filters(self) -> Iterable[Widget]:
+        yield Select([(i18n.t(f"task.view.{v}"), v) for v in VIEWS], allow_blank=False,
+                     value=OPEN_STATUSES, compact=True, id="tasks-view")
+        yield Static(id="tasks-hint")
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="tasks-bar"):
-            yield Input(placeholder=i18n.t("task.search.placeholder"), compact=True,
-                        id="tasks-search")
-            yield Static(id="tasks-count")
-        with Horizontal(id="tasks-filters"):
-            yield Select([(i18n.t(f"task.view.{v}"), v) for v in VIEWS], allow_blank=False,
-                         value=OPEN_STATUSES, compact=True, id="tasks-view")
-            yield Static(id="tasks-hint")
-        yield TaskTable(TASK_COLUMNS, empty_text=i18n.t("task.empty"), id="tasks-table")
-        yield LoadTable(LOAD_COLUMNS, empty_text=i18n.t("task.empty_load"), id="tasks-load")
-
-    def on_mount(self) -> None:
-        self.query_one(LoadTable).display = False
-        self.reload_data()
-
-    def on_show(self) -> None:
-        self.table.focus()
+    def compose_tables(self) -> Iterable[RecordTable]:
+        yield TaskTable(TASK_VIEW.columns, empty_text=i18n.t("task.empty"), id="tasks-table")
+        load = LoadTable(LOAD_VIEW.columns, empty_text=i18n.t("task.empty_load"),
+                         id="tasks-load")
+        load.display = False
+        yield load
 
     @property
     def view(self) -> str:
@@ -125,60 +103,33 @@ class TasksPane(ReadOnlyGuard, Vertical, LockAware):
     def table(self) -> FlaggedTable:
         return self.query_one(LoadTable if self.view == BY_MEMBER else TaskTable)
 
-    def reload_data(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+    def list_rows(self) -> tuple[Sequence[Row], str]:
         tasks = self.session.tasks
-        view, text = self.view, self.query_one("#tasks-search", Input).value
+        view, text = self.view, self.search_text
         by_member = view == BY_MEMBER
-        table = self.table
         self.query_one(TaskTable).display = not by_member
         self.query_one(LoadTable).display = by_member
-        current = table.current
-        keep = keep or (current.id if current else None)
+        self.query_one("#tasks-hint", Static).update(
+            i18n.t("task.hint.members" if by_member else "task.hint.tasks"))
+        rows: Sequence[Row]
         if by_member:
-            rows = tasks.workload(everyone=True)
             terms = text.lower().split()
-            if terms:
-                rows = [r for r in rows if all(t in r.name.lower() for t in terms)]
-            table.set_rows(rows, keep=keep)
+            rows = [r for r in tasks.workload(everyone=True)
+                    if all(t in r.name.lower() for t in terms)]
         else:
             status = {OVERDUE: OPEN_STATUSES, ALL: ""}.get(view, view)
             rows = tasks.query(TaskQuery(status=status, text=text, overdue_only=view == OVERDUE))
-            table.set_rows(rows, keep=keep)
         counts = tasks.counts()
-        self.query_one("#tasks-count", Static).update(i18n.t(
-            "task.count", shown=len(rows), open=counts["todo"] + counts["doing"],
-            overdue=counts["overdue"]))
-        self.query_one("#tasks-hint", Static).update(
-            i18n.t("task.hint.members" if by_member else "task.hint.tasks"))
+        return rows, i18n.t("task.count", shown=len(rows), open=counts["todo"] + counts["doing"],
+                            overdue=counts["overdue"])
 
-    def forget_data(self) -> None:
-        self.query_one(TaskTable).set_rows([])
-        self.query_one(LoadTable).set_rows([])
-        self.query_one("#tasks-count", Static).update("")
-
-    @on(Input.Changed, "#tasks-search")
-    @on(Select.Changed, "#tasks-view")
-    def _query_changed(self) -> None:
-        self.reload_data()
-
-    @on(Input.Submitted, "#tasks-search")
-    def _to_table(self) -> None:
-        self.table.focus()
-
-    @on(RecordTable.Opened)
-    def _opened(self, event: RecordTable.Opened) -> None:
+    def open_row(self, row_id: str) -> None:
         if self.view == BY_MEMBER:
-            self.post_message(OpenPersonPage(self.session, event.row_id,
-                                             changed=self.reload_data))
+            self.post_message(OpenPersonPage(self.session, row_id, changed=self.reload_data))
         else:
-            self.open_task(event.row_id)
+            self.open_task(row_id)
 
     # -- actions ---------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.query_one("#tasks-search", Input).focus()
-
     def open_task(self, task_id: str) -> None:
         self.app.push_screen(TaskDetail(self.session, task_id, changed=self.reload_data))
 
@@ -207,7 +158,7 @@ class TasksPane(ReadOnlyGuard, Vertical, LockAware):
         self.app.push_screen(task_form(self.session, task_id), saved)
 
     def show(self, view: str) -> None:
-        self.query_one("#tasks-view", Select).value = view
+        self.set_filter("#tasks-view", view)
 
     def palette_commands(self) -> list[PaletteCommand]:
         t = i18n.t
@@ -257,7 +208,7 @@ def _task_log(screen: Any, doc: dict[str, Any]) -> RenderableType:
     return titled(i18n.t("task.log.title"), log)
 
 
-TASK_VIEW = DetailView(
+TASK_DETAIL = DetailView(
     TASK, get=lambda session, task_id: session.tasks.get(task_id), title=_task_title,
     fields=tuple(f.key for f in TASK.fields),
     shown={"assignees": lambda session, value: names(session.roster, value),
@@ -277,7 +228,7 @@ TASK_VIEW = DetailView(
 
 class TaskDetail(DetailScreen):
     """One task: what, who, when, its progress log, and the steps on it."""
-    VIEW = TASK_VIEW
+    VIEW = TASK_DETAIL
 
     def __init__(self, session: Session, task_id: str, *,
                  changed: Callable[..., None] = lambda *_: None) -> None:

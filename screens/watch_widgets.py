@@ -11,7 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from screens.cell_fit import fit_cell, holds_names
+from screens.cell_fit import fit_cell
 from screens.record_table import RecordTable
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -65,8 +65,6 @@ class StyledTable(RecordTable):
         if not tone:
             return super().render_line(y)
         width = self.row_width()
-        cells = self.rows[index].cells()
-        text = " ".join(fit_cell(cells[i], w, names=holds_names(c))
-                        for i, c, w in self.visible_columns(width))
+        text = self.row_text(self.rows[index], width)
         style: Style = self.rich_style + self.get_component_rich_style(f"styled-table--{tone}")
-        return Strip([Segment(set_cell_size(" " + text, width), style)], width)
+        return Strip([Segment(set_cell_size(text, width), style)], width)

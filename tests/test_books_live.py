@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fixtures_app import TODAY, demo_session  # noqa: F401
+from rowtexts import texts
 
 from branchtool import demo
 from branchtool.services.care import CASES, VISITS
@@ -34,7 +35,7 @@ def test_the_books_share_the_partitions_documents_and_change_none(
     # reads, including copies the caller changes
     start, end = TODAY - dt.timedelta(days=30), TODAY
     for row in care.cases():
-        row.cells()
+        texts(row)
         assert row.doc is vault.partition(CASES)._raw(row.id)  # the stored document
     care.visits()
     care.reminders(TODAY)
@@ -44,16 +45,16 @@ def test_the_books_share_the_partitions_documents_and_change_none(
     assert copy is not None
     copy["description"] = "changed"
     for row in records.query():
-        row.cells()
+        texts(row)
     records.summary(start, end)
     for row in deeds.query():
-        row.cells()
+        texts(row)
     for doc in deeds.for_reporting():
         doc["title"] = "changed"
     # writes
     care.edit_case(case_id, {**care.values_of(case_id), "measures": "改"})
     visit = care.visits()[0]
-    visit.cells()
+    texts(visit)
     care.add_visit(visit.doc["case"], care.visit_book.values_of(visit.id))
     record_id = records.query()[0].id
     records.edit(record_id, {**records.values_of(record_id), "description": "改"})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fixtures_app import chinese  # noqa: F401  (every test starts in zh-CN)
+from rowtexts import texts as row_texts
 
 from branchtool import demo, i18n
 from branchtool.cli import main
@@ -96,8 +97,8 @@ def test_the_same_seed_and_day_give_the_same_care_data(tmp_path: Path) -> None:
     for name in ("a", "b"):
         session = demo.build(tmp_path / name, people=60, seed=3, today=today,
                              work_factor=WORK_FACTOR)
-        texts.append([r.cells() for r in session.care.cases(care_all())]
-                     + [r.cells() for r in session.tasks.query(_status(""))])
+        texts.append([row_texts(r) for r in session.care.cases(care_all())]
+                     + [row_texts(r) for r in session.tasks.query(_status(""))])
         session.lock()
     assert texts[0] == texts[1]
 

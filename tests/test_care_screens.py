@@ -19,6 +19,7 @@ from fixtures_app import (  # noqa: F401  (fixtures)
     settle,
     vault_dir,
 )
+from rowtexts import texts
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Select, SelectionList, TextArea
 
@@ -141,7 +142,7 @@ async def test_the_care_case_form_checks_date_order_and_the_responsible(
         await save(pilot)
         assert isinstance(app.screen, MainScreen)
         rows = pane.table.rows
-        assert [r.cells()[:3] for r in rows] == [("钱同学", "疾病、家庭变故", "特别困难")]
+        assert [texts(r)[:3] for r in rows] == [("钱同学", "疾病、家庭变故", "特别困难")]
         assert len(session.care) == 1
         assert session.care.cases()[0].doc["hardship"] == "illness,family"  # definition order
 
@@ -186,7 +187,7 @@ async def test_the_visit_form_reads_amounts_and_moves_the_next_visit(
         visit = session.care.visits(case_id)[0]
         assert visit.doc["amount"] == "1200.50"
         assert visit.doc["support"] == "money,counselling"
-        assert visit.cells()[-1] == "1,200.50 元"
+        assert visit.cell("amount") == "1,200.50 元"
         assert session.care.get(case_id)["next_visit"] == "2024-06-07"  # type: ignore[index]
 
 
@@ -241,7 +242,7 @@ async def test_the_task_form_refuses_an_archived_assignee_and_a_bad_due(
         set_value(form, "assignees", [branch["li"], branch["zhao"]])
         await save(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert [r.cells()[:3] for r in pane.table.rows] == [
+        assert [texts(r)[:3] for r in pane.table.rows] == [
             ("摸排健康情况", "李党员、赵预备", "2024年6月3日 17:30"),
             ("值班", "孙离开（已离开）", "2024年6月5日 17:00")]
         # The task of the one who left can still be edited: they stay on it.
@@ -275,7 +276,7 @@ async def test_one_task_for_every_member_in_one_step(session: Session,
         assert isinstance(app.screen, MainScreen)
         assert session.vault.store._journal_frames == frames + 1  # one batch
         rows = pane.table.rows
-        assert sorted(r.cells()[1] for r in rows) == ["孙离开", "李党员", "王书记"]
+        assert sorted(r.cell("assignee_names") for r in rows) == ["孙离开", "李党员", "王书记"]
         assert {r.doc["template"] for r in rows} == {"survey"}
         # A problem stops the whole step: nothing is written.
         await pilot.press("ctrl+b")
@@ -344,7 +345,7 @@ async def test_record_and_deed_forms(session: Session, branch: dict[str, str]) -
         set_value(form, "date", "2024-05-31")
         await save(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert pane.table.rows[0].cells()[1:4] == ("李党员", "批评", "1")
+        assert texts(pane.table.rows[0])[1:4] == ("李党员", "批评", "1")
 
         await pilot.press("t")
         await pilot.pause()
@@ -382,7 +383,7 @@ async def test_the_member_page_shows_tasks_records_and_deeds(
         pane.show("members")
         await pilot.pause()
         load = pane.table
-        assert [r.cells()[:3] for r in load.rows][:2] == [("李党员", "2", "1"),
+        assert [texts(r)[:3] for r in load.rows][:2] == [("李党员", "2", "1"),
                                                           ("赵预备", "2", "")]
         load.focus()
         await pilot.press("enter")
@@ -391,7 +392,7 @@ async def test_the_member_page_shows_tasks_records_and_deeds(
         assert isinstance(page, MemberPage)
         assert str(page.query_one("#member-summary").render()) == (
             "未完成 2 · 逾期 1 · 已完成 1 · 表扬 1 · 其他记实 0 · 负责帮扶 1 人")
-        titles = [r.cells()[0] for r in page.query_one("#member-tasks").rows]
+        titles = [r.cell("title") for r in page.query_one("#member-tasks").rows]
         assert titles == ["逾期任务", "明天的任务", "已完成任务"]
         assert len(page.query_one("#member-records").rows) == 1
         assert len(page.query_one("#member-deeds").rows) == 1
@@ -452,7 +453,7 @@ async def test_the_reminders_panel_at_its_boundaries(session: Session,
         panel = app.query_one(RemindersPanel)
         panel.show()
         await pilot.pause()
-        assert [r.cells() for r in panel.table.rows] == [
+        assert [texts(r) for r in panel.table.rows] == [
             ("走访逾期", "人05-31", "2024年5月31日"),
             ("任务逾期", "过期一分钟", "2024年6月1日 09:29"),
             ("应走访", "人06-01", "今天"),
@@ -471,7 +472,7 @@ async def test_the_reminders_panel_at_its_boundaries(session: Session,
         await save(pilot)
         await pilot.press("escape")
         await pilot.pause()
-        assert [r.cells()[1] for r in panel.table.rows][:2] == ["人05-31", "人06-01"]
+        assert [r.cell("what") for r in panel.table.rows][:2] == ["人05-31", "人06-01"]
 
 
 async def test_a_form_survives_a_lock_and_saves_after_it(session: Session,
@@ -512,4 +513,4 @@ async def test_the_dashboard_shows_the_reminders_panel(session: Session,
         await settle(app, pilot)
         await settle(app, pilot)
         panel = app.screen.query_one(RemindersPanel)
-        assert [r.cells()[:2] for r in panel.table.rows] == [("走访逾期", "钱同学")]
+        assert [texts(r)[:2] for r in panel.table.rows] == [("走访逾期", "钱同学")]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from fixtures_app import TODAY, chinese, person, roster, session, vault_dir  # noqa: F401
+from rowtexts import texts
 
 from branchtool import i18n, money
 from branchtool.records.care import CARE, VISIT
@@ -126,7 +127,7 @@ def test_an_archived_member_cannot_be_made_responsible(
     assert exc.value.message() == "帮扶责任人已转出或出党，不能再指派"
     # The case they already had keeps them; editing something else still works.
     care.edit_case(case_id, {"severity": "extreme"})
-    assert care.case_row(case_id).cells()[3] == "李党员（已离开）"
+    assert care.case_row(case_id).cell("responsible_name") == "李党员（已离开）"
 
 
 def test_an_unknown_person_is_refused(care: CareService, people: dict[str, str]) -> None:
@@ -144,14 +145,14 @@ def test_closing_a_case_records_when(care: CareService, people: dict[str, str]) 
 def test_list_rows_never_show_care_details(care: CareService, people: dict[str, str]) -> None:
     case_id = care.add_case(case_values(people, measures="每月补助"))
     care.add_visit(case_id, visit_values(people, follow_up="联系辅导员"))
-    cells = " ".join(care.case_row(case_id).cells()) + " ".join(care.visits()[0].cells())
+    cells = " ".join(texts(care.case_row(case_id))) + " ".join(texts(care.visits()[0]))
     for secret in ("父亲住院", "每月补助", "已了解情况", "联系辅导员"):
         assert secret not in cells
     # The list of every visit says who, when, how and by whom, not what was given.
     care.add_visit(case_id, visit_values(people, date="2024-05-21", support="money",
                                          amount="500"))
-    assert care.visits()[0].cells() == ("2024年5月21日", "赵同学", "上门", "李党员")
-    assert care.visits(case_id)[0].cells() == ("2024年5月21日", "上门", "李党员", "慰问金",
+    assert texts(care.visits()[0]) == ("2024年5月21日", "赵同学", "上门", "李党员")
+    assert texts(care.visits(case_id)[0]) == ("2024年5月21日", "上门", "李党员", "慰问金",
                                                "500.00 元")
     redacted = {f.key for f in CARE.fields if f.redact == "standard"}
     assert redacted == {"description", "measures"}

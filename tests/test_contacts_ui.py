@@ -58,7 +58,7 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [c["name"] for c in s.contacts.active_on(TODAY)] == ["王五", "林秀英"]
-        assert [r.cells()[0] for r in pane.table.rows] == ["王五", "林秀英"]
+        assert [r.cell("name") for r in pane.table.rows] == ["王五", "林秀英"]
 
 
 async def test_a_contact_registered_today_has_missed_nothing(watch: Watch) -> None:
@@ -67,7 +67,7 @@ async def test_a_contact_registered_today_has_missed_nothing(watch: Watch) -> No
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
-        assert pane.table.rows[0].cells()[4] == "明日起随访"
+        assert pane.table.rows[0].cell("today") == "明日起随访"
         assert "今日待随访 0，已随访 0；昨日漏访 0；" in static(app, "#contacts-agenda")
 
 
@@ -81,7 +81,7 @@ async def test_follow_up_extend_and_release(watch: Watch) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
         assert isinstance(pane, ContactsPane)
-        assert pane.table.rows[0].cells()[4] == "待随访"
+        assert pane.table.rows[0].cell("today") == "待随访"
         await pilot.press("enter")
         detail = app.screen
         assert isinstance(detail, ContactScreen)
@@ -100,7 +100,7 @@ async def test_follow_up_extend_and_release(watch: Watch) -> None:
             app, "#contact-fields")
         await pilot.press("escape")
         await pilot.pause()
-        assert pane.table.rows[0].cells()[4] == "已随访，无异常"
+        assert pane.table.rows[0].cell("today") == "已随访，无异常"
 
     # day 17 after exposure: the last day of the extended observation
     watch.clock.now = NOW + dt.timedelta(days=3)
@@ -123,7 +123,7 @@ async def test_follow_up_extend_and_release(watch: Watch) -> None:
         await pilot.pause()
         assert pane.table.rows == []  # no longer under observation
         await pilot.press("f")  # every contact
-        assert [r.cells()[5] for r in pane.table.rows] == ["解除观察"]
+        assert [r.cell("outcome") for r in pane.table.rows] == ["解除观察"]
 
 
 async def test_referral_needs_an_outcome(watch: Watch) -> None:

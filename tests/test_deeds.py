@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures_app import chinese, person, roster, session, vault_dir  # noqa: F401
+from rowtexts import texts
 
 from branchtool.errors import UserError
 from branchtool.records.fields import InvalidRecord
@@ -65,7 +66,7 @@ def test_deeds_marked_for_reporting_feed_the_report(session: Session,
     assert deeds.for_reporting() == []
     assert [r.id for r in deeds.query(DeedQuery(status="reported"))] == [second, first]
     assert deeds.query(DeedQuery(status="reported"))[0].muted
-    assert deeds.query(DeedQuery(text="草"))[0].cells() == (
+    assert texts(deeds.query(DeedQuery(text="草"))[0]) == (
         "2024年5月20日", "草稿", "李党员、张党员", "草稿")
     assert [r.id for r in deeds.for_member(members[2])] == [second, draft, first]
     deeds.set_status(draft, "proposed")

@@ -17,12 +17,12 @@ from healthkit import Watch, clock, watch  # noqa: F401
 from rich.console import Console
 
 from branchtool.records.person import PERSON
-from screens.care import CASE_VIEW, CaseDetail
-from screens.contacts import CONTACT_VIEW, ContactScreen
+from screens.care import CASE_DETAIL, CaseDetail
+from screens.contacts import CONTACT_DETAIL, ContactScreen
 from screens.details import DetailScreen, DetailView, grid
-from screens.notices import NOTICE_VIEW, NoticeScreen
-from screens.person_detail import PERSON_VIEW, PersonDetail
-from screens.tasks import TASK_VIEW, TaskDetail
+from screens.notices import NOTICE_DETAIL, NoticeScreen
+from screens.person_detail import PERSON_DETAIL, PersonDetail
+from screens.tasks import TASK_DETAIL, TaskDetail
 
 
 def text_of(widget: Any) -> str:
@@ -32,8 +32,8 @@ def text_of(widget: Any) -> str:
     return console.export_text().strip()
 
 
-SCREENS = {PersonDetail: PERSON_VIEW, TaskDetail: TASK_VIEW, CaseDetail: CASE_VIEW,
-           ContactScreen: CONTACT_VIEW, NoticeScreen: NOTICE_VIEW}
+SCREENS = {PersonDetail: PERSON_DETAIL, TaskDetail: TASK_DETAIL, CaseDetail: CASE_DETAIL,
+           ContactScreen: CONTACT_DETAIL, NoticeScreen: NOTICE_DETAIL}
 
 
 @pytest.mark.parametrize("screen", list(SCREENS), ids=lambda s: s.__name__)
@@ -62,7 +62,7 @@ def test_a_view_of_a_field_the_definition_lacks_is_refused() -> None:
 
 
 def test_empty_values_show_a_dash_and_long_ones_fold() -> None:
-    lines = PERSON_VIEW.lines(None, {"name": "张三", "phone": ""})  # type: ignore[arg-type]
+    lines = PERSON_DETAIL.lines(None, {"name": "张三", "phone": ""})  # type: ignore[arg-type]
     assert dict(lines)[PERSON.field("name").label] == "张三"
     assert dict(lines)[PERSON.field("phone").label] == "—"
     table = grid(lines)

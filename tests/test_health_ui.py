@@ -196,7 +196,8 @@ async def test_alerts_are_raised_and_handled_from_the_dashboard(watch: Watch) ->
         assert isinstance(pane, DashboardPane) and pane.board is not None
         assert pane.board.fever == 1 and pane.board.alerts_open == 1
         panel = app.screen.query_one(AlertsPanel)
-        assert [r.cells()[:2] for r in panel.table.rows] == [("赵六", "发热 38.6℃")]
+        assert [(r.cell("who"), r.cell("why")) for r in panel.table.rows] == [
+            ("赵六", "发热 38.6℃")]
         panel.table.focus()
         await pilot.press("enter")
         dialog = app.screen
@@ -214,7 +215,7 @@ async def test_alerts_are_raised_and_handled_from_the_dashboard(watch: Watch) ->
         assert full.query_one("#alerts-all-table").rows == []
         await pilot.press("f")
         [row] = full.query_one("#alerts-all-table").rows
-        assert row.cells()[3:] == ("已处置", "已通知校医院复查")
+        assert (row.cell("status"), row.cell("note")) == ("已处置", "已通知校医院复查")
 
 
 async def test_a_figure_opens_its_list(watch: Watch) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from fixtures_app import chinese, person, roster, session, vault_dir  # noqa: F401
+from rowtexts import texts
 
 from branchtool.records.fields import InvalidRecord
 from branchtool.records.member_record import MEMBER_RECORD
@@ -50,7 +51,7 @@ def test_entries_link_to_tasks(session: Session, members: list[str]) -> None:
     records = session.member_records
     record_id = records.add(entry(members, tasks=[task_id]))
     assert [r.id for r in records.for_task(task_id)] == [record_id]
-    assert records.query()[0].cells() == ("2024年5月20日", "李党员", "表扬", "1", "王书记")
+    assert texts(records.query()[0]) == ("2024年5月20日", "李党员", "表扬", "1", "王书记")
     # A task deleted later does not block editing the entry.
     session.tasks.delete(task_id)
     records.edit(record_id, {"description": "主动承担值守任务，表现突出"})

@@ -36,7 +36,8 @@ async def test_a_notice_is_relayed_to_every_member(watch: Watch) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         [row] = pane.table.rows
-        assert row.cells()[:2] == ("关于做好疫情防控工作的通知", "0/5 ░░░░░░")
+        assert (row.cell("title"), row.cell("coverage")) == (
+            "关于做好疫情防控工作的通知", "0/5 ░░░░░░")
         nid = row.id
 
         await pilot.press("enter")
@@ -74,7 +75,7 @@ async def test_a_notice_is_relayed_to_every_member(watch: Watch) -> None:
         await pilot.pause()
         assert static(app, "#notice-coverage").startswith("已传达 5/5")
         assert s.notices.relays(nid)[watch.ids[0]]["method_other"] == "班级群接龙"
-        assert "其他：班级群接龙" in [r.cells()[2] for r in detail.table.rows]
+        assert "其他：班级群接龙" in [r.cell("method") for r in detail.table.rows]
         assert "未传达 0" in static(app, "#notice-coverage")
         detail.table.move_to(0)
         await pilot.press("s")  # studied
@@ -89,5 +90,5 @@ async def test_a_notice_is_relayed_to_every_member(watch: Watch) -> None:
         assert "阅知 1（学习 1）" in static(app, "#notice-coverage")
         await pilot.press("escape")
         await pilot.pause()
-        assert pane.table.rows[0].cells()[1] == "5/5 ██████"
+        assert pane.table.rows[0].cell("coverage") == "5/5 ██████"
     assert TODAY.isoformat() == "2024-06-01"

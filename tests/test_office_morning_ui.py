@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures_app import settle
@@ -80,8 +81,8 @@ async def import_stick(app, pilot, usb: Path) -> OfficeImportPane:  # type: igno
     return pane
 
 
-def rows_by_code(table: RecordTable) -> dict[str, tuple[str, ...]]:
-    return {row.id: row.cells() for row in table.rows}
+def rows_by_code(table: RecordTable) -> dict[str, Any]:
+    return {row.id: row for row in table.rows}
 
 
 async def test_the_refusal_is_reachable_at_80_columns(morning: Morning, lang: str) -> None:
@@ -112,15 +113,16 @@ async def test_the_dashboard_of_the_morning(morning: Morning, lang: str) -> None
         await settle(app, pilot)
         dashboard = app.screen.query_one(OfficeDashboard)
         rows = rows_by_code(dashboard.query_one("#office-branches", RecordTable))
-        arrival = {code: cells[2] for code, cells in rows.items()}
+        arrival = {code: row.cell("arrival") for code, row in rows.items()}
         assert arrival[DAMAGED] == t("office.day.damaged")  # not "not reported"
         assert arrival[SILENT] == t("office.day.missing")
         assert arrival[REVOKED] == t("office.day.revoked")
         assert arrival[LATE].endswith(t("office.day.late"))
         assert arrival[CORRECTED].endswith(t("office.day.on_time"))
         # whom to phone; the silent branch never said
-        assert rows[CORRECTED][3:5] == ("王秀英", "138 0013 0000")
-        assert rows[SILENT][3:5] == ("—", "—")
+        contact = {code: (row.cell("secretary"), row.cell("phone")) for code, row in rows.items()}
+        assert contact[CORRECTED] == ("王秀英", "138 0013 0000")
+        assert contact[SILENT] == ("—", "—")
         assert "5" in str(dashboard.query_one("#office-head").render())  # 5 owed, not 6
         assert dashboard.overview is not None and dashboard.overview.totals.branches == 5
 
@@ -143,14 +145,14 @@ async def test_the_dashboard_of_the_morning(morning: Morning, lang: str) -> None
         await pilot.press("f3")
         await settle(app, pilot)
         abnormal = dashboard.query_one("#office-abnormal", RecordTable)
-        people = [r.cells() for r in abnormal.rows]
-        assert any(c[0] == CORRECTED and c[3] == "38.2℃" for c in people)
+        assert any(r.cell("code") == CORRECTED and r.cell("temperature") == "38.2℃"
+                   for r in abnormal.rows)
         # the import log: the damaged file, its reason; Enter shows it all
         await pilot.press("f4")
         await settle(app, pilot)
         log = dashboard.query_one("#office-log", RecordTable)
-        refused = [r for r in log.rows if r.cells()[2] == t("office.verdict.rejected")]
-        assert len(refused) == 1 and refused[0].cells()[3] == DAMAGED
+        refused = [r for r in log.rows if r.cell("verdict") == t("office.verdict.rejected")]
+        assert len(refused) == 1 and refused[0].cell("code") == DAMAGED
     session.lock()
 
 
@@ -162,7 +164,7 @@ async def test_the_log_outlives_a_lock_and_a_restart(morning: Morning) -> None:
         await pilot.press("f4")
         await settle(app, pilot)
         dashboard = app.screen.query_one(OfficeDashboard)
-        before = [r.cells() for r in dashboard.query_one("#office-log", RecordTable).rows]
+        before = [dict(r.values) for r in dashboard.query_one("#office-log", RecordTable).rows]
         assert before
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -174,14 +176,14 @@ async def test_the_log_outlives_a_lock_and_a_restart(morning: Morning) -> None:
         await settle(app, pilot)
         await pilot.press("f4")
         await settle(app, pilot)
-        assert [r.cells() for r in dashboard.query_one("#office-log", RecordTable).rows] \
+        assert [dict(r.values) for r in dashboard.query_one("#office-log", RecordTable).rows] \
             == before
     session.lock()
     app, session = office_app(morning.office)  # the program started again
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         rows = rows_by_code(app.screen.query_one("#office-branches", RecordTable))
-        assert rows[DAMAGED][2] == i18n.t("office.day.damaged")
+        assert rows[DAMAGED].cell("arrival") == i18n.t("office.day.damaged")
     session.lock()
 
 
@@ -221,8 +223,8 @@ async def test_a_branch_page_names_whom_and_what(morning: Morning) -> None:
         changes = screen.query_one("#branch-changes", RecordTable)
         [row] = changes.rows
         name = morning.corrected["name"]
-        assert row.cells()[3].startswith(name) and "体温" in row.cells()[5]
-        assert "at" not in row.cells()[5].split("、")
+        assert row.cell("subject").startswith(name) and "体温" in row.cell("fields")
+        assert "at" not in row.cell("fields").split("、")
         changes.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -245,9 +247,9 @@ async def test_nothing_is_cut(morning: Morning, lang: str, size: tuple[int, int]
         await settle(app, pilot)
         table = app.screen.query_one("#office-branches", RecordTable)
         assert_whole(table)
-        names = {r.id: r.cells()[1] for r in table.rows}
+        names = {r.id: r.cell("name") for r in table.rows}
         assert names == morning.names  # B01 and B13 alike would both read whole
-        statuses = [r.cells()[2] for r in table.rows]
+        statuses = [r.cell("arrival") for r in table.rows]
         assert any(s.endswith(i18n.t("office.day.on_time")) for s in statuses)
     session.lock()
 
@@ -256,10 +258,10 @@ def assert_whole(table: RecordTable) -> None:
     shown = table.visible_columns()
     assert shown, "no column fits"
     for row in table.rows:
-        cells = row.cells()
-        for index, column, width in shown:
-            assert cell_len(cells[index]) <= width, (column.key, cells[index], width)
-            assert not cells[index].endswith("…") or column.key == "message", cells[index]
+        for _, column, width in shown:
+            text = row.cell(column.key)
+            assert cell_len(text) <= width, (column.key, text, width)
+            assert not text.endswith("…") or column.key == "message", text
     assert sum(width + 1 for _, _, width in shown) + 1 <= table.row_width()
 
 

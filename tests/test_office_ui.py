@@ -76,7 +76,7 @@ async def test_dashboard_and_a_branch_read_only(world: dict[str, Path]) -> None:
         dashboard = app.screen.query_one(OfficeDashboard)
         table = dashboard.query_one("#office-branches", RecordTable)
         assert [r.id for r in table.rows] == ["A1", "B2"]
-        assert "not reported" in table.rows[1].cells()[2]
+        assert "not reported" in table.rows[1].cell("arrival")
         head = str(dashboard.query_one("#office-head").render())
         assert "1 of 2 branches reported" in head
         table.focus()
@@ -97,7 +97,7 @@ async def test_dashboard_and_a_branch_read_only(world: dict[str, Path]) -> None:
         [row] = changes.rows
         # who changed what: the person by name, the fields by their labels, no bookkeeping
         person = world["edited"]
-        assert row.cells()[3] == person and row.cells()[5] == PERSON.field("unit").label
+        assert row.cell("subject") == person and row.cell("fields") == PERSON.field("unit").label
         changes.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -111,12 +111,13 @@ async def test_dashboard_and_a_branch_read_only(world: dict[str, Path]) -> None:
         kinds.value = "roster"
         await settle(app, pilot)
         assert len(screen.query_one("#branch-data", RecordTable).rows) == 10
-        names = {row.cells()[0] for row in screen.query_one("#branch-data", RecordTable).rows}
+        data = screen.query_one("#branch-data", RecordTable).rows
+        names = {row.cell(row.columns[0].key) for row in data}
         if "checkins" in [value for _, value in kinds._options]:
             kinds.value = "checkins"
             await settle(app, pilot)
             checkins = screen.query_one("#branch-data", RecordTable).rows
-            assert checkins and {row.cells()[0] for row in checkins} <= names
+            assert checkins and {row.cell(row.columns[0].key) for row in checkins} <= names
         await pilot.press("escape")
         assert isinstance(app.screen, OfficeMainScreen)
     session.lock()
@@ -142,10 +143,10 @@ async def test_import_a_folder_with_a_verdict_per_file(world: dict[str, Path]) -
         await pilot.press("enter")
         await settle(app, pilot)
         rows = pane.query_one("#office-import-results", RecordTable).rows
-        assert [(r.cells()[0], r.cells()[1], r.cells()[2]) for r in rows] == [
+        assert [(r.cell("file"), r.cell("verdict"), r.cell("code")) for r in rows] == [
             ("B2-000001-20261120.bundle.age", "accepted", "B2"),
             ("broken.bundle.age", "REJECTED", "—")]
-        assert "not an encrypted bundle" in rows[1].cells()[4]
+        assert "not an encrypted bundle" in rows[1].cell("message")
         assert any("1 accepted, 0 already imported, 1 rejected" in t for t in toasts(app))
         assert (world["usb"] / "broken.bundle.age").exists()
         dashboard = app.screen.query_one(OfficeDashboard)
@@ -178,7 +179,7 @@ async def test_enrol_a_branch_after_seeing_its_fingerprint(world: dict[str, Path
         await pilot.pause()
         assert [r.id for r in pane.query_one("#trust-branches", RecordTable).rows] == [
             "A1", "B2", "C3"]
-        events = [r.cells()[2] for r in pane.query_one("#trust-log", RecordTable).rows]
+        events = [r.cell("event") for r in pane.query_one("#trust-log", RecordTable).rows]
         assert events[0] == "enrolled" and len(events) == 3
     session.lock()
 

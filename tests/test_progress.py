@@ -85,8 +85,9 @@ async def test_the_not_acknowledged_and_a_bulk_confirmation_with_a_note(watch: W
         assert "列表里没有已传达而未阅知的人" in toasts(app)
         await pilot.press("u")
         await pilot.pause()
-        cells = {r.person["name"]: r.cells() for r in detail.table.rows}
-        assert cells["李四"][3:5] == ("已阅知", "2024年6月1日")
+        cells = {r.person["name"]: r for r in detail.table.rows}
+        assert (cells["李四"].cell("response"), cells["李四"].cell("responded_on")) == (
+            "已阅知", "2024年6月1日")
         assert s.notices.relays(nid)[watch.ids[1]]["response_note"] == "在支部微信群接龙确认"
 
 
@@ -97,7 +98,7 @@ def test_a_task_for_many_counts_each_one_and_is_done_when_all_are(watch: Watch) 
     tasks = watch.session.tasks
     tid = tasks.add({"title": "填报健康码截图", "assignees": watch.ids, "due": "2024-06-03"})
     row = tasks.query()[0]
-    assert row.cells()[-1] == "0/5"
+    assert row.cell("progress") == "0/5"
     before = watch.frames()
     assert tasks.confirm(tid, watch.ids[:3], "在支部群里确认") == 3
     assert watch.frames() == before + 1

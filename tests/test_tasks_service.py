@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from fixtures_app import TODAY, chinese, person, roster, session, vault_dir  # noqa: F401
+from rowtexts import texts
 
 from branchtool.errors import UserError
 from branchtool.records.fields import InvalidRecord
@@ -169,7 +170,7 @@ def test_views_by_status_and_member(tasks: TaskService, members: list[str],
     assert [r.id for r in tasks.query(TaskQuery(overdue_only=True))] == [overdue]
     assert [r.id for r in tasks.query(TaskQuery(text="下"))] == [later]
     assert [r.id for r in tasks.query(TaskQuery(member=members[0]))] == [overdue, soon, later]
-    assert tasks.query()[0].cells() == ("逾期", "王一、李二", "2024年6月1日 08:00", "一般", "待办",
+    assert texts(tasks.query()[0]) == ("逾期", "王一、李二", "2024年6月1日 08:00", "一般", "待办",
                                         "0/2")
     load = {row.name: (row.open, row.overdue, row.done) for row in tasks.workload()}
     assert load == {"王一": (3, 1, 1), "李二": (2, 1, 1)}
@@ -251,7 +252,7 @@ def test_the_service_shares_the_partitions_documents_and_changes_none(
     got["title"] = "changed"
     got["log"].append({"at": "", "text": "x", "status": "todo"})
     for row in tasks.query(TaskQuery(status="")):
-        row.cells()
+        texts(row)
     tasks.workload(everyone=True)
     tasks.counts()
     tasks.reminders()

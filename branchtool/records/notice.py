@@ -44,11 +44,6 @@ def check_notice(values: dict[str, str]) -> Iterator[Problem]:
 
 
 NOTICE = RecordDef("notice", NOTICE_FIELDS, checks=(check_notice,))
-# The notices list: the coverage (relayed of the audience) beside each title.
-NOTICE_COLUMNS = NOTICE.view(
-    "title", FieldDef("coverage", width=18, priority=95, record="watch.notices"), "number",
-    "deadline", "issued_on", "issuer",
-)
 
 RELAY_FIELDS = (
     FieldDef("method", Kind.CHOICE, choices=METHODS + LEGACY_METHODS, width=8, priority=60),

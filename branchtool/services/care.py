@@ -31,8 +31,9 @@ from branchtool.records.care import (
     VISIT_COLUMNS,
     amount_support,
 )
-from branchtool.records.fields import FieldDef, InvalidRecord, Problem, Ref
+from branchtool.records.fields import InvalidRecord, Problem, Ref
 from branchtool.records.health_fields import split_codes
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
 from branchtool.services.query import where
 from branchtool.services.roster import RosterService
@@ -57,11 +58,21 @@ class CareQuery:
     text: str = ""  # part of the name of the person cared for
 
 
-class CaseRow:
+CASE_VIEW = ListView(CARE, CASE_COLUMNS, {
+    "who": lambda row: row.who,
+    "responsible_name": lambda row: person_name(row._service.roster,
+                                                row.doc.get("responsible", "")),
+    "last_visit": lambda row: dates.display(row.last_visit),
+    "next_visit": lambda row: "" if row.muted else dates.display(row.doc.get("next_visit", "")),
+})
+
+
+class CaseRow(ViewRow):
     """A case as the list shows it: who, type, severity, the responsible
     member, the last and next visit, status. Never the details."""
 
     __slots__ = ("_service", "doc", "id", "last_visit", "who")
+    VIEW = CASE_VIEW
 
     def __init__(self, service: CareService, doc: Doc, last_visit: str) -> None:
         self._service = service
@@ -79,42 +90,38 @@ class CaseRow:
         day = _day(self.doc.get("next_visit", ""))
         return not self.muted and day is not None and day < self._service.today()
 
-    def cells(self) -> tuple[str, ...]:
-        doc = self.doc
-        texts = {
-            "who": self.who,
-            "responsible_name": person_name(self._service.roster, doc.get("responsible", "")),
-            "last_visit": dates.display(self.last_visit),
-            "next_visit": dates.display(doc.get("next_visit", "")) if not self.muted else "",
-        }
-        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
-                     for c in CASE_COLUMNS)
+
+def _visited(row: VisitRow) -> str:
+    case = row._service._record(row.doc.get("case", ""))
+    return row._service.who(case) if case else ""
+
+
+_VISIT_TEXTS = {
+    "who": _visited,
+    "visitor_name": lambda row: person_name(row._service.roster, row.doc.get("visitor", "")),
+}
+# Every case's visits in one list; a case's own visits (with what was given).
+VISIT_VIEW = ListView(VISIT, VISIT_COLUMNS, _VISIT_TEXTS)
+CASE_VISIT_VIEW = ListView(VISIT, CASE_VISIT_COLUMNS,
+                           {"visitor_name": _VISIT_TEXTS["visitor_name"]})
 
 
 class VisitRow:
-    """A visit as a list shows it: with its case's details (``CASE_VISIT_COLUMNS``:
+    """A visit as a list shows it: with its case's details (``CASE_VISIT_VIEW``:
     the support and the amount) or in the list of every visit
-    (``VISIT_COLUMNS``: who, when, how, by whom)."""
+    (``VISIT_VIEW``: who, when, how, by whom)."""
 
-    __slots__ = ("_service", "columns", "doc", "id")
+    __slots__ = ("_service", "doc", "id", "view")
     muted = False
 
-    def __init__(self, service: CareService, doc: Doc,
-                 columns: tuple[FieldDef, ...] = VISIT_COLUMNS) -> None:
+    def __init__(self, service: CareService, doc: Doc, view: ListView = VISIT_VIEW) -> None:
         self._service = service
         self.id: str = doc["id"]
         self.doc = doc
-        self.columns = columns
+        self.view = view
 
-    def cells(self) -> tuple[str, ...]:
-        doc = self.doc
-        case = self._service._record(doc.get("case", ""))
-        texts = {
-            "who": self._service.who(case) if case else "",
-            "visitor_name": person_name(self._service.roster, doc.get("visitor", "")),
-        }
-        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
-                     for c in self.columns)
+    def cell(self, key: str) -> str:
+        return self.view.cell(self, key)
 
 
 @dataclass(frozen=True)
@@ -256,8 +263,8 @@ class CareService(RecordBook):
         else:
             found = [d for d in self.visit_book.of_case(case_id) if first <= d["date"] <= last]
         docs = sorted(found, key=_DATE, reverse=True)
-        columns = CASE_VISIT_COLUMNS if case_id is not None else VISIT_COLUMNS
-        return [VisitRow(self, d, columns) for d in docs]
+        view = CASE_VISIT_VIEW if case_id is not None else VISIT_VIEW
+        return [VisitRow(self, d, view) for d in docs]
 
     def visits_between(self, start: dt.date, end: dt.date) -> list[Doc]:
         """Copies of the visits made from ``start`` to ``end`` (both included),

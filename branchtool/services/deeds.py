@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from branchtool.errors import UserError
 from branchtool.records.deed import DEED, DEED_COLUMNS, PROPOSED, REPORTED
 from branchtool.records.fieldtypes import split_ids
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services.book import Batch, Doc, RecordBook, names, utc_now
 from branchtool.services.query import where
 from branchtool.services.roster import RosterService
@@ -25,8 +26,14 @@ class DeedQuery:
     text: str = ""  # part of the title
 
 
-class DeedRow:
+DEED_VIEW = ListView(DEED, DEED_COLUMNS, {
+    "member_names": lambda row: names(row._service.roster, row.doc.get("members", "")),
+})
+
+
+class DeedRow(ViewRow):
     __slots__ = ("_service", "doc", "id")
+    VIEW = DEED_VIEW
 
     def __init__(self, service: DeedService, doc: Doc) -> None:
         self._service = service
@@ -36,12 +43,6 @@ class DeedRow:
     @property
     def muted(self) -> bool:
         return self.doc.get("status") == REPORTED
-
-    def cells(self) -> tuple[str, ...]:
-        doc = self.doc
-        texts = {"member_names": names(self._service.roster, doc.get("members", ""))}
-        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
-                     for c in DEED_COLUMNS)
 
 
 class DeedService(RecordBook):

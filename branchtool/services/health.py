@@ -28,8 +28,9 @@ from typing import Any
 from branchtool import i18n
 from branchtool.errors import UserError
 from branchtool.records.checkin import CHECKIN, checkin_id, compact, expand, partition_name
-from branchtool.records.fields import FieldDef, InvalidRecord
+from branchtool.records.fields import InvalidRecord
 from branchtool.records.person import ACTIVE
+from branchtool.records.views import Computed, ListView, ViewRow, computed
 from branchtool.services import health_rules as rules
 from branchtool.services.health_rules import HealthSettings
 from branchtool.services.query import where
@@ -49,12 +50,31 @@ SETTINGS = "settings"
 SETTINGS_ID = "health"
 NORMAL, ABNORMAL, MISSING = "normal", "abnormal", "missing"
 
-# The day sheet's columns: the person, the day's state, then the check-in.
-SHEET_COLUMNS = CHECKIN.view(
-    FieldDef("person_name", width=8, priority=100), FieldDef("state", width=4, priority=95),
-    "temperature", "symptoms", FieldDef("whereabouts", width=10, priority=45), "isolation",
-    "source", FieldDef("unit", width=14, priority=10),
-)
+
+def _whereabouts(row: SheetRow) -> str:
+    doc = row.doc
+    where = CHECKIN.field("location").display(doc.get("location", ""))
+    return f"{where} {doc.get('city') or doc.get('province', '')}".strip()
+
+
+def _isolation(row: SheetRow) -> str:
+    isolation = row.doc.get("isolation", "")
+    return "" if isolation == "none" else CHECKIN.field("isolation").display(isolation)
+
+
+# The day sheet: the person, the day's state, then the check-in (empty while missing).
+SHEET_VIEW = ListView.of(
+    CHECKIN,
+    computed("person_name", lambda row: row.person["name"], width=8, priority=100,
+             record="checkin"),
+    computed("state", lambda row: i18n.t(f"checkin.state.{row.sheet.status(row.id)}"),
+             width=4, priority=95, record="checkin"),
+    "temperature", "symptoms",
+    computed("whereabouts", _whereabouts, width=10, priority=45, record="checkin"),
+    Computed(CHECKIN.field("isolation"), _isolation),
+    "source",
+    computed("unit", lambda row: row.person["unit"], width=14, priority=10, record="checkin"))
+SHEET_COLUMNS = SHEET_VIEW.columns
 
 # Called inside the write batch for every changed check-in:
 # (day, person id, stored document before or None, after or None).
@@ -88,29 +108,31 @@ class DaySheet:
     def missing(self) -> list[Person]:
         return [p for p in self.people if p.id not in self.entries]
 
-    def cells(self, person: Person) -> tuple[str, ...]:
-        """The person's row in ``SHEET_COLUMNS`` order, in the current language."""
-        doc = self.entries.get(person.id)
-        state = self.status(person.id)
-        if doc is None:
-            return (person["name"], i18n.t(f"checkin.state.{state}"), "", "", "", "", "",
-                    person["unit"])
-        where = CHECKIN.field("location").display(doc.get("location", ""))
-        place = doc.get("city") or doc.get("province", "")
-        isolation = doc.get("isolation", "")
-        return (
-            person["name"], i18n.t(f"checkin.state.{state}"),
-            CHECKIN.field("temperature").display(doc.get("temperature", "")),
-            CHECKIN.field("symptoms").display(doc.get("symptoms", "")),
-            f"{where} {place}".strip(),
-            "" if isolation == "none" else CHECKIN.field("isolation").display(isolation),
-            CHECKIN.field("source").display(doc.get("source", "")),
-            person["unit"],
-        )
-
     @property
     def reported(self) -> int:
         return sum(1 for p in self.people if p.id in self.entries)
+
+
+class SheetRow(ViewRow):
+    """One person's line on the sheet; the cells follow the live sheet."""
+
+    __slots__ = ("id", "person", "sheet")
+    VIEW = SHEET_VIEW
+
+    def __init__(self, sheet: DaySheet, person: Person) -> None:
+        self.sheet = sheet
+        self.person = person
+        self.id = person.id
+
+    @property
+    def doc(self) -> Mapping[str, Any]:
+        """The person's check-in of the day (empty while missing)."""
+        return self.sheet.entries.get(self.id) or {}
+
+    @property
+    def tone(self) -> str:
+        status = self.sheet.status(self.id)
+        return "alarm" if status == ABNORMAL else "muted" if status == MISSING else ""
 
 
 @dataclass

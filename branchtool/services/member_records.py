@@ -11,6 +11,7 @@ from operator import and_
 
 from branchtool.records.fieldtypes import split_ids
 from branchtool.records.member_record import KINDS, MEMBER_RECORD, RECORD_COLUMNS
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services.book import Batch, Doc, RecordBook, person_name, utc_now
 from branchtool.services.query import where
 from branchtool.services.roster import RosterService
@@ -26,22 +27,23 @@ class RecordQuery:
     text: str = ""  # part of the member's name
 
 
-class RecordRow:
+RECORD_VIEW = ListView(MEMBER_RECORD, RECORD_COLUMNS, {
+    "member_name": lambda row: person_name(row._service.roster, row.doc.get("member", "")),
+    "task_count": lambda row: str(len(split_ids(row.doc.get("tasks", "")))),
+    "recorder_name": lambda row: person_name(row._service.roster,
+                                             row.doc.get("recorded_by", "")),
+})
+
+
+class RecordRow(ViewRow):
     __slots__ = ("_service", "doc", "id")
+    VIEW = RECORD_VIEW
     muted = False
 
     def __init__(self, service: MemberRecordService, doc: Doc) -> None:
         self._service = service
         self.id: str = doc["id"]
         self.doc = doc
-
-    def cells(self) -> tuple[str, ...]:
-        doc, roster = self.doc, self._service.roster
-        texts = {"member_name": person_name(roster, doc.get("member", "")),
-                 "task_count": str(len(split_ids(doc.get("tasks", "")))),
-                 "recorder_name": person_name(roster, doc.get("recorded_by", ""))}
-        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
-                     for c in RECORD_COLUMNS)
 
 
 @dataclass

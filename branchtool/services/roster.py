@@ -29,6 +29,7 @@ from branchtool.records.fields import (
     normalize_code,
 )
 from branchtool.records.person import ACTIVE, ARCHIVED, PERSON
+from branchtool.records.views import ListView
 from branchtool.services.query import where
 
 PARTITION = "roster"
@@ -36,6 +37,9 @@ PARTITION = "roster"
 CHANGES = "roster_changes"
 META_FIELDS = ("id", "created_at", "updated_at")
 # Status filter values besides the status codes themselves.
+# The roster list: the person record's own columns (FieldDef width and priority).
+ROSTER_VIEW = ListView(PERSON, PERSON.columns)
+
 ALL_STATUSES = ""
 ARCHIVED_STATUSES = "archived"
 # Versions are unique across service instances, so that a plan made before a
@@ -71,7 +75,7 @@ class Person:
              doc.get("school_number", "").lower())
         )
         self.name_key = pinyin.sort_key(name, surname=True)
-        self._cells: tuple[str, ...] = ()
+        self._cells: dict[str, str] = {}
         self._cells_lang = ""
 
     def __getitem__(self, key: str) -> str:
@@ -86,13 +90,16 @@ class Person:
         """Archived people are shown dimmed where they are shown at all."""
         return self.status != ACTIVE
 
-    def cells(self) -> tuple[str, ...]:
-        """Every column's text in the current language (cached per language)."""
+    def cell(self, key: str) -> str:
+        """A column's text in the current language (cached per language)."""
         lang = i18n.language()
         if self._cells_lang != lang:
-            self._cells = tuple(f.display(self.doc.get(f.key, "")) for f in PERSON.columns)
+            self._cells = {}
             self._cells_lang = lang
-        return self._cells
+        text = self._cells.get(key)
+        if text is None:
+            text = self._cells[key] = ROSTER_VIEW.cell(self, key)
+        return text
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from branchtool import i18n
 from branchtool.errors import UserError
@@ -29,6 +29,7 @@ from branchtool.records.task import (
     TASK_COLUMNS,
     TEMPLATE_BY_CODE,
 )
+from branchtool.records.views import ListView, ViewRow
 from branchtool.services.book import (
     Batch,
     Doc,
@@ -76,8 +77,20 @@ class TaskQuery:
     overdue_only: bool = False
 
 
-class TaskRow:
+def _progress_text(row: TaskRow) -> str:
+    done, total = progress(row.doc)
+    return f"{done}/{total}"
+
+
+TASK_VIEW = ListView(TASK, TASK_COLUMNS, {
+    "assignee_names": lambda row: names(row._service.roster, row.doc.get("assignees", "")),
+    "progress": _progress_text,  # "8/12" of the assignees
+})
+
+
+class TaskRow(ViewRow):
     __slots__ = ("_service", "doc", "id", "overdue")
+    VIEW = TASK_VIEW
 
     def __init__(self, service: TaskService, doc: Doc, now: str) -> None:
         self._service = service
@@ -89,18 +102,22 @@ class TaskRow:
     def muted(self) -> bool:
         return self.doc.get("status") not in OPEN
 
-    def cells(self) -> tuple[str, ...]:
-        doc = self.doc
-        done, total = progress(doc)
-        texts = {"assignee_names": names(self._service.roster, doc.get("assignees", "")),
-                 "progress": f"{done}/{total}"}
-        return tuple(texts[c.key] if c.key in texts else c.display(doc.get(c.key, ""))
-                     for c in TASK_COLUMNS)
+
+# A member's workload: every column computed from the counts.
+LOAD_VIEW = ListView(None, LOAD_COLUMNS, {
+    "member": lambda row: row.name,
+    "open_count": lambda row: str(row.open),
+    "overdue_count": lambda row: str(row.overdue) if row.overdue else "",
+    "done_count": lambda row: str(row.done),
+    "next_due": lambda row: TASK.field("due").display(row.next_due),
+})
 
 
 @dataclass
-class LoadRow:
+class LoadRow(ViewRow):
     """One member's workload: open, overdue and done tasks."""
+
+    VIEW: ClassVar[ListView] = LOAD_VIEW
 
     id: str  # the person
     name: str
@@ -112,13 +129,6 @@ class LoadRow:
     @property
     def muted(self) -> bool:
         return self.open == 0
-
-    def cells(self) -> tuple[str, ...]:
-        texts = {"member": self.name, "open_count": str(self.open),
-                 "overdue_count": str(self.overdue) if self.overdue else "",
-                 "done_count": str(self.done),
-                 "next_due": TASK.field("due").display(self.next_due)}
-        return tuple(texts[c.key] for c in LOAD_COLUMNS)
 
 
 @dataclass(frozen=True)
