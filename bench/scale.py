@@ -29,7 +29,6 @@ import gc
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -96,6 +95,8 @@ def semester(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
         return folder / "vault", json.loads(meta_file.read_text())
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    import resource  # POSIX only, as the children's wait4 is: imported where it is used
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     took, peak, _ = branchtool(folder / "vault", "demo", "--people", str(args.people),
                                "--days", str(args.days), "--no-open")
