@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from branchtool import i18n, passphrase
 from branchtool.paths import resolve_vault_dir
@@ -26,6 +26,18 @@ if TYPE_CHECKING:
 def json_option(parser: argparse.ArgumentParser, help_key: str = "cli.list.json") -> None:
     """``--json``: the result as JSON, for scripts, instead of a table."""
     parser.add_argument("--json", action="store_true", help=i18n.t(help_key))
+
+
+def import_command(actions: Any, handler: Any, *, catalog: str, metavar: str,
+                   json_key: str) -> argparse.ArgumentParser:
+    """``<group> import FILE...``: files or folders to read, ``--json``, its
+    handler (the branch's inbox and the office's bundles are read alike)."""
+    imp = actions.add_parser("import", help=i18n.t(f"{catalog}.help"))
+    imp.add_argument("paths", nargs="+", type=Path, metavar=metavar,
+                     help=i18n.t(f"{catalog}.paths"))
+    json_option(imp, json_key)
+    imp.set_defaults(handler=handler)
+    return imp
 
 
 def vault_dir(args: argparse.Namespace) -> Path:

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from branchtool import i18n
-from branchtool.cli.common import json_option, office_service, open_session
+from branchtool.cli.common import import_command, json_option, office_service, open_session
 from branchtool.errors import UserError
 
 
@@ -163,11 +163,8 @@ def cmd_notices(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     inbox = sub.add_parser("inbox", help=i18n.t("cli.inbox.help"))
     actions = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
-    imp = actions.add_parser("import", help=i18n.t("cli.inbox.import.help"))
-    imp.add_argument("paths", nargs="+", type=Path, metavar="FILE|DIR",
-                     help=i18n.t("cli.inbox.import.paths"))
-    json_option(imp, "cli.office.json")
-    imp.set_defaults(handler=cmd_import)
+    import_command(actions, cmd_import, catalog="cli.inbox.import", metavar="FILE|DIR",
+                   json_key="cli.office.json")
     proposals = actions.add_parser("proposals", help=i18n.t("cli.inbox.proposals.help"))
     json_option(proposals, "cli.office.json")
     proposals.set_defaults(handler=cmd_proposals)

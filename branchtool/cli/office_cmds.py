@@ -11,7 +11,7 @@ import orjson
 
 from branchtool import i18n, passphrase
 from branchtool.cli import inbox_cmds
-from branchtool.cli.common import json_option, office_service, vault_dir
+from branchtool.cli.common import import_command, json_option, office_service, vault_dir
 from branchtool.cli.output import progress
 from branchtool.errors import UserError
 
@@ -39,11 +39,8 @@ def register(sub: Any) -> None:
     json_option(trust, "cli.office.json")
     trust.set_defaults(handler=cmd_trust)
 
-    imp = actions.add_parser("import", help=i18n.t("cli.office.import.help"))
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                     help=i18n.t("cli.office.import.paths"))
-    json_option(imp, "cli.office.import.json")
-    imp.set_defaults(handler=cmd_import)
+    import_command(actions, cmd_import, catalog="cli.office.import", metavar="PATH",
+                   json_key="cli.office.import.json")
 
     receipt = actions.add_parser("receipt", help=i18n.t("cli.office.receipt.help"))
     receipt.add_argument("--out", type=Path, required=True, help=i18n.t("cli.office.receipt.out"))
