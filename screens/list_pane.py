@@ -99,7 +99,12 @@ class ListTable(ReadOnlyGuard):
 
 class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
     NAME: ClassVar[str] = ""  # the pane's id and the prefix of its parts' ids
-    SEARCH: ClassVar[str] = ""  # the catalog key of the search box's placeholder
+    # The catalog key of the search box's placeholder; "" for a pane without
+    # the bar (it composes its own header: ``compose_header``, ``show_count``).
+    SEARCH: ClassVar[str] = ""
+    ADDS: ClassVar[bool] = True  # Ctrl+N adds an entry
+    # Loaded when mounted; a lazy pane is loaded by its section when first shown.
+    LAZY: ClassVar[bool] = False
     DEFAULT_CSS = """
     ListPane { height: 1fr; }
     ListPane > .list-bar, ListPane > .list-filters { height: 1; }
@@ -120,6 +125,10 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         localize_bindings(self)
 
     # -- what a section says -------------------------------------------------------------
+    def compose_header(self) -> Iterable[Widget]:
+        """The lines above the table of a pane without the search bar."""
+        return ()
+
     def compose_filters(self) -> Iterable[Widget]:
         """The widgets of the filters line (none: no line)."""
         return ()
@@ -144,18 +153,32 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
 
     # -- the parts -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Horizontal(id=f"{self.NAME}-bar", classes="list-bar"):
-            yield Input(placeholder=i18n.t(self.SEARCH), compact=True,
-                        id=f"{self.NAME}-search", classes="list-search")
-            yield Count(id=f"{self.NAME}-count")
+        if self.SEARCH:
+            with Horizontal(id=f"{self.NAME}-bar", classes="list-bar"):
+                yield Input(placeholder=i18n.t(self.SEARCH), compact=True,
+                            id=f"{self.NAME}-search", classes="list-search")
+                yield Count(id=f"{self.NAME}-count")
+        yield from self.compose_header()
         filters = list(self.compose_filters())
         if filters:
             with Horizontal(id=f"{self.NAME}-filters", classes="list-filters"):
                 yield from filters
         yield from self.compose_tables()
 
+    @classmethod
+    def lacks(cls, action: str) -> bool:
+        """A key of every list this one has not: Ctrl+F without the search
+        box, Ctrl+N on a list nobody adds to (neither shown nor in F1)."""
+        return (action == "search" and not cls.SEARCH) or (action == "add" and not cls.ADDS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.lacks(action):
+            return False
+        return super().check_action(action, parameters)
+
     def on_mount(self) -> None:
-        self.reload_data()
+        if not self.LAZY:
+            self.reload_data()
 
     def on_show(self) -> None:
         self.focus_shown()
@@ -169,7 +192,7 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
 
     @property
     def search_text(self) -> str:
-        return self.query_one(f"#{self.NAME}-search", Input).value
+        return self.query_one(f"#{self.NAME}-search", Input).value if self.SEARCH else ""
 
     def selected(self, selector: str) -> str:
         """A filter's value ("" while blank)."""
@@ -180,6 +203,7 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         self.query_one(selector, Select).value = value
 
     def show_count(self, text: str) -> None:
+        """The count line ("" at a lock); a pane with its own header shows it there."""
         self.query_one(f"#{self.NAME}-count", Count).text = text
 
     # -- the rows ------------------------------------------------------------------------
@@ -216,4 +240,5 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         self.open_row(event.row_id)
 
     def action_search(self) -> None:
-        self.query_one(f"#{self.NAME}-search", Input).focus()
+        if self.SEARCH:
+            self.query_one(f"#{self.NAME}-search", Input).focus()
