@@ -21,7 +21,7 @@ from branchtool.records.views import ListView, Row, ViewRow, computed
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
 from screens.details import Act, DetailScreen, DetailView
-from screens.list_pane import ListPane
+from screens.list_pane import ListPane, ListTable
 from screens.person_picker import PersonPicker
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
@@ -38,7 +38,7 @@ CLOSING = RecordDef("contact", (
 QUICK = {"w": "well", "u": "unwell", "n": "unreached", "l": "lost"}
 
 
-class ContactTable(PersonRows, StyledTable):
+class ContactTable(ListTable, PersonRows, StyledTable):
     """The contacts: ``m`` opens a roster person's page (an outside contact has none)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]

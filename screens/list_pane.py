@@ -7,7 +7,11 @@ A section subclasses ``ListPane`` and says only what differs: its ``NAME``
 (the pane's id and the prefix of its parts' ids), the search box's
 placeholder, its filters (``compose_filters``), its table(s), the rows and
 the count line of the current filters (``list_rows``), and what Enter on a
-row opens (``open_row``). Searching, filtering, keeping the cursor on the
+row opens (``open_row``). A pane without a search box (``SEARCH = ""``: the
+day sheet, contacts, notices) composes its own header instead
+(``compose_header``: a day and its counts, an agenda, a heading) and shows
+the count line there (``show_count``); a ``LAZY`` pane is loaded by its
+section when first shown, not when mounted. Searching, filtering, keeping the cursor on the
 same row, dropping the rows around a lock and the focus are here, once, with
 one style sheet. (Textual calls ``on_mount`` and ``on_show`` of every class
 of a widget: a section changes ``focus_shown``, not ``on_show``.)
@@ -69,8 +73,7 @@ def choice_filter(field: FieldDef, prompt: str, id: str) -> Select:
 
 
 class RowOwner:
-    """A pane whose table's row keys call its methods (every ``ListPane``;
-    the day sheet, whose bar is its own)."""
+    """A pane whose table's row keys call its methods (every ``ListPane``)."""
 
 
 class ListTable(ReadOnlyGuard):

@@ -88,24 +88,33 @@ def test_no_row_gives_its_cells_by_position() -> None:
 
 def test_the_list_sections_are_one_pane_with_one_style_sheet() -> None:
     from screens.care import CarePane, CaseTable
+    from screens.contacts import ContactsPane, ContactTable
     from screens.day_sheet import CheckinsPane, SheetTable
-    from screens.list_pane import ListPane, ListTable, RowOwner
+    from screens.list_pane import ListPane, ListTable
     from screens.member_records import DeedsTable, RecordsPane, RecordsTable
+    from screens.notices import NoticesPane
     from screens.roster_pane import RosterPane, RosterTable
     from screens.tasks import TasksPane, TaskTable
 
-    panes = (RosterPane, CarePane, TasksPane, RecordsPane)
+    panes = (RosterPane, CarePane, TasksPane, RecordsPane, CheckinsPane, ContactsPane,
+             NoticesPane)
     for pane in panes:
         assert issubclass(pane, ListPane), pane
-        assert pane.NAME and pane.SEARCH, pane
+        assert pane.NAME, pane
+        # a search box, or a header of its own that shows the count line
+        assert pane.SEARCH or ("compose_header" in pane.__dict__
+                               and "show_count" in pane.__dict__), pane
+        assert not pane.lacks("add") or not callable(pane.__dict__.get("action_add")), pane
         # the bar, the filters line, the search box and the table: ListPane's style only
         own = pane.__dict__.get("DEFAULT_CSS", "")
         for part in ("-bar", "-filters", "-search", "-table", "height: 1fr"):
             assert part not in own, (pane, part)
     assert len({p.NAME for p in panes}) == len(panes)
-    assert issubclass(CheckinsPane, RowOwner)
+    # the watch section loads these when first shown, never at start-up
+    assert {p for p in panes if p.LAZY} == {CheckinsPane, ContactsPane, NoticesPane}
     owners = {RosterTable: RosterPane, CaseTable: CarePane, TaskTable: TasksPane,
-              RecordsTable: RecordsPane, DeedsTable: RecordsPane, SheetTable: CheckinsPane}
+              RecordsTable: RecordsPane, DeedsTable: RecordsPane, SheetTable: CheckinsPane,
+              ContactTable: ContactsPane}
     for table, pane in owners.items():
         assert issubclass(table, ListTable), table
         # every key on a row names a method of its pane, and a write key is guarded
