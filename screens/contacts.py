@@ -11,8 +11,6 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.widget import Widget
 
 from branchtool import i18n
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
@@ -24,7 +22,6 @@ from screens.details import Act, DetailScreen, DetailView
 from screens.list_pane import ListPane, ListTable
 from screens.person_picker import PersonPicker
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
@@ -89,22 +86,12 @@ class ContactsPane(ListPane):
     NAME = "contacts"
     LAZY = True  # the watch section loads it when first shown
     WRITE_ACTIONS = frozenset({"add", "add_outside"})
-    DEFAULT_CSS = "#contacts-agenda { height: 2; }"
+    DEFAULT_CSS = "#contacts-head { height: 2; }"  # the agenda
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "add", "watch.contacts.key.add_person"),
         Binding("ctrl+e", "add_outside", "watch.contacts.key.add_outside"),
         Binding("f", "toggle_all", "watch.contacts.key.all", show=False),
     ]
-
-    class Changed(Message):
-        """Contacts changed: the dashboard's figures change."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.everything = False
-
-    def compose_header(self) -> Iterable[Widget]:
-        yield Static(id="contacts-agenda")
 
     def compose_tables(self) -> Iterable[RecordTable]:
         yield ContactTable(CONTACT_VIEW.columns, empty_text=i18n.t("watch.contacts.empty"),
@@ -134,17 +121,6 @@ class ContactsPane(ListPane):
             i18n.t("watch.contacts.agenda_today", due=len(agenda.due), done=len(agenda.done),
                    missed=len(agenda.missed_yesterday), ending=len(agenda.ending),
                    overdue=len(agenda.overdue))))
-
-    def show_count(self, text: str) -> None:
-        self.query_one("#contacts-agenda", Static).update(text)
-
-    def changed(self, keep: str | None = None) -> None:
-        self.reload_data(keep)
-        self.post_message(self.Changed())
-
-    def action_toggle_all(self) -> None:
-        self.everything = not self.everything
-        self.reload_data()
 
     # -- adding ----------------------------------------------------------------------
     def action_add(self) -> None:

@@ -76,9 +76,6 @@ class CheckinsPane(RunsWorkers, ListPane):
             super().__init__()
             self.sheet = sheet
 
-    class Written(Message):
-        """Check-ins changed: the dashboard's figures change."""
-
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.day: dt.date | None = None
@@ -211,7 +208,7 @@ class CheckinsPane(RunsWorkers, ListPane):
         else:
             self.table.refresh()
             self.show_counts()
-        self.post_message(self.Written())
+        self.post_message(self.Changed())
 
     def mark_current(self) -> None:
         row = self._current()
@@ -298,6 +295,6 @@ class CheckinsPane(RunsWorkers, ListPane):
             if count:
                 self.notify(i18n.t("watch.import.done", count=count))
                 self.reload_data()
-                self.post_message(self.Written())
+                self.post_message(self.Changed())
 
         self.app.push_screen(ImportCheckinsScreen(self.session, self.day), done)

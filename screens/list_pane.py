@@ -33,6 +33,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input
@@ -42,7 +43,7 @@ from branchtool.records.fields import FieldDef
 from branchtool.records.views import Row
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.plain import Select
+from screens.plain import Select, Static
 from screens.record_table import RecordTable
 
 
@@ -122,15 +123,21 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         Binding("ctrl+n", "add", "list.key.add"),
     ]
 
+    class Changed(Message):
+        """The pane wrote (the watch section's dashboard recomputes)."""
+
     def __init__(self, session: Session) -> None:
         super().__init__(id=self.NAME)
         self.session = session
+        self.everything = False  # a list of the current ones: all of them (``toggle_all``)
         localize_bindings(self)
 
     # -- what a section says -------------------------------------------------------------
     def compose_header(self) -> Iterable[Widget]:
-        """The lines above the table of a pane without the search bar."""
-        return ()
+        """The lines above the table of a pane without the search bar: by
+        default one ``#<NAME>-head`` that ``show_count`` writes (its height is
+        the pane's to say)."""
+        yield Static(id=f"{self.NAME}-head")
 
     def compose_filters(self) -> Iterable[Widget]:
         """The widgets of the filters line (none: no line)."""
@@ -161,7 +168,8 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
                 yield Input(placeholder=i18n.t(self.SEARCH), compact=True,
                             id=f"{self.NAME}-search", classes="list-search")
                 yield Count(id=f"{self.NAME}-count")
-        yield from self.compose_header()
+        else:
+            yield from self.compose_header()
         filters = list(self.compose_filters())
         if filters:
             with Horizontal(id=f"{self.NAME}-filters", classes="list-filters"):
@@ -206,8 +214,21 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         self.query_one(selector, Select).value = value
 
     def show_count(self, text: str) -> None:
-        """The count line ("" at a lock); a pane with its own header shows it there."""
-        self.query_one(f"#{self.NAME}-count", Count).text = text
+        """The count line ("" at a lock): beside the search box, else the header."""
+        if self.SEARCH:
+            self.query_one(f"#{self.NAME}-count", Count).text = text
+        else:
+            self.query_one(f"#{self.NAME}-head", Static).update(text)
+
+    def changed(self, keep: str | None = None) -> None:
+        """After a write: the rows again, and the section told."""
+        self.reload_data(keep)
+        self.post_message(self.Changed())
+
+    def action_toggle_all(self) -> None:
+        """The current ones or all (a pane that binds it)."""
+        self.everything = not self.everything
+        self.reload_data()
 
     # -- the rows ------------------------------------------------------------------------
     def show_rows(self, keep: str | None = None) -> None:

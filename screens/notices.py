@@ -10,8 +10,6 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.widget import Widget
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
@@ -77,21 +75,11 @@ class NoticesPane(ListPane):
     """The current notices (or all): a heading, the table."""
     NAME = "notices"
     LAZY = True  # the watch section loads it when first shown
-    DEFAULT_CSS = "#notices-head { height: 1; color: $text-muted; }"
+    DEFAULT_CSS = "#notices-head { height: 1; color: $text-muted; }"  # the heading
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "add", "watch.notices.key.add"),
         Binding("f", "toggle_all", "watch.notices.key.all", show=False),
     ]
-
-    class Changed(Message):
-        """Notices or relays changed: the dashboard's coverage changes."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.everything = False
-
-    def compose_header(self) -> Iterable[Widget]:
-        yield Static(id="notices-head")
 
     def compose_tables(self) -> Iterable[RecordTable]:
         yield StyledTable(NOTICE_VIEW.columns, empty_text=i18n.t("watch.notices.empty"),
@@ -108,32 +96,21 @@ class NoticesPane(ListPane):
         key = "watch.notices.head_all" if self.everything else "watch.notices.head_current"
         return rows, i18n.t(key, count=len(rows))
 
-    def show_count(self, text: str) -> None:
-        self.query_one("#notices-head", Static).update(text)
-
-    def action_toggle_all(self) -> None:
-        self.everything = not self.everything
-        self.reload_data()
-
     def action_add(self) -> None:
         notices = self.session.notices
         values = {**NOTICE.blank(), "issued_on": self.session.health.today().isoformat()}
 
         def saved(notice_id: str | None) -> None:
             if notice_id:
-                self.reload_data(keep=notice_id)
-                self.post_message(self.Changed())
+                self.changed(keep=notice_id)
 
         self.app.push_screen(RecordForm(
             NOTICE, i18n.t("watch.notices.add_title"), values,
             check=lambda v: notices.clean(v)[1], save=notices.add), saved)
 
     def open_row(self, row_id: str) -> None:
-        def closed(_: None) -> None:
-            self.reload_data(keep=row_id)
-            self.post_message(self.Changed())
-
-        self.app.push_screen(NoticeScreen(self.session, row_id), closed)
+        self.app.push_screen(NoticeScreen(self.session, row_id),
+                             lambda _: self.changed(keep=row_id))
 
 
 class AudienceRow(ViewRow):
