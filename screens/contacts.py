@@ -6,25 +6,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.message import Message
 
 from branchtool import i18n
 from branchtool.records.contact import CONTACT, EXTENSION, FOLLOWUP, OBSERVATION_TYPES
 from branchtool.records.fields import Problem, RecordDef
-from branchtool.records.views import ListView, ViewRow, computed
+from branchtool.records.views import ListView, Row, ViewRow, computed
 from branchtool.services import health_rules as rules
 from branchtool.session import Session
-from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.details import Act, DetailScreen, DetailView
+from screens.list_pane import ListPane, ListTable
 from screens.person_picker import PersonPicker
 from screens.person_rows import PERSON_KEY, PersonRows
-from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
 from screens.watch_widgets import StyledTable
@@ -38,7 +35,7 @@ CLOSING = RecordDef("contact", (
 QUICK = {"w": "well", "u": "unwell", "n": "unreached", "l": "lost"}
 
 
-class ContactTable(PersonRows, StyledTable):
+class ContactTable(ListTable, PersonRows, StyledTable):
     """The contacts: ``m`` opens a roster person's page (an outside contact has none)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [PERSON_KEY]
@@ -84,47 +81,28 @@ class ContactRow(ViewRow):
         return i18n.t("watch.contacts.due")
 
 
-class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
-    WRITE_ACTIONS = frozenset({"add_person", "add_outside"})
-    DEFAULT_CSS = """
-    ContactsPane { height: 1fr; }
-    ContactsPane > #contacts-agenda { height: 2; }
-    ContactsPane > StyledTable { height: 1fr; }
-    """
+class ContactsPane(ListPane):
+    """The contacts under observation (or all): today's agenda, the table."""
+    NAME = "contacts"
+    LAZY = True  # the watch section loads it when first shown
+    WRITE_ACTIONS = frozenset({"add", "add_outside"})
+    DEFAULT_CSS = "#contacts-head { height: 2; }"  # the agenda
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "add_person", "watch.contacts.key.add_person"),
+        Binding("ctrl+n", "add", "watch.contacts.key.add_person"),
         Binding("ctrl+e", "add_outside", "watch.contacts.key.add_outside"),
         Binding("f", "toggle_all", "watch.contacts.key.all", show=False),
     ]
 
-    class Changed(Message):
-        """Contacts changed: the dashboard's figures change."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(id="contacts")
-        self.session = session
-        self.everything = False
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="contacts-agenda")
+    def compose_tables(self) -> Iterable[RecordTable]:
         yield ContactTable(CONTACT_VIEW.columns, empty_text=i18n.t("watch.contacts.empty"),
-                          id="contacts-table")
-
-    @property
-    def table(self) -> StyledTable:
-        return self.query_one("#contacts-table", StyledTable)
-
-    def focus_list(self) -> None:
-        self.table.focus()
+                           id="contacts-table")
 
     def show_only(self, only: str) -> None:
         self.everything = False
         self.reload_data()
 
-    def reload_data(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+    def list_rows(self) -> tuple[Sequence[Row], str]:
+        """The contacts shown, and the agenda (two lines)."""
         contacts = self.session.contacts
         today = self.session.health.today()
         agenda = contacts.agenda(today)
@@ -134,32 +112,19 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
             docs += [d for d in agenda.overdue if d["id"] not in seen]
         done = contacts.followups_on(today)
         rows = [ContactRow(d, done.get(d["id"]), contacts.name(d), today) for d in docs]
-        current = self.table.current
-        self.table.set_rows(rows, keep=keep or (current.id if current else None))
         kinds = i18n.t("list.separator").join(
             i18n.t("watch.contacts.kind_count",
                    kind=CONTACT.field("observation_type").choice_label(k),
                    count=agenda.by_type[k]) for k in OBSERVATION_TYPES)
-        self.query_one("#contacts-agenda", Static).update("\n".join((
+        return rows, "\n".join((
             i18n.t("watch.contacts.agenda", active=sum(agenda.by_type.values()), kinds=kinds),
             i18n.t("watch.contacts.agenda_today", due=len(agenda.due), done=len(agenda.done),
                    missed=len(agenda.missed_yesterday), ending=len(agenda.ending),
-                   overdue=len(agenda.overdue)))))
-
-    def forget_data(self) -> None:
-        self.table.set_rows([])
-        self.query_one("#contacts-agenda", Static).update("")
-
-    def changed(self, keep: str | None = None) -> None:
-        self.reload_data(keep)
-        self.post_message(self.Changed())
-
-    def action_toggle_all(self) -> None:
-        self.everything = not self.everything
-        self.reload_data()
+                   overdue=len(agenda.overdue))))
 
     # -- adding ----------------------------------------------------------------------
-    def action_add_person(self) -> None:
+    def action_add(self) -> None:
+        """Ctrl+N: a contact from the roster (Ctrl+E: from outside it)."""
         def chosen(person_id: str | None) -> None:
             if person_id:
                 self.add(person_id)
@@ -190,10 +155,9 @@ class ContactsPane(ReadOnlyGuard, Vertical, LockAware):
             CONTACT, i18n.t("watch.contacts.add_title"), values, check=check,
             save=lambda v: contacts.add(v, person_id=person_id)), saved)
 
-    @on(RecordTable.Opened, "#contacts-table")
-    def _opened(self, event: RecordTable.Opened) -> None:
-        self.app.push_screen(ContactScreen(self.session, event.row_id),
-                             lambda _: self.changed(keep=event.row_id))
+    def open_row(self, row_id: str) -> None:
+        self.app.push_screen(ContactScreen(self.session, row_id),
+                             lambda _: self.changed(keep=row_id))
 
 
 def _contact_title(session: Session, doc: dict[str, Any]) -> str:

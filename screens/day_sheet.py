@@ -12,26 +12,27 @@ fsynced frame each), "mark the rest normal" in a worker.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
+from textual.widget import Widget
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
+from branchtool.records.views import Row
 from branchtool.services.health import ABNORMAL, MISSING, SHEET_COLUMNS, DaySheet, SheetRow
 from branchtool.session import Session
-from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.cell_fit import join_names
 from screens.checkin_form import CheckinForm
 from screens.checkin_import import ImportCheckinsScreen
 from screens.confirm import ConfirmScreen
 from screens.failures import Failure, RunsWorkers
-from screens.list_pane import ListTable, RowOwner
+from screens.list_pane import ListPane, ListTable
 from screens.person_rows import PERSON_KEY, PersonRows
 from screens.plain import Static
 from screens.record_table import RecordTable
@@ -51,15 +52,16 @@ class SheetTable(ListTable, PersonRows, StyledTable):
     ]
 
 
-class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
+class CheckinsPane(RunsWorkers, ListPane):
+    """The day sheet: the day and its counts, the missing, the table."""
+    NAME = "checkins"
+    LAZY = True  # the watch section loads it when first shown (or warms it)
+    ADDS = False  # everyone active is on the sheet
     WRITE_ACTIONS = frozenset({"import"})
     DEFAULT_CSS = """
-    CheckinsPane { height: 1fr; }
-    CheckinsPane > #sheet-bar { height: 1; }
-    CheckinsPane #sheet-day { width: auto; text-style: bold; padding-right: 2; }
-    CheckinsPane #sheet-counts { width: 1fr; }
-    CheckinsPane > #sheet-missing { height: 1; color: $warning; }
-    CheckinsPane > SheetTable { height: 1fr; }
+    #sheet-day { width: auto; text-style: bold; padding-right: 2; }
+    #sheet-counts { width: 1fr; }
+    #sheet-missing { height: 1; color: $warning; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left_square_bracket", "day(-1)", "watch.sheet.key.previous_day", show=False),
@@ -74,35 +76,25 @@ class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
             super().__init__()
             self.sheet = sheet
 
-    class Written(Message):
-        """Check-ins changed: the dashboard's figures change."""
-
     def __init__(self, session: Session) -> None:
-        super().__init__(id="checkins")
-        self.session = session
+        super().__init__(session)
         self.day: dt.date | None = None
         self.sheet: DaySheet | None = None
         self.only = ""
         self.loads = 0  # completed loads (for tests)
-        localize_bindings(self)
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="sheet-bar"):
-            yield Static(id="sheet-day")
-            yield Static(id="sheet-counts")
+    def compose_header(self) -> Iterable[Widget]:
+        yield Horizontal(Static(id="sheet-day"), Static(id="sheet-counts"),
+                         id="sheet-bar", classes="list-bar")
         yield Static(id="sheet-missing")
+
+    def compose_tables(self) -> Iterable[RecordTable]:
         yield SheetTable(SHEET_COLUMNS, empty_text=i18n.t("watch.sheet.empty"),
                          id="sheet-table")
 
-    @property
-    def table(self) -> SheetTable:
-        return self.query_one(SheetTable)
-
-    def focus_list(self) -> None:
-        self.table.focus()
-
     # -- loading -----------------------------------------------------------------------
-    def reload_data(self) -> None:
+    def reload_data(self, keep: str | None = None) -> None:
+        """The day's sheet, read in a worker (the rows stay until it is read)."""
         if not self.session.unlocked:
             return
         if self.day is None:
@@ -130,32 +122,40 @@ class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
         return False  # a notification says what failed
 
     def show_rows(self, keep: str | None = None) -> None:
+        if self.sheet is not None:
+            super().show_rows(keep)
+
+    def list_rows(self) -> tuple[Sequence[Row], str]:
         sheet = self.sheet
-        if sheet is None:
-            return
+        if sheet is None:  # (show_rows waits for it)
+            return [], ""
         people = sheet.people
         if self.only:
             people = [p for p in people if sheet.status(p.id) == self.only]
-        current = self.table.current
         self.table.empty_text = i18n.t("watch.sheet.none_shown" if self.only
                                        else "watch.sheet.empty")
-        self.table.set_rows([SheetRow(sheet, p) for p in people],
-                            keep=keep or (current.id if current else None))
-        self.show_counts()
+        return [SheetRow(sheet, p) for p in people], self.counts()
 
-    def show_counts(self) -> None:
+    def counts(self) -> str:
         sheet = self.sheet
         if sheet is None:
-            return
-        missing = sheet.missing()
+            return ""
         abnormal = sum(1 for pid in sheet.entries if sheet.status(pid) == ABNORMAL)
         counts = i18n.t("watch.sheet.counts", expected=len(sheet), reported=sheet.reported,
-                        missing=len(missing), abnormal=abnormal)
+                        missing=len(sheet.missing()), abnormal=abnormal)
         if self.only:
             counts += "  " + i18n.t(f"watch.sheet.only.{self.only}")
-        self.query_one("#sheet-counts", Static).update(counts)
-        # As many names as the line holds, then "等（另 N 人）": never a name cut.
+        return counts
+
+    def show_count(self, text: str) -> None:
+        """The counts, and the missing below them ("" at a lock)."""
+        self.query_one("#sheet-counts", Static).update(text)
         line = self.query_one("#sheet-missing", Static)
+        if self.sheet is None:
+            line.update("")
+            return
+        # As many names as the line holds, then "等（另 N 人）": never a name cut.
+        missing = self.sheet.missing()
         room = (line.size.width or self.size.width or 80) - cell_len(
             i18n.t("watch.sheet.missing", names=""))
         text = join_names([p["name"] for p in missing], room,
@@ -163,15 +163,17 @@ class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
         line.update(i18n.t("watch.sheet.missing", names=text) if missing
                     else i18n.t("watch.sheet.all_reported"))
 
+    def show_counts(self) -> None:
+        if self.sheet is not None:
+            self.show_count(self.counts())
+
     def on_resize(self) -> None:
         self.call_after_refresh(self.show_counts)
 
     def forget_data(self) -> None:
         self.workers.cancel_group(self, "sheet")
         self.sheet = None
-        self.table.set_rows([])
-        for selector in ("#sheet-counts", "#sheet-missing"):
-            self.query_one(selector, Static).update("")
+        super().forget_data()
 
     # -- the day and the filter ----------------------------------------------------------
     def action_day(self, step: int) -> None:
@@ -206,7 +208,7 @@ class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
         else:
             self.table.refresh()
             self.show_counts()
-        self.post_message(self.Written())
+        self.post_message(self.Changed())
 
     def mark_current(self) -> None:
         row = self._current()
@@ -277,11 +279,8 @@ class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
         self.show_rows()
 
     # -- detail and import -----------------------------------------------------------------
-    @on(RecordTable.Opened, "#sheet-table")
-    def _opened(self, event: RecordTable.Opened) -> None:
-        self.open_detail(event.row_id)
-
-    def open_detail(self, person_id: str) -> None:
+    def open_row(self, person_id: str) -> None:
+        """Enter: the person's check-in of the day."""
         if self.day is None:
             return
 
@@ -296,6 +295,6 @@ class CheckinsPane(RowOwner, RunsWorkers, ReadOnlyGuard, Vertical, LockAware):
             if count:
                 self.notify(i18n.t("watch.import.done", count=count))
                 self.reload_data()
-                self.post_message(self.Written())
+                self.post_message(self.Changed())
 
         self.app.push_screen(ImportCheckinsScreen(self.session, self.day), done)

@@ -7,7 +7,11 @@ A section subclasses ``ListPane`` and says only what differs: its ``NAME``
 (the pane's id and the prefix of its parts' ids), the search box's
 placeholder, its filters (``compose_filters``), its table(s), the rows and
 the count line of the current filters (``list_rows``), and what Enter on a
-row opens (``open_row``). Searching, filtering, keeping the cursor on the
+row opens (``open_row``). A pane without a search box (``SEARCH = ""``: the
+day sheet, contacts, notices) composes its own header instead
+(``compose_header``: a day and its counts, an agenda, a heading) and shows
+the count line there (``show_count``); a ``LAZY`` pane is loaded by its
+section when first shown, not when mounted. Searching, filtering, keeping the cursor on the
 same row, dropping the rows around a lock and the focus are here, once, with
 one style sheet. (Textual calls ``on_mount`` and ``on_show`` of every class
 of a widget: a section changes ``focus_shown``, not ``on_show``.)
@@ -29,6 +33,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input
@@ -38,7 +43,7 @@ from branchtool.records.fields import FieldDef
 from branchtool.records.views import Row
 from branchtool.session import Session
 from screens.base import LockAware, ReadOnlyGuard, localize_bindings
-from screens.plain import Select
+from screens.plain import Select, Static
 from screens.record_table import RecordTable
 
 
@@ -69,8 +74,7 @@ def choice_filter(field: FieldDef, prompt: str, id: str) -> Select:
 
 
 class RowOwner:
-    """A pane whose table's row keys call its methods (every ``ListPane``;
-    the day sheet, whose bar is its own)."""
+    """A pane whose table's row keys call its methods (every ``ListPane``)."""
 
 
 class ListTable(ReadOnlyGuard):
@@ -99,7 +103,12 @@ class ListTable(ReadOnlyGuard):
 
 class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
     NAME: ClassVar[str] = ""  # the pane's id and the prefix of its parts' ids
-    SEARCH: ClassVar[str] = ""  # the catalog key of the search box's placeholder
+    # The catalog key of the search box's placeholder; "" for a pane without
+    # the bar (it composes its own header: ``compose_header``, ``show_count``).
+    SEARCH: ClassVar[str] = ""
+    ADDS: ClassVar[bool] = True  # Ctrl+N adds an entry
+    # Loaded when mounted; a lazy pane is loaded by its section when first shown.
+    LAZY: ClassVar[bool] = False
     DEFAULT_CSS = """
     ListPane { height: 1fr; }
     ListPane > .list-bar, ListPane > .list-filters { height: 1; }
@@ -114,12 +123,22 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         Binding("ctrl+n", "add", "list.key.add"),
     ]
 
+    class Changed(Message):
+        """The pane wrote (the watch section's dashboard recomputes)."""
+
     def __init__(self, session: Session) -> None:
         super().__init__(id=self.NAME)
         self.session = session
+        self.everything = False  # a list of the current ones: all of them (``toggle_all``)
         localize_bindings(self)
 
     # -- what a section says -------------------------------------------------------------
+    def compose_header(self) -> Iterable[Widget]:
+        """The lines above the table of a pane without the search bar: by
+        default one ``#<NAME>-head`` that ``show_count`` writes (its height is
+        the pane's to say)."""
+        yield Static(id=f"{self.NAME}-head")
+
     def compose_filters(self) -> Iterable[Widget]:
         """The widgets of the filters line (none: no line)."""
         return ()
@@ -144,18 +163,33 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
 
     # -- the parts -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Horizontal(id=f"{self.NAME}-bar", classes="list-bar"):
-            yield Input(placeholder=i18n.t(self.SEARCH), compact=True,
-                        id=f"{self.NAME}-search", classes="list-search")
-            yield Count(id=f"{self.NAME}-count")
+        if self.SEARCH:
+            with Horizontal(id=f"{self.NAME}-bar", classes="list-bar"):
+                yield Input(placeholder=i18n.t(self.SEARCH), compact=True,
+                            id=f"{self.NAME}-search", classes="list-search")
+                yield Count(id=f"{self.NAME}-count")
+        else:
+            yield from self.compose_header()
         filters = list(self.compose_filters())
         if filters:
             with Horizontal(id=f"{self.NAME}-filters", classes="list-filters"):
                 yield from filters
         yield from self.compose_tables()
 
+    @classmethod
+    def lacks(cls, action: str) -> bool:
+        """A key of every list this one has not: Ctrl+F without the search
+        box, Ctrl+N on a list nobody adds to (neither shown nor in F1)."""
+        return (action == "search" and not cls.SEARCH) or (action == "add" and not cls.ADDS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.lacks(action):
+            return False
+        return super().check_action(action, parameters)
+
     def on_mount(self) -> None:
-        self.reload_data()
+        if not self.LAZY:
+            self.reload_data()
 
     def on_show(self) -> None:
         self.focus_shown()
@@ -169,7 +203,7 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
 
     @property
     def search_text(self) -> str:
-        return self.query_one(f"#{self.NAME}-search", Input).value
+        return self.query_one(f"#{self.NAME}-search", Input).value if self.SEARCH else ""
 
     def selected(self, selector: str) -> str:
         """A filter's value ("" while blank)."""
@@ -180,7 +214,21 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         self.query_one(selector, Select).value = value
 
     def show_count(self, text: str) -> None:
-        self.query_one(f"#{self.NAME}-count", Count).text = text
+        """The count line ("" at a lock): beside the search box, else the header."""
+        if self.SEARCH:
+            self.query_one(f"#{self.NAME}-count", Count).text = text
+        else:
+            self.query_one(f"#{self.NAME}-head", Static).update(text)
+
+    def changed(self, keep: str | None = None) -> None:
+        """After a write: the rows again, and the section told."""
+        self.reload_data(keep)
+        self.post_message(self.Changed())
+
+    def action_toggle_all(self) -> None:
+        """The current ones or all (a pane that binds it)."""
+        self.everything = not self.everything
+        self.reload_data()
 
     # -- the rows ------------------------------------------------------------------------
     def show_rows(self, keep: str | None = None) -> None:
@@ -216,4 +264,5 @@ class ListPane(RowOwner, ReadOnlyGuard, Vertical, LockAware):
         self.open_row(event.row_id)
 
     def action_search(self) -> None:
-        self.query_one(f"#{self.NAME}-search", Input).focus()
+        if self.SEARCH:
+            self.query_one(f"#{self.NAME}-search", Input).focus()

@@ -5,24 +5,22 @@ supervision notes — with the members not yet reached listed first."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.message import Message
 
 from branchtool import i18n
 from branchtool.errors import KeyedError, describe
 from branchtool.records.fields import RecordDef
 from branchtool.records.notice import METHODS, NOTICE, RELAY, check_relay, method_text
-from branchtool.records.views import Computed, ListView, ViewRow, computed
+from branchtool.records.views import Computed, ListView, Row, ViewRow, computed
 from branchtool.services.notices import Coverage
 from branchtool.services.roster import Person
 from branchtool.session import Session
-from screens.base import LockAware, ReadOnlyGuard, localize_bindings
 from screens.details import Act, DetailScreen, DetailView
+from screens.list_pane import ListPane
 from screens.plain import Static
 from screens.record_form import RecordForm
 from screens.record_table import RecordTable
@@ -73,61 +71,30 @@ class NoticeRow(ViewRow):
         self.tone = "" if coverage.relayed >= coverage.expected else "warn"
 
 
-class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
-    WRITE_ACTIONS = frozenset({"add"})
-    DEFAULT_CSS = """
-    NoticesPane { height: 1fr; }
-    NoticesPane > #notices-head { height: 1; color: $text-muted; }
-    NoticesPane > StyledTable { height: 1fr; }
-    """
+class NoticesPane(ListPane):
+    """The current notices (or all): a heading, the table."""
+    NAME = "notices"
+    LAZY = True  # the watch section loads it when first shown
+    DEFAULT_CSS = "#notices-head { height: 1; color: $text-muted; }"  # the heading
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "add", "watch.notices.key.add"),
         Binding("f", "toggle_all", "watch.notices.key.all", show=False),
     ]
 
-    class Changed(Message):
-        """Notices or relays changed: the dashboard's coverage changes."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(id="notices")
-        self.session = session
-        self.everything = False
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="notices-head")
+    def compose_tables(self) -> Iterable[RecordTable]:
         yield StyledTable(NOTICE_VIEW.columns, empty_text=i18n.t("watch.notices.empty"),
                           id="notices-table")
-
-    @property
-    def table(self) -> StyledTable:
-        return self.query_one("#notices-table", StyledTable)
-
-    def focus_list(self) -> None:
-        self.table.focus()
 
     def show_only(self, only: str) -> None:
         self.reload_data()
 
-    def reload_data(self, keep: str | None = None) -> None:
-        if not self.session.unlocked:
-            return
+    def list_rows(self) -> tuple[Sequence[Row], str]:
         notices = self.session.notices
         today = self.session.health.today()
         docs = notices.all() if self.everything else notices.current(today)
         rows = [NoticeRow(d, notices.coverage(d["id"])) for d in docs]
-        current = self.table.current
-        self.table.set_rows(rows, keep=keep or (current.id if current else None))
         key = "watch.notices.head_all" if self.everything else "watch.notices.head_current"
-        self.query_one("#notices-head", Static).update(i18n.t(key, count=len(rows)))
-
-    def forget_data(self) -> None:
-        self.table.set_rows([])
-        self.query_one("#notices-head", Static).update("")
-
-    def action_toggle_all(self) -> None:
-        self.everything = not self.everything
-        self.reload_data()
+        return rows, i18n.t(key, count=len(rows))
 
     def action_add(self) -> None:
         notices = self.session.notices
@@ -135,20 +102,15 @@ class NoticesPane(ReadOnlyGuard, Vertical, LockAware):
 
         def saved(notice_id: str | None) -> None:
             if notice_id:
-                self.reload_data(keep=notice_id)
-                self.post_message(self.Changed())
+                self.changed(keep=notice_id)
 
         self.app.push_screen(RecordForm(
             NOTICE, i18n.t("watch.notices.add_title"), values,
             check=lambda v: notices.clean(v)[1], save=notices.add), saved)
 
-    @on(RecordTable.Opened, "#notices-table")
-    def _opened(self, event: RecordTable.Opened) -> None:
-        def closed(_: None) -> None:
-            self.reload_data(keep=event.row_id)
-            self.post_message(self.Changed())
-
-        self.app.push_screen(NoticeScreen(self.session, event.row_id), closed)
+    def open_row(self, row_id: str) -> None:
+        self.app.push_screen(NoticeScreen(self.session, row_id),
+                             lambda _: self.changed(keep=row_id))
 
 
 class AudienceRow(ViewRow):

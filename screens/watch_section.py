@@ -26,6 +26,7 @@ from screens.commands import PaletteCommand
 from screens.contacts import ContactsPane
 from screens.dashboard import DashboardPane
 from screens.day_sheet import CheckinsPane
+from screens.list_pane import ListPane
 from screens.notices import NoticesPane
 
 TABS = (
@@ -112,9 +113,7 @@ class WatchPane(Vertical, LockAware):
         if tid == "checkins":
             pane.show_only("missing" if event.target == "sheet_missing" else "")  # type: ignore[attr-defined]
 
-    @on(CheckinsPane.Written)
-    @on(ContactsPane.Changed)
-    @on(NoticesPane.Changed)
+    @on(ListPane.Changed)
     def _written(self, event: Message) -> None:
         event.stop()
         self.stale = True

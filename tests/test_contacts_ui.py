@@ -27,7 +27,7 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
         assert isinstance(pane, ContactsPane)
-        assert "观察中 0 人" in static(app, "#contacts-agenda")
+        assert "观察中 0 人" in static(app, "#contacts-head")
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, PersonPicker)
         await pilot.press(*"ww")  # pinyin initials of 王五
@@ -46,7 +46,7 @@ async def test_add_a_roster_contact_and_an_outside_one(watch: Watch) -> None:
         [contact] = s.contacts.all()
         assert (contact["person"], contact["end_date"]) == (watch.ids[2], "2024-06-11")
         assert (contact["phone"], contact["id_number"]) == (wang["phone"], wang["id_number"])
-        assert "居家隔离 1" in static(app, "#contacts-agenda")
+        assert "居家隔离 1" in static(app, "#contacts-head")
         await pilot.press("ctrl+e")  # an outside person: the name is required
         form = app.screen
         assert isinstance(form, RecordForm)
@@ -68,7 +68,7 @@ async def test_a_contact_registered_today_has_missed_nothing(watch: Watch) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
         assert pane.table.rows[0].cell("today") == "明日起随访"
-        assert "今日待随访 0，已随访 0；昨日漏访 0；" in static(app, "#contacts-agenda")
+        assert "今日待随访 0，已随访 0；昨日漏访 0；" in static(app, "#contacts-head")
 
 
 async def test_follow_up_extend_and_release(watch: Watch) -> None:
@@ -110,7 +110,7 @@ async def test_follow_up_extend_and_release(watch: Watch) -> None:
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = (await open_watch(app, pilot, "contacts")).pane("contacts")
-        assert "今日期满 1" in static(app, "#contacts-agenda")
+        assert "今日期满 1" in static(app, "#contacts-head")
         await pilot.press("enter")
         assert "今日观察期满。" in static(app, "#contact-fields")
         await pilot.press("w", "r")

@@ -173,6 +173,8 @@ def bound(cls: type) -> set[str]:
         if klass.__module__.split(".")[0] not in ("screens", "branchtool"):
             continue
         for binding in klass.__dict__.get("BINDINGS", []):
+            if getattr(cls, "lacks", lambda _: False)(binding.action):
+                continue  # a list pane's key this pane has not (no search box)
             if isinstance(binding, Binding) and binding.description:
                 keys.update(k.strip() for k in binding.key.split(","))
     return keys

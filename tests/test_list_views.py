@@ -6,8 +6,10 @@ from __future__ import annotations
 import importlib
 import pathlib
 import re
+from typing import Any
 
 import pytest
+from healthkit import clock, watch  # noqa: F401  (fixtures)
 
 from branchtool.records.fields import FieldDef, Kind, RecordDef
 from branchtool.records.views import ListView, ViewRow
@@ -88,24 +90,30 @@ def test_no_row_gives_its_cells_by_position() -> None:
 
 def test_the_list_sections_are_one_pane_with_one_style_sheet() -> None:
     from screens.care import CarePane, CaseTable
+    from screens.contacts import ContactsPane, ContactTable
     from screens.day_sheet import CheckinsPane, SheetTable
-    from screens.list_pane import ListPane, ListTable, RowOwner
+    from screens.list_pane import ListPane, ListTable
     from screens.member_records import DeedsTable, RecordsPane, RecordsTable
+    from screens.notices import NoticesPane
     from screens.roster_pane import RosterPane, RosterTable
     from screens.tasks import TasksPane, TaskTable
 
-    panes = (RosterPane, CarePane, TasksPane, RecordsPane)
+    panes = (RosterPane, CarePane, TasksPane, RecordsPane, CheckinsPane, ContactsPane,
+             NoticesPane)
     for pane in panes:
         assert issubclass(pane, ListPane), pane
-        assert pane.NAME and pane.SEARCH, pane
+        assert pane.NAME, pane
+        assert not pane.lacks("add") or not callable(pane.__dict__.get("action_add")), pane
         # the bar, the filters line, the search box and the table: ListPane's style only
         own = pane.__dict__.get("DEFAULT_CSS", "")
         for part in ("-bar", "-filters", "-search", "-table", "height: 1fr"):
             assert part not in own, (pane, part)
     assert len({p.NAME for p in panes}) == len(panes)
-    assert issubclass(CheckinsPane, RowOwner)
+    # the watch section loads these when first shown, never at start-up
+    assert {p for p in panes if p.LAZY} == {CheckinsPane, ContactsPane, NoticesPane}
     owners = {RosterTable: RosterPane, CaseTable: CarePane, TaskTable: TasksPane,
-              RecordsTable: RecordsPane, DeedsTable: RecordsPane, SheetTable: CheckinsPane}
+              RecordsTable: RecordsPane, DeedsTable: RecordsPane, SheetTable: CheckinsPane,
+              ContactTable: ContactsPane}
     for table, pane in owners.items():
         assert issubclass(table, ListTable), table
         # every key on a row names a method of its pane, and a write key is guarded
@@ -115,3 +123,54 @@ def test_the_list_sections_are_one_pane_with_one_style_sheet() -> None:
                 assert callable(getattr(pane, found.group(2), None)), (table, binding.action)
         for action in table.WRITE_ACTIONS:
             assert callable(getattr(pane, action, None)), (table, action)
+
+
+async def test_the_watch_lists_load_when_shown_refill_at_unlock_and_tell_the_dashboard(
+        watch: Any) -> None:  # noqa: F811
+    """The day sheet, contacts and notices are ListPanes the watch section
+    loads when first shown (never at start-up), focuses when shown, empties
+    at a lock and fills again at unlock; a write marks the dashboard stale."""
+    from fixtures_app import PASSPHRASE, make_app, settle
+    from healthkit import open_watch
+
+    s = watch.session
+    s.notices.add({**NOTICE_DOC, "issued_on": "2024-06-01"})
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        section = await open_watch(app, pilot)
+        notices, contacts = section.pane("notices"), section.pane("contacts")
+        assert not notices.table.rows and not contacts.table.rows  # not read yet
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert [r.cell("title") for r in notices.table.rows] == [NOTICE_DOC["title"]]
+        assert app.focused is notices.table
+        assert "1" in text(notices, "#notices-head")
+        await pilot.press("f")  # all notices: the heading says so
+        assert text(notices, "#notices-head") != ""
+        assert not section.stale
+        await pilot.press("3", "ctrl+e")  # a contact from outside the roster
+        await settle(app, pilot)
+        assert app.focused is not contacts.table  # the form
+        form = app.screen
+        for key, value in (("name", "周九"), ("exposure_date", "2024-05-30"),
+                           ("observation_type", "home_quarantine")):
+            form.query_one(f"#field-{key}").value = value
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert [r.cell("name") for r in contacts.table.rows] == ["周九"]
+        assert section.stale  # ListPane.Changed reached the section
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not contacts.table.rows and text(contacts, "#contacts-head") == ""
+        assert section.pane("checkins").sheet is None
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(app, pilot)
+        assert [r.cell("name") for r in contacts.table.rows] == ["周九"]
+        assert app.focused is contacts.table
+
+
+NOTICE_DOC = {"title": "关于做好疫情防控工作的通知", "number": "院党组〔2020〕3号"}
+
+
+def text(pane: Any, selector: str) -> str:
+    return str(pane.query_one(selector).render())
