@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 import pytest
-from fixtures_app import make_app, settle
+from fixtures_app import chinese, make_app, settle  # noqa: F401  (chinese: autouse, the language each test starts in)
 from healthkit import Watch, clock, watch  # noqa: F401
 from rich.console import Console
 
